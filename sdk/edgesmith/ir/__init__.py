@@ -1,0 +1,10 @@
+"""The edgesmith intermediate representation."""
+
+from .formats import AffineFormat, NumberFormat, describe_format
+from .graph import Graph, Op, Tensor
+from .ops import OP_SPECS, infer_shape, same_padding, spec_of, with_defaults
+from .verify import assert_same_graph, verify_graph
+
+__all__ = ["AffineFormat", "Graph", "NumberFormat", "OP_SPECS", "Op", "Tensor",
+           "assert_same_graph", "describe_format", "infer_shape", "same_padding", "spec_of",
+           "verify_graph", "with_defaults"]

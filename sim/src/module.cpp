@@ -1,0 +1,10 @@
+// edgesmith._sim: the bit-accurate golden simulator.
+// One PYBIND11_MODULE; each area registers its functions from its own file.
+#include <pybind11/pybind11.h>
+
+#include "es_sim/bindings.h"
+
+PYBIND11_MODULE(_sim, m) {
+    m.doc() = "edgesmith golden simulator: integer kernels, bit-exact by construction";
+    es_sim::register_fixedpoint(m);
+}
