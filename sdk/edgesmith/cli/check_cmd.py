@@ -1,0 +1,67 @@
+"""`edgesmith check`: the simulator against an independent oracle, sample by sample."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import EdgesmithError
+from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file
+from .model_cmds import MODEL_ARG
+
+ORACLES = ("litert",)
+
+
+def check_model(model: Path = MODEL_ARG,
+                against: str = typer.Option("litert", "--against",
+                                            help="Oracle: litert (LiteRT reference kernels)."),
+                samples: int = typer.Option(200, "--samples", min=0,
+                                            help="Random inputs to draw, besides --inputs."),
+                inputs: Path | None = typer.Option(None, "--inputs",
+                                                   help="Extra inputs .npy (batch on axis 0)."),
+                seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                as_json: bool = JSON_OPTION) -> None:
+    """Exit 0 only if the simulator equals the oracle on every sample, bit for bit."""
+    _check(model, against, samples, inputs, seed, as_json=as_json)
+
+
+@handle_errors()
+def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: int, *,
+           as_json: bool) -> None:
+    from ..verify.check import check_against_litert
+
+    if against not in ORACLES:
+        raise EdgesmithError(f"unknown oracle {against!r}; choose one of {', '.join(ORACLES)}")
+    if model.suffix != ".tflite":
+        raise EdgesmithError(f"{model}: --against litert needs a .tflite model",
+                             hint="LiteRT runs .tflite files only")
+    extra = load_array_file(inputs) if inputs is not None else None
+    if samples == 0 and extra is None:
+        raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
+    with console.status(f"running {model.name} on the simulator and LiteRT...",
+                        spinner="dots") if not as_json else _null():
+        report = check_against_litert(model, samples=samples, inputs=extra, seed=seed)
+    payload = report.to_json() if hasattr(report, "to_json") else dict(vars(report))
+    payload["model"] = str(model)
+    payload["oracle"] = "litert BUILTIN_REF"
+    if as_json:
+        emit_json(payload)
+    elif report.mismatched_samples == 0:
+        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched "
+                      f"({model.name} vs LiteRT reference kernels)")
+    else:
+        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
+                      f"samples differ")
+        if report.first_mismatch:
+            console.print(f"first difference: {report.first_mismatch}")
+    if report.mismatched_samples:
+        raise typer.Exit(1)
+
+
+class _null:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

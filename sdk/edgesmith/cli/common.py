@@ -1,0 +1,111 @@
+"""What every CLI command shares: output (human or JSON), errors, input files."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import typer
+from rich.console import Console
+
+from ..errors import EdgesmithError, ModelFormatError
+
+console = Console()
+err_console = Console(stderr=True)
+
+JSON_OPTION = typer.Option(False, "--json", help="Print one machine-readable JSON object.")
+
+
+def _to_jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def emit_json(payload: dict) -> None:
+    sys.stdout.write(json.dumps(_to_jsonable(payload), indent=2) + "\n")
+
+
+def handle_errors(as_json_param: str = "as_json") -> Callable:
+    """Turn EdgesmithError into a clear message and its exit code; never a traceback."""
+
+    def wrap(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            as_json = bool(kwargs.get(as_json_param, False))
+            try:
+                return fn(*args, **kwargs)
+            except EdgesmithError as exc:
+                _report(exc.message, exc.hint, type(exc).__name__, as_json)
+                raise typer.Exit(exc.exit_code) from None
+            except KeyboardInterrupt:
+                err_console.print("[red]interrupted[/red]")
+                raise typer.Exit(130) from None
+            except (typer.Exit, typer.Abort):
+                raise
+            except Exception as exc:  # a bug in edgesmith: say so, briefly
+                _report(f"internal error: {type(exc).__name__}: {exc}",
+                        "this is a bug in edgesmith; please report it with the command you ran",
+                        "InternalError", as_json)
+                raise typer.Exit(3) from None
+
+        return run
+
+    return wrap
+
+
+def _report(message: str, hint: str | None, kind: str, as_json: bool) -> None:
+    if as_json:
+        emit_json({"error": {"type": kind, "message": message, "hint": hint}})
+    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    if hint:
+        err_console.print(f"  [yellow]hint:[/yellow] {hint}", highlight=False)
+
+
+def load_array_file(path: Path, what: str = "input") -> np.ndarray | dict[str, np.ndarray]:
+    """Read a .npy array (or a .npz archive keyed by input name)."""
+    if not path.exists():
+        raise ModelFormatError(f"{what} file {path} does not exist")
+    try:
+        if path.suffix == ".npz":
+            with np.load(path, allow_pickle=False) as data:
+                return {k: data[k] for k in data.files}
+        return np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise ModelFormatError(f"{what} file {path} is not a readable NumPy .npy/.npz file "
+                               f"({exc})", hint="save arrays with numpy.save") from None
+
+
+def save_array_atomic(array: np.ndarray | dict, path: Path) -> None:
+    """Write a .npy (or .npz for several outputs) through a temporary file."""
+    import os
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            if isinstance(array, dict):
+                np.savez(fh, **array)
+            else:
+                np.save(fh, array, allow_pickle=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def human_bytes(n: int) -> str:
+    return f"{n:,} B" if n < 10_000 else f"{n:,} B ({n / 1024:.1f} KiB)"

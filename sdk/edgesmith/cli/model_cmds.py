@@ -1,0 +1,146 @@
+"""Commands that read a model: inspect, simulate, quantize."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..errors import EdgesmithError
+from ..ir import Graph, describe_format
+from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
+                     load_array_file, save_array_atomic)
+
+MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm.")
+WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
+
+
+def load_cli_model(path: Path, weights: Path | None = None) -> Graph:
+    """Load a model file; float graphs are canonicalised by the pass pipeline."""
+    from ..frontends import load_model
+    from ..passes import run_pipeline
+
+    graph = load_model(path, weights=weights)
+    if not graph.is_quantized():
+        graph = run_pipeline(graph)
+    return graph
+
+
+def _tensor_json(graph: Graph, name: str) -> dict:
+    t = graph.tensors[name]
+    return {"name": name, "shape": list(t.shape), "dtype": t.dtype,
+            "format": None if t.fmt is None else t.fmt.to_json()}
+
+
+def inspect_model(model: Path = MODEL_ARG, weights: Path | None = WEIGHTS_OPTION,
+                  as_json: bool = JSON_OPTION) -> None:
+    """Ops, shapes, formats, MACs, weight bytes and the activation-memory lower bound."""
+    _inspect(model, weights, as_json=as_json)
+
+
+@handle_errors()
+def _inspect(model: Path, weights: Path | None, *, as_json: bool) -> None:
+    from ..memory.lifetimes import lower_bound
+    from ..report.metrics import op_rows, total_macs, weight_bytes
+
+    graph = load_cli_model(model, weights)
+    rows = op_rows(graph)
+    bound = lower_bound(graph)
+    totals = {"ops": len(graph.ops), "macs": total_macs(graph),
+              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound}
+    if as_json:
+        emit_json({
+            "model": str(model), "name": graph.name, "quantized": graph.is_quantized(),
+            "inputs": [_tensor_json(graph, n) for n in graph.inputs],
+            "outputs": [_tensor_json(graph, n) for n in graph.outputs],
+            "ops": [{"index": r.index, "type": r.type, "output": r.output,
+                     "shape": list(r.shape), "format": r.fmt, "macs": r.macs,
+                     "weight_bytes": r.weight_bytes, "origin": r.origin} for r in rows],
+            "totals": totals,
+        })
+        return
+    table = Table(title=f"{graph.name}  ({model})", show_lines=False)
+    for col, justify in (("#", "right"), ("op", "left"), ("output shape", "left"),
+                         ("format", "left"), ("MACs", "right"), ("weights", "right")):
+        table.add_column(col, justify=justify)
+    for r in rows:
+        table.add_row(str(r.index), r.type, str(list(r.shape)), r.fmt,
+                      f"{r.macs:,}" if r.macs else "", f"{r.weight_bytes:,}" if r.weight_bytes else "")
+    console.print(table)
+    for label, names in (("input", graph.inputs), ("output", graph.outputs)):
+        for n in names:
+            t = graph.tensors[n]
+            console.print(f"{label:<7} {n}: {list(t.shape)} {t.dtype} {describe_format(t.fmt)}")
+    console.print(f"ops {totals['ops']}   MACs {totals['macs']:,}   "
+                  f"weights {human_bytes(totals['weight_bytes'])}   "
+                  f"activation lower bound {human_bytes(bound)}")
+
+
+def simulate_model(model: Path = MODEL_ARG,
+                   input_file: Path = typer.Option(..., "--input", "-i",
+                                                   help="Inputs .npy (batch on axis 0) or .npz."),
+                   output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
+                   weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Run the golden simulator on a batch of inputs and save the raw outputs."""
+    _simulate(model, input_file, output, weights, as_json=as_json)
+
+
+@handle_errors()
+def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None, *,
+              as_json: bool) -> None:
+    from ..io.arrays import prepare_inputs
+    from ..sim import simulate
+
+    graph = load_cli_model(model, weights)
+    inputs = prepare_inputs(graph, load_array_file(input_file))
+    outs = simulate(graph, inputs)
+    result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else {
+        n: outs[n] for n in graph.outputs}
+    save_array_atomic(result, output)
+    samples = next(iter(inputs.values())).shape[0]
+    info = {"model": str(model), "samples": samples, "output_file": str(output),
+            "outputs": [{"name": n, "shape": list(outs[n].shape), "dtype": str(outs[n].dtype)}
+                        for n in graph.outputs]}
+    if as_json:
+        emit_json(info)
+    else:
+        console.print(f"simulated {samples} sample(s); wrote {output}")
+
+
+def quantize_model(model: Path = MODEL_ARG,
+                   calib: Path = typer.Option(..., "--calib",
+                                              help="Calibration inputs .npy (float, batch on axis 0)."),
+                   output: Path = typer.Option(..., "--output", "-o", help="Output .esm file."),
+                   scheme: str = typer.Option("int8", "--scheme", help="Quantization scheme."),
+                   weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Post-training quantization with calibration data; writes an .esm model."""
+    _quantize(model, calib, output, scheme, weights, as_json=as_json)
+
+
+@handle_errors()
+def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path | None, *,
+              as_json: bool) -> None:
+    from ..io import save_esm
+    from ..quant import quantize_graph
+    from ..report.metrics import weight_bytes
+
+    if output.suffix != ".esm":
+        raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
+    graph = load_cli_model(model, weights)
+    if graph.is_quantized():
+        raise EdgesmithError(f"{model} is already quantized",
+                             hint="quantize the float model instead")
+    data = load_array_file(calib, "calibration")
+    qgraph = quantize_graph(graph, data, scheme=scheme)
+    save_esm(qgraph, output)
+    info = {"model": str(model), "output": str(output), "scheme": scheme,
+            "calibration_samples": int(next(iter(data.values())).shape[0]
+                                       if isinstance(data, dict) else data.shape[0]),
+            "weight_bytes_float": weight_bytes(graph), "weight_bytes": weight_bytes(qgraph)}
+    if as_json:
+        emit_json(info)
+    else:
+        console.print(f"quantized {model} ({scheme}, {info['calibration_samples']} calibration "
+                      f"samples): weights {human_bytes(info['weight_bytes_float'])} -> "
+                      f"{human_bytes(info['weight_bytes'])}; wrote {output}")

@@ -1,0 +1,135 @@
+"""The edgesmith model file (``.esm``): a graph, its formats and constants.
+
+Layout (documented for users in docs/FORMAT.md): a ZIP archive holding
+
+* ``manifest.json``: ``{"format": "edgesmith-model", "version": 1, "name",
+  "inputs", "outputs", "meta", "tensors": [...], "ops": [...]}``; each tensor
+  entry has ``name, shape, dtype, fmt`` (null for float, else the format's
+  JSON with scales as exact float hex) and ``data`` (the member holding the
+  constant, or null);
+* ``const/<k>.npy``: one NumPy array per constant tensor, stored exactly.
+
+Files are written atomically: a temporary file in the target folder is
+renamed over the destination only once complete.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import ModelFormatError
+from ..ir import Graph, NumberFormat, Op, Tensor
+
+FORMAT_NAME = "edgesmith-model"
+FORMAT_VERSION = 1
+
+
+def _attr_to_json(value):
+    if isinstance(value, tuple):
+        return [_attr_to_json(v) for v in value]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _attr_from_json(value):
+    # Attributes are stored as JSON lists; the IR uses tuples for sequences.
+    if isinstance(value, list):
+        return tuple(_attr_from_json(v) for v in value)
+    return value
+
+
+def save_esm(graph: Graph, path: str | os.PathLike) -> Path:
+    """Write ``graph`` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    tensors, arrays = [], {}
+    for k, t in enumerate(graph.tensors.values()):
+        member = None
+        if t.is_const:
+            member = f"const/{k}.npy"
+            buf = io.BytesIO()
+            np.save(buf, np.ascontiguousarray(t.data), allow_pickle=False)
+            arrays[member] = buf.getvalue()
+        tensors.append({
+            "name": t.name, "shape": list(t.shape), "dtype": t.dtype,
+            "fmt": None if t.fmt is None else t.fmt.to_json(), "data": member,
+        })
+    manifest = {
+        "format": FORMAT_NAME, "version": FORMAT_VERSION, "name": graph.name,
+        "inputs": graph.inputs, "outputs": graph.outputs,
+        "meta": {k: v for k, v in graph.meta.items() if _is_json(v)},
+        "tensors": tensors,
+        "ops": [{"type": op.type, "inputs": op.inputs, "outputs": op.outputs,
+                 "attrs": {k: _attr_to_json(v) for k, v in op.attrs.items()},
+                 "origin": op.origin} for op in graph.ops],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", json.dumps(manifest, indent=1))
+            for member, blob in arrays.items():
+                zf.writestr(member, blob)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _is_json(value) -> bool:
+    try:
+        json.dumps(value)
+        return True
+    except (TypeError, ValueError):
+        return False
+
+
+def load_esm(path: str | os.PathLike) -> Graph:
+    """Read an ``.esm`` file; malformed files raise :class:`ModelFormatError`."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            manifest = json.loads(zf.read("manifest.json"))
+            _check_header(path, manifest)
+            graph = Graph(manifest["name"], inputs=list(manifest["inputs"]),
+                          outputs=list(manifest["outputs"]), meta=dict(manifest["meta"]))
+            for entry in manifest["tensors"]:
+                data = None
+                if entry["data"] is not None:
+                    data = np.load(io.BytesIO(zf.read(entry["data"])), allow_pickle=False)
+                fmt = None if entry["fmt"] is None else NumberFormat.from_json(entry["fmt"])
+                graph.add_tensor(Tensor(entry["name"], tuple(entry["shape"]), entry["dtype"],
+                                        fmt, data))
+            for entry in manifest["ops"]:
+                attrs = {k: _attr_from_json(v) for k, v in entry["attrs"].items()}
+                graph.add_op(Op(entry["type"], list(entry["inputs"]), list(entry["outputs"]),
+                                attrs, entry.get("origin", "")))
+    except ModelFormatError:
+        raise
+    except FileNotFoundError:
+        raise ModelFormatError(f"{path}: no such file") from None
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+        raise ModelFormatError(
+            f"{path}: not a readable edgesmith model file ({type(exc).__name__}: {exc})",
+            hint="the file may be truncated; write it again with 'edgesmith quantize'",
+        ) from None
+    return graph
+
+
+def _check_header(path: Path, manifest: dict) -> None:
+    if manifest.get("format") != FORMAT_NAME:
+        raise ModelFormatError(f"{path}: not an edgesmith model file (format "
+                               f"{manifest.get('format')!r})")
+    version = manifest.get("version")
+    if version != FORMAT_VERSION:
+        raise ModelFormatError(
+            f"{path}: edgesmith model file version {version}; this edgesmith reads version "
+            f"{FORMAT_VERSION}", hint="re-create the file with this version of edgesmith")

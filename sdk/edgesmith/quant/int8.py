@@ -1,0 +1,141 @@
+"""Post-training int8 quantization of a float graph, as the TFLite converter does it.
+
+* Activations: int8 per tensor, asymmetric, the calibrated range widened to
+  contain 0 and the zero point rounded so that real 0 is exact.
+* Weights: int8 symmetric (zero point 0) in [-127, 127], per output channel
+  (conv2d and fully_connected axis 0, depthwise axis 3) or per tensor.
+* Bias: int32 with scale input_scale * weight_scale[c].
+* Outputs of softmax and logistic use scale 1/256, zero point -128; tanh
+  1/128, zero point 0 (the formats the int8 kernels require).
+* Tensors that int8 kernels pass through without rescaling (reshape, max and
+  average pooling, pad, concat) share one format: their ranges are merged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import EdgesmithError, UnsupportedError
+from ..ir import AffineFormat, Graph, Op, Tensor
+from .calibrate import Range
+
+QUANTIZABLE = {"conv2d", "depthwise_conv2d", "fully_connected", "avg_pool2d", "max_pool2d",
+               "add", "mul", "reshape", "softmax", "logistic", "tanh", "mean", "pad", "concat",
+               "relu", "relu6", "relu_n1_to_1"}
+SHARED_FORMAT_OPS = {"reshape", "max_pool2d", "avg_pool2d", "pad", "concat"}
+WEIGHT_AXIS = {"conv2d": 0, "depthwise_conv2d": 3, "fully_connected": 0}
+FIXED_OUTPUT = {"softmax": (1 / 256, -128), "logistic": (1 / 256, -128), "tanh": (1 / 128, 0)}
+_MIN_SCALE = 1e-9
+
+
+def activation_format(r: Range, bits: int = 8) -> AffineFormat:
+    """Asymmetric per-tensor format covering ``r`` and 0, with 0 exactly representable."""
+    qmin, qmax = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
+    lo, hi = min(r.lo, 0.0), max(r.hi, 0.0)
+    scale = max((hi - lo) / (qmax - qmin), _MIN_SCALE)
+    scale = float(np.float32(scale))
+    zp = int(np.clip(np.round(qmin - lo / scale), qmin, qmax))
+    return AffineFormat([scale], [zp], bits=bits)
+
+
+def quantize_weights(w: np.ndarray, axis: int | None, bits: int = 8) -> tuple[np.ndarray, AffineFormat]:
+    """Symmetric quantization, per channel along ``axis`` (or per tensor when None)."""
+    qmax = (1 << (bits - 1)) - 1
+    if axis is None:
+        peak = np.array([np.max(np.abs(w))], dtype=np.float64)
+    else:
+        peak = np.max(np.abs(np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)), axis=1)
+    scale = np.maximum(peak / qmax, _MIN_SCALE).astype(np.float32)
+    fmt = AffineFormat(scale, np.zeros(scale.size, np.int64), axis=axis if scale.size > 1 else None,
+                       bits=bits)
+    shape = [1] * w.ndim
+    if axis is not None:
+        shape[axis] = -1
+    q = np.round(w.astype(np.float64) / scale.astype(np.float64).reshape(shape))
+    return np.clip(q, -qmax, qmax).astype(np.int8), fmt
+
+
+def quantize_bias(b: np.ndarray, in_scale: float, w_fmt: AffineFormat) -> tuple[np.ndarray, AffineFormat]:
+    scale = (np.float32(in_scale) * w_fmt.scale).astype(np.float32)
+    q = np.round(b.astype(np.float64) / scale.astype(np.float64))
+    q = np.clip(q, -(2 ** 31) + 1, 2 ** 31 - 1).astype(np.int32)
+    axis = 0 if scale.size > 1 else None
+    return q, AffineFormat(scale, np.zeros(scale.size, np.int64), axis=axis, bits=32)
+
+
+def _share_groups(graph: Graph) -> dict[str, str]:
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            x = parent[x]
+        return x
+
+    for op in graph.ops:
+        if op.type in SHARED_FORMAT_OPS:
+            names = [n for n in op.inputs if n and not graph.tensors[n].is_const] + op.outputs
+            for n in names[1:]:
+                parent[find(n)] = find(names[0])
+    return {name: find(name) for name in graph.tensors}
+
+
+def _activation_formats(graph: Graph, ranges: dict[str, Range], bits: int) -> dict[str, AffineFormat]:
+    group = _share_groups(graph)
+    merged: dict[str, Range] = {}
+    fixed: dict[str, AffineFormat] = {}
+    for name, t in graph.tensors.items():
+        if t.is_const:
+            continue
+        if name not in ranges:
+            raise EdgesmithError(f"calibration produced no range for tensor {name!r}")
+        root = group[name]
+        merged[root] = merged[root].merge(ranges[name]) if root in merged else ranges[name]
+    for op in graph.ops:
+        if op.type in FIXED_OUTPUT:
+            scale, zp = FIXED_OUTPUT[op.type]
+            fixed[group[op.outputs[0]]] = AffineFormat([scale], [zp], bits=8)
+    return {name: fixed.get(group[name]) or activation_format(merged[group[name]], bits)
+            for name, t in graph.tensors.items() if not t.is_const}
+
+
+def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool = True) -> Graph:
+    """A new int8 graph from a float ``graph`` and calibrated activation ranges."""
+    for i, op in enumerate(graph.ops):
+        if op.type not in QUANTIZABLE:
+            raise UnsupportedError(
+                f"op {i} ({op.type}{', ' + op.origin if op.origin else ''}) cannot be "
+                f"quantized to int8; supported: {', '.join(sorted(QUANTIZABLE))}")
+    fmts = _activation_formats(graph, ranges, 8)
+    q = graph.copy()
+    q.name = graph.name
+    for name, fmt in fmts.items():
+        t = q.tensors[name]
+        t.fmt, t.dtype = fmt, "int8"
+    for op in q.ops:
+        _quantize_constants(q, op, per_channel)
+    q.remove_unused_tensors()
+    q.meta = {**graph.meta, "quantized": "int8 post-training"}
+    return q
+
+
+def _quantize_constants(q: Graph, op: Op, per_channel: bool) -> None:
+    new_inputs = list(op.inputs)
+    for k, name in enumerate(op.inputs):
+        if name is None or not q.tensors[name].is_const:
+            continue
+        t = q.tensors[name]
+        if op.type in WEIGHT_AXIS and k == 1:
+            data, fmt = quantize_weights(t.data, WEIGHT_AXIS[op.type] if per_channel else None)
+        elif op.type in WEIGHT_AXIS and k == 2:
+            w_fmt = q.tensors[new_inputs[1]].fmt
+            in_scale = q.tensors[op.inputs[0]].fmt.scalar()[0]
+            data, fmt = quantize_bias(t.data, in_scale, w_fmt)
+        elif op.type in ("add", "mul", "concat"):
+            data_f = t.data.astype(np.float32)
+            fmt = activation_format(Range(float(data_f.min()), float(data_f.max())))
+            data = fmt.quantize(data_f)
+        else:
+            continue  # shape-like constants stay as they are
+        qt = q.add_tensor(Tensor(q.unique_name(f"{name}_q"), t.shape, str(data.dtype), fmt, data))
+        new_inputs[k] = qt.name
+    op.inputs = new_inputs
