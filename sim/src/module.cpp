@@ -7,4 +7,11 @@
 PYBIND11_MODULE(_sim, m) {
     m.doc() = "edgesmith golden simulator: integer kernels, bit-exact by construction";
     es_sim::register_fixedpoint(m);
+    es_sim::register_conv(m);
+    es_sim::register_fully_connected(m);
+    es_sim::register_pooling(m);
+    es_sim::register_elementwise(m);
+    es_sim::register_activations(m);
+    es_sim::register_reduce(m);
+    es_sim::register_layout(m);
 }

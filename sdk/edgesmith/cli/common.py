@@ -14,8 +14,9 @@ from rich.console import Console
 
 from ..errors import EdgesmithError, ModelFormatError
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output is not wrapped at 80 columns: tables stay one row per op.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one machine-readable JSON object.")
 

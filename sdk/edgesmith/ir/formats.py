@@ -116,14 +116,18 @@ class AffineFormat(NumberFormat):
         return float(self.scale[0]), int(self.zero_point[0])
 
     def quantize(self, real: np.ndarray) -> np.ndarray:
-        """Round real values to the nearest step (halves away from zero) and clamp."""
-        real = np.asarray(real, dtype=np.float64)
+        """Round real values to the nearest step (halves away from zero) and clamp.
+
+        The division is in float32, as TFLite's QUANTIZE kernel does it, so
+        that quantizing a float input here equals quantizing it in LiteRT.
+        """
+        real = np.asarray(real, dtype=np.float32)
         shape = [1] * real.ndim
         if self.per_channel:
             shape[self.axis] = -1
-        scale = self.scale.astype(np.float64).reshape(shape)
+        scaled = (real / self.scale.reshape(shape)).astype(np.float64)
         zp = self.zero_point.reshape(shape)
-        scaled = real / scale
+        # the + 0.5 in float64 is exact for every float32 value
         q = np.sign(scaled) * np.floor(np.abs(scaled) + 0.5) + zp
         return np.clip(q, self.qmin, self.qmax).astype(self.storage_dtype)
 

@@ -24,9 +24,8 @@ limit, may differ from run to run.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
-
-from ortools.sat.python import cp_model
 
 from . import greedy
 from .greedy import Block, arena_end, block_size
@@ -38,6 +37,27 @@ def place(blocks: Sequence[Block], time_limit_s: float | None = 10.0) -> tuple[l
     hint, reaches_bound = greedy.place(blocks)
     if reaches_bound:
         return hint, True
+    if _in_process_unsafe():
+        import multiprocessing
+
+        with multiprocessing.get_context("spawn").Pool(1) as pool:
+            return pool.apply(_solve, (list(blocks), hint, time_limit_s))
+    return _solve(blocks, hint, time_limit_s)
+
+
+def _in_process_unsafe() -> bool:
+    """True when CP-SAT would crash in this process.
+
+    TensorFlow imported before OR-tools loads its own protobuf and abseil
+    symbols, and the CP-SAT solver then segfaults; a fresh process is safe.
+    """
+    return "tensorflow" in sys.modules and "ortools.sat.python.cp_model" not in sys.modules
+
+
+def _solve(blocks: Sequence[Block], hint: list[int],
+           time_limit_s: float | None) -> tuple[list[int], bool]:
+    from ortools.sat.python import cp_model
+
     upper = arena_end(blocks, hint)
     lower = max(live_per_step(blocks))
 

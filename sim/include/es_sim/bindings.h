@@ -4,4 +4,11 @@
 
 namespace es_sim {
 void register_fixedpoint(pybind11::module_& m);
+void register_conv(pybind11::module_& m);
+void register_fully_connected(pybind11::module_& m);
+void register_pooling(pybind11::module_& m);
+void register_elementwise(pybind11::module_& m);
+void register_activations(pybind11::module_& m);
+void register_reduce(pybind11::module_& m);
+void register_layout(pybind11::module_& m);
 }  // namespace es_sim

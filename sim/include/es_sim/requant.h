@@ -11,15 +11,16 @@
 
 namespace es_sim {
 
-// High 32 bits of 2*a*b, rounded half away from zero; saturates the one
-// overflowing case (INT32_MIN * INT32_MIN).
+// High 32 bits of 2*a*b, rounded to nearest with ties toward +infinity (the
+// nudge is 2^30 for a*b >= 0 and 1 - 2^30 below, so -1.5 becomes -1 and 1.5
+// becomes 2); saturates the one overflowing case (INT32_MIN * INT32_MIN).
 inline int32_t sat_rounding_doubling_high_mul(int32_t a, int32_t b) {
     if (a == b && a == std::numeric_limits<int32_t>::min()) {
         return std::numeric_limits<int32_t>::max();
     }
     const int64_t ab = static_cast<int64_t>(a) * static_cast<int64_t>(b);
     const int64_t nudge = ab >= 0 ? (int64_t{1} << 30) : (1 - (int64_t{1} << 30));
-    // Division truncates toward zero, which with the nudge rounds half away from zero.
+    // Division truncates toward zero; with the nudge this rounds ties upward.
     return static_cast<int32_t>((ab + nudge) / (int64_t{1} << 31));
 }
 

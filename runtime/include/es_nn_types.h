@@ -1,0 +1,201 @@
+/*
+ * edgesmith C runtime: status codes and parameter structs of the int8 kernels.
+ *
+ * Conventions shared by every struct below (the API documentation is in
+ * es_nn.h):
+ *  - Tensors are NHWC, one sample per call (dimension n is 1 for
+ *    activations of window ops).
+ *  - An "input offset" is added to every input value: it is the negated
+ *    input zero point. An "output offset" is the output zero point.
+ *  - A Q31 multiplier and shift stand for the real number
+ *    multiplier * 2^(shift - 31); shift > 0 shifts left before the multiply.
+ */
+#ifndef ES_NN_TYPES_H
+#define ES_NN_TYPES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Result of every kernel. */
+typedef enum {
+    ES_OK = 0,
+    ES_ERR_ARG = 1,   /* a NULL pointer or a size below 1 */
+    ES_ERR_SHAPE = 2, /* dimensions that do not fit together */
+    ES_ERR_RANGE = 3, /* a parameter outside its documented range */
+    ES_ERR_BUFFER = 4 /* scratch buffer missing or smaller than required */
+} es_status;
+
+/* A 4-D shape, NHWC. Filters use n for output channels (conv2d) or 1 (depthwise). */
+typedef struct {
+    int32_t n;
+    int32_t h;
+    int32_t w;
+    int32_t c;
+} es_dims;
+
+/* A height/width pair: stride, dilation, top/left padding or window size. */
+typedef struct {
+    int32_t h;
+    int32_t w;
+} es_tile;
+
+/* Fused activation as an output clamp, -128 <= min <= max <= 127. */
+typedef struct {
+    int32_t min;
+    int32_t max;
+} es_activation;
+
+/* Caller-owned scratch memory for kernels whose _get_buffer_size is not 0. */
+typedef struct {
+    void *buf;
+    int32_t size;
+} es_context;
+
+/* One Q31 multiplier and shift for a whole tensor. */
+typedef struct {
+    int32_t multiplier;
+    int32_t shift;
+} es_quant_params;
+
+/* One Q31 multiplier and shift per output channel. */
+typedef struct {
+    const int32_t *multiplier;
+    const int32_t *shift;
+} es_per_channel_quant_params;
+
+/*
+ * A positive real scale held exactly as an IEEE-754 double:
+ * value = mantissa * 2^exponent with 2^52 <= mantissa < 2^53 (0 for a zero
+ * scale). Lets integer code reproduce a double-precision multiply bit for bit.
+ */
+typedef struct {
+    int64_t mantissa;
+    int32_t exponent;
+} es_exact_scale;
+
+typedef struct {
+    int32_t input_offset;  /* -input zero point */
+    int32_t output_offset; /* output zero point */
+    es_tile stride;
+    es_tile dilation;
+    es_tile padding; /* top, left */
+    es_activation activation;
+} es_conv_params;
+
+typedef struct {
+    int32_t input_offset;
+    int32_t output_offset;
+    int32_t depth_multiplier;
+    es_tile stride;
+    es_tile dilation;
+    es_tile padding;
+    es_activation activation;
+} es_dw_conv_params;
+
+/* How fully_connected turns its int32 accumulator into the output scale. */
+typedef enum {
+    /* multiplier/shift, two roundings (TFLite Micro, CMSIS-NN) */
+    ES_OUTPUT_STAGE_Q31 = 0,
+    /* round(acc * double scale), the LiteRT BUILTIN_REF kernel */
+    ES_OUTPUT_STAGE_EXACT_SCALE = 1
+} es_output_stage;
+
+typedef struct {
+    int32_t input_offset;
+    int32_t filter_offset; /* -weight zero point, 0 for symmetric weights */
+    int32_t output_offset;
+    es_activation activation;
+} es_fc_params;
+
+typedef struct {
+    es_output_stage stage;
+    int32_t per_channel;         /* 0: entry 0 serves every channel; 1: one entry per channel */
+    const int32_t *multiplier;   /* stage Q31 */
+    const int32_t *shift;        /* stage Q31 */
+    const es_exact_scale *scale; /* stage EXACT_SCALE */
+} es_fc_quant_params;
+
+/* Accumulation length (input features) and output features of a dense layer. */
+typedef struct {
+    int32_t accum_depth;
+    int32_t output_depth;
+} es_fc_dims;
+
+typedef struct {
+    es_tile window;
+    es_tile stride;
+    es_tile padding;
+    es_activation activation;
+} es_pool_params;
+
+/* ADD rescales both inputs to a common scale with left_shift bits of headroom. */
+typedef struct {
+    int32_t left_shift;
+    int32_t input1_offset;
+    int32_t input1_multiplier;
+    int32_t input1_shift;
+    int32_t input2_offset;
+    int32_t input2_multiplier;
+    int32_t input2_shift;
+    int32_t output_offset;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    es_activation activation;
+} es_add_params;
+
+typedef struct {
+    int32_t input1_offset;
+    int32_t input2_offset;
+    int32_t output_offset;
+    int32_t output_multiplier;
+    int32_t output_shift;
+    es_activation activation;
+} es_mul_params;
+
+/* Fixed-point softmax: beta * input_scale as a Q31 multiplier and left shift. */
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+    int32_t diff_min; /* input differences below this contribute nothing */
+} es_softmax_params;
+
+/* (x + input_offset) * M + output_offset, clamped: QUANTIZE int8->int8 and RELU*. */
+typedef struct {
+    int32_t input_offset;
+    int32_t output_offset;
+    es_quant_params quant;
+    es_activation activation;
+} es_requantize_params;
+
+/* Axis bits of es_mean_params.axes. */
+#define ES_AXIS_N 1u
+#define ES_AXIS_H 2u
+#define ES_AXIS_W 4u
+#define ES_AXIS_C 8u
+
+typedef struct {
+    int32_t input_offset;
+    int32_t output_offset;
+    es_quant_params quant; /* includes the division by the number of reduced values */
+    uint32_t axes;         /* ES_AXIS_* bits of the reduced dimensions */
+} es_mean_params;
+
+typedef struct {
+    es_dims before; /* values inserted before the data along n, h, w, c */
+    int32_t pad_value;
+} es_pad_params;
+
+typedef struct {
+    int32_t axis; /* 0 n, 1 h, 2 w, 3 c */
+    int32_t num_inputs;
+} es_concat_params;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ES_NN_TYPES_H */

@@ -1,0 +1,101 @@
+/*
+ * Reference int8 depthwise 2-D convolution, per-channel requantized.
+ *
+ * Weights are [1, KH, KW, C * M]; output channel oc = ic * M + m reads input
+ * channel ic = oc / M. Padding contributes nothing to the accumulator.
+ */
+#include "es_nn.h"
+#include "es_nn_support.h"
+
+static int dw_params_are_valid(const es_dw_conv_params *p)
+{
+    return p->depth_multiplier >= 1 && p->stride.h >= 1 && p->stride.w >= 1 && p->dilation.h >= 1 &&
+           p->dilation.w >= 1 && p->padding.h >= 0 && p->padding.w >= 0 &&
+           es_activation_is_valid(p->activation);
+}
+
+static int shapes_agree(const es_dims *in, const es_dims *filter, const es_dims *out,
+                        int32_t depth_multiplier)
+{
+    return in->n == 1 && out->n == 1 && filter->n == 1 && filter->c == in->c * depth_multiplier &&
+           out->c == filter->c;
+}
+
+static int32_t accumulate(const es_dw_conv_params *p, const es_dims *in_dims, const int8_t *input,
+                          const es_dims *f_dims, const int8_t *filter, int32_t out_y, int32_t out_x,
+                          int32_t out_c)
+{
+    const int32_t y0 = out_y * p->stride.h - p->padding.h;
+    const int32_t x0 = out_x * p->stride.w - p->padding.w;
+    const int32_t in_c = out_c / p->depth_multiplier;
+    int32_t acc = 0;
+    int32_t ky, kx;
+    for (ky = 0; ky < f_dims->h; ++ky) {
+        const int32_t iy = y0 + ky * p->dilation.h;
+        if (iy < 0 || iy >= in_dims->h) {
+            continue;
+        }
+        for (kx = 0; kx < f_dims->w; ++kx) {
+            const int32_t ix = x0 + kx * p->dilation.w;
+            int32_t in_val, w_val;
+            if (ix < 0 || ix >= in_dims->w) {
+                continue;
+            }
+            in_val = input[(iy * in_dims->w + ix) * in_dims->c + in_c];
+            w_val = filter[(ky * f_dims->w + kx) * f_dims->c + out_c];
+            acc += w_val * (in_val + p->input_offset);
+        }
+    }
+    return acc;
+}
+
+es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params *params,
+                                 const es_per_channel_quant_params *quant,
+                                 const es_dims *input_dims, const int8_t *input,
+                                 const es_dims *filter_dims, const int8_t *filter,
+                                 const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    int32_t oy, ox, oc;
+    (void)ctx;
+    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
+        input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
+        output_dims == NULL || output == NULL || !es_dims_are_valid(input_dims) ||
+        !es_dims_are_valid(filter_dims) || !es_dims_are_valid(output_dims)) {
+        return ES_ERR_ARG;
+    }
+    if (!dw_params_are_valid(params)) {
+        return ES_ERR_RANGE;
+    }
+    if (!shapes_agree(input_dims, filter_dims, output_dims, params->depth_multiplier)) {
+        return ES_ERR_SHAPE;
+    }
+    for (oc = 0; oc < output_dims->c; ++oc) {
+        if (!es_shift_is_valid(quant->shift[oc])) {
+            return ES_ERR_RANGE;
+        }
+    }
+
+    for (oy = 0; oy < output_dims->h; ++oy) {
+        for (ox = 0; ox < output_dims->w; ++ox) {
+            for (oc = 0; oc < output_dims->c; ++oc) {
+                int32_t acc =
+                    accumulate(params, input_dims, input, filter_dims, filter, oy, ox, oc);
+                if (bias != NULL) {
+                    acc += bias[oc];
+                }
+                acc = es_multiply_by_quantized_multiplier(acc, quant->multiplier[oc],
+                                                          quant->shift[oc]);
+                *output++ = es_clamp_to_s8(acc + params->output_offset, params->activation);
+            }
+        }
+    }
+    return ES_OK;
+}
+
+int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
+                                               const es_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}

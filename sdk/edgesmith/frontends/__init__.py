@@ -1,0 +1,69 @@
+"""Model importers: every accepted kind of model becomes an IR :class:`Graph`.
+
+:func:`load_model` picks the importer from the source's type or file suffix.
+Heavy libraries (Keras/TensorFlow, scikit-learn, the TFLite schema) are
+imported only when a source needs them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelFormatError
+from ..ir import Graph
+from .keras import load_keras  # light: Keras itself is imported on first use
+from .sklearn import load_sklearn
+
+ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, "
+            "a keras.Model or a fitted scikit-learn estimator")
+
+
+def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
+    """The IR graph of a model file, an in-memory ``keras.Model`` or a scikit-learn estimator.
+
+    ``weights`` is the weights ``.h5`` of a Keras architecture ``.json``.
+    Raises :class:`ModelFormatError` for a missing file or an unknown kind of
+    source, naming what is accepted.
+    """
+    if isinstance(source, (str, os.PathLike)):
+        return _load_file(Path(source), weights)
+    if _is_instance_of(source, "keras", "Model"):
+        return load_keras(source)
+    if _is_sklearn_estimator(source):
+        return load_sklearn(source)
+    raise ModelFormatError(f"cannot import a {type(source).__name__}; accepted: {ACCEPTED}")
+
+
+def _load_file(path: Path, weights) -> Graph:
+    if not path.exists():
+        raise ModelFormatError(f"{path}: no such file")
+    if not path.is_file():
+        raise ModelFormatError(f"{path}: not a file")
+    suffix = path.suffix.lower()
+    if suffix == ".tflite":
+        from .tflite import load_tflite
+        return load_tflite(path)
+    if suffix in (".keras", ".h5", ".hdf5", ".json"):
+        return load_keras(path, weights)
+    if suffix == ".esm":
+        from ..io import load_esm
+        return load_esm(path)
+    raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
+                           f"accepted: {ACCEPTED}")
+
+
+def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
+    """isinstance against ``module.cls`` without importing a module nobody has loaded."""
+    loaded = sys.modules.get(module)
+    return loaded is not None and isinstance(obj, getattr(loaded, cls))
+
+
+def _is_sklearn_estimator(obj: Any) -> bool:
+    base = sys.modules.get("sklearn.base")
+    return base is not None and isinstance(obj, base.BaseEstimator)
+
+
+__all__ = ["ACCEPTED", "load_keras", "load_model", "load_sklearn"]

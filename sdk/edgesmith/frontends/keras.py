@@ -1,0 +1,201 @@
+"""Import Keras models as float graphs.
+
+Accepted sources, all giving the same IR:
+
+* a Keras 3 ``.keras`` archive: its ``config.json`` is checked first (so a
+  Lambda or custom layer is refused before Keras deserializes anything), then
+  Keras loads it with ``safe_mode=True``;
+* a legacy full-model ``.h5`` and an architecture ``.json`` with a
+  weights-only ``.h5`` (Keras 2 or 3): read as data, the config with ``json``
+  and the arrays with ``h5py``. No code from the file is executed and
+  TensorFlow is not needed, which also makes Keras 2 files that Keras 3
+  refuses importable. (A ``.json`` paired with a Keras 3 ``.weights.h5``,
+  whose arrays are stored by index only, goes through Keras instead.)
+* an in-memory ``keras.Model`` (Sequential or functional).
+
+Layer conversion is in :mod:`.keras_layers` and :mod:`.keras_conv`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelFormatError, UnsupportedError
+from ..ir import Graph
+from .keras_config import KerasLayer, parse_model_config
+from .keras_graph import WeightSource, build_graph, refuse_unsupported
+
+KERAS_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
+
+
+def load_keras(source: str | os.PathLike | Any, weights: str | os.PathLike | None = None) -> Graph:
+    """The float graph (every ``fmt`` None) of a Keras model file or ``keras.Model``.
+
+    ``weights`` is the weights ``.h5`` of an architecture ``.json``; it is
+    ignored for the other sources. Raises :class:`ModelFormatError` for a
+    missing, truncated or malformed file and :class:`UnsupportedError` for a
+    layer or setting edgesmith cannot convert.
+    """
+    if not isinstance(source, (str, os.PathLike)):
+        return _from_model(source, {})
+    path = _existing(source)
+    suffix = path.suffix.lower()
+    if suffix == ".keras":
+        return _from_keras_archive(path)
+    if suffix in (".h5", ".hdf5"):
+        return _from_h5_model(path)
+    if suffix == ".json":
+        return _from_json(path, weights)
+    raise ModelFormatError(f"{path}: not a Keras model file; expected one of "
+                           f"{', '.join(KERAS_SUFFIXES)}")
+
+
+def _existing(source: str | os.PathLike) -> Path:
+    path = Path(source)
+    if not path.is_file():
+        raise ModelFormatError(f"{path}: no such file")
+    return path
+
+
+def import_keras():
+    """The ``keras`` module, imported the way edgesmith needs it.
+
+    OR-tools (the optimal arena planner's CP-SAT solver) is imported first
+    when installed: with TensorFlow loaded before it, a later CP-SAT solve
+    crashes the whole process (segfault, seen with tensorflow-cpu 2.21 and
+    ortools 9.15); loaded in the other order both work. Code that imports
+    Keras itself should do so through this function.
+    """
+    try:
+        import ortools.sat.python.cp_model  # noqa: F401  (must load before TensorFlow)
+    except ImportError:
+        pass
+    try:
+        import keras
+    except ImportError:
+        raise UnsupportedError("this needs Keras; install edgesmith[keras]") from None
+    return keras
+
+
+# -- in-memory models ------------------------------------------------------------
+def _from_model(model, meta: dict) -> Graph:
+    keras = import_keras()
+    if not isinstance(model, keras.Model):
+        raise ModelFormatError(f"expected a keras.Model, got {type(model).__name__}")
+    # check the live layer classes first: a custom layer may not even serialize
+    refuse_unsupported([KerasLayer(layer.name, type(layer).__name__, {}, type(layer).__module__)
+                        for layer in model.layers])
+    kind = "Sequential" if isinstance(model, keras.Sequential) else "Functional"
+    try:
+        config = model.get_config()
+    except NotImplementedError:
+        config = None
+    if not isinstance(config, dict) or "layers" not in config:
+        raise UnsupportedError(f"keras model {model.name!r} ({type(model).__name__}) is a "
+                               "subclassed model; build it with the Sequential or functional API")
+    by_name = {layer.name: layer for layer in model.layers}
+
+    def layer_weights(name: str) -> dict[str, np.ndarray]:
+        layer = by_name.get(name)
+        if layer is None:
+            return {}
+        return {_short_weight_name(w.name): np.asarray(w.numpy()) for w in layer.weights}
+
+    spec = parse_model_config({"class_name": kind, "config": config})
+    return build_graph(spec, layer_weights, meta)
+
+
+def _short_weight_name(name: str) -> str:
+    """'dense_1/kernel:0' (Keras 2), 'd1/kernel' (Keras 3 h5) or 'kernel' -> 'kernel'."""
+    return name.split("/")[-1].split(":")[0]
+
+
+# -- .keras archives -------------------------------------------------------------
+def _from_keras_archive(path: Path) -> Graph:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            config = json.loads(archive.read("config.json"))
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise ModelFormatError(f"{path}: not a readable .keras archive ({exc})") from None
+    spec = parse_model_config(config)
+    refuse_unsupported(list(spec.layers.values()))
+    keras = import_keras()
+    try:
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)
+    except Exception as exc:  # noqa: BLE001  (Keras raises many types for a damaged archive)
+        raise ModelFormatError(f"{path}: Keras could not load it "
+                               f"({type(exc).__name__}: {exc})") from None
+    return _from_model(model, {"path": str(path)})
+
+
+# -- HDF5 and JSON, read as data ------------------------------------------------------
+def _read_h5(path: Path, read):
+    """``read(h5file)`` with any HDF5 failure reported as a ModelFormatError on ``path``."""
+    import h5py
+
+    try:
+        with h5py.File(path, "r") as f:
+            return read(f)
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise ModelFormatError(f"{path}: not a readable Keras HDF5 file ({exc})") from None
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
+
+
+def _legacy_weights(group) -> WeightSource:
+    """Arrays of a Keras weights group (``layer_names`` / ``weight_names`` attributes)."""
+    table: dict[str, dict[str, np.ndarray]] = {}
+    for layer in (_text(n) for n in group.attrs["layer_names"]):
+        layer_group = group[layer]
+        names = [_text(n) for n in layer_group.attrs.get("weight_names", [])]
+        table[layer] = {_short_weight_name(n): np.asarray(layer_group[n][()]) for n in names}
+    return lambda name: table.get(name, {})
+
+
+def _from_h5_model(path: Path) -> Graph:
+    def read(f):
+        if "model_config" not in f.attrs:
+            raise ModelFormatError(f"{path}: holds weights only (no model config); pass the "
+                                   "architecture .json as the model and this file as weights")
+        config = json.loads(_text(f.attrs["model_config"]))
+        group = f.get("model_weights", f)
+        return config, _legacy_weights(group)
+
+    config, weights = _read_h5(path, read)
+    return build_graph(parse_model_config(config), weights, {"path": str(path)})
+
+
+def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
+    if weights is None:
+        raise ModelFormatError(f"{path}: an architecture JSON needs its weights .h5 "
+                               "(load_keras(json_path, weights=h5_path))")
+    try:
+        text = path.read_text()
+        config = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ModelFormatError(f"{path}: not a readable Keras JSON config ({exc})") from None
+    spec = parse_model_config(config)
+    refuse_unsupported(list(spec.layers.values()))
+    weights_path = _existing(weights)
+    legacy = _read_h5(weights_path, lambda f: "layer_names" in f.attrs)
+    meta = {"path": str(path), "weights": str(weights_path)}
+    if legacy:
+        table = _read_h5(weights_path, _legacy_weights)
+        return build_graph(spec, table, meta)
+    # a Keras 3 .weights.h5 stores arrays by index: let Keras place them
+    keras = import_keras()
+    try:
+        model = keras.models.model_from_json(text)
+        model.load_weights(weights_path)
+    except Exception as exc:  # noqa: BLE001  (Keras raises many types for mismatched files)
+        raise ModelFormatError(f"{weights_path}: Keras could not load these weights into "
+                               f"{path} ({type(exc).__name__}: {exc})") from None
+    return _from_model(model, meta)

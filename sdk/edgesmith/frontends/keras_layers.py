@@ -1,0 +1,129 @@
+"""Converters of the Keras layers that are not windowed: dense, activations,
+batch norm, merges, reshapes, padding and the inference no-ops.
+
+Each converter turns one Keras layer call into IR ops (see
+:mod:`.keras_context`); convolutions and pooling are in :mod:`.keras_conv`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .keras_context import LayerContext, converter, ints
+
+
+@converter("Dropout", "SpatialDropout1D", "SpatialDropout2D", "GaussianNoise",
+           "GaussianDropout")
+def identity_at_inference(ctx: LayerContext, inputs: list[str]) -> str:
+    return inputs[0]
+
+
+@converter("Dense")
+def dense(ctx: LayerContext, inputs: list[str]) -> str:
+    x = inputs[0]
+    if len(ctx.shape(x)) != 2:
+        raise ctx.refuse(f"Dense on a rank-{len(ctx.shape(x))} input {list(ctx.shape(x))} "
+                         "(applied per position) is not supported; Flatten before it")
+    kernel = ctx.weight("kernel")  # Keras [in, out]; the IR wants [out, in]
+    y = ctx.op("fully_connected", [x, ctx.const("weights", kernel.T), ctx.bias()])
+    return ctx.activate(y)
+
+
+@converter("Activation")
+def activation(ctx: LayerContext, inputs: list[str]) -> str:
+    return ctx.activate(inputs[0], ctx.config.get("activation"))
+
+
+@converter("ReLU")
+def relu_layer(ctx: LayerContext, inputs: list[str]) -> str:
+    cfg = ctx.config
+    max_value = cfg.get("max_value")
+    if float(cfg.get("negative_slope") or 0) != 0 or float(cfg.get("threshold") or 0) != 0:
+        raise ctx.refuse("ReLU with negative_slope or threshold is not supported")
+    if max_value is None:
+        return ctx.op("relu", inputs[:1])
+    if float(max_value) == 6.0:
+        return ctx.op("relu6", inputs[:1])
+    raise ctx.refuse(f"ReLU with max_value={max_value} is not supported (only None or 6)")
+
+
+@converter("Softmax")
+def softmax_layer(ctx: LayerContext, inputs: list[str]) -> str:
+    rank = len(ctx.shape(inputs[0]))
+    axis = ctx.config.get("axis", -1)
+    if isinstance(axis, (list, tuple)) or axis % rank != rank - 1:
+        raise ctx.refuse(f"softmax over axis {axis} is not supported (only the last axis)")
+    return ctx.op("softmax", inputs[:1], {"beta": 1.0})
+
+
+@converter("BatchNormalization")
+def batch_norm(ctx: LayerContext, inputs: list[str]) -> str:
+    cfg, x = ctx.config, inputs[0]
+    shape = ctx.shape(x)
+    axes = cfg.get("axis", -1)
+    axes = list(axes) if isinstance(axes, (list, tuple)) else [axes]
+    if len(axes) != 1 or axes[0] % len(shape) != len(shape) - 1:
+        raise ctx.refuse(f"normalization over axis {cfg.get('axis')} is not supported "
+                         "(only the last, channel axis)")
+    channels = shape[-1]
+    gamma = ctx.weight("gamma") if cfg.get("scale", True) else np.ones(channels, np.float32)
+    beta = ctx.weight("beta") if cfg.get("center", True) else np.zeros(channels, np.float32)
+    params = [ctx.const(n, v) for n, v in (("gamma", gamma), ("beta", beta),
+                                           ("mean", ctx.weight("moving_mean")),
+                                           ("variance", ctx.weight("moving_variance")))]
+    return ctx.op("batch_norm", [x, *params], {"epsilon": float(cfg.get("epsilon", 1e-3))})
+
+
+@converter("Add")
+def add(ctx: LayerContext, inputs: list[str]) -> str:
+    if len(inputs) < 2:
+        raise ctx.refuse("Add needs at least two inputs")
+    total = inputs[0]
+    for k, other in enumerate(inputs[1:]):
+        total = ctx.op("add", [total, other], suffix=f"add{k}" if len(inputs) > 2 else "add")
+    return total
+
+
+@converter("Concatenate")
+def concatenate(ctx: LayerContext, inputs: list[str]) -> str:
+    rank = len(ctx.shape(inputs[0]))
+    axis = int(ctx.config.get("axis", -1)) % rank
+    if axis == 0:
+        raise ctx.refuse("concatenation along the batch axis is not supported")
+    return ctx.op("concat", inputs, {"axis": axis})
+
+
+def _reshape_to(ctx: LayerContext, x: str, features: list[int]) -> str:
+    """Reshape ``x`` to ``[batch, *features]`` with any -1 resolved."""
+    size = math.prod(ctx.shape(x)[1:])
+    if features.count(-1) == 1:
+        known = math.prod(d for d in features if d != -1)
+        features = [size // known if d == -1 else d for d in features]
+    if math.prod(features) != size:
+        raise ctx.refuse(f"cannot reshape {list(ctx.shape(x))} to [batch, {features}]")
+    return ctx.op("reshape", [x], {"shape": (1, *features)})
+
+
+@converter("Flatten")
+def flatten(ctx: LayerContext, inputs: list[str]) -> str:
+    # channels_last: NHWC element order is already the flattened order
+    ctx.require_channels_last()
+    return _reshape_to(ctx, inputs[0], [-1])
+
+
+@converter("Reshape")
+def reshape(ctx: LayerContext, inputs: list[str]) -> str:
+    return _reshape_to(ctx, inputs[0], [int(d) for d in ctx.config["target_shape"]])
+
+
+@converter("ZeroPadding2D")
+def zero_padding2d(ctx: LayerContext, inputs: list[str]) -> str:
+    ctx.require_channels_last()
+    padding = ctx.config.get("padding", 1)
+    # p, (rows, cols) or ((top, bottom), (left, right))
+    if isinstance(padding, (int, np.integer)):
+        padding = (padding, padding)
+    rows, cols = ints(padding[0], 2, "padding"), ints(padding[1], 2, "padding")
+    return ctx.op("pad", inputs[:1], {"pads": ((0, 0), rows, cols, (0, 0))})

@@ -1,0 +1,164 @@
+"""Integer kernels of the simulator: each op runs as one call into the C++
+module ``edgesmith._sim`` on the whole batch.
+
+A kernel takes ``(op, graph, args)`` with ``args`` following ``op.inputs``
+(constants as their data, activations batched on axis 0) and returns the
+batched output. Integer parameters come from
+:func:`edgesmith.quant.params.compute_params` (microseconds per op, so they are
+recomputed per call rather than cached against a graph that passes may edit).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .. import _sim
+from ..ir import Graph, Op, with_defaults
+from ..quant.params import QuantizeParams, compute_params
+
+Kernel = Callable[[Op, Graph, list], np.ndarray]
+INT_KERNELS: dict[str, Kernel] = {}
+
+
+def _kernel(*op_types: str):
+    def register(fn: Kernel) -> Kernel:
+        for t in op_types:
+            INT_KERNELS[t] = fn
+        return fn
+    return register
+
+
+def _attrs(op: Op) -> dict:
+    return with_defaults(op.type, op.attrs)
+
+
+def _i8(x) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.int8)
+
+
+def _bias(args: list) -> np.ndarray | None:
+    return np.ascontiguousarray(args[2], dtype=np.int32) if len(args) > 2 and args[2] is not None \
+        else None
+
+
+def _broadcast_pair(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    return (np.ascontiguousarray(np.broadcast_to(a, shape), dtype=np.int8),
+            np.ascontiguousarray(np.broadcast_to(b, shape), dtype=np.int8))
+
+
+@_kernel("conv2d")
+def conv2d(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p, a = compute_params(op, graph), _attrs(op)
+    return _sim.conv2d_s8(_i8(args[0]), _i8(args[1]), _bias(args), stride=a["stride"],
+                          dilation=a["dilation"], pads=a["pads"], input_offset=p.input_offset,
+                          output_offset=p.output_offset, multiplier=p.multiplier, shift=p.shift,
+                          act_min=p.act_min, act_max=p.act_max)
+
+
+@_kernel("depthwise_conv2d")
+def depthwise_conv2d(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p, a = compute_params(op, graph), _attrs(op)
+    return _sim.depthwise_conv2d_s8(
+        _i8(args[0]), _i8(args[1]), _bias(args), stride=a["stride"], dilation=a["dilation"],
+        pads=a["pads"], depth_multiplier=a["depth_multiplier"], input_offset=p.input_offset,
+        output_offset=p.output_offset, multiplier=p.multiplier, shift=p.shift,
+        act_min=p.act_min, act_max=p.act_max)
+
+
+@_kernel("fully_connected")
+def fully_connected(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    x = _i8(args[0]).reshape(args[0].shape[0], -1)
+    return _sim.fully_connected_s8(
+        x, _i8(args[1]), _bias(args), input_offset=p.input_offset,
+        weights_offset=p.weights_offset, output_offset=p.output_offset, multiplier=p.multiplier,
+        shift=p.shift, real_scale=p.real_scale, act_min=p.act_min, act_max=p.act_max)
+
+
+@_kernel("avg_pool2d", "max_pool2d")
+def pool2d(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p, a = compute_params(op, graph), _attrs(op)
+    fn = _sim.avg_pool2d_s8 if op.type == "avg_pool2d" else _sim.max_pool2d_s8
+    return fn(_i8(args[0]), kernel=a["kernel"], stride=a["stride"], pads=a["pads"],
+              act_min=p.act_min, act_max=p.act_max)
+
+
+@_kernel("add")
+def add(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    a, b = _broadcast_pair(args[0], args[1])
+    return _sim.add_s8(a, b, **vars(p))
+
+
+@_kernel("mul")
+def mul(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    a, b = _broadcast_pair(args[0], args[1])
+    return _sim.mul_s8(a, b, **vars(p))
+
+
+@_kernel("relu", "relu6", "relu_n1_to_1")
+def requantize(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.requantize_s8(_i8(args[0]), **vars(compute_params(op, graph)))
+
+
+@_kernel("quantize")
+def quantize(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    if isinstance(p, QuantizeParams):
+        return _sim.quantize_f32_s8(np.ascontiguousarray(args[0], dtype=np.float32), **vars(p))
+    return _sim.requantize_s8(_i8(args[0]), **vars(p))
+
+
+@_kernel("dequantize")
+def dequantize(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.dequantize_s8_f32(_i8(args[0]), **vars(compute_params(op, graph)))
+
+
+@_kernel("softmax")
+def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.softmax_s8(_i8(args[0]), **vars(compute_params(op, graph)))
+
+
+@_kernel("logistic", "tanh")
+def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.lut_s8(_i8(args[0]), compute_params(op, graph).table)
+
+
+@_kernel("mean")
+def mean(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    x = _i8(args[0])
+    attrs = _attrs(op)
+    axes = sorted(a % x.ndim for a in attrs["axes"])
+    kept = [d for d in range(x.ndim) if d not in axes]
+    rows = np.ascontiguousarray(np.transpose(x, kept + axes)).reshape(-1, p.count)
+    out = _sim.mean_s8(rows, input_zero_point=p.input_zero_point,
+                       output_zero_point=p.output_zero_point, multiplier=p.multiplier,
+                       shift=p.shift)
+    shape = [1 if d in axes else x.shape[d] for d in range(x.ndim)] if attrs["keepdims"] \
+        else [x.shape[d] for d in kept]
+    return out.reshape(shape)
+
+
+@_kernel("pad")
+def pad(op: Op, graph: Graph, args: list) -> np.ndarray:
+    pads = op.attrs["pads"]
+    return _sim.pad_s8(_i8(args[0]), before=[b for b, _ in pads], after=[a for _, a in pads],
+                       value=compute_params(op, graph).pad_value)
+
+
+@_kernel("concat")
+def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
+    compute_params(op, graph)  # checks that every input shares the output format
+    # int8 CONCATENATION copies bytes; LiteRT applies no fused activation here
+    return _sim.concat_s8([_i8(x) for x in args], axis=_attrs(op)["axis"])
+
+
+@_kernel("reshape")
+def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
+    x = args[0]
+    return x.reshape((x.shape[0],) + tuple(op.attrs["shape"][1:]))

@@ -1,0 +1,1 @@
+"""Verification against independent oracles (LiteRT today), bit for bit."""

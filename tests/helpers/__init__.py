@@ -1,0 +1,1 @@
+"""Helpers shared by test suites (runners, tolerances, model builders)."""

@@ -1,0 +1,19 @@
+"""Fixtures of the C runtime tests (see harness.py)."""
+
+import zlib
+
+import numpy as np
+import pytest
+
+from .harness import Runtime, runtime
+
+
+@pytest.fixture(scope="session")
+def rt() -> Runtime:
+    return runtime()
+
+
+@pytest.fixture
+def rng(request) -> np.random.Generator:
+    """A generator seeded by the test's name, so every test is reproducible on its own."""
+    return np.random.default_rng(zlib.crc32(request.node.nodeid.encode()))
