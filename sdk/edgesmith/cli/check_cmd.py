@@ -16,39 +16,58 @@ ORACLES = ("litert",)
 def check_model(model: Path = MODEL_ARG,
                 against: str = typer.Option("litert", "--against",
                                             help="Oracle: litert (LiteRT reference kernels)."),
-                samples: int = typer.Option(200, "--samples", min=0,
-                                            help="Random inputs to draw, besides --inputs."),
+                samples: int = typer.Option(
+                    200, "--samples", min=0,
+                    help="Random inputs to draw, besides --inputs (or the shipped inputs)."),
                 inputs: Path | None = typer.Option(None, "--inputs",
                                                    help="Extra inputs .npy (batch on axis 0)."),
                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                tolerance: float | None = typer.Option(
+                    None, "--tolerance", min=0.0,
+                    help="Float models only: allowed error relative to max(1, max |output|)."),
                 as_json: bool = JSON_OPTION) -> None:
-    """Exit 0 only if the simulator equals the oracle on every sample, bit for bit."""
-    _check(model, against, samples, inputs, seed, as_json=as_json)
+    """Exit 0 only if the simulator equals the oracle on every sample.
+
+    Integer models are compared bit for bit; float models within a stated tolerance.
+    """
+    _check(model, against, samples, inputs, seed, tolerance, as_json=as_json)
 
 
 @handle_errors()
-def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: int, *,
-           as_json: bool) -> None:
-    from ..verify.check import check_against_litert
+def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: int,
+           tolerance: float | None, *, as_json: bool) -> None:
+    from ..frontends.tflite import load_tflite
+    from ..verify.check import check_against_litert, check_float_against_litert
 
     if against not in ORACLES:
         raise EdgesmithError(f"unknown oracle {against!r}; choose one of {', '.join(ORACLES)}")
     if model.suffix != ".tflite":
         raise EdgesmithError(f"{model}: --against litert needs a .tflite model",
                              hint="LiteRT runs .tflite files only")
-    extra = load_array_file(inputs) if inputs is not None else None
+    from ..verify.inputs import shipped_inputs
+
+    # Without --inputs, the inputs the model's authors ship (if any) come first.
+    extra = load_array_file(inputs) if inputs is not None else shipped_inputs(model)
     if samples == 0 and extra is None:
         raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
     with console.status(f"running {model.name} on the simulator and LiteRT...",
                         spinner="dots") if not as_json else _null():
-        report = check_against_litert(model, samples=samples, inputs=extra, seed=seed)
-    payload = report.to_json() if hasattr(report, "to_json") else dict(vars(report))
+        if load_tflite(model).is_quantized():
+            report = check_against_litert(model, samples=samples, inputs=extra, seed=seed)
+            how, verdict = "bit for bit", "equal"
+        else:
+            report = check_float_against_litert(model, samples=samples, inputs=extra, seed=seed,
+                                                tolerance=tolerance)
+            how = (f"max error {report.max_abs_error:.3g}, tolerance {report.tolerance:g} "
+                   "x max(1, max |output|)")
+            verdict = "within tolerance"
+    payload = report.to_json()
     payload["model"] = str(model)
     payload["oracle"] = "litert BUILTIN_REF"
     if as_json:
         emit_json(payload)
     elif report.mismatched_samples == 0:
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched "
+        console.print(f"[green]{verdict}[/green]: {report.samples} samples, 0 mismatched, {how} "
                       f"({model.name} vs LiteRT reference kernels)")
     else:
         console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
