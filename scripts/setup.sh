@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(g++ cmake make)
+apt_packages=(g++ cmake make ninja-build gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

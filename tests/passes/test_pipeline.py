@@ -28,7 +28,7 @@ def conv_bn_relu_dense():
 
 def test_steps_are_listed_once_in_order():
     assert [name for name, _ in pipeline_module.PIPELINE] == [
-        "constant_fold", "fold_batch_norm", "fuse_activation", "remove_identity"]
+        "constant_fold", "fold_pad", "fold_batch_norm", "fuse_activation", "remove_identity"]
     for name, graph_pass in pipeline_module.PIPELINE:
         assert graph_pass.name == name and graph_pass.__doc__
 

@@ -9,7 +9,9 @@ the library is built with ASan+UBSan (the process must have been started with
 :func:`~edgesmith.verify.host_build.sanitizer_env`).
 
 The golden side: a one-op IR graph run by ``edgesmith.sim.simulate``. Both
-sides take their integers from ``edgesmith.quant.params.compute_params``.
+sides take their integers from ``edgesmith.quant.params.compute_params``; the C
+side gets them as parameter structs from ``edgesmith.codegen.c_params``, the
+very conversion the C code generator uses (:meth:`Runtime.struct`).
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from __future__ import annotations
 import functools
 import math
 import os
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from edgesmith.codegen.c_params import (CArray, CStruct, CSymbol, KernelParams, dims, exact_scale,
+                                        kernel_params)
 from edgesmith.ir import AffineFormat, Graph, Op, Tensor, infer_shape, with_defaults
 from edgesmith.quant.params import compute_params
 from edgesmith.resources import data_path
 from edgesmith.sim import simulate
-from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library, default_compiler
+from edgesmith.verify.host import header_cdef
+from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library
+
+__all__ = ["exact_scale"]  # re-exported for test_primitives
 
 RUNTIME = data_path("runtime")
 INCLUDE = RUNTIME / "include"
@@ -47,13 +52,7 @@ void es_test_round_double(const int32_t *x, int32_t n, double scale, int32_t *ou
 
 def public_cdef() -> str:
     """es_nn.h preprocessed, with the standard headers replaced by cffi's built-in types."""
-    with tempfile.TemporaryDirectory() as fake:
-        for name in ("stdint.h", "stddef.h"):
-            Path(fake, name).write_text("")
-        proc = subprocess.run([default_compiler(), "-E", "-P", "-nostdinc", f"-I{fake}",
-                               f"-I{INCLUDE}", str(INCLUDE / "es_nn.h")],
-                              capture_output=True, text=True, check=True)
-    return proc.stdout
+    return header_cdef(INCLUDE / "es_nn.h", [INCLUDE])
 
 
 class Runtime:
@@ -61,6 +60,7 @@ class Runtime:
 
     def __init__(self, ffi, lib):
         self.ffi, self.lib = ffi, lib
+        self._alive: list = []  # arrays that structs point to, kept for the session
 
     def new(self, ctype: str, init=None):
         return self.ffi.new(ctype, init)
@@ -71,8 +71,28 @@ class Runtime:
         return self.ffi.from_buffer(f"{ctype}[]", arr)
 
     def dims(self, shape) -> object:
-        n, h, w, c = as_dims4(shape)
-        return self.new("es_dims *", {"n": n, "h": h, "w": w, "c": c})
+        return self.new("es_dims *", dims(shape))
+
+    def struct(self, value: CStruct):
+        """A pointer to a parameter struct of edgesmith.codegen.c_params."""
+        return self.new(f"{value.ctype} *", self._value(value.fields))
+
+    def array(self, value: CArray):
+        arr = self.new(f"{value.ctype}[]", [self._value(v) for v in value.values])
+        self._alive.append(arr)
+        return arr
+
+    def _value(self, value):
+        if isinstance(value, dict):
+            return {k: self._value(v) for k, v in value.items()}
+        if isinstance(value, CArray):
+            return self.array(value)
+        if isinstance(value, CSymbol):
+            return getattr(self.lib, value.name)
+        return self.ffi.NULL if value is None else value
+
+    def kernel(self, kp: KernelParams):
+        return getattr(self.lib, kp.kernel)
 
     def status_name(self, status: int) -> str:
         return self.ffi.string(self.ffi.cast("es_status", status))
@@ -87,34 +107,6 @@ def runtime() -> Runtime:
     ffi, lib = build_host_library([*KERNEL_SOURCES, SHIM], [INCLUDE], cdef,
                                   cflags=STRICT_C99_FLAGS, sanitize=SANITIZE, libraries=("m",))
     return Runtime(ffi, lib)
-
-
-# -- shapes -------------------------------------------------------------------------
-def as_dims4(shape) -> tuple[int, int, int, int]:
-    """A per-sample shape (batch first) of rank <= 4 as NHWC, size-1 dimensions in front."""
-    shape = tuple(int(d) for d in shape)
-    if len(shape) > 4:
-        raise ValueError(f"the C kernels take rank <= 4, got {shape}")
-    return (1,) * (4 - len(shape)) + shape
-
-
-def axis4(axis: int, rank: int) -> int:
-    """The NHWC axis of ``axis`` of a rank-``rank`` tensor padded by :func:`as_dims4`."""
-    return 4 - rank + axis % rank
-
-
-def activation(p) -> dict:
-    return {"min": p.act_min, "max": p.act_max}
-
-
-def exact_scale(real: float) -> dict:
-    """The double ``real`` as mantissa * 2^exponent with a 53-bit integer mantissa."""
-    if real == 0.0:
-        return {"mantissa": 0, "exponent": 0}
-    fraction, exponent = math.frexp(real)
-    mantissa = int(fraction * (1 << 53))
-    assert mantissa * 2.0 ** (exponent - 53) == real
-    return {"mantissa": mantissa, "exponent": exponent - 53}
 
 
 # -- one-op graphs --------------------------------------------------------------------
@@ -133,6 +125,10 @@ class Case:
     @property
     def params(self):
         return compute_params(self.op, self.graph)
+
+    def c_params(self, **options) -> KernelParams:
+        """The op's kernel and parameter structs, as the C code generator emits them."""
+        return kernel_params(self.op, self.graph, **options)
 
     @property
     def attrs(self) -> dict:

@@ -14,8 +14,7 @@ def softmax_case(rng, shape, in_fmt, beta=1.0, extremes=False, batch=2):
 
 
 def c_softmax(rt, case) -> np.ndarray:
-    p = case.params
-    params = rt.new("es_softmax_params *", vars(p))
+    params = rt.struct(case.c_params().args["params"])
     depth = case.output.shape[-1]
 
     def run(sample, out):
@@ -57,7 +56,7 @@ def test_softmax_edge_sum_limit(rt):
     case = softmax_case(rng, (511,), fmt(0.1, 0), batch=1)
     case.feeds["x0"] = np.full((1, 511), 3, np.int8)
     np.testing.assert_array_equal(c_softmax(rt, case), case.golden())
-    params = rt.new("es_softmax_params *", vars(case.params))
+    params = rt.struct(case.c_params().args["params"])
     x, out = np.full(512, 3, np.int8), np.zeros(512, np.int8)
     status = rt.lib.es_softmax_s8(params, 1, 512, rt.ptr("int8_t", x), rt.ptr("int8_t", out))
     assert status == rt.lib.ES_ERR_RANGE
@@ -68,12 +67,11 @@ def lut_case(op_type, in_fmt, out_fmt, batch_values):
 
 
 def c_lut(rt, case) -> np.ndarray:
-    table = np.ascontiguousarray(case.params.table)
-    kernel = rt.lib.es_logistic_s8 if case.op.type == "logistic" else rt.lib.es_tanh_s8
+    kp = case.c_params()
+    table, kernel = rt.array(kp.args["table"]), rt.kernel(kp)
 
     def run(sample, out):
-        rt.ok(kernel(rt.ptr("int8_t", table), sample.size, rt.ptr("int8_t", sample),
-                     rt.ptr("int8_t", out)))
+        rt.ok(kernel(table, sample.size, rt.ptr("int8_t", sample), rt.ptr("int8_t", out)))
 
     return per_sample(case.feeds["x0"], case.output.shape, run)
 

@@ -5,8 +5,7 @@ import pytest
 
 from edgesmith.ir import AffineFormat
 
-from .harness import (activation, fmt, per_sample, random_int8, random_scale, random_zero_point,
-                      single_op)
+from .harness import fmt, per_sample, random_int8, random_scale, random_zero_point, single_op
 
 ACTIVATIONS = ("none", "relu", "relu6", "relu_n1_to_1")
 
@@ -52,32 +51,11 @@ def conv_case(rng, geometry, out_c, *, depthwise=False, multiplier=1, extremes=F
     return single_op(op, [(x, in_fmt, False), (weights, w_fmt, True), b], out_fmt, attrs)
 
 
-def channel_arrays(p, channels: int) -> tuple[np.ndarray, np.ndarray]:
-    """params hold one entry for per-tensor weights; the C kernels take one per channel."""
-    mult = np.ascontiguousarray(np.broadcast_to(p.multiplier, (channels,)), np.int32)
-    shift = np.ascontiguousarray(np.broadcast_to(p.shift, (channels,)), np.int32)
-    return mult, shift
-
-
 def c_conv(rt, case) -> np.ndarray:
-    p, a = case.params, case.attrs
-    depthwise = case.op.type == "depthwise_conv2d"
+    kp = case.c_params()
+    params, quant, kernel = rt.struct(kp.args["params"]), rt.struct(kp.args["quant"]), rt.kernel(kp)
     weights = case.value(1)
     bias = case.value(2) if case.op.inputs[2] is not None else None
-    out_shape = case.output.shape
-    mult, shift = channel_arrays(p, out_shape[3])
-    window = {"stride": dict(zip("hw", a["stride"])), "dilation": dict(zip("hw", a["dilation"])),
-              "padding": {"h": a["pads"][0], "w": a["pads"][2]}, "activation": activation(p),
-              "input_offset": p.input_offset, "output_offset": p.output_offset}
-    if depthwise:
-        params = rt.new("es_dw_conv_params *", {**window,
-                                                "depth_multiplier": a["depth_multiplier"]})
-        kernel = rt.lib.es_depthwise_conv2d_s8
-    else:
-        params = rt.new("es_conv_params *", window)
-        kernel = rt.lib.es_conv2d_s8
-    quant = rt.new("es_per_channel_quant_params *",
-                   {"multiplier": rt.ptr("int32_t", mult), "shift": rt.ptr("int32_t", shift)})
     bias_ptr = rt.ffi.NULL if bias is None else rt.ptr("int32_t", bias)
     w_dims = rt.dims(weights.shape)
 
@@ -86,7 +64,7 @@ def c_conv(rt, case) -> np.ndarray:
                      w_dims, rt.ptr("int8_t", weights), bias_ptr, rt.dims(out.shape),
                      rt.ptr("int8_t", out)))
 
-    return per_sample(case.feeds["x0"], out_shape, run)
+    return per_sample(case.feeds["x0"], case.output.shape, run)
 
 
 def check(rt, case):

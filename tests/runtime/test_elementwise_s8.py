@@ -6,8 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .harness import (activation, fmt, per_sample, random_int8, random_scale, random_zero_point,
-                      single_op)
+from .harness import fmt, per_sample, random_int8, random_scale, random_zero_point, single_op
 
 ACTIVATIONS = ("none", "relu", "relu6", "relu_n1_to_1")
 
@@ -37,13 +36,8 @@ def binary_case(rng, op_type, shapes, *, const_b=False, extremes=False, formats=
 
 
 def c_binary(rt, case) -> np.ndarray:
-    p = case.params
-    fields = {k: v for k, v in vars(p).items() if k not in ("act_min", "act_max")}
-    if case.op.type == "add":
-        params, kernel = rt.new("es_add_params *", fields), rt.lib.es_add_s8
-    else:
-        params, kernel = rt.new("es_mul_params *", fields), rt.lib.es_mul_s8
-    params.activation = activation(p)
+    kp = case.c_params()
+    params, kernel = rt.struct(kp.args["params"]), rt.kernel(kp)
     a_batch = case.value(0)
     b_tensor, b_value = case.tensor(1), case.value(1)
     out_shape = case.output.shape
@@ -61,11 +55,8 @@ def c_binary(rt, case) -> np.ndarray:
 
 
 def c_requantize(rt, case) -> np.ndarray:
-    p = case.params
-    params = rt.new("es_requantize_params *", {
-        "input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
-        "quant": {"multiplier": p.multiplier, "shift": p.shift}, "activation": activation(p)})
-    kernel = rt.lib.es_requantize_s8 if case.op.type == "quantize" else rt.lib.es_relu_s8
+    kp = case.c_params()
+    params, kernel = rt.struct(kp.args["params"]), rt.kernel(kp)
 
     def run(sample, out):
         rt.ok(kernel(params, sample.size, rt.ptr("int8_t", sample), rt.ptr("int8_t", out)))

@@ -11,8 +11,7 @@ import pytest
 from edgesmith import _sim
 from edgesmith.ir import AffineFormat
 
-from .harness import (activation, exact_scale, fmt, per_sample, random_int8, random_scale,
-                      random_zero_point, single_op)
+from .harness import fmt, per_sample, random_int8, random_scale, random_zero_point, single_op
 
 ACTIVATIONS = ("none", "relu", "relu6", "relu_n1_to_1")
 
@@ -40,24 +39,10 @@ def fc_case(rng, in_shape, out_features, *, per_channel=True, extremes=False, w_
 
 
 def c_fully_connected(rt, case, stage: str = "exact") -> np.ndarray:
-    p = case.params
+    kp = case.c_params(fc_stage=stage)
+    params, quant, dims = (rt.struct(kp.args[k]) for k in ("params", "quant", "dims"))
     weights = case.value(1)
     bias = case.value(2) if case.op.inputs[2] is not None else None
-    per_channel = p.multiplier.size > 1
-    mult = np.ascontiguousarray(p.multiplier, np.int32)
-    shift = np.ascontiguousarray(p.shift, np.int32)
-    scales = rt.new("es_exact_scale[]", [exact_scale(float(s)) for s in p.real_scale])
-    quant = rt.new("es_fc_quant_params *", {
-        "stage": rt.lib.ES_OUTPUT_STAGE_EXACT_SCALE if stage == "exact"
-        else rt.lib.ES_OUTPUT_STAGE_Q31,
-        "per_channel": int(per_channel), "multiplier": rt.ptr("int32_t", mult),
-        "shift": rt.ptr("int32_t", shift), "scale": scales})
-    params = rt.new("es_fc_params *", {"input_offset": p.input_offset,
-                                       "filter_offset": p.weights_offset,
-                                       "output_offset": p.output_offset,
-                                       "activation": activation(p)})
-    dims = rt.new("es_fc_dims *", {"accum_depth": weights.shape[1],
-                                   "output_depth": weights.shape[0]})
     bias_ptr = rt.ffi.NULL if bias is None else rt.ptr("int32_t", bias)
 
     def run(sample, out):

@@ -1,26 +1,18 @@
 """es_mean_s8, es_pad_s8 and es_concat_s8 against the golden simulator.
 
 The IR's tensors of rank below 4 map onto the C kernels' NHWC shapes with
-size-1 dimensions in front (harness.as_dims4), their axes shifted to match.
+size-1 dimensions in front (edgesmith.codegen.c_params.as_dims4), their axes
+shifted to match.
 """
 
 import numpy as np
 import pytest
 
-from .harness import (axis4, fmt, per_sample, random_int8, random_scale, random_zero_point,
-                      single_op)
-
-AXIS_BITS = (1, 2, 4, 8)  # ES_AXIS_N, _H, _W, _C
+from .harness import fmt, per_sample, random_int8, random_scale, random_zero_point, single_op
 
 
 def c_mean(rt, case) -> np.ndarray:
-    p = case.params
-    rank = len(case.tensor(0).shape)
-    axes = {axis4(a, rank) for a in case.attrs["axes"]}
-    params = rt.new("es_mean_params *", {
-        "input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
-        "quant": {"multiplier": p.multiplier, "shift": p.shift},
-        "axes": sum(AXIS_BITS[a] for a in axes)})
+    params = rt.struct(case.c_params().args["params"])
 
     def run(sample, out):
         rt.ok(rt.lib.es_mean_s8(params, rt.dims(sample.shape), rt.ptr("int8_t", sample),
@@ -66,10 +58,7 @@ def test_mean_edge_extremes_and_large_counts(rt, rng):
 
 
 def c_pad(rt, case) -> np.ndarray:
-    rank = len(case.tensor(0).shape)
-    before = [0] * (4 - rank) + [b for b, _ in case.attrs["pads"]]
-    params = rt.new("es_pad_params *", {"before": dict(zip("nhwc", before)),
-                                        "pad_value": case.params.pad_value})
+    params = rt.struct(case.c_params().args["params"])
 
     def run(sample, out):
         rt.ok(rt.lib.es_pad_s8(params, rt.dims(sample.shape), rt.ptr("int8_t", sample),
@@ -99,8 +88,7 @@ def test_pad_edge_zero_points(rt, rng, shape, pads):
 def c_concat(rt, case) -> np.ndarray:
     rank = len(case.output.shape)
     values = [case.value(i) for i in range(len(case.op.inputs))]
-    params = rt.new("es_concat_params *", {"axis": axis4(case.attrs["axis"], rank),
-                                           "num_inputs": len(values)})
+    params = rt.struct(case.c_params().args["params"])
     batch = values[0].shape[0]
     out = np.zeros((batch,) + case.output.shape[1:], np.int8)
     for i in range(batch):

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from .harness import (activation, fmt, per_sample, random_int8, random_scale, random_zero_point,
-                      single_op)
+from .harness import fmt, per_sample, random_int8, random_scale, random_zero_point, single_op
 
 ACTIVATIONS = ("none", "relu", "relu6", "relu_n1_to_1")
 POOLS = ("avg_pool2d", "max_pool2d")
@@ -31,11 +30,8 @@ def pool_case(rng, op_type, geometry, *, extremes=False, in_fmt=None, act=None, 
 
 
 def c_pool(rt, case) -> np.ndarray:
-    p, a = case.params, case.attrs
-    params = rt.new("es_pool_params *", {
-        "window": dict(zip("hw", a["kernel"])), "stride": dict(zip("hw", a["stride"])),
-        "padding": {"h": a["pads"][0], "w": a["pads"][2]}, "activation": activation(p)})
-    kernel = rt.lib.es_avg_pool2d_s8 if case.op.type == "avg_pool2d" else rt.lib.es_max_pool2d_s8
+    kp = case.c_params()
+    params, kernel = rt.struct(kp.args["params"]), rt.kernel(kp)
 
     def run(sample, out):
         rt.ok(kernel(params, rt.dims(sample.shape), rt.ptr("int8_t", sample), rt.dims(out.shape),

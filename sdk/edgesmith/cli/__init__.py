@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from .. import __version__
+from .board_cmds import bench_app, build_cmd, flash_cmd, list_boards_cmd, run_cmd
 from .check_cmd import check_model
+from .codegen_cmds import generate_app, plan_model, verify_model
 from .model_cmds import inspect_model, quantize_model, simulate_model
 
 app = typer.Typer(
@@ -19,6 +21,14 @@ app.command("inspect")(inspect_model)
 app.command("check")(check_model)
 app.command("quantize")(quantize_model)
 app.command("simulate")(simulate_model)
+app.add_typer(generate_app, name="generate")
+app.command("plan")(plan_model)
+app.command("verify")(verify_model)
+app.command("boards")(list_boards_cmd)
+app.command("build")(build_cmd)
+app.command("run")(run_cmd)
+app.command("flash")(flash_cmd)
+app.add_typer(bench_app, name="bench")
 
 
 def _version(value: bool) -> None:

@@ -7,6 +7,7 @@ from ..ir import Graph, verify_graph
 from .base import GraphPass
 from .constant_fold import ConstantFold
 from .fold_batch_norm import FoldBatchNorm
+from .fold_pad import FoldPad
 from .fuse_activation import FuseActivation
 from .remove_identity import RemoveIdentity
 
@@ -14,6 +15,8 @@ from .remove_identity import RemoveIdentity
 PIPELINE: tuple[tuple[str, GraphPass], ...] = (
     # evaluate constant sub-expressions first so later passes see plain constants
     ("constant_fold", ConstantFold()),
+    # zero pads in front of convolutions become conv padding (no padded copy in RAM)
+    ("fold_pad", FoldPad()),
     # batch norms fold into conv/dense weights while those have no fused activation yet
     ("fold_batch_norm", FoldBatchNorm()),
     # activations fuse after folding, so conv -> bn -> relu ends as one conv

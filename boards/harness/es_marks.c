@@ -1,0 +1,52 @@
+/* Instruction-count markers and the DWT cycle counter (see es_marks.h). */
+#include "es_marks.h"
+
+volatile uint32_t es_mark_sink;
+
+__attribute__((noinline)) void es_mark_begin(void)
+{
+    es_mark_sink = 1u;
+}
+
+__attribute__((noinline)) void es_mark_end(void)
+{
+    es_mark_sink = 2u;
+}
+
+__attribute__((noinline)) void es_mark_op_done(void)
+{
+    es_mark_sink = 3u;
+}
+
+__attribute__((noinline)) void es_mark_op_resume(void)
+{
+    es_mark_sink = 4u;
+}
+
+/* ARMv7-M / ARMv8-M debug registers (absent on ARMv6-M). */
+#define ES_DEMCR (*(volatile uint32_t *)0xE000EDFCu)
+#define ES_DEMCR_TRCENA (1u << 24)
+#define ES_DWT_CTRL (*(volatile uint32_t *)0xE0001000u)
+#define ES_DWT_CTRL_CYCCNTENA 1u
+#define ES_DWT_CYCCNT (*(volatile uint32_t *)0xE0001004u)
+#define ES_DWT_LAR (*(volatile uint32_t *)0xE0001FB0u)
+#define ES_DWT_LAR_UNLOCK 0xC5ACCE55u /* needed on Cortex-M7, ignored elsewhere */
+
+void es_cycles_start(void)
+{
+#if ES_DWT_PRESENT
+    ES_DEMCR |= ES_DEMCR_TRCENA;
+    ES_DWT_LAR = ES_DWT_LAR_UNLOCK;
+    ES_DWT_CYCCNT = 0u;
+    ES_DWT_CTRL |= ES_DWT_CTRL_CYCCNTENA;
+#endif
+}
+
+uint32_t es_cycles_now(void)
+{
+#if ES_DWT_PRESENT
+    return ES_DWT_CYCCNT;
+#else
+    return 0u;
+#endif
+}

@@ -1,0 +1,87 @@
+"""Exact executed-instruction counts under QEMU, with a TCG plugin of our own.
+
+The plugin (boards/qemu/es_icount_plugin.c) adds 1 to a counter for every guest
+instruction executed and logs the counter whenever the guest enters one of the
+harness's marker functions (boards/harness/es_marks.h). Counts are exact and
+deterministic: one core, no interrupts, no timing dependence. They are
+instructions, not cycles; :mod:`edgesmith.boards.latency` turns them into a
+time estimate under a stated CPI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..resources import data_path
+from .toolchain import require_tool
+
+MARKERS = ("es_mark_begin", "es_mark_end", "es_mark_op_done", "es_mark_op_resume")
+
+
+def plugin_library() -> Path:
+    """The plugin built for this host (cached by content, see verify.host_build)."""
+    from ..verify.host_build import build_shared_object
+
+    require_tool("cc")
+    source = data_path("boards", "qemu", "es_icount_plugin.c")
+    return build_shared_object([source], [source.parent], cflags=("-std=c99", "-Wall"))
+
+
+def marker_addresses(elf: Path) -> dict[str, int]:
+    """Addresses of the marker functions in ``elf`` (Thumb bit cleared)."""
+    nm = require_tool("arm-none-eabi-nm")
+    out = subprocess.run([nm, str(elf)], capture_output=True, text=True, check=True).stdout
+    found = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[2] in MARKERS and parts[1] in "Tt":
+            found[parts[2]] = int(parts[0], 16) & ~1
+    return found
+
+
+@dataclass
+class InstructionCounts:
+    """Per sample: instructions in <model>_invoke(), and per op when traced."""
+
+    per_sample: list[int]
+    #: per sample, per op (empty unless the firmware was built with ES_TRACE)
+    per_op: list[list[int]]
+    #: instructions the begin/end markers add to each count, already subtracted
+    marker_overhead: int
+
+
+def parse_marks(log: str, addresses: dict[str, int]) -> InstructionCounts:
+    """Turn the plugin's "<address> <count>" lines into per-sample and per-op counts.
+
+    The harness runs one empty begin/end pair first: its count is the markers'
+    own cost, subtracted from every sample. With ES_TRACE, op i costs
+    (op_done_i - the previous op_resume, or begin): the trace hook's body is
+    left out, the few instructions that call it are not.
+    """
+    names = {address: name for name, address in addresses.items()}
+    events = []
+    for line in log.splitlines():
+        address, _, count = line.partition(" ")
+        if address != "total":
+            events.append((names[int(address, 16)], int(count)))
+    spans: list[tuple[int, list[int]]] = []
+    begin = resume = done = hooks = 0
+    ops: list[int] = []
+    for name, count in events:
+        if name == "es_mark_begin":
+            begin, resume, hooks, ops = count, count, 0, []
+        elif name == "es_mark_op_done":
+            ops.append(count - resume)
+            done = count
+        elif name == "es_mark_op_resume":
+            hooks += count - done
+            resume = count
+        elif name == "es_mark_end":
+            spans.append((count - begin - hooks, ops))
+    if not spans:
+        raise ValueError("the instruction-count log holds no begin/end marker pair")
+    overhead = spans[0][0]
+    return InstructionCounts([total - overhead for total, _ in spans[1:]],
+                             [ops for _, ops in spans[1:]], overhead)

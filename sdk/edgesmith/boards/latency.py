@@ -1,0 +1,93 @@
+"""Instructions per inference and per layer on an emulated board, and the time they imply.
+
+Two builds of the same model run under QEMU with the instruction-count
+plugin (:mod:`.icount`): the plain firmware gives the count per inference
+(``<model>_invoke()``, exactly what an application calls), the ES_TRACE
+firmware gives the count of every op. Per-op counts include the few
+instructions that call the trace hook after each op, so they add up to a
+little more than the plain count; both are reported.
+
+Time is an estimate, not a measurement: instructions x CPI / clock, with the
+CPI stated (1 by default; a real Cortex-M4 runs int8 kernels at roughly 1.1-1.6
+cycles per instruction because of loads and multiply-accumulates, wait states
+on flash add more).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from ..ir import Graph
+from ..report.metrics import op_macs, total_macs
+from .qemu import run_graph
+from .registry import Board
+
+DEFAULT_CPI = 1.0
+
+
+@dataclass
+class LayerCount:
+    index: int
+    type: str
+    output: str
+    macs: int
+    instructions: int
+
+
+@dataclass
+class LatencyReport:
+    model: str
+    board: str
+    core: str
+    clock_hz: int
+    samples: int
+    macs: int
+    #: instructions in one <model>_invoke(), per sample (data can change a few branches)
+    instructions_per_sample: list[int]
+    cpi: float
+    layers: list[LayerCount] = field(default_factory=list)
+    #: sum of the per-op counts of the traced build (sample 0)
+    traced_instructions: int = 0
+
+    @property
+    def instructions(self) -> int:
+        """Per inference: the largest over the samples (the worst case seen)."""
+        return max(self.instructions_per_sample)
+
+    @property
+    def instructions_per_mac(self) -> float:
+        return self.instructions / self.macs if self.macs else float("nan")
+
+    @property
+    def estimated_ms(self) -> float:
+        return 1e3 * self.instructions * self.cpi / self.clock_hz
+
+    def to_json(self) -> dict:
+        payload = asdict(self)
+        payload.update(instructions=self.instructions,
+                       instructions_per_mac=None if not self.macs else self.instructions_per_mac,
+                       estimated_ms=self.estimated_ms,
+                       time_assumption=f"instructions x CPI {self.cpi:g} / {self.clock_hz:,} Hz")
+        return payload
+
+
+def measure_latency(graph: Graph, board: Board, *, samples: int = 1, seed: int = 0,
+                    per_layer: bool = True, cpi: float = DEFAULT_CPI) -> LatencyReport:
+    """Count instructions of ``samples`` random inputs on an emulated ``board``."""
+    from ..verify.check import random_inputs
+
+    inputs = random_inputs(graph, samples, seed)
+    _, plain = run_graph(graph, board, inputs, count_instructions=True)
+    report = LatencyReport(graph.name, board.name, board.core, board.clock_hz, samples,
+                           total_macs(graph), plain.instructions.per_sample, cpi)
+    if per_layer:
+        first = {n: a[:1] for n, a in inputs.items()}
+        _, traced = run_graph(graph, board, first, count_instructions=True, trace=True)
+        counts = traced.instructions.per_op[0]
+        ops = graph.ops if len(counts) == len(graph.ops) else [None] * len(counts)
+        for index, (op, count) in enumerate(zip(ops, counts)):
+            report.layers.append(LayerCount(
+                index, op.type if op else "?", op.outputs[0] if op else "",
+                op_macs(graph, op) if op else 0, count))
+        report.traced_instructions = sum(counts)
+    return report

@@ -1,0 +1,115 @@
+"""Write a self-contained firmware project: generated model + harness + board files.
+
+The folder ``write_project`` produces builds on its own with CMake::
+
+    CMakeLists.txt          boards/cmake/firmware/CMakeLists.txt
+    board.cmake             CPU flags and defines, from the board file
+    board/linker.ld         from boards/linker/cortex_m.ld.jinja and the board's memory map
+    cmake/arm-none-eabi.cmake
+    startup/es_startup.c    vector table and reset handler
+    harness/                es_harness.c and friends, es_model_glue.h (generated)
+    model/                  the generated C model (edgesmith generate c)
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from ..errors import EdgesmithError
+from ..ir import Graph
+from ..resources import data_path
+from .registry import Board
+
+_HARNESS_FILES = ("es_harness.c", "es_harness_io.h", "es_marks.c", "es_marks.h",
+                  "es_semihost.c", "es_semihost.h")
+
+
+@dataclass(frozen=True)
+class ModelApi:
+    """What the generated header declares (INTERNALS.md, "Generated C model API")."""
+
+    name: str            # C prefix of the functions: kws_init, kws_invoke...
+    prefix: str          # prefix of the macros: KWS_NUM_INPUTS...
+    input_bytes: tuple[int, ...]
+    output_bytes: tuple[int, ...]
+    arena_bytes: int
+
+
+def read_model_api(model_dir: Path) -> ModelApi:
+    """Find the model header in a generated folder and read its sizes."""
+    for header in sorted(model_dir.glob("*.h")):
+        text = header.read_text(errors="replace")
+        match = re.search(r"#define\s+(\w+)_NUM_INPUTS\s+(\d+)", text)
+        if match and re.search(rf"\b{re.escape(header.stem)}_invoke\s*\(", text):
+            prefix = match.group(1)
+            defines = dict(re.findall(rf"#define\s+{prefix}_(\w+)\s+(-?\d+)", text))
+            try:
+                inputs = tuple(int(defines[f"INPUT{k}_SIZE"])
+                               for k in range(int(defines["NUM_INPUTS"])))
+                outputs = tuple(int(defines[f"OUTPUT{k}_SIZE"])
+                                for k in range(int(defines["NUM_OUTPUTS"])))
+            except KeyError as exc:
+                raise EdgesmithError(f"{header}: the model header lacks {prefix}_{exc.args[0]}"
+                                     ) from None
+            return ModelApi(header.stem, prefix, inputs, outputs,
+                            int(defines.get("ARENA_SIZE", 0)))
+    raise EdgesmithError(f"{model_dir} holds no generated model header "
+                         "(a <name>.h declaring <name>_invoke and <NAME>_NUM_INPUTS)")
+
+
+def generate_model_folder(graph: Graph, dest: Path) -> None:
+    """Run the C code generator (``edgesmith generate c``) into ``dest``."""
+    from ..codegen import generate_c
+
+    generate_c(graph, dest, model_path=graph.meta.get("path"))
+
+
+def write_project(graph: Graph | None, board: Board, dest: Path, *,
+                  model_dir: Path | None = None) -> ModelApi:
+    """Fill ``dest`` (an empty or new folder) with the firmware project.
+
+    The model comes from the C code generator, or is copied from ``model_dir``
+    (a folder generated before, or a hand-written test fixture).
+    """
+    dest.mkdir(parents=True, exist_ok=True)
+    if model_dir is not None:
+        shutil.copytree(model_dir, dest / "model")
+    elif graph is not None:
+        generate_model_folder(graph, dest / "model")
+    else:
+        raise ValueError("write_project needs a graph or a model folder")
+    api = read_model_api(dest / "model")
+    boards = data_path("boards")
+    shutil.copy2(boards / "cmake" / "firmware" / "CMakeLists.txt", dest / "CMakeLists.txt")
+    (dest / "cmake").mkdir(exist_ok=True)
+    shutil.copy2(boards / "cmake" / "arm-none-eabi.cmake", dest / "cmake")
+    (dest / "startup").mkdir(exist_ok=True)
+    shutil.copy2(boards / "startup" / "es_startup.c", dest / "startup")
+    (dest / "harness").mkdir(exist_ok=True)
+    for name in _HARNESS_FILES:
+        shutil.copy2(boards / "harness" / name, dest / "harness")
+    (dest / "board").mkdir(exist_ok=True)
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(boards)),
+                                   undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    _render(templates, "linker/cortex_m.ld.jinja", dest / "board" / "linker.ld",
+            board=board.name, flash_origin=f"0x{board.flash.origin:08X}",
+            flash_size=f"0x{board.flash.size:08X}", ram_origin=f"0x{board.ram.origin:08X}",
+            ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}")
+    _render(templates, "cmake/board.cmake.jinja", dest / "board.cmake", board=board.name,
+            model=api.name, cflags=list(board.cflags), fpu_present=int(board.has_fpu),
+            dwt_present=int(board.has_cycle_counter))
+    _render(templates, "harness/es_model_glue.h.jinja", dest / "harness" / "es_model_glue.h",
+            name=api.name, prefix=api.prefix,
+            input_size_macros=[f"{api.prefix}_INPUT{k}_SIZE" for k in range(len(api.input_bytes))],
+            output_size_macros=[f"{api.prefix}_OUTPUT{k}_SIZE"
+                                for k in range(len(api.output_bytes))])
+    return api
+
+
+def _render(env: jinja2.Environment, template: str, target: Path, **values) -> None:
+    target.write_text(env.get_template(template).render(**values))

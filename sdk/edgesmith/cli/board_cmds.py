@@ -1,0 +1,196 @@
+"""Board commands: boards, build, run, flash, bench latency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from .common import (
+    JSON_OPTION,
+    console,
+    emit_json,
+    handle_errors,
+    human_bytes,
+    load_array_file,
+    save_array_atomic,
+)
+from .model_cmds import MODEL_ARG, load_cli_model
+
+BOARD_OPTION = typer.Option("mps2-an386", "--board", "-b",
+                            help="Board name (`edgesmith boards`) or a board .toml file.")
+
+bench_app = typer.Typer(help="Measure models on boards.", no_args_is_help=True)
+
+
+def list_boards_cmd(as_json: bool = JSON_OPTION) -> None:
+    """The boards edgesmith builds for: core, clock, flash, SRAM, how firmware runs."""
+    _list_boards(as_json=as_json)
+
+
+@handle_errors()
+def _list_boards(*, as_json: bool) -> None:
+    from ..boards import list_boards
+
+    boards = list_boards()
+    if as_json:
+        emit_json({"boards": [{
+            "name": b.name, "description": b.description, "core": b.core, "fpu": b.fpu,
+            "clock_hz": b.clock_hz, "reset_clock_hz": b.reset_clock_hz,
+            "flash": {"name": b.flash.name, "origin": b.flash.origin, "size": b.flash.size},
+            "ram": {"name": b.ram.name, "origin": b.ram.origin, "size": b.ram.size},
+            "emulated": b.emulated, "qemu_machine": b.qemu_machine,
+            "flash_method": b.flashing.get("method"), "default": b.default,
+            "status": b.status} for b in boards]})
+        return
+    table = Table(title="boards")
+    for col in ("name", "core", "clock", "flash", "SRAM", "runs on"):
+        table.add_column(col)
+    for b in boards:
+        runs = b.how_to_run() + (" (default)" if b.default else "")
+        if b.status:
+            runs += f" [yellow]{b.status}[/yellow]"
+        table.add_row(b.name, b.core + ("" if b.has_fpu else ", no FPU"),
+                      f"{b.clock_hz / 1e6:g} MHz", f"{b.flash.size // 1024:,} KiB",
+                      f"{b.ram.size // 1024:,} KiB", runs)
+    console.print(table)
+
+
+def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
+              output: Path = typer.Option(..., "--output", "-o", help="Firmware folder to write."),
+              trace: bool = typer.Option(False, "--trace",
+                                         help="Build with the per-op trace hook."),
+              as_json: bool = JSON_OPTION) -> None:
+    """Generate the model's C code and build harness firmware: ELF, BIN, HEX (UF2)."""
+    _build(model, board, output, trace, as_json=as_json)
+
+
+@handle_errors()
+def _build(model: Path, board_name: str, output: Path, trace: bool, *, as_json: bool) -> None:
+    from ..boards import get_board
+    from ..boards.build import build_firmware
+
+    board = get_board(board_name)
+    graph = load_cli_model(model)
+    with console.status(f"building {model.name} for {board.name}...") if not as_json else _Quiet():
+        image = build_firmware(graph, board, output, trace=trace)
+    if as_json:
+        emit_json(image.to_json())
+        return
+    s = image.sizes
+    console.print(f"arm-none-eabi-size: text {s.text:,}  data {s.data:,}  bss {s.bss:,}  "
+                  f"(stack {s.stack:,}, model arena {image.model.arena_bytes:,})")
+    for label, used, region in (("flash", s.flash, board.flash), ("RAM", s.ram, board.ram)):
+        console.print(f"{label:<5} {human_bytes(used)} of {human_bytes(region.size)} "
+                      f"({100 * used / region.size:.1f}%, {region.name})")
+    files = ", ".join(p.name for p in image.artifacts().values())
+    console.print(f"wrote {output}: {files}")
+    if board.status:
+        console.print(f"[yellow]note:[/yellow] {board.name}: {board.status}")
+
+
+def run_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
+            input_file: Path = typer.Option(..., "--input", "-i",
+                                            help="Inputs .npy (batch on axis 0) or .npz."),
+            output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
+            as_json: bool = JSON_OPTION) -> None:
+    """Run a model on an emulated board (QEMU): every sample in one boot."""
+    _run(model, board, input_file, output, as_json=as_json)
+
+
+@handle_errors()
+def _run(model: Path, board_name: str, input_file: Path, output: Path, *, as_json: bool) -> None:
+    from ..boards import get_board
+    from ..boards.qemu import run_graph
+    from ..io.arrays import prepare_inputs
+
+    board = get_board(board_name)
+    graph = load_cli_model(model)
+    inputs = prepare_inputs(graph, load_array_file(input_file))
+    with console.status(f"running {model.name} on {board.name}...") if not as_json else _Quiet():
+        outs, run = run_graph(graph, board, inputs)
+    result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else outs
+    save_array_atomic(result, output)
+    samples = next(iter(inputs.values())).shape[0]
+    info = {"model": str(model), "board": board.name, "samples": int(samples),
+            "output_file": str(output), "qemu_seconds": round(run.seconds, 3)}
+    if as_json:
+        emit_json(info)
+    else:
+        console.print(f"ran {samples} sample(s) on {board.name} (QEMU, {run.seconds:.1f} s); "
+                      f"wrote {output}")
+
+
+def flash_cmd(folder: Path = typer.Argument(..., help="Firmware folder from `edgesmith build`."),
+              board: str | None = typer.Option(None, "--board", "-b",
+                                               help="Board (default: the one it was built for)."),
+              as_json: bool = JSON_OPTION) -> None:
+    """Program a real board: pyOCD, OpenOCD or UF2 copy, as the board file says."""
+    _flash(folder, board, as_json=as_json)
+
+
+@handle_errors()
+def _flash(folder: Path, board_name: str | None, *, as_json: bool) -> None:
+    from ..boards import get_board
+    from ..boards.flash import flash_firmware
+
+    message = flash_firmware(folder, get_board(board_name) if board_name else None)
+    if as_json:
+        emit_json({"folder": str(folder), "result": message})
+    else:
+        console.print(message)
+
+
+@bench_app.command("latency")
+def bench_latency_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
+                      samples: int = typer.Option(1, "--samples", min=1,
+                                                  help="Random inputs to count."),
+                      layers: bool = typer.Option(True, "--layers/--no-layers",
+                                                  help="Also count every op (a second build)."),
+                      cpi: float = typer.Option(
+                          1.0, "--cpi", min=0.01,
+                          help="Cycles per instruction for the time estimate."),
+                      as_json: bool = JSON_OPTION) -> None:
+    """Executed instructions per inference and per layer under QEMU (exact), and a time estimate."""
+    _latency(model, board, samples, layers, cpi, as_json=as_json)
+
+
+@handle_errors()
+def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: float, *,
+             as_json: bool) -> None:
+    from ..boards import get_board
+    from ..boards.latency import measure_latency
+
+    board = get_board(board_name)
+    graph = load_cli_model(model)
+    with console.status(f"counting {model.name} on {board.name}...") if not as_json else _Quiet():
+        report = measure_latency(graph, board, samples=samples, per_layer=layers, cpi=cpi)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    if report.layers:
+        table = Table(title=f"{report.model} on {board.name} ({board.core})")
+        for col, justify in (("#", "right"), ("op", "left"), ("MACs", "right"),
+                             ("instructions", "right"), ("instr/MAC", "right")):
+            table.add_column(col, justify=justify)
+        for layer in report.layers:
+            per_mac = f"{layer.instructions / layer.macs:.2f}" if layer.macs else ""
+            table.add_row(str(layer.index), layer.type, f"{layer.macs:,}" if layer.macs else "",
+                          f"{layer.instructions:,}", per_mac)
+        console.print(table)
+        console.print(f"sum of ops (trace build, includes the hook calls): "
+                      f"{report.traced_instructions:,}")
+    console.print(f"instructions per inference: {report.instructions:,}   MACs {report.macs:,}   "
+                  f"instructions/MAC {report.instructions_per_mac:.2f}")
+    console.print(f"estimated time at {board.clock_hz / 1e6:g} MHz, CPI {cpi:g}: "
+                  f"{report.estimated_ms:.2f} ms (an estimate from instruction counts, "
+                  "not a measurement)")
+
+
+class _Quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -1,0 +1,213 @@
+"""Commands for firmware: `generate c`, `plan` (the arena of the generated code), `verify`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from ..errors import EdgesmithError
+from .common import JSON_OPTION, console, emit_json, handle_errors, human_bytes, load_array_file
+from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
+
+generate_app = typer.Typer(help="Generate code for a target from a model.", no_args_is_help=True)
+
+STRATEGY_OPTION = typer.Option("optimal", "--strategy",
+                               help="Arena placement: greedy or optimal (CP-SAT from greedy).")
+NO_INPLACE_OPTION = typer.Option(False, "--no-inplace", help="Run no op in place.")
+NAME_OPTION = typer.Option(None, "--name", help="C name of the model (default: from the model).")
+TARGETS = ("host",)
+
+
+def _strategy(strategy: str) -> str:
+    from ..memory import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise EdgesmithError(f"unknown strategy {strategy!r}; choose one of "
+                             f"{', '.join(sorted(STRATEGIES))}")
+    return strategy
+
+
+def _inplace_json(plan) -> list[dict]:
+    return [{"op_index": r.op_index, "op_type": r.op_type, "input": r.input,
+             "output": r.output} for r in plan.inplace_ops]
+
+
+# -- generate c ---------------------------------------------------------------------------
+@generate_app.command("c")
+def generate_c_model(model: Path = MODEL_ARG,
+                     output: Path = typer.Option(..., "--output", "-o",
+                                                 help="Folder to write (replaced if generated "
+                                                      "before)."),
+                     name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
+                     no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                     as_json: bool = JSON_OPTION) -> None:
+    """C99 firmware code: a self-contained folder (model, weights, runtime kernels, CMake)."""
+    _generate(model, output, name, strategy, no_inplace, weights, as_json=as_json)
+
+
+@handle_errors()
+def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inplace: bool,
+              weights: Path | None, *, as_json: bool) -> None:
+    from ..codegen import generate_c
+
+    graph = load_cli_model(model, weights)
+    result = generate_c(graph, output, name=name, strategy=_strategy(strategy),
+                        inplace=not no_inplace, model_path=model)
+    m, plan = result.model, result.model.plan
+    info = {"model": str(model), "name": m.name, "folder": str(result.folder),
+            "arena_bytes": plan.arena_bytes, "lower_bound_bytes": plan.lower_bound_bytes,
+            "strategy": plan.strategy, "proven_optimal": plan.proven_optimal,
+            "inplace_ops": _inplace_json(plan), "weights_bytes": m.weights_bytes,
+            "params_bytes": m.params_bytes, "code_bytes": sum(result.model_files.values()),
+            "runtime_bytes": result.runtime_bytes, "files": result.files}
+    if as_json:
+        emit_json(info)
+        return
+    console.print(f"wrote {result.folder} ({m.name}: {len(m.steps)} ops, "
+                  f"{len(m.kernel_sources)} runtime kernels)")
+    console.print(f"RAM   arena {human_bytes(plan.arena_bytes)} ({plan.strategy}"
+                  f"{', proven optimal' if plan.proven_optimal else ''}), lower bound "
+                  f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
+    console.print(f"flash weights {human_bytes(m.weights_bytes)}, parameter arrays "
+                  f"{human_bytes(m.params_bytes)}")
+    files = ", ".join(f"{k} {human_bytes(v)}" for k, v in result.model_files.items()
+                      if k.endswith((".c", ".h")))
+    console.print(f"code  {files}; runtime {human_bytes(result.runtime_bytes)}")
+
+
+# -- plan ---------------------------------------------------------------------------------
+def plan_model(model: Path = MODEL_ARG, strategy: str = STRATEGY_OPTION,
+               no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+               as_json: bool = JSON_OPTION) -> None:
+    """The static arena of the generated C code: size, lower bound, live bytes per op."""
+    _plan(model, strategy, no_inplace, weights, as_json=as_json)
+
+
+@handle_errors()
+def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
+          as_json: bool) -> None:
+    from ..codegen.c_plan import out_of_place_op_types, plan_c_arena
+
+    graph = load_cli_model(model, weights)
+    plan = plan_c_arena(graph, _strategy(strategy), inplace=not no_inplace)
+    info = {"model": str(model), "arena_bytes": plan.arena_bytes, "io_bytes": plan.io_bytes,
+            "ram_bytes": plan.ram_bytes, "lower_bound_bytes": plan.lower_bound_bytes,
+            "strategy": plan.strategy, "proven_optimal": plan.proven_optimal,
+            "alignment": plan.alignment, "inplace_ops": _inplace_json(plan),
+            "out_of_place_op_types": [] if no_inplace else out_of_place_op_types(graph),
+            "steps": [{"op_index": i, "op_type": op.type, "live_bytes": live}
+                      for i, (op, live) in enumerate(zip(graph.ops, plan.steps))],
+            "offsets": dict(plan.offsets)}
+    if as_json:
+        emit_json(info)
+        return
+    table = Table(title=f"{graph.name}: live activation bytes per op", show_lines=False)
+    for col, justify in (("#", "right"), ("op", "left"), ("live", "right"), ("", "left")):
+        table.add_column(col, justify=justify)
+    inplace = {r.op_index for r in plan.inplace_ops}
+    peak = max(plan.steps, default=0) or 1
+    for step in info["steps"]:
+        bar = "#" * round(20 * step["live_bytes"] / peak)
+        mark = " (in place)" if step["op_index"] in inplace else ""
+        table.add_row(str(step["op_index"]), step["op_type"] + mark,
+                      f"{step['live_bytes']:,}", bar)
+    console.print(table)
+    proven = ", proven optimal" if plan.proven_optimal else ", not proven optimal"
+    console.print(f"arena {human_bytes(plan.arena_bytes)} ({plan.strategy}{proven}), lower bound "
+                  f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
+    if info["out_of_place_op_types"]:
+        console.print("kept out of place (the C kernel cannot run in place): "
+                      + ", ".join(info["out_of_place_op_types"]))
+
+
+# -- verify -------------------------------------------------------------------------------
+def verify_model(model: Path = MODEL_ARG,
+                 target: str = typer.Option(..., "--target",
+                                            help="Where to run: host, or qemu:BOARD (emulated)."),
+                 samples: int = typer.Option(100, "--samples", min=0,
+                                             help="Random inputs, besides shipped and --inputs."),
+                 inputs: Path | None = typer.Option(None, "--inputs",
+                                                    help="Extra inputs .npy (batch on axis 0)."),
+                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                 code: Path | None = typer.Option(None, "--code",
+                                                  help="Verify this generated folder instead "
+                                                       "of generating one."),
+                 name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
+                 no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                 as_json: bool = JSON_OPTION) -> None:
+    """Exit 0 only if the generated C code equals the simulator on every sample, bit for bit."""
+    _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
+            as_json=as_json)
+
+
+@handle_errors()
+def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: int,
+            code: Path | None, name: str | None, strategy: str, no_inplace: bool,
+            weights: Path | None, *, as_json: bool) -> None:
+    from ..codegen.c_model import check_integer_model
+    from ..verify.host import verify_host
+    from ..verify.host_build import default_compiler
+
+    if target not in TARGETS and not target.startswith("qemu:"):
+        raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
+                             "or qemu:BOARD (an emulated board, `edgesmith boards`)")
+    graph = load_cli_model(model, weights)
+    check_integer_model(graph)
+    batch = _verify_batch(graph, model, samples, inputs, seed)
+    with console.status(f"building {model.name} for the host and running it...",
+                        spinner="dots") if not as_json else _quiet():
+        if target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
+            from ..verify.qemu import verify_qemu
+            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code)
+        else:
+            report = verify_host(graph, batch, code_dir=code, name=name,
+                                 strategy=_strategy(strategy), inplace=not no_inplace,
+                                 model_path=model, label=str(model))
+    payload = {**report.to_json(), "target": target, "compiler": default_compiler(),
+               "reference": "edgesmith simulator"}
+    if as_json:
+        emit_json(payload)
+    elif report.ok:
+        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched, bit for "
+                      f"bit ({model.name}: generated C on {target} vs the simulator)")
+    else:
+        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
+                      "samples differ")
+        if report.first_mismatch:
+            f = report.first_mismatch
+            console.print(f"first difference: op {f['op_index']} {f['op_type']} ({f['origin']}), "
+                          f"tensor {f['tensor']!r}, sample {f['sample']}, element "
+                          f"{list(f['index'])}: C gives {f['ours']}, simulator {f['theirs']}",
+                          highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
+    """Shipped inputs of the model (if any), then --inputs, then seeded random samples."""
+    import numpy as np
+
+    from ..io.arrays import prepare_inputs
+    from ..verify.check import random_inputs
+    from ..verify.inputs import shipped_inputs
+
+    parts = [random_inputs(graph, samples, seed)]
+    if inputs is not None:
+        parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
+    shipped = shipped_inputs(model)
+    if shipped is not None and len(graph.inputs) == 1:
+        parts.insert(0, {graph.inputs[0]: shipped})
+    batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
+    if batch[graph.inputs[0]].shape[0] == 0:
+        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
+    return batch
+
+
+class _quiet:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

@@ -1,0 +1,283 @@
+"""The integer parameters of an op as the C runtime's parameter structs.
+
+This is the one place where :func:`edgesmith.quant.params.compute_params`
+meets ``runtime/include/es_nn_types.h`` (the mapping table of
+``runtime/README.md``). It gives plain values, not text:
+
+* a struct is a :class:`CStruct` (its C type and a dict of fields in
+  declaration order; a nested struct is a dict);
+* data a struct points to is a :class:`CArray` (element type and values);
+* an enumerator or a named object is a :class:`CSymbol`; ``None`` is NULL.
+
+The code generator turns these into ``static const`` initializers
+(:func:`c_initializer`, :func:`c_array_lines`); the runtime tests hand the
+same values to cffi. So the generated firmware and the kernel tests cannot
+disagree on a field.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..errors import UnsupportedError
+from ..ir import Graph, Op, with_defaults
+from ..memory.lifetimes import VIEW_OPS
+from ..quant.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
+                            MulParams, PadParams, PoolParams, QuantizeParams, RequantizeParams,
+                            SoftmaxParams, compute_params)
+
+
+@dataclass(frozen=True)
+class CStruct:
+    ctype: str
+    fields: dict[str, Any]
+
+
+@dataclass(frozen=True, eq=False)
+class CArray:
+    """Constant elements: ints, or field dicts for arrays of structs."""
+
+    ctype: str
+    values: tuple
+
+
+@dataclass(frozen=True)
+class CSymbol:
+    """A C name used as a value: an enumerator, or an object declared elsewhere."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class KernelParams:
+    """The runtime kernel of one op and its parameter arguments by role.
+
+    Roles are the kernel's parameter names in ``es_nn.h``: ``params``,
+    ``quant``, ``dims`` (structs), ``table`` (an array), ``size``, ``rows``,
+    ``depth`` (ints). Tensor shapes and pointers are not here; see :func:`dims`.
+    """
+
+    kernel: str
+    args: dict[str, CStruct | CArray | int]
+
+
+# -- shapes -----------------------------------------------------------------------
+def as_dims4(shape) -> tuple[int, int, int, int]:
+    """A shape (batch first) of rank <= 4 as NHWC, size-1 dimensions in front."""
+    shape = tuple(int(d) for d in shape)
+    if len(shape) > 4:
+        raise UnsupportedError(f"the C kernels take tensors of rank <= 4, got shape {list(shape)}")
+    return (1,) * (4 - len(shape)) + shape
+
+
+def dims(shape) -> dict:
+    """``es_dims`` fields of a shape."""
+    return dict(zip("nhwc", as_dims4(shape)))
+
+
+def axis4(axis: int, rank: int) -> int:
+    """The NHWC axis of ``axis`` of a rank-``rank`` tensor padded by :func:`as_dims4`."""
+    return 4 - rank + axis % rank
+
+
+def tile(pair) -> dict:
+    return {"h": int(pair[0]), "w": int(pair[1])}
+
+
+def activation(p) -> dict:
+    return {"min": int(p.act_min), "max": int(p.act_max)}
+
+
+def exact_scale(real: float) -> dict:
+    """The double ``real`` as mantissa * 2^exponent with a 53-bit integer mantissa."""
+    if real == 0.0:
+        return {"mantissa": 0, "exponent": 0}
+    fraction, exponent = math.frexp(real)
+    mantissa = int(fraction * (1 << 53))
+    assert mantissa * 2.0 ** (exponent - 53) == real
+    return {"mantissa": mantissa, "exponent": exponent - 53}
+
+
+def _int32s(values, count: int | None = None) -> CArray:
+    """An int32 array; a single entry is repeated ``count`` times (per-tensor quantization)."""
+    arr = np.asarray(values, dtype=np.int64).reshape(-1)
+    if count is not None:
+        arr = np.broadcast_to(arr, (count,))
+    return CArray("int32_t", tuple(int(v) for v in arr))
+
+
+# -- one builder per kernel family ------------------------------------------------------
+def _conv(op: Op, graph: Graph, p: ConvParams, a: dict) -> KernelParams:
+    channels = graph.tensors[op.outputs[0]].shape[-1]
+    fields = {"input_offset": p.input_offset, "output_offset": p.output_offset}
+    if op.type == "depthwise_conv2d":
+        fields["depth_multiplier"] = a["depth_multiplier"]
+    fields.update(stride=tile(a["stride"]), dilation=tile(a["dilation"]),
+                  padding=tile((a["pads"][0], a["pads"][2])), activation=activation(p))
+    ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
+    quant = CStruct("es_per_channel_quant_params", {"multiplier": _int32s(p.multiplier, channels),
+                                                    "shift": _int32s(p.shift, channels)})
+    return KernelParams(f"es_{op.type}_s8", {"params": CStruct(ctype, fields), "quant": quant})
+
+
+def _fully_connected(op: Op, graph: Graph, p: FullyConnectedParams, a: dict,
+                     stage: str) -> KernelParams:
+    out_features, depth = graph.tensors[op.inputs[1]].shape
+    exact = stage == "exact"
+    quant = {
+        "stage": CSymbol("ES_OUTPUT_STAGE_EXACT_SCALE" if exact else "ES_OUTPUT_STAGE_Q31"),
+        "per_channel": int(p.multiplier.size > 1),
+        # the kernel reads only the arrays of its stage
+        "multiplier": None if exact else _int32s(p.multiplier),
+        "shift": None if exact else _int32s(p.shift),
+        "scale": CArray("es_exact_scale", tuple(exact_scale(float(s)) for s in p.real_scale))
+        if exact else None,
+    }
+    params = {"input_offset": p.input_offset, "filter_offset": p.weights_offset,
+              "output_offset": p.output_offset, "activation": activation(p)}
+    return KernelParams("es_fully_connected_s8", {
+        "params": CStruct("es_fc_params", params),
+        "quant": CStruct("es_fc_quant_params", quant),
+        "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
+                                       "output_depth": int(out_features)}),
+    })
+
+
+def _pool(op: Op, graph: Graph, p: PoolParams, a: dict) -> KernelParams:
+    fields = {"window": tile(a["kernel"]), "stride": tile(a["stride"]),
+              "padding": tile((a["pads"][0], a["pads"][2])), "activation": activation(p)}
+    return KernelParams(f"es_{op.type}_s8", {"params": CStruct("es_pool_params", fields)})
+
+
+def _binary(op: Op, graph: Graph, p: AddParams | MulParams, a: dict) -> KernelParams:
+    fields = {k: int(v) for k, v in vars(p).items() if k not in ("act_min", "act_max")}
+    fields["activation"] = activation(p)
+    return KernelParams(f"es_{op.type}_s8", {"params": CStruct(f"es_{op.type}_params", fields)})
+
+
+def _requantize(op: Op, graph: Graph, p: RequantizeParams, a: dict) -> KernelParams:
+    fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
+              "quant": {"multiplier": p.multiplier, "shift": p.shift},
+              "activation": activation(p)}
+    kernel = "es_requantize_s8" if op.type == "quantize" else "es_relu_s8"
+    return KernelParams(kernel, {"params": CStruct("es_requantize_params", fields),
+                                 "size": graph.tensors[op.outputs[0]].size})
+
+
+def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
+    out = graph.tensors[op.outputs[0]]
+    depth = out.shape[-1]
+    return KernelParams("es_softmax_s8", {"params": CStruct("es_softmax_params", dict(vars(p))),
+                                          "rows": out.size // depth, "depth": depth})
+
+
+def _lut(op: Op, graph: Graph, p: LutParams, a: dict) -> KernelParams:
+    return KernelParams(f"es_{op.type}_s8", {"table": CArray("int8_t", tuple(map(int, p.table))),
+                                             "size": graph.tensors[op.outputs[0]].size})
+
+
+def _mean(op: Op, graph: Graph, p: MeanParams, a: dict) -> KernelParams:
+    rank = len(graph.tensors[op.inputs[0]].shape)
+    axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
+    fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
+              "quant": {"multiplier": p.multiplier, "shift": p.shift}, "axes": axes}
+    return KernelParams("es_mean_s8", {"params": CStruct("es_mean_params", fields)})
+
+
+def _pad(op: Op, graph: Graph, p: PadParams, a: dict) -> KernelParams:
+    rank = len(graph.tensors[op.inputs[0]].shape)
+    before = [0] * (4 - rank) + [int(b) for b, _ in a["pads"]]
+    fields = {"before": dict(zip("nhwc", before)), "pad_value": p.pad_value}
+    return KernelParams("es_pad_s8", {"params": CStruct("es_pad_params", fields)})
+
+
+def _concat(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    rank = len(graph.tensors[op.outputs[0]].shape)
+    fields = {"axis": axis4(a["axis"], rank), "num_inputs": len(op.inputs)}
+    return KernelParams("es_concat_s8", {"params": CStruct("es_concat_params", fields)})
+
+
+_BUILDERS = {
+    "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
+    "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
+    "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
+    "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
+    "mean": _mean, "pad": _pad, "concat": _concat,
+}
+
+#: op types the C runtime runs (views included)
+C_OP_TYPES = tuple(sorted({*_BUILDERS, *VIEW_OPS}))
+FC_STAGES = ("exact", "q31")
+
+
+def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact") -> KernelParams:
+    """The C kernel and parameter structs of int8 ``op`` (not a view).
+
+    ``params`` defaults to ``compute_params(op, graph)``. ``fc_stage``
+    chooses fully_connected's output stage: ``"exact"`` (LiteRT's reference
+    arithmetic, what the simulator computes) or ``"q31"`` (TFLite Micro's).
+    """
+    if op.type not in _BUILDERS:
+        raise UnsupportedError(f"{op.origin or op.type}: the C runtime has no kernel for "
+                               f"{op.type!r}; it runs {', '.join(C_OP_TYPES)}")
+    if fc_stage not in FC_STAGES:
+        raise ValueError(f"fc_stage must be one of {FC_STAGES}, got {fc_stage!r}")
+    p = compute_params(op, graph) if params is None else params
+    if isinstance(p, QuantizeParams):
+        raise UnsupportedError(f"{op.origin or op.type}: quantize from float has no C kernel "
+                               "(the C runtime is integer-only); give the model int8 inputs")
+    a = with_defaults(op.type, op.attrs)
+    if op.type == "fully_connected":
+        return _fully_connected(op, graph, p, a, fc_stage)
+    return _BUILDERS[op.type](op, graph, p, a)
+
+
+# -- C text -----------------------------------------------------------------------------
+_INT32_MIN, _INT32_MAX = -(1 << 31), (1 << 31) - 1
+
+
+def c_int(value: int) -> str:
+    """An exact C integer constant of ``value`` (int32 plain, wider with ``INT64_C``)."""
+    value = int(value)
+    if _INT32_MIN < value <= _INT32_MAX:
+        return str(value)
+    if value == _INT32_MIN:
+        return "INT32_MIN"  # -2147483648 would be the negation of a long constant
+    if value == -(1 << 63):
+        return "INT64_MIN"
+    return f"INT64_C({value})"
+
+
+def c_initializer(value) -> str:
+    """A C initializer of a field value. :class:`CArray` values must have been replaced by
+    the :class:`CSymbol` of their declaration first."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, CSymbol):
+        return value.name
+    if isinstance(value, CStruct):
+        value = value.fields
+    if isinstance(value, dict):
+        return "{" + ", ".join(f".{k} = {c_initializer(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, CArray):
+        raise TypeError("declare a CArray and refer to it by a CSymbol")
+    if isinstance(value, (bool, np.bool_)):
+        return "1" if value else "0"
+    return c_int(value)
+
+
+def c_struct_lines(fields: dict) -> list[str]:
+    """The fields of a struct initializer, one top-level field to a line (``.name = value,``)."""
+    return [f".{k} = {c_initializer(v)}," for k, v in fields.items()]
+
+
+def c_array_lines(values, per_line: int = 16) -> list[str]:
+    """The elements of an array initializer, ``per_line`` to a line, each line ending in ``,``."""
+    if isinstance(values, np.ndarray):
+        values = values.reshape(-1).tolist()
+    items = [c_initializer(v) for v in values]
+    return [", ".join(items[i:i + per_line]) + "," for i in range(0, len(items), per_line)]

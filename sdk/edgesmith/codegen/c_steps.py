@@ -1,0 +1,165 @@
+"""The schedule of a generated model: one :class:`~.c_model.CStep` per op.
+
+For each op this decides the C expression of every kernel argument: tensor
+data (``&arena[offset]`` for activations, the array's name for constants),
+``static const`` parameter structs and arrays (from :mod:`.c_params`), and
+shapes. Names come from one :class:`~.c_names.CNamespace`, so nothing
+generated can collide with the model's API or with another name.
+"""
+
+from __future__ import annotations
+
+from ..errors import UnsupportedError
+from ..ir import Graph, Op, describe_format
+from .c_model import CData, CDecl, CModel, CStep, markdown_text
+from .c_names import CNamespace, c_comment_text, c_string_literal
+from .c_params import (VIEW_OPS, CArray, CStruct, CSymbol, c_array_lines, c_initializer,
+                       c_struct_lines, dims, kernel_params)
+from .c_runtime import kernel_sources
+
+#: C element types of constant tensors, by dtype
+C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
+           "int64": "int64_t"}
+#: bytes of each element type of parameter arrays on a 32-bit microcontroller
+_ELEMENT_BYTES = {"int8_t": 1, "int32_t": 4, "es_exact_scale": 16, "es_dims": 16,
+                  "const int8_t *": 4}
+
+#: the call template (``codegen/templates/ops/<name>.c.jinja``) of each kernel
+CALL_TEMPLATES = {
+    "es_conv2d_s8": "conv2d", "es_depthwise_conv2d_s8": "depthwise_conv2d",
+    "es_fully_connected_s8": "fully_connected", "es_avg_pool2d_s8": "avg_pool2d",
+    "es_max_pool2d_s8": "max_pool2d", "es_add_s8": "add", "es_mul_s8": "mul",
+    "es_requantize_s8": "quantize", "es_relu_s8": "relu", "es_softmax_s8": "softmax",
+    "es_logistic_s8": "logistic", "es_tanh_s8": "tanh", "es_mean_s8": "mean", "es_pad_s8": "pad",
+    "es_concat_s8": "concat",
+}
+#: roles of each call template's tensor pointers, in op input order
+_INPUT_ROLES = {"conv2d": ("input", "filter", "bias"),
+                "depthwise_conv2d": ("input", "filter", "bias"),
+                "fully_connected": ("input", "filter", "bias"), "add": ("input1", "input2"),
+                "mul": ("input1", "input2")}
+#: tensors whose es_dims a call takes
+_DIMS_ROLES = {"conv2d": ("input", "filter", "output"),
+               "depthwise_conv2d": ("input", "filter", "output"),
+               "avg_pool2d": ("input", "output"), "max_pool2d": ("input", "output"),
+               "add": ("input1", "input2", "output"), "mul": ("input1", "input2", "output"),
+               "mean": ("input",), "pad": ("input", "output"), "concat": ("output",)}
+#: names the generated .c file uses for itself
+_FIXED_NAMES = ("arena", "trace_fn", "trace_user", "copy_bytes", "status")
+_API = ("init", "input", "output", "invoke", "run", "set_trace")
+
+
+class ScheduleBuilder:
+    """Fills ``model`` with the steps, constants and parameters of ``graph``."""
+
+    def __init__(self, graph: Graph, model: CModel):
+        self.graph, self.model = graph, model
+        self.names = CNamespace([f"{model.name}_{s}" for s in _API] + list(_FIXED_NAMES))
+        self.const_names: dict[str, str] = {}
+
+    def build(self) -> None:
+        kernels = set()
+        for index, op in enumerate(self.graph.ops):
+            step = self._view(index, op) if op.type in VIEW_OPS else self._call(index, op)
+            kernels.add(step.kernel)
+            self.model.steps.append(step)
+        self.model.kernel_sources = kernel_sources(sorted(kernels - {"(view)"}))
+
+    # -- tensors ----------------------------------------------------------------------
+    def pointer(self, tensor: str | None, use: str = "") -> str:
+        """The C expression of a tensor's data: its place in the arena, or its constant array
+        (named after its first ``use``, e.g. ``op3_filter``: framework tensor names are long)."""
+        if tensor is None:
+            return "NULL"
+        if not self.graph.tensors[tensor].is_const:
+            return f"&arena[{self.model.plan.offsets[tensor]}]"
+        if tensor not in self.const_names:
+            self.const_names[tensor] = self._declare_constant(tensor, use)
+        return self.const_names[tensor]
+
+    def _declare_constant(self, tensor: str, use: str) -> str:
+        t = self.graph.tensors[tensor]
+        if t.dtype not in C_TYPES or (t.fmt is not None and t.fmt.bits < 8):
+            raise UnsupportedError(f"constant {tensor!r} ({t.dtype}, {describe_format(t.fmt)}) "
+                                   "has no C representation yet")
+        name = self.names.unique(use or tensor, prefix=f"{self.model.name}_")
+        per_line = 16 if t.data.itemsize == 1 else 8
+        comment = c_comment_text(f"{tensor} {list(t.shape)} {describe_format(t.fmt)}", 200)
+        self.model.weights.append(CData(f"const {C_TYPES[t.dtype]}", name, t.size,
+                                        c_array_lines(t.data, per_line), comment, t.nbytes))
+        return name
+
+    # -- steps --------------------------------------------------------------------------
+    def _step(self, index: int, op: Op, kernel: str, template: str | None, args: dict,
+              comment: str) -> CStep:
+        out = self.graph.tensors[op.outputs[0]]
+        return CStep(index, op.type, kernel, c_comment_text(comment, 200), template, args,
+                     c_string_literal(out.name), markdown_text(out.name), self.pointer(out.name),
+                     self.model.plan.offsets[out.name], out.nbytes)
+
+    def _view(self, index: int, op: Op) -> CStep:
+        src, out = op.inputs[0], op.outputs[0]
+        if self.graph.tensors[src].is_const:  # the planner gives it arena bytes nobody writes
+            raise UnsupportedError(f"{op.origin or op.type}: {op.type} of the constant {src!r}",
+                                   hint="fold constants first (edgesmith.passes.constant_fold)")
+        comment = (f"op {index}: {op.origin or op.type}, a view (no call): "
+                   f"{list(self.graph.tensors[out].shape)} of {src} -> {out}")
+        return self._step(index, op, "(view)", None, {}, comment)
+
+    def _call(self, index: int, op: Op) -> CStep:
+        kp = kernel_params(op, self.graph)
+        family = CALL_TEMPLATES[kp.kernel]
+        roles = _INPUT_ROLES.get(family, ("input",))
+        args = {role: self._parameter(f"op{index}_{role}", value)
+                for role, value in kp.args.items()}
+        if op.type == "concat":
+            args.update(self._concat_inputs(index, op))
+        else:
+            padded = list(op.inputs) + [None] * (len(roles) - len(op.inputs))
+            args.update({role: self.pointer(t, f"op{index}_{role}")
+                         for role, t in zip(roles, padded)})
+        args["output"] = self.pointer(op.outputs[0])
+        tensors = {**dict(zip(roles, op.inputs)), "output": op.outputs[0]}
+        for role in _DIMS_ROLES.get(family, ()):
+            shape = dims(self.graph.tensors[tensors[role]].shape)
+            args[f"{role}_dims"] = self._declare_struct(f"op{index}_{role}_dims",
+                                                        CStruct("es_dims", shape))
+        inplace = next((r for r in self.model.plan.inplace_ops if r.op_index == index), None)
+        where = " (in place)" if inplace else ""
+        comment = f"op {index}: {op.origin or op.type}{where} -> {op.outputs[0]}"
+        return self._step(index, op, kp.kernel, f"ops/{family}.c.jinja", args, comment)
+
+    def _concat_inputs(self, index: int, op: Op) -> dict[str, str]:
+        shapes = tuple(dims(self.graph.tensors[n].shape) for n in op.inputs)
+        pointers = tuple(CSymbol(self.pointer(n, f"op{index}_input{k}"))
+                         for k, n in enumerate(op.inputs))
+        return {"input_dims": self._declare_array(f"op{index}_input_dims",
+                                                  CArray("es_dims", shapes)),
+                "inputs": self._declare_array(f"op{index}_inputs",
+                                              CArray("const int8_t *", pointers))}
+
+    # -- parameters ---------------------------------------------------------------------
+    def _parameter(self, base: str, value) -> str:
+        if isinstance(value, CStruct):
+            return self._declare_struct(base, value)
+        if isinstance(value, CArray):
+            return self._declare_array(base, value)
+        return c_initializer(value)
+
+    def _declare_struct(self, base: str, value: CStruct) -> str:
+        fields = {k: CSymbol(self._declare_array(f"{base}_{k}", v)) if isinstance(v, CArray)
+                  else v for k, v in value.fields.items()}
+        name = self.names.unique(base)
+        self.model.params.append(CDecl(value.ctype, name, c_struct_lines(fields)))
+        return name
+
+    def _declare_array(self, base: str, value: CArray) -> str:
+        name = self.names.unique(base)
+        per_line = 16 if value.ctype in ("int8_t", "int32_t") else 1
+        # an array of pointers is const itself: "static const int8_t *const"
+        decl = (f"static {value.ctype}const" if value.ctype.endswith("*")
+                else f"static const {value.ctype}")
+        self.model.param_data.append(CData(decl, name, len(value.values),
+                                           c_array_lines(value.values, per_line), "",
+                                           _ELEMENT_BYTES[value.ctype] * len(value.values)))
+        return name
