@@ -64,7 +64,7 @@ typedef struct {
 /* One Q31 multiplier and shift per output channel. */
 typedef struct {
     const int32_t *multiplier;
-    const int32_t *shift;
+    const int8_t *shift;   /* in [-31, 31]: one byte each keeps flash small */
 } es_per_channel_quant_params;
 
 /*

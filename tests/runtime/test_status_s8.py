@@ -11,7 +11,7 @@ def buffers():
     """A small NHWC sample, weights, bias and an output pre-filled with a sentinel."""
     return {"x": np.arange(3 * 3 * 2, dtype=np.int8).reshape(1, 3, 3, 2),
             "w": np.ones((2, 3, 3, 2), np.int8), "b": np.zeros(2, np.int32),
-            "mult": np.full(2, 1 << 30, np.int32), "shift": np.zeros(2, np.int32),
+            "mult": np.full(2, 1 << 30, np.int32), "shift": np.zeros(2, np.int8),
             "out": np.full(64, SENTINEL, np.int8)}
 
 
@@ -27,7 +27,7 @@ def conv_call(rt, bufs, **changes):
         params = rt.new("es_conv_params *", {**BASE_CONV, **params})
     shift = changes.pop("shift", bufs["shift"])
     quant = rt.new("es_per_channel_quant_params *", {"multiplier": rt.ptr("int32_t", bufs["mult"]),
-                                                     "shift": rt.ptr("int32_t", shift)})
+                                                     "shift": rt.ptr("int8_t", shift)})
     args = {"ctx": rt.ffi.NULL, "params": params, "quant": quant,
             "in_dims": rt.dims((1, 3, 3, 2)), "x": rt.ptr("int8_t", bufs["x"]),
             "w_dims": rt.dims((2, 3, 3, 2)), "w": rt.ptr("int8_t", bufs["w"]),
@@ -53,7 +53,7 @@ def test_conv2d_accepts_the_baseline(rt, buffers):
     ({"params": {"padding": {"h": -1, "w": 0}}}, "ES_ERR_RANGE"),
     ({"params": {"activation": {"min": 5, "max": 4}}}, "ES_ERR_RANGE"),
     ({"params": {"activation": {"min": -129, "max": 4}}}, "ES_ERR_RANGE"),
-    ({"shift": np.array([0, 32], np.int32)}, "ES_ERR_RANGE"),
+    ({"shift": np.array([0, 32], np.int8)}, "ES_ERR_RANGE"),
 ])
 def test_conv2d_rejects(rt, buffers, change, status):
     key, value = next(iter(change.items()))

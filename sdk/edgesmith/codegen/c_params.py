@@ -102,12 +102,12 @@ def exact_scale(real: float) -> dict:
     return {"mantissa": mantissa, "exponent": exponent - 53}
 
 
-def _int32s(values, count: int | None = None) -> CArray:
-    """An int32 array; a single entry is repeated ``count`` times (per-tensor quantization)."""
+def _int32s(values, count: int | None = None, ctype: str = "int32_t") -> CArray:
+    """An integer array; a single entry is repeated ``count`` times (per-tensor quantization)."""
     arr = np.asarray(values, dtype=np.int64).reshape(-1)
     if count is not None:
         arr = np.broadcast_to(arr, (count,))
-    return CArray("int32_t", tuple(int(v) for v in arr))
+    return CArray(ctype, tuple(int(v) for v in arr))
 
 
 # -- one builder per kernel family ------------------------------------------------------
@@ -120,7 +120,7 @@ def _conv(op: Op, graph: Graph, p: ConvParams, a: dict) -> KernelParams:
                   padding=tile((a["pads"][0], a["pads"][2])), activation=activation(p))
     ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
     quant = CStruct("es_per_channel_quant_params", {"multiplier": _int32s(p.multiplier, channels),
-                                                    "shift": _int32s(p.shift, channels)})
+                                                    "shift": _int32s(p.shift, channels, "int8_t")})
     return KernelParams(f"es_{op.type}_s8", {"params": CStruct(ctype, fields), "quant": quant})
 
 
