@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# The main job, end to end: inspect a shared MLPerf Tiny int8 model and prove the
-# golden simulator equal to the LiteRT reference kernels on it, bit for bit.
+# The main job, end to end, on the default embedded target (an emulated Cortex-M4
+# board, mps2-an386, under QEMU): take a shared MLPerf Tiny int8 model, prove the
+# golden simulator equal to the LiteRT reference kernels, generate C, build the
+# firmware, run it on the emulated board and verify every output bit for bit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 model=${1:-../shared/models/mlperf_tiny/kws_ref_model.tflite}
+board=${2:-mps2-an386}
 edgesmith inspect "$model"
 edgesmith check "$model" --against litert --samples 200
+edgesmith plan "$model"
+edgesmith verify "$model" --target "qemu:$board" --samples 100
+edgesmith bench latency "$model" --board "$board"
