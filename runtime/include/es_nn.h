@@ -260,6 +260,248 @@ es_status es_requantize_s8(const es_requantize_params *params, int32_t size, con
 es_status es_relu_s8(const es_requantize_params *params, int32_t size, const int8_t *input,
                      int8_t *output);
 
+/* ---- Fixed point: ap_fixed<W, I, Q, O> tensors (raw int32), es_*_fx --------------------- */
+
+/**
+ * @brief Fixed-point dense layer: exact int64 sum, bias, fused activation, one cast.
+ *
+ * output[o] = cast(clamp((sum_k input[k] * filter[o][k]) << product_shift
+ *                        + bias[o] << bias_shift)) with the output's rounding and
+ * overflow modes (es_fx_output). The generator proves |accumulator| < 2^62.
+ * @param[in]  ctx     scratch (unused by the reference; may be NULL)
+ * @param[in]  params  shifts in [0, 62]; output width 1..32 (unsigned 1..31), clamp_min <= clamp_max
+ * @param[in]  dims    accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input   K raw values
+ * @param[in]  filter  raw weights [O, K]
+ * @param[in]  bias    O raw values, or NULL
+ * @param[out] output  O raw values
+ */
+es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                const es_fc_dims *dims, const int32_t *input,
+                                const int32_t *filter, const int32_t *bias, int32_t *output);
+
+/**
+ * @brief Fixed-point 2-D convolution (NHWC, OHWI weights); padding adds nothing.
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       stride >= 1, dilation >= 1, padding (top, left) >= 0, MAC stage
+ * @param[in]  input_dims   [1, H, W, C_in]
+ * @param[in]  input        raw input values
+ * @param[in]  filter_dims  [C_out, KH, KW, C_in]
+ * @param[in]  filter       raw weights
+ * @param[in]  bias         C_out raw values, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C_out]
+ * @param[out] output       raw output values
+ */
+es_status es_conv2d_fx(const es_context *ctx, const es_conv_fx_params *params,
+                       const es_dims *input_dims, const int32_t *input, const es_dims *filter_dims,
+                       const int32_t *filter, const int32_t *bias, const es_dims *output_dims,
+                       int32_t *output);
+
+/**
+ * @brief Fixed-point depthwise 2-D convolution; output channel c reads input channel c / M.
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       depth_multiplier M >= 1, stride, dilation, padding, MAC stage
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        raw input values
+ * @param[in]  filter_dims  [1, KH, KW, C * M]
+ * @param[in]  filter       raw weights
+ * @param[in]  bias         C * M raw values, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C * M]
+ * @param[out] output       raw output values
+ */
+es_status es_depthwise_conv2d_fx(const es_context *ctx, const es_dw_conv_fx_params *params,
+                                 const es_dims *input_dims, const int32_t *input,
+                                 const es_dims *filter_dims, const int32_t *filter,
+                                 const int32_t *bias, const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point max pooling over the window cells inside the image.
+ * @param[in]  params       window >= 1, stride >= 1, padding >= 0, input_shift in [0, 30], output stage
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        raw values
+ * @param[in]  output_dims  [1, OH, OW, C]; every window must overlap the image
+ * @param[out] output       raw values
+ */
+es_status es_max_pool2d_fx(const es_pool_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point average pooling: the exact mean of the cells inside the image, cast once
+ *        (the remainder of the division decides the rounding).
+ * @param[in]  params       as es_max_pool2d_fx; output.drop in [-30, 30]
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        raw values
+ * @param[in]  output_dims  [1, OH, OW, C]; every window must overlap the image
+ * @param[out] output       raw values
+ */
+es_status es_avg_pool2d_fx(const es_pool_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point a + b with broadcasting of size-1 dimensions, exact, cast once.
+ * @param[in]  params       input shifts in [0, 30] (to the finer binary point), output stage
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw a + b (may alias an input of the output's shape)
+ */
+es_status es_add_fx(const es_add_fx_params *params, const es_dims *input1_dims,
+                    const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                    const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point RELU / RELU6 / RELU_N1_TO_1 (the clamp), or a plain cast between
+ *        fixed-point types (QUANTIZE, empty clamp).
+ * @param[in]  params  input_shift in [0, 30], output stage
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_relu_fx(const es_relu_fx_params *params, int32_t size, const int32_t *input,
+                     int32_t *output);
+
+/* ---- Power-of-two weights on fixed-point activations, es_*_p2 -------------------------- */
+
+/**
+ * @brief Dense layer with power-of-two weights: shifts and adds, no multiply; otherwise
+ *        es_fully_connected_fx.
+ * @param[in]  ctx     scratch (unused by the reference; may be NULL)
+ * @param[in]  params  as es_fully_connected_fx
+ * @param[in]  code    code layout (es_pow2_code); every code is checked before any output
+ * @param[in]  dims    accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input   K raw values
+ * @param[in]  filter  O * K codes [O, K], packed as code->code_bits says
+ * @param[in]  bias    O raw values, or NULL
+ * @param[out] output  O raw values
+ */
+es_status es_fully_connected_p2(const es_context *ctx, const es_fx_mac_params *params,
+                                const es_pow2_code *code, const es_fc_dims *dims,
+                                const int32_t *input, const uint8_t *filter, const int32_t *bias,
+                                int32_t *output);
+
+/**
+ * @brief 2-D convolution with power-of-two weights (OHWI codes); otherwise es_conv2d_fx.
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       as es_conv2d_fx
+ * @param[in]  code         code layout
+ * @param[in]  input_dims   [1, H, W, C_in]
+ * @param[in]  input        raw input values
+ * @param[in]  filter_dims  [C_out, KH, KW, C_in]
+ * @param[in]  filter       codes, packed as code->code_bits says
+ * @param[in]  bias         C_out raw values, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C_out]
+ * @param[out] output       raw output values
+ */
+es_status es_conv2d_p2(const es_context *ctx, const es_conv_fx_params *params,
+                       const es_pow2_code *code, const es_dims *input_dims, const int32_t *input,
+                       const es_dims *filter_dims, const uint8_t *filter, const int32_t *bias,
+                       const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Depthwise 2-D convolution with power-of-two weights; otherwise es_depthwise_conv2d_fx.
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       as es_depthwise_conv2d_fx
+ * @param[in]  code         code layout
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        raw input values
+ * @param[in]  filter_dims  [1, KH, KW, C * M]
+ * @param[in]  filter       codes, packed as code->code_bits says
+ * @param[in]  bias         C * M raw values, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C * M]
+ * @param[out] output       raw output values
+ */
+es_status es_depthwise_conv2d_p2(const es_context *ctx, const es_dw_conv_fx_params *params,
+                                 const es_pow2_code *code, const es_dims *input_dims,
+                                 const int32_t *input, const es_dims *filter_dims,
+                                 const uint8_t *filter, const int32_t *bias,
+                                 const es_dims *output_dims, int32_t *output);
+
+/* ---- Sub-byte affine tensors packed 4 or 2 bits a value, es_*_s4 ------------------------ */
+
+/**
+ * @brief es_conv2d_s8 on packed operands (packing in es_nn_types.h, es_packing).
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       as es_conv2d_s8; the clamp inside the output width's range
+ * @param[in]  quant        one multiplier and shift per output channel
+ * @param[in]  packing      bits of input, filter and output: 8, 4 or 2 each
+ * @param[in]  input_dims   [1, H, W, C_in]
+ * @param[in]  input        packed input
+ * @param[in]  filter_dims  [C_out, KH, KW, C_in]
+ * @param[in]  filter       packed weights, zero point 0
+ * @param[in]  bias         int32 bias of C_out values, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C_out]
+ * @param[out] output       packed output
+ */
+es_status es_conv2d_s4(const es_context *ctx, const es_conv_params *params,
+                       const es_per_channel_quant_params *quant, const es_packing *packing,
+                       const es_dims *input_dims, const int8_t *input, const es_dims *filter_dims,
+                       const uint8_t *filter, const int32_t *bias, const es_dims *output_dims,
+                       int8_t *output);
+
+/**
+ * @brief es_depthwise_conv2d_s8 on packed operands.
+ * @param[in]  ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]  params       as es_depthwise_conv2d_s8; the clamp inside the output width's range
+ * @param[in]  quant        one multiplier and shift per output channel
+ * @param[in]  packing      bits of input, filter and output: 8, 4 or 2 each
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        packed input
+ * @param[in]  filter_dims  [1, KH, KW, C * depth_multiplier]
+ * @param[in]  filter       packed weights, zero point 0
+ * @param[in]  bias         int32 bias, or NULL
+ * @param[in]  output_dims  [1, OH, OW, C * depth_multiplier]
+ * @param[out] output       packed output
+ */
+es_status es_depthwise_conv2d_s4(const es_context *ctx, const es_dw_conv_params *params,
+                                 const es_per_channel_quant_params *quant,
+                                 const es_packing *packing, const es_dims *input_dims,
+                                 const int8_t *input, const es_dims *filter_dims,
+                                 const uint8_t *filter, const int32_t *bias,
+                                 const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief es_fully_connected_s8 (either output stage) on packed operands.
+ * @param[in]  ctx      scratch (unused by the reference; may be NULL)
+ * @param[in]  params   as es_fully_connected_s8; the clamp inside the output width's range
+ * @param[in]  quant    output stage, as es_fully_connected_s8
+ * @param[in]  packing  bits of input, filter and output: 8, 4 or 2 each
+ * @param[in]  dims     accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input    K packed values
+ * @param[in]  filter   packed weights [O, K]
+ * @param[in]  bias     int32 bias of O values, or NULL
+ * @param[out] output   O packed values
+ */
+es_status es_fully_connected_s4(const es_context *ctx, const es_fc_params *params,
+                                const es_fc_quant_params *quant, const es_packing *packing,
+                                const es_fc_dims *dims, const int8_t *input,
+                                const uint8_t *filter, const int32_t *bias, int8_t *output);
+
+/**
+ * @brief es_max_pool2d_s8 on packed values.
+ * @param[in]  params       as es_max_pool2d_s8; the clamp inside the range of `bits`
+ * @param[in]  bits         8, 4 or 2 (input and output share one format)
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        packed values
+ * @param[in]  output_dims  [1, OH, OW, C]
+ * @param[out] output       packed values
+ */
+es_status es_max_pool2d_s4(const es_pool_params *params, int32_t bits, const es_dims *input_dims,
+                           const int8_t *input, const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief es_avg_pool2d_s8 on packed values.
+ * @param[in]  params       as es_avg_pool2d_s8; the clamp inside the range of `bits`
+ * @param[in]  bits         8, 4 or 2 (input and output share one format)
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        packed values
+ * @param[in]  output_dims  [1, OH, OW, C]
+ * @param[out] output       packed values
+ */
+es_status es_avg_pool2d_s4(const es_pool_params *params, int32_t bits, const es_dims *input_dims,
+                           const int8_t *input, const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

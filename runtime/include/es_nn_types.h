@@ -194,6 +194,131 @@ typedef struct {
     int32_t num_inputs;
 } es_concat_params;
 
+/* ---- Fixed point (ap_fixed<W, I, Q, O> semantics), es_*_fx kernels -------------------------
+ *
+ * Tensors hold raw integers r in int32; value = r * 2^-F. A kernel computes
+ * its result exactly in an int64 accumulator at the accumulator's binary
+ * point, clamps it by the fused activation and casts it once into the output
+ * type: the rounding mode decides whether floor(v / 2^drop) gains one, then
+ * the overflow mode maps the rounded integer into `width` bits. The code
+ * generator proves offline (interval analysis) that |v| < 2^62.
+ */
+
+/* Quantization (rounding) modes; the increment rule of each is in es_nn_fx_support.h. */
+typedef enum {
+    ES_FX_TRN = 0,         /* floor */
+    ES_FX_TRN_ZERO = 1,    /* toward zero */
+    ES_FX_RND = 2,         /* nearest, ties toward +infinity */
+    ES_FX_RND_ZERO = 3,    /* nearest, ties toward zero */
+    ES_FX_RND_MIN_INF = 4, /* nearest, ties toward -infinity */
+    ES_FX_RND_INF = 5,     /* nearest, ties away from zero */
+    ES_FX_RND_CONV = 6     /* nearest, ties to even */
+} es_fx_rounding;
+
+/* Overflow modes, applied after rounding. */
+typedef enum {
+    ES_FX_SAT = 0,      /* clamp to [min, max] */
+    ES_FX_SAT_ZERO = 1, /* out of range becomes 0 */
+    ES_FX_SAT_SYM = 2,  /* signed: clamp to [-max, max] */
+    ES_FX_WRAP = 3      /* keep the low `width` bits */
+} es_fx_overflow;
+
+/* A cast target: width 1..32 (signed) or 1..31 (unsigned); the binary point is in `drop`. */
+typedef struct {
+    int32_t width;
+    int32_t is_signed;
+    es_fx_rounding rounding;
+    es_fx_overflow overflow;
+} es_fx_type;
+
+/*
+ * The output stage of every fixed-point kernel: the exact value v (at the
+ * accumulator's binary point) is clamped to [clamp_min, clamp_max] (the fused
+ * activation; INT64_MIN and INT64_MAX for none), then cast into `type`,
+ * dropping `drop` = accumulator minus output fractional bits (a negative drop
+ * shifts left).
+ */
+typedef struct {
+    int64_t clamp_min;
+    int64_t clamp_max;
+    int32_t drop;
+    es_fx_type type;
+} es_fx_output;
+
+/* Dense and convolution: acc = (sum of products << product_shift) + (bias << bias_shift). */
+typedef struct {
+    int32_t product_shift; /* >= 0 */
+    int32_t bias_shift;    /* >= 0 */
+    es_fx_output output;
+} es_fx_mac_params;
+
+typedef struct {
+    es_tile stride;
+    es_tile dilation;
+    es_tile padding; /* top, left */
+    es_fx_mac_params mac;
+} es_conv_fx_params;
+
+typedef struct {
+    int32_t depth_multiplier;
+    es_tile stride;
+    es_tile dilation;
+    es_tile padding;
+    es_fx_mac_params mac;
+} es_dw_conv_fx_params;
+
+/* Pooling: input values are shifted left by input_shift to the accumulator's binary point. */
+typedef struct {
+    es_tile window;
+    es_tile stride;
+    es_tile padding;
+    int32_t input_shift; /* >= 0 */
+    es_fx_output output;
+} es_pool_fx_params;
+
+/* a + b, each aligned to the accumulator's binary point first. */
+typedef struct {
+    int32_t input1_shift; /* >= 0 */
+    int32_t input2_shift; /* >= 0 */
+    es_fx_output output;
+} es_add_fx_params;
+
+/* Activation functions and casts between fixed-point types (x << input_shift, clamp, cast). */
+typedef struct {
+    int32_t input_shift; /* >= 0 */
+    es_fx_output output;
+} es_relu_fx_params;
+
+/*
+ * Power-of-two weight codes (es_*_p2 kernels), as sdk/edgesmith/ir/pow2.py
+ * lays them out: with E = exponent_bits, bit E is the sign (1 = negative) and
+ * bits E-1..0 hold the field f; f = 0 is the weight 0 (sign bit 0), otherwise
+ * the product x * w is x shifted left by f - 1, negated for a negative sign
+ * (the products sit at the binary point x_frac - min_exp). Codes of at most 4
+ * bits are stored two to a byte, the first in the low nibble (code_bits 4);
+ * wider codes one to a byte (code_bits 8).
+ */
+typedef struct {
+    int32_t exponent_bits; /* 1..7 */
+    int32_t max_field;     /* max_exp - min_exp + 1, below 2^exponent_bits */
+    int32_t code_bits;     /* 4 or 8 */
+} es_pow2_code;
+
+/*
+ * Sub-byte affine tensors (es_*_s4 kernels): the int8 arithmetic on 4- or
+ * 2-bit two's-complement values. Packing, the same everywhere (simulator,
+ * C runtime, HLS, weights files): with k = 8 / bits values a byte, element i
+ * of the flattened NHWC tensor occupies bits (i % k) * bits and up of byte
+ * i / k, so the first element is in the LOW bits; the unused high bits of a
+ * last, partial byte are 0. Example, 4 bits: {1, -2, 3} -> {0xE1, 0x03}.
+ * A width of 8 means plain int8 bytes.
+ */
+typedef struct {
+    int32_t input_bits;  /* 8, 4 or 2 */
+    int32_t filter_bits; /* 8, 4 or 2 (ignored by pooling) */
+    int32_t output_bits; /* 8, 4 or 2 */
+} es_packing;
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,4 +14,8 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_activations(m);
     es_sim::register_reduce(m);
     es_sim::register_layout(m);
+    es_sim::register_fixed(m);
+    es_sim::register_fixed_layers(m);
+    es_sim::register_pow2(m);
+    es_sim::register_subbyte(m);
 }

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from ..errors import EdgesmithError
 from .common import JSON_OPTION, console, emit_json, handle_errors, human_bytes, load_array_file
+from . import hls_cmds
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 generate_app = typer.Typer(help="Generate code for a target from a model.", no_args_is_help=True)
@@ -17,6 +18,13 @@ STRATEGY_OPTION = typer.Option("optimal", "--strategy",
                                help="Arena placement: greedy or optimal (CP-SAT from greedy).")
 NO_INPLACE_OPTION = typer.Option(False, "--no-inplace", help="Run no op in place.")
 NAME_OPTION = typer.Option(None, "--name", help="C name of the model (default: from the model).")
+PATCH_OPTION = typer.Option(None, "--patch",
+                            help="Patch-based inference (MCUNetV2): 'auto' (lowest peak RAM) "
+                                 "or SPLIT:N (ops 0..SPLIT on NxN patches).")
+BUDGET_OPTION = typer.Option(None, "--budget-kb", min=0,
+                             help="With --patch: fail unless the RAM fits in this many KiB.")
+MAX_EXTRA_MACS_OPTION = typer.Option(None, "--max-extra-macs", min=0,
+                                     help="With --patch: at most this many percent more MACs.")
 TARGETS = ("host",)
 
 
@@ -42,19 +50,50 @@ def generate_c_model(model: Path = MODEL_ARG,
                                                       "before)."),
                      name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
                      no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                     patch: str | None = PATCH_OPTION, budget_kb: float | None = BUDGET_OPTION,
+                     max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
                      as_json: bool = JSON_OPTION) -> None:
     """C99 firmware code: a self-contained folder (model, weights, runtime kernels, CMake)."""
-    _generate(model, output, name, strategy, no_inplace, weights, as_json=as_json)
+    _generate(model, output, name, strategy, no_inplace, weights, (patch, budget_kb,
+                                                                   max_extra_macs),
+              as_json=as_json)
+
+
+def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: float | None):
+    from ..memory.patch_search import plan_patches_from_spec
+
+    return plan_patches_from_spec(
+        graph, patch, budget_bytes=None if budget_kb is None else int(budget_kb * 1024),
+        max_extra_macs_pct=max_extra_macs)
+
+
+def _check_code_budget(ram_bytes: int, budget_kb: float | None, peak_bytes: int) -> None:
+    """The budget holds for the RAM the generated code uses, not only the planner's peak."""
+    if budget_kb is not None and ram_bytes > int(budget_kb * 1024):
+        raise EdgesmithError(f"the patch plan's peak ({peak_bytes:,} B) fits in {budget_kb:g} "
+                             f"KiB, but the generated C code needs {ram_bytes:,} B (crop and "
+                             "tile buffers, depthwise convs out of place)",
+                             hint="raise the budget, or try another --patch SPLIT:N")
 
 
 @handle_errors()
 def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inplace: bool,
-              weights: Path | None, *, as_json: bool) -> None:
+              weights: Path | None, patching: tuple, *, as_json: bool) -> None:
     from ..codegen import generate_c
+    from ..codegen.c_patch import generate_patched_c
+    from ..codegen.c_plan import plan_c_arena
+    from ..memory.patch import patch_plan_to_json
 
     graph = load_cli_model(model, weights)
-    result = generate_c(graph, output, name=name, strategy=_strategy(strategy),
-                        inplace=not no_inplace, model_path=model)
+    patch, budget_kb, max_extra_macs = patching
+    options = {"name": name, "strategy": _strategy(strategy), "inplace": not no_inplace,
+               "model_path": model}
+    if patch is None:
+        result = generate_c(graph, output, **options)
+    else:
+        patch_plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+        result = generate_patched_c(graph, patch_plan, output, **options)
+        _check_code_budget(result.model.plan.ram_bytes, budget_kb, patch_plan.peak_bytes)
     m, plan = result.model, result.model.plan
     info = {"model": str(model), "name": m.name, "folder": str(result.folder),
             "arena_bytes": plan.arena_bytes, "lower_bound_bytes": plan.lower_bound_bytes,
@@ -62,11 +101,22 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
             "inplace_ops": _inplace_json(plan), "weights_bytes": m.weights_bytes,
             "params_bytes": m.params_bytes, "code_bytes": sum(result.model_files.values()),
             "runtime_bytes": result.runtime_bytes, "files": result.files}
+    if patch is not None:
+        info["patch"] = {k: v for k, v in patch_plan_to_json(patch_plan, windows=False).items()
+                         if k != "window_bytes"}
+        layer_based = plan_c_arena(graph, options["strategy"], inplace=not no_inplace)
+        info["patch"]["layer_based_code_ram_bytes"] = layer_based.ram_bytes
     if as_json:
         emit_json(info)
         return
-    console.print(f"wrote {result.folder} ({m.name}: {len(m.steps)} ops, "
+    console.print(f"wrote {result.folder} ({m.name}: {m.num_ops} ops, "
                   f"{len(m.kernel_sources)} runtime kernels)")
+    if patch is not None:
+        console.print(patch_plan.summary())
+        if plan.ram_bytes >= layer_based.ram_bytes:
+            console.print(f"[yellow]note[/yellow]: this patch-based code needs more RAM than "
+                          f"layer-based code would ({human_bytes(layer_based.ram_bytes)}); "
+                          "see `edgesmith plan MODEL --patch ...`")
     console.print(f"RAM   arena {human_bytes(plan.arena_bytes)} ({plan.strategy}"
                   f"{', proven optimal' if plan.proven_optimal else ''}), lower bound "
                   f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
@@ -80,9 +130,41 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
 # -- plan ---------------------------------------------------------------------------------
 def plan_model(model: Path = MODEL_ARG, strategy: str = STRATEGY_OPTION,
                no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+               patch: str | None = PATCH_OPTION, budget_kb: float | None = BUDGET_OPTION,
+               max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
                as_json: bool = JSON_OPTION) -> None:
-    """The static arena of the generated C code: size, lower bound, live bytes per op."""
-    _plan(model, strategy, no_inplace, weights, as_json=as_json)
+    """The static arena of the generated C code: size, lower bound, live bytes per op;
+    with --patch, the patch plan and the RAM of the patch-based code."""
+    if patch is not None:
+        _plan_patched(model, strategy, no_inplace, weights, (patch, budget_kb, max_extra_macs),
+                      as_json=as_json)
+    else:
+        _plan(model, strategy, no_inplace, weights, as_json=as_json)
+
+
+@handle_errors()
+def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | None,
+                  patching: tuple, *, as_json: bool) -> None:
+    from ..codegen.c_patch_plan import c_patch_layout, c_patch_report, plan_c_patch_arena
+    from ..memory.patch import patch_plan_to_json
+
+    graph = load_cli_model(model, weights)
+    patch, budget_kb, max_extra_macs = patching
+    plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+    layout = c_patch_layout(graph, plan)
+    arena = plan_c_patch_arena(layout, _strategy(strategy), inplace=not no_inplace)
+    code = c_patch_report(graph, layout, arena, _strategy(strategy))
+    _check_code_budget(arena.ram_bytes, budget_kb, plan.peak_bytes)
+    if as_json:
+        emit_json({"model": str(model), **patch_plan_to_json(plan), "generated_code": code})
+        return
+    console.print(plan.summary())
+    console.print(f"generated C code: RAM {human_bytes(code['ram_bytes'])} vs "
+                  f"{human_bytes(code['layer_based_ram_bytes'])} layer-based "
+                  f"({code['ram_ratio']:.2f}x), planner peak {plan.peak_bytes:,} B; the code "
+                  f"adds crop buffers ({code['crop_bytes']:,} B), a tile buffer "
+                  f"({code['tile_bytes']:,} B) and runs {code['stage_depthwise_out_of_place']} "
+                  "depthwise convs out of place")
 
 
 @handle_errors()
@@ -125,7 +207,8 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
 # -- verify -------------------------------------------------------------------------------
 def verify_model(model: Path = MODEL_ARG,
                  target: str = typer.Option(..., "--target",
-                                            help="Where to run: host, or qemu:BOARD (emulated)."),
+                                            help="Where to run: host, qemu:BOARD (emulated), "
+                                                 "or hls-csim (HLS C-simulation with g++)."),
                  samples: int = typer.Option(100, "--samples", min=0,
                                              help="Random inputs, besides shipped and --inputs."),
                  inputs: Path | None = typer.Option(None, "--inputs",
@@ -136,8 +219,12 @@ def verify_model(model: Path = MODEL_ARG,
                                                        "of generating one."),
                  name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
                  no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                 io: str = hls_cmds.IO_OPTION, precision: str | None = hls_cmds.PRECISION_OPTION,
                  as_json: bool = JSON_OPTION) -> None:
     """Exit 0 only if the generated C code equals the simulator on every sample, bit for bit."""
+    if target == "hls-csim":  # the HLS backend's C-simulation (cli/hls_cmds.py)
+        return hls_cmds.verify_hls_csim(model, samples, inputs, seed, io, precision, code,
+                                        weights, as_json=as_json)
     _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
             as_json=as_json)
 

@@ -112,17 +112,39 @@ def quantize_model(model: Path = MODEL_ARG,
                    calib: Path = typer.Option(..., "--calib",
                                               help="Calibration inputs .npy (float, batch on axis 0)."),
                    output: Path = typer.Option(..., "--output", "-o", help="Output .esm file."),
-                   scheme: str = typer.Option("int8", "--scheme", help="Quantization scheme."),
+                   scheme: str = typer.Option("int8", "--scheme",
+                                              help="int8 (affine; with --weight-bits/--act-bits 4 "
+                                                   "or 2: sub-byte), fixed (ap_fixed types) or "
+                                                   "pow2 (power-of-two weights)."),
+                   weight_bits: int | None = typer.Option(
+                       None, "--weight-bits", help="Weight bits: int8 8|4|2; fixed W (16); "
+                                                   "pow2 code bits (4)."),
+                   act_bits: int | None = typer.Option(
+                       None, "--act-bits", help="Activation bits: int8 8|4|2; fixed/pow2 W (16)."),
+                   precision: list[str] | None = typer.Option(
+                       None, "--precision", help="LAYER=fixed<W,I,Q,O> (LAYER: op output tensor "
+                                                 "or index; LAYER:weight=, :bias=, :acc=; *= for "
+                                                 "all). Repeatable. fixed and pow2 schemes."),
+                   headroom: int = typer.Option(0, "--headroom", min=0,
+                                                help="Extra integer bits above the calibrated "
+                                                     "range (fixed and pow2)."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Post-training quantization with calibration data; writes an .esm model."""
-    _quantize(model, calib, output, scheme, weights, as_json=as_json)
+    _quantize(model, calib, output, scheme, weights, weight_bits=weight_bits, act_bits=act_bits,
+              precision=precision or [], headroom=headroom, as_json=as_json)
 
 
 @handle_errors()
 def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path | None, *,
-              as_json: bool) -> None:
+              weight_bits: int | None = None, act_bits: int | None = None,
+              precision: list[str] = (), headroom: int = 0, as_json: bool) -> None:
+    import warnings
+
     from ..io import save_esm
     from ..quant import quantize_graph
+    from ..quant.intervals import accumulator_report
+    from ..quant.overrides import split_assignments
+    from ..quant.saturation import count_overflows
     from ..report.metrics import weight_bytes
 
     if output.suffix != ".esm":
@@ -132,15 +154,46 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")
     data = load_array_file(calib, "calibration")
-    qgraph = quantize_graph(graph, data, scheme=scheme)
+    with warnings.catch_warnings():  # the accumulator report below says it once, in place
+        warnings.simplefilter("ignore")
+        qgraph = quantize_graph(graph, data, scheme=scheme, weight_bits=weight_bits,
+                                act_bits=act_bits, precision=split_assignments(precision),
+                                headroom=headroom)
     save_esm(qgraph, output)
+    overflows = count_overflows(qgraph, data, graph)
+    accumulators = accumulator_report(qgraph)
     info = {"model": str(model), "output": str(output), "scheme": scheme,
+            "weight_bits": weight_bits, "act_bits": act_bits,
             "calibration_samples": int(next(iter(data.values())).shape[0]
                                        if isinstance(data, dict) else data.shape[0]),
-            "weight_bytes_float": weight_bytes(graph), "weight_bytes": weight_bytes(qgraph)}
+            "weight_bytes_float": weight_bytes(graph), "weight_bytes": weight_bytes(qgraph),
+            "overflows": [c.to_json() for c in overflows],
+            "accumulators": [a.to_json() for a in accumulators]}
     if as_json:
         emit_json(info)
-    else:
-        console.print(f"quantized {model} ({scheme}, {info['calibration_samples']} calibration "
-                      f"samples): weights {human_bytes(info['weight_bytes_float'])} -> "
-                      f"{human_bytes(info['weight_bytes'])}; wrote {output}")
+        return
+    console.print(f"quantized {model} ({scheme}, {info['calibration_samples']} calibration "
+                  f"samples): weights {human_bytes(info['weight_bytes_float'])} -> "
+                  f"{human_bytes(info['weight_bytes'])}; wrote {output}")
+    _print_overflows(qgraph, overflows)
+    for a in accumulators:
+        if a.problem:
+            console.print(f"[yellow]warning[/yellow]: op {a.op_index} ({a.op_type} -> "
+                          f"{a.output}): accumulator {a.override.describe()} {a.problem}; "
+                          f"interval analysis needs {a.required()}", highlight=False)
+
+
+def _print_overflows(qgraph: Graph, overflows: list, top: int = 5) -> None:
+    hit = [c for c in overflows if c.count]
+    if not hit:
+        console.print("no value saturated, wrapped or was clipped on the calibration set")
+        return
+    table = Table(title=f"values out of range on the calibration set (top {min(top, len(hit))} "
+                        f"of {len(hit)} tensors)")
+    for col in ("op", "tensor", "format", "kind", "count", "share"):
+        table.add_column(col, justify="right" if col in ("op", "count", "share") else "left")
+    for c in hit[:top]:
+        table.add_row(str(c.op_index) if c.op_index >= 0 else "input", c.tensor,
+                      describe_format(qgraph.tensors[c.tensor].fmt), c.kind, f"{c.count:,}",
+                      f"{c.fraction:.2%}")
+    console.print(table)

@@ -12,16 +12,22 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import __version__
 from ..errors import EdgesmithError, UnsupportedError
-from ..ir import AffineFormat, Graph, describe_format
+from ..ir import Graph, describe_format
 from ..memory import ArenaPlan
+from .c_formats import check_formats, port_is_supported, port_scale
 from .c_names import c_comment_text, model_identifier
 from .c_plan import out_of_place_op_types, plan_c_arena
 from .c_runtime import header_files
+
+if TYPE_CHECKING:
+    from ..memory.patch import PatchPlan
+    from .c_patch import CPatchStage
 
 
 @dataclass(frozen=True)
@@ -92,6 +98,12 @@ class CModel:
     params: list[CDecl] = field(default_factory=list)
     steps: list[CStep] = field(default_factory=list)
     kernel_sources: list[str] = field(default_factory=list)
+    #: the patch stage (MCUNetV2) run before ``steps``, or None for layer-based code
+    patch: CPatchStage | None = None
+
+    @property
+    def num_ops(self) -> int:
+        return len(self.steps) + (self.patch.split + 1 if self.patch else 0)
 
     @property
     def weights_bytes(self) -> int:
@@ -136,7 +148,7 @@ class CModel:
                                  f"{r.input}.", 200) for r in p.inplace_ops]
         lines += [f"Never in place here (its reference kernel cannot run in place): {t}."
                   for t in self.out_of_place]
-        return lines
+        return lines + (self.patch.plan_lines if self.patch else [])
 
 
 def markdown_text(text: str) -> str:
@@ -166,13 +178,20 @@ def c_name_of(graph: Graph, name: str | None) -> str:
 
 
 def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "optimal",
-                  inplace: bool = True, model_path: str | Path | None = None) -> CModel:
-    """The render context of ``graph``'s C code (see the module docstring)."""
+                  inplace: bool = True, model_path: str | Path | None = None,
+                  patch: PatchPlan | None = None) -> CModel:
+    """The render context of ``graph``'s C code (see the module docstring); with ``patch``,
+    ops ``0..patch.split`` run patch by patch (:mod:`.c_patch`)."""
+    from .c_patch import PatchScheduleBuilder, c_patch_layout, plan_c_patch_arena
     from .c_steps import ScheduleBuilder
 
     check_integer_model(graph)
     cname = c_name_of(graph, name)
-    plan = plan_c_arena(graph, strategy, inplace=inplace)
+    if patch is None:
+        plan = plan_c_arena(graph, strategy, inplace=inplace)
+    else:
+        layout = c_patch_layout(graph, patch)
+        plan = layout.in_graph_terms(plan_c_patch_arena(layout, strategy, inplace=inplace))
     source = model_source(model_path, graph)
     model = CModel(
         name=cname, macro=cname.upper(), plan=plan,
@@ -182,7 +201,10 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
         inputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.inputs)],
         outputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.outputs)],
         out_of_place=out_of_place_op_types(graph) if inplace else [])
-    ScheduleBuilder(graph, model).build()
+    if patch is None:
+        ScheduleBuilder(graph, model).build()
+    else:
+        PatchScheduleBuilder(graph, model, layout).build()
     return model
 
 
@@ -192,18 +214,18 @@ def check_integer_model(graph: Graph) -> None:
         raise UnsupportedError(f"model {graph.name!r} has float tensors; the C runtime is int8 "
                                "only", hint="quantize it first: edgesmith quantize MODEL "
                                             "--calib X.npy -o model.esm")
+    check_formats(graph)
     for name in graph.inputs + graph.outputs:
         t = graph.tensors[name]
-        if (t.dtype != "int8" or not isinstance(t.fmt, AffineFormat) or t.fmt.bits != 8
-                or t.fmt.per_channel):
+        if not port_is_supported(t):
             raise UnsupportedError(f"model input/output {name!r} is {t.dtype} "
                                    f"({describe_format(t.fmt)}); generated C code takes int8 "
-                                   "affine tensors with one scale")
+                                   "affine tensors with one scale, or fixed-point (raw int32)")
 
 
 def _port(graph: Graph, plan: ArenaPlan, tensor: str, index: int) -> CPort:
     t = graph.tensors[tensor]
-    scale, zero_point = t.fmt.scalar()
+    scale, zero_point = port_scale(t)
     # str() of a float32 is its shortest decimal that reads back as the same float32
     return CPort(index, tensor, markdown_text(tensor), t.nbytes, plan.offsets[tensor],
                  zero_point, f"{np.float32(scale)}f")

@@ -221,6 +221,10 @@ def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact")
     chooses fully_connected's output stage: ``"exact"`` (LiteRT's reference
     arithmetic, what the simulator computes) or ``"q31"`` (TFLite Micro's).
     """
+    from .c_formats import format_kernel_params  # fixed-point, power-of-two, sub-byte ops
+
+    if (formats := format_kernel_params(op, graph, fc_stage)) is not None:
+        return formats
     if op.type not in _BUILDERS:
         raise UnsupportedError(f"{op.origin or op.type}: the C runtime has no kernel for "
                                f"{op.type!r}; it runs {', '.join(C_OP_TYPES)}")

@@ -9,8 +9,11 @@ generated can collide with the model's API or with another name.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, describe_format
+from .c_formats import FORMAT_CALL_TEMPLATES, FORMAT_DIMS_ROLES, FORMAT_INPUT_ROLES, c_constant
 from .c_model import CData, CDecl, CModel, CStep, markdown_text
 from .c_names import CNamespace, c_comment_text, c_string_literal
 from .c_params import (VIEW_OPS, CArray, CStruct, CSymbol, c_array_lines, c_initializer,
@@ -21,8 +24,9 @@ from .c_runtime import kernel_sources
 C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
            "int64": "int64_t"}
 #: bytes of each element type of parameter arrays on a 32-bit microcontroller
-_ELEMENT_BYTES = {"int8_t": 1, "int32_t": 4, "es_exact_scale": 16, "es_dims": 16,
-                  "const int8_t *": 4}
+_ELEMENT_BYTES = {"int8_t": 1, "uint8_t": 1, "int32_t": 4, "es_exact_scale": 16, "es_dims": 16,
+                  "const int8_t *": 4, "es_conv_params": 40, "es_dw_conv_params": 44,
+                  "es_pool_params": 32, "es_pad_params": 20, "window_copy": 24}
 
 #: the call template (``codegen/templates/ops/<name>.c.jinja``) of each kernel
 CALL_TEMPLATES = {
@@ -31,22 +35,44 @@ CALL_TEMPLATES = {
     "es_max_pool2d_s8": "max_pool2d", "es_add_s8": "add", "es_mul_s8": "mul",
     "es_requantize_s8": "quantize", "es_relu_s8": "relu", "es_softmax_s8": "softmax",
     "es_logistic_s8": "logistic", "es_tanh_s8": "tanh", "es_mean_s8": "mean", "es_pad_s8": "pad",
-    "es_concat_s8": "concat",
+    "es_concat_s8": "concat", **FORMAT_CALL_TEMPLATES,
 }
 #: roles of each call template's tensor pointers, in op input order
 _INPUT_ROLES = {"conv2d": ("input", "filter", "bias"),
                 "depthwise_conv2d": ("input", "filter", "bias"),
                 "fully_connected": ("input", "filter", "bias"), "add": ("input1", "input2"),
-                "mul": ("input1", "input2")}
+                "mul": ("input1", "input2"), **FORMAT_INPUT_ROLES}
 #: tensors whose es_dims a call takes
 _DIMS_ROLES = {"conv2d": ("input", "filter", "output"),
                "depthwise_conv2d": ("input", "filter", "output"),
                "avg_pool2d": ("input", "output"), "max_pool2d": ("input", "output"),
                "add": ("input1", "input2", "output"), "mul": ("input1", "input2", "output"),
-               "mean": ("input",), "pad": ("input", "output"), "concat": ("output",)}
+               "mean": ("input",), "pad": ("input", "output"), "concat": ("output",),
+               **FORMAT_DIMS_ROLES}
 #: names the generated .c file uses for itself
 _FIXED_NAMES = ("arena", "trace_fn", "trace_user", "copy_bytes", "status")
 _API = ("init", "input", "output", "invoke", "run", "set_trace")
+
+
+def call_template(kernel: str) -> str:
+    return f"ops/{CALL_TEMPLATES[kernel]}.c.jinja"
+
+
+def call_values(op: Op, graph: Graph) -> tuple[str, dict]:
+    """The kernel of ``op`` and its call's arguments that are values, by role: parameter
+    structs, arrays and ints (:func:`kernel_params`) and tensor shapes (``<role>_dims``).
+    Tensor pointers are not values; see :meth:`ScheduleBuilder.pointer_args`."""
+    kp = kernel_params(op, graph)
+    family = CALL_TEMPLATES[kp.kernel]
+    values = dict(kp.args)
+    if family == "concat":
+        values["input_dims"] = CArray("es_dims", tuple(dims(graph.tensors[n].shape)
+                                                       for n in op.inputs))
+    tensors = {**dict(zip(_INPUT_ROLES.get(family, ("input",)), op.inputs)),
+               "output": op.outputs[0]}
+    for role in _DIMS_ROLES.get(family, ()):
+        values[f"{role}_dims"] = CStruct("es_dims", dims(graph.tensors[tensors[role]].shape))
+    return kp.kernel, values
 
 
 class ScheduleBuilder:
@@ -57,9 +83,10 @@ class ScheduleBuilder:
         self.names = CNamespace([f"{model.name}_{s}" for s in _API] + list(_FIXED_NAMES))
         self.const_names: dict[str, str] = {}
 
-    def build(self) -> None:
-        kernels = set()
-        for index, op in enumerate(self.graph.ops):
+    def build(self, first_op: int = 0, kernels: Iterable[str] = ()) -> None:
+        """Steps of ops ``first_op`` on; earlier ops (a patch stage) call ``kernels``."""
+        kernels = set(kernels)
+        for index, op in enumerate(self.graph.ops[first_op:], start=first_op):
             step = self._view(index, op) if op.type in VIEW_OPS else self._call(index, op)
             kernels.add(step.kernel)
             self.model.steps.append(step)
@@ -71,7 +98,7 @@ class ScheduleBuilder:
         (named after its first ``use``, e.g. ``op3_filter``: framework tensor names are long)."""
         if tensor is None:
             return "NULL"
-        if not self.graph.tensors[tensor].is_const:
+        if tensor in self.model.plan.offsets or not self.graph.tensors[tensor].is_const:
             return f"&arena[{self.model.plan.offsets[tensor]}]"
         if tensor not in self.const_names:
             self.const_names[tensor] = self._declare_constant(tensor, use)
@@ -79,14 +106,15 @@ class ScheduleBuilder:
 
     def _declare_constant(self, tensor: str, use: str) -> str:
         t = self.graph.tensors[tensor]
-        if t.dtype not in C_TYPES or (t.fmt is not None and t.fmt.bits < 8):
+        data = c_constant(t)  # sub-byte values and pow2 codes packed (c_formats)
+        if str(data.dtype) not in C_TYPES:
             raise UnsupportedError(f"constant {tensor!r} ({t.dtype}, {describe_format(t.fmt)}) "
                                    "has no C representation yet")
         name = self.names.unique(use or tensor, prefix=f"{self.model.name}_")
-        per_line = 16 if t.data.itemsize == 1 else 8
+        per_line = 16 if data.itemsize == 1 else 8
         comment = c_comment_text(f"{tensor} {list(t.shape)} {describe_format(t.fmt)}", 200)
-        self.model.weights.append(CData(f"const {C_TYPES[t.dtype]}", name, t.size,
-                                        c_array_lines(t.data, per_line), comment, t.nbytes))
+        self.model.weights.append(CData(f"const {C_TYPES[str(data.dtype)]}", name, data.size,
+                                        c_array_lines(data, per_line), comment, data.nbytes))
         return name
 
     # -- steps --------------------------------------------------------------------------
@@ -107,36 +135,27 @@ class ScheduleBuilder:
         return self._step(index, op, "(view)", None, {}, comment)
 
     def _call(self, index: int, op: Op) -> CStep:
-        kp = kernel_params(op, self.graph)
-        family = CALL_TEMPLATES[kp.kernel]
-        roles = _INPUT_ROLES.get(family, ("input",))
-        args = {role: self._parameter(f"op{index}_{role}", value)
-                for role, value in kp.args.items()}
-        if op.type == "concat":
-            args.update(self._concat_inputs(index, op))
-        else:
-            padded = list(op.inputs) + [None] * (len(roles) - len(op.inputs))
-            args.update({role: self.pointer(t, f"op{index}_{role}")
-                         for role, t in zip(roles, padded)})
+        kernel, values = call_values(op, self.graph)
+        args = {role: self._parameter(f"op{index}_{role}", value) for role, value in values.items()}
+        args.update(self.pointer_args(index, kernel, op.inputs))
         args["output"] = self.pointer(op.outputs[0])
-        tensors = {**dict(zip(roles, op.inputs)), "output": op.outputs[0]}
-        for role in _DIMS_ROLES.get(family, ()):
-            shape = dims(self.graph.tensors[tensors[role]].shape)
-            args[f"{role}_dims"] = self._declare_struct(f"op{index}_{role}_dims",
-                                                        CStruct("es_dims", shape))
         inplace = next((r for r in self.model.plan.inplace_ops if r.op_index == index), None)
         where = " (in place)" if inplace else ""
         comment = f"op {index}: {op.origin or op.type}{where} -> {op.outputs[0]}"
-        return self._step(index, op, kp.kernel, f"ops/{family}.c.jinja", args, comment)
+        return self._step(index, op, kernel, call_template(kernel), args, comment)
 
-    def _concat_inputs(self, index: int, op: Op) -> dict[str, str]:
-        shapes = tuple(dims(self.graph.tensors[n].shape) for n in op.inputs)
-        pointers = tuple(CSymbol(self.pointer(n, f"op{index}_input{k}"))
-                         for k, n in enumerate(op.inputs))
-        return {"input_dims": self._declare_array(f"op{index}_input_dims",
-                                                  CArray("es_dims", shapes)),
-                "inputs": self._declare_array(f"op{index}_inputs",
-                                              CArray("const int8_t *", pointers))}
+    def pointer_args(self, index: int, kernel: str, inputs: list[str | None]) -> dict[str, str]:
+        """The C expressions of the input pointers of op ``index``'s call to ``kernel``,
+        reading ``inputs`` (the op's inputs, or the buffers a patch stage reads instead)."""
+        family = CALL_TEMPLATES[kernel]
+        if family == "concat":
+            pointers = tuple(CSymbol(self.pointer(n, f"op{index}_input{k}"))
+                             for k, n in enumerate(inputs))
+            return {"inputs": self._declare_array(f"op{index}_inputs",
+                                                  CArray("const int8_t *", pointers))}
+        roles = _INPUT_ROLES.get(family, ("input",))
+        padded = list(inputs) + [None] * (len(roles) - len(inputs))
+        return {role: self.pointer(t, f"op{index}_{role}") for role, t in zip(roles, padded)}
 
     # -- parameters ---------------------------------------------------------------------
     def _parameter(self, base: str, value) -> str:
@@ -155,7 +174,7 @@ class ScheduleBuilder:
 
     def _declare_array(self, base: str, value: CArray) -> str:
         name = self.names.unique(base)
-        per_line = 16 if value.ctype in ("int8_t", "int32_t") else 1
+        per_line = 16 if value.ctype in ("int8_t", "uint8_t", "int32_t") else 1
         # an array of pointers is const itself: "static const int8_t *const"
         decl = (f"static {value.ctype}const" if value.ctype.endswith("*")
                 else f"static const {value.ctype}")

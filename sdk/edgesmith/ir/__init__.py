@@ -1,10 +1,12 @@
 """The edgesmith intermediate representation."""
 
+from .fixed import FixedFormat
 from .formats import AffineFormat, NumberFormat, describe_format
 from .graph import Graph, Op, Tensor
 from .ops import OP_SPECS, infer_shape, same_padding, spec_of, with_defaults
+from .pow2 import Pow2Format
 from .verify import assert_same_graph, verify_graph
 
-__all__ = ["AffineFormat", "Graph", "NumberFormat", "OP_SPECS", "Op", "Tensor",
-           "assert_same_graph", "describe_format", "infer_shape", "same_padding", "spec_of",
-           "verify_graph", "with_defaults"]
+__all__ = ["AffineFormat", "FixedFormat", "Graph", "NumberFormat", "OP_SPECS", "Op",
+           "Pow2Format", "Tensor", "assert_same_graph", "describe_format", "infer_shape",
+           "same_padding", "spec_of", "verify_graph", "with_defaults"]

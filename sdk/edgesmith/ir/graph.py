@@ -43,15 +43,18 @@ class Tensor:
 
     @property
     def itemsize(self) -> int:
-        if self.fmt is not None and self.fmt.bits < 8:
+        if self.fmt is not None and self.fmt.bits < 8 and np.dtype(self.dtype).itemsize == 1:
             raise ValueError("sub-byte tensors have no whole-byte item size")
         return np.dtype(self.dtype).itemsize
 
     @property
     def nbytes(self) -> int:
-        if self.fmt is not None and 0 < self.fmt.bits < 8:
+        """Bytes in memory: sub-byte values held in byte storage are packed (4/2-bit
+        affine, pow2 codes); formats kept in wider words (fixed-point in int32) are not."""
+        itemsize = np.dtype(self.dtype).itemsize
+        if self.fmt is not None and 0 < self.fmt.bits < 8 and itemsize == 1:
             return (self.size * self.fmt.bits + 7) // 8
-        return self.size * np.dtype(self.dtype).itemsize
+        return self.size * itemsize
 
 
 @dataclass

@@ -11,9 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import InvalidGraphError
+from .fixed import FixedFormat
 from .formats import AffineFormat
 from .graph import DTYPES, Graph
 from .ops import OP_SPECS, infer_shape
+from .pow2 import Pow2Format
 
 
 def verify_graph(graph: Graph) -> None:
@@ -40,6 +42,9 @@ def verify_graph(graph: Graph) -> None:
                     f"shape {t.shape} on axis {t.fmt.axis}")
             if t.dtype != "int32" and t.fmt.storage_dtype != t.dtype:
                 add(f"tensor {t.name}: format stores {t.fmt.storage_dtype}, dtype is {t.dtype}")
+        if isinstance(t.fmt, (FixedFormat, Pow2Format)) and t.dtype != t.fmt.storage_dtype:
+            add(f"tensor {t.name}: {t.fmt.describe()} stores {t.fmt.storage_dtype}, "
+                f"dtype is {t.dtype}")
         if t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype != "int32":
             add(f"tensor {t.name}: integer activation without a number format")
 

@@ -5,19 +5,48 @@ from __future__ import annotations
 from ..errors import EdgesmithError
 from ..ir import Graph
 
-SCHEMES = ("int8",)
+SCHEMES = ("int8", "fixed", "pow2")
 
 
-def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bool = True) -> Graph:
-    """Quantize a float graph with calibration data (array or dict of arrays, batch on axis 0)."""
+def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bool = True,
+                   weight_bits: int | None = None, act_bits: int | None = None,
+                   precision: dict | None = None, headroom: int = 0) -> Graph:
+    """Quantize a float graph with calibration data (array or dict of arrays, batch on axis 0).
+
+    * ``int8``: TFLite's affine scheme; ``weight_bits``/``act_bits`` 4 or 2 give sub-byte
+      weights/activations with the same arithmetic (:mod:`.subbyte`).
+    * ``fixed``: ``ap_fixed`` types per tensor, W = ``act_bits``/``weight_bits`` (16 by
+      default), I from the calibrated ranges plus ``headroom`` bits (:mod:`.fixed`).
+    * ``pow2``: power-of-two weights with ``weight_bits``-bit codes (4 by default) on
+      fixed-point activations (:mod:`.pow2`).
+
+    ``precision`` maps ``LAYER[:weight|:bias|:acc]`` (op output tensor or index, or ``*``)
+    to a ``fixed<W,I,Q,O>`` type for the fixed and pow2 schemes (:mod:`.overrides`).
+    """
     from .calibrate import calibrate
-    from .int8 import quantize_int8
 
     if scheme not in SCHEMES:
         raise EdgesmithError(f"unknown quantization scheme {scheme!r}; "
                              f"available: {', '.join(SCHEMES)}")
-    ranges = calibrate(graph, calib)
-    return quantize_int8(graph, ranges, per_channel=per_channel)
+    if scheme == "int8":
+        from .subbyte import quantize_subbyte
+
+        if precision:
+            raise EdgesmithError("--precision sets fixed-point types; it applies to --scheme "
+                                 "fixed and pow2, not int8")
+        ranges = calibrate(graph, calib)
+        return quantize_subbyte(graph, ranges, weight_bits=weight_bits or 8,
+                                act_bits=act_bits or 8, per_channel=per_channel)
+    from .fixed import DEFAULT_WIDTH, check_fixed_ops, quantize_fixed
+    from .overrides import parse_precision
+    from .pow2 import DEFAULT_CODE_BITS, pow2_weights
+
+    check_fixed_ops(graph, scheme)  # before calibrating: refuse early
+    overrides = parse_precision(graph, precision)
+    coder = pow2_weights(weight_bits or DEFAULT_CODE_BITS) if scheme == "pow2" else None
+    return quantize_fixed(graph, calibrate(graph, calib), act_bits=act_bits or DEFAULT_WIDTH,
+                          weight_bits=weight_bits or DEFAULT_WIDTH, headroom=headroom,
+                          overrides=overrides, weight_coder=coder, scheme=scheme)
 
 
 __all__ = ["SCHEMES", "quantize_graph"]

@@ -79,10 +79,10 @@ def _share_groups(graph: Graph) -> dict[str, str]:
     return {name: find(name) for name in graph.tensors}
 
 
-def _activation_formats(graph: Graph, ranges: dict[str, Range], bits: int) -> dict[str, AffineFormat]:
+def group_ranges(graph: Graph, ranges: dict[str, Range]) -> tuple[dict[str, str], dict[str, Range]]:
+    """(tensor -> the root of its share group, root -> the merged range of the group)."""
     group = _share_groups(graph)
     merged: dict[str, Range] = {}
-    fixed: dict[str, AffineFormat] = {}
     for name, t in graph.tensors.items():
         if t.is_const:
             continue
@@ -90,42 +90,58 @@ def _activation_formats(graph: Graph, ranges: dict[str, Range], bits: int) -> di
             raise EdgesmithError(f"calibration produced no range for tensor {name!r}")
         root = group[name]
         merged[root] = merged[root].merge(ranges[name]) if root in merged else ranges[name]
+    return group, merged
+
+
+def _activation_formats(graph: Graph, ranges: dict[str, Range],
+                        bits: int | dict[str, int]) -> dict[str, AffineFormat]:
+    """One format per activation; ``bits`` for all, or per tensor (8 where not named)."""
+    group, merged = group_ranges(graph, ranges)
+    bits_of = (lambda name: bits) if isinstance(bits, int) else (lambda name: bits.get(name, 8))
+    fixed: dict[str, AffineFormat] = {}
     for op in graph.ops:
         if op.type in FIXED_OUTPUT:
             scale, zp = FIXED_OUTPUT[op.type]
             fixed[group[op.outputs[0]]] = AffineFormat([scale], [zp], bits=8)
-    return {name: fixed.get(group[name]) or activation_format(merged[group[name]], bits)
+    return {name: fixed.get(group[name]) or activation_format(merged[group[name]], bits_of(name))
             for name, t in graph.tensors.items() if not t.is_const}
 
 
-def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool = True) -> Graph:
-    """A new int8 graph from a float ``graph`` and calibrated activation ranges."""
+def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool = True,
+                  weight_bits: int = 8, act_bits: dict[str, int] | None = None) -> Graph:
+    """A new int8 graph from a float ``graph`` and calibrated activation ranges.
+
+    ``weight_bits`` (8, 4 or 2) narrows the weights and ``act_bits`` names the
+    activations to narrow (tensor -> bits; the sub-byte scheme, :mod:`.subbyte`);
+    the arithmetic stays that of int8, values one per int8 element.
+    """
     for i, op in enumerate(graph.ops):
         if op.type not in QUANTIZABLE:
             raise UnsupportedError(
                 f"op {i} ({op.type}{', ' + op.origin if op.origin else ''}) cannot be "
                 f"quantized to int8; supported: {', '.join(sorted(QUANTIZABLE))}")
-    fmts = _activation_formats(graph, ranges, 8)
+    fmts = _activation_formats(graph, ranges, act_bits or 8)
     q = graph.copy()
     q.name = graph.name
     for name, fmt in fmts.items():
         t = q.tensors[name]
         t.fmt, t.dtype = fmt, "int8"
     for op in q.ops:
-        _quantize_constants(q, op, per_channel)
+        _quantize_constants(q, op, per_channel, weight_bits)
     q.remove_unused_tensors()
     q.meta = {**graph.meta, "quantized": "int8 post-training"}
     return q
 
 
-def _quantize_constants(q: Graph, op: Op, per_channel: bool) -> None:
+def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 8) -> None:
     new_inputs = list(op.inputs)
     for k, name in enumerate(op.inputs):
         if name is None or not q.tensors[name].is_const:
             continue
         t = q.tensors[name]
         if op.type in WEIGHT_AXIS and k == 1:
-            data, fmt = quantize_weights(t.data, WEIGHT_AXIS[op.type] if per_channel else None)
+            data, fmt = quantize_weights(t.data, WEIGHT_AXIS[op.type] if per_channel else None,
+                                         weight_bits)
         elif op.type in WEIGHT_AXIS and k == 2:
             w_fmt = q.tensors[new_inputs[1]].fmt
             in_scale = q.tensors[op.inputs[0]].fmt.scalar()[0]

@@ -3,7 +3,8 @@
 An op whose first input is a float tensor runs a float32 NumPy kernel from
 ``sim/float_ref.py``; every other op (and quantize/dequantize, which cross
 between the two worlds) runs an integer kernel of :mod:`.int_kernels`, each a
-single C++ call over the whole batch.
+single C++ call over the whole batch; ops on fixed-point or sub-byte tensors
+take theirs from the table :mod:`.format_kernels` picks.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
 from ..ir import Graph, Op
+from .format_kernels import kernels_for_formats
 from .int_kernels import INT_KERNELS
 
 _CROSSING_OPS = ("quantize", "dequantize")
@@ -103,11 +105,10 @@ def _kernel_for(op: Op, graph: Graph):
         except ImportError as exc:
             raise NotImplementedError("float graphs need sim/float_ref.py, which is not "
                                       "available") from exc
-        table = FLOAT_KERNELS
+        kind, table = "float", FLOAT_KERNELS
     else:
-        table = INT_KERNELS
+        kind, table = kernels_for_formats(op, graph) or ("int8", INT_KERNELS)
     if op.type not in table:
-        kind = "float" if table is not INT_KERNELS else "int8"
         raise UnsupportedError(f"{op.origin or op.type}: the simulator has no {kind} kernel for "
                                f"{op.type!r}; {kind} kernels: {', '.join(sorted(table))}")
     return table[op.type]

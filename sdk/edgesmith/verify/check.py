@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import Graph
+from ..ir import FixedFormat, Graph
 from .litert import run_litert
 
 
@@ -41,6 +41,8 @@ def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.nda
         shape = (samples,) + tuple(t.shape[1:])
         if t.dtype == "int8":
             out[name] = rng.integers(-128, 128, size=shape, dtype=np.int8)
+        elif isinstance(t.fmt, FixedFormat):  # raw fixed-point values over the whole type
+            out[name] = rng.integers(t.fmt.qmin, t.fmt.qmax + 1, size=shape).astype(t.dtype)
         else:
             lo, hi = _float_input_range(graph, name)
             out[name] = rng.uniform(lo, hi, size=shape).astype(t.dtype)

@@ -25,6 +25,8 @@ import numpy as np
 
 from ..errors import EdgesmithError, MismatchError
 from ..ir import Graph
+from ..ir.packing import unpack_subbyte
+from ..sim.subbyte_kernels import is_subbyte
 from .check import CheckReport
 from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
 
@@ -86,9 +88,11 @@ class HostModel:
         """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by sample."""
         g = self.graph
         count = batch[g.inputs[0]].shape[0]
-        outputs = {n: np.empty((count, *g.tensors[n].shape[1:]), np.int8) for n in g.outputs}
+        # ports are bytes in C: int8 values, or raw int32 of fixed-point tensors
+        outputs = {n: np.empty((count, *g.tensors[n].shape[1:]), g.tensors[n].dtype)
+                   for n in g.outputs}
         for i in range(count):
-            ins = [np.ascontiguousarray(batch[n][i], dtype=np.int8) for n in g.inputs]
+            ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer("int8_t[]", x) for x in ins]
             args += [self.ffi.from_buffer("int8_t[]", outputs[n][i]) for n in g.outputs]
             self._call("run", *args)
@@ -152,7 +156,9 @@ def first_difference(traced: HostModel, graph: Graph, batch: Mapping[str, np.nda
     for op_index, data in traced.trace(one):
         op = graph.ops[op_index]
         expected = golden[op.outputs[0]][0]
-        got = np.frombuffer(data, dtype=expected.dtype).reshape(expected.shape)
+        fmt = graph.tensors[op.outputs[0]].fmt
+        got = (unpack_subbyte(data, fmt.bits, expected.size, True) if is_subbyte(fmt)
+               else np.frombuffer(data, dtype=expected.dtype)).reshape(expected.shape)
         diff = np.argwhere(got != expected)
         if diff.size:
             where = tuple(int(i) for i in diff[0])

@@ -11,4 +11,8 @@ void register_elementwise(pybind11::module_& m);
 void register_activations(pybind11::module_& m);
 void register_reduce(pybind11::module_& m);
 void register_layout(pybind11::module_& m);
+void register_fixed(pybind11::module_& m);
+void register_fixed_layers(pybind11::module_& m);
+void register_pow2(pybind11::module_& m);
+void register_subbyte(pybind11::module_& m);
 }  // namespace es_sim

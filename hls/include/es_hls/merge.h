@@ -1,0 +1,134 @@
+// Layers that join tensors: add, multiply (same shapes), concatenate, and the
+// relu family (a clamp and a cast, one input).
+//
+// Configs (es_hls::elementwise_config, es_hls::concat_config) give accum_t:
+// a type that holds the exact sum or product (or the input) and the
+// activation bounds; the result is clamped there and cast once.
+#ifndef ES_HLS_MERGE_H_
+#define ES_HLS_MERGE_H_
+
+#include "es_hls/stream.h"
+
+namespace es_hls {
+
+struct add_op {
+    template <class acc_T, class a_T, class b_T>
+    static acc_T apply(const a_T& a, const b_T& b) {
+        acc_T s = a;
+        s += b;
+        return s;
+    }
+};
+
+struct multiply_op {
+    template <class acc_T, class a_T, class b_T>
+    static acc_T apply(const a_T& a, const b_T& b) {
+        return acc_T(a * b);
+    }
+};
+
+template <class OP, class a_T, class b_T, class res_T, typename CONFIG_T>
+inline res_T binary_one(const a_T& a, const b_T& b) {
+    return finish<res_T, CONFIG_T::activation>(
+        OP::template apply<typename CONFIG_T::accum_t>(a, b));
+}
+
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void add(const a_T a[CONFIG_T::n_elem], const b_T b[CONFIG_T::n_elem], res_T y[CONFIG_T::n_elem]) {
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+Add:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+        y[i] = binary_one<add_op, a_T, b_T, res_T, CONFIG_T>(a[i], b[i]);
+    }
+}
+
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void add_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& y) {
+AddStream:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+#pragma HLS PIPELINE II = 1
+        y.write(binary_one<add_op, a_T, b_T, res_T, CONFIG_T>(a.read(), b.read()));
+    }
+}
+
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void multiply(const a_T a[CONFIG_T::n_elem], const b_T b[CONFIG_T::n_elem],
+              res_T y[CONFIG_T::n_elem]) {
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+Multiply:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+        y[i] = binary_one<multiply_op, a_T, b_T, res_T, CONFIG_T>(a[i], b[i]);
+    }
+}
+
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void multiply_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& y) {
+MultiplyStream:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+#pragma HLS PIPELINE II = 1
+        y.write(binary_one<multiply_op, a_T, b_T, res_T, CONFIG_T>(a.read(), b.read()));
+    }
+}
+
+// relu, relu6, relu_n1_to_1 (CONFIG_T::activation), or a plain cast.
+template <class data_T, class res_T, typename CONFIG_T>
+void activation(const data_T x[CONFIG_T::n_elem], res_T y[CONFIG_T::n_elem]) {
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+Activation:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+        y[i] = finish<res_T, CONFIG_T::activation>(typename CONFIG_T::accum_t(x[i]));
+    }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void activation_stream(hls::stream<data_T>& x, hls::stream<res_T>& y) {
+ActivationStream:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+#pragma HLS PIPELINE II = 1
+        y.write(finish<res_T, CONFIG_T::activation>(typename CONFIG_T::accum_t(x.read())));
+    }
+}
+
+// Two inputs joined along an axis: n_outer blocks, each n_inner_a values of a
+// then n_inner_b of b. Each input is clamped and cast on its own (a_accum_t,
+// b_accum_t hold it and the activation bounds).
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void concatenate(const a_T a[CONFIG_T::n_outer * CONFIG_T::n_inner_a],
+                 const b_T b[CONFIG_T::n_outer * CONFIG_T::n_inner_b],
+                 res_T y[CONFIG_T::n_outer * (CONFIG_T::n_inner_a + CONFIG_T::n_inner_b)]) {
+    const unsigned row = CONFIG_T::n_inner_a + CONFIG_T::n_inner_b;
+ConcatOuter:
+    for (unsigned o = 0; o < CONFIG_T::n_outer; o++) {
+    ConcatA:
+        for (unsigned i = 0; i < CONFIG_T::n_inner_a; i++) {
+            y[o * row + i] = finish<res_T, CONFIG_T::activation>(
+                typename CONFIG_T::a_accum_t(a[o * CONFIG_T::n_inner_a + i]));
+        }
+    ConcatB:
+        for (unsigned i = 0; i < CONFIG_T::n_inner_b; i++) {
+            y[o * row + CONFIG_T::n_inner_a + i] = finish<res_T, CONFIG_T::activation>(
+                typename CONFIG_T::b_accum_t(b[o * CONFIG_T::n_inner_b + i]));
+        }
+    }
+}
+
+template <class a_T, class b_T, class res_T, typename CONFIG_T>
+void concatenate_stream(hls::stream<a_T>& a, hls::stream<b_T>& b, hls::stream<res_T>& y) {
+ConcatStreamOuter:
+    for (unsigned o = 0; o < CONFIG_T::n_outer; o++) {
+    ConcatStreamA:
+        for (unsigned i = 0; i < CONFIG_T::n_inner_a; i++) {
+#pragma HLS PIPELINE II = 1
+            y.write(finish<res_T, CONFIG_T::activation>(typename CONFIG_T::a_accum_t(a.read())));
+        }
+    ConcatStreamB:
+        for (unsigned i = 0; i < CONFIG_T::n_inner_b; i++) {
+#pragma HLS PIPELINE II = 1
+            y.write(finish<res_T, CONFIG_T::activation>(typename CONFIG_T::b_accum_t(b.read())));
+        }
+    }
+}
+
+}  // namespace es_hls
+
+#endif  // ES_HLS_MERGE_H_

@@ -1,0 +1,35 @@
+/*
+ * Reference fixed-point fully connected (dense) layer.
+ *
+ * Products of raw values are exact in int64 (W_x + W_w <= 62 bits) and so is
+ * their sum: the code generator sizes every layer by interval analysis
+ * (sum of |w| * max|x|) so that no accumulator can overflow. The sum is
+ * aligned with the bias, clamped by the fused activation and cast once.
+ */
+#include "es_nn.h"
+#include "es_nn_fx_support.h"
+
+es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                const es_fc_dims *dims, const int32_t *input, const int32_t *filter,
+                                const int32_t *bias, int32_t *output)
+{
+    int32_t oc, k;
+    (void)ctx;
+    if (params == NULL || dims == NULL || input == NULL || filter == NULL || output == NULL ||
+        dims->accum_depth < 1 || dims->output_depth < 1) {
+        return ES_ERR_ARG;
+    }
+    if (!es_fx_mac_is_valid(params)) {
+        return ES_ERR_RANGE;
+    }
+
+    for (oc = 0; oc < dims->output_depth; ++oc) {
+        const int32_t *weights = filter + oc * dims->accum_depth;
+        int64_t sum = 0;
+        for (k = 0; k < dims->accum_depth; ++k) {
+            sum += (int64_t)input[k] * weights[k];
+        }
+        output[oc] = es_fx_finish(es_fx_accumulator(sum, bias, oc, params), &params->output);
+    }
+    return ES_OK;
+}

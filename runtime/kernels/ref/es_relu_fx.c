@@ -1,0 +1,26 @@
+/*
+ * Reference fixed-point RELU, RELU6 and RELU_N1_TO_1, and casts between
+ * fixed-point types (QUANTIZE fixed -> fixed: the clamp is then empty).
+ *
+ * x is aligned to the accumulator's binary point, clamped to the activation's
+ * bounds and cast once. Element k reads only input element k: may run in place.
+ */
+#include "es_nn.h"
+#include "es_nn_fx_support.h"
+
+es_status es_relu_fx(const es_relu_fx_params *params, int32_t size, const int32_t *input,
+                     int32_t *output)
+{
+    int32_t i;
+    if (params == NULL || input == NULL || output == NULL || size < 1) {
+        return ES_ERR_ARG;
+    }
+    if (params->input_shift < 0 || params->input_shift > 30 ||
+        !es_fx_output_is_valid(&params->output)) {
+        return ES_ERR_RANGE;
+    }
+    for (i = 0; i < size; ++i) {
+        output[i] = es_fx_finish(es_shl64(input[i], params->input_shift), &params->output);
+    }
+    return ES_OK;
+}

@@ -1,0 +1,226 @@
+"""Patch-based generated C code (MCUNetV2): the patch stage as a loop over constant tables.
+
+With a :class:`~edgesmith.memory.patch.PatchPlan`, the generated
+``<name>_invoke()`` runs the stage ops ``0..split`` once per patch, then the
+rest of the graph layer by layer as usual (:mod:`.c_steps`). In each patch,
+every stage op calls its ordinary reference kernel on the patch's window:
+
+* the window's shapes and padding (non-zero only on true image borders) are
+  the ones the simulator uses for that patch (``sim.patch``'s one-op window
+  graph), turned into kernel arguments by the very code that makes the
+  layer-based arguments (:func:`~.c_steps.call_values`), so the patched code
+  computes every output from the same taps as the layer-based code;
+* windows and buffers come from :mod:`.c_patch_plan` (crops, tile, arena).
+
+Patches differ in few ways (first, inner and last rows and columns), so the
+arguments that differ are emitted once per *variant*, a patch's tuple of
+arguments over the whole stage: ``patch_variant[patch]`` picks the row of
+every table. Only the window copies (crop and tile offsets) have one entry
+per patch. No geometry is computed in C.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import UnsupportedError
+from ..ir import Graph
+from ..memory.patch import PatchPlan
+from ..sim.patch import _window_op_graph as window_op_graph  # the simulator's windows, reused
+from .c_model import CModel, build_c_model
+from .c_names import c_comment_text, c_string_literal
+from .c_params import CArray, CStruct, CSymbol
+from .c_patch_plan import CPatchLayout, WindowCopy, c_patch_layout, plan_c_patch_arena
+from .c_steps import ScheduleBuilder, call_template, call_values
+
+__all__ = ["CPatchStage", "PatchScheduleBuilder", "c_patch_layout", "generate_patched_c",
+           "plan_c_patch_arena"]
+
+#: names the patch stage adds to the generated .c file (a type, a function, two locals)
+_PATCH_NAMES = ("window_copy", "copy_window", "patch", "variant")
+
+
+@dataclass(frozen=True)
+class CCopy:
+    """``copy_window(to, source, &table[patch])``."""
+
+    to: str
+    source: str
+    table: str
+
+
+@dataclass(frozen=True)
+class CPatchCall:
+    """One stage op inside the patch loop: its crops, then its kernel call."""
+
+    index: int
+    kernel: str
+    comment: str
+    template: str
+    args: dict[str, str]
+    crops: tuple[CCopy, ...]
+
+
+@dataclass(frozen=True)
+class CPatchStage:
+    """What ``patch_stage.c.jinja`` lays out, and the numbers behind the arena."""
+
+    split: int
+    grid: int
+    num_patches: int
+    calls: tuple[CPatchCall, ...]
+    tile: CCopy
+    #: the patch -> variant table, or None when every patch takes the same arguments
+    variant_table: str | None
+    num_variants: int
+    #: the split output, traced once assembled
+    tensor_literal: str
+    output: str
+    output_bytes: int
+    plan_lines: list[str]
+
+
+def _key(value):
+    """A hashable stand-in of a parameter value (CArray compares by identity)."""
+    if isinstance(value, CArray):
+        return ("array", value.ctype, tuple(_key(v) for v in value.values))
+    if isinstance(value, CStruct):
+        return ("struct", value.ctype, _key(value.fields))
+    if isinstance(value, dict):
+        return tuple((k, _key(v)) for k, v in value.items())
+    return value
+
+
+class PatchScheduleBuilder(ScheduleBuilder):
+    """Fills ``model`` with the patch stage of ``layout.plan``, then the rest of the graph."""
+
+    def __init__(self, graph: Graph, model: CModel, layout: CPatchLayout):
+        super().__init__(graph, model)
+        self.layout = layout
+        for name in _PATCH_NAMES:
+            self.names.reserve(name)
+        self.variant_used = False
+
+    def build(self) -> None:
+        plan = self.layout.plan
+        # every stage op on every patch, as the simulator runs it: (kernel, argument values)
+        calls = [[call_values(g.ops[0], g)
+                  for g in (window_op_graph(self.graph, step, window, patch)
+                            for step, window in zip(plan.steps, patch.ops, strict=True))]
+                 for patch in plan.patches]
+        odd = sorted({kernel for kernel, _ in calls[0] if not kernel.endswith("_s8")})
+        if odd:  # other formats' kernels have parameter structs this stage does not table yet
+            raise UnsupportedError(f"patch-based C code runs int8 stage ops only; the patch "
+                                   f"stage of {self.graph.name!r} calls {', '.join(odd)}",
+                                   hint="generate it layer-based (without --patch)")
+        variant_of: dict[tuple, int] = {}
+        variants = [variant_of.setdefault(tuple(_key(v) for _, v in c), len(variant_of))
+                    for c in calls]
+        firsts = [variants.index(v) for v in range(len(variant_of))]
+        stage = tuple(self._stage_call(k, calls[0][k][0], [calls[p][k][1] for p in firsts])
+                      for k in range(len(plan.steps)))
+        table = None
+        if self.variant_used:
+            ctype = "uint8_t" if len(variant_of) <= 256 else "int32_t"
+            table = self._declare_array("patch_variant", CArray(ctype, tuple(variants)))
+        split = self.graph.tensors[plan.split_tensor]
+        self.model.patch = CPatchStage(
+            split=plan.split, grid=plan.grid, num_patches=len(plan.patches), calls=stage,
+            tile=self._copy("tile", self.layout.tile), variant_table=table,
+            num_variants=len(variant_of), tensor_literal=c_string_literal(split.name),
+            output=self.pointer(split.name), output_bytes=split.nbytes,
+            plan_lines=self._plan_lines())
+        super().build(plan.split + 1, {kernel for kernel, _ in calls[0]})
+
+    def _stage_call(self, k: int, kernel: str, values: list[dict]) -> CPatchCall:
+        """Stage step ``k`` with the argument values of each variant."""
+        step, layout = self.layout.plan.steps[k], self.layout
+        op = self.graph.ops[step.op_index]
+        index = step.op_index
+        args = {role: self._variant_parameter(f"op{index}_{role}", [v[role] for v in values])
+                for role in values[0]}
+        reads = iter(layout.step_inputs[k])  # crop or source buffers, for the activations
+        inputs = [next(reads) if n is not None and not self.graph.tensors[n].is_const else n
+                  for n in op.inputs]
+        args.update(self.pointer_args(index, kernel, inputs))
+        is_split = k == len(layout.plan.steps) - 1
+        args["output"] = self.pointer(layout.tile.source if is_split else step.output)
+        crops = tuple(self._copy(f"op{index}_crop", c) for c in layout.crops[k])
+        folded = "" if step.folded_pad is None else f", pad op {step.folded_pad} folded in"
+        where = "its tile" if is_split else "its window"
+        comment = c_comment_text(f"op {index}: {op.origin or op.type}{folded} -> {where} of "
+                                 f"{step.output}", 200)
+        return CPatchCall(index, kernel, comment, call_template(kernel), args, crops)
+
+    def _variant_parameter(self, base: str, values: list) -> str:
+        """The C expression of an argument: one declaration if every variant agrees, else a
+        table indexed by ``variant``."""
+        first = values[0]
+        if len({_key(v) for v in values}) == 1:
+            return self._parameter(base, first)
+        self.variant_used = True
+        if isinstance(first, CStruct):
+            # arrays a struct points to (per-channel quantization) never depend on the window
+            shared = {}
+            for field, array in first.fields.items():
+                if isinstance(array, CArray):
+                    assert len({_key(v.fields[field]) for v in values}) == 1, field
+                    shared[field] = CSymbol(self._declare_array(f"{base}_{field}", array))
+            rows = tuple({**v.fields, **shared} for v in values)
+            return f"{self._declare_array(base, CArray(first.ctype, rows))}[variant]"
+        if isinstance(first, CArray):  # e.g. concat's input shapes: one row per variant
+            flat = CArray(first.ctype, tuple(x for v in values for x in v.values))
+            return f"&{self._declare_array(base, flat)}[variant * {len(first.values)}]"
+        return f"{self._declare_array(base, CArray('int32_t', tuple(values)))}[variant]"
+
+    def _copy(self, base: str, copy: WindowCopy) -> CCopy:
+        rows = tuple(vars(r) for r in copy.regions)
+        table = self._declare_array(base, CArray("window_copy", rows))
+        return CCopy(self.pointer(copy.target), self.pointer(copy.source), table)
+
+    def _plan_lines(self) -> list[str]:
+        plan, ram = self.layout.plan, self.model.plan.ram_bytes
+        return [
+            (f"Patch-based (MCUNetV2): ops 0..{plan.split} run on {plan.grid}x{plan.grid} "
+             f"patches of {c_comment_text(plan.split_tensor, 120)}, one at a time, then the "
+             "rest layer by layer."),
+            (f"Patch planner peak {plan.peak_bytes} bytes (layer-based "
+             f"{plan.layer_based_peak_bytes}); this arena {ram} bytes, with crop buffers "
+             f"({self.layout.crop_bytes} B), a tile buffer ({self.layout.tile.largest_bytes} B) "
+             "and depthwise convs out of place."),
+            f"The halo costs {plan.extra_macs} extra MACs (+{plan.extra_macs_pct:.1f}%).",
+        ]
+
+
+def generate_patched_c(graph: Graph, plan: PatchPlan, out_dir: str | os.PathLike, *,
+                       name: str | None = None, strategy: str = "optimal", inplace: bool = True,
+                       model_path: str | os.PathLike | None = None):
+    """Like :func:`~.c_writer.generate_c`, with ops ``0..plan.split`` run patch by patch."""
+    model = build_c_model(graph, name=name, strategy=strategy, inplace=inplace,
+                          model_path=model_path, patch=plan)
+    return write_model_folder(model, Path(out_dir))
+
+
+def write_model_folder(model: CModel, out_dir: Path):
+    """Render ``model`` into ``out_dir`` atomically, as :func:`~.c_writer.generate_c` does."""
+    import shutil
+
+    from .c_runtime import runtime_file
+    from .c_writer import FILE_TEMPLATES, GeneratedC, render_file, write_folder_atomically
+
+    sizes: dict[str, int] = {}
+
+    def write(folder: Path) -> None:
+        for pattern, template in FILE_TEMPLATES.items():
+            path = pattern.format(name=model.name)
+            data = render_file(model, template).encode()
+            (folder / path).write_bytes(data)
+            sizes[path] = len(data)
+        for path in model.runtime_files:
+            (folder / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(runtime_file(path), folder / path)
+            sizes[path] = (folder / path).stat().st_size
+
+    return GeneratedC(write_folder_atomically(out_dir, write), model, sizes)
