@@ -131,7 +131,7 @@ def test_fixed_point_graph_of_a_float_graph():
     assert w.fmt == FixedFormat(8, 3) and w.data.tolist() == [[16, -8, 96], [3, 6, 9]]  # TRN
     assert fixed_point_graph(q) is q  # fixed-point graphs pass through
     p = fixed_point_graph(g, parse_precision("pow2:3"))
-    assert p.tensors[p.ops[0].inputs[1]].fmt.describe() == "pow2<-1..1>"  # 3 exponents up to 2^1
+    assert p.tensors[p.ops[0].inputs[1]].fmt.describe() == "pow2<0..2>"  # 3 rounds up to 2^2
 
 
 def test_global_average_pooling_is_lowered():
