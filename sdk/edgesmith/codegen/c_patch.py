@@ -23,13 +23,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..errors import UnsupportedError
 from ..ir import Graph
 from ..memory.patch import PatchPlan
 from ..sim.patch import _window_op_graph as window_op_graph  # the simulator's windows, reused
-from .c_model import CModel, build_c_model
+from .c_model import CModel
 from .c_names import c_comment_text, c_string_literal
 from .c_params import CArray, CStruct, CSymbol
 from .c_patch_plan import CPatchLayout, WindowCopy, c_patch_layout, plan_c_patch_arena
@@ -197,30 +196,8 @@ class PatchScheduleBuilder(ScheduleBuilder):
 def generate_patched_c(graph: Graph, plan: PatchPlan, out_dir: str | os.PathLike, *,
                        name: str | None = None, strategy: str = "optimal", inplace: bool = True,
                        model_path: str | os.PathLike | None = None):
-    """Like :func:`~.c_writer.generate_c`, with ops ``0..plan.split`` run patch by patch."""
-    model = build_c_model(graph, name=name, strategy=strategy, inplace=inplace,
-                          model_path=model_path, patch=plan)
-    return write_model_folder(model, Path(out_dir))
+    """:func:`~.c_writer.generate_c` with ops ``0..plan.split`` run patch by patch."""
+    from .c_writer import generate_c
 
-
-def write_model_folder(model: CModel, out_dir: Path):
-    """Render ``model`` into ``out_dir`` atomically, as :func:`~.c_writer.generate_c` does."""
-    import shutil
-
-    from .c_runtime import runtime_file
-    from .c_writer import FILE_TEMPLATES, GeneratedC, render_file, write_folder_atomically
-
-    sizes: dict[str, int] = {}
-
-    def write(folder: Path) -> None:
-        for pattern, template in FILE_TEMPLATES.items():
-            path = pattern.format(name=model.name)
-            data = render_file(model, template).encode()
-            (folder / path).write_bytes(data)
-            sizes[path] = len(data)
-        for path in model.runtime_files:
-            (folder / path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(runtime_file(path), folder / path)
-            sizes[path] = (folder / path).stat().st_size
-
-    return GeneratedC(write_folder_atomically(out_dir, write), model, sizes)
+    return generate_c(graph, out_dir, name=name, strategy=strategy, inplace=inplace,
+                      model_path=model_path, patch=plan)

@@ -72,13 +72,20 @@ def render_file(model: CModel, template: str) -> str:
 
 def generate_c(graph: Graph, out_dir: str | os.PathLike, *, name: str | None = None,
                strategy: str = "optimal", inplace: bool = True,
-               model_path: str | os.PathLike | None = None) -> GeneratedC:
+               model_path: str | os.PathLike | None = None, patch=None) -> GeneratedC:
     """Generate the C model folder of int8 ``graph`` at ``out_dir`` (replacing a previous one).
 
-    ``model_path`` names the file the graph came from, for the banners.
+    ``model_path`` names the file the graph came from, for the banners; ``patch``
+    (a :class:`~edgesmith.memory.patch.PatchPlan`) runs ops ``0..patch.split``
+    patch by patch.
     """
     model = build_c_model(graph, name=name, strategy=strategy, inplace=inplace,
-                          model_path=model_path)
+                          model_path=model_path, patch=patch)
+    return write_model_folder(model, Path(out_dir))
+
+
+def write_model_folder(model: CModel, out_dir: Path) -> GeneratedC:
+    """Render ``model`` and copy the runtime files it needs into ``out_dir`` atomically."""
     sizes: dict[str, int] = {}
 
     def write(folder: Path) -> None:
@@ -92,8 +99,7 @@ def generate_c(graph: Graph, out_dir: str | os.PathLike, *, name: str | None = N
             shutil.copyfile(runtime_file(path), folder / path)
             sizes[path] = (folder / path).stat().st_size
 
-    target = write_folder_atomically(Path(out_dir), write)
-    return GeneratedC(target, model, sizes)
+    return GeneratedC(write_folder_atomically(out_dir, write), model, sizes)
 
 
 def write_folder_atomically(target: Path, write: Callable[[Path], None]) -> Path:
