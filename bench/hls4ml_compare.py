@@ -247,7 +247,7 @@ hls4ml's trace with our simulator's intermediates on 200 samples). The
 softmax differs by method: hls4ml's "stable" softmax looks exp and 1/sum up in
 ap_fixed<18,8,RND,SAT> tables indexed by bits of the input and of the sum; ours
 subtracts the maximum, looks exp(-d) and 1/sum up in ufixed<18,1> tables and
-casts the exact product once (sdk/edgesmith/hls/tables.py). Our 1/sum entries
+casts the exact product once (sdk/edgesmith/sim/fixed_tables.py). Our 1/sum entries
 are taken at the centre of each step, so we never output exactly 1.0 where
 hls4ml does: no sample has every output bit equal, while the argmax agrees on
 about 98%. Against the float Keras model our outputs are the closer ones. The

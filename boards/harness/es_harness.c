@@ -85,6 +85,12 @@ static void es_run_sample(int32_t in, int32_t out)
             es_fail(ES_EXIT_IO, "cannot write output.bin");
         }
     }
+#ifdef ES_MODEL_PATCH_BRANCHES
+    /* a mixed-precision patch model: the branch every patch took */
+    if (es_sh_write_all(out, ES_MODEL_PATCH_BRANCHES(), ES_MODEL_NUM_PATCHES) != 0) {
+        es_fail(ES_EXIT_IO, "cannot write output.bin");
+    }
+#endif
     if (es_sh_write_all(out, &cycles, sizeof cycles) != 0) {
         es_fail(ES_EXIT_IO, "cannot write output.bin");
     }

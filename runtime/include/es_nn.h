@@ -90,6 +90,34 @@ int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
                                                const es_dims *filter_dims);
 
 /**
+ * @brief es_depthwise_conv2d_s8 with depth_multiplier 1, writing its output over its input.
+ *
+ * Bit-identical to es_depthwise_conv2d_s8. Channel by channel, the OH * OW
+ * outputs of channel c go to `scratch`, then to the channel-c slots of the
+ * first OH * OW pixels of `data` (the output's NHWC layout). No channel
+ * reads another's slots, so every input value is read before it is
+ * overwritten. The memory planner's in-place depthwise contract
+ * (edgesmith.memory.inplace).
+ * @param[in]     ctx          scratch (unused by the reference; may be NULL)
+ * @param[in]     params       as es_depthwise_conv2d_s8, depth_multiplier 1
+ * @param[in]     quant        one multiplier and shift per channel
+ * @param[in]     input_dims   [1, H, W, C]
+ * @param[in,out] data         the NHWC input on entry, the NHWC output on return;
+ *                             max(H * W, OH * OW) * C bytes
+ * @param[in]     filter_dims  [1, KH, KW, C]
+ * @param[in]     filter       int8 weights, zero point 0
+ * @param[in]     bias         int32 bias of C values, or NULL
+ * @param[in]     output_dims  [1, OH, OW, C]
+ * @param[out]    scratch      OH * OW bytes, not overlapping `data`
+ */
+es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
+                                         const es_per_channel_quant_params *quant,
+                                         const es_dims *input_dims, int8_t *data,
+                                         const es_dims *filter_dims, const int8_t *filter,
+                                         const int32_t *bias, const es_dims *output_dims,
+                                         int8_t *scratch);
+
+/**
  * @brief Dense layer, one output per weight row.
  *
  * output[o] = clamp(scale(sum_k (filter[o][k] + filter_offset) * (input[k] + input_offset)
@@ -361,6 +389,67 @@ es_status es_add_fx(const es_add_fx_params *params, const es_dims *input1_dims,
  */
 es_status es_relu_fx(const es_relu_fx_params *params, int32_t size, const int32_t *input,
                      int32_t *output);
+
+/**
+ * @brief Fixed-point a * b with broadcasting of size-1 dimensions: the exact product, cast once.
+ * @param[in]  params       product_shift in [0, 62] (the generator bounds |a * b| << shift
+ *                          below 2^62), output stage
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw a * b (may alias an input of the output's shape)
+ */
+es_status es_mul_fx(const es_mul_fx_params *params, const es_dims *input1_dims,
+                    const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                    const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point concatenation: each input cast into the output type (with the fused
+ *        activation) as es_relu_fx does, one contiguous run per input and outer index.
+ * @param[in]  params       axis in [0, 3], num_inputs >= 1
+ * @param[in]  casts        num_inputs casts, one per input (its shift, clamp and drop)
+ * @param[in]  input_dims   num_inputs shapes, equal outside the axis
+ * @param[in]  inputs       num_inputs raw arrays
+ * @param[in]  output_dims  the shapes' sum along the axis
+ * @param[out] output       raw values
+ */
+es_status es_concat_fx(const es_concat_params *params, const es_relu_fx_params *casts,
+                       const es_dims *input_dims, const int32_t *const *inputs,
+                       const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point sigmoid by table (es_table_fx_params).
+ * @param[in]  params  table of size >= 1 entries, shift in [0, 62]
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_logistic_fx(const es_table_fx_params *params, int32_t size, const int32_t *input,
+                         int32_t *output);
+
+/**
+ * @brief Fixed-point tanh by table (es_table_fx_params).
+ * @param[in]  params  table of size >= 1 entries, shift in [0, 62]
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_tanh_fx(const es_table_fx_params *params, int32_t size, const int32_t *input,
+                     int32_t *output);
+
+/**
+ * @brief Fixed-point softmax over each row of `depth` values, by tables (es_softmax_fx_params).
+ * @param[in]  params  tables of >= 1 entries, shifts in [0, 62], output stage
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   raw [rows, depth]
+ * @param[out] output  raw [rows, depth] (may alias input: a row's value is read before its
+ *                     output is written)
+ */
+es_status es_softmax_fx(const es_softmax_fx_params *params, int32_t rows, int32_t depth,
+                        const int32_t *input, int32_t *output);
 
 /* ---- Power-of-two weights on fixed-point activations, es_*_p2 -------------------------- */
 

@@ -1,6 +1,6 @@
 /*
- * edgesmith C runtime: primitives of the fixed-point (es_*_fx), power-of-two
- * (es_*_p2) and sub-byte (es_*_s4) kernels.
+ * edgesmith C runtime: primitives of the fixed-point kernels (es_*_fx, and
+ * the es_*_p2 kernels, which share their accumulator and output stage).
  *
  * The fixed-point cast is that of the ap_fixed headers (../shared/FORMATS.md)
  * as the golden simulator implements it (sim/include/es_sim/fixed.h): round
@@ -159,113 +159,94 @@ static inline int es_fx_output_is_valid(const es_fx_output *out)
 {
     const es_fx_type *t = &out->type;
     const int max_width = t->is_signed ? 32 : 31;
-    return t->width >= 1 && t->width <= max_width && t->rounding >= ES_FX_TRN &&
-           t->rounding <= ES_FX_RND_CONV && t->overflow >= ES_FX_SAT && t->overflow <= ES_FX_WRAP &&
-           out->clamp_min <= out->clamp_max;
+    /* as int32_t: an enum is unsigned on some ABIs (arm-none-eabi), making `>= 0` always true */
+    const int32_t rounding = (int32_t)t->rounding, overflow = (int32_t)t->overflow;
+    return t->width >= 1 && t->width <= max_width && rounding >= (int32_t)ES_FX_TRN &&
+           rounding <= (int32_t)ES_FX_RND_CONV && overflow >= (int32_t)ES_FX_SAT &&
+           overflow <= (int32_t)ES_FX_WRAP && out->clamp_min <= out->clamp_max;
+}
+
+/* A shift of an exact int64 value: [0, 62]. */
+static inline int es_fx_shift_is_valid(int32_t shift)
+{
+    return shift >= 0 && shift <= 62;
+}
+
+/* The left shift of a raw int32 input to the accumulator's binary point: [0, 30]. */
+static inline int es_fx_input_shift_is_valid(int32_t shift)
+{
+    return shift >= 0 && shift <= 30;
+}
+
+/* A recast (es_relu_fx_params): an input shift in [0, 30] and a valid output stage. */
+static inline int es_fx_recast_is_valid(int32_t input_shift, const es_fx_output *out)
+{
+    return es_fx_input_shift_is_valid(input_shift) && es_fx_output_is_valid(out);
+}
+
+/* Raw x of one fixed-point type in another: aligned to the accumulator's point, clamped, cast. */
+static inline int32_t es_fx_recast(int32_t x, int32_t input_shift, const es_fx_output *out)
+{
+    return es_fx_finish(es_shl64(x, input_shift), out);
+}
+
+/* The checks of a fixed-point pooling (ARG, SHAPE, RANGE) and its window before output pixel (0,
+ * 0). */
+static inline es_status es_pool_begin_fx(es_window *w, const es_pool_fx_params *p,
+                                         const es_dims *input_dims, const int32_t *input,
+                                         const es_dims *output_dims, const int32_t *output)
+{
+    es_status status;
+    if (!es_unary_args_are_valid(p, input_dims, input, output_dims, output)) {
+        return ES_ERR_ARG;
+    }
+    status = es_pool_window_begin(w, input_dims, output_dims, p->window, p->stride, p->padding);
+    if (status != ES_OK) {
+        return status;
+    }
+    return es_fx_recast_is_valid(p->input_shift, &p->output) ? ES_OK : ES_ERR_RANGE;
 }
 
 /* The shifts and output stage of a dense or convolution layer. */
 static inline int es_fx_mac_is_valid(const es_fx_mac_params *p)
 {
-    return p->product_shift >= 0 && p->product_shift <= 62 && p->bias_shift >= 0 &&
-           p->bias_shift <= 62 && es_fx_output_is_valid(&p->output);
+    return es_fx_shift_is_valid(p->product_shift) && es_fx_shift_is_valid(p->bias_shift) &&
+           es_fx_output_is_valid(&p->output);
 }
 
-/* The accumulator of one output: the product sum and the bias aligned to one binary point. */
-static inline int64_t es_fx_accumulator(int64_t sum, const int32_t *bias, int32_t channel,
-                                        const es_fx_mac_params *p)
+/* Output `channel` of a dense or convolution layer: sum and bias at one binary point, cast. */
+static inline int32_t es_fx_mac_output(int64_t sum, const int32_t *bias, int32_t channel,
+                                       const es_fx_mac_params *p)
 {
     int64_t acc = es_shl64(sum, p->product_shift);
     if (bias != NULL) {
         acc += es_shl64(bias[channel], p->bias_shift);
     }
-    return acc;
+    return es_fx_finish(acc, &p->output);
 }
 
-/* ---- power-of-two codes ---------------------------------------------------------------- */
-
-/* Code `index` of a code array laid out as es_pow2_code says. */
-static inline int32_t es_pow2_code_at(const uint8_t *codes, int32_t index, const es_pow2_code *c)
+/* table[clamp(index, 0, size - 1)]: the ends of a table stand for everything beyond them. */
+static inline int32_t es_fx_table_at(const int32_t *table, int32_t size, int64_t index)
 {
-    if (c->code_bits == 8) {
-        return codes[index];
-    }
-    return (codes[index / 2] >> ((index % 2) * 4)) & 0x0F;
+    return table[index < 0 ? 0 : index > size - 1 ? size - 1 : (int32_t)index];
 }
 
-/* x * w for the weight with `code`: a shift and a sign, no multiply. */
-static inline int64_t es_pow2_product(int32_t x, int32_t code, const es_pow2_code *c)
-{
-    const int32_t field = code & ((1 << c->exponent_bits) - 1);
-    const int negative = (code >> c->exponent_bits) != 0;
-    const int64_t magnitude = x < 0 ? -(int64_t)x : (int64_t)x;
-    int64_t shifted;
-    if (field == 0) {
-        return 0;
-    }
-    shifted = magnitude << (field - 1);
-    return (negative != (x < 0)) ? -shifted : shifted;
-}
-
-/* Every one of `count` codes is valid (zero has sign 0, fields in range). */
-static inline int es_pow2_codes_are_valid(const uint8_t *codes, int32_t count,
-                                          const es_pow2_code *c)
+/* es_logistic_fx and es_tanh_fx: output[i] = the entry of input[i] (es_table_fx_params). */
+static inline es_status es_fx_lookup(const es_table_fx_params *params, int32_t size,
+                                     const int32_t *input, int32_t *output)
 {
     int32_t i;
-    if (c->exponent_bits < 1 || c->exponent_bits > 7 || c->max_field < 1 || c->max_field > 63 ||
-        c->max_field >= (1 << c->exponent_bits) || (c->code_bits != 4 && c->code_bits != 8) ||
-        (c->code_bits == 4 && c->exponent_bits > 3)) {
-        return 0;
+    if (!es_elementwise_args_are_valid(params, size, input, output) || params->table == NULL) {
+        return ES_ERR_ARG;
     }
-    for (i = 0; i < count; ++i) {
-        const int32_t code = es_pow2_code_at(codes, i, c);
-        const int32_t field = code & ((1 << c->exponent_bits) - 1);
-        const int32_t sign = code >> c->exponent_bits;
-        if (sign > 1 || field > c->max_field || (field == 0 && sign != 0)) {
-            return 0;
-        }
+    if (params->size < 1 || !es_fx_shift_is_valid(params->shift)) {
+        return ES_ERR_RANGE;
     }
-    return 1;
-}
-
-/* ---- sub-byte packing ------------------------------------------------------------------ */
-
-/* 8, 4 or 2. */
-static inline int es_packed_bits_are_valid(int32_t bits)
-{
-    return bits == 8 || bits == 4 || bits == 2;
-}
-
-/* Value `index` of a tensor of `bits`-wide two's-complement values packed low bits first. */
-static inline int32_t es_packed_get(const uint8_t *data, int32_t index, int32_t bits)
-{
-    const int32_t per_byte = 8 / bits;
-    const int32_t sign_bit = 1 << (bits - 1);
-    const int32_t field =
-        (data[index / per_byte] >> ((index % per_byte) * bits)) & ((1 << bits) - 1);
-    return (field ^ sign_bit) - sign_bit; /* sign-extend */
-}
-
-/*
- * Store value `index` (in the `bits` range). Values must be stored in
- * increasing index order: the first value of a byte clears it, so the unused
- * bits of a last, partial byte end up 0.
- */
-static inline void es_packed_set(uint8_t *data, int32_t index, int32_t bits, int32_t value)
-{
-    const int32_t per_byte = 8 / bits;
-    const int32_t shift = (index % per_byte) * bits;
-    const uint32_t field = (uint32_t)value & ((1u << bits) - 1u);
-    if (shift == 0) {
-        data[index / per_byte] = 0;
+    for (i = 0; i < size; ++i) {
+        output[i] = es_fx_table_at(params->table, params->size,
+                                   es_asr64(input[i], params->shift) + params->offset);
     }
-    data[index / per_byte] = (uint8_t)(data[index / per_byte] | (field << shift));
-}
-
-/* The clamp of a sub-byte output, [-2^(bits-1), 2^(bits-1) - 1]. */
-static inline int es_activation_fits_bits(es_activation act, int32_t bits)
-{
-    return act.min >= -(1 << (bits - 1)) && act.max <= (1 << (bits - 1)) - 1;
+    return ES_OK;
 }
 
 #ifdef __cplusplus

@@ -1,5 +1,7 @@
 /*
- * edgesmith C runtime: integer requantization primitives shared by every kernel.
+ * edgesmith C runtime: integer requantization primitives shared by every
+ * kernel, and the output stages and checks the int8 kernels share. Includes
+ * the argument checks (es_nn_shapes.h) and the windows (es_nn_window.h).
  *
  * The rounding is that of the LiteRT reference kernels (BUILTIN_REF): a real
  * multiplier M = multiplier * 2^(shift - 31) is applied with a saturating
@@ -15,7 +17,9 @@
 
 #include <stdint.h>
 
+#include "es_nn_shapes.h"
 #include "es_nn_types.h"
+#include "es_nn_window.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,115 +173,120 @@ static inline int es_shift_is_valid(int32_t shift)
     return shift >= -31 && shift <= 31;
 }
 
-/* Every dimension at least 1. */
-static inline int es_dims_are_valid(const es_dims *d)
+/* Every one of `count` per-channel shifts is a valid Q31 shift. */
+static inline int es_shifts_are_valid(const int8_t *shift, int32_t count)
 {
-    return d->n >= 1 && d->h >= 1 && d->w >= 1 && d->c >= 1;
-}
-
-/* Dimension `axis` (0 n, 1 h, 2 w, 3 c) of a shape. */
-static inline int32_t es_dim(const es_dims *d, int32_t axis)
-{
-    return axis == 0 ? d->n : axis == 1 ? d->h : axis == 2 ? d->w : d->c;
-}
-
-/* Number of elements of a shape. */
-static inline int32_t es_dims_size(const es_dims *d)
-{
-    return d->n * d->h * d->w * d->c;
-}
-
-/*
- * Element strides of `in` read at the coordinates of `out`: a dimension of
- * size 1 that `out` repeats gets stride 0. Returns 0 when the shapes do not
- * broadcast.
- */
-static inline int es_broadcast_strides(const es_dims *in, const es_dims *out, int32_t strides[4])
-{
-    const int32_t in_size[4] = {in->n, in->h, in->w, in->c};
-    const int32_t out_size[4] = {out->n, out->h, out->w, out->c};
-    int32_t dense = 1;
-    int d;
-    for (d = 3; d >= 0; --d) {
-        if (in_size[d] != out_size[d] && in_size[d] != 1) {
+    int32_t c;
+    for (c = 0; c < count; ++c) {
+        if (!es_shift_is_valid(shift[c])) {
             return 0;
         }
-        strides[d] = in_size[d] == 1 ? 0 : dense;
-        dense *= in_size[d];
     }
     return 1;
 }
 
-/* One output value of a binary elementwise op from its two (widened) inputs. */
-typedef int8_t (*es_binary_op_s8)(const void *params, int32_t a, int32_t b);
-
-/*
- * output = op(input1, input2) over the broadcast shape output_dims, in NHWC
- * order. Returns ES_ERR_SHAPE, before writing anything, when an input does
- * not broadcast to output_dims.
- */
-static inline es_status es_broadcast_binary_s8(const es_dims *input1_dims, const int8_t *input1,
-                                               const es_dims *input2_dims, const int8_t *input2,
-                                               const es_dims *output_dims, int8_t *output,
-                                               es_binary_op_s8 op, const void *params)
+/* Per-channel requantization parameters with both arrays present. */
+static inline int es_per_channel_quant_is_present(const es_per_channel_quant_params *q)
 {
-    int32_t s1[4], s2[4];
-    int32_t n, h, w, c;
-    if (!es_broadcast_strides(input1_dims, output_dims, s1) ||
-        !es_broadcast_strides(input2_dims, output_dims, s2)) {
-        return ES_ERR_SHAPE;
+    return q != NULL && q->multiplier != NULL && q->shift != NULL;
+}
+
+/* Output channel `channel` of an int8 convolution: bias, requantization, output offset, clamp. */
+static inline int8_t es_conv_output_s8(int32_t acc, const int32_t *bias,
+                                       const es_per_channel_quant_params *quant, int32_t channel,
+                                       int32_t output_offset, es_activation act)
+{
+    if (bias != NULL) {
+        acc += bias[channel];
     }
-    for (n = 0; n < output_dims->n; ++n) {
-        for (h = 0; h < output_dims->h; ++h) {
-            for (w = 0; w < output_dims->w; ++w) {
-                for (c = 0; c < output_dims->c; ++c) {
-                    const int32_t a = input1[n * s1[0] + h * s1[1] + w * s1[2] + c * s1[3]];
-                    const int32_t b = input2[n * s2[0] + h * s2[1] + w * s2[2] + c * s2[3]];
-                    *output++ = op(params, a, b);
-                }
+    acc =
+        es_multiply_by_quantized_multiplier(acc, quant->multiplier[channel], quant->shift[channel]);
+    return es_clamp_to_s8(acc + output_offset, act);
+}
+
+/* The output stage of a dense layer with `output_depth` outputs (es_fc_quant_params). */
+static inline int es_fc_quant_is_valid(const es_fc_quant_params *q, int32_t output_depth)
+{
+    const int32_t channels = q->per_channel ? output_depth : 1;
+    int32_t c;
+    if (q->per_channel != 0 && q->per_channel != 1) {
+        return 0;
+    }
+    if (q->stage == ES_OUTPUT_STAGE_Q31) {
+        if (q->multiplier == NULL || q->shift == NULL) {
+            return 0;
+        }
+        for (c = 0; c < channels; ++c) {
+            if (!es_shift_is_valid(q->shift[c])) {
+                return 0;
             }
         }
+        return 1;
     }
-    return ES_OK;
-}
-
-/* The cells [*begin, *end) of a window of `window` cells at `origin` that lie in [0, size). */
-static inline void es_clip_window(int32_t origin, int32_t window, int32_t size, int32_t *begin,
-                                  int32_t *end)
-{
-    *begin = origin < 0 ? -origin : 0;
-    *end = size - origin < window ? size - origin : window;
+    if (q->stage != ES_OUTPUT_STAGE_EXACT_SCALE || q->scale == NULL) {
+        return 0;
+    }
+    for (c = 0; c < channels; ++c) {
+        if (q->scale[c].mantissa < 0 || q->scale[c].mantissa >= ((int64_t)1 << 53)) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 /*
- * Pooling geometry: one sample, equal channels, window and stride >= 1,
- * padding >= 0, a valid clamp, and every window overlapping the image (the
- * first and last windows along each axis are the extreme ones).
+ * Output `oc` of an int8 dense layer: bias, output stage, output offset,
+ * clamp. The offset wraps like the reference's when an out-of-range product
+ * became INT32_MIN.
  */
-static inline int es_pool_geometry_is_valid(const es_pool_params *p, const es_dims *in,
-                                            const es_dims *out)
+static inline int8_t es_fc_output_s8(int32_t acc, const int32_t *bias, const es_fc_quant_params *q,
+                                     int32_t oc, const es_fc_params *p)
 {
-    const int32_t last_y = (out->h - 1) * p->stride.h - p->padding.h;
-    const int32_t last_x = (out->w - 1) * p->stride.w - p->padding.w;
-    if (in->n != 1 || out->n != 1 || in->c != out->c) {
-        return 0;
+    const int32_t channel = q->per_channel ? oc : 0;
+    if (bias != NULL) {
+        acc += bias[oc];
     }
-    if (p->window.h < 1 || p->window.w < 1 || p->stride.h < 1 || p->stride.w < 1 ||
-        p->padding.h < 0 || p->padding.w < 0 || !es_activation_is_valid(p->activation)) {
-        return 0;
+    acc = q->stage == ES_OUTPUT_STAGE_EXACT_SCALE
+              ? es_round_exact_scale(acc, q->scale[channel])
+              : es_multiply_by_quantized_multiplier(acc, q->multiplier[channel], q->shift[channel]);
+    return es_clamp_to_s8(es_add_wrap32(acc, p->output_offset), p->activation);
+}
+
+/*
+ * The checks of an int8 pooling (ES_ERR_ARG, then ES_ERR_SHAPE, which here
+ * also stands for an invalid clamp) and its window before output pixel (0, 0).
+ */
+static inline es_status es_pool_begin_s8(es_window *w, const es_pool_params *p,
+                                         const es_dims *input_dims, const void *input,
+                                         const es_dims *output_dims, const void *output)
+{
+    if (!es_unary_args_are_valid(p, input_dims, input, output_dims, output)) {
+        return ES_ERR_ARG;
     }
-    return p->window.h > p->padding.h && p->window.w > p->padding.w && last_y < in->h &&
-           last_x < in->w;
+    if (!es_activation_is_valid(p->activation)) {
+        return ES_ERR_SHAPE;
+    }
+    return es_pool_window_begin(w, input_dims, output_dims, p->window, p->stride, p->padding);
+}
+
+/* sum / count rounded half away from zero (C99 division truncates toward zero). */
+static inline int32_t es_rounded_average(int32_t sum, int32_t count)
+{
+    return sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
 }
 
 /* out[i] = table[in[i] + 128]: int8 functions evaluated once per input code. */
-static inline void es_table_lookup_s8(const int8_t *table, const int8_t *input, int32_t size,
-                                      int8_t *output)
+static inline es_status es_table_lookup_s8(const int8_t *table, int32_t size, const int8_t *input,
+                                           int8_t *output)
 {
     int32_t i;
+    if (!es_elementwise_args_are_valid(table, size, input, output)) {
+        return ES_ERR_ARG;
+    }
     for (i = 0; i < size; ++i) {
         output[i] = table[(int32_t)input[i] + 128];
     }
+    return ES_OK;
 }
 
 #ifdef __cplusplus

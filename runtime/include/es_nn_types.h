@@ -289,6 +289,41 @@ typedef struct {
     es_fx_output output;
 } es_relu_fx_params;
 
+/* a * b: the exact product (binary point F_a + F_b) shifted left to the accumulator's. */
+typedef struct {
+    int32_t product_shift; /* >= 0 */
+    es_fx_output output;
+} es_mul_fx_params;
+
+/*
+ * Sigmoid and tanh by table (sdk/edgesmith/sim/fixed_tables.py builds it):
+ * output = table[clamp((input >> shift) + offset, 0, size - 1)], the shift
+ * rounding toward minus infinity. Entries are raw values of the output type.
+ */
+typedef struct {
+    const int32_t *table;
+    int32_t size;   /* >= 1 */
+    int32_t shift;  /* >= 0 */
+    int32_t offset; /* the entry of input 0 */
+} es_table_fx_params;
+
+/*
+ * Softmax by tables, over rows (sdk/edgesmith/sim/fixed_tables.py): with
+ * d = row max - x, e = exp_table[min(d >> exp_shift, exp_size - 1)]; s = the
+ * row's sum of e; inv = inv_table[min(s >> inv_shift, inv_size - 1)];
+ * output = the exact product e * inv cast by `output` (no clamp). Entries
+ * are raw ufixed<18,1> values, so the product has 34 fractional bits.
+ */
+typedef struct {
+    const int32_t *exp_table;
+    int32_t exp_size;  /* >= 1 */
+    int32_t exp_shift; /* >= 0 */
+    const int32_t *inv_table;
+    int32_t inv_size;  /* >= 1 */
+    int32_t inv_shift; /* >= 0 */
+    es_fx_output output;
+} es_softmax_fx_params;
+
 /*
  * Power-of-two weight codes (es_*_p2 kernels), as sdk/edgesmith/ir/pow2.py
  * lays them out: with E = exponent_bits, bit E is the sign (1 = negative) and

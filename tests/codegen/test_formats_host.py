@@ -88,3 +88,24 @@ def test_a_corrupted_weight_is_found(cnn, name, tmp_path):
     report = verify_host(qgraph, prepare_inputs(qgraph, calib[:8]), code_dir=folder)
     assert not report.ok
     assert report.first_mismatch["op_index"] == 2
+
+
+
+@pytest.mark.parametrize("name", [*SCHEMES, "int8"])
+def test_only_the_int8_depthwise_kernel_runs_in_place(cnn, name):
+    # the planner runs the depthwise conv (op 2) in place whenever its input and output are
+    # whole bytes of one width; of the C kernels only es_depthwise_conv2d_s8 has an in-place twin
+    from edgesmith.codegen.c_plan import out_of_place_op_types, plan_c_arena
+    from edgesmith.memory import plan_arena
+    from edgesmith.quant import quantize_graph
+
+    graph, calib = cnn
+    qgraph = quantize_graph(graph, calib) if name == "int8" else quantized(cnn, name)[0]
+    free = plan_arena(qgraph, "optimal", inputs_in_arena=True, alignment=16)
+    planner = [r.op_index for r in free.inplace_ops if r.op_type == "depthwise_conv2d"]
+    assert planner == ([] if name in ("w4a4", "w2a2") else [2])
+    assert [r.op_index for r in plan_c_arena(qgraph).inplace_ops] == ([2] if name == "int8"
+                                                                      else [])
+    assert out_of_place_op_types(qgraph) == ([] if name == "int8" else ["depthwise_conv2d"])
+    report = verify_host(qgraph, prepare_inputs(qgraph, calib[:8]))
+    assert report.ok, report.first_mismatch

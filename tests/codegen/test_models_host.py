@@ -83,7 +83,9 @@ def test_header_states_the_planned_arena(built):
     header = (built.generated.folder / f"{built.generated.model.name}.h").read_text()
     macro = built.generated.model.macro
     assert f"#define {macro}_ARENA_SIZE {built.generated.model.plan.arena_bytes} " in header
-    assert built.generated.model.plan.arena_bytes >= built.generated.model.plan.lower_bound_bytes
+    # in-place ops (depthwise convs included) may take the arena below the lower bound without
+    # them, never below the bytes its own buffers hold at one step
+    assert built.generated.model.plan.arena_bytes >= max(built.generated.model.plan.steps)
 
 
 def _sources(folder: Path) -> list[str]:

@@ -2,8 +2,8 @@
 
 One-op graphs (built with the runtime tests' helpers) cover the op types the
 public models do not use, and multi-input graphs the model API's argument
-order; a chain of elementwise ops covers every op the generated code runs in
-place.
+order; a chain of elementwise ops between two depthwise convs covers every op
+the generated code runs in place.
 """
 
 import numpy as np
@@ -75,23 +75,37 @@ def test_one_op_models_equal_the_simulator(case, tmp_path):
 
 
 def elementwise_chain() -> tuple[Graph, dict]:
-    """x -> relu -> relu6 -> relu_n1_to_1 -> tanh -> logistic -> quantize -> add(u) -> mul(c)."""
+    """x -> depthwise -> relu -> relu6 -> relu_n1_to_1 -> tanh -> logistic -> quantize -> add(u)
+    -> mul(c) -> depthwise stride 2: every op runs in place."""
     g = Graph("chain")
-    formats = {"x": fmt(0.05, 3), "r1": fmt(0.05, -128), "r2": fmt(0.03, -128),
-               "r3": fmt(1 / 128, 0), "t": fmt(1 / 128, 0), "s": SOFTMAX_OUT, "q": fmt(0.01, 7),
-               "u": fmt(0.02, -1), "a": fmt(0.02, 0), "m": fmt(0.004, 4)}
+    rng = np.random.default_rng(RNG_SEED)
+    formats = {"x": fmt(0.05, 3), "d": fmt(0.04, -20), "r1": fmt(0.05, -128),
+               "r2": fmt(0.03, -128), "r3": fmt(1 / 128, 0), "t": fmt(1 / 128, 0),
+               "s": SOFTMAX_OUT, "q": fmt(0.01, 7), "u": fmt(0.02, -1), "a": fmt(0.02, 0),
+               "m": fmt(0.004, 4)}
     shape = (1, 4, 4, 3)
     for name, f in formats.items():
         g.add_tensor(Tensor(name, shape, "int8", f))
+    g.add_tensor(Tensor("y", (1, 2, 2, 3), "int8", fmt(0.01, -3)))
     c = g.add_const("c", np.arange(-6, 6, dtype=np.int8).reshape(1, 4, 1, 3), fmt(0.5, 0))
-    chain = [("relu", "x", "r1"), ("relu6", "r1", "r2"), ("relu_n1_to_1", "r2", "r3"),
+    w_scales = [0.02, 0.01, 0.03]
+
+    def depthwise(src: str, dst: str, attrs: dict) -> None:
+        w = g.add_const(f"{dst}_w", random_int8(rng, (1, 3, 3, 3), extremes=True),
+                        per_channel(w_scales, 3))
+        b = g.add_const(f"{dst}_b", *bias(rng, 3, formats[src].scale[0], w_scales)[:2])
+        g.add_op(Op("depthwise_conv2d", [src, w.name, b.name], [dst], attrs,
+                    origin=f"chain depthwise {dst}"))
+
+    depthwise("x", "d", {"pads": (1, 1, 1, 1)})
+    chain = [("relu", "d", "r1"), ("relu6", "r1", "r2"), ("relu_n1_to_1", "r2", "r3"),
              ("tanh", "r3", "t"), ("logistic", "t", "s"), ("quantize", "s", "q")]
     for op_type, src, dst in chain:
         g.add_op(Op(op_type, [src], [dst], origin=f"chain {op_type}"))
     g.add_op(Op("add", ["q", "u"], ["a"], origin="chain add"))
     g.add_op(Op("mul", ["a", c.name], ["m"], origin="chain mul"))
-    g.inputs, g.outputs = ["x", "u"], ["m"]
-    rng = np.random.default_rng(RNG_SEED)
+    depthwise("m", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
+    g.inputs, g.outputs = ["x", "u"], ["y"]
     feeds = {n: random_int8(rng, (5, *shape[1:]), extremes=True) for n in g.inputs}
     return g, feeds
 
@@ -102,5 +116,7 @@ def test_every_in_place_kernel_keeps_its_contract(inplace, tmp_path):
     generated = generate_c(graph, tmp_path / "chain", inplace=inplace)
     plan = generated.model.plan
     assert {r.op_type for r in plan.inplace_ops} == (set(C_INPLACE_OPS) if inplace else set())
+    text = (generated.folder / "chain.c").read_text()
+    assert text.count("es_depthwise_conv2d_s8_inplace(") == (2 if inplace else 0)
     report = verify_host(graph, feeds, code_dir=generated.folder)
     assert report.ok, report.first_mismatch

@@ -167,6 +167,17 @@ def test_concat_casts_each_input_and_reshape_keeps_raw_values():
         run("reshape", {"x": (x1, f1)}, {}, out_fmt, {"shape": (1, 3)})
 
 
+def test_concat_joins_a_constant_input_to_every_sample():
+    fx, fc = FixedFormat(8, 3), FixedFormat(6, 0, signed=False)
+    x = np.array([[[-128, 127]], [[0, 1]], [[5, -5]]])  # three samples
+    out_fmt = FixedFormat(8, 4, rounding="RND", overflow="SAT")
+    out = run("concat", {"x": (x, fx)}, {"c": (np.array([[[63, 8]]]), fc)}, out_fmt,
+              {"axis": 2})
+    # at LSB 1/16, RND (ties up): 1/32 -> 1/16, +-5/32 -> 3/16 and -2/16; the constant
+    # 63/64 -> 1 and 1/8 joins each sample's values
+    assert out.tolist() == [[[-64, 64, 16, 2]], [[0, 1, 16, 2]], [[3, -2, 16, 2]]]
+
+
 def test_quantize_dequantize_and_requantize():
     g = Graph("q")
     f1, f2 = FixedFormat(8, 3, rounding="RND", overflow="SAT"), FixedFormat(5, 1, rounding="TRN")

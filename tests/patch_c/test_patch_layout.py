@@ -1,7 +1,8 @@
 """The patch stage's buffers in generated C: crops, tile and arena, checked by hand."""
 
 import pytest
-from edgesmith.codegen.c_patch_plan import COPY_OP, CopyRegion, c_patch_layout, plan_c_patch_arena
+from edgesmith.codegen.c_patch_plan import (COPY_OP, CopyRegion, c_patch_layout,
+                                            c_patch_report, plan_c_patch_arena)
 from edgesmith.codegen.c_plan import plan_c_arena
 from edgesmith.memory import check_plan
 from edgesmith.memory.patch import plan_patches
@@ -74,7 +75,14 @@ def test_the_memory_graph_has_every_copy_and_passes_the_plan_checker(chain):
     assert graph.inputs[0] in memory.ops[3].inputs     # the input is held to the last patch
     arena = plan_c_patch_arena(layout)
     check_plan(memory, arena)
-    assert not any(r.op_type == "depthwise_conv2d" for r in arena.inplace_ops)
+    # the depthwise conv runs in place over the conv's window, with a scratch for its largest
+    # output window (2x2: a 2x2 tile of the 4x4 split output needs 2x2 depthwise outputs)
+    (record,) = arena.inplace_ops
+    assert (record.op_index, record.op_type) == (2, "depthwise_conv2d")
+    assert (record.input, record.output) == (plan.steps[0].output, plan.steps[1].output)
+    assert record.scratch_bytes == 2 * 2 and record.scratch in arena.offsets
+    # constants stay inputs of the memory graph's ops: they choose the kernel
+    assert memory.ops[2].inputs == [plan.steps[0].output, *graph.ops[1].inputs[1:]]
 
 
 @pytest.mark.parametrize("key,split,grid,planner,code", [
@@ -88,6 +96,16 @@ def test_code_arena_beside_the_planner_peak(key, split, grid, planner, code):
     arena = plan_c_patch_arena(c_patch_layout(graph, plan))
     assert (plan.peak_bytes, arena.ram_bytes) == (planner, code)
     assert arena.ram_bytes <= 0.75 * plan_c_arena(graph).ram_bytes
+
+
+def test_the_report_counts_the_stage_depthwise_convs_in_place():
+    # person_detect 7:6: op 0 (depth multiplier 8) and op 7 (the split op) stay out of place
+    graph = load_shared("person")
+    plan = plan_patches(graph, 7, 6)
+    layout = c_patch_layout(graph, plan)
+    report = c_patch_report(graph, layout, plan_c_patch_arena(layout))
+    assert (report["stage_depthwise_in_place"], report["stage_depthwise_out_of_place"]) == (3, 2)
+    assert report["ram_bytes"] == report["planner_peak_bytes"] == 19_232
 
 
 @pytest.mark.parametrize("split", [0, 4])

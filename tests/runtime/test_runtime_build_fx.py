@@ -26,7 +26,8 @@ def test_every_format_kernel_is_built():
     names = {p.stem for p in SOURCES}
     for op in ("fully_connected", "conv2d", "depthwise_conv2d"):
         assert {f"es_{op}_fx", f"es_{op}_p2", f"es_{op}_s4"} <= names
-    assert {"es_avg_pool2d_fx", "es_max_pool2d_fx", "es_add_fx", "es_relu_fx",
+    assert {"es_avg_pool2d_fx", "es_max_pool2d_fx", "es_add_fx", "es_mul_fx", "es_relu_fx",
+            "es_concat_fx", "es_softmax_fx", "es_logistic_fx", "es_tanh_fx",
             "es_avg_pool2d_s4", "es_max_pool2d_s4"} <= names
 
 
@@ -69,6 +70,7 @@ def test_asan_ubsan_run_of_the_format_kernel_tests():
     env["CC"], env["ES_RUNTIME_SANITIZE"] = compiler, "1"
     here = Path(__file__).parent
     tests = [str(here / name) for name in ("test_cast_fx.py", "test_layers_fx.py",
+                                           "test_activations_fx.py", "test_elementwise_fx.py",
                                            "test_layers_p2.py", "test_layers_s4.py")]
     proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
                            "-k", "not random", *tests], cwd=REPO, env=env, capture_output=True,

@@ -1,5 +1,5 @@
 // Table-based sigmoid (logistic), tanh and softmax. The tables and every
-// shift come from the generator (sdk/edgesmith/hls/tables.py, which also
+// shift come from the generator (sdk/edgesmith/sim/fixed_tables.py, which also
 // documents the method); tables are stored as raw integers.
 #ifndef ES_HLS_ACTIVATION_H_
 #define ES_HLS_ACTIVATION_H_

@@ -12,34 +12,26 @@ es_status es_add_fx(const es_add_fx_params *params, const es_dims *input1_dims,
                     const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
                     const es_dims *output_dims, int32_t *output)
 {
-    int32_t s1[4], s2[4];
-    int32_t n, h, w, c;
-    if (params == NULL || input1_dims == NULL || input1 == NULL || input2_dims == NULL ||
-        input2 == NULL || output_dims == NULL || output == NULL ||
-        !es_dims_are_valid(input1_dims) || !es_dims_are_valid(input2_dims) ||
-        !es_dims_are_valid(output_dims)) {
+    es_broadcast at;
+    int32_t c;
+    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
+                                  output)) {
         return ES_ERR_ARG;
     }
-    if (!es_broadcast_strides(input1_dims, output_dims, s1) ||
-        !es_broadcast_strides(input2_dims, output_dims, s2)) {
+    if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
         return ES_ERR_SHAPE;
     }
-    if (params->input1_shift < 0 || params->input1_shift > 30 || params->input2_shift < 0 ||
-        params->input2_shift > 30 || !es_fx_output_is_valid(&params->output)) {
+    if (!es_fx_input_shift_is_valid(params->input1_shift) ||
+        !es_fx_input_shift_is_valid(params->input2_shift) ||
+        !es_fx_output_is_valid(&params->output)) {
         return ES_ERR_RANGE;
     }
-
-    for (n = 0; n < output_dims->n; ++n) {
-        for (h = 0; h < output_dims->h; ++h) {
-            for (w = 0; w < output_dims->w; ++w) {
-                for (c = 0; c < output_dims->c; ++c) {
-                    const int32_t a = input1[n * s1[0] + h * s1[1] + w * s1[2] + c * s1[3]];
-                    const int32_t b = input2[n * s2[0] + h * s2[1] + w * s2[2] + c * s2[3]];
-                    const int64_t sum =
-                        es_shl64(a, params->input1_shift) + es_shl64(b, params->input2_shift);
-                    *output++ = es_fx_finish(sum, &params->output);
-                }
-            }
+    while (es_broadcast_next_row(&at)) {
+        for (c = 0; c < at.size.c; ++c) {
+            const int64_t sum =
+                es_shl64(input1[at.row1 + c * at.strides1[3]], params->input1_shift) +
+                es_shl64(input2[at.row2 + c * at.strides2[3]], params->input2_shift);
+            *output++ = es_fx_finish(sum, &params->output);
         }
     }
     return ES_OK;

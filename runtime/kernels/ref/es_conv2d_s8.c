@@ -8,40 +8,16 @@
 #include "es_nn.h"
 #include "es_nn_support.h"
 
-static int conv_params_are_valid(const es_conv_params *p)
+static int32_t accumulate(const es_conv_params *p, const es_window *win, const int8_t *input,
+                          const es_dims *f_dims, const int8_t *filter, int32_t out_c)
 {
-    return p->stride.h >= 1 && p->stride.w >= 1 && p->dilation.h >= 1 && p->dilation.w >= 1 &&
-           p->padding.h >= 0 && p->padding.w >= 0 && es_activation_is_valid(p->activation);
-}
-
-static int shapes_agree(const es_dims *in, const es_dims *filter, const es_dims *out)
-{
-    return in->n == 1 && out->n == 1 && filter->c == in->c && out->c == filter->n;
-}
-
-static int32_t accumulate(const es_conv_params *p, const es_dims *in_dims, const int8_t *input,
-                          const es_dims *f_dims, const int8_t *filter, int32_t out_y, int32_t out_x,
-                          int32_t out_c)
-{
-    const int32_t y0 = out_y * p->stride.h - p->padding.h;
-    const int32_t x0 = out_x * p->stride.w - p->padding.w;
     int32_t acc = 0;
     int32_t ky, kx, ic;
-    for (ky = 0; ky < f_dims->h; ++ky) {
-        const int32_t iy = y0 + ky * p->dilation.h;
-        if (iy < 0 || iy >= in_dims->h) {
-            continue;
-        }
-        for (kx = 0; kx < f_dims->w; ++kx) {
-            const int32_t ix = x0 + kx * p->dilation.w;
-            const int8_t *in_px;
-            const int8_t *w_px;
-            if (ix < 0 || ix >= in_dims->w) {
-                continue;
-            }
-            in_px = input + (iy * in_dims->w + ix) * in_dims->c;
-            w_px = filter + ((out_c * f_dims->h + ky) * f_dims->w + kx) * f_dims->c;
-            for (ic = 0; ic < in_dims->c; ++ic) {
+    for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
+        for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
+            const int8_t *in_px = input + es_window_offset(win, ky, kx);
+            const int8_t *w_px = filter + es_conv_filter_offset(f_dims, out_c, ky, kx);
+            for (ic = 0; ic < f_dims->c; ++ic) {
                 acc += (int32_t)w_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
             }
         }
@@ -54,38 +30,30 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
                        const int8_t *input, const es_dims *filter_dims, const int8_t *filter,
                        const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
-    int32_t oy, ox, oc;
+    es_window win;
+    es_status status;
+    int32_t oc;
     (void)ctx;
-    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
-        input_dims == NULL || input == NULL || filter_dims == NULL || filter == NULL ||
-        output_dims == NULL || output == NULL || !es_dims_are_valid(input_dims) ||
-        !es_dims_are_valid(filter_dims) || !es_dims_are_valid(output_dims)) {
+    if (!es_filter_args_are_valid(params, input_dims, input, filter_dims, filter, output_dims,
+                                  output) ||
+        !es_per_channel_quant_is_present(quant)) {
         return ES_ERR_ARG;
     }
-    if (!shapes_agree(input_dims, filter_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    status = es_conv_window_begin(&win, input_dims, filter_dims, output_dims, params->stride,
+                                  params->dilation, params->padding);
+    if (status != ES_OK) {
+        return status;
     }
-    if (!conv_params_are_valid(params)) {
+    if (!es_activation_is_valid(params->activation) ||
+        !es_shifts_are_valid(quant->shift, output_dims->c)) {
         return ES_ERR_RANGE;
     }
-    for (oc = 0; oc < output_dims->c; ++oc) {
-        if (!es_shift_is_valid(quant->shift[oc])) {
-            return ES_ERR_RANGE;
-        }
-    }
 
-    for (oy = 0; oy < output_dims->h; ++oy) {
-        for (ox = 0; ox < output_dims->w; ++ox) {
-            for (oc = 0; oc < output_dims->c; ++oc) {
-                int32_t acc =
-                    accumulate(params, input_dims, input, filter_dims, filter, oy, ox, oc);
-                if (bias != NULL) {
-                    acc += bias[oc];
-                }
-                acc = es_multiply_by_quantized_multiplier(acc, quant->multiplier[oc],
-                                                          quant->shift[oc]);
-                *output++ = es_clamp_to_s8(acc + params->output_offset, params->activation);
-            }
+    while (es_window_next(&win)) {
+        for (oc = 0; oc < filter_dims->n; ++oc) {
+            const int32_t acc = accumulate(params, &win, input, filter_dims, filter, oc);
+            *output++ =
+                es_conv_output_s8(acc, bias, quant, oc, params->output_offset, params->activation);
         }
     }
     return ES_OK;

@@ -3,38 +3,20 @@
  *
  * Weights are [1, KH, KW, C * M]; output channel oc reads input channel
  * oc / M. Exact int64 products and sums, then bias, fused activation and one
- * cast (es_fx_finish).
+ * cast (es_fx_mac_output).
  */
 #include "es_nn.h"
 #include "es_nn_fx_support.h"
 
-static int geometry_is_valid(const es_dw_conv_fx_params *p)
+static int64_t accumulate(const es_window *win, const int32_t *input, int32_t in_c,
+                          const es_dims *f_dims, const int32_t *filter, int32_t out_c)
 {
-    return p->depth_multiplier >= 1 && p->stride.h >= 1 && p->stride.w >= 1 && p->dilation.h >= 1 &&
-           p->dilation.w >= 1 && p->padding.h >= 0 && p->padding.w >= 0;
-}
-
-static int64_t accumulate(const es_dw_conv_fx_params *p, const es_dims *in_dims,
-                          const int32_t *input, const es_dims *f_dims, const int32_t *filter,
-                          int32_t out_y, int32_t out_x, int32_t out_c)
-{
-    const int32_t y0 = out_y * p->stride.h - p->padding.h;
-    const int32_t x0 = out_x * p->stride.w - p->padding.w;
-    const int32_t in_c = out_c / p->depth_multiplier;
     int64_t sum = 0;
     int32_t ky, kx;
-    for (ky = 0; ky < f_dims->h; ++ky) {
-        const int32_t iy = y0 + ky * p->dilation.h;
-        if (iy < 0 || iy >= in_dims->h) {
-            continue;
-        }
-        for (kx = 0; kx < f_dims->w; ++kx) {
-            const int32_t ix = x0 + kx * p->dilation.w;
-            if (ix < 0 || ix >= in_dims->w) {
-                continue;
-            }
-            sum += (int64_t)input[(iy * in_dims->w + ix) * in_dims->c + in_c] *
-                   filter[(ky * f_dims->w + kx) * f_dims->c + out_c];
+    for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
+        for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
+            sum += (int64_t)input[es_window_offset(win, ky, kx) + in_c] *
+                   filter[es_dw_filter_offset(f_dims, out_c, ky, kx)];
         }
     }
     return sum;
@@ -45,30 +27,29 @@ es_status es_depthwise_conv2d_fx(const es_context *ctx, const es_dw_conv_fx_para
                                  const es_dims *filter_dims, const int32_t *filter,
                                  const int32_t *bias, const es_dims *output_dims, int32_t *output)
 {
-    int32_t oy, ox, oc;
+    es_window win;
+    es_status status;
+    int32_t oc;
     (void)ctx;
-    if (params == NULL || input_dims == NULL || input == NULL || filter_dims == NULL ||
-        filter == NULL || output_dims == NULL || output == NULL || !es_dims_are_valid(input_dims) ||
-        !es_dims_are_valid(filter_dims) || !es_dims_are_valid(output_dims)) {
+    if (!es_filter_args_are_valid(params, input_dims, input, filter_dims, filter, output_dims,
+                                  output)) {
         return ES_ERR_ARG;
     }
-    if (!geometry_is_valid(params) || !es_fx_mac_is_valid(&params->mac)) {
+    if (!es_fx_mac_is_valid(&params->mac)) {
         return ES_ERR_RANGE;
     }
-    if (input_dims->n != 1 || output_dims->n != 1 || filter_dims->n != 1 ||
-        filter_dims->c != input_dims->c * params->depth_multiplier ||
-        output_dims->c != filter_dims->c) {
-        return ES_ERR_SHAPE;
+    status = es_dw_conv_window_begin(&win, input_dims, filter_dims, output_dims,
+                                     params->depth_multiplier, params->stride, params->dilation,
+                                     params->padding);
+    if (status != ES_OK) {
+        return status;
     }
 
-    for (oy = 0; oy < output_dims->h; ++oy) {
-        for (ox = 0; ox < output_dims->w; ++ox) {
-            for (oc = 0; oc < output_dims->c; ++oc) {
-                const int64_t sum =
-                    accumulate(params, input_dims, input, filter_dims, filter, oy, ox, oc);
-                *output++ = es_fx_finish(es_fx_accumulator(sum, bias, oc, &params->mac),
-                                         &params->mac.output);
-            }
+    while (es_window_next(&win)) {
+        for (oc = 0; oc < filter_dims->c; ++oc) {
+            const int64_t sum =
+                accumulate(&win, input, oc / params->depth_multiplier, filter_dims, filter, oc);
+            *output++ = es_fx_mac_output(sum, bias, oc, &params->mac);
         }
     }
     return ES_OK;

@@ -15,8 +15,7 @@ es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *p
 {
     int32_t oc, k;
     (void)ctx;
-    if (params == NULL || dims == NULL || input == NULL || filter == NULL || output == NULL ||
-        dims->accum_depth < 1 || dims->output_depth < 1) {
+    if (!es_fc_args_are_valid(params, dims, input, filter, output)) {
         return ES_ERR_ARG;
     }
     if (!es_fx_mac_is_valid(params)) {
@@ -29,7 +28,7 @@ es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *p
         for (k = 0; k < dims->accum_depth; ++k) {
             sum += (int64_t)input[k] * weights[k];
         }
-        output[oc] = es_fx_finish(es_fx_accumulator(sum, bias, oc, params), &params->output);
+        output[oc] = es_fx_mac_output(sum, bias, oc, params);
     }
     return ES_OK;
 }

@@ -6,6 +6,7 @@
  */
 #include "es_nn.h"
 #include "es_nn_fx_support.h"
+#include "es_nn_lowbit_support.h"
 
 es_status es_fully_connected_p2(const es_context *ctx, const es_fx_mac_params *params,
                                 const es_pow2_code *code, const es_fc_dims *dims,
@@ -14,8 +15,7 @@ es_status es_fully_connected_p2(const es_context *ctx, const es_fx_mac_params *p
 {
     int32_t oc, k;
     (void)ctx;
-    if (params == NULL || code == NULL || dims == NULL || input == NULL || filter == NULL ||
-        output == NULL || dims->accum_depth < 1 || dims->output_depth < 1) {
+    if (!es_fc_args_are_valid(params, dims, input, filter, output) || code == NULL) {
         return ES_ERR_ARG;
     }
     if (!es_fx_mac_is_valid(params) ||
@@ -29,7 +29,7 @@ es_status es_fully_connected_p2(const es_context *ctx, const es_fx_mac_params *p
         for (k = 0; k < dims->accum_depth; ++k) {
             sum += es_pow2_product(input[k], es_pow2_code_at(filter, row + k, code), code);
         }
-        output[oc] = es_fx_finish(es_fx_accumulator(sum, bias, oc, params), &params->output);
+        output[oc] = es_fx_mac_output(sum, bias, oc, params);
     }
     return ES_OK;
 }

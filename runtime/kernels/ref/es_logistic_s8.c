@@ -10,9 +10,5 @@
 
 es_status es_logistic_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output)
 {
-    if (table == NULL || input == NULL || output == NULL || size < 1) {
-        return ES_ERR_ARG;
-    }
-    es_table_lookup_s8(table, input, size, output);
-    return ES_OK;
+    return es_table_lookup_s8(table, size, input, output);
 }

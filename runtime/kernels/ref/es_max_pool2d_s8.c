@@ -10,34 +10,23 @@
 es_status es_max_pool2d_s8(const es_pool_params *params, const es_dims *input_dims,
                            const int8_t *input, const es_dims *output_dims, int8_t *output)
 {
-    int32_t oy, ox, c, ky, kx;
-    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL ||
-        output == NULL || !es_dims_are_valid(input_dims) || !es_dims_are_valid(output_dims)) {
-        return ES_ERR_ARG;
-    }
-    if (!es_pool_geometry_is_valid(params, input_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    es_window win;
+    int32_t c, ky, kx;
+    const es_status status = es_pool_begin_s8(&win, params, input_dims, input, output_dims, output);
+    if (status != ES_OK) {
+        return status;
     }
 
-    for (oy = 0; oy < output_dims->h; ++oy) {
-        const int32_t y0 = oy * params->stride.h - params->padding.h;
-        int32_t ky_begin, ky_end;
-        es_clip_window(y0, params->window.h, input_dims->h, &ky_begin, &ky_end);
-        for (ox = 0; ox < output_dims->w; ++ox) {
-            const int32_t x0 = ox * params->stride.w - params->padding.w;
-            int32_t kx_begin, kx_end;
-            es_clip_window(x0, params->window.w, input_dims->w, &kx_begin, &kx_end);
-            for (c = 0; c < output_dims->c; ++c) {
-                int32_t max = INT8_MIN;
-                for (ky = ky_begin; ky < ky_end; ++ky) {
-                    for (kx = kx_begin; kx < kx_end; ++kx) {
-                        const int32_t v =
-                            input[((y0 + ky) * input_dims->w + (x0 + kx)) * input_dims->c + c];
-                        max = v > max ? v : max;
-                    }
+    while (es_window_next(&win)) {
+        for (c = 0; c < win.input.c; ++c) {
+            int32_t max = INT8_MIN;
+            for (ky = win.ky_begin; ky < win.ky_end; ++ky) {
+                for (kx = win.kx_begin; kx < win.kx_end; ++kx) {
+                    const int32_t v = input[es_window_offset(&win, ky, kx) + c];
+                    max = v > max ? v : max;
                 }
-                *output++ = es_clamp_to_s8(max, params->activation);
             }
+            *output++ = es_clamp_to_s8(max, params->activation);
         }
     }
     return ES_OK;

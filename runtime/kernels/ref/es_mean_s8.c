@@ -33,8 +33,7 @@ es_status es_mean_s8(const es_mean_params *params, const es_dims *input_dims, co
 {
     int32_t kept[4], reduced[4], origin[4];
     int32_t axis, count = 1;
-    if (params == NULL || input_dims == NULL || input == NULL || output == NULL ||
-        !es_dims_are_valid(input_dims)) {
+    if (params == NULL || input == NULL || output == NULL || !es_dims_are_valid(input_dims)) {
         return ES_ERR_ARG;
     }
     if (params->axes > 15u || !es_shift_is_valid(params->quant.shift)) {

@@ -19,8 +19,7 @@ es_status es_pad_s8(const es_pad_params *params, const es_dims *input_dims, cons
 {
     const es_dims *b;
     int32_t i, n, h, w, c;
-    if (params == NULL || input_dims == NULL || input == NULL || output_dims == NULL ||
-        output == NULL || !es_dims_are_valid(input_dims) || !es_dims_are_valid(output_dims)) {
+    if (!es_unary_args_are_valid(params, input_dims, input, output_dims, output)) {
         return ES_ERR_ARG;
     }
     if (!padding_fits(params, input_dims, output_dims)) {

@@ -12,15 +12,14 @@ es_status es_relu_fx(const es_relu_fx_params *params, int32_t size, const int32_
                      int32_t *output)
 {
     int32_t i;
-    if (params == NULL || input == NULL || output == NULL || size < 1) {
+    if (!es_elementwise_args_are_valid(params, size, input, output)) {
         return ES_ERR_ARG;
     }
-    if (params->input_shift < 0 || params->input_shift > 30 ||
-        !es_fx_output_is_valid(&params->output)) {
+    if (!es_fx_recast_is_valid(params->input_shift, &params->output)) {
         return ES_ERR_RANGE;
     }
     for (i = 0; i < size; ++i) {
-        output[i] = es_fx_finish(es_shl64(input[i], params->input_shift), &params->output);
+        output[i] = es_fx_recast(input[i], params->input_shift, &params->output);
     }
     return ES_OK;
 }

@@ -11,7 +11,7 @@ es_status es_requantize_s8(const es_requantize_params *params, int32_t size, con
                            int8_t *output)
 {
     int32_t i;
-    if (params == NULL || input == NULL || output == NULL || size < 1) {
+    if (!es_elementwise_args_are_valid(params, size, input, output)) {
         return ES_ERR_ARG;
     }
     if (!es_shift_is_valid(params->quant.shift) || !es_activation_is_valid(params->activation)) {

@@ -157,7 +157,7 @@ es_status es_softmax_s8(const es_softmax_params *params, int32_t rows, int32_t d
                         const int8_t *input, int8_t *output)
 {
     int32_t row;
-    if (params == NULL || input == NULL || output == NULL || rows < 1 || depth < 1) {
+    if (!es_elementwise_args_are_valid(params, rows, input, output) || depth < 1) {
         return ES_ERR_ARG;
     }
     if (params->input_multiplier < 0 || params->input_left_shift < 0 ||

@@ -2,7 +2,8 @@
 
 input.bin:  header (magic "ESIN", version, samples, input and output counts, flags,
             input sizes), then every sample's inputs, raw bytes, in order.
-output.bin: every sample's outputs, raw bytes, in order, then a uint32 cycle count.
+output.bin: every sample's outputs, raw bytes, in order, (a mixed-precision patch model:
+            then one byte per patch, the branch it took), then a uint32 cycle count.
 trace.bin:  (ES_TRACE builds, flag DUMP_OPS) per op: int32 index, int32 bytes, the bytes.
 """
 
@@ -60,14 +61,16 @@ def pack_inputs(api: ModelApi, inputs: list[np.ndarray], *, dump_ops: bool = Fal
 
 
 def unpack_outputs(api: ModelApi, data: bytes, samples: int) -> tuple[list[np.ndarray], np.ndarray]:
-    """Per-output raw bytes, arrays of shape (samples, bytes), and the cycle counts."""
-    record = sum(api.output_bytes) + _CYCLES.size
+    """Per-output raw bytes, arrays of shape (samples, bytes), and the cycle counts; a
+    mixed-precision patch model's branches come as one more array after the outputs."""
+    sizes = api.output_bytes + ((api.patch_branches,) if api.patch_branches else ())
+    record = sum(sizes) + _CYCLES.size
     if len(data) != record * samples:
         raise EdgesmithError(f"output.bin holds {len(data)} bytes; {samples} samples of "
                              f"{api.name} need {record * samples}")
     table = np.frombuffer(data, dtype=np.uint8).reshape(samples, record)
     outputs, start = [], 0
-    for size in api.output_bytes:
+    for size in sizes:
         outputs.append(table[:, start:start + size].copy())
         start += size
     cycles = table[:, start:].copy().view("<u4").reshape(samples)

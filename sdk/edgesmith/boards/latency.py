@@ -16,6 +16,7 @@ on flash add more).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from ..ir import Graph
 from ..report.metrics import op_macs, total_macs
@@ -72,17 +73,23 @@ class LatencyReport:
 
 
 def measure_latency(graph: Graph, board: Board, *, samples: int = 1, seed: int = 0,
-                    per_layer: bool = True, cpi: float = DEFAULT_CPI) -> LatencyReport:
-    """Count instructions of ``samples`` random inputs on an emulated ``board``."""
+                    per_layer: bool = True, cpi: float = DEFAULT_CPI,
+                    model_dir: Path | None = None) -> LatencyReport:
+    """Count instructions of ``samples`` random inputs on an emulated ``board``.
+
+    ``model_dir`` counts an already generated C folder of ``graph`` (generated with
+    other options, or edited by hand) instead of generating one; both builds use it.
+    """
     from ..verify.check import random_inputs
 
     inputs = random_inputs(graph, samples, seed)
-    _, plain = run_graph(graph, board, inputs, count_instructions=True)
+    _, plain = run_graph(graph, board, inputs, count_instructions=True, model_dir=model_dir)
     report = LatencyReport(graph.name, board.name, board.core, board.clock_hz, samples,
                            total_macs(graph), plain.instructions.per_sample, cpi)
     if per_layer:
         first = {n: a[:1] for n, a in inputs.items()}
-        _, traced = run_graph(graph, board, first, count_instructions=True, trace=True)
+        _, traced = run_graph(graph, board, first, count_instructions=True, trace=True,
+                              model_dir=model_dir)
         counts = traced.instructions.per_op[0]
         ops = graph.ops if len(counts) == len(graph.ops) else [None] * len(counts)
         for index, (op, count) in enumerate(zip(ops, counts)):

@@ -38,6 +38,8 @@ class ModelApi:
     input_bytes: tuple[int, ...]
     output_bytes: tuple[int, ...]
     arena_bytes: int
+    #: patches of a mixed-precision patch model, whose branches follow the outputs; or 0
+    patch_branches: int = 0
 
 
 def read_model_api(model_dir: Path) -> ModelApi:
@@ -56,8 +58,10 @@ def read_model_api(model_dir: Path) -> ModelApi:
             except KeyError as exc:
                 raise EdgesmithError(f"{header}: the model header lacks {prefix}_{exc.args[0]}"
                                      ) from None
+            mixed = re.search(rf"\b{re.escape(header.stem)}_patch_branches\s*\(", text)
             return ModelApi(header.stem, prefix, inputs, outputs,
-                            int(defines.get("ARENA_SIZE", 0)))
+                            int(defines.get("ARENA_SIZE", 0)),
+                            int(defines.get("NUM_PATCHES", 0)) if mixed else 0)
     raise EdgesmithError(f"{model_dir} holds no generated model header "
                          "(a <name>.h declaring <name>_invoke and <NAME>_NUM_INPUTS)")
 
@@ -65,8 +69,10 @@ def read_model_api(model_dir: Path) -> ModelApi:
 def generate_model_folder(graph: Graph, dest: Path) -> None:
     """Run the C code generator (``edgesmith generate c``) into ``dest``."""
     from ..codegen import generate_c
+    from ..verify.mixed import mixed_model_of
 
-    generate_c(graph, dest, model_path=graph.meta.get("path"))
+    # a mixed-precision patch model (`edgesmith quantize-mixed`) runs both of its branches
+    generate_c(graph, dest, model_path=graph.meta.get("path"), mixed=mixed_model_of(graph))
 
 
 def write_project(graph: Graph | None, board: Board, dest: Path, *,
@@ -76,6 +82,9 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     The model comes from the C code generator, or is copied from ``model_dir``
     (a folder generated before, or a hand-written test fixture).
     """
+    if model_dir is not None and not Path(model_dir).is_dir():
+        raise EdgesmithError(f"model folder {model_dir} does not exist",
+                             hint="write one with `edgesmith generate c MODEL -o DIR`")
     dest.mkdir(parents=True, exist_ok=True)
     if model_dir is not None:
         shutil.copytree(model_dir, dest / "model")
@@ -107,7 +116,8 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
             name=api.name, prefix=api.prefix,
             input_size_macros=[f"{api.prefix}_INPUT{k}_SIZE" for k in range(len(api.input_bytes))],
             output_size_macros=[f"{api.prefix}_OUTPUT{k}_SIZE"
-                                for k in range(len(api.output_bytes))])
+                                for k in range(len(api.output_bytes))],
+            patch_branches=api.patch_branches)
     return api
 
 

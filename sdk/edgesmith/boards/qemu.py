@@ -41,6 +41,8 @@ class QemuRun:
     seconds: float
     #: (op index, raw output bytes) of every op, when run with dump_ops on a traced build
     op_outputs: list[tuple[int, np.ndarray]] | None = None
+    #: a mixed-precision patch model: (samples, patches) bool, True = the 8-bit branch
+    patch_branches: np.ndarray | None = None
 
 
 def require_emulated(board: Board) -> Board:
@@ -101,11 +103,12 @@ def run_on_qemu(image: FirmwareImage, inputs: list[np.ndarray], *,
         if not output_file.is_file():
             raise EmulatorError("the firmware exited without writing output.bin")
         outputs, cycles = unpack_outputs(image.model, output_file.read_bytes(), samples)
+        branches = outputs.pop().astype(bool) if image.model.patch_branches else None
         counts = None
         if count_instructions:
             counts = parse_marks((work / "marks.log").read_text(), marks)
         op_outputs = unpack_trace((work / "trace.bin").read_bytes()) if dump_ops else None
-    return QemuRun(outputs, cycles, counts, seconds, op_outputs)
+    return QemuRun(outputs, cycles, counts, seconds, op_outputs, branches)
 
 
 def run_graph(graph: Graph, board: Board, inputs: dict[str, np.ndarray], *,

@@ -3,18 +3,18 @@
 ``load_board(path)`` reads and checks one file and says exactly what is wrong
 with it; ``list_boards()`` loads every board shipped with edgesmith;
 ``get_board(name)`` finds one by name (or takes a path to a board file of the
-user's own).
+user's own). Reading, field checks and look-up by name are shared with the FPGA
+boards (:mod:`.board_files`).
 """
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from ..errors import EdgesmithError
 from ..resources import data_path
+from .board_files import BoardCatalog, BoardFields
 
 #: Cores the startup code and the toolchain file support, and their architecture.
 CORES = {
@@ -91,101 +91,73 @@ class Board:
 
 def load_board(path: str | Path) -> Board:
     """Read and check one board file."""
-    path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text())
-    except FileNotFoundError:
-        raise BoardError(f"board file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise BoardError(f"board file {path} is not valid TOML: {exc}") from None
-    reader = _Fields(raw, path)
-    name = reader.get("name", str)
-    if name != path.stem:
-        raise BoardError(f"board file {path}: name {name!r} must match the file name "
-                         f"{path.stem!r}")
-    core = reader.get("core", str)
+    fields = BoardFields(path, "board", BoardError)
+    path, raw = fields.path, fields.raw
+    fields.require_kind("mcu", default="mcu",
+                        hint="FPGA board files are for `edgesmith generate hls` and `estimate`")
+    name = fields.name()
+    core = fields.get("core", str)
     if core not in CORES:
-        raise BoardError(f"board file {path}: core {core!r} is not supported; "
-                         f"one of {', '.join(CORES)}")
-    flash, ram = (_region(reader, key) for key in ("flash", "ram"))
+        fields.fail(f"core {core!r} is not supported; one of {', '.join(CORES)}")
+    flash, ram = (_region(fields, key) for key in ("flash", "ram"))
     if flash.origin < ram.end and ram.origin < flash.end:
-        raise BoardError(f"board file {path}: memory.flash and memory.ram overlap")
-    emulator = raw.get("emulator", {})
-    flashing = raw.get("flash", {})
+        fields.fail("memory.flash and memory.ram overlap")
+    emulator, flashing = fields.table("emulator"), fields.table("flash")
     if not emulator and flashing.get("method") not in FLASH_METHODS:
-        raise BoardError(f"board file {path}: a real board needs [flash] method = one of "
-                         f"{', '.join(FLASH_METHODS)}; an emulated one needs [emulator]")
+        fields.fail(f"a real board needs [flash] method = one of {', '.join(FLASH_METHODS)}; "
+                    "an emulated one needs [emulator]")
     if flashing.get("method") == "uf2" and not isinstance(flashing.get("uf2_family"), int):
-        raise BoardError(f"board file {path}: [flash] method uf2 needs uf2_family (an integer)")
+        fields.fail("[flash] method uf2 needs uf2_family (an integer)")
     return Board(
-        name=name, description=reader.get("description", str), core=core,
-        fpu=reader.get("fpu", str), clock_hz=reader.get("clock_hz", int),
-        flash=flash, ram=ram, cflags=tuple(reader.get("build.cflags", list)),
-        stack_bytes=reader.get("build.stack_bytes", int), path=path,
+        name=name, description=fields.get("description", str), core=core,
+        fpu=fields.get("fpu", str), clock_hz=fields.get("clock_hz", int, positive=True),
+        flash=flash, ram=ram, cflags=tuple(fields.get("build.cflags", list)),
+        stack_bytes=fields.get("build.stack_bytes", int, positive=True), path=path,
         reset_clock_hz=raw.get("reset_clock_hz"), qemu_machine=emulator.get("qemu_machine"),
         flashing=dict(flashing), default=bool(raw.get("default", False)),
         status=str(raw.get("status", "")))
 
 
-class _Fields:
-    """Required fields by dotted key, with the file named in every complaint."""
-
-    def __init__(self, raw: dict, path: Path):
-        self.raw, self.path = raw, path
-
-    def get(self, key: str, kind: type):
-        node = self.raw
-        for part in key.split("."):
-            if not isinstance(node, dict) or part not in node:
-                raise BoardError(f"board file {self.path}: missing {key}")
-            node = node[part]
-        if not isinstance(node, kind) or (kind is int and isinstance(node, bool)):
-            raise BoardError(f"board file {self.path}: {key} must be {kind.__name__}, "
-                             f"got {node!r}")
-        if kind is int and node <= 0 and not key.endswith("origin"):
-            raise BoardError(f"board file {self.path}: {key} must be positive, got {node}")
-        return node
-
-
-def _region(reader: _Fields, key: str) -> MemoryRegion:
-    origin = reader.get(f"memory.{key}.origin", int)
+def _region(fields: BoardFields, key: str) -> MemoryRegion:
+    origin = fields.get(f"memory.{key}.origin", int)
     if origin < 0 or origin % 4:
-        raise BoardError(f"board file {reader.path}: memory.{key}.origin must be a "
-                         "non-negative multiple of 4")
-    return MemoryRegion(reader.get(f"memory.{key}.name", str), origin,
-                        reader.get(f"memory.{key}.size", int))
+        fields.fail(f"memory.{key}.origin must be a non-negative multiple of 4")
+    return MemoryRegion(fields.get(f"memory.{key}.name", str), origin,
+                        fields.get(f"memory.{key}.size", int, positive=True))
 
 
 def boards_dir() -> Path:
     return data_path("boards")
 
 
-@cache
-def _shipped() -> dict[str, Board]:
-    boards = [load_board(p) for p in sorted(boards_dir().glob("*.toml"))]
-    defaults = [b.name for b in boards if b.default]
+def _one_default(boards: dict[str, Board]) -> None:
+    defaults = [b.name for b in boards.values() if b.default]
     if len(defaults) != 1:
         raise BoardError(f"exactly one shipped board must say default = true; found {defaults}")
-    return {b.name: b for b in boards}
+
+
+def _fpga_boards():
+    from ..hls.fpga_boards import FPGA_BOARDS
+
+    return FPGA_BOARDS
+
+
+#: the microcontroller boards of ``boards/*.toml`` (``boards/fpga/`` is another folder)
+MCU_BOARDS = BoardCatalog(
+    "board", boards_dir, load_board, BoardError, check=_one_default, other=_fpga_boards,
+    described_as="a microcontroller board, for `edgesmith build`, `run`, `flash`, "
+                 "`verify --target qemu:BOARD` and `bench latency`")
 
 
 def list_boards() -> list[Board]:
     """Every board edgesmith ships, emulated ones first, then by name."""
-    return sorted(_shipped().values(), key=lambda b: (not b.emulated, b.name))
+    return sorted(MCU_BOARDS.shipped().values(), key=lambda b: (not b.emulated, b.name))
 
 
 def default_board() -> Board:
-    return next(b for b in _shipped().values() if b.default)
+    return next(b for b in MCU_BOARDS.shipped().values() if b.default)
 
 
 def get_board(name_or_path: str | Path) -> Board:
     """A shipped board by name, or a board file of one's own by path."""
-    text = str(name_or_path)
-    if text.endswith(".toml"):
-        return load_board(text)
-    boards = _shipped()
-    if text not in boards:
-        raise BoardError(f"unknown board {text!r}",
-                         hint=f"one of {', '.join(sorted(boards))}, or a path to a .toml "
-                              "board file; `edgesmith boards` lists them")
-    return boards[text]
+    return MCU_BOARDS.get(name_or_path)

@@ -7,10 +7,11 @@ import typer
 from .. import __version__
 from .board_cmds import bench_app, build_cmd, flash_cmd, list_boards_cmd, run_cmd
 from .check_cmd import check_model
-from .codegen_cmds import generate_app, plan_model, verify_model
+from .codegen_cmds import generate_app, plan_model
 from .hls_cmds import estimate_model, generate_hls_model
 from .mixed_cmds import quantize_mixed_model
 from .model_cmds import inspect_model, quantize_model, simulate_model
+from .verify_cmd import verify_model
 
 app = typer.Typer(
     name="edgesmith",

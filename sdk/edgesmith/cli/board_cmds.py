@@ -15,6 +15,7 @@ from .common import (
     human_bytes,
     load_array_file,
     save_array_atomic,
+    status,
 )
 from .model_cmds import MODEL_ARG, load_cli_model
 
@@ -25,26 +26,48 @@ bench_app = typer.Typer(help="Measure models on boards.", no_args_is_help=True)
 
 
 def list_boards_cmd(as_json: bool = JSON_OPTION) -> None:
-    """The boards edgesmith builds for: core, clock, flash, SRAM, how firmware runs."""
+    """The boards edgesmith targets: microcontrollers (core, clock, flash, SRAM, how firmware
+    runs) and FPGAs (part, clock, resources), with the commands that take each."""
     _list_boards(as_json=as_json)
+
+
+def mcu_board_commands(board) -> list[str]:
+    """The commands that take this microcontroller board (QEMU runs need an emulated one)."""
+    if board.emulated:
+        return ["build", "run", f"verify --target qemu:{board.name}", "bench latency"]
+    return ["build", "flash"]
+
+
+#: the commands an FPGA board serves: --board of the first two; the C-simulation checks HLS
+#: code generated for any of them (`--code DIR`), the part does not change it
+FPGA_BOARD_COMMANDS = ["generate hls", "estimate", "verify --target hls-csim"]
 
 
 @handle_errors()
 def _list_boards(*, as_json: bool) -> None:
     from ..boards import list_boards
+    from ..hls.fpga_boards import list_fpga_boards
 
-    boards = list_boards()
+    boards, fpga_boards = list_boards(), list_fpga_boards()
     if as_json:
+        # "boards" keeps the microcontroller entries it always had; FPGAs come in a list
+        # of their own so that readers of "boards" see only the keys they know
         emit_json({"boards": [{
-            "name": b.name, "description": b.description, "core": b.core, "fpu": b.fpu,
-            "clock_hz": b.clock_hz, "reset_clock_hz": b.reset_clock_hz,
+            "name": b.name, "kind": "mcu", "description": b.description, "core": b.core,
+            "fpu": b.fpu, "clock_hz": b.clock_hz, "reset_clock_hz": b.reset_clock_hz,
             "flash": {"name": b.flash.name, "origin": b.flash.origin, "size": b.flash.size},
             "ram": {"name": b.ram.name, "origin": b.ram.origin, "size": b.ram.size},
             "emulated": b.emulated, "qemu_machine": b.qemu_machine,
             "flash_method": b.flashing.get("method"), "default": b.default,
-            "status": b.status} for b in boards]})
+            "status": b.status, "commands": mcu_board_commands(b)} for b in boards],
+            "fpga_boards": [{
+                "name": b.name, "kind": "fpga", "description": b.description, "part": b.part,
+                "clock_ns": b.clock_ns, "clock_mhz": round(b.clock_mhz, 3),
+                "dsp_slice": b.dsp_slice, "resources": dict(b.resources),
+                "commands": FPGA_BOARD_COMMANDS} for b in fpga_boards]})
         return
-    table = Table(title="boards")
+    table = Table(title="microcontroller boards (--board of build, run, flash, verify --target "
+                        "qemu:BOARD, bench latency)")
     for col in ("name", "core", "clock", "flash", "SRAM", "runs on"):
         table.add_column(col)
     for b in boards:
@@ -55,6 +78,18 @@ def _list_boards(*, as_json: bool) -> None:
                       f"{b.clock_hz / 1e6:g} MHz", f"{b.flash.size // 1024:,} KiB",
                       f"{b.ram.size // 1024:,} KiB", runs)
     console.print(table)
+    table = Table(title="FPGA boards (--board of generate hls, estimate)")
+    for col in ("name", "part", "clock", "DSP", "LUT", "BRAM18", "URAM"):
+        table.add_column(col, justify="left" if col in ("name", "part") else "right")
+    for b in fpga_boards:
+        r = b.resources
+        table.add_row(b.name, b.part, f"{b.clock_mhz:.4g} MHz ({b.clock_ns:g} ns)",
+                      f"{r['dsp']:,} {b.dsp_slice}", f"{r['lut']:,}", f"{r['bram18']:,}",
+                      f"{r['uram']:,}")
+    console.print(table)
+    console.print("`edgesmith verify MODEL --target hls-csim` C-simulates HLS code with g++, "
+                  "whichever board it is for (`--code DIR` checks a folder written by "
+                  "`generate hls --board`)", highlight=False)
 
 
 def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
@@ -73,7 +108,7 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, *, as_json: 
 
     board = get_board(board_name)
     graph = load_cli_model(model)
-    with console.status(f"building {model.name} for {board.name}...") if not as_json else _Quiet():
+    with status(f"building {model.name} for {board.name}...", as_json):
         image = build_firmware(graph, board, output, trace=trace)
     if as_json:
         emit_json(image.to_json())
@@ -108,7 +143,7 @@ def _run(model: Path, board_name: str, input_file: Path, output: Path, *, as_jso
     board = get_board(board_name)
     graph = load_cli_model(model)
     inputs = prepare_inputs(graph, load_array_file(input_file))
-    with console.status(f"running {model.name} on {board.name}...") if not as_json else _Quiet():
+    with status(f"running {model.name} on {board.name}...", as_json):
         outs, run = run_graph(graph, board, inputs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else outs
     save_array_atomic(result, output)
@@ -151,23 +186,28 @@ def bench_latency_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
                       cpi: float = typer.Option(
                           1.0, "--cpi", min=0.01,
                           help="Cycles per instruction for the time estimate."),
+                      code: Path | None = typer.Option(
+                          None, "--code",
+                          help="Count this generated C folder of MODEL instead of generating "
+                               "one."),
                       as_json: bool = JSON_OPTION) -> None:
     """Executed instructions per inference and per layer under QEMU (exact), and a time estimate."""
-    _latency(model, board, samples, layers, cpi, as_json=as_json)
+    _latency(model, board, samples, layers, cpi, code, as_json=as_json)
 
 
 @handle_errors()
-def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: float, *,
-             as_json: bool) -> None:
+def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: float,
+             code: Path | None, *, as_json: bool) -> None:
     from ..boards import get_board
     from ..boards.latency import measure_latency
 
     board = get_board(board_name)
     graph = load_cli_model(model)
-    with console.status(f"counting {model.name} on {board.name}...") if not as_json else _Quiet():
-        report = measure_latency(graph, board, samples=samples, per_layer=layers, cpi=cpi)
+    with status(f"counting {model.name} on {board.name}...", as_json):
+        report = measure_latency(graph, board, samples=samples, per_layer=layers, cpi=cpi,
+                                 model_dir=code)
     if as_json:
-        emit_json(report.to_json())
+        emit_json({**report.to_json(), "code": str(code) if code else None})
         return
     if report.layers:
         table = Table(title=f"{report.model} on {board.name} ({board.core})")
@@ -186,11 +226,3 @@ def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: floa
     console.print(f"estimated time at {board.clock_hz / 1e6:g} MHz, CPI {cpi:g}: "
                   f"{report.estimated_ms:.2f} ms (an estimate from instruction counts, "
                   "not a measurement)")
-
-
-class _Quiet:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from ..errors import EdgesmithError
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file
+from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
 from .model_cmds import MODEL_ARG
 
 ORACLES = ("litert",)
@@ -50,8 +50,7 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
     extra = load_array_file(inputs) if inputs is not None else shipped_inputs(model)
     if samples == 0 and extra is None:
         raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
-    with console.status(f"running {model.name} on the simulator and LiteRT...",
-                        spinner="dots") if not as_json else _null():
+    with status(f"running {model.name} on the simulator and LiteRT...", as_json):
         if load_tflite(model).is_quantized():
             report = check_against_litert(model, samples=samples, inputs=extra, seed=seed)
             how, verdict = "bit for bit", "equal"
@@ -76,11 +75,3 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
             console.print(f"first difference: {report.first_mismatch}")
     if report.mismatched_samples:
         raise typer.Exit(1)
-
-
-class _null:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

@@ -1,4 +1,4 @@
-"""Commands for firmware: `generate c`, `plan` (the arena of the generated code), `verify`."""
+"""Commands for firmware: `generate c` and `plan` (the arena of the generated code)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
-from .common import JSON_OPTION, console, emit_json, handle_errors, human_bytes, load_array_file
-from . import hls_cmds
+from .common import (
+    JSON_OPTION,
+    console,
+    emit_json,
+    handle_errors,
+    human_bytes,
+)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 generate_app = typer.Typer(help="Generate code for a target from a model.", no_args_is_help=True)
@@ -28,7 +33,7 @@ MAX_EXTRA_MACS_OPTION = typer.Option(None, "--max-extra-macs", min=0,
 TARGETS = ("host",)
 
 
-def _strategy(strategy: str) -> str:
+def strategy_name(strategy: str) -> str:
     from ..memory import STRATEGIES
 
     if strategy not in STRATEGIES:
@@ -67,12 +72,24 @@ def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: floa
         max_extra_macs_pct=max_extra_macs)
 
 
+def carried_mixed_model(graph, patch: str | None):
+    """The mixed-precision patch model an .esm carries (`edgesmith quantize-mixed`), if any."""
+    from ..verify.mixed import mixed_model_of
+
+    mixed = mixed_model_of(graph)
+    if mixed is not None and patch is not None:
+        raise EdgesmithError("this model carries its own mixed-precision patch plan (split op "
+                             f"{mixed.plan.split}, {mixed.plan.grid}x{mixed.plan.grid}); --patch "
+                             "would replace it", hint="drop --patch")
+    return mixed
+
+
 def _check_code_budget(ram_bytes: int, budget_kb: float | None, peak_bytes: int) -> None:
     """The budget holds for the RAM the generated code uses, not only the planner's peak."""
     if budget_kb is not None and ram_bytes > int(budget_kb * 1024):
         raise EdgesmithError(f"the patch plan's peak ({peak_bytes:,} B) fits in {budget_kb:g} "
                              f"KiB, but the generated C code needs {ram_bytes:,} B (crop and "
-                             "tile buffers, depthwise convs out of place)",
+                             "tile buffers; depthwise convs the C kernels cannot run in place)",
                              hint="raise the budget, or try another --patch SPLIT:N")
 
 
@@ -86,9 +103,14 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
 
     graph = load_cli_model(model, weights)
     patch, budget_kb, max_extra_macs = patching
-    options = {"name": name, "strategy": _strategy(strategy), "inplace": not no_inplace,
+    options = {"name": name, "strategy": strategy_name(strategy), "inplace": not no_inplace,
                "model_path": model}
-    if patch is None:
+    mixed = carried_mixed_model(graph, patch)
+    if mixed is not None:  # its patch stage carries both branches (QuantMCU)
+        patch, patch_plan = "mixed", mixed.plan
+        result = generate_c(graph, output, mixed=mixed, **options)
+        _check_code_budget(result.model.plan.ram_bytes, budget_kb, patch_plan.peak_bytes)
+    elif patch is None:
         result = generate_c(graph, output, **options)
     else:
         patch_plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
@@ -106,6 +128,9 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
                          if k != "window_bytes"}
         layer_based = plan_c_arena(graph, options["strategy"], inplace=not no_inplace)
         info["patch"]["layer_based_code_ram_bytes"] = layer_based.ram_bytes
+    if mixed is not None:
+        info["mixed"] = {"threshold": mixed.threshold, "input_zero_point": mixed.input_zero_point,
+                         "low_bit_widths": mixed.widths()}
     if as_json:
         emit_json(info)
         return
@@ -113,6 +138,12 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
                   f"{len(m.kernel_sources)} runtime kernels)")
     if patch is not None:
         console.print(patch_plan.summary())
+        if mixed is not None:
+            widths = "/".join(str(b) for b in mixed.widths().values())
+            console.print(f"mixed precision (QuantMCU): a patch whose input holds |q - "
+                          f"{mixed.input_zero_point}| > {mixed.threshold} runs 8-bit, the others "
+                          f"low-bit (feature-map bits {widths}); {m.name}_patch_branches() "
+                          "tells which")
         if plan.ram_bytes >= layer_based.ram_bytes:
             console.print(f"[yellow]note[/yellow]: this patch-based code needs more RAM than "
                           f"layer-based code would ({human_bytes(layer_based.ram_bytes)}); "
@@ -152,8 +183,8 @@ def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | 
     patch, budget_kb, max_extra_macs = patching
     plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
     layout = c_patch_layout(graph, plan)
-    arena = plan_c_patch_arena(layout, _strategy(strategy), inplace=not no_inplace)
-    code = c_patch_report(graph, layout, arena, _strategy(strategy))
+    arena = plan_c_patch_arena(layout, strategy_name(strategy), inplace=not no_inplace)
+    code = c_patch_report(graph, layout, arena, strategy_name(strategy))
     _check_code_budget(arena.ram_bytes, budget_kb, plan.peak_bytes)
     if as_json:
         emit_json({"model": str(model), **patch_plan_to_json(plan), "generated_code": code})
@@ -163,8 +194,8 @@ def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | 
                   f"{human_bytes(code['layer_based_ram_bytes'])} layer-based "
                   f"({code['ram_ratio']:.2f}x), planner peak {plan.peak_bytes:,} B; the code "
                   f"adds crop buffers ({code['crop_bytes']:,} B), a tile buffer "
-                  f"({code['tile_bytes']:,} B) and runs {code['stage_depthwise_out_of_place']} "
-                  "depthwise convs out of place")
+                  f"({code['tile_bytes']:,} B); {code['stage_depthwise_in_place']} depthwise "
+                  f"convs run in place, {code['stage_depthwise_out_of_place']} out of place")
 
 
 @handle_errors()
@@ -173,7 +204,7 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
     from ..codegen.c_plan import out_of_place_op_types, plan_c_arena
 
     graph = load_cli_model(model, weights)
-    plan = plan_c_arena(graph, _strategy(strategy), inplace=not no_inplace)
+    plan = plan_c_arena(graph, strategy_name(strategy), inplace=not no_inplace)
     info = {"model": str(model), "arena_bytes": plan.arena_bytes, "io_bytes": plan.io_bytes,
             "ram_bytes": plan.ram_bytes, "lower_bound_bytes": plan.lower_bound_bytes,
             "strategy": plan.strategy, "proven_optimal": plan.proven_optimal,
@@ -202,99 +233,3 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
     if info["out_of_place_op_types"]:
         console.print("kept out of place (the C kernel cannot run in place): "
                       + ", ".join(info["out_of_place_op_types"]))
-
-
-# -- verify -------------------------------------------------------------------------------
-def verify_model(model: Path = MODEL_ARG,
-                 target: str = typer.Option(..., "--target",
-                                            help="Where to run: host, qemu:BOARD (emulated), "
-                                                 "or hls-csim (HLS C-simulation with g++)."),
-                 samples: int = typer.Option(100, "--samples", min=0,
-                                             help="Random inputs, besides shipped and --inputs."),
-                 inputs: Path | None = typer.Option(None, "--inputs",
-                                                    help="Extra inputs .npy (batch on axis 0)."),
-                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
-                 code: Path | None = typer.Option(None, "--code",
-                                                  help="Verify this generated folder instead "
-                                                       "of generating one."),
-                 name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
-                 no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
-                 io: str = hls_cmds.IO_OPTION, precision: str | None = hls_cmds.PRECISION_OPTION,
-                 as_json: bool = JSON_OPTION) -> None:
-    """Exit 0 only if the generated C code equals the simulator on every sample, bit for bit."""
-    if target == "hls-csim":  # the HLS backend's C-simulation (cli/hls_cmds.py)
-        return hls_cmds.verify_hls_csim(model, samples, inputs, seed, io, precision, code,
-                                        weights, as_json=as_json)
-    _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
-            as_json=as_json)
-
-
-@handle_errors()
-def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: int,
-            code: Path | None, name: str | None, strategy: str, no_inplace: bool,
-            weights: Path | None, *, as_json: bool) -> None:
-    from ..codegen.c_model import check_integer_model
-    from ..verify.host import verify_host
-    from ..verify.host_build import default_compiler
-
-    if target not in TARGETS and not target.startswith("qemu:"):
-        raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
-                             "or qemu:BOARD (an emulated board, `edgesmith boards`)")
-    graph = load_cli_model(model, weights)
-    check_integer_model(graph)
-    batch = _verify_batch(graph, model, samples, inputs, seed)
-    with console.status(f"building {model.name} for the host and running it...",
-                        spinner="dots") if not as_json else _quiet():
-        if target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
-            from ..verify.qemu import verify_qemu
-            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code)
-        else:
-            report = verify_host(graph, batch, code_dir=code, name=name,
-                                 strategy=_strategy(strategy), inplace=not no_inplace,
-                                 model_path=model, label=str(model))
-    payload = {**report.to_json(), "target": target, "compiler": default_compiler(),
-               "reference": "edgesmith simulator"}
-    if as_json:
-        emit_json(payload)
-    elif report.ok:
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched, bit for "
-                      f"bit ({model.name}: generated C on {target} vs the simulator)")
-    else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      "samples differ")
-        if report.first_mismatch:
-            f = report.first_mismatch
-            console.print(f"first difference: op {f['op_index']} {f['op_type']} ({f['origin']}), "
-                          f"tensor {f['tensor']!r}, sample {f['sample']}, element "
-                          f"{list(f['index'])}: C gives {f['ours']}, simulator {f['theirs']}",
-                          highlight=False)
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
-    """Shipped inputs of the model (if any), then --inputs, then seeded random samples."""
-    import numpy as np
-
-    from ..io.arrays import prepare_inputs
-    from ..verify.check import random_inputs
-    from ..verify.inputs import shipped_inputs
-
-    parts = [random_inputs(graph, samples, seed)]
-    if inputs is not None:
-        parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
-    shipped = shipped_inputs(model)
-    if shipped is not None and len(graph.inputs) == 1:
-        parts.insert(0, {graph.inputs[0]: shipped})
-    batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
-    if batch[graph.inputs[0]].shape[0] == 0:
-        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
-    return batch
-
-
-class _quiet:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

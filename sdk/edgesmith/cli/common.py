@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
@@ -37,6 +38,11 @@ def _to_jsonable(value: Any) -> Any:
 
 def emit_json(payload: dict) -> None:
     sys.stdout.write(json.dumps(_to_jsonable(payload), indent=2) + "\n")
+
+
+def status(message: str, as_json: bool) -> AbstractContextManager:
+    """A spinner while something slow runs; none with --json (stdout stays one JSON object)."""
+    return nullcontext() if as_json else console.status(message, spinner="dots")
 
 
 def handle_errors(as_json_param: str = "as_json") -> Callable:

@@ -8,7 +8,15 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
-from .common import JSON_OPTION, console, emit_json, handle_errors, human_bytes, load_array_file
+from .common import (
+    JSON_OPTION,
+    console,
+    emit_json,
+    handle_errors,
+    human_bytes,
+    load_array_file,
+    status,
+)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 IO_OPTION = typer.Option("parallel", "--io", help="I/O style: parallel (arrays) or stream "
@@ -166,8 +174,7 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
     if batch[graph.inputs[0]].shape[0] == 0:
         raise EdgesmithError("nothing to verify: --samples is 0 and there are no --inputs")
     board = get_fpga_board("pynq-z2")  # the part only names the Tcl target; C-sim ignores it
-    with console.status(f"C-simulating {model.name} ({io} I/O) with g++...", spinner="dots") \
-            if not as_json else _Quiet():
+    with status(f"C-simulating {model.name} ({io} I/O) with g++...", as_json):
         report, run = verify_csim(graph, batch, code_dir=code, label=str(model), io=io,
                                   part=board.part, clock_ns=board.clock_ns, source=str(model))
     testbench = next((ln for ln in run.stdout.splitlines() if ln.startswith("MISMATCH")), None)
@@ -194,11 +201,3 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
                           f"{f['theirs']}", highlight=False)
     if not report.ok:
         raise typer.Exit(1)
-
-
-class _Quiet:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

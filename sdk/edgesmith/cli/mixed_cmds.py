@@ -34,10 +34,15 @@ def quantize_mixed_model(
         widths: str = typer.Option("8,4,2", "--widths", help="Candidate bit widths."),
         range_rule: str = typer.Option("mse", "--range-rule",
                                        help="Low-bit ranges: mse (clipped) or minmax."),
+        equalize: bool = typer.Option(False, "--equalize/--no-equalize",
+                                      help="Rescale the stage's feature-map channels to a "
+                                           "common range before int8 PTQ (same float "
+                                           "function; one low-bit format then fits every "
+                                           "channel)."),
         weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Int8 PTQ, a patch plan, and value-driven mixed precision for its patch stage."""
     _quantize_mixed(model, calib, patch, output, accuracy_weight, target_reduction,
-                    outlier_percentile, widths, range_rule, weights, as_json=as_json)
+                    outlier_percentile, widths, range_rule, equalize, weights, as_json=as_json)
 
 
 def _widths(text: str) -> tuple[int, ...]:
@@ -53,7 +58,8 @@ def _widths(text: str) -> tuple[int, ...]:
 @handle_errors()
 def _quantize_mixed(model: Path, calib: Path, patch: str, output: Path, accuracy_weight: float,
                     target_reduction: float | None, outlier_percentile: float, widths: str,
-                    range_rule: str, weights: Path | None, *, as_json: bool) -> None:
+                    range_rule: str, equalize: bool, weights: Path | None, *,
+                    as_json: bool) -> None:
     from ..memory.patch_search import plan_patches_from_spec
     from ..quant.calibrate import calibrate
     from ..quant.int8 import quantize_int8
@@ -66,7 +72,7 @@ def _quantize_mixed(model: Path, calib: Path, patch: str, output: Path, accuracy
     if range_rule not in RANGE_RULES:
         raise EdgesmithError(f"--range-rule {range_rule!r}: choose {' or '.join(RANGE_RULES)}")
     config = MixedSearchConfig(_widths(widths), accuracy_weight, outlier_percentile, range_rule,
-                               target_reduction)
+                               target_reduction, equalize)
     graph = load_cli_model(model, weights)
     if graph.is_quantized():
         raise EdgesmithError(f"{model} is already quantized; mixed precision needs the float "
@@ -76,8 +82,9 @@ def _quantize_mixed(model: Path, calib: Path, patch: str, output: Path, accuracy
         raise EdgesmithError("patch-based mixed precision takes single-input models and a "
                              ".npy calibration array")
     int8_graph = quantize_int8(graph, calibrate(graph, data))
-    plan = plan_patches_from_spec(int8_graph, patch)
-    result = quantize_mixed_patch(graph, data, plan, config, int8_graph=int8_graph)
+    plan = plan_patches_from_spec(int8_graph, patch)  # shapes only: valid after equalizing
+    result = quantize_mixed_patch(graph, data, plan, config,
+                                  int8_graph=None if equalize else int8_graph)
     save_mixed_esm(result.model, output)
     _report(model, output, result, as_json)
 
@@ -97,6 +104,7 @@ def _report(model: Path, output: Path, result, as_json: bool) -> None:
                           "score": {str(k): round(v, 4) for k, v in c.score.items()}}
                          for c in result.choices],
         "widths": m.widths(), "bitops_patch_stage": b.to_json(),
+        "equalized_maps": m.search.get("equalized_maps", []),
         "calibration_patches_8bit_share": round(b.share_8bit, 6),
     }
     if as_json:
@@ -118,6 +126,9 @@ def _report(model: Path, output: Path, result, as_json: bool) -> None:
     pinned = [n for n, w in m.widths().items() if all(n not in c.names for c in result.choices)]
     if pinned:
         console.print(f"kept int8 (share a format with the split output): {', '.join(pinned)}")
+    if m.search.get("equalized_maps"):
+        console.print(f"channels equalized before int8 PTQ: "
+                      f"{', '.join(m.search['equalized_maps'])}")
     console.print(f"VDQS search time {result.search_seconds:.2f} s")
     console.print(f"patch-stage BitOPs per inference: uniform int8 {b.uniform:,}, mixed "
                   f"{b.mixed:,.0f} ({b.reduction:.2f}x fewer; every patch low-bit: "

@@ -92,9 +92,16 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
 
+    from ..verify.mixed import mixed_model_of
+
     graph = load_cli_model(model, weights)
     inputs = prepare_inputs(graph, load_array_file(input_file))
-    outs = simulate(graph, inputs)
+    mixed = mixed_model_of(graph)  # QuantMCU: each patch on its branch, as the firmware runs it
+    if mixed is None:
+        outs, routes = simulate(graph, inputs), None
+    else:
+        from ..sim.patch_mixed import simulate_mixed_patched
+        outs, routes = simulate_mixed_patched(mixed, inputs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else {
         n: outs[n] for n in graph.outputs}
     save_array_atomic(result, output)
@@ -102,10 +109,14 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     info = {"model": str(model), "samples": samples, "output_file": str(output),
             "outputs": [{"name": n, "shape": list(outs[n].shape), "dtype": str(outs[n].dtype)}
                         for n in graph.outputs]}
+    if routes is not None:
+        info["patches_8bit_share"] = round(float(routes.mean()), 6)
     if as_json:
         emit_json(info)
     else:
-        console.print(f"simulated {samples} sample(s); wrote {output}")
+        routed = ("" if routes is None else
+                  f" (mixed precision: {routes.mean():.1%} of patches ran 8-bit)")
+        console.print(f"simulated {samples} sample(s){routed}; wrote {output}")
 
 
 def quantize_model(model: Path = MODEL_ARG,

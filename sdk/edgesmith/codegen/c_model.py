@@ -27,6 +27,7 @@ from .c_runtime import header_files
 
 if TYPE_CHECKING:
     from ..memory.patch import PatchPlan
+    from ..quant.mixed_patch import MixedPatchModel
     from .c_patch import CPatchStage
 
 
@@ -179,12 +180,19 @@ def c_name_of(graph: Graph, name: str | None) -> str:
 
 def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "optimal",
                   inplace: bool = True, model_path: str | Path | None = None,
-                  patch: PatchPlan | None = None) -> CModel:
+                  patch: PatchPlan | None = None, mixed: MixedPatchModel | None = None
+                  ) -> CModel:
     """The render context of ``graph``'s C code (see the module docstring); with ``patch``,
-    ops ``0..patch.split`` run patch by patch (:mod:`.c_patch`)."""
+    ops ``0..patch.split`` run patch by patch (:mod:`.c_patch`); with ``mixed`` (a
+    mixed-precision patch model of ``graph``), patch by patch on two branches."""
     from .c_patch import PatchScheduleBuilder, c_patch_layout, plan_c_patch_arena
     from .c_steps import ScheduleBuilder
 
+    if mixed is not None:
+        if mixed.graph is not graph or (patch is not None and patch != mixed.plan):
+            raise EdgesmithError("the mixed-precision patch model belongs to another graph "
+                                 "or patch plan")
+        patch = mixed.plan
     check_integer_model(graph)
     cname = c_name_of(graph, name)
     if patch is None:
@@ -204,7 +212,7 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
     if patch is None:
         ScheduleBuilder(graph, model).build()
     else:
-        PatchScheduleBuilder(graph, model, layout).build()
+        PatchScheduleBuilder(graph, model, layout, mixed).build()
     return model
 
 

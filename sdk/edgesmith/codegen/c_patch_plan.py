@@ -1,11 +1,10 @@
 """The arena of patch-based generated C code: a patch plan as the C code runs it (MCUNetV2).
 
 The planner's ``PatchPlan.peak_bytes`` (:mod:`edgesmith.memory.patch`)
-assumes kernels that read a window straight out of a larger buffer, write
-their tile straight into the assembled split output, and run depthwise convs
-in place. The C reference kernels take contiguous NHWC buffers and run
-depthwise convs out of place (:mod:`.c_plan`), so the generated code needs
-more in three places, all planned here:
+assumes kernels that read a window straight out of a larger buffer and write
+their tile straight into the assembled split output. The C reference kernels
+take contiguous NHWC buffers, so the generated code needs more in two places,
+both planned here:
 
 * **crop**: where a stage op reads a region of a tensor that is not the
   whole window that tensor's buffer holds in this patch (the model input,
@@ -13,8 +12,11 @@ more in three places, all planned here:
   the residual input of an ``add``), the region is first copied into a
   contiguous crop buffer sized for its largest patch;
 * **tile**: the split op writes its tile into a tile buffer, which is then
-  copied into the assembled split output;
-* **depthwise** convs never run in place.
+  copied into the assembled split output.
+
+Depthwise convs run in place as the planner's do (``es_depthwise_conv2d_s8_inplace``,
+:mod:`.c_plan`), over the window or crop buffer they read, with a scratch
+buffer sized for the largest output window; the split op never runs in place.
 
 :func:`c_patch_layout` builds the memory graph of one patch with these
 copies as ops of their own (``copy_window``), so the arena planner sees every
@@ -119,11 +121,12 @@ def c_patch_layout(graph: Graph, plan: PatchPlan) -> CPatchLayout:
                 step_crops.append(copy)
             reads.append(copy.target)
         op = graph.ops[step.op_index]
+        inputs = kernel_inputs(graph, op, reads)  # constants kept: they choose the kernel
         if k < len(plan.steps) - 1:
-            ops.append(Op(op.type, reads, [step.output], dict(op.attrs), op.origin))
+            ops.append(Op(op.type, inputs, [step.output], dict(op.attrs), op.origin))
         else:  # the split op also holds the model input to the end, and is never in place:
             # its tile would overwrite an input the next patch reads (the planner's rule too)
-            ops.append(Op(op.type + _WRITES_TILE, reads + [model_input],
+            ops.append(Op(op.type + _WRITES_TILE, inputs + [model_input],
                           [f"{split_output}:tile"], dict(op.attrs), op.origin))
         graph_ops.append(step.op_index)
         step_inputs.append(tuple(reads))
@@ -140,6 +143,14 @@ def c_patch_layout(graph: Graph, plan: PatchPlan) -> CPatchLayout:
 
 
 _WRITES_TILE = ":writes-tile"  # an op type no planner runs in place
+
+
+def kernel_inputs(graph: Graph, op: Op, reads) -> list[str | None]:
+    """``op``'s inputs with its activations, in order, replaced by the buffers in ``reads``
+    (a stage step's crop or source buffers); constants and absent inputs stay."""
+    reads = iter(reads)
+    return [next(reads) if n is not None and not graph.tensors[n].is_const else n
+            for n in op.inputs]
 
 
 def _crop(graph: Graph, plan: PatchPlan, k: int, source: str,
@@ -189,16 +200,22 @@ def plan_c_patch_arena(layout: CPatchLayout, strategy: str = "optimal", *,
 
 def c_patch_report(graph: Graph, layout: CPatchLayout, arena: ArenaPlan,
                    strategy: str = "optimal") -> dict:
-    """The generated code's RAM beside the planner's, and why the two differ (JSON-ready)."""
+    """The generated code's RAM beside the planner's, and why the two differ (JSON-ready).
+    ``arena`` is :func:`plan_c_patch_arena`'s plan of ``layout``."""
     plan = layout.plan
     layer_based = plan_c_arena(graph, strategy)
-    depthwise = sum(1 for s in plan.steps if graph.ops[s.op_index].type == "depthwise_conv2d")
+    in_place = {r.output for r in arena.inplace_ops}
+    depthwise = [s.output for s in plan.steps if graph.ops[s.op_index].type == "depthwise_conv2d"]
+    out_of_place = sum(1 for output in depthwise if output not in in_place)
     return {
         "ram_bytes": arena.ram_bytes, "layer_based_ram_bytes": layer_based.ram_bytes,
         "ram_ratio": round(arena.ram_bytes / layer_based.ram_bytes, 4),
         "planner_peak_bytes": plan.peak_bytes, "crop_bytes": layout.crop_bytes,
-        "tile_bytes": layout.tile.largest_bytes, "stage_depthwise_out_of_place": depthwise,
+        "tile_bytes": layout.tile.largest_bytes,
+        "stage_depthwise_in_place": len(depthwise) - out_of_place,
+        "stage_depthwise_out_of_place": out_of_place,
         "strategy": arena.strategy, "proven_optimal": arena.proven_optimal,
-        "why_it_differs": "the C kernels read contiguous windows (crop buffers), write the "
-                          "split tile into a tile buffer, and run depthwise convs out of place",
+        "why_it_differs": "the C kernels read contiguous windows (crop buffers) and write the "
+                          "split tile into a tile buffer; depthwise convs run in place where the "
+                          "planner's rules allow it on these buffers (never the split op)",
     }

@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, describe_format
-from .c_formats import FORMAT_CALL_TEMPLATES, FORMAT_DIMS_ROLES, FORMAT_INPUT_ROLES, c_constant
+from .c_formats import (FORMAT_CALL_TEMPLATES, FORMAT_DIMS_ROLES, FORMAT_INPUT_ROLES,
+                        FORMAT_POINTER_ARRAYS, c_constant)
 from .c_model import CData, CDecl, CModel, CStep, markdown_text
 from .c_names import CNamespace, c_comment_text, c_string_literal
 from .c_params import (VIEW_OPS, CArray, CStruct, CSymbol, c_array_lines, c_initializer,
@@ -26,7 +27,8 @@ C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "i
 #: bytes of each element type of parameter arrays on a 32-bit microcontroller
 _ELEMENT_BYTES = {"int8_t": 1, "uint8_t": 1, "int32_t": 4, "es_exact_scale": 16, "es_dims": 16,
                   "const int8_t *": 4, "es_conv_params": 40, "es_dw_conv_params": 44,
-                  "es_pool_params": 32, "es_pad_params": 20, "window_copy": 24}
+                  "es_pool_params": 32, "es_pad_params": 20, "window_copy": 24,
+                  "const int32_t *": 4, "es_relu_fx_params": 40}
 
 #: the call template (``codegen/templates/ops/<name>.c.jinja``) of each kernel
 CALL_TEMPLATES = {
@@ -49,9 +51,23 @@ _DIMS_ROLES = {"conv2d": ("input", "filter", "output"),
                "add": ("input1", "input2", "output"), "mul": ("input1", "input2", "output"),
                "mean": ("input",), "pad": ("input", "output"), "concat": ("output",),
                **FORMAT_DIMS_ROLES}
+#: families that take their inputs as one array of pointers, and the pointers' C type
+_POINTER_ARRAYS = {"concat": "const int8_t *", **FORMAT_POINTER_ARRAYS}
 #: names the generated .c file uses for itself
 _FIXED_NAMES = ("arena", "trace_fn", "trace_user", "copy_bytes", "status")
-_API = ("init", "input", "output", "invoke", "run", "set_trace")
+_API = ("init", "input", "output", "invoke", "run", "set_trace", "patch_branches")
+
+
+def _element_bytes(array: CArray) -> int:
+    """Bytes of one element on a 32-bit target: a known type, else a parameter struct whose
+    fields (ints, enums, pointers; nested structs flattened) are 4 bytes each."""
+    if array.ctype in _ELEMENT_BYTES:
+        return _ELEMENT_BYTES[array.ctype]
+
+    def leaves(value) -> int:
+        return sum(leaves(v) for v in value.values()) if isinstance(value, dict) else 1
+
+    return 4 * leaves(array.values[0])
 
 
 def call_template(kernel: str) -> str:
@@ -65,7 +81,7 @@ def call_values(op: Op, graph: Graph) -> tuple[str, dict]:
     kp = kernel_params(op, graph)
     family = CALL_TEMPLATES[kp.kernel]
     values = dict(kp.args)
-    if family == "concat":
+    if family in _POINTER_ARRAYS:
         values["input_dims"] = CArray("es_dims", tuple(dims(graph.tensors[n].shape)
                                                        for n in op.inputs))
     tensors = {**dict(zip(_INPUT_ROLES.get(family, ("input",)), op.inputs)),
@@ -139,20 +155,31 @@ class ScheduleBuilder:
         args = {role: self._parameter(f"op{index}_{role}", value) for role, value in values.items()}
         args.update(self.pointer_args(index, kernel, op.inputs))
         args["output"] = self.pointer(op.outputs[0])
+        args.update(self.inplace_args(index))
         inplace = next((r for r in self.model.plan.inplace_ops if r.op_index == index), None)
         where = " (in place)" if inplace else ""
         comment = f"op {index}: {op.origin or op.type}{where} -> {op.outputs[0]}"
         return self._step(index, op, kernel, call_template(kernel), args, comment)
 
+    def inplace_args(self, index: int) -> dict[str, str]:
+        """The extra arguments of op ``index``'s call when it runs in place: the arena address
+        of an in-place depthwise conv2d's scratch buffer (``scratch``, which makes its call
+        template call the ``_inplace`` kernel); none for other ops."""
+        record = next((r for r in self.model.plan.inplace_ops if r.op_index == index), None)
+        if record is None or record.scratch is None:
+            return {}
+        return {"scratch": self.pointer(record.scratch)}
+
     def pointer_args(self, index: int, kernel: str, inputs: list[str | None]) -> dict[str, str]:
         """The C expressions of the input pointers of op ``index``'s call to ``kernel``,
         reading ``inputs`` (the op's inputs, or the buffers a patch stage reads instead)."""
         family = CALL_TEMPLATES[kernel]
-        if family == "concat":
-            pointers = tuple(CSymbol(self.pointer(n, f"op{index}_input{k}"))
+        if family in _POINTER_ARRAYS:
+            ctype = _POINTER_ARRAYS[family]
+            cast = "" if family == "concat" else f"({ctype})"  # the arena is int8_t
+            pointers = tuple(CSymbol(cast + self.pointer(n, f"op{index}_input{k}"))
                              for k, n in enumerate(inputs))
-            return {"inputs": self._declare_array(f"op{index}_inputs",
-                                                  CArray("const int8_t *", pointers))}
+            return {"inputs": self._declare_array(f"op{index}_inputs", CArray(ctype, pointers))}
         roles = _INPUT_ROLES.get(family, ("input",))
         padded = list(inputs) + [None] * (len(roles) - len(inputs))
         return {role: self.pointer(t, f"op{index}_{role}") for role, t in zip(roles, padded)}
@@ -180,5 +207,5 @@ class ScheduleBuilder:
                 else f"static const {value.ctype}")
         self.model.param_data.append(CData(decl, name, len(value.values),
                                            c_array_lines(value.values, per_line), "",
-                                           _ELEMENT_BYTES[value.ctype] * len(value.values)))
+                                           _element_bytes(value) * len(value.values)))
         return name

@@ -13,11 +13,8 @@ from .csim import verify_csim
 from .estimate import estimate_graph
 from .fpga_boards import get_fpga_board, list_fpga_boards
 from .precision import Precision, fixed_point_graph, parse_precision
-from .tables import register_simulator_kernels
 from .writer import generate_hls
-
-register_simulator_kernels()
 
 __all__ = ["Precision", "estimate_graph", "fixed_point_graph", "generate_hls",
            "get_fpga_board", "list_fpga_boards", "parse_precision",
-           "register_simulator_kernels", "verify_csim"]
+           "verify_csim"]

@@ -181,10 +181,8 @@ def verify_csim(graph: Graph, batch: Mapping[str, np.ndarray], *,
     """Generate (or take ``code_dir``), build and run the HLS C-simulation of fixed-point
     ``graph`` on ``batch`` (raw inputs) and compare every output with the simulator."""
     from ..sim import simulate
-    from .tables import register_simulator_kernels
     from .writer import generate_hls
 
-    register_simulator_kernels()
     tmp = None
     if code_dir is None:
         tmp = tempfile.mkdtemp(prefix="edgesmith-hls-")

@@ -4,7 +4,7 @@ concat, reshape, and the table activations (softmax, sigmoid, tanh).
 Each computes the exact value in a type sized here (``accum_t``) and casts
 once, as the fixed-point simulator does; the average pool's division and
 the tables are described in ``hls/include/es_hls/pooling.h`` and
-:mod:`.tables`.
+:mod:`edgesmith.sim.fixed_tables`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Op
 from ..sim.fixed_kernels import cast_fixed
+from ..sim.fixed_tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
 from .layers import ConstArray, HlsLayer, LayerContext, activation_constant, builder, describe
-from .tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
 from .types import (
     ApFixed,
     activation_bound,
@@ -161,7 +161,7 @@ def table_activation(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
                  ("unsigned", "index_offset", table.offset), ("unsigned", "reuse_factor", reuse)]
     comment = (f"{op.type} of {describe(op)}: {len(table.values)} entries over "
                f"[-{2 ** RANGE_LOG2[op.type]}, {2 ** RANGE_LOG2[op.type]}), raw "
-               f"{table.output.describe()} (sdk/edgesmith/hls/tables.py)")
+               f"{table.output.describe()} (sdk/edgesmith/sim/fixed_tables.py)")
     return HlsLayer(index, op, op.type, "table_config", typedefs, constants,
                     [ConstArray(f"layer{index}_table", store, table.values, comment)],
                     reuse_factor=reuse)

@@ -76,14 +76,12 @@ def is_fixed_point(graph: Graph) -> bool:
 def fixed_point_graph(graph: Graph, precision: Precision = Precision()) -> Graph:
     """``graph`` (float) quantized with ``precision``; fixed-point graphs pass through."""
     from ..quant import quantize_graph
-    from .tables import register_simulator_kernels
 
     if is_fixed_point(graph):
         return graph
     if graph.is_quantized():
         raise UnsupportedError(f"{graph.name}: the HLS backend takes float or fixed-point graphs; "
                                "this one is int8 affine", hint="give it the float model")
-    register_simulator_kernels()  # softmax, sigmoid and tanh run as tables
     lowered = graph.copy()
     lower_global_mean(lowered)
     scheme = "fixed" if precision.pow2_bits is None else "pow2"

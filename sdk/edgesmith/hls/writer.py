@@ -79,9 +79,7 @@ def generate_hls(graph: Graph, out_dir: str | os.PathLike, *, part: str, clock_n
     """Generate the HLS project of fixed-point ``graph`` at ``out_dir`` (replacing a
     previous one)."""
     from ..sim import simulate
-    from .tables import register_simulator_kernels
 
-    register_simulator_kernels()
     project = build_hls_project(graph, io=io, reuse_factor=reuse_factor, part=part,
                                 clock_ns=clock_ns, board=board, name=name, source=source,
                                 precision=precision or graph.meta.get("precision", ""))

@@ -33,7 +33,10 @@ Kernel contracts the generated code must keep:
   and this channel has finished reading, so every later channel still finds
   its input intact. The scratch is planned as a buffer of its own, live at
   the op's step only. After the op, only the first ``OH*OW*C`` items of the
-  buffer stay in use, and the planner may reuse the rest.
+  buffer stay in use, and the planner may reuse the rest. The C runtime's
+  ``es_depthwise_conv2d_s8_inplace`` is this kernel for int8 (the generated
+  code passes it the scratch's arena address); its other depthwise kernels
+  run out of place (:mod:`edgesmith.codegen.c_plan`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,8 @@ execution runs it (:func:`patched_memory_graph`):
 ``layer_based_peak_bytes`` is ``plan_arena(graph, "optimal", inplace=True).ram_bytes``,
 counted the same way, so the two numbers compare like for like. Both assume
 the planner's in-place rules (:mod:`.inplace`, depthwise convs included); the
-generated C code runs depthwise convs out of place and may need more.
+generated C code keeps them but adds crop and tile buffers, so it may need more
+(:mod:`edgesmith.codegen.c_patch_plan`).
 
 ``extra_macs`` is the sum over patches of each stage op's MACs on the region it
 computes, minus the layer-based MACs of those ops; ``extra_macs_pct`` relates

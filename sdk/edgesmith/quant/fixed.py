@@ -8,6 +8,8 @@
   inputs the calibration set did not show can exceed the range, and WRAP
   would turn such an outlier into a value of the opposite sign, where
   saturation only clips it. Both cost a few gates per output, once a layer.
+* **Softmax, sigmoid and tanh outputs** have known ranges, so they get a fixed
+  type instead of a calibrated one (:data:`FUNCTION_TYPES`).
 * **Weights** are constants rounded offline, so their modes cost nothing at
   run time: the format's I holds max |w| of the layer (often I <= 0, all
   bits fractional), rounding is to nearest-even (RND_CONV, unbiased) and SAT
@@ -43,6 +45,19 @@ ACTIVATION_MODES = ("RND", "SAT")
 WEIGHT_MODES = ("RND_CONV", "SAT")
 BIAS_MAX_WIDTH = 32
 _MAX_POINT = 64  # |I| and |F| limit of FixedFormat
+
+#: output type of the bounded functions at the activation width W (their table kernels are
+#: in edgesmith.sim.fixed_tables). These are TFLite's int8 choices at W bits (softmax and
+#: logistic: scale 1/256, zero point -128 is ufixed<8,0>; tanh: scale 1/128 is fixed<8,1>):
+#: every bit resolves [0, 1) or [-1, 1), none is spent on integer bits the function never
+#: reaches. Its supremum 1 saturates one LSB below; that error (2^-W unsigned) is no larger
+#: than the rounding error of the type with one more integer bit, which would hold 1 exactly.
+#: Unsigned tensors take at most 31 bits.
+FUNCTION_TYPES = {
+    "softmax": lambda w: FixedFormat(min(w, 31), 0, False, *ACTIVATION_MODES),
+    "logistic": lambda w: FixedFormat(min(w, 31), 0, False, *ACTIVATION_MODES),
+    "tanh": lambda w: FixedFormat(w, 1, True, *ACTIVATION_MODES),
+}
 
 #: (op, float weights, a fixed-point type the user chose or None) -> (stored weights, their
 #: format, the weights' fractional bits in the products)
@@ -91,8 +106,8 @@ def bias_type(b: np.ndarray, frac: int) -> FixedFormat:
 
 
 def fixed_ops() -> frozenset[str]:
-    """Op types the fixed-point simulator runs now (the HLS backend may add table kernels);
-    quantize and dequantize only cross into floats."""
+    """Op types the fixed-point simulator runs; quantize and dequantize only cross into
+    floats."""
     return frozenset(FIXED_KERNELS) - {"quantize", "dequantize"}
 
 
@@ -103,21 +118,21 @@ def check_fixed_ops(graph: Graph, scheme: str) -> None:
             raise UnsupportedError(
                 f"op {i} ({op.type}{', ' + op.origin if op.origin else ''}) has no fixed-point "
                 f"kernel, so the {scheme} scheme cannot quantize it; fixed-point runs: "
-                f"{', '.join(sorted(supported))}",
-                hint="a final softmax does not change the argmax: remove it, or use --scheme int8"
-                if op.type == "softmax" else "use --scheme int8")
+                f"{', '.join(sorted(supported))}", hint="use --scheme int8")
 
 
 def _activation_types(graph: Graph, ranges: dict[str, Range], width: int, headroom: int,
                       overrides: PrecisionOverrides) -> dict[str, FixedFormat]:
     group, merged = group_ranges(graph, ranges)
     chosen = {group[name]: fmt for name, fmt in overrides.by_part["output"].items()}
+    functions = {group[op.outputs[0]]: FUNCTION_TYPES[op.type](width) for op in graph.ops
+                 if op.type in FUNCTION_TYPES}
     types = {}
     for name, t in graph.tensors.items():
         if t.is_const:
             continue
         root = group[name]
-        types[name] = chosen.get(root) or overrides.default \
+        types[name] = chosen.get(root) or overrides.default or functions.get(root) \
             or range_type(merged[root], width, headroom)
     return types
 

@@ -43,7 +43,10 @@ again with another ``lambda`` (:meth:`WidthSearch.for_reduction` scans them to
 meet a BitOPs target) simulates only prefixes not seen yet.
 
 Formats: width 8 keeps the int8 format; narrower widths get formats over
-ranges of the non-outlier calibration patches (:mod:`.vdqs_ranges`).
+ranges of the non-outlier calibration patches (:mod:`.vdqs_ranges`). With
+``equalize``, the float graph's stage maps are first rescaled channel by
+channel to a common range (:mod:`.vdqs_equalize`), so that one low-bit format
+fits all the channels of a map.
 """
 
 from __future__ import annotations
@@ -53,6 +56,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import EdgesmithError
 from ..ir import AffineFormat, Graph
 from ..memory.patch import PatchPlan
 from .int8 import quantize_int8
@@ -67,6 +71,7 @@ from .mixed_patch import (
     width_units,
 )
 from .vdpc import DEFAULT_OUTLIER_PERCENTILE, calibrate_threshold, route_patches
+from .vdqs_equalize import equalize_stage_channels
 from .vdqs_ranges import low_bit_values, stage_prefix, unit_formats
 
 #: the lambdas :meth:`WidthSearch.for_reduction` tries, from the most accuracy-minded down
@@ -84,6 +89,9 @@ class MixedSearchConfig:
     #: when set, lambda is the largest of :data:`LAMBDA_GRID` whose widths reach this
     #: patch-stage BitOPs reduction (uniform int8 / mixed) on the calibration set
     target_reduction: float | None = None
+    #: rescale the stage maps' channels to a common range before int8 PTQ
+    #: (:mod:`.vdqs_equalize`); changes the int8 graph, so no ``int8_graph`` may be given
+    equalize: bool = False
 
 
 @dataclass(frozen=True)
@@ -214,16 +222,23 @@ class WidthSearch:
 def quantize_mixed_patch(float_graph: Graph, calib: np.ndarray, plan: PatchPlan,
                          config: MixedSearchConfig = MixedSearchConfig(), *,
                          int8_graph: Graph | None = None) -> MixedSearchResult:
-    """QuantMCU on ``float_graph`` with float calibration inputs ``calib``: int8 PTQ
-    (unless ``int8_graph`` is given), the VDPC threshold and routing, the low-bit
-    ranges, then the VDQS widths. ``plan`` is a patch plan of the int8 graph."""
+    """QuantMCU on ``float_graph`` with float calibration inputs ``calib``: channel
+    equalization (when configured), int8 PTQ (unless ``int8_graph`` is given), the VDPC
+    threshold and routing, the low-bit ranges, then the VDQS widths. ``plan`` is a patch
+    plan of the int8 graph (it depends on shapes only, so equalizing keeps it valid)."""
     from ..io.arrays import prepare_inputs
     from .calibrate import calibrate
 
-    if int8_graph is None:
-        int8_graph = quantize_int8(float_graph, calibrate(float_graph, calib))
     name = float_graph.inputs[0]
     calib_f = prepare_inputs(float_graph, calib)[name]
+    equalized: dict[str, np.ndarray] = {}
+    if config.equalize:
+        if int8_graph is not None:
+            raise EdgesmithError("channel equalization changes the int8 graph; pass the float "
+                                 "graph only", hint="drop int8_graph or the equalize option")
+        float_graph, equalized = equalize_stage_channels(float_graph, plan, calib_f)
+    if int8_graph is None:
+        int8_graph = quantize_int8(float_graph, calibrate(float_graph, calib_f))
     x = prepare_inputs(int8_graph, calib_f)[name]
     start = time.perf_counter()
     threshold = calibrate_threshold(int8_graph, x, config.outlier_percentile)
@@ -242,7 +257,8 @@ def quantize_mixed_patch(float_graph: Graph, calib: np.ndarray, plan: PatchPlan,
     info = {"accuracy_weight": lam, "widths": list(config.widths),
             "outlier_percentile": config.outlier_percentile, "range_rule": config.range_rule,
             "target_reduction": config.target_reduction, "calibration_samples": int(x.shape[0]),
-            "search_seconds": round(seconds, 3)}
+            "search_seconds": round(seconds, 3), "equalized_maps": sorted(equalized)}
     model = search.model(widths, info)
     return MixedSearchResult(model, choices, routes, stage_bitops(model, routes), seconds, lam,
-                             met, {"search": search})
+                             met, {"search": search, "float_graph": float_graph,
+                                   "channel_scales": equalized})

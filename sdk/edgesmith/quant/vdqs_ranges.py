@@ -27,7 +27,7 @@ from .mixed_patch import feature_map_windows, gather_windows
 
 #: range scale factors the "mse" rule tries (1.0 = the observed range)
 CLIP_FACTORS = tuple(round(1.0 - 0.02 * k, 2) for k in range(48))
-#: values per unit kept for choosing ranges (a fixed stride thins larger sets)
+#: values per unit kept for choosing ranges (a fixed stride over positions thins larger sets)
 MAX_RANGE_VALUES = 1 << 17
 RANGE_RULES = ("mse", "minmax")
 
@@ -41,9 +41,12 @@ def stage_prefix(graph: Graph, last_op: int) -> Graph:
 
 
 def low_bit_values(float_graph: Graph, plan: PatchPlan, calib: np.ndarray, low: np.ndarray,
-                   units: list[tuple[str, ...]]) -> list[np.ndarray]:
+                   units: list[tuple[str, ...]], max_values: int = MAX_RANGE_VALUES
+                   ) -> list[np.ndarray]:
     """Values of each unit's feature maps (float model, float ``calib`` inputs) in the
-    windows of the patches where ``low`` (samples x patches) is set."""
+    windows of the patches where ``low`` (samples x patches) is set; beyond ``max_values``
+    values, every k-th position keeps all its channels (a stride over single values
+    would keep only some channels whenever k shares a factor with the channel count)."""
     from ..sim import simulate
 
     windows = feature_map_windows(float_graph, plan)
@@ -51,9 +54,10 @@ def low_bit_values(float_graph: Graph, plan: PatchPlan, calib: np.ndarray, low: 
     values = simulate(stage_prefix(float_graph, plan.split), calib, keep_intermediates=True)
     samples = []
     for names in units:
-        parts = np.concatenate([gather_windows(values[n], windows[n], take)
-                                for n in names if n in windows])
-        samples.append(parts[::max(1, -(-parts.size // MAX_RANGE_VALUES))])
+        positions = [gather_windows(values[n], windows[n], take).reshape(-1, values[n].shape[-1])
+                     for n in names if n in windows]
+        stride = max(1, -(-sum(p.size for p in positions) // max_values))
+        samples.append(np.concatenate([p[::stride].ravel() for p in positions]))
     return samples
 
 

@@ -7,7 +7,8 @@ format with that format's rounding and overflow modes (docs/FORMATS_IMPL.md):
 dense and convolutions sum exact products in a 128-bit accumulator, add and
 mul are exact, average pooling rounds the exact mean, and max pooling, the
 relu family, concat and quantize are casts. Fused activations clamp the exact
-value before the cast. Each kernel is one call into ``edgesmith._sim``.
+value before the cast. Each kernel is one call into ``edgesmith._sim``;
+softmax, sigmoid (``logistic``) and tanh are table lookups (:mod:`.fixed_tables`).
 """
 
 from __future__ import annotations
@@ -17,9 +18,10 @@ import numpy as np
 from .. import _sim
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, Pow2Format, with_defaults
+from .fixed_tables import TABLE_KERNELS
 from .int_kernels import Kernel
 
-FIXED_KERNELS: dict[str, Kernel] = {}
+FIXED_KERNELS: dict[str, Kernel] = dict(TABLE_KERNELS)
 
 
 def _kernel(*op_types: str):
@@ -119,10 +121,13 @@ def activation(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 @_kernel("concat")
 def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
-    # each input may have its own format: cast it (with the fused activation) first
+    # each input may have its own format: cast it (with the fused activation) first;
+    # a constant input (batch 1) joins every sample
     a, out = with_defaults(op.type, op.attrs), _out(op, graph)
-    parts = [_sim.fixed_activation(_i32(x), _fixed(op, graph, name).sim_type(), out,
-                                   a["activation"]) for x, name in zip(args, op.inputs)]
+    batch = max(x.shape[0] for x in args)
+    parts = [_sim.fixed_activation(_i32(np.broadcast_to(x, (batch,) + x.shape[1:])),
+                                   _fixed(op, graph, name).sim_type(), out, a["activation"])
+             for x, name in zip(args, op.inputs)]
     return np.concatenate(parts, axis=a["axis"])
 
 

@@ -38,10 +38,10 @@ def simulate_patched(graph: Graph, plan: PatchPlan, inputs: np.ndarray | Mapping
     the model input, the assembled split output and every tensor after it are
     returned (the stage's other tensors never exist in full).
     """
-    _check_plan_fits(graph, plan)
+    check_plan_fits(graph, plan)
     values = _bind_inputs(graph, inputs)
     model_input = graph.inputs[0]
-    split_output = _run_patch_stage(graph, plan, values[model_input])
+    split_output = run_patch_stage(graph, plan, values[model_input])
     rest = Graph(f"{graph.name}.rest", graph.tensors, graph.ops[plan.split + 1:],
                  [plan.split_tensor], list(graph.outputs), graph.meta)
     if rest.ops:
@@ -52,7 +52,7 @@ def simulate_patched(graph: Graph, plan: PatchPlan, inputs: np.ndarray | Mapping
     return {name: values[name] for name in graph.outputs}
 
 
-def _check_plan_fits(graph: Graph, plan: PatchPlan) -> None:
+def check_plan_fits(graph: Graph, plan: PatchPlan) -> None:
     """Refuse a plan made for another graph: its stage and windows must be this graph's."""
     try:
         steps = stage_steps(graph, plan.split)
@@ -64,7 +64,7 @@ def _check_plan_fits(graph: Graph, plan: PatchPlan) -> None:
                              f"{plan.split_tensor!r}) does not fit graph {graph.name!r}")
 
 
-def _run_patch_stage(graph: Graph, plan: PatchPlan, x: np.ndarray) -> np.ndarray:
+def run_patch_stage(graph: Graph, plan: PatchPlan, x: np.ndarray) -> np.ndarray:
     """The split op's full output, assembled tile by tile."""
     split = graph.tensors[plan.split_tensor]
     out = np.empty((x.shape[0],) + tuple(split.shape[1:]), dtype=split.dtype)
@@ -77,7 +77,7 @@ def _run_patch_stage(graph: Graph, plan: PatchPlan, x: np.ndarray) -> np.ndarray
                 data, row, col = windows[source]
                 args[name] = data[:, window.input_rows.start - row:window.input_rows.stop - row,
                                   window.input_cols.start - col:window.input_cols.stop - col]
-            op_graph = _window_op_graph(graph, step, window, patch)
+            op_graph = window_op_graph(graph, step, window, patch)
             result = simulate(op_graph, args)[step.output]
             windows[step.output] = (result, window.output_rows.start, window.output_cols.start)
         rows, cols = patch.tile
@@ -85,7 +85,7 @@ def _run_patch_stage(graph: Graph, plan: PatchPlan, x: np.ndarray) -> np.ndarray
     return out
 
 
-def _window_op_graph(graph: Graph, step: StageStep, window: OpWindow, patch: Patch) -> Graph:
+def window_op_graph(graph: Graph, step: StageStep, window: OpWindow, patch: Patch) -> Graph:
     """A one-op graph: the stage op on this patch's window, with the patch's padding."""
     op = graph.ops[step.op_index]
     tensors = {n: graph.tensors[n] for n in op.inputs if n is not None}  # constants shared

@@ -29,7 +29,7 @@ from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel, requantize_input
 from ..quant.vdpc import route_patches
 from .executor import _bind_inputs, simulate
-from .patch import _check_plan_fits, _run_patch_stage
+from .patch import check_plan_fits, run_patch_stage
 
 
 def simulate_mixed_patched(model: MixedPatchModel,
@@ -45,7 +45,7 @@ def simulate_mixed_patched(model: MixedPatchModel,
     the 8-bit branch.
     """
     graph, plan = model.graph, model.plan
-    _check_plan_fits(graph, plan)
+    check_plan_fits(graph, plan)
     values = _bind_inputs(graph, inputs)
     x = values[graph.inputs[0]]
     routes = route_patches(graph, plan, x, model.threshold)
@@ -59,7 +59,7 @@ def simulate_mixed_patched(model: MixedPatchModel,
         for branch_graph, branch_input, taken in branches:
             samples = taken[:, p]
             if samples.any():
-                tile = _run_patch_stage(branch_graph, one_patch, branch_input[samples])
+                tile = run_patch_stage(branch_graph, one_patch, branch_input[samples])
                 assembled[samples, rows.start:rows.stop, cols.start:cols.stop] = \
                     tile[:, rows.start:rows.stop, cols.start:cols.stop]
     values.update(_run_rest(graph, plan.split, plan.split_tensor, assembled, keep_intermediates))

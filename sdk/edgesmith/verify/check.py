@@ -31,6 +31,22 @@ class CheckReport:
         return asdict(self)
 
 
+def mismatch_record(op_index: int, op, tensor: str, sample: int, index: tuple, ours,
+                    theirs) -> dict:
+    """A ``CheckReport.first_mismatch``: where the first difference is and both values."""
+    return {"op_index": op_index, "op_type": op.type, "origin": op.origin, "tensor": tensor,
+            "sample": sample, "index": index, "ours": ours, "theirs": theirs}
+
+
+def samples_differ(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
+    """Per sample (axis 0 of both batches): does any value differ? Other sizes differ."""
+    n = theirs.shape[0]
+    a, b = np.asarray(ours).reshape(n, -1), np.asarray(theirs).reshape(n, -1)
+    if a.shape != b.shape:
+        return np.ones(n, dtype=bool)
+    return np.any(a != b, axis=1)
+
+
 def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.ndarray]:
     """Seeded inputs, uniform over the full int8 range (or the real range that
     range covers, for a float input that a quantize op reads)."""
@@ -68,7 +84,7 @@ def check_against_litert(path: str | Path, samples: int = 200,
     theirs = run_litert(path, [batch[n] for n in graph.inputs]).outputs
     differs = np.zeros(total, dtype=bool)
     for name, ref in zip(graph.outputs, theirs):
-        differs |= _sample_differs(ours[name], ref)
+        differs |= samples_differ(ours[name], ref)
     report = CheckReport(str(path), total, int(differs.sum()))
     if report.mismatched_samples:
         sample = int(np.flatnonzero(differs)[0])
@@ -160,18 +176,9 @@ def locate_first_mismatch(path: str | Path, graph: Graph, one_sample: Mapping[st
             diff = np.argwhere(mine != ref)
             if diff.size:
                 where = tuple(int(i) for i in diff[0])
-                return {"op_index": op_index, "op_type": op.type, "origin": op.origin,
-                        "tensor": name, "sample": sample, "index": where[1:],
-                        "ours": mine[where].item(), "theirs": ref[where].item()}
+                return mismatch_record(op_index, op, name, sample, where[1:], mine[where].item(),
+                                       ref[where].item())
     return None
-
-
-def _sample_differs(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    n = theirs.shape[0]
-    a, b = ours.reshape(n, -1), theirs.reshape(n, -1)
-    if a.shape != b.shape:
-        return np.ones(n, dtype=bool)
-    return np.any(a != b, axis=1)
 
 
 def _float_input_range(graph: Graph, name: str) -> tuple[float, float]:

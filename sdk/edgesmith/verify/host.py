@@ -23,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from ..boards.project import read_model_api
 from ..errors import EdgesmithError, MismatchError
 from ..ir import Graph
 from ..ir.packing import unpack_subbyte
 from ..sim.subbyte_kernels import is_subbyte
-from .check import CheckReport
+from .check import CheckReport, samples_differ
 from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)
@@ -76,6 +77,9 @@ class HostModel:
             raise EdgesmithError(f"the C code in {self.folder} does not build here: {exc}",
                                  hint="check the compiler ($CC) and its version") from None
         self._call("init")
+        #: a mixed-precision patch model: its patches, and after run() the branch each took
+        self.num_patches = read_model_api(self.folder).patch_branches
+        self.branches: np.ndarray | None = None
 
     def _call(self, function: str, *args) -> None:
         status = getattr(self.lib, f"{self.name}_{function}")(*args)
@@ -91,11 +95,16 @@ class HostModel:
         # ports are bytes in C: int8 values, or raw int32 of fixed-point tensors
         outputs = {n: np.empty((count, *g.tensors[n].shape[1:]), g.tensors[n].dtype)
                    for n in g.outputs}
+        branches = np.zeros((count, self.num_patches), dtype=bool)
         for i in range(count):
             ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer("int8_t[]", x) for x in ins]
             args += [self.ffi.from_buffer("int8_t[]", outputs[n][i]) for n in g.outputs]
             self._call("run", *args)
+            if self.num_patches:
+                taken = getattr(self.lib, f"{self.name}_patch_branches")()
+                branches[i] = np.frombuffer(self.ffi.buffer(taken, self.num_patches), np.uint8)
+        self.branches = branches if self.num_patches else None
         return outputs
 
     def trace(self, sample: Mapping[str, np.ndarray]) -> list[tuple[int, bytes]]:
@@ -136,7 +145,7 @@ def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
         ours = HostModel(code_dir, graph, **options).run(batch)
         differs = np.zeros(batch[graph.inputs[0]].shape[0], dtype=bool)
         for out in graph.outputs:
-            differs |= np.any((ours[out] != golden[out]).reshape(len(differs), -1), axis=1)
+            differs |= samples_differ(ours[out], golden[out])
         report = CheckReport(label or graph.name, len(differs), int(differs.sum()))
         if report.mismatched_samples:
             sample = int(np.flatnonzero(differs)[0])
@@ -146,13 +155,15 @@ def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
 
 
 def first_difference(traced: HostModel, graph: Graph, batch: Mapping[str, np.ndarray],
-                     sample: int) -> dict | None:
+                     sample: int, golden: Mapping[str, np.ndarray] | None = None) -> dict | None:
     """The first op (in execution order) whose output differs from the simulator's on one
-    sample, and where: op_index, op_type, origin, tensor, sample, index, ours, theirs."""
+    sample, and where: op_index, op_type, origin, tensor, sample, index, ours, theirs.
+    ``golden``: the simulator's tensors of that sample (batch of one), if not ``simulate``'s."""
     from ..sim import simulate
 
     one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-    golden = simulate(graph, one, keep_intermediates=True)
+    if golden is None:
+        golden = simulate(graph, one, keep_intermediates=True)
     for op_index, data in traced.trace(one):
         op = graph.ops[op_index]
         expected = golden[op.outputs[0]][0]

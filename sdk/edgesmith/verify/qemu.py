@@ -18,7 +18,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import Graph
-from .check import CheckReport, _sample_batch
+from .check import CheckReport, _sample_batch, mismatch_record, samples_differ
 
 
 def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples: int = 20,
@@ -48,9 +48,7 @@ def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | N
     firmware, _ = run_graph(graph, target, dict(batch), model_dir=code_dir)
     differs = np.zeros(total, dtype=bool)
     for name in graph.outputs:
-        a = firmware[name].reshape(total, -1)
-        b = np.asarray(golden[name]).reshape(total, -1)
-        differs |= np.any(a != b, axis=1)
+        differs |= samples_differ(firmware[name], golden[name])
     report = CheckReport(label or graph.name, int(total), int(differs.sum()))
     if report.mismatched_samples:
         sample = int(np.flatnonzero(differs)[0])
@@ -61,12 +59,16 @@ def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | N
 
 
 def locate_first_mismatch_on_qemu(graph: Graph, board, one_sample: Mapping[str, np.ndarray],
-                                  sample: int, code_dir: Path | None = None) -> dict | None:
-    """Every op's output of one sample, firmware vs simulator, in execution order."""
+                                  sample: int, code_dir: Path | None = None,
+                                  expected: Mapping[str, np.ndarray] | None = None
+                                  ) -> dict | None:
+    """Every op's output of one sample, firmware vs simulator (``expected``: its tensors,
+    if not ``simulate``'s), in execution order."""
     from ..boards.qemu import run_graph
     from ..sim import simulate
 
-    expected = simulate(graph, dict(one_sample), keep_intermediates=True)
+    if expected is None:
+        expected = simulate(graph, dict(one_sample), keep_intermediates=True)
     _, run = run_graph(graph, board, dict(one_sample), dump_ops=True, model_dir=code_dir)
     for op_index, raw in run.op_outputs or []:
         op = graph.ops[op_index]
@@ -76,19 +78,14 @@ def locate_first_mismatch_on_qemu(graph: Graph, board, one_sample: Mapping[str, 
         want = np.ascontiguousarray(expected[name])
         got = raw.view(want.dtype)
         if got.size != want.size:
-            return _difference(op_index, op, name, sample, (), f"{got.size} values",
-                               f"{want.size} values")
+            return mismatch_record(op_index, op, name, sample, (), f"{got.size} values",
+                                   f"{want.size} values")
         diff = np.flatnonzero(got != want.reshape(-1))
         if diff.size:
             where = tuple(int(i) for i in np.unravel_index(diff[0], want.shape))
-            return _difference(op_index, op, name, sample, where[1:], got[diff[0]].item(),
-                               want.reshape(-1)[diff[0]].item())
+            return mismatch_record(op_index, op, name, sample, where[1:], got[diff[0]].item(),
+                                   want.reshape(-1)[diff[0]].item())
     return None
-
-
-def _difference(op_index, op, tensor, sample, index, ours, theirs) -> dict:
-    return {"op_index": op_index, "op_type": op.type, "origin": op.origin, "tensor": tensor,
-            "sample": sample, "index": index, "ours": ours, "theirs": theirs}
 
 
 def _load(model: str | Path | Graph) -> Graph:

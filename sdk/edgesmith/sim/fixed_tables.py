@@ -1,11 +1,11 @@
 """Table-based softmax, sigmoid (``logistic``) and tanh on fixed-point tensors.
 
-The tables are computed here, once, in Python; the HLS kernels
+The simulator's one implementation of these functions. The tables are
+computed here, once, in Python; the C runtime (``es_softmax_fx``,
+``es_logistic_fx``, ``es_tanh_fx``) and the HLS kernels
 (``hls/include/es_hls/activation.h``) get the very same raw integers as
-constants, and :func:`register_simulator_kernels` gives the fixed-point
-simulator the same lookups (it has no fixed-point softmax, sigmoid or tanh of
-its own yet; once it has, it should take these tables and this module's
-kernels should go). Everything is integer arithmetic on raw values:
+constant arrays from these objects. Everything at run time is integer
+arithmetic on raw values:
 
 sigmoid / tanh
     The table covers ``[-R, R)`` (R = 8 for sigmoid, 4 for tanh) in
@@ -19,7 +19,8 @@ softmax (over the last axis, n values)
     (entry 0 is exactly 1, so the sum is at least 1); ``s = sum e_i`` exact in
     ``ufixed<18+c, 1+c>`` (2^c >= n); ``inv = inv_table[min(s >> inv_shift,
     size - 1)]``, entry ``k`` = 1 / (centre of the step k of s); the output
-    is the exact product ``e_i * inv`` cast once into the output format.
+    is the exact product ``e_i * inv`` (``ufixed<36,2>``) cast once into the
+    output format.
 
 Index shifts are never negative: a table is never finer than its input.
 """
@@ -39,6 +40,9 @@ from ..ir import FixedFormat, Graph, Op, with_defaults
 TABLE_BITS = 10
 #: exp and 1/sum entries: 18 bits (one DSP input), values in [0, 2)
 ENTRY_FORMAT = FixedFormat(18, 1, signed=False, rounding="RND", overflow="SAT")
+#: the exact product exp * (1 / sum): unsigned, twice the entries' bits
+PRODUCT_WIDTH, PRODUCT_INTEGER_BITS = 2 * ENTRY_FORMAT.width, 2 * ENTRY_FORMAT.integer_bits
+PRODUCT_FRAC_BITS = PRODUCT_WIDTH - PRODUCT_INTEGER_BITS
 #: half-width of the input range a sigmoid / tanh table covers (2^r)
 RANGE_LOG2 = {"logistic": 3, "tanh": 2}
 _FUNCTIONS = {"logistic": lambda v: 1.0 / (1.0 + np.exp(-v)), "tanh": np.tanh}
@@ -77,18 +81,33 @@ class SoftmaxTables:
     inv_shift: int
     inv_values: np.ndarray  # raw ENTRY_FORMAT
 
+    @property
+    def output_drop(self) -> int:
+        """Fractional bits the output cast drops from the exact product (negative: adds)."""
+        return PRODUCT_FRAC_BITS - self.output.frac_bits
+
     def apply(self, raw: np.ndarray) -> np.ndarray:
         rows = raw.astype(np.int64).reshape(-1, self.length)
         diff = rows.max(axis=1, keepdims=True) - rows
         exps = self.exp_values[np.minimum(diff >> self.exp_shift, len(self.exp_values) - 1)]
         sums = exps.sum(axis=1, keepdims=True)
         inverse = self.inv_values[np.minimum(sums >> self.inv_shift, len(self.inv_values) - 1)]
-        product = exps * inverse  # exact: 36 bits, 2 * ENTRY_FORMAT.frac_bits fractional bits
-        product_type = _sim.FixedType(2 * ENTRY_FORMAT.width, 2 * ENTRY_FORMAT.integer_bits,
-                                      False, "TRN", "WRAP")
-        out = _sim.fixed_cast(np.ascontiguousarray(product.reshape(-1)), product_type,
+        product = exps * inverse  # exact: PRODUCT_FRAC_BITS fractional bits
+        out = _sim.fixed_cast(np.ascontiguousarray(product.reshape(-1)), _product_type(),
                               self.output.sim_type())
         return out.astype(np.int32).reshape(raw.shape)
+
+
+def _product_type():
+    return _sim.FixedType(PRODUCT_WIDTH, PRODUCT_INTEGER_BITS, False, "TRN", "WRAP")
+
+
+def product_cast_is_refused(out: FixedFormat) -> bool:
+    """Whether the cast of the (unsigned) product into ``out`` is one the ap_types headers
+    abort on and the simulator's cast refuses (docs/FORMATS_IMPL.md): rounding other than
+    TRN and TRN_ZERO into an LSB of at least 2^(I+1), I the product's integer bits. Checked
+    here, before any cast runs, so that the refusal is an error message."""
+    return out.rounding not in ("TRN", "TRN_ZERO") and -out.frac_bits >= PRODUCT_INTEGER_BITS + 1
 
 
 def _formats(op: Op, graph: Graph) -> tuple[FixedFormat, FixedFormat]:
@@ -124,6 +143,10 @@ def softmax_tables(op: Op, graph: Graph, bits: int = TABLE_BITS) -> SoftmaxTable
     beta = float(with_defaults(op.type, op.attrs)["beta"])
     if beta <= 0:
         raise UnsupportedError(f"{op.origin or op.type}: softmax tables need beta > 0")
+    if product_cast_is_refused(out):
+        raise UnsupportedError(f"{op.origin or op.type}: softmax output {out.describe()} is "
+                               "too coarse to round probabilities into",
+                               hint="give the output fractional bits, e.g. ufixed<16,0>")
     length = graph.tensors[op.inputs[0]].shape[-1]
     # exp(-beta * d) is below half an entry LSB for d >= 2^r_exp
     r_exp = math.ceil(math.log2((ENTRY_FORMAT.frac_bits + 1) * math.log(2) / beta))
@@ -142,7 +165,7 @@ def softmax_tables(op: Op, graph: Graph, bits: int = TABLE_BITS) -> SoftmaxTable
                          ENTRY_FORMAT.frac_bits + c - inv_bits, inv_values.astype(np.int64))
 
 
-# -- the simulator's kernels ------------------------------------------------------------
+# -- the simulator's kernels (registered by .fixed_kernels) -------------------------------
 def _lookup_kernel(op: Op, graph: Graph, args: list) -> np.ndarray:
     return lookup_table(op, graph).lookup(np.asarray(args[0]))
 
@@ -151,11 +174,4 @@ def _softmax_kernel(op: Op, graph: Graph, args: list) -> np.ndarray:
     return softmax_tables(op, graph).apply(np.asarray(args[0]))
 
 
-def register_simulator_kernels() -> None:
-    """Give the fixed-point simulator the table kernels it lacks (never replaces its own)."""
-    from ..sim.fixed_kernels import FIXED_KERNELS
-
-    FIXED_KERNELS.setdefault("softmax", _softmax_kernel)
-    FIXED_KERNELS.setdefault("logistic", _lookup_kernel)
-    FIXED_KERNELS.setdefault("tanh", _lookup_kernel)
-
+TABLE_KERNELS = {"softmax": _softmax_kernel, "logistic": _lookup_kernel, "tanh": _lookup_kernel}

@@ -1,0 +1,116 @@
+"""`edgesmith verify`: generated C code (host or an emulated board) or HLS C-simulation
+against the golden simulator, bit for bit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import EdgesmithError
+from . import hls_cmds
+from .codegen_cmds import (
+    NAME_OPTION,
+    NO_INPLACE_OPTION,
+    STRATEGY_OPTION,
+    TARGETS,
+    carried_mixed_model,
+    strategy_name,
+)
+from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
+from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
+
+
+# -- verify -------------------------------------------------------------------------------
+def verify_model(model: Path = MODEL_ARG,
+                 target: str = typer.Option(..., "--target",
+                                            help="Where to run: host, qemu:BOARD (emulated), "
+                                                 "or hls-csim (HLS C-simulation with g++)."),
+                 samples: int = typer.Option(100, "--samples", min=0,
+                                             help="Random inputs, besides shipped and --inputs."),
+                 inputs: Path | None = typer.Option(None, "--inputs",
+                                                    help="Extra inputs .npy (batch on axis 0)."),
+                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                 code: Path | None = typer.Option(None, "--code",
+                                                  help="Verify this generated folder instead "
+                                                       "of generating one."),
+                 name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
+                 no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                 io: str = hls_cmds.IO_OPTION, precision: str | None = hls_cmds.PRECISION_OPTION,
+                 as_json: bool = JSON_OPTION) -> None:
+    """Exit 0 only if the generated C code equals the simulator on every sample, bit for bit."""
+    if target == "hls-csim":  # the HLS backend's C-simulation (cli/hls_cmds.py)
+        return hls_cmds.verify_hls_csim(model, samples, inputs, seed, io, precision, code,
+                                        weights, as_json=as_json)
+    _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
+            as_json=as_json)
+
+
+@handle_errors()
+def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: int,
+            code: Path | None, name: str | None, strategy: str, no_inplace: bool,
+            weights: Path | None, *, as_json: bool) -> None:
+    from ..codegen.c_model import check_integer_model
+    from ..verify.host import verify_host
+    from ..verify.host_build import default_compiler
+
+    if target not in TARGETS and not target.startswith("qemu:"):
+        raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
+                             "or qemu:BOARD (an emulated board, `edgesmith boards`)")
+    graph = load_cli_model(model, weights)
+    check_integer_model(graph)
+    batch = _verify_batch(graph, model, samples, inputs, seed)
+    mixed = carried_mixed_model(graph, None)
+    with status(f"building {model.name} for {target} and running it...", as_json):
+        if mixed is not None:  # outputs and the branch of every patch (verify/mixed.py)
+            from ..verify.mixed import verify_mixed_host, verify_mixed_qemu
+            report = (verify_mixed_qemu(mixed, batch, board=target[5:], label=str(model),
+                                        code_dir=code) if target.startswith("qemu:") else
+                      verify_mixed_host(mixed, batch, code_dir=code, name=name,
+                                        strategy=strategy_name(strategy), label=str(model)))
+        elif target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
+            from ..verify.qemu import verify_qemu
+            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code)
+        else:
+            report = verify_host(graph, batch, code_dir=code, name=name,
+                                 strategy=strategy_name(strategy), inplace=not no_inplace,
+                                 model_path=model, label=str(model))
+    payload = {**report.to_json(), "target": target, "compiler": default_compiler(),
+               "reference": "edgesmith simulator"}
+    if as_json:
+        emit_json(payload)
+    elif report.ok:
+        routed = ", with every patch's branch," if mixed is not None else ""
+        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched{routed} bit "
+                      f"for bit ({model.name}: generated C on {target} vs the simulator)")
+    else:
+        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
+                      "samples differ")
+        if report.first_mismatch:
+            f = report.first_mismatch
+            console.print(f"first difference: op {f['op_index']} {f['op_type']} ({f['origin']}), "
+                          f"tensor {f['tensor']!r}, sample {f['sample']}, element "
+                          f"{list(f['index'])}: C gives {f['ours']}, simulator {f['theirs']}",
+                          highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
+    """Shipped inputs of the model (if any), then --inputs, then seeded random samples."""
+    import numpy as np
+
+    from ..io.arrays import prepare_inputs
+    from ..verify.check import random_inputs
+    from ..verify.inputs import shipped_inputs
+
+    parts = [random_inputs(graph, samples, seed)]
+    if inputs is not None:
+        parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
+    shipped = shipped_inputs(model)
+    if shipped is not None and len(graph.inputs) == 1:
+        parts.insert(0, {graph.inputs[0]: shipped})
+    batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
+    if batch[graph.inputs[0]].shape[0] == 0:
+        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
+    return batch

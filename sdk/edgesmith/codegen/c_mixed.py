@@ -1,0 +1,97 @@
+"""The low-bit branch of mixed-precision patch code (QuantMCU: VDPC + VDQS) as C arguments.
+
+A :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` gives every patch one
+of two branches at run time. The generated code carries both in one patch
+loop (:mod:`.c_patch`); this module computes what the low-bit branch needs
+beyond the 8-bit one, the same way the simulator runs it
+(:mod:`edgesmith.sim.patch_mixed`):
+
+* **kernel calls**: the int8 reference kernels, with the parameters of the
+  low-bit graph (``MixedPatchModel.low_bit_graph``: other zero points,
+  multipliers and rescaled biases) seen with its 4- and 2-bit feature maps
+  widened to 8 bits, and the activation clamp narrowed to the output's range
+  (:func:`low_bit_call_values`). Low-bit feature maps are stored one value
+  per byte, so the buffers and window copies of both branches are the same;
+* **routing** (VDPC): per patch, the region of the model input its stage ops
+  read, as a ``window_copy`` row (``from_offset``, ``from_pitch``, ``rows``,
+  ``row_bytes``), scanned in C for a value with ``|q - zero_point| >
+  threshold`` (:func:`routing_windows`);
+* **input requantization**: when the low-bit branch's model input format is
+  narrower, each crop of the model input is requantized in place (the
+  ``quantize`` kernel is elementwise) right after it is cut
+  (:func:`input_requantize_graph`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..errors import UnsupportedError
+from ..ir import Graph, Op, Tensor
+from ..quant.mixed_patch import MixedPatchModel, feature_map_windows
+from ..sim.subbyte_kernels import _widened_view, is_subbyte
+from .c_params import CStruct
+from .c_patch_plan import CopyRegion
+from .c_steps import call_values
+
+#: ops that pass values through unchanged: a sub-byte output needs no clamp of its own
+_PASS_THROUGH = frozenset({"pad", "concat"})
+
+
+def low_bit_call_values(op: Op, graph: Graph) -> tuple[str, dict]:
+    """The int8 kernel call of ``op`` on the low-bit branch's ``graph`` (see the module
+    docstring): operands widened to 8 bits, the clamp narrowed to a sub-byte output."""
+    kernel, values = call_values(op, _widened_view(op, graph))
+    out = graph.tensors[op.outputs[0]].fmt
+    if not is_subbyte(out):
+        return kernel, values
+    params = values.get("params")
+    if not isinstance(params, CStruct) or "activation" not in params.fields:
+        if op.type in _PASS_THROUGH:
+            return kernel, values
+        raise UnsupportedError(f"{op.origin or op.type}: {kernel} has no output clamp, so its "
+                               f"{out.bits}-bit output cannot run on the low-bit branch",
+                               hint="keep this feature map at 8 bits (VDQS --widths)")
+    clamp = params.fields["activation"]
+    fields = {**params.fields, "activation": {"min": max(clamp["min"], out.qmin),
+                                              "max": min(clamp["max"], out.qmax)}}
+    return kernel, {**values, "params": CStruct(params.ctype, fields)}
+
+
+def routing_windows(model: MixedPatchModel) -> tuple[CopyRegion, ...]:
+    """Per patch, in plan order: the bytes of the model input VDPC scans."""
+    graph = model.graph
+    _, _, width, channels = graph.tensors[graph.inputs[0]].shape
+    windows = feature_map_windows(graph, model.plan)[graph.inputs[0]]
+    return tuple(CopyRegion(from_offset=(rows.start * width + cols.start) * channels,
+                            from_pitch=width * channels, to_offset=0, to_pitch=0,
+                            rows=rows.size, row_bytes=cols.size * channels)
+                 for rows, cols in windows)
+
+
+def input_requantize_graph(model: MixedPatchModel, low_graph: Graph, crop_bytes: int
+                           ) -> Graph | None:
+    """A one-op graph requantizing ``crop_bytes`` int8 input values into the low-bit
+    branch's input format, or None when the two formats are the same."""
+    name = model.graph.inputs[0]
+    src, dst = model.graph.tensors[name], low_graph.tensors[name]
+    if src.fmt == dst.fmt:
+        return None
+    channels = src.shape[3]
+    shape = (1, 1, crop_bytes // channels, channels)
+    wide = Tensor(f"{name}.int8", shape, src.dtype, src.fmt)
+    low = Tensor(name, shape, dst.dtype, dst.fmt)
+    op = Op("quantize", [wide.name], [name], {}, "low-bit branch input, in place")
+    return Graph(f"{model.graph.name}.input_requantize", {wide.name: wide, name: low}, [op],
+                 [wide.name], [name])
+
+
+@dataclass(frozen=True)
+class CRouting:
+    """What ``patch_stage.c.jinja`` needs to route patches (VDPC)."""
+
+    #: the model input in the arena, the window table, and the integer test
+    input: str
+    windows: str
+    zero_point: int
+    threshold: int

@@ -1,0 +1,210 @@
+"""Mixed-precision patch C code (QuantMCU) equals simulate_mixed_patched: outputs and routing.
+
+Inputs are built so that both branches run: values near the zero point with
+outliers planted in some patches' windows, including values exactly at the
+threshold (low-bit) and one past it (8-bit), and the int8 extremes.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+from edgesmith.codegen import generate_c
+from edgesmith.quant.mixed_patch import MixedPatchModel, feature_map_windows
+from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
+from edgesmith.sim.patch import simulate_patched
+from edgesmith.sim.patch_mixed import simulate_mixed_patched
+from edgesmith.verify.host import HostModel
+from edgesmith.verify.mixed import verify_mixed_host
+from numpy.testing import assert_array_equal
+
+from tests.patch.graphs import chain_graph, residual_graph
+
+from .graphs import binary_graph, int8_and_plan, uniform_inputs
+
+CASES = [(chain_graph, 2, 2), (chain_graph, 1, 3), (residual_graph, 4, 2), (binary_graph, 2, 2)]
+THRESHOLD = 50
+
+
+def mixed_model(make, split, grid) -> MixedPatchModel:
+    g = make()
+    calib = uniform_inputs(g, 24, 0)
+    q, plan = int8_and_plan(g, calib, split, grid)
+    model = quantize_mixed_patch(g, calib, plan, MixedSearchConfig(accuracy_weight=0.0),
+                                 int8_graph=q).model
+    assert min(model.widths().values()) < 8
+    return replace(model, threshold=THRESHOLD)
+
+
+def routed_inputs(model: MixedPatchModel, n: int, seed: int) -> np.ndarray:
+    """Values within the threshold; sample k plants, in patch k's input window, a value at
+    the threshold (stays low-bit), one past it (8-bit) or an int8 extreme."""
+    zp, q = model.input_zero_point, model.graph
+    shape = (n,) + tuple(q.tensors[q.inputs[0]].shape[1:])
+    x = np.random.default_rng(seed).integers(max(zp - THRESHOLD, -128),
+                                             min(zp + THRESHOLD, 127) + 1, shape).astype(np.int8)
+    windows = feature_map_windows(q, model.plan)[q.inputs[0]]
+    far = -128 if zp > 0 else 127
+    for k in range(n):
+        rows, cols = windows[k % len(windows)]
+        value = [zp + THRESHOLD if zp + THRESHOLD <= 127 else zp - THRESHOLD,
+                 zp - THRESHOLD - 1 if zp - THRESHOLD - 1 >= -128 else zp + THRESHOLD + 1,
+                 far, None][k % 4]
+        if value is not None:
+            x[k, rows.stop - 1, cols.start, 0] = value
+    return x
+
+
+@pytest.mark.parametrize("make,split,grid", CASES)
+def test_host_code_equals_simulator_with_routing(tmp_path, make, split, grid):
+    model = mixed_model(make, split, grid)
+    x = routed_inputs(model, 24, seed=split + grid)
+    expected, routes = simulate_mixed_patched(model, x)
+    assert routes.any() and not routes.all()  # both branches run
+    folder = generate_c(model.graph, tmp_path / "model", mixed=model).folder
+    host = HostModel(folder, model.graph)
+    got = host.run({model.graph.inputs[0]: x})
+    assert_array_equal(host.branches, routes)
+    for name in model.graph.outputs:
+        assert_array_equal(got[name], expected[name], err_msg=name)
+    assert verify_mixed_host(model, {model.graph.inputs[0]: x}, code_dir=folder).ok
+
+
+def test_threshold_boundary_routes_exactly():
+    model = mixed_model(chain_graph, 2, 2)
+    zp, q = model.input_zero_point, model.graph
+    x = np.full((2,) + tuple(q.tensors[q.inputs[0]].shape[1:]), zp, dtype=np.int8)
+    x[0, 0, 0, 0] = zp + THRESHOLD if zp + THRESHOLD <= 127 else zp - THRESHOLD  # not an outlier
+    x[1, 0, 0, 0] = zp - THRESHOLD - 1 if zp - THRESHOLD > -128 else zp + THRESHOLD + 1
+    _, routes = simulate_mixed_patched(model, x)
+    assert not routes[0].any() and routes[1, 0] and not routes[1, -1]
+    assert verify_mixed_host(model, {q.inputs[0]: x}).ok
+
+
+def test_every_width_8_equals_patched_int8(tmp_path):
+    model = mixed_model(residual_graph, 4, 2)
+    model = MixedPatchModel(model.graph, model.plan, THRESHOLD, {})
+    x = routed_inputs(model, 8, seed=5)
+    folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
+    got = HostModel(folder, model.graph).run({model.graph.inputs[0]: x})
+    expected = simulate_patched(model.graph, model.plan, x)
+    for name in model.graph.outputs:
+        assert_array_equal(got[name], expected[name])
+
+
+def _tampered(folder: Path, tmp_path: Path, pattern: str, repl) -> Path:
+    copy = tmp_path / "tampered"
+    shutil.copytree(folder, copy)
+    source = next(p for p in copy.glob("*.c") if not p.name.endswith("_weights.c"))
+    text, count = re.subn(pattern, repl, source.read_text(), count=1)
+    assert count == 1, pattern
+    source.write_text(text)
+    return copy
+
+
+def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
+    model = mixed_model(chain_graph, 2, 2)
+    batch = {model.graph.inputs[0]: routed_inputs(model, 12, seed=1)}
+    folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
+    assert verify_mixed_host(model, batch, code_dir=folder).ok
+    rerouted = _tampered(folder, tmp_path, rf"\b{THRESHOLD}\);", f"{THRESHOLD + 1});")
+    report = verify_mixed_host(model, batch, code_dir=rerouted)
+    assert not report.ok and report.first_mismatch["op_type"] == "vdpc routing"
+    shutil.rmtree(rerouted)
+    # low-bit patches routed right but computed with the 8-bit branch's parameters
+    unbranched = _tampered(folder, tmp_path, r"low_bit \* \d+ \+ patch", "patch")
+    report = verify_mixed_host(model, batch, code_dir=unbranched)
+    assert not report.ok and report.first_mismatch["op_index"] == model.plan.split
+
+
+@pytest.mark.slow
+def test_qemu_firmware_equals_simulator_with_routing():
+    from edgesmith.boards.toolchain import require_tool
+    from edgesmith.errors import EdgesmithError
+    from edgesmith.verify.mixed import verify_mixed_qemu
+
+    try:
+        require_tool("qemu-system-arm")
+        require_tool("arm-none-eabi-gcc")
+    except EdgesmithError as exc:
+        pytest.skip(str(exc))
+    model = mixed_model(residual_graph, 4, 2)
+    x = routed_inputs(model, 16, seed=3)
+    _, routes = simulate_mixed_patched(model, x)
+    assert routes.any() and not routes.all()
+    report = verify_mixed_qemu(model, {model.graph.inputs[0]: x}, board="mps2-an386")
+    assert report.ok, report.first_mismatch
+
+
+def test_cli_generate_and_verify_a_mixed_model(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from edgesmith.io import save_esm
+    from edgesmith.quant.mixed_patch import save_mixed_esm
+
+    model = mixed_model(chain_graph, 2, 2)
+    path = tmp_path / "chain_mixed.esm"
+    save_mixed_esm(model, path)
+    np.save(tmp_path / "x.npy", routed_inputs(model, 12, seed=2))
+
+    def cli(*args, code=0):
+        proc = subprocess.run([sys.executable, "-m", "edgesmith.cli", *map(str, args)],
+                              capture_output=True, text=True, timeout=300, check=False)
+        assert proc.returncode == code, proc.stderr + proc.stdout
+        return proc
+
+    info = json.loads(cli("generate", "c", path, "-o", tmp_path / "c", "--json").stdout)
+    assert info["mixed"]["threshold"] == THRESHOLD
+    assert info["patch"]["split"] == model.plan.split
+    assert "chain_patch_branches" in (tmp_path / "c" / "chain.h").read_text()
+    report = json.loads(cli("verify", path, "--target", "host", "--inputs", tmp_path / "x.npy",
+                            "--samples", "4", "--json").stdout)
+    assert report["samples"] == 16 and report["mismatched_samples"] == 0
+    said = cli("generate", "c", path, "-o", tmp_path / "d", "--patch", "1:2", code=2)
+    assert "--patch" in said.stderr and not (tmp_path / "d").exists()
+    plain = tmp_path / "plain.esm"
+    save_esm(model.graph, plain)  # without the mixed data: ordinary layer-based code
+    assert "mixed" not in json.loads(cli("generate", "c", plain, "-o", tmp_path / "e",
+                                         "--json").stdout)
+
+
+@pytest.mark.slow
+def test_vww_mixed_code_equals_simulator(tmp_path):
+    """The MLPerf VWW float model, QuantMCU-quantized (feature maps at 4 bits), on
+    the host: images within the calibrated range, some with bright outlier spots."""
+    from edgesmith.frontends import load_model
+    from edgesmith.io.arrays import prepare_inputs
+    from edgesmith.memory.patch import plan_patches
+    from edgesmith.passes import run_pipeline
+
+    from tests.helpers.paths import SHARED_MODELS
+
+    graph = run_pipeline(load_model(SHARED_MODELS / "mlperf_tiny" / "vww_96_float.tflite"))
+    rng = np.random.default_rng(0)
+
+    def images(n):
+        x = rng.uniform(0.3, 0.7, (n, 96, 96, 3)).astype(np.float32)
+        x[::2, rng.integers(0, 90), rng.integers(0, 90)] = 1.0  # spots in half of them
+        x[::3, 0, 0] = 0.0
+        return x
+
+    from edgesmith.quant.calibrate import calibrate
+    from edgesmith.quant.int8 import quantize_int8
+
+    calib = images(16)
+    q = quantize_int8(graph, calibrate(graph, calib))
+    plan = plan_patches(q, 7, 2)
+    config = MixedSearchConfig(widths=(8, 4), accuracy_weight=0.0)
+    model = quantize_mixed_patch(graph, calib, plan, config, int8_graph=q).model
+    assert min(model.widths().values()) == 4
+    x = prepare_inputs(q, images(12))
+    _, routes = simulate_mixed_patched(model, x)
+    assert routes.any() and not routes.all()
+    assert verify_mixed_host(model, x).ok
