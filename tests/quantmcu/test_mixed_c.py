@@ -20,7 +20,7 @@ from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
 from edgesmith.sim.patch import simulate_patched
 from edgesmith.sim.patch_mixed import simulate_mixed_patched
 from edgesmith.verify.host import HostModel
-from edgesmith.verify.mixed import verify_mixed_host
+from edgesmith.verify.host import verify_host
 from numpy.testing import assert_array_equal
 
 from tests.patch.graphs import chain_graph, residual_graph
@@ -72,7 +72,7 @@ def test_host_code_equals_simulator_with_routing(tmp_path, make, split, grid):
     assert_array_equal(host.branches, routes)
     for name in model.graph.outputs:
         assert_array_equal(got[name], expected[name], err_msg=name)
-    assert verify_mixed_host(model, {model.graph.inputs[0]: x}, code_dir=folder).ok
+    assert verify_host(model.graph, {model.graph.inputs[0]: x}, code_dir=folder, mixed=model).ok
 
 
 def test_threshold_boundary_routes_exactly():
@@ -83,7 +83,7 @@ def test_threshold_boundary_routes_exactly():
     x[1, 0, 0, 0] = zp - THRESHOLD - 1 if zp - THRESHOLD > -128 else zp + THRESHOLD + 1
     _, routes = simulate_mixed_patched(model, x)
     assert not routes[0].any() and routes[1, 0] and not routes[1, -1]
-    assert verify_mixed_host(model, {q.inputs[0]: x}).ok
+    assert verify_host(q, {q.inputs[0]: x}, mixed=model).ok
 
 
 def test_every_width_8_equals_patched_int8(tmp_path):
@@ -111,14 +111,14 @@ def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
     model = mixed_model(chain_graph, 2, 2)
     batch = {model.graph.inputs[0]: routed_inputs(model, 12, seed=1)}
     folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
-    assert verify_mixed_host(model, batch, code_dir=folder).ok
+    assert verify_host(model.graph, batch, code_dir=folder, mixed=model).ok
     rerouted = _tampered(folder, tmp_path, rf"\b{THRESHOLD}\);", f"{THRESHOLD + 1});")
-    report = verify_mixed_host(model, batch, code_dir=rerouted)
+    report = verify_host(model.graph, batch, code_dir=rerouted, mixed=model)
     assert not report.ok and report.first_mismatch["op_type"] == "vdpc routing"
     shutil.rmtree(rerouted)
     # low-bit patches routed right but computed with the 8-bit branch's parameters
     unbranched = _tampered(folder, tmp_path, r"low_bit \* \d+ \+ patch", "patch")
-    report = verify_mixed_host(model, batch, code_dir=unbranched)
+    report = verify_host(model.graph, batch, code_dir=unbranched, mixed=model)
     assert not report.ok and report.first_mismatch["op_index"] == model.plan.split
 
 
@@ -126,7 +126,7 @@ def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
 def test_qemu_firmware_equals_simulator_with_routing():
     from edgesmith.boards.toolchain import require_tool
     from edgesmith.errors import EdgesmithError
-    from edgesmith.verify.mixed import verify_mixed_qemu
+    from edgesmith.verify.qemu import verify_qemu
 
     try:
         require_tool("qemu-system-arm")
@@ -137,7 +137,8 @@ def test_qemu_firmware_equals_simulator_with_routing():
     x = routed_inputs(model, 16, seed=3)
     _, routes = simulate_mixed_patched(model, x)
     assert routes.any() and not routes.all()
-    report = verify_mixed_qemu(model, {model.graph.inputs[0]: x}, board="mps2-an386")
+    report = verify_qemu(model.graph, {model.graph.inputs[0]: x}, board="mps2-an386",
+                         mixed=model)
     assert report.ok, report.first_mismatch
 
 
@@ -207,4 +208,4 @@ def test_vww_mixed_code_equals_simulator(tmp_path):
     x = prepare_inputs(q, images(12))
     _, routes = simulate_mixed_patched(model, x)
     assert routes.any() and not routes.all()
-    assert verify_mixed_host(model, x).ok
+    assert verify_host(model.graph, x, mixed=model).ok

@@ -3,23 +3,17 @@ rules of the int8 ones (test_runtime_build.py): strict C99 under gcc and clang w
 warnings, no floating point, no library calls, no mutable globals; and their edge-case tests
 again under AddressSanitizer + UBSan."""
 
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from edgesmith.verify.host_build import (
-    STRICT_C99_FLAGS,
-    asan_runtime,
-    default_compiler,
-    sanitizer_env,
-)
+from edgesmith.verify.host_build import STRICT_C99_FLAGS
 
+from .build_checks import object_symbols, sanitized_pytest
 from .formats_harness import SOURCES
 from .harness import INCLUDE
-from .test_runtime_build import COMPILER_BUILTINS, EXTRA_WARNINGS, REPO
+from .test_runtime_build import COMPILER_BUILTINS, EXTRA_WARNINGS
 
 
 def test_every_format_kernel_is_built():
@@ -42,39 +36,19 @@ def test_format_kernels_compile_clean_as_c99(compiler):
 
 
 def test_format_kernels_use_no_float_no_libc_no_mutable_globals(tmp_path):
-    if shutil.which("gcc") is None or shutil.which("nm") is None:
-        pytest.skip("needs gcc and nm")
-    objects = []
     for source in SOURCES:
-        obj = tmp_path / (source.stem + ".o")
-        proc = subprocess.run(["gcc", *STRICT_C99_FLAGS, "-O2", "-mgeneral-regs-only",
-                               f"-I{INCLUDE}", "-c", str(source), "-o", str(obj)],
-                              capture_output=True, text=True, check=False)
-        assert proc.returncode == 0, f"{source.name}: {proc.stderr}"
-        objects.append(obj)
-    symbols = subprocess.run(["nm", *map(str, objects)], capture_output=True, text=True,
-                             check=True).stdout.split("\n")
-    undefined = {line.split()[-1] for line in symbols if line.strip().startswith("U ")}
-    assert undefined <= COMPILER_BUILTINS, f"calls {undefined - COMPILER_BUILTINS}"
-    mutable = [line for line in symbols if len(line.split()) == 3 and line.split()[1] in "bBdD"]
-    assert not mutable, f"mutable globals: {mutable}"
+        undefined, mutable = object_symbols(source, tmp_path)
+        extra = undefined - COMPILER_BUILTINS
+        assert not extra, f"{source.name} calls {extra}"
+        assert not mutable, f"{source.name} has mutable globals: {mutable}"
 
 
 def test_asan_ubsan_run_of_the_format_kernel_tests():
-    if os.environ.get("ES_RUNTIME_SANITIZE") == "1":
-        pytest.skip("already inside the sanitized run")
-    compiler = next((c for c in (default_compiler(), "gcc") if asan_runtime(c) is not None), None)
-    if compiler is None:
-        pytest.skip("no C compiler here can build AddressSanitizer libraries")
-    env = sanitizer_env(compiler)
-    env["CC"], env["ES_RUNTIME_SANITIZE"] = compiler, "1"
     here = Path(__file__).parent
     tests = [str(here / name) for name in ("test_cast_fx.py", "test_layers_fx.py",
                                            "test_activations_fx.py", "test_elementwise_fx.py",
                                            "test_layers_p2.py", "test_layers_s4.py")]
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                           "-k", "not random", *tests], cwd=REPO, env=env, capture_output=True,
-                          text=True, check=False, timeout=600)
+    proc = sanitized_pytest("-k", "not random", *tests)
     report = proc.stdout[-3000:] + proc.stderr[-3000:]
     assert proc.returncode == 0, f"sanitized run failed:\n{report}"
     assert " passed" in proc.stdout and "Sanitizer" not in proc.stderr, report

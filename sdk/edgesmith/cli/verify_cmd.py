@@ -62,19 +62,15 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
     batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
     with status(f"building {model.name} for {target} and running it...", as_json):
-        if mixed is not None:  # outputs and the branch of every patch (verify/mixed.py)
-            from ..verify.mixed import verify_mixed_host, verify_mixed_qemu
-            report = (verify_mixed_qemu(mixed, batch, board=target[5:], label=str(model),
-                                        code_dir=code) if target.startswith("qemu:") else
-                      verify_mixed_host(mixed, batch, code_dir=code, name=name,
-                                        strategy=strategy_name(strategy), label=str(model)))
-        elif target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
+        # a mixed-precision model: outputs and the branch of every patch (verify/reference.py)
+        if target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
             from ..verify.qemu import verify_qemu
-            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code)
+            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code,
+                                 mixed=mixed)
         else:
             report = verify_host(graph, batch, code_dir=code, name=name,
                                  strategy=strategy_name(strategy), inplace=not no_inplace,
-                                 model_path=model, label=str(model))
+                                 model_path=model, label=str(model), mixed=mixed)
     payload = {**report.to_json(), "target": target, "compiler": default_compiler(),
                "reference": "edgesmith simulator"}
     if as_json:

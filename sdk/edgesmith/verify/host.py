@@ -27,9 +27,11 @@ from ..boards.project import read_model_api
 from ..errors import EdgesmithError, MismatchError
 from ..ir import Graph
 from ..ir.packing import unpack_subbyte
+from ..quant.mixed_patch import MixedPatchModel
 from ..sim.subbyte_kernels import is_subbyte
-from .check import CheckReport, samples_differ
+from .check import CheckReport
 from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
+from .reference import check_mixed_fits, compare_with_reference, reference_outputs
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)
 _INCLUDE_DIR, _KERNEL_DIR = "runtime/include", "runtime/kernels/ref"
@@ -129,28 +131,31 @@ def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
                 code_dir: str | Path | None = None, name: str | None = None,
                 strategy: str = "optimal", inplace: bool = True,
                 model_path: str | Path | None = None, label: str | None = None,
-                sanitize: bool = False, compiler: str | None = None) -> CheckReport:
+                sanitize: bool = False, compiler: str | None = None,
+                mixed: MixedPatchModel | None = None) -> CheckReport:
     """Generate (or take ``code_dir``), build and run ``graph``'s C code on ``inputs`` and
-    compare every output with the simulator; see the module docstring."""
+    compare every output with the simulator; see the module docstring. With ``mixed`` (a
+    mixed-precision patch model of ``graph``), its code, and every patch's branch too."""
     from ..codegen import generate_c
-    from ..sim import simulate
 
+    check_mixed_fits(graph, mixed)
     batch = dict(inputs) if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
-    golden = simulate(graph, batch)  # also checks the inputs' names, dtypes and shapes
+    golden = reference_outputs(graph, batch, mixed)  # also checks the inputs
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
         if code_dir is None:
             code_dir = generate_c(graph, Path(tmp) / "model", name=name, strategy=strategy,
-                                  inplace=inplace, model_path=model_path).folder
+                                  inplace=inplace, model_path=model_path, mixed=mixed).folder
         options = {"name": name, "sanitize": sanitize, "compiler": compiler}
-        ours = HostModel(code_dir, graph, **options).run(batch)
-        differs = np.zeros(batch[graph.inputs[0]].shape[0], dtype=bool)
-        for out in graph.outputs:
-            differs |= samples_differ(ours[out], golden[out])
-        report = CheckReport(label or graph.name, len(differs), int(differs.sum()))
-        if report.mismatched_samples:
+        host = HostModel(code_dir, graph, **options)
+        ours = host.run(batch)
+        report, differs = compare_with_reference(graph, label or graph.name, golden, ours,
+                                                 host.branches, mixed)
+        if report.first_mismatch is None and differs.any():
             sample = int(np.flatnonzero(differs)[0])
+            one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
+            expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
             traced = HostModel(code_dir, graph, trace=True, **options)
-            report.first_mismatch = first_difference(traced, graph, batch, sample)
+            report.first_mismatch = first_difference(traced, graph, batch, sample, expected)
     return report
 
 

@@ -11,6 +11,7 @@ name the first op and element that differ.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -18,7 +19,9 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import Graph
-from .check import CheckReport, _sample_batch, mismatch_record, samples_differ
+from ..quant.mixed_patch import MixedPatchModel
+from .check import CheckReport, _sample_batch, mismatch_record
+from .reference import check_mixed_fits, compare_with_reference, reference_outputs
 
 
 def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples: int = 20,
@@ -33,28 +36,33 @@ def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples:
 
 
 def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | None = None,
-                label: str | None = None, code_dir: Path | None = None) -> CheckReport:
+                label: str | None = None, code_dir: Path | None = None,
+                mixed: MixedPatchModel | None = None) -> CheckReport:
     """Every sample of ``batch`` (name -> batched array) on the firmware vs the simulator.
 
-    ``code_dir`` runs an already generated model folder instead of generating one.
+    ``code_dir`` runs an already generated model folder instead of generating one; with
+    ``mixed`` (a mixed-precision patch model of ``graph``), its firmware, whose every
+    patch's branch is compared too.
     """
     from ..boards import default_board, get_board
     from ..boards.qemu import run_graph
-    from ..sim import simulate
+    from ..codegen import generate_c
 
+    check_mixed_fits(graph, mixed)
     target = get_board(board) if board else default_board()
-    total = batch[graph.inputs[0]].shape[0]
-    golden = simulate(graph, dict(batch))
-    firmware, _ = run_graph(graph, target, dict(batch), model_dir=code_dir)
-    differs = np.zeros(total, dtype=bool)
-    for name in graph.outputs:
-        differs |= samples_differ(firmware[name], golden[name])
-    report = CheckReport(label or graph.name, int(total), int(differs.sum()))
-    if report.mismatched_samples:
-        sample = int(np.flatnonzero(differs)[0])
-        one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-        report.first_mismatch = locate_first_mismatch_on_qemu(graph, target, one, sample,
-                                                               code_dir=code_dir)
+    golden = reference_outputs(graph, batch, mixed)
+    with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
+        if code_dir is None and mixed is not None:
+            code_dir = generate_c(graph, Path(tmp) / "model", mixed=mixed).folder
+        firmware, run = run_graph(graph, target, dict(batch), model_dir=code_dir)
+        report, differs = compare_with_reference(graph, label or graph.name, golden, firmware,
+                                                 run.patch_branches, mixed)
+        if report.first_mismatch is None and differs.any():
+            sample = int(np.flatnonzero(differs)[0])
+            one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
+            expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
+            report.first_mismatch = locate_first_mismatch_on_qemu(
+                graph, target, one, sample, code_dir=code_dir, expected=expected)
     return report
 
 

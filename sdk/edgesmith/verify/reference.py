@@ -1,0 +1,79 @@
+"""What generated code is checked against: the simulator's outputs, and for a mixed-precision
+patch model (QuantMCU) also the branch every patch took.
+
+The golden result of a plain graph is :func:`edgesmith.sim.simulate`; that of
+a :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` is
+:func:`~edgesmith.sim.patch_mixed.simulate_mixed_patched`: outputs and
+routing. Generated mixed code reports its branches through
+``<name>_patch_branches()`` (read by :class:`~.host.HostModel` on the host,
+written after the outputs by the harness firmware), so a sample matches only
+when every output byte *and* every patch's branch are equal. A patch routed
+to the other branch is reported as the first difference (``op_type`` "vdpc
+routing"); otherwise the verifiers trace the first op that differs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..errors import EdgesmithError
+from ..ir import Graph
+from ..quant.mixed_patch import META_KEY, MixedPatchModel
+from .check import CheckReport, samples_differ
+
+
+def mixed_model_of(graph: Graph) -> MixedPatchModel | None:
+    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None."""
+    data = graph.meta.get(META_KEY)
+    return None if data is None else MixedPatchModel.from_json(data, graph)
+
+
+def check_mixed_fits(graph: Graph, mixed: MixedPatchModel | None) -> None:
+    if mixed is not None and mixed.graph is not graph:
+        raise EdgesmithError("the mixed-precision patch model belongs to another graph")
+
+
+def reference_outputs(graph: Graph, batch: Mapping[str, np.ndarray],
+                      mixed: MixedPatchModel | None = None, keep_intermediates: bool = False
+                      ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
+    """The simulator's outputs of ``batch`` and, for a mixed model, its routing (samples x
+    patches, True = 8-bit); None for a plain graph. Also checks the inputs."""
+    if mixed is None:
+        from ..sim import simulate
+
+        return simulate(graph, dict(batch), keep_intermediates=keep_intermediates), None
+    from ..sim.patch_mixed import simulate_mixed_patched
+
+    return simulate_mixed_patched(mixed, dict(batch), keep_intermediates=keep_intermediates)
+
+
+def compare_with_reference(graph: Graph, label: str, golden, outputs: Mapping[str, np.ndarray],
+                           branches: np.ndarray | None, mixed: MixedPatchModel | None = None
+                           ) -> tuple[CheckReport, np.ndarray]:
+    """The report of ``outputs``/``branches`` (the code's) against ``golden`` (the result of
+    :func:`reference_outputs`), and which samples differ in their outputs."""
+    expected, routes = golden
+    samples = next(iter(expected.values())).shape[0]
+    differs = np.zeros(samples, dtype=bool)
+    for name in graph.outputs:
+        differs |= samples_differ(outputs[name], expected[name])
+    if routes is None:
+        return CheckReport(label, samples, int(differs.sum())), differs
+    if branches is None or branches.shape != routes.shape:
+        raise EdgesmithError(f"{label}: the code reports no patch branches for "
+                             f"{routes.shape[1]} patches; is it a mixed-precision build?",
+                             hint="generate it from the mixed-precision .esm")
+    rerouted = np.any(branches != routes, axis=1)
+    report = CheckReport(label, samples, int((differs | rerouted).sum()))
+    if rerouted.any():
+        sample = int(np.flatnonzero(rerouted)[0])
+        patch = int(np.flatnonzero(branches[sample] != routes[sample])[0])
+        grid = mixed.plan.grid
+        report.first_mismatch = {
+            "op_index": mixed.plan.split, "op_type": "vdpc routing",
+            "origin": f"patch {patch} of the {grid}x{grid} grid",
+            "tensor": "patch branches (1 = 8-bit)", "sample": sample, "index": (patch,),
+            "ours": int(branches[sample, patch]), "theirs": int(routes[sample, patch])}
+    return report, differs
