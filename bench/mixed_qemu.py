@@ -26,7 +26,7 @@ def instruction_rows(model, x: np.ndarray) -> tuple[list[list[str]], dict]:
     from edgesmith.boards.qemu import run_graph
     from edgesmith.boards.registry import get_board
     from edgesmith.codegen import generate_c
-    from edgesmith.sim.patch_mixed import simulate_mixed_patched
+    from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 
     graph, plan = model.graph, model.plan
     board = get_board(BOARD)

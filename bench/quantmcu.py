@@ -69,7 +69,7 @@ class Evaluator:
 
     def __call__(self, model):
         from edgesmith.quant.mixed_patch import stage_bitops
-        from edgesmith.sim.patch_mixed import simulate_mixed_patched
+        from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 
         outputs, routes = simulate_mixed_patched(model, self.x)
         self.correct = outputs[model.graph.outputs[0]].argmax(axis=1) == self.y

@@ -17,8 +17,8 @@ import numpy as np
 import pytest
 from edgesmith import _sim
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.multiplier import softmax_input_scaling
-from edgesmith.quant.params import compute_params
+from edgesmith.arith.multiplier import softmax_input_scaling
+from edgesmith.arith.params import compute_params
 from edgesmith.verify.check import random_inputs
 from edgesmith.verify.litert import run_litert
 

@@ -13,7 +13,7 @@ from edgesmith import _sim
 from edgesmith.errors import UnsupportedError
 from edgesmith.ir.fixed import ROUNDING_MODES
 from edgesmith.sim import simulate
-from edgesmith.sim.fixed_tables import (
+from edgesmith.arith.fixed_tables import (
     ENTRY_FORMAT,
     PRODUCT_FRAC_BITS,
     PRODUCT_INTEGER_BITS,

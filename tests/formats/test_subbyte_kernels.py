@@ -9,7 +9,7 @@ from numpy.testing import assert_array_equal
 from edgesmith.errors import EdgesmithError, UnsupportedError
 from edgesmith.ir import AffineFormat, Graph, Op, Tensor, verify_graph
 from edgesmith.ir.packing import pack_subbyte, unpack_subbyte
-from edgesmith.quant.multiplier import quantize_multiplier
+from edgesmith.arith.multiplier import quantize_multiplier
 from edgesmith.sim import simulate
 
 from tests.ops.exact_requant import requantize

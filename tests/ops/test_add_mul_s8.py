@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from edgesmith.quant.params import AddParams, compute_params
+from edgesmith.arith.params import AddParams, compute_params
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ multiplies the accumulator by the double real scale."""
 import numpy as np
 import pytest
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.params import compute_params
+from edgesmith.arith.params import compute_params
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ library's expf/tanhf, exactly as LiteRT builds it. Every input code is tried."""
 import numpy as np
 import pytest
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.params import LutParams, compute_params
+from edgesmith.arith.params import LutParams, compute_params
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -4,7 +4,7 @@ multiplier, against LiteRT's reference kernel."""
 import numpy as np
 import pytest
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.params import MeanParams, compute_params
+from edgesmith.arith.params import MeanParams, compute_params
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from edgesmith.errors import UnsupportedError
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.multiplier import softmax_input_scaling
+from edgesmith.arith.multiplier import softmax_input_scaling
 from edgesmith.sim import simulate
 from hypothesis import given
 from hypothesis import strategies as st

@@ -7,7 +7,7 @@ import pytest
 
 from edgesmith.ir import FixedFormat
 from edgesmith.quant import quantize_graph
-from edgesmith.quant.intervals import accumulator_bound, accumulator_report
+from edgesmith.arith.intervals import accumulator_bound, accumulator_report
 
 from .graphs import dense
 

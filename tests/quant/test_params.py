@@ -7,14 +7,14 @@ import numpy as np
 import pytest
 from edgesmith.errors import UnsupportedError
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.quant.multiplier import (
+from edgesmith.arith.multiplier import (
     activation_range,
     input_radius,
     quantize_multiplier,
     quantize_multiplier_below_one,
     softmax_input_scaling,
 )
-from edgesmith.quant.params import ConvParams, compute_params
+from edgesmith.arith.params import ConvParams, compute_params
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -18,7 +18,7 @@ from edgesmith.codegen import generate_c
 from edgesmith.quant.mixed_patch import MixedPatchModel, feature_map_windows
 from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
 from edgesmith.sim.patch import simulate_patched
-from edgesmith.sim.patch_mixed import simulate_mixed_patched
+from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 from edgesmith.verify.host import HostModel
 from edgesmith.verify.host import verify_host
 from numpy.testing import assert_array_equal

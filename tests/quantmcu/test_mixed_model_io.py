@@ -9,7 +9,7 @@ from edgesmith.errors import EdgesmithError
 from edgesmith.io import load_esm, save_esm
 from edgesmith.quant.mixed_patch import MixedPatchModel, load_mixed_esm, save_mixed_esm
 from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
-from edgesmith.sim.patch_mixed import simulate_mixed_patched
+from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 from numpy.testing import assert_array_equal
 from typer.testing import CliRunner
 

@@ -7,7 +7,7 @@ from edgesmith.quant.mixed_patch import MixedPatchModel, requantize_input
 from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
 from edgesmith.sim import simulate
 from edgesmith.sim.patch import simulate_patched
-from edgesmith.sim.patch_mixed import simulate_mixed_patched
+from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 from numpy.testing import assert_array_equal
 
 from tests.patch.graphs import chain_graph, random_input, residual_graph

@@ -3,7 +3,7 @@
 import numpy as np
 from edgesmith.quant.mixed_patch import MixedPatchModel
 from edgesmith.quant.vdpc import calibrate_threshold, route_patches
-from edgesmith.sim.patch_mixed import simulate_mixed_patched
+from edgesmith.quant.mixed_simulate import simulate_mixed_patched
 from numpy.testing import assert_array_equal
 
 from .graphs import int8_and_plan, routing_graph, uniform_inputs

@@ -9,7 +9,7 @@ the library is built with ASan+UBSan (the process must have been started with
 :func:`~edgesmith.verify.host_build.sanitizer_env`).
 
 The golden side: a one-op IR graph run by ``edgesmith.sim.simulate``. Both
-sides take their integers from ``edgesmith.quant.params.compute_params``; the C
+sides take their integers from ``edgesmith.arith.params.compute_params``; the C
 side gets them as parameter structs from ``edgesmith.codegen.c_params``, the
 very conversion the C code generator uses (:meth:`Runtime.struct`).
 """
@@ -27,7 +27,7 @@ import numpy as np
 from edgesmith.codegen.c_params import (CArray, CStruct, CSymbol, KernelParams, dims, exact_scale,
                                         kernel_params)
 from edgesmith.ir import AffineFormat, Graph, Op, Tensor, infer_shape, with_defaults
-from edgesmith.quant.params import compute_params
+from edgesmith.arith.params import compute_params
 from edgesmith.resources import data_path
 from edgesmith.sim import simulate
 from edgesmith.verify.host import header_cdef

@@ -12,7 +12,7 @@ from edgesmith.codegen.c_params import kernel_params
 from edgesmith.errors import UnsupportedError
 from edgesmith.ir import FixedFormat
 from edgesmith.ir.fixed import OVERFLOW_MODES, ROUNDING_MODES
-from edgesmith.sim.fixed_tables import softmax_tables
+from edgesmith.arith.fixed_tables import softmax_tables
 
 from .formats_harness import assert_c_equals_simulator, formats_runtime, one_op
 

@@ -7,7 +7,7 @@ import pytest
 from edgesmith.errors import UnsupportedError
 from edgesmith.ir import FixedFormat, Pow2Format
 from edgesmith.ir.packing import pack_subbyte
-from edgesmith.quant.intervals import accumulator_bound
+from edgesmith.arith.intervals import accumulator_bound
 
 from .formats_harness import assert_c_equals_simulator, one_op, run_c
 from .test_layers_fx import ACTIVATIONS, MODES, raw

@@ -100,7 +100,7 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     if mixed is None:
         outs, routes = simulate(graph, inputs), None
     else:
-        from ..sim.patch_mixed import simulate_mixed_patched
+        from ..quant.mixed_simulate import simulate_mixed_patched
         outs, routes = simulate_mixed_patched(mixed, inputs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else {
         n: outs[n] for n in graph.outputs}
@@ -153,7 +153,7 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
 
     from ..io import save_esm
     from ..quant import quantize_graph
-    from ..quant.intervals import accumulator_report
+    from ..arith.intervals import accumulator_report
     from ..quant.overrides import split_assignments
     from ..quant.saturation import count_overflows
     from ..report.metrics import weight_bytes

@@ -3,7 +3,7 @@
 
 Every integer comes from the same place the simulator's does: binary points
 and the accumulator from the interval analysis of
-:mod:`edgesmith.quant.intervals` (also the proof that the kernels' int64
+:mod:`edgesmith.arith.intervals` (also the proof that the kernels' int64
 accumulators cannot overflow: a layer whose bound reaches 2^62 is refused);
 the output stage (clamp at the accumulator's binary point, bits dropped,
 target type) mirrors ``sim/include/es_sim/fixed_layers.h``; the softmax,
@@ -14,9 +14,9 @@ sigmoid and tanh tables are the simulator's own table objects
 from __future__ import annotations
 
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph, Op, Pow2Format
-from ..quant.intervals import ACTIVATION_FRAC, MAC_OPS, accumulator_bound
-from ..sim.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
+from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
+from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
+from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
 from .c_params import CArray, CStruct, CSymbol, KernelParams, axis4, tile
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
@@ -32,7 +32,9 @@ FIXED_CALL_TEMPLATES = {f"es_{op}_{kind}": f"{op}_{kind}" for kind, ops in (
             "mul", "relu", "concat", "softmax", "logistic", "tanh")),
     ("p2", ("fully_connected", "conv2d", "depthwise_conv2d")))
     for op in ops}
-_RELU_FAMILY = {"relu": "relu", "relu6": "relu6", "relu_n1_to_1": "relu_n1_to_1",
+#: casts with a clamp: the standalone activations (their definition's ``activation``) and
+#: quantize between fixed-point types (no clamp)
+_RELU_FAMILY = {**{t: op_def(t).activation for t in op_types() if op_def(t).activation},
                 "quantize": "none"}
 
 
@@ -195,7 +197,7 @@ def _fx_softmax(op: Op, graph: Graph, a: dict) -> KernelParams:
                                           "rows": out.size // t.length, "depth": t.length})
 
 
-_FX_BUILDERS = {**{t: _fx_mac for t in MAC_OPS}, "avg_pool2d": _fx_pool, "max_pool2d": _fx_pool,
+_FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _fx_pool, "max_pool2d": _fx_pool,
                 "add": _fx_add, "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
                 "logistic": _fx_lookup, "tanh": _fx_lookup,
                 **{t: _fx_relu for t in _RELU_FAMILY}}

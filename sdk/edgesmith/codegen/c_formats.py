@@ -25,7 +25,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import AffineFormat, FixedFormat, Graph, Op, Pow2Format, Tensor, with_defaults
 from ..ir.packing import pack_subbyte
-from ..sim.subbyte_kernels import _widened_view, is_subbyte
+from ..arith.widened import is_subbyte, widened_view
 from .c_fixed import FIXED_CALL_TEMPLATES, fixed_kernel_params
 from .c_params import CStruct, KernelParams
 
@@ -67,7 +67,7 @@ def _s4(op: Op, graph: Graph, fc_stage: str) -> KernelParams:
                        "max_pool2d"):
         raise _refuse(op, f"{op.type} has no packed sub-byte C kernel; sub-byte tensors may "
                           "only connect dense, convolution and pooling layers")
-    kp = kernel_params(op, _widened_view(op, graph), fc_stage=fc_stage)
+    kp = kernel_params(op, widened_view(op, graph), fc_stage=fc_stage)
     out = graph.tensors[op.outputs[0]].fmt
     params = dict(kp.args["params"].fields)
     clamp = params["activation"]

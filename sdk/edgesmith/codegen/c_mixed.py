@@ -4,7 +4,7 @@ A :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` gives every patch one
 of two branches at run time. The generated code carries both in one patch
 loop (:mod:`.c_patch`); this module computes what the low-bit branch needs
 beyond the 8-bit one, the same way the simulator runs it
-(:mod:`edgesmith.sim.patch_mixed`):
+(:mod:`edgesmith.quant.mixed_simulate`):
 
 * **kernel calls**: the int8 reference kernels, with the parameters of the
   low-bit graph (``MixedPatchModel.low_bit_graph``: other zero points,
@@ -27,27 +27,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UnsupportedError
-from ..ir import Graph, Op, Tensor
+from ..ir import Graph, Op, Tensor, op_def
 from ..quant.mixed_patch import MixedPatchModel, feature_map_windows
-from ..sim.subbyte_kernels import _widened_view, is_subbyte
+from ..arith.widened import is_subbyte, widened_view
 from .c_params import CStruct
 from .c_patch_plan import CopyRegion
 from .c_steps import call_values
 
 #: ops that pass values through unchanged: a sub-byte output needs no clamp of its own
-_PASS_THROUGH = frozenset({"pad", "concat"})
 
 
 def low_bit_call_values(op: Op, graph: Graph) -> tuple[str, dict]:
     """The int8 kernel call of ``op`` on the low-bit branch's ``graph`` (see the module
     docstring): operands widened to 8 bits, the clamp narrowed to a sub-byte output."""
-    kernel, values = call_values(op, _widened_view(op, graph))
+    kernel, values = call_values(op, widened_view(op, graph))
     out = graph.tensors[op.outputs[0]].fmt
     if not is_subbyte(out):
         return kernel, values
     params = values.get("params")
     if not isinstance(params, CStruct) or "activation" not in params.fields:
-        if op.type in _PASS_THROUGH:
+        if op_def(op.type).pattern == "injective":  # moves values, clamps nothing
             return kernel, values
         raise UnsupportedError(f"{op.origin or op.type}: {kernel} has no output clamp, so its "
                                f"{out.bits}-bit output cannot run on the low-bit branch",

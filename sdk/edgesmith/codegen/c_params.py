@@ -1,6 +1,6 @@
 """The integer parameters of an op as the C runtime's parameter structs.
 
-This is the one place where :func:`edgesmith.quant.params.compute_params`
+This is the one place where :func:`edgesmith.arith.params.compute_params`
 meets ``runtime/include/es_nn_types.h`` (the mapping table of
 ``runtime/README.md``). It gives plain values, not text:
 
@@ -26,7 +26,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, with_defaults
 from ..memory.lifetimes import VIEW_OPS
-from ..quant.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
+from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
                             MulParams, PadParams, PoolParams, QuantizeParams, RequantizeParams,
                             SoftmaxParams, compute_params)
 

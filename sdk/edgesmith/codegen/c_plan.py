@@ -16,45 +16,34 @@ so only where the runtime kernel it calls keeps that contract:
   fixed-point, power-of-two and sub-byte depthwise kernels write pixel by
   pixel and stay out of place.
 
-Every other op but views is hidden from the in-place choice, so an op type the
-planner learns to run in place later stays out of place here until its C
-kernel is checked for it.
+The planner is given :func:`runs_in_place_in_c` as its in-place policy, so an
+op runs in place here only where both the op's definition and its C kernel
+allow it.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
 from ..memory import ArenaPlan, InvalidPlanError, check_plan, plan_arena
-from ..memory.inplace import ELEMENTWISE_INPLACE_OPS
-from ..memory.lifetimes import VIEW_OPS
+from ..ir.ops import op_def_or_opaque, op_types
+from ..kernels import c_kernel_names
 from .c_params import kernel_params
 
-#: op types whose reference C kernel may write its output over an input (depthwise_conv2d:
-#: only where it calls the int8 kernel, see :data:`INPLACE_KERNELS`)
-C_INPLACE_OPS = frozenset({"add", "mul", "relu", "relu6", "relu_n1_to_1", "quantize", "logistic",
-                           "tanh", "depthwise_conv2d"})
-
-#: op types that run in place only through one kernel: that kernel (its in-place twin is
-#: ``<kernel>_inplace``)
-INPLACE_KERNELS = {"depthwise_conv2d": "es_depthwise_conv2d_s8"}
-
-#: op types the planner may run in place
-_PLANNER_INPLACE_OPS = frozenset({*ELEMENTWISE_INPLACE_OPS, "depthwise_conv2d"})
-
-_HIDDEN = ":out-of-place"
+#: op types whose C kernels may run in place (the depthwise conv2d only through its int8
+#: kernel's ``_inplace`` twin)
+C_INPLACE_OPS = op_types(inplace="elementwise") | op_types(inplace="channel")
 
 
 def runs_in_place_in_c(op: Op, graph: Graph) -> bool:
-    """Whether the C kernel ``op`` calls may write its output over an input."""
-    if op.type not in C_INPLACE_OPS:
-        return False
-    if op.type not in INPLACE_KERNELS:
-        return True
+    """Whether the C kernel ``op`` calls may write its output over an input: every kernel
+    of an elementwise in-place op does; a per-channel in-place op (depthwise conv2d) only
+    through a kernel whose ``<kernel>_inplace`` twin the runtime has."""
+    kind = op_def_or_opaque(op.type).inplace
+    if kind != "channel":
+        return kind == "elementwise"
     try:
-        return kernel_params(op, graph).kernel == INPLACE_KERNELS[op.type]
+        return kernel_params(op, graph).kernel + "_inplace" in c_kernel_names()
     except EdgesmithError:  # no C kernel at all (e.g. float): generation refuses it anyway
         return False
 
@@ -63,14 +52,8 @@ def plan_c_arena(graph: Graph, strategy: str = "optimal", *, inplace: bool = Tru
                  time_limit_s: float = 10) -> ArenaPlan:
     """The arena plan of ``graph``'s generated code: inputs and outputs in the arena,
     16-byte alignment, in place only where :func:`runs_in_place_in_c`. The plan is checked."""
-    planned = graph
-    if inplace:
-        # The planner asks an op's type whether it can run in place; a renamed
-        # type cannot, and lifetimes depend on inputs and outputs only.
-        ops = [op if op.type in VIEW_OPS or runs_in_place_in_c(op, graph)
-               else replace(op, type=op.type + _HIDDEN) for op in graph.ops]
-        planned = replace(graph, ops=ops)
-    plan = plan_arena(planned, strategy, inplace=inplace, time_limit_s=time_limit_s,
+    policy = (lambda op: runs_in_place_in_c(op, graph)) if inplace else False
+    plan = plan_arena(graph, strategy, inplace=policy, time_limit_s=time_limit_s,
                       inputs_in_arena=True, alignment=16)
     check_plan(graph, plan)
     unsafe = [r for r in plan.inplace_ops if not runs_in_place_in_c(graph.ops[r.op_index], graph)]
@@ -83,4 +66,4 @@ def out_of_place_op_types(graph: Graph) -> list[str]:
     """Op types of ``graph`` the planner may run in place but generated C code runs out of place
     (e.g. depthwise_conv2d on fixed-point tensors)."""
     return sorted({op.type for op in graph.ops
-                   if op.type in _PLANNER_INPLACE_OPS and not runs_in_place_in_c(op, graph)})
+                   if op_def_or_opaque(op.type).inplace and not runs_in_place_in_c(op, graph)})

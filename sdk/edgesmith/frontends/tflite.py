@@ -27,8 +27,8 @@ import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
 from ..ir import AffineFormat, Graph, Op, Tensor, infer_shape, verify_graph, with_defaults
-from .tflite_ops import HANDLERS, SUPPORTED_OPS
 from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
+from ..ir.ops import tflite_builtins, tflite_op
 
 _ACTIVATION_DTYPES = ("float32", "int8")
 
@@ -48,7 +48,7 @@ def load_tflite(path: str | Path) -> Graph:
 
 
 def supported_ops_text() -> str:
-    return ", ".join(sorted(SUPPORTED_OPS))
+    return ", ".join(tflite_builtins())
 
 
 class _Importer:
@@ -64,7 +64,7 @@ class _Importer:
     # -- driver -------------------------------------------------------------
     def run(self) -> Graph:
         for op in self.model.operators:  # refuse before doing any work
-            if op.name not in SUPPORTED_OPS:
+            if tflite_op(op.name) is None:
                 hint = ("a model compiled for an accelerator (e.g. by Vela) must be imported "
                         "from its uncompiled .tflite") if op.name == "CUSTOM" else None
                 raise UnsupportedError(f"{self.path}: {op.title} is not supported; supported "
@@ -72,7 +72,7 @@ class _Importer:
         for index in self.model.inputs:
             self.graph.inputs.append(self.activation(index, f"model input {index}"))
         for op in self.model.operators:
-            HANDLERS[op.name](self, op)
+            tflite_op(op.name).from_tflite(self, op)
         for index in self.model.outputs:
             if (index, False) not in self.names:
                 raise ModelFormatError(f"{self.path}: model output tensor {index} is never written")

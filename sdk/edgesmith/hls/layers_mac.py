@@ -2,7 +2,7 @@
 
 The accumulator of each layer is the narrowest type that holds every sum
 exactly: the quantizer's interval analysis
-(:func:`edgesmith.quant.intervals.accumulator_bound`: the finest binary point
+(:func:`edgesmith.arith.intervals.accumulator_bound`: the finest binary point
 of the products, the bias and the activation bounds, and the largest
 |bias| + sum |w| * max|x| over the output channels, from the actual weights).
 Exact sums make the one cast at the end equal the simulator's. A narrower
@@ -19,7 +19,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Op, Pow2Format
-from ..quant.intervals import accumulator_bound
+from ..arith.intervals import accumulator_bound
 from .layers import (
     ConstArray,
     HlsLayer,

@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Op
 from ..sim.fixed_kernels import cast_fixed
-from ..sim.fixed_tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
+from ..arith.fixed_tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
 from .layers import ConstArray, HlsLayer, LayerContext, activation_constant, builder, describe
 from .types import (
     ApFixed,

@@ -9,8 +9,9 @@ from __future__ import annotations
 from itertools import combinations
 
 from ..ir.graph import Graph
+from ..ir.ops import op_def_or_opaque
 from .inplace import must_survive, overwritable_inputs, scratch_lifetimes
-from .lifetimes import (VIEW_OPS, Lifetime, TensorGroups, io_tensors, tensor_lifetimes,
+from .lifetimes import (Lifetime, TensorGroups, io_tensors, tensor_lifetimes,
                         view_groups)
 from .planner import ArenaPlan
 
@@ -83,7 +84,7 @@ def check_plan(graph: Graph, plan: ArenaPlan) -> None:
                             f"of {plan.arena_bytes} B")
     problems += [f"{name} has an offset but is no activation tensor"
                  for name in offsets if name not in lifetimes]
-    for op in (op for op in graph.ops if op.type in VIEW_OPS):
+    for op in (op for op in graph.ops if op_def_or_opaque(op.type).view):
         src, view = op.inputs[0], op.outputs[0]
         if src in offsets and offsets[src] != offsets.get(view):
             problems.append(f"view {view} is not at the address of {src}")

@@ -14,14 +14,15 @@ these hold:
 
 Kernel contracts the generated code must keep:
 
-* **Elementwise** (``add``, ``mul``, ``relu``, ``relu6``, ``relu_n1_to_1``,
-  ``logistic``, ``tanh``, and ``quantize`` between integer formats of equal
-  width): the overwritten input has the output's shape and byte size, and
+* **Elementwise** (op definitions with ``inplace == "elementwise"``: ``add``,
+  ``mul``, the relu family, ``logistic``, ``tanh``, and ``quantize`` between
+  integer formats of equal width): the overwritten input has the output's shape and byte size, and
   output element ``k`` is computed only from input element ``k`` (and from
   the broadcast other operand of ``add``/``mul``), read before it is written.
   Any loop over elements keeps this. ``softmax`` does not: a row is read
   twice (max, then sum) and written once, so it is never run in place.
-* **Depthwise conv2d** (TinyEngine's in-place depthwise), depth multiplier 1,
+* **Per channel** (``inplace == "channel"``: depthwise conv2d, TinyEngine's
+  in-place depthwise), depth multiplier 1,
   input and output items of equal width, output bytes <= input bytes (stride
   or padding may shrink H x W, never grow it). Output channel ``c`` reads
   only input channel ``c``. The kernel loops over channels; for channel ``c``
@@ -42,14 +43,15 @@ Kernel contracts the generated code must keep:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from ..ir.graph import Graph, Op, Tensor
-from ..ir.ops import with_defaults
+from ..ir.ops import op_def_or_opaque, with_defaults
 from .lifetimes import Lifetime, TensorGroups
 
-ELEMENTWISE_INPLACE_OPS = ("add", "mul", "relu", "relu6", "relu_n1_to_1", "logistic", "tanh",
-                           "quantize")
+#: which ops may run in place: all the definitions allow (True), none (False), or those a
+#: backend's kernels can (a predicate)
+InplacePolicy = bool | Callable[[Op], bool]
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,16 @@ def overwritable_inputs(graph: Graph, op: Op) -> tuple[list[str], int]:
     out = graph.tensors[op.outputs[0]]
     if not _whole_bytes(out):
         return [], 0
-    if op.type in ELEMENTWISE_INPLACE_OPS:
-        if op.type == "quantize" and (out.fmt is None or acts[0].fmt is None):
+    kind = op_def_or_opaque(op.type).inplace
+    if kind == "elementwise":
+        if op_def_or_opaque(op.type).pattern == "convert" and (out.fmt is None or acts[0].fmt is None):
             return [], 0  # float <-> integer conversions change the item width anyway
         same = [t.name for t in acts
                 if t.shape == out.shape and t.nbytes == out.nbytes and _whole_bytes(t)]
         return same, 0
-    if op.type == "depthwise_conv2d":
+    if kind == "channel":
         x = acts[0]
-        if (with_defaults(op.type, op.attrs)["depth_multiplier"] != 1 or not _whole_bytes(x)
+        if (with_defaults(op.type, op.attrs).get("depth_multiplier", 1) != 1 or not _whole_bytes(x)
                 or x.itemsize != out.itemsize or out.nbytes > x.nbytes):
             return [], 0
         _, oh, ow, _ = out.shape
@@ -105,16 +108,20 @@ def must_survive(graph: Graph, groups: TensorGroups, outside_arena: set[str]) ->
 
 
 def choose_inplace_ops(graph: Graph, lifetimes: dict[str, Lifetime], groups: TensorGroups,
-                       outside_arena: set[str]) -> list[InplaceOp]:
+                       outside_arena: set[str],
+                       allowed: Callable[[Op], bool] | None = None) -> list[InplaceOp]:
     """Pick the ops that run in place, in execution order, and join each pair in ``groups``.
 
     ``groups`` holds the view groups on entry and gains the in-place pairs.
     ``outside_arena`` names tensors in caller-owned buffers (empty when graph
-    inputs and outputs live in the arena).
+    inputs and outputs live in the arena); ``allowed``, when given, vetoes ops whose
+    kernel cannot run in place.
     """
     keep_intact = must_survive(graph, groups, outside_arena)
     chosen = []
     for step, op in enumerate(graph.ops):
+        if allowed is not None and not allowed(op):
+            continue
         candidates, scratch_bytes = overwritable_inputs(graph, op)
         out = op.outputs[0]
         if not candidates or out in outside_arena:

@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
 
 from ..ir.graph import Graph
+from ..ir.ops import op_types, op_def_or_opaque
 
-#: ops whose output is a view of their first input (same bytes, new shape)
-VIEW_OPS = ("reshape",)
+
+#: op types whose output is a view of their first input (asked of the op definitions)
+VIEW_OPS = op_types(view=True)
 
 #: (first step, last step, size) of a stretch of time over which a buffer's size is constant;
 #: the size is in bytes for buffers and in alignment slots inside the strategies
@@ -120,7 +122,7 @@ def view_groups(graph: Graph, lifetimes: dict[str, Lifetime]) -> TensorGroups:
     """Groups of tensors joined by view ops (a view of a constant stays a separate tensor)."""
     groups = TensorGroups(lifetimes)
     for op in graph.ops:
-        if op.type in VIEW_OPS and op.inputs[0] in lifetimes:
+        if op_def_or_opaque(op.type).view and op.inputs[0] in lifetimes:
             groups.union(op.inputs[0], op.outputs[0])
     return groups
 

@@ -36,13 +36,9 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..errors import UnsupportedError
-from ..ir import Graph, Op, with_defaults
+from ..ir import Graph, Op, op_def, with_defaults
 from ..ir.ops import conv_out_size
 
-WINDOW_OPS = ("conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d")
-POINTWISE_OPS = ("relu", "relu6", "relu_n1_to_1", "logistic", "tanh", "quantize", "dequantize")
-JOIN_OPS = ("add", "mul", "concat")
-PAD_FOLDS_INTO = ("conv2d", "depthwise_conv2d")
 
 
 class Span(NamedTuple):
@@ -137,19 +133,19 @@ def op_geometry(graph: Graph, op: Op) -> tuple[AxisGeometry, AxisGeometry] | Non
         return None
     if any(len(graph.tensors[n].shape) != 4 for n in acts + op.outputs):
         return None
-    a = with_defaults(op.type, op.attrs)
-    if op.type in WINDOW_OPS and len(acts) == 1:
+    a, rule = with_defaults(op.type, op.attrs), op_def(op.type).patch
+    if rule == "window" and len(acts) == 1:
         kh, kw = a["kernel"] if "kernel" in a else graph.tensors[op.inputs[1]].shape[1:3]
         (sh, sw), (dh, dw), (pt, _, pl, _) = a["stride"], a["dilation"], a["pads"]
         return AxisGeometry(kh, sh, dh, pt), AxisGeometry(kw, sw, dw, pl)
-    if op.type == "pad" and len(acts) == 1:
+    if rule == "pad" and len(acts) == 1:
         batch, (pt, _), (pl, _), channels = a["pads"]
         if any(batch) or any(channels):
             return None
         return AxisGeometry(pad_before=pt), AxisGeometry(pad_before=pl)
-    if op.type in POINTWISE_OPS and len(acts) == 1:
+    if rule == "pointwise" and len(acts) == 1:
         return AxisGeometry(), AxisGeometry()
-    if op.type in JOIN_OPS and _is_pointwise_join(graph, op, a):
+    if rule == "join" and _is_pointwise_join(graph, op, a):
         return AxisGeometry(), AxisGeometry()
     return None
 
@@ -208,11 +204,12 @@ def stage_steps(graph: Graph, split: int) -> list[StageStep]:
         for name in activation_inputs(graph, op):
             readers.setdefault(name, []).append(i)
     folded = {op.outputs[0]: i for i, op in enumerate(ops)
-              if op.type == "pad" and i != split and len(readers[op.outputs[0]]) == 1
-              and ops[readers[op.outputs[0]][0]].type in PAD_FOLDS_INTO}
+              if op_def(op.type).patch == "pad" and i != split
+              and len(readers[op.outputs[0]]) == 1
+              and op_def(ops[readers[op.outputs[0]][0]].type).absorbs_pad}
     steps = []
     for i, op in enumerate(ops):
-        if op.type == "pad" and op.outputs[0] in folded:
+        if op.outputs[0] in folded:
             continue
         rows, cols = op_geometry(graph, op)
         inputs = tuple(activation_inputs(graph, op))

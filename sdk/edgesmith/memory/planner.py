@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from ..ir.graph import Graph
 from . import greedy, optimal
 from .greedy import Block, arena_end
-from .inplace import InplaceOp, choose_inplace_ops, scratch_lifetimes
+from .inplace import InplaceOp, InplacePolicy, choose_inplace_ops, scratch_lifetimes
 from .lifetimes import (Buffer, Segment, io_tensors, live_per_step, lower_bound, make_buffers,
                         num_steps, tensor_lifetimes, view_groups)
 
@@ -88,13 +88,18 @@ class ArenaPlan:
         return "\n".join(lines)
 
 
-def plan_buffers(graph: Graph, *, inplace: bool = True, inputs_in_arena: bool = True
+def plan_buffers(graph: Graph, *, inplace: InplacePolicy = True, inputs_in_arena: bool = True
                  ) -> tuple[list[Buffer], list[Buffer], list[InplaceOp]]:
-    """The buffers to place in the arena, those outside it, and the ops run in place."""
+    """The buffers to place in the arena, those outside it, and the ops run in place.
+
+    ``inplace``: True (every op whose definition allows it), False (none), or a
+    predicate ``op -> bool`` naming the ops a backend's kernels can run in place."""
     lifetimes = tensor_lifetimes(graph)
     groups = view_groups(graph, lifetimes)
     outside = set() if inputs_in_arena else io_tensors(graph, groups)
-    inplace_ops = choose_inplace_ops(graph, lifetimes, groups, outside) if inplace else []
+    allowed = inplace if callable(inplace) else None
+    inplace_ops = choose_inplace_ops(graph, lifetimes, groups, outside, allowed) \
+        if inplace else []
     for name, lifetime in scratch_lifetimes(inplace_ops).items():
         lifetimes[name] = lifetime
         groups.add(name)
@@ -108,7 +113,7 @@ def _slots(buffer: Buffer, alignment: int) -> list[Segment]:
     return [(first, last, -(-size // alignment)) for first, last, size in buffer.segments]
 
 
-def plan_arena(graph: Graph, strategy: str = "greedy", *, inplace: bool = True,
+def plan_arena(graph: Graph, strategy: str = "greedy", *, inplace: InplacePolicy = True,
                time_limit_s: float = 10, inputs_in_arena: bool = True,
                alignment: int = 16) -> ArenaPlan:
     """Plan one static arena for the activations of ``graph`` (see the module docstring)."""

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..ir import Graph, Op
+from ..ir import Graph, Op, op_def
 from .base import GraphPass, is_float_const
 
 
 def evaluate_constant_op(graph: Graph, op: Op) -> np.ndarray | None:
     """The output of ``op`` computed from its constant inputs, or None if it cannot be."""
-    from ..sim.float_ref import FLOAT_KERNELS
-
     out = graph.tensors[op.outputs[0]]
-    if op.type == "reshape":
+    d = op_def(op.type)
+    if d.view:
         # the batch convention (dimension 0 is N) does not apply to constants
         return graph.tensors[op.inputs[0]].data.reshape(out.shape)
-    kernel = FLOAT_KERNELS.get(op.type)
+    kernel = d.float_ref
     if kernel is None:
         return None
     args = [None if n is None else graph.tensors[n].data for n in op.inputs]
@@ -30,7 +29,7 @@ class ConstantFold(GraphPass):
     Requires: a graph that passes ``verify_graph``.
     Rewrites: a single-output op whose every present input is a float
     constant, whose output is float and no graph output, and that has a
-    float reference kernel (``sim.float_ref``); the output tensor keeps its
+    float reference kernel (its op definition's ``float_ref``); the output tensor keeps its
     name and becomes a constant. Ops in a chain fold one after another.
     Quantized tensors are never touched.
     Guarantees: no remaining op of that kind has only float-constant inputs;

@@ -5,11 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import Graph, Op, Tensor, with_defaults
+from ..ir import Graph, Op, Tensor, op_def, with_defaults
 from .base import GraphPass, bypass, is_float_const, producer_through_reshapes
 
-#: weight axis that holds the output channel, per op that can absorb a batch norm
-_OUT_CHANNEL_AXIS = {"conv2d": 0, "depthwise_conv2d": 3, "fully_connected": 0}
 
 
 def _scale_shift(graph: Graph, bn: Op) -> tuple[np.ndarray, np.ndarray]:
@@ -25,7 +23,7 @@ def _scale_shift(graph: Graph, bn: Op) -> tuple[np.ndarray, np.ndarray]:
 
 def _foldable_producer(graph: Graph, bn: Op) -> Op | None:
     producer = producer_through_reshapes(graph, bn.inputs[0], keep_last_dim=True)
-    if producer is None or producer.type not in _OUT_CHANNEL_AXIS:
+    if producer is None or op_def(producer.type).weight_axis is None:
         return None
     if producer.attrs.get("activation", "none") != "none":
         return None
@@ -39,7 +37,7 @@ def _fold_into(graph: Graph, producer: Op, scale: np.ndarray, shift: np.ndarray)
     """Scale the producer's weights per output channel and fold the shift into its bias."""
     w_name = producer.inputs[1]
     weights = graph.tensors[w_name].data.astype(np.float64)
-    axis = _OUT_CHANNEL_AXIS[producer.type]
+    axis = op_def(producer.type).weight_axis
     shape = [1] * weights.ndim
     shape[axis] = -1
     b_name = producer.inputs[2] if len(producer.inputs) > 2 else None

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from ..ir import Graph
+from ..ir import Graph, op_def
 from .base import GraphPass, is_float, sole_consumer
 
-#: ops whose out-of-image taps contribute nothing, exactly like a zero pad
-FOLDING_OPS = ("conv2d", "depthwise_conv2d")
 
 
 class FoldPad(GraphPass):
@@ -34,7 +32,7 @@ class FoldPad(GraphPass):
                     or not (is_float(graph, src) and is_float(graph, dst))):
                 continue
             conv = sole_consumer(graph, dst)
-            if conv is None or conv.type not in FOLDING_OPS or conv.inputs[0] != dst:
+            if conv is None or not op_def(conv.type).absorbs_pad or conv.inputs[0] != dst:
                 continue
             top, bottom, left, right = conv.attrs.get("pads", (0, 0, 0, 0))
             (pt, pb), (pl, pr) = pairs[1], pairs[2]

@@ -9,7 +9,7 @@
   would turn such an outlier into a value of the opposite sign, where
   saturation only clips it. Both cost a few gates per output, once a layer.
 * **Softmax, sigmoid and tanh outputs** have known ranges, so they get a fixed
-  type instead of a calibrated one (:data:`FUNCTION_TYPES`).
+  type instead of a calibrated one (:func:`function_type`).
 * **Weights** are constants rounded offline, so their modes cost nothing at
   run time: the format's I holds max |w| of the layer (often I <= 0, all
   bits fractional), rounding is to nearest-even (RND_CONV, unbiased) and SAT
@@ -33,11 +33,11 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
-from ..ir import FixedFormat, Graph, NumberFormat, Op, Tensor
+from ..ir import FixedFormat, Graph, NumberFormat, Op, Tensor, op_def
 from ..sim.fixed_kernels import FIXED_KERNELS
 from .calibrate import Range
 from .int8 import group_ranges
-from .intervals import MAC_OPS, accumulator_report
+from ..arith.intervals import accumulator_report
 from .overrides import PrecisionOverrides
 
 DEFAULT_WIDTH = 16
@@ -46,18 +46,21 @@ WEIGHT_MODES = ("RND_CONV", "SAT")
 BIAS_MAX_WIDTH = 32
 _MAX_POINT = 64  # |I| and |F| limit of FixedFormat
 
-#: output type of the bounded functions at the activation width W (their table kernels are
-#: in edgesmith.sim.fixed_tables). These are TFLite's int8 choices at W bits (softmax and
-#: logistic: scale 1/256, zero point -128 is ufixed<8,0>; tanh: scale 1/128 is fixed<8,1>):
-#: every bit resolves [0, 1) or [-1, 1), none is spent on integer bits the function never
-#: reaches. Its supremum 1 saturates one LSB below; that error (2^-W unsigned) is no larger
-#: than the rounding error of the type with one more integer bit, which would hold 1 exactly.
-#: Unsigned tensors take at most 31 bits.
-FUNCTION_TYPES = {
-    "softmax": lambda w: FixedFormat(min(w, 31), 0, False, *ACTIVATION_MODES),
-    "logistic": lambda w: FixedFormat(min(w, 31), 0, False, *ACTIVATION_MODES),
-    "tanh": lambda w: FixedFormat(w, 1, True, *ACTIVATION_MODES),
-}
+
+
+def function_type(op_type: str, width: int) -> FixedFormat:
+    """Output type at activation width ``width`` of an op with a fixed output range (its
+    definition's ``output_range``; softmax, logistic [0, 1): ``ufixed<W,0>``; tanh [-1, 1):
+    ``fixed<W,1>``). These are TFLite's int8 choices at W bits (scale 1/256, zero point -128
+    is ufixed<8,0>; scale 1/128 is fixed<8,1>): every bit resolves the range, none is spent
+    on integer bits the function never reaches. Its supremum saturates one LSB below; that
+    error (2^-W unsigned) is no larger than the rounding error of the type with one more
+    integer bit, which would hold it exactly. Unsigned tensors take at most 31 bits."""
+    lo, hi = op_def(op_type).output_range
+    ints = max(math.ceil(math.log2(max(abs(lo), hi))), 0)
+    if lo >= 0:
+        return FixedFormat(min(width, 31), ints, False, *ACTIVATION_MODES)
+    return FixedFormat(width, ints + 1, True, *ACTIVATION_MODES)
 
 #: (op, float weights, a fixed-point type the user chose or None) -> (stored weights, their
 #: format, the weights' fractional bits in the products)
@@ -125,8 +128,8 @@ def _activation_types(graph: Graph, ranges: dict[str, Range], width: int, headro
                       overrides: PrecisionOverrides) -> dict[str, FixedFormat]:
     group, merged = group_ranges(graph, ranges)
     chosen = {group[name]: fmt for name, fmt in overrides.by_part["output"].items()}
-    functions = {group[op.outputs[0]]: FUNCTION_TYPES[op.type](width) for op in graph.ops
-                 if op.type in FUNCTION_TYPES}
+    functions = {group[op.outputs[0]]: function_type(op.type, width) for op in graph.ops
+                 if op_def(op.type).quant == "range"}
     types = {}
     for name, t in graph.tensors.items():
         if t.is_const:
@@ -172,13 +175,14 @@ def _quantize_constants(q: Graph, op: Op, coder: WeightCoder, width: int,
         if name is None or not q.tensors[name].is_const:
             continue
         w = q.tensors[name].data.astype(np.float64)
-        if op.type in MAC_OPS and k == 1:
+        d = op_def(op.type)
+        if d.is_mac and k == 1:
             data, fmt, w_frac = coder(op, w, overrides.get("weight", out) or weight_default)
-        elif op.type in MAC_OPS and k == 2:
+        elif d.is_mac and k == 2:
             frac = q.tensors[inputs[0]].fmt.frac_bits + w_frac
             fmt = overrides.get("bias", out) or weight_default or bias_type(w, frac)
             data = fmt.quantize(w)
-        elif op.type in ("add", "mul", "concat"):
+        elif d.quantizes_constants:
             fmt = overrides.default or range_type(Range(float(w.min()), float(w.max())), width)
             data = fmt.quantize(w)
         else:

@@ -5,10 +5,12 @@
 * Weights: int8 symmetric (zero point 0) in [-127, 127], per output channel
   (conv2d and fully_connected axis 0, depthwise axis 3) or per tensor.
 * Bias: int32 with scale input_scale * weight_scale[c].
-* Outputs of softmax and logistic use scale 1/256, zero point -128; tanh
-  1/128, zero point 0 (the formats the int8 kernels require).
-* Tensors that int8 kernels pass through without rescaling (reshape, max and
-  average pooling, pad, concat) share one format: their ranges are merged.
+* Ops with a fixed output range (softmax and logistic [0, 1): scale 1/256,
+  zero point -128; tanh [-1, 1): 1/128, zero point 0) get the format that
+  spans it exactly (the formats the int8 kernels require).
+* Tensors that int8 kernels pass through without rescaling (op definitions
+  with ``quant == "shares"``: reshape, pooling, pad, concat) share one
+  format: their ranges are merged.
 """
 
 from __future__ import annotations
@@ -16,16 +18,23 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
-from ..ir import AffineFormat, Graph, Op, Tensor
+from ..ir import AffineFormat, Graph, Op, Tensor, op_def, op_types
 from .calibrate import Range
 
-QUANTIZABLE = {"conv2d", "depthwise_conv2d", "fully_connected", "avg_pool2d", "max_pool2d",
-               "add", "mul", "reshape", "softmax", "logistic", "tanh", "mean", "pad", "concat",
-               "relu", "relu6", "relu_n1_to_1"}
-SHARED_FORMAT_OPS = {"reshape", "max_pool2d", "avg_pool2d", "pad", "concat"}
-WEIGHT_AXIS = {"conv2d": 0, "depthwise_conv2d": 3, "fully_connected": 0}
-FIXED_OUTPUT = {"softmax": (1 / 256, -128), "logistic": (1 / 256, -128), "tanh": (1 / 128, 0)}
 _MIN_SCALE = 1e-9
+
+
+def quantizable_ops() -> frozenset[str]:
+    """Op types post-training quantization maps to integer formats."""
+    return frozenset(op_types()) - op_types(quant="none")
+
+
+def range_format(op_type: str, bits: int = 8) -> AffineFormat:
+    """The format spanning ``op_type``'s fixed output range exactly (softmax, logistic:
+    scale 1/256, zero point -128 at 8 bits; tanh: 1/128, zero point 0)."""
+    lo, hi = op_def(op_type).output_range
+    scale = (hi - lo) / (1 << bits)
+    return AffineFormat([scale], [round(-(1 << (bits - 1)) - lo / scale)], bits=bits)
 
 
 def activation_format(r: Range, bits: int = 8) -> AffineFormat:
@@ -72,7 +81,7 @@ def _share_groups(graph: Graph) -> dict[str, str]:
         return x
 
     for op in graph.ops:
-        if op.type in SHARED_FORMAT_OPS:
+        if op_def(op.type).quant == "shares":
             names = [n for n in op.inputs if n and not graph.tensors[n].is_const] + op.outputs
             for n in names[1:]:
                 parent[find(n)] = find(names[0])
@@ -100,9 +109,8 @@ def _activation_formats(graph: Graph, ranges: dict[str, Range],
     bits_of = (lambda name: bits) if isinstance(bits, int) else (lambda name: bits.get(name, 8))
     fixed: dict[str, AffineFormat] = {}
     for op in graph.ops:
-        if op.type in FIXED_OUTPUT:
-            scale, zp = FIXED_OUTPUT[op.type]
-            fixed[group[op.outputs[0]]] = AffineFormat([scale], [zp], bits=8)
+        if op_def(op.type).quant == "range":
+            fixed[group[op.outputs[0]]] = range_format(op.type)
     return {name: fixed.get(group[name]) or activation_format(merged[group[name]], bits_of(name))
             for name, t in graph.tensors.items() if not t.is_const}
 
@@ -115,11 +123,12 @@ def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool =
     activations to narrow (tensor -> bits; the sub-byte scheme, :mod:`.subbyte`);
     the arithmetic stays that of int8, values one per int8 element.
     """
+    supported = quantizable_ops()
     for i, op in enumerate(graph.ops):
-        if op.type not in QUANTIZABLE:
+        if op.type not in supported:
             raise UnsupportedError(
                 f"op {i} ({op.type}{', ' + op.origin if op.origin else ''}) cannot be "
-                f"quantized to int8; supported: {', '.join(sorted(QUANTIZABLE))}")
+                f"quantized to int8; supported: {', '.join(sorted(supported))}")
     fmts = _activation_formats(graph, ranges, act_bits or 8)
     q = graph.copy()
     q.name = graph.name
@@ -135,18 +144,19 @@ def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool =
 
 def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 8) -> None:
     new_inputs = list(op.inputs)
+    d = op_def(op.type)
     for k, name in enumerate(op.inputs):
         if name is None or not q.tensors[name].is_const:
             continue
         t = q.tensors[name]
-        if op.type in WEIGHT_AXIS and k == 1:
-            data, fmt = quantize_weights(t.data, WEIGHT_AXIS[op.type] if per_channel else None,
+        if d.is_mac and k == 1:
+            data, fmt = quantize_weights(t.data, d.weight_axis if per_channel else None,
                                          weight_bits)
-        elif op.type in WEIGHT_AXIS and k == 2:
+        elif d.is_mac and k == 2:
             w_fmt = q.tensors[new_inputs[1]].fmt
             in_scale = q.tensors[op.inputs[0]].fmt.scalar()[0]
             data, fmt = quantize_bias(t.data, in_scale, w_fmt)
-        elif op.type in ("add", "mul", "concat"):
+        elif d.quantizes_constants:
             data_f = t.data.astype(np.float32)
             fmt = activation_format(Range(float(data_f.min()), float(data_f.max())))
             data = fmt.quantize(data_f)

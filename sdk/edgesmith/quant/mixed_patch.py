@@ -23,7 +23,7 @@ Fixed by design:
   assembled tensor that the rest of the graph reads in int8, so one format must
   hold all tiles: a low-bit patch's split op reads low-bit input and writes int8.
 * Tensors that int8 kernels pass through without rescaling (pooling, pad,
-  concat, reshape; see :data:`.int8.SHARED_FORMAT_OPS`) share one format with
+  concat, reshape: op definitions with ``quant == "shares"``) share one format with
   their inputs: such a group is one *width unit* with one width. A group holding
   the split output or a fixed-format output (softmax, logistic, tanh) stays int8.
 
@@ -41,11 +41,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..errors import EdgesmithError
-from ..ir import AffineFormat, Graph, NumberFormat, Op, Tensor
+from ..ir import AffineFormat, Graph, NumberFormat, Op, Tensor, op_def
 from ..memory.patch import PatchPlan, plan_patches
 from ..memory.patch_windows import Span
 from ..report.metrics import op_macs
-from .int8 import FIXED_OUTPUT, WEIGHT_AXIS, _share_groups
+from .int8 import _share_groups
 
 META_KEY = "mixed_patch"
 JSON_VERSION = 1
@@ -82,7 +82,7 @@ class MixedPatchModel:
             t = tensors[name]
             tensors[name] = Tensor(name, t.shape, t.dtype, fmt, t.data)
         for i, op in enumerate(ops):
-            if op.type in WEIGHT_AXIS and len(op.inputs) > 2 and op.inputs[2] is not None \
+            if op_def(op.type).is_mac and len(op.inputs) > 2 and op.inputs[2] is not None \
                     and op.inputs[0] in self.low_formats:
                 bias = _rescaled_bias(g, i, self.low_formats[op.inputs[0]])
                 tensors[bias.name] = bias
@@ -140,7 +140,7 @@ def width_units(graph: Graph, plan: PatchPlan) -> list[tuple[str, ...]]:
     group = _share_groups(graph)
     stage = [graph.inputs[0]] + [op.outputs[0] for op in graph.ops[:plan.split + 1]]
     pinned = {group[plan.split_tensor]} | {group[op.outputs[0]] for op in graph.ops
-                                           if op.type in FIXED_OUTPUT}
+                                           if op_def(op.type).quant == "range"}
     members: dict[str, list[str]] = {}
     for name in stage_feature_maps(graph, plan):
         if group[name] not in pinned:

@@ -18,14 +18,18 @@ buffers; so does every tensor that shares a format with one of them
 from __future__ import annotations
 
 from ..errors import EdgesmithError
-from ..ir import Graph
+from ..ir import OP_DEFS, Graph, op_types
+from ..kernels import c_kernel
 from .calibrate import Range
 from .int8 import _share_groups, quantize_int8
 
 SUBBYTE_BITS = (8, 4, 2)
-#: op types whose inputs and outputs may be packed sub-byte tensors in the C runtime
-PACKED_OPS = frozenset({"conv2d", "depthwise_conv2d", "fully_connected", "max_pool2d",
-                        "avg_pool2d", "reshape"})
+
+
+def packed_ops() -> frozenset[str]:
+    """Op types whose inputs and outputs may be packed sub-byte tensors in the C runtime:
+    those with an ``es_<op>_s4`` kernel, and views."""
+    return frozenset(n for n in OP_DEFS if c_kernel(n, "s4")) | op_types(view=True)
 
 
 def check_bits(weight_bits: int, act_bits: int) -> None:
@@ -40,8 +44,9 @@ def narrow_activations(graph: Graph, bits: int) -> dict[str, int]:
         return {}
     group = _share_groups(graph)
     wide = {group[n] for n in graph.inputs + graph.outputs}
+    packed = packed_ops()
     for op in graph.ops:
-        if op.type not in PACKED_OPS:
+        if op.type not in packed:
             wide.update(group[n] for n in op.inputs + op.outputs if n is not None)
     return {name: bits for name, t in graph.tensors.items()
             if not t.is_const and group[name] not in wide}

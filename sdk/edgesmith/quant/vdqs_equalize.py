@@ -37,7 +37,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import EdgesmithError
-from ..ir import Graph
+from ..ir import Graph, Op, op_def
 from ..memory.patch import PatchPlan
 from .mixed_patch import stage_feature_maps
 from .vdqs_ranges import stage_prefix
@@ -45,8 +45,13 @@ from .vdqs_ranges import stage_prefix
 EQUALIZE_PERCENTILE = 99.9
 #: the largest factor a channel is scaled by (near-dead channels would otherwise blow up)
 MAX_CHANNEL_SCALE = 16.0
-_LINEAR = ("conv2d", "depthwise_conv2d")
 _HOMOGENEOUS = ("none", "relu")
+
+
+def _linear_window(op: Op) -> bool:
+    """A convolution: linear per output channel in its weights (a MAC op with a window)."""
+    d = op_def(op.type)
+    return d.is_mac and d.patch == "window"
 
 
 def equalizable_maps(graph: Graph, plan: PatchPlan) -> list[tuple[str, int, int]]:
@@ -64,7 +69,7 @@ def equalizable_maps(graph: Graph, plan: PatchPlan) -> list[tuple[str, int, int]
         if len(producer) != 1 or len(readers) != 1 or name in graph.outputs:
             continue
         prod, read = graph.ops[producer[0]], graph.ops[readers[0]]
-        if prod.type not in _LINEAR or read.type not in _LINEAR or read.inputs[0] != name \
+        if not (_linear_window(prod) and _linear_window(read)) or read.inputs[0] != name \
                 or prod.attrs.get("activation", "none") not in _HOMOGENEOUS:
             continue
         consts = [prod.inputs[1], read.inputs[1]] + [n for n in prod.inputs[2:3] if n]

@@ -5,20 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ir import Graph, Op, describe_format
+from ..ir.ops import op_def_or_opaque
+
+
+def _size(shape) -> int:
+    n = 1
+    for d in shape:
+        n *= int(d)
+    return n
 
 
 def op_macs(graph: Graph, op: Op) -> int:
-    """Multiply-accumulates of one inference (batch 1) of a conv, depthwise or dense op."""
-    if op.type not in ("conv2d", "depthwise_conv2d", "fully_connected"):
+    """Multiply-accumulates of one inference (batch 1) of a MAC op: every output element
+    sums the weights of its output channel (the weights' ``weight_axis``)."""
+    d = op_def_or_opaque(op.type)  # memory graphs hold pseudo ops (tile copies)
+    if not d.is_mac:
         return 0
     w = graph.tensors[op.inputs[1]].shape
-    out = graph.tensors[op.outputs[0]].shape
-    if op.type == "fully_connected":
-        return int(w[0] * w[1])
-    positions = int(out[1] * out[2])
-    if op.type == "conv2d":
-        return positions * int(w[0] * w[1] * w[2] * w[3])
-    return positions * int(w[1] * w[2] * w[3])
+    per_output = _size(w) // int(w[d.weight_axis]) if w[d.weight_axis] else 0
+    return _size(graph.tensors[op.outputs[0]].shape[1:]) * per_output
 
 
 def _bits(graph: Graph, name: str | None) -> int:

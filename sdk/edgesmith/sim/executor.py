@@ -15,10 +15,10 @@ import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
 from ..ir import Graph, Op
+from ..ir.ops import op_def_or_opaque
 from .format_kernels import kernels_for_formats
 from .int_kernels import INT_KERNELS
 
-_CROSSING_OPS = ("quantize", "dequantize")
 
 
 def simulate(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray],
@@ -99,7 +99,7 @@ def _last_uses(graph: Graph) -> dict[str, int]:
 def _kernel_for(op: Op, graph: Graph):
     first = graph.tensors[op.inputs[0]] if op.inputs and op.inputs[0] else None
     is_float = first is not None and first.fmt is None and first.dtype == "float32"
-    if is_float and op.type not in _CROSSING_OPS:
+    if is_float and op_def_or_opaque(op.type).pattern != "convert":
         try:
             from .float_ref import FLOAT_KERNELS
         except ImportError as exc:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from ..ir import FixedFormat, Graph, Op
 from .fixed_kernels import FIXED_KERNELS
 from .int_kernels import Kernel
-from .subbyte_kernels import SUBBYTE_KERNELS, is_subbyte
+from ..arith.widened import is_subbyte
+from .subbyte_kernels import SUBBYTE_KERNELS
 
 
 def kernels_for_formats(op: Op, graph: Graph) -> tuple[str, dict[str, Kernel]] | None:

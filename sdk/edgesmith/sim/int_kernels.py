@@ -4,7 +4,7 @@ module ``edgesmith._sim`` on the whole batch.
 A kernel takes ``(op, graph, args)`` with ``args`` following ``op.inputs``
 (constants as their data, activations batched on axis 0) and returns the
 batched output. Integer parameters come from
-:func:`edgesmith.quant.params.compute_params` (microseconds per op, so they are
+:func:`edgesmith.arith.params.compute_params` (microseconds per op, so they are
 recomputed per call rather than cached against a graph that passes may edit).
 """
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import _sim
 from ..ir import Graph, Op, with_defaults
-from ..quant.params import QuantizeParams, compute_params
+from ..arith.params import QuantizeParams, compute_params
 
 Kernel = Callable[[Op, Graph, list], np.ndarray]
 INT_KERNELS: dict[str, Kernel] = {}

@@ -23,9 +23,9 @@ from collections.abc import Mapping
 import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
-from ..ir import Graph, Op, Tensor
+from ..ir import Graph, Op, Tensor, op_def
 from ..memory.patch import PatchPlan
-from ..memory.patch_windows import (WINDOW_OPS, OpWindow, Patch, StageStep, patch_windows,
+from ..memory.patch_windows import (OpWindow, Patch, StageStep, patch_windows,
                                      stage_steps)
 from .executor import _bind_inputs, simulate  # the same input checks as simulate()
 
@@ -96,9 +96,10 @@ def window_op_graph(graph: Graph, step: StageStep, window: OpWindow, patch: Patc
                                     window.output_cols.size)
     attrs = dict(op.attrs)
     top, bottom, left, right = window.pads
-    if op.type == "pad":
+    rule = op_def(op.type).patch
+    if rule == "pad":
         attrs["pads"] = ((0, 0), (top, bottom), (left, right), (0, 0))
-    elif op.type in WINDOW_OPS:
+    elif rule == "window":
         attrs["pads"] = (top, bottom, left, right)
     where = f"{op.origin or op.type} (patch {patch.row},{patch.col})"
     patched = Op(op.type, list(op.inputs), [step.output], attrs, where)

@@ -15,25 +15,9 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import AffineFormat, Graph, Op, Tensor
+from ..arith.widened import is_subbyte, widened_view
+from ..ir import AffineFormat, Graph, Op
 from .int_kernels import INT_KERNELS, Kernel
-
-
-def is_subbyte(fmt) -> bool:
-    return isinstance(fmt, AffineFormat) and fmt.bits < 8
-
-
-def _widened_view(op: Op, graph: Graph) -> Graph:
-    tensors = dict(graph.tensors)
-    for name in [n for n in op.inputs if n is not None] + op.outputs:
-        t = graph.tensors[name]
-        if is_subbyte(t.fmt):
-            if not t.fmt.signed:
-                raise UnsupportedError(f"{op.origin or op.type}: tensor {name!r} is unsigned "
-                                       f"{t.fmt.bits}-bit; sub-byte kernels take signed values")
-            wide = AffineFormat(t.fmt.scale, t.fmt.zero_point, t.fmt.axis, bits=8)
-            tensors[name] = Tensor(name, t.shape, t.dtype, wide, t.data)
-    return Graph(graph.name, tensors, graph.ops, graph.inputs, graph.outputs, graph.meta)
 
 
 def _check_range(op: Op, name: str, fmt: AffineFormat, values: np.ndarray) -> None:
@@ -47,7 +31,7 @@ def _subbyte(int8_kernel: Kernel) -> Kernel:
         for name, value in zip(op.inputs, args):
             if name is not None and is_subbyte(graph.tensors[name].fmt):
                 _check_range(op, name, graph.tensors[name].fmt, np.asarray(value))
-        out = int8_kernel(op, _widened_view(op, graph), args)
+        out = int8_kernel(op, widened_view(op, graph), args)
         fmt = graph.tensors[op.outputs[0]].fmt
         return np.clip(out, fmt.qmin, fmt.qmax).astype(out.dtype) if is_subbyte(fmt) else out
     return kernel

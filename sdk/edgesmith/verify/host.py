@@ -28,7 +28,7 @@ from ..errors import EdgesmithError, MismatchError
 from ..ir import Graph
 from ..ir.packing import unpack_subbyte
 from ..quant.mixed_patch import MixedPatchModel
-from ..sim.subbyte_kernels import is_subbyte
+from ..arith.widened import is_subbyte
 from .check import CheckReport
 from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
 from .reference import check_mixed_fits, compare_with_reference, reference_outputs

@@ -3,7 +3,7 @@ patch model (QuantMCU) also the branch every patch took.
 
 The golden result of a plain graph is :func:`edgesmith.sim.simulate`; that of
 a :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` is
-:func:`~edgesmith.sim.patch_mixed.simulate_mixed_patched`: outputs and
+:func:`~edgesmith.quant.mixed_simulate.simulate_mixed_patched`: outputs and
 routing. Generated mixed code reports its branches through
 ``<name>_patch_branches()`` (read by :class:`~.host.HostModel` on the host,
 written after the outputs by the harness firmware), so a sample matches only
@@ -44,7 +44,7 @@ def reference_outputs(graph: Graph, batch: Mapping[str, np.ndarray],
         from ..sim import simulate
 
         return simulate(graph, dict(batch), keep_intermediates=keep_intermediates), None
-    from ..sim.patch_mixed import simulate_mixed_patched
+    from ..quant.mixed_simulate import simulate_mixed_patched
 
     return simulate_mixed_patched(mixed, dict(batch), keep_intermediates=keep_intermediates)
 

@@ -1,8 +1,16 @@
-"""The op set of the edgesmith IR. Importing this package registers every op."""
+"""The op set of the edgesmith IR: one definition per op type, one file each.
 
-from . import elementwise, nn  # noqa: F401  (registration side effects)
-from .base import (ACTIVATIONS, OP_SPECS, Attr, OpSpec, broadcast_shapes, conv_out_size,
-                   infer_shape, same_padding, spec_of, with_defaults)
+Importing this package registers every op. To add an op, add its file here
+and import it below; docs/INTERNALS.md says what a definition holds.
+"""
 
-__all__ = ["ACTIVATIONS", "OP_SPECS", "Attr", "OpSpec", "broadcast_shapes", "conv_out_size",
-           "infer_shape", "same_padding", "spec_of", "with_defaults"]
+from . import (add, avg_pool2d, batch_norm, concat, conv2d, depthwise_conv2d,  # noqa: F401
+               fully_connected, logistic, max_pool2d, mean, mul, pad, quantize, relu, reshape,
+               softmax, tanh)
+from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
+                   conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
+                   tflite_builtins, tflite_op, with_defaults)
+
+__all__ = ["ACTIVATIONS", "OP_DEFS", "OP_SPECS", "Attr", "OpDef", "OpSpec", "broadcast_shapes",
+           "conv_out_size", "infer_shape", "op_def", "op_types", "op_def_or_opaque", "same_padding", "spec_of",
+           "tflite_builtins", "tflite_op", "with_defaults"]

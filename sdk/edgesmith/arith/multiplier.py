@@ -1,6 +1,6 @@
 """Real multipliers as integers, and fused-activation bounds, as TFLite computes them.
 
-These are the scalar building blocks of :mod:`edgesmith.quant.params`. Each
+These are the scalar building blocks of :mod:`edgesmith.arith.params`. Each
 follows the double/float arithmetic of TFLite's ``Prepare`` code exactly
 (which operations are done in float32 and which in double matters for the
 last bit of a multiplier), so a C implementation that receives the integers

@@ -26,13 +26,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph, Op, Pow2Format, with_defaults
+from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types, with_defaults
 
-MAC_OPS = ("fully_connected", "conv2d", "depthwise_conv2d")
 #: fewest fractional bits at which a fused activation's bounds are exact (none: no constraint)
 ACTIVATION_FRAC = {"relu6": -1, "relu_n1_to_1": 0}
-#: output channels sit on this axis of the weights
-_CHANNEL_AXIS = {"fully_connected": 0, "conv2d": 0, "depthwise_conv2d": 3}
 
 
 @dataclass(frozen=True)
@@ -115,9 +112,9 @@ def _weight_magnitudes(op: Op, graph: Graph) -> tuple[np.ndarray, int]:
 def accumulator_bound(op: Op, graph: Graph, op_index: int = -1) -> AccumulatorBound:
     """The accumulator of fixed-point MAC ``op`` (see the module docstring)."""
     x = graph.tensors[op.inputs[0]].fmt
-    if op.type not in MAC_OPS or not isinstance(x, FixedFormat):
+    if not op_def(op.type).is_mac or not isinstance(x, FixedFormat):
         raise UnsupportedError(f"{op.origin or op.type}: interval analysis covers fixed-point "
-                               f"{', '.join(MAC_OPS)} layers")
+                               f"{', '.join(sorted(op_types(pattern='mac')))} layers")
     w_abs, w_frac = _weight_magnitudes(op, graph)
     product_frac = x.frac_bits + w_frac
     activation = with_defaults(op.type, op.attrs)["activation"]
@@ -126,7 +123,7 @@ def accumulator_bound(op: Op, graph: Graph, op_index: int = -1) -> AccumulatorBo
     bias_frac = bias.fmt.frac_bits if bias is not None else None
     if bias_frac is not None:
         acc_frac = max(acc_frac, bias_frac)
-    axis = _CHANNEL_AXIS[op.type]
+    axis = op_def(op.type).weight_axis
     per_channel = np.moveaxis(w_abs, axis, 0).reshape(w_abs.shape[axis], -1).sum(axis=1)
     x_max = max(-x.qmin, x.qmax)
     bounds = [int(s) * x_max << (acc_frac - product_frac) for s in per_channel]
@@ -141,4 +138,4 @@ def accumulator_bound(op: Op, graph: Graph, op_index: int = -1) -> AccumulatorBo
 def accumulator_report(graph: Graph) -> list[AccumulatorBound]:
     """The accumulator of every fixed-point MAC layer of ``graph``, in op order."""
     return [accumulator_bound(op, graph, i) for i, op in enumerate(graph.ops)
-            if op.type in MAC_OPS and isinstance(graph.tensors[op.inputs[0]].fmt, FixedFormat)]
+            if op_def(op.type).is_mac and isinstance(graph.tensors[op.inputs[0]].fmt, FixedFormat)]

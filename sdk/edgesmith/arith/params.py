@@ -23,7 +23,7 @@ from functools import reduce
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import AffineFormat, Graph, Op
+from ..ir import AffineFormat, Graph, Op, op_def
 from . import multiplier as mq
 from .param_types import (
     AddParams,
@@ -167,14 +167,11 @@ def _mul(op: Op, graph: Graph) -> MulParams:
     return MulParams(-z1, -z2, zo, m, sh, *_act_range(op, graph))
 
 
-_RELU_ACTIVATION = {"relu": "relu", "relu6": "relu6", "relu_n1_to_1": "relu_n1_to_1"}
-
-
 def _relu(op: Op, graph: Graph) -> RequantizeParams:
     s_in, z_in = _scalar(op, graph, op.inputs[0])
     s_out, z_out = _scalar(op, graph, op.outputs[0])
     m, sh = mq.quantize_multiplier(float(np.float32(s_in) / np.float32(s_out)))  # float32 quotient
-    return RequantizeParams(z_in, z_out, m, sh, *_act_range(op, graph, _RELU_ACTIVATION[op.type]))
+    return RequantizeParams(z_in, z_out, m, sh, *_act_range(op, graph, op_def(op.type).activation))
 
 
 def _quantize(op: Op, graph: Graph) -> QuantizeParams | RequantizeParams:

@@ -4,18 +4,18 @@
 :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` one patch at a time.
 VDPC (:func:`~edgesmith.quant.vdpc.route_patches`) decides per sample and
 patch, from the patch's own int8 input window, which branch computes it; the
-patch then runs through :mod:`.patch`'s per-patch execution (the same window
-graphs and kernels as :func:`~.patch.simulate_patched`), on the int8 graph or
+patch then runs through :mod:`edgesmith.sim.patch`'s per-patch execution (the same window
+graphs and kernels as :func:`~edgesmith.sim.patch.simulate_patched`), on the int8 graph or
 on the low-bit branch's graph, for the samples routed there. Low-bit feature
 maps run through the int8 kernels with the narrower clamp of their format
-(:mod:`.subbyte_kernels`); the low-bit input is the int8 input requantized
+(:mod:`edgesmith.sim.subbyte_kernels`); the low-bit input is the int8 input requantized
 (elementwise, so once for the whole input). Every tile is written into one
 int8 split output, and the rest of the graph runs layer by layer in int8.
 
 A patch's result depends only on its own windows, so each tile equals the
 same tile of a layer-based run of the branch that computed it; with every
 width 8 both branches are the int8 graph and the result equals
-:func:`~.patch.simulate_patched` bit for bit.
+:func:`~edgesmith.sim.patch.simulate_patched` bit for bit.
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from dataclasses import replace
 import numpy as np
 
 from ..ir import Graph
-from ..quant.mixed_patch import MixedPatchModel, requantize_input
-from ..quant.vdpc import route_patches
-from .executor import _bind_inputs, simulate
-from .patch import check_plan_fits, run_patch_stage
+from ..sim.executor import _bind_inputs, simulate
+from ..sim.patch import check_plan_fits, run_patch_stage
+from .mixed_patch import MixedPatchModel, requantize_input
+from .vdpc import route_patches
 
 
 def simulate_mixed_patched(model: MixedPatchModel,

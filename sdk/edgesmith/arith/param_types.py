@@ -1,4 +1,4 @@
-"""The parameter records of :mod:`edgesmith.quant.params`, one per int8 op family.
+"""The parameter records of :mod:`edgesmith.arith.params`, one per int8 op family.
 
 Every field is a Python int, a float the kernel needs as such, or a read-only
 NumPy array; the records are frozen so that a computed record can be shared.
