@@ -591,6 +591,23 @@ es_status es_max_pool2d_s4(const es_pool_params *params, int32_t bits, const es_
 es_status es_avg_pool2d_s4(const es_pool_params *params, int32_t bits, const es_dims *input_dims,
                            const int8_t *input, const es_dims *output_dims, int8_t *output);
 
+/**
+ * @brief Strided gather: output[i] = input[offset + sum_k i_k * strides[k]] (es_gather_params).
+ * @param[in]  params  rank, offset, dims, strides; every read inside [0, input_size)
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values, product(dims) of them, in row-major order
+ * @return ES_ERR_SHAPE if a read would fall outside the input
+ */
+es_status es_gather_s8(const es_gather_params *params, const int8_t *input, int8_t *output);
+
+/**
+ * @brief es_gather_s8 on fixed-point raw values (int32 storage): the values move unchanged.
+ * @param[in]  params  as es_gather_s8
+ * @param[in]  input   raw int32 values
+ * @param[out] output  raw int32 values
+ */
+es_status es_gather_fx(const es_gather_params *params, const int32_t *input, int32_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -202,6 +202,67 @@ static inline es_status es_concat_layout(const es_concat_params *p, const es_dim
     return ES_OK;
 }
 
+/* ---- The walk of es_gather_* ----------------------------------------------------------------- */
+
+/* Output elements of a gather, or -1 when its parameters are out of range or a read would fall
+ * outside the input (the lowest and highest offsets of the walk are checked once). */
+static inline int32_t es_gather_size(const es_gather_params *p)
+{
+    int64_t count = 1, lo = p->offset, hi = p->offset;
+    int32_t k;
+    if (p->rank < 1 || p->rank > ES_GATHER_MAX_DIMS || p->input_size < 1) {
+        return -1;
+    }
+    for (k = 0; k < p->rank; ++k) {
+        const int64_t reach = (int64_t)(p->dims[k] - 1) * p->strides[k];
+        if (p->dims[k] < 1) {
+            return -1;
+        }
+        count *= p->dims[k];
+        if (reach < 0) {
+            lo += reach;
+        } else {
+            hi += reach;
+        }
+        if (count > INT32_MAX) {
+            return -1;
+        }
+    }
+    return lo < 0 || hi >= p->input_size ? -1 : (int32_t)count;
+}
+
+/* The odometer of a gather: the input element of the current output element. */
+typedef struct {
+    int32_t index[ES_GATHER_MAX_DIMS];
+    int32_t at;
+} es_gather_cursor;
+
+static inline void es_gather_start(es_gather_cursor *cur, const es_gather_params *p)
+{
+    int32_t k;
+    for (k = 0; k < ES_GATHER_MAX_DIMS; ++k) {
+        cur->index[k] = 0;
+    }
+    cur->at = p->offset;
+}
+
+/* The current input element; then step to the next output element (innermost axis first). */
+static inline int32_t es_gather_next(es_gather_cursor *cur, const es_gather_params *p)
+{
+    const int32_t here = cur->at;
+    int32_t k = p->rank - 1;
+    while (k >= 0) {
+        cur->at += p->strides[k];
+        if (++cur->index[k] < p->dims[k]) {
+            break;
+        }
+        cur->at -= p->strides[k] * p->dims[k];
+        cur->index[k] = 0;
+        --k;
+    }
+    return here;
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -194,6 +194,23 @@ typedef struct {
     int32_t num_inputs;
 } es_concat_params;
 
+/* ---- Data movement: es_gather_* -------------------------------------------------------------
+ *
+ * Every pure data-movement op (transpose, slice, tile, depth/space rearrangements...) is one
+ * strided walk computed offline: output element (i_0, ..., i_{rank-1}), in row-major order, is
+ * input element offset + sum_k i_k * strides[k]. Strides count elements and may be 0
+ * (repetition) or negative (reversal).
+ */
+#define ES_GATHER_MAX_DIMS 6
+
+typedef struct {
+    int32_t rank;                        /* 1 .. ES_GATHER_MAX_DIMS */
+    int32_t offset;                      /* input element of output element 0 */
+    int32_t dims[ES_GATHER_MAX_DIMS];    /* output shape, outermost first, each >= 1 */
+    int32_t strides[ES_GATHER_MAX_DIMS]; /* input elements between neighbours along each axis */
+    int32_t input_size;                  /* input elements: every read must fall below it */
+} es_gather_params;
+
 /* ---- Fixed point (ap_fixed<W, I, Q, O> semantics), es_*_fx kernels -------------------------
  *
  * Tensors hold raw integers r in int32; value = r * 2^-F. A kernel computes

@@ -115,6 +115,9 @@ def kernel_graph(seed: int = 0) -> Graph:
     outs.append(f.op("tanh", [vec], fx(8, 1, "RND_CONV", "SAT"), name="tanh"))
     outs.append(f.op("softmax", [dense], fx(12, 1, "RND", "SAT"), name="softmax"))
     outs.append(f.op("softmax", [img], fx(16, 2), name="softmax_channels"))
+    # pure data movement, lowered to es_hls::gather: raw values move in the input's format
+    outs.append(f.op("transpose", [img], f.formats[img], {"perm": (0, 3, 1, 2)},
+                     name="transpose"))
     return f.finish(outs)
 
 

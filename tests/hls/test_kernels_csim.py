@@ -55,7 +55,7 @@ def test_the_graph_covers_every_kernel(graph):
     kernels = {layer.kernel for layer in build_layers(graph) if not layer.alias}
     assert kernels == {"dense", "conv2d", "conv1d", "depthwise_conv2d", "pooling2d",
                        "global_pooling2d", "add", "multiply", "concatenate", "activation",
-                       "logistic", "tanh", "softmax"}
+                       "logistic", "tanh", "softmax", "gather"}
 
 
 def test_edges_are_reached(graph, batch, expected):

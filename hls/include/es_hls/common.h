@@ -127,6 +127,14 @@ struct elementwise_config {
     static const int activation = act_none;
 };
 
+// A strided walk (es_hls::gather): dim0 outermost .. dim5 innermost, unused leading axes 1.
+struct gather_config {
+    static const unsigned n_in = 1, n_out = 1;
+    static const int offset = 0;
+    static const unsigned dim0 = 1, dim1 = 1, dim2 = 1, dim3 = 1, dim4 = 1, dim5 = 1;
+    static const int stride0 = 0, stride1 = 0, stride2 = 0, stride3 = 0, stride4 = 0, stride5 = 0;
+};
+
 struct concat_config {
     static const unsigned n_outer = 1;
     static const unsigned n_inner_a = 1, n_inner_b = 1;

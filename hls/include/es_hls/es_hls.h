@@ -5,6 +5,7 @@
 #include "es_hls/activation.h"
 #include "es_hls/conv.h"
 #include "es_hls/dense.h"
+#include "es_hls/gather.h"
 #include "es_hls/merge.h"
 #include "es_hls/pooling.h"
 #include "es_hls/stream.h"

@@ -64,7 +64,8 @@ def compute_params(op: Op, graph: Graph):
     """The integer parameters of int8 ``op`` in ``graph``; raise
     :class:`UnsupportedError` (naming the op) when its formats do not fit."""
     try:
-        fn = _BUILDERS[op.type]
+        fn = _BUILDERS[op.type] if op.type in _BUILDERS or not op_def(op.type).move \
+            else _same_format  # pure data movement: values move unchanged
     except KeyError:
         raise UnsupportedError(f"{_where(op)}: no int8 kernel for op type {op.type!r}; "
                                f"int8 ops: {', '.join(sorted(_BUILDERS))}") from None
@@ -233,12 +234,14 @@ def _reshape(op: Op, graph: Graph) -> NoParams:
     return NoParams()
 
 
-def _concat(op: Op, graph: Graph) -> NoParams:
+def _same_format(op: Op, graph: Graph) -> NoParams:
+    """Ops that move values unchanged (concat, transpose...): every input in the output's
+    format."""
     out = _int8(op, graph, op.outputs[0])
     for name in op.inputs:
         if _int8(op, graph, name) != out:
-            raise UnsupportedError(f"{_where(op)}: int8 concat needs every input in the output "
-                                   f"format; {name!r} differs (insert a quantize op)")
+            raise UnsupportedError(f"{_where(op)}: int8 {op.type} needs every input in the "
+                                   f"output format; {name!r} differs (insert a quantize op)")
     return NoParams()
 
 
@@ -247,5 +250,5 @@ _BUILDERS = {
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _add, "mul": _mul,
     "relu": _relu, "relu6": _relu, "relu_n1_to_1": _relu, "quantize": _quantize,
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "mean": _mean, "pad": _pad, "reshape": _reshape, "concat": _concat,
+    "mean": _mean, "pad": _pad, "reshape": _reshape, "concat": _same_format,
 }

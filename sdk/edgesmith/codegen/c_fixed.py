@@ -17,7 +17,7 @@ from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
-from .c_params import CArray, CStruct, CSymbol, KernelParams, axis4, tile
+from .c_params import CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel, tile
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -29,7 +29,7 @@ _MAX_INDEX_SHIFT = 62
 #: kernel -> its call template ``codegen/templates/ops/<family>.c.jinja``
 FIXED_CALL_TEMPLATES = {f"es_{op}_{kind}": f"{op}_{kind}" for kind, ops in (
     ("fx", ("fully_connected", "conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d", "add",
-            "mul", "relu", "concat", "softmax", "logistic", "tanh")),
+            "mul", "relu", "concat", "softmax", "logistic", "tanh", "gather")),
     ("p2", ("fully_connected", "conv2d", "depthwise_conv2d")))
     for op in ops}
 #: casts with a clamp: the standalone activations (their definition's ``activation``) and
@@ -173,6 +173,12 @@ def _fx_concat(op: Op, graph: Graph, a: dict) -> KernelParams:
                                          "casts": CArray("es_relu_fx_params", casts)})
 
 
+def _fx_gather(op: Op, graph: Graph, a: dict) -> KernelParams:
+    if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
+        raise _refuse(op, "a gather moves raw values, so its input and output need one format")
+    return gather_kernel(op, graph, "fx")
+
+
 def _table(values) -> CArray:
     return CArray("int32_t", tuple(int(v) for v in values))
 
@@ -199,7 +205,7 @@ def _fx_softmax(op: Op, graph: Graph, a: dict) -> KernelParams:
 
 _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _fx_pool, "max_pool2d": _fx_pool,
                 "add": _fx_add, "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
-                "logistic": _fx_lookup, "tanh": _fx_lookup,
+                "logistic": _fx_lookup, "tanh": _fx_lookup, "gather": _fx_gather,
                 **{t: _fx_relu for t in _RELU_FAMILY}}
 
 

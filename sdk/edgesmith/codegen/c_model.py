@@ -20,8 +20,10 @@ from .. import __version__
 from ..errors import EdgesmithError, UnsupportedError
 from ..ir import Graph, describe_format
 from ..memory import ArenaPlan
+from ..passes.lowering import lower
 from .c_formats import check_formats, port_is_supported, port_scale
 from .c_names import c_comment_text, model_identifier
+from .c_params import C_OP_TYPES
 from .c_plan import out_of_place_op_types, plan_c_arena
 from .c_runtime import header_files
 
@@ -194,6 +196,7 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
                                  "or patch plan")
         patch = mixed.plan
     check_integer_model(graph)
+    graph = lower(graph, C_OP_TYPES)  # op indices and tensor names stay (traces still match)
     cname = c_name_of(graph, name)
     if patch is None:
         plan = plan_c_arena(graph, strategy, inplace=inplace)

@@ -201,12 +201,30 @@ def _concat(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams("es_concat_s8", {"params": CStruct("es_concat_params", fields)})
 
 
+#: the size of es_gather_params' dims and strides (ES_GATHER_MAX_DIMS)
+GATHER_MAX_DIMS = 6
+
+
+def gather_kernel(op: Op, graph: Graph, tag: str) -> KernelParams:
+    """The ``es_gather_<tag>`` call of a ``gather`` op (its walk padded to the C arrays)."""
+    a = op.attrs
+    pad = GATHER_MAX_DIMS - len(a["dims"])
+    fields = {"rank": len(a["dims"]), "offset": a["offset"],
+              "dims": tuple(a["dims"]) + (1,) * pad, "strides": tuple(a["strides"]) + (0,) * pad,
+              "input_size": graph.tensors[op.inputs[0]].size}
+    return KernelParams(f"es_gather_{tag}", {"params": CStruct("es_gather_params", fields)})
+
+
+def _gather(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return gather_kernel(op, graph, "s8")
+
+
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "mean": _mean, "pad": _pad, "concat": _concat,
+    "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
 }
 
 #: op types the C runtime runs (views included)
@@ -269,6 +287,8 @@ def c_initializer(value) -> str:
         return "{" + ", ".join(f".{k} = {c_initializer(v)}" for k, v in value.items()) + "}"
     if isinstance(value, CArray):
         raise TypeError("declare a CArray and refer to it by a CSymbol")
+    if isinstance(value, (tuple, list)):  # a fixed-size array member of a struct
+        return "{" + ", ".join(c_initializer(v) for v in value) + "}"
     if isinstance(value, (bool, np.bool_)):
         return "1" if value else "0"
     return c_int(value)

@@ -37,7 +37,7 @@ CALL_TEMPLATES = {
     "es_max_pool2d_s8": "max_pool2d", "es_add_s8": "add", "es_mul_s8": "mul",
     "es_requantize_s8": "quantize", "es_relu_s8": "relu", "es_softmax_s8": "softmax",
     "es_logistic_s8": "logistic", "es_tanh_s8": "tanh", "es_mean_s8": "mean", "es_pad_s8": "pad",
-    "es_concat_s8": "concat", **FORMAT_CALL_TEMPLATES,
+    "es_concat_s8": "concat", "es_gather_s8": "gather", **FORMAT_CALL_TEMPLATES,
 }
 #: roles of each call template's tensor pointers, in op input order
 _INPUT_ROLES = {"conv2d": ("input", "filter", "bias"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
+from ..ir.ops import OP_DEFS
 from .builder import GraphBuilder
 from .keras_config import KerasLayer
 
@@ -93,7 +94,10 @@ ACTIVATION_OPS = {"relu": "relu", "relu6": "relu6", "sigmoid": "logistic", "tanh
                   "softmax": "softmax"}
 
 Converter = Callable[[LayerContext, list[str]], str]
-CONVERTERS: dict[str, Converter] = {}
+#: Keras class -> converter; the op definitions that carry a converter (``from_keras``)
+#: register theirs here, the rest register with :func:`converter`
+CONVERTERS: dict[str, Converter] = {name: d.from_keras for d in OP_DEFS.values()
+                                    if d.from_keras for name in d.keras}
 
 
 def converter(*class_names: str):

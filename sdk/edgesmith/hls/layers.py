@@ -17,6 +17,7 @@ import numpy as np
 from ..codegen.c_names import c_comment_text
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, with_defaults
+from ..passes.lowering import lower
 from .types import ACTIVATION_ENUM, int_literals
 
 
@@ -143,6 +144,7 @@ def build_layers(graph: Graph, reuse_factor: int = 1) -> list[HlsLayer]:
     """Every op of a fixed-point graph as an HLS layer, in execution order."""
     from . import layers_mac, layers_misc  # noqa: F401  (they register the builders)
 
+    graph = lower(graph, LAYER_BUILDERS)  # op indices and tensor names stay
     ctx = LayerContext(graph, reuse_factor)
     layers = []
     for i, op in enumerate(graph.ops):

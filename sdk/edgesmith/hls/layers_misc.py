@@ -64,6 +64,23 @@ def reshape(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     return layer
 
 
+@builder("gather")
+def gather(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
+    x, out = ctx.fmt(op, op.inputs[0]), ctx.fmt(op, op.outputs[0])
+    if x != out:
+        raise UnsupportedError(f"{describe(op)}: a gather moves raw values, so its input and "
+                               "output need one number format")
+    a = ctx.attrs(op)
+    lead = 6 - len(a["dims"])  # the walk's axes fill dim0..dim5 from the innermost end
+    dims, strides = (1,) * lead + tuple(a["dims"]), (0,) * lead + tuple(a["strides"])
+    constants = [("unsigned", "n_in", ctx.size(op.inputs[0])),
+                 ("unsigned", "n_out", ctx.size(op.outputs[0])), ("int", "offset", a["offset"])]
+    constants += [("unsigned", f"dim{k}", d) for k, d in enumerate(dims)]
+    constants += [("int", f"stride{k}", s) for k, s in enumerate(strides)]
+    return HlsLayer(index, op, "gather", "gather_config", [], constants,
+                    iterations=ctx.size(op.outputs[0]))
+
+
 @builder("add", "mul")
 def binary(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     a_name, b_name = op.inputs[:2]

@@ -17,7 +17,8 @@ import numpy as np
 
 from .. import _sim
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph, Op, Pow2Format, with_defaults
+from ..ir import OP_DEFS, FixedFormat, Graph, Op, Pow2Format, with_defaults
+from ..ir.ops.movement import movement_kernel
 from .fixed_tables import TABLE_KERNELS
 from .int_kernels import Kernel
 
@@ -155,3 +156,7 @@ def quantize(op: Op, graph: Graph, args: list) -> np.ndarray:
 @_kernel("dequantize")
 def dequantize(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _fixed(op, graph, op.inputs[0]).dequantize(args[0])
+
+
+# pure data movement (transpose, ...): raw values move unchanged, the format with them
+FIXED_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})

@@ -15,8 +15,9 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import _sim
-from ..ir import Graph, Op, with_defaults
 from ..arith.params import QuantizeParams, compute_params
+from ..ir import OP_DEFS, Graph, Op, with_defaults
+from ..ir.ops.movement import movement_kernel
 
 Kernel = Callable[[Op, Graph, list], np.ndarray]
 INT_KERNELS: dict[str, Kernel] = {}
@@ -162,3 +163,7 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
 def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     x = args[0]
     return x.reshape((x.shape[0],) + tuple(op.attrs["shape"][1:]))
+
+
+# pure data movement (transpose, ...): the op's own move, exact on any integer format
+INT_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})

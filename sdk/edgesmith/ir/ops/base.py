@@ -92,6 +92,10 @@ class OpDef:
     patch: str | None = None
     #: float32 NumPy kernel ``(op, graph, args) -> array`` (None: integer only)
     float_ref: Callable | None = None
+    #: a pure data-movement op's ``move(x, attrs) -> array``: rearranges a batched array of
+    #: any dtype (its float reference, its exact integer kernel, and the source of its
+    #: strided walk when lowered to a gather; :mod:`.movement`)
+    move: Callable | None = None
     # -- frontends ------------------------------------------------------------------------
     #: TFLite builtin operator names, and the reader that appends the IR op
     tflite: tuple[str, ...] = ()
@@ -99,6 +103,9 @@ class OpDef:
     #: Keras layer classes that become this op (``Activation(name)``: that activation
     #: function; ``Layer(option=value)``: the layer so configured), for the coverage tables
     keras: tuple[str, ...] = ()
+    #: the converter of those Keras layers, ``(ctx, inputs) -> output name``, where the op
+    #: file holds it (others live in edgesmith.frontends.keras_layers / keras_conv)
+    from_keras: Callable | None = None
 
     def __post_init__(self):
         if self.pattern not in PATTERNS:
@@ -111,6 +118,11 @@ class OpDef:
             raise ValueError(f"{self.name}: quant 'range' goes with an output_range")
         if self.inplace not in (None, "elementwise", "channel"):
             raise ValueError(f"{self.name}: inplace {self.inplace!r}")
+        if self.move is not None and self.pattern != "injective":
+            raise ValueError(f"{self.name}: only an injective op moves values")
+        if self.move is not None and self.float_ref is None:
+            from .movement import movement_kernel
+            object.__setattr__(self, "float_ref", movement_kernel)
         if self.fuses_activation and "activation" not in self.attrs:
             raise ValueError(f"{self.name}: fuses_activation needs an 'activation' attribute")
 

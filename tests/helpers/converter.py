@@ -1,0 +1,42 @@
+"""Test models built with the TFLite converter from small Keras models: full-int8 (int8
+weights and activations) with int8 model inputs and outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+
+def full_int8_tflite(model, calibration: np.ndarray, path: Path) -> Path:
+    """``model`` converted to a full-int8 ``.tflite`` at ``path`` (int8 I/O)."""
+    import tensorflow as tf
+
+    def representative():
+        for sample in calibration:
+            yield [sample[None].astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+    converter.inference_input_type = tf.int8
+    converter.inference_output_type = tf.int8
+    path.write_bytes(converter.convert())
+    return path
+
+
+def tflite_ops(path: Path) -> list[str]:
+    """The builtin operator names of a .tflite file, in execution order."""
+    from edgesmith.frontends.tflite_reader import read_tflite
+
+    return [op.name for op in read_tflite(path).operators]
+
+
+def edge_int8(shape: tuple[int, ...], samples: int = 16, seed: int = 0) -> np.ndarray:
+    """Random int8 inputs whose first samples hold the extremes and a ramp through zero."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-128, 128, size=(samples, *shape), dtype=np.int8)
+    x[0], x[1] = -128, 127
+    x[2] = np.resize(np.arange(-128, 128, dtype=np.int16), shape).astype(np.int8)
+    return x
