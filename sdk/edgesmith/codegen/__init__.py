@@ -7,7 +7,8 @@ Jinja templates of ``codegen/templates/`` into the folder atomically
 (:mod:`.c_writer`). The API of the generated code is in docs/INTERNALS.md.
 """
 
-from .c_model import CModel, build_c_model
+from .c_context import CModel
+from .c_model import build_c_model
 from .c_plan import C_INPLACE_OPS, plan_c_arena
 from .c_writer import GeneratedC, generate_c
 

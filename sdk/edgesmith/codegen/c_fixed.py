@@ -17,7 +17,7 @@ from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, Pow2Format
 from ..quant.intervals import ACTIVATION_FRAC, MAC_OPS, accumulator_bound
 from ..sim.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
-from .c_params import CArray, CStruct, CSymbol, KernelParams, axis4, tile
+from .c_values import CArray, CStruct, CSymbol, KernelParams, axis4, tile
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -26,12 +26,6 @@ _MAX_INPUT_SHIFT = 30
 #: a table index shift of 62 already maps every int64 below 2^62 to 0 or -1, as any larger one
 _MAX_INDEX_SHIFT = 62
 
-#: kernel -> its call template ``codegen/templates/ops/<family>.c.jinja``
-FIXED_CALL_TEMPLATES = {f"es_{op}_{kind}": f"{op}_{kind}" for kind, ops in (
-    ("fx", ("fully_connected", "conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d", "add",
-            "mul", "relu", "concat", "softmax", "logistic", "tanh")),
-    ("p2", ("fully_connected", "conv2d", "depthwise_conv2d")))
-    for op in ops}
 _RELU_FAMILY = {"relu": "relu", "relu6": "relu6", "relu_n1_to_1": "relu_n1_to_1",
                 "quantize": "none"}
 

@@ -24,15 +24,13 @@ beyond the 8-bit one, the same way the simulator runs it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, Tensor
 from ..quant.mixed_patch import MixedPatchModel, feature_map_windows
 from ..sim.subbyte_kernels import _widened_view, is_subbyte
-from .c_params import CStruct
+from .c_calls import call_values
 from .c_patch_plan import CopyRegion
-from .c_steps import call_values
+from .c_values import CStruct
 
 #: ops that pass values through unchanged: a sub-byte output needs no clamp of its own
 _PASS_THROUGH = frozenset({"pad", "concat"})
@@ -84,14 +82,3 @@ def input_requantize_graph(model: MixedPatchModel, low_graph: Graph, crop_bytes:
     op = Op("quantize", [wide.name], [name], {}, "low-bit branch input, in place")
     return Graph(f"{model.graph.name}.input_requantize", {wide.name: wide, name: low}, [op],
                  [wide.name], [name])
-
-
-@dataclass(frozen=True)
-class CRouting:
-    """What ``patch_stage.c.jinja`` needs to route patches (VDPC)."""
-
-    #: the model input in the arena, the window table, and the integer test
-    input: str
-    windows: str
-    zero_point: int
-    threshold: int

@@ -12,7 +12,7 @@ so only where the runtime kernel it calls keeps that contract:
   runs in place as ``es_depthwise_conv2d_s8_inplace``, which keeps the
   planner's per-channel scratch scheme to the letter; the call gets the
   arena address of the op's scratch buffer (``InplaceOp.scratch``, planned
-  like a tensor, :meth:`~.c_steps.ScheduleBuilder.inplace_args`). The
+  like a tensor, :meth:`~.c_steps.ScheduleBuilder.written_args`). The
   fixed-point, power-of-two and sub-byte depthwise kernels write pixel by
   pixel and stay out of place.
 
