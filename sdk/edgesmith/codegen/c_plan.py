@@ -31,15 +31,16 @@ from ..memory import ArenaPlan, InvalidPlanError, check_plan, plan_arena
 from ..memory.inplace import ELEMENTWISE_INPLACE_OPS
 from ..memory.lifetimes import VIEW_OPS
 from .c_params import kernel_params
+from .c_prototypes import runtime_prototypes
 
 #: op types whose reference C kernel may write its output over an input (depthwise_conv2d:
-#: only where it calls the int8 kernel, see :data:`INPLACE_KERNELS`)
+#: only where its kernel has an in-place variant, see :data:`VARIANT_INPLACE_OPS`)
 C_INPLACE_OPS = frozenset({"add", "mul", "relu", "relu6", "relu_n1_to_1", "quantize", "logistic",
                            "tanh", "depthwise_conv2d"})
 
-#: op types that run in place only through one kernel: that kernel (its in-place twin is
-#: ``<kernel>_inplace``)
-INPLACE_KERNELS = {"depthwise_conv2d": "es_depthwise_conv2d_s8"}
+#: op types that run in place only through a kernel's ``<kernel>_inplace`` variant (it takes
+#: a scratch buffer), so only where es_nn.h declares that variant
+VARIANT_INPLACE_OPS = frozenset({"depthwise_conv2d"})
 
 #: op types the planner may run in place
 _PLANNER_INPLACE_OPS = frozenset({*ELEMENTWISE_INPLACE_OPS, "depthwise_conv2d"})
@@ -51,10 +52,10 @@ def runs_in_place_in_c(op: Op, graph: Graph) -> bool:
     """Whether the C kernel ``op`` calls may write its output over an input."""
     if op.type not in C_INPLACE_OPS:
         return False
-    if op.type not in INPLACE_KERNELS:
+    if op.type not in VARIANT_INPLACE_OPS:
         return True
     try:
-        return kernel_params(op, graph).kernel == INPLACE_KERNELS[op.type]
+        return f"{kernel_params(op, graph).kernel}_inplace" in runtime_prototypes()
     except EdgesmithError:  # no C kernel at all (e.g. float): generation refuses it anyway
         return False
 

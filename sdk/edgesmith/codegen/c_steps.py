@@ -1,9 +1,11 @@
-"""The schedule of a generated model: one :class:`~.c_model.CStep` per op.
+"""The schedule of a generated model: one :class:`~.c_context.CStep` per op.
 
 For each op this decides the C expression of every kernel argument: tensor
 data (``&arena[offset]`` for activations, the array's name for constants),
 ``static const`` parameter structs and arrays (from :mod:`.c_params`), and
-shapes. Names come from one :class:`~.c_names.CNamespace`, so nothing
+shapes; the call itself is rendered from the kernel's prototype
+(:mod:`.c_calls`), which is also where in-place variants are picked
+(:meth:`ScheduleBuilder.written_args`). Names come from one :class:`~.c_names.CNamespace`, so nothing
 generated can collide with the model's API or with another name.
 """
 
@@ -128,8 +130,9 @@ class ScheduleBuilder:
         """The C expressions of the input pointers of op ``index``'s call to ``kernel``,
         reading ``inputs`` (the op's inputs, or the buffers a patch stage reads instead);
         ``values``: the roles its parameter values fill (:func:`~.c_calls.tensor_params`)."""
-        args = {}
-        for param, tensor in zip(tensor_params(prototype(kernel), values), inputs):
+        params = tensor_params(prototype(kernel), values)
+        args = {p.name: "NULL" for p in params[len(inputs):]}  # optional inputs it lacks (bias)
+        for param, tensor in zip(params, inputs):
             if param.pointer == 2:  # one array of pointers to all the inputs
                 ctype = param.element
                 pointers = tuple(CSymbol(pointer_expression(ctype, self.pointer(
@@ -138,8 +141,6 @@ class ScheduleBuilder:
                                                        CArray(ctype, pointers))
             else:
                 args[param.name] = self.pointer(tensor, f"op{index}_{param.name}")
-        for param in tensor_params(prototype(kernel), values)[len(inputs):]:
-            args[param.name] = "NULL"  # an optional input the op does not have (bias)
         return args
 
     # -- parameters ---------------------------------------------------------------------
