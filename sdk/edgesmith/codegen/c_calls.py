@@ -31,8 +31,6 @@ from .c_values import CArray, CStruct, dims
 
 #: pointer roles that no op input fills
 _WRITTEN = ("output", "scratch")
-#: element types of tensor data
-_INTEGER_TYPES = ("int8_t", "uint8_t", "int16_t", "int32_t")
 #: where a generated call starts in model.c (``    status = ``) and the line it keeps to
 _CALL_COLUMN, _LINE_WIDTH = 13, 100
 _CONTINUATION = " " * 8
@@ -58,7 +56,7 @@ def _describe(proto: Prototype) -> str:
 def tensor_params(proto: Prototype, supplied) -> tuple[CParam, ...]:
     """The parameters op inputs fill, in order (see the module docstring); ``supplied``:
     the roles parameter values fill."""
-    return tuple(p for p in proto.params if p.pointer and p.base in _INTEGER_TYPES
+    return tuple(p for p in proto.params if p.points_to_integers
                  and p.name not in supplied and p.name not in _WRITTEN)
 
 

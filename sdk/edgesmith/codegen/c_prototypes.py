@@ -56,7 +56,7 @@ class CParam:
     @property
     def const(self) -> bool:
         """Whether the data the parameter points to is read only."""
-        return self.ctype.split("*")[0].split().count("const") > 0
+        return "const" in self.ctype.split("*")[0].split()
 
     @property
     def element(self) -> str:
@@ -68,9 +68,9 @@ class CParam:
         return head[:-len("const")].rstrip() if head.endswith("*const") else head
 
     @property
-    def is_scalar_pointer(self) -> bool:
-        """A pointer to integers: tensor data or a table."""
-        return self.pointer == 1 and self.base in _SCALARS
+    def points_to_integers(self) -> bool:
+        """Tensor data or a table (or, two levels down, an array of pointers to them)."""
+        return self.pointer > 0 and self.base in _SCALARS
 
 
 @dataclass(frozen=True)
