@@ -3,12 +3,14 @@
 import numpy as np
 import pytest
 
+from edgesmith.codegen import build_c_model
 from edgesmith.codegen.c_calls import (ArenaPointer, CObject, KernelCallError, call_values,
-                                       op_tensors, render_call)
+                                       op_tensors, render_call, variant)
 from edgesmith.codegen.c_prototypes import parse_prototypes, prototype
 from edgesmith.codegen.c_values import CArray, CStruct
 from edgesmith.ir import Op
 
+from tests.codegen.test_ops_host import elementwise_chain
 from tests.runtime.harness import fmt, random_int8, single_op
 
 ADD = ("es_status es_add_s8(const es_add_params *params, const es_dims *input1_dims, "
@@ -105,3 +107,28 @@ def test_an_op_with_more_inputs_than_its_kernel_takes_is_an_error():
     with pytest.raises(KernelCallError, match=r"relu has 2 inputs but es_relu_s8 takes 1 "
                                               r"tensors \(input\)"):
         op_tensors(op, prototype("es_relu_s8"), {"params", "size"})
+
+
+@pytest.mark.parametrize("inplace", [True, False])
+def test_the_in_place_variant_is_chosen_in_python_with_its_own_prototype(inplace):
+    graph, _ = elementwise_chain()
+    model = build_c_model(graph, inplace=inplace)
+    depthwise = [s for s in model.steps if s.op_type == "depthwise_conv2d"]
+    expected = "es_depthwise_conv2d_s8_inplace" if inplace else "es_depthwise_conv2d_s8"
+    assert [s.kernel for s in depthwise] == [expected] * 2
+    for step in depthwise:
+        record = next((r for r in model.plan.inplace_ops if r.op_index == step.index), None)
+        args = one_line(step.call).removeprefix(f"{expected}(").removesuffix(")").split(", ")
+        assert len(args) == len(prototype(expected).params) and args[0] == "NULL"
+        if inplace:  # input is the output's buffer, then the scratch buffer
+            assert args[4] == step.output == f"&arena[{model.plan.offsets[record.input]}]"
+            assert args[-1] == f"&arena[{model.plan.offsets[record.scratch]}]"
+        else:
+            assert record is None and args[-1] == step.output
+    assert "runtime/kernels/ref/es_depthwise_conv2d_s8.c" in model.kernel_sources
+
+
+def test_a_variant_the_header_lacks_is_an_error():
+    assert variant("es_depthwise_conv2d_s8", "_inplace") == "es_depthwise_conv2d_s8_inplace"
+    with pytest.raises(KernelCallError, match="es_nn.h declares no es_depthwise_conv2d_fx_inplace"):
+        variant("es_depthwise_conv2d_fx", "_inplace")

@@ -2,7 +2,8 @@
 
 ``generate_c(graph, folder)`` plans the arena (:mod:`.c_plan`), builds the
 render context (:mod:`.c_model`, :mod:`.c_steps`, with names from
-:mod:`.c_names` and parameter structs from :mod:`.c_params`) and renders the
+:mod:`.c_names`, parameter structs from :mod:`.c_params` and every kernel
+call derived from its prototype in ``es_nn.h``, :mod:`.c_calls`) and renders the
 Jinja templates of ``codegen/templates/`` into the folder atomically
 (:mod:`.c_writer`). The API of the generated code is in docs/INTERNALS.md.
 """

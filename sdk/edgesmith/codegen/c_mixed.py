@@ -2,7 +2,7 @@
 
 A :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` gives every patch one
 of two branches at run time. The generated code carries both in one patch
-loop (:mod:`.c_patch`); this module computes what the low-bit branch needs
+loop (:mod:`.c_patch_steps`); this module computes what the low-bit branch needs
 beyond the 8-bit one, the same way the simulator runs it
 (:mod:`edgesmith.sim.patch_mixed`):
 

@@ -60,7 +60,7 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
                   patch: PatchPlan | None = None, mixed: MixedPatchModel | None = None
                   ) -> CModel:
     """The render context of ``graph``'s C code (see the module docstring); with ``patch``,
-    ops ``0..patch.split`` run patch by patch (:mod:`.c_patch`); with ``mixed`` (a
+    ops ``0..patch.split`` run patch by patch (:mod:`.c_patch_steps`); with ``mixed`` (a
     mixed-precision patch model of ``graph``), patch by patch on two branches."""
     if mixed is not None:
         if mixed.graph is not graph or (patch is not None and patch != mixed.plan):

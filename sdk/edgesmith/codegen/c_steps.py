@@ -3,10 +3,11 @@
 For each op this decides the C expression of every kernel argument: tensor
 data (``&arena[offset]`` for activations, the array's name for constants),
 ``static const`` parameter structs and arrays (from :mod:`.c_params`), and
-shapes; the call itself is rendered from the kernel's prototype
-(:mod:`.c_calls`), which is also where in-place variants are picked
-(:meth:`ScheduleBuilder.written_args`). Names come from one :class:`~.c_names.CNamespace`, so nothing
-generated can collide with the model's API or with another name.
+shapes, then renders the call from the kernel's prototype (:mod:`.c_calls`).
+A kernel variant (the in-place depthwise conv2d) is chosen here, in
+:meth:`ScheduleBuilder.written_args`, never in a template. Names come from
+one :class:`~.c_names.CNamespace`, so nothing generated can collide with the
+model's API or with another name.
 """
 
 from __future__ import annotations
