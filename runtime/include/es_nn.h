@@ -94,7 +94,7 @@ int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
  *
  * Bit-identical to es_depthwise_conv2d_s8. Channel by channel, the OH * OW
  * outputs of channel c go to `scratch`, then to the channel-c slots of the
- * first OH * OW pixels of `data` (the output's NHWC layout). No channel
+ * first OH * OW pixels of `input` (the output's NHWC layout). No channel
  * reads another's slots, so every input value is read before it is
  * overwritten. The memory planner's in-place depthwise contract
  * (edgesmith.memory.inplace).
@@ -102,17 +102,17 @@ int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
  * @param[in]     params       as es_depthwise_conv2d_s8, depth_multiplier 1
  * @param[in]     quant        one multiplier and shift per channel
  * @param[in]     input_dims   [1, H, W, C]
- * @param[in,out] data         the NHWC input on entry, the NHWC output on return;
+ * @param[in,out] input        the NHWC input on entry, the NHWC output on return;
  *                             max(H * W, OH * OW) * C bytes
  * @param[in]     filter_dims  [1, KH, KW, C]
  * @param[in]     filter       int8 weights, zero point 0
  * @param[in]     bias         int32 bias of C values, or NULL
  * @param[in]     output_dims  [1, OH, OW, C]
- * @param[out]    scratch      OH * OW bytes, not overlapping `data`
+ * @param[out]    scratch      OH * OW bytes, not overlapping `input`
  */
 es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
                                          const es_per_channel_quant_params *quant,
-                                         const es_dims *input_dims, int8_t *data,
+                                         const es_dims *input_dims, int8_t *input,
                                          const es_dims *filter_dims, const int8_t *filter,
                                          const int32_t *bias, const es_dims *output_dims,
                                          int8_t *scratch);

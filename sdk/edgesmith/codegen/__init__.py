@@ -2,12 +2,14 @@
 
 ``generate_c(graph, folder)`` plans the arena (:mod:`.c_plan`), builds the
 render context (:mod:`.c_model`, :mod:`.c_steps`, with names from
-:mod:`.c_names` and parameter structs from :mod:`.c_params`) and renders the
+:mod:`.c_names`, parameter structs from :mod:`.c_params` and every kernel
+call derived from its prototype in ``es_nn.h``, :mod:`.c_calls`) and renders the
 Jinja templates of ``codegen/templates/`` into the folder atomically
 (:mod:`.c_writer`). The API of the generated code is in docs/INTERNALS.md.
 """
 
-from .c_model import CModel, build_c_model
+from .c_context import CModel
+from .c_model import build_c_model
 from .c_plan import C_INPLACE_OPS, plan_c_arena
 from .c_writer import GeneratedC, generate_c
 

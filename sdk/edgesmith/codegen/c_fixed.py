@@ -14,10 +14,10 @@ sigmoid and tanh tables are the simulator's own table objects
 from __future__ import annotations
 
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
-from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
-from .c_params import CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel, tile
+from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
+from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
+from .c_values import CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel, tile
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -26,12 +26,6 @@ _MAX_INPUT_SHIFT = 30
 #: a table index shift of 62 already maps every int64 below 2^62 to 0 or -1, as any larger one
 _MAX_INDEX_SHIFT = 62
 
-#: kernel -> its call template ``codegen/templates/ops/<family>.c.jinja``
-FIXED_CALL_TEMPLATES = {f"es_{op}_{kind}": f"{op}_{kind}" for kind, ops in (
-    ("fx", ("fully_connected", "conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d", "add",
-            "mul", "relu", "concat", "softmax", "logistic", "tanh", "gather")),
-    ("p2", ("fully_connected", "conv2d", "depthwise_conv2d")))
-    for op in ops}
 #: casts with a clamp: the standalone activations (their definition's ``activation``) and
 #: quantize between fixed-point types (no clamp)
 _RELU_FAMILY = {**{t: op_def(t).activation for t in op_types() if op_def(t).activation},

@@ -19,6 +19,7 @@ format is not int8 (:func:`port_scale`).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 
@@ -26,28 +27,12 @@ from ..errors import UnsupportedError
 from ..ir import AffineFormat, FixedFormat, Graph, Op, Pow2Format, Tensor, with_defaults
 from ..ir.packing import pack_subbyte
 from ..arith.widened import is_subbyte, widened_view
-from .c_fixed import FIXED_CALL_TEMPLATES, fixed_kernel_params
-from .c_params import CStruct, KernelParams
+from .c_fixed import fixed_kernel_params
+from .c_values import CStruct, KernelParams
 
-#: kernel -> its call template ``codegen/templates/ops/<family>.c.jinja``
-FORMAT_CALL_TEMPLATES = {**FIXED_CALL_TEMPLATES, **{
-    f"es_{op}_s4": f"{op}_s4"
-    for op in ("fully_connected", "conv2d", "depthwise_conv2d", "avg_pool2d", "max_pool2d")}}
-_MAC_ROLES = ("input", "filter", "bias")
-_BINARY = ("add_fx", "mul_fx")
-#: tensor pointer roles of each family, in op input order
-FORMAT_INPUT_ROLES = {**{f: _MAC_ROLES for f in FORMAT_CALL_TEMPLATES.values()
-                         if f.split("_")[0] in ("fully", "conv2d", "depthwise")},
-                      **{f: ("input1", "input2") for f in _BINARY}}
-#: tensors whose es_dims each family takes (concat_fx: its inputs' as an array)
-FORMAT_DIMS_ROLES = {**{f: ("input", "filter", "output") for f in FORMAT_CALL_TEMPLATES.values()
-                        if f.startswith(("conv2d", "depthwise"))},
-                     **{f: ("input", "output") for f in FORMAT_CALL_TEMPLATES.values()
-                        if "pool" in f},
-                     **{f: ("input1", "input2", "output") for f in _BINARY},
-                     "concat_fx": ("output",)}
-#: families that take their inputs as one array of pointers, and the pointers' C type
-FORMAT_POINTER_ARRAYS = {"concat_fx": "const int32_t *"}
+#: the int8 kernel call of an op on a graph (:func:`.c_params.kernel_params`), handed in so
+#: that this module, which that one asks first, does not import it back
+Int8Params = Callable[[Op, Graph], KernelParams]
 
 
 def _refuse(op: Op, why: str) -> UnsupportedError:
@@ -60,14 +45,12 @@ def _bits(graph: Graph, name: str | None) -> int:
     return fmt.bits if isinstance(fmt, AffineFormat) else 8
 
 
-def _s4(op: Op, graph: Graph, fc_stage: str) -> KernelParams:
-    from .c_params import kernel_params
-
+def _s4(op: Op, graph: Graph, int8_params: Int8Params) -> KernelParams:
     if op.type not in ("fully_connected", "conv2d", "depthwise_conv2d", "avg_pool2d",
                        "max_pool2d"):
         raise _refuse(op, f"{op.type} has no packed sub-byte C kernel; sub-byte tensors may "
                           "only connect dense, convolution and pooling layers")
-    kp = kernel_params(op, widened_view(op, graph), fc_stage=fc_stage)
+    kp = int8_params(op, widened_view(op, graph))
     out = graph.tensors[op.outputs[0]].fmt
     params = dict(kp.args["params"].fields)
     clamp = params["activation"]
@@ -83,13 +66,14 @@ def _s4(op: Op, graph: Graph, fc_stage: str) -> KernelParams:
 
 
 # -- entry points -----------------------------------------------------------------------
-def format_kernel_params(op: Op, graph: Graph, fc_stage: str = "exact") -> KernelParams | None:
-    """The fixed-point, power-of-two or sub-byte kernel call of ``op``, or None for int8 ops."""
+def format_kernel_params(op: Op, graph: Graph, int8_params: Int8Params) -> KernelParams | None:
+    """The fixed-point, power-of-two or sub-byte kernel call of ``op``, or None for int8 ops.
+    A sub-byte op's parameters are ``int8_params`` of its operands widened to 8 bits."""
     names = [n for n in op.inputs + op.outputs if n is not None]
     if any(isinstance(graph.tensors[n].fmt, FixedFormat) for n in names):
         return fixed_kernel_params(op, graph, with_defaults(op.type, op.attrs))
     if any(is_subbyte(graph.tensors[n].fmt) for n in names):
-        return _s4(op, graph, fc_stage)
+        return _s4(op, graph, int8_params)
     return None
 
 

@@ -2,7 +2,7 @@
 
 A :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` gives every patch one
 of two branches at run time. The generated code carries both in one patch
-loop (:mod:`.c_patch`); this module computes what the low-bit branch needs
+loop (:mod:`.c_patch_steps`); this module computes what the low-bit branch needs
 beyond the 8-bit one, the same way the simulator runs it
 (:mod:`edgesmith.quant.mixed_simulate`):
 
@@ -24,15 +24,13 @@ beyond the 8-bit one, the same way the simulator runs it
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, Tensor, op_def
 from ..quant.mixed_patch import MixedPatchModel, feature_map_windows
 from ..arith.widened import is_subbyte, widened_view
-from .c_params import CStruct
+from .c_calls import call_values
 from .c_patch_plan import CopyRegion
-from .c_steps import call_values
+from .c_values import CStruct
 
 #: ops that pass values through unchanged: a sub-byte output needs no clamp of its own
 
@@ -83,14 +81,3 @@ def input_requantize_graph(model: MixedPatchModel, low_graph: Graph, crop_bytes:
     op = Op("quantize", [wide.name], [name], {}, "low-bit branch input, in place")
     return Graph(f"{model.graph.name}.input_requantize", {wide.name: wide, name: low}, [op],
                  [wide.name], [name])
-
-
-@dataclass(frozen=True)
-class CRouting:
-    """What ``patch_stage.c.jinja`` needs to route patches (VDPC)."""
-
-    #: the model input in the arena, the window table, and the integer test
-    input: str
-    windows: str
-    zero_point: int
-    threshold: int

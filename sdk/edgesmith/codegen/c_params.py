@@ -18,8 +18,6 @@ disagree on a field.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -29,63 +27,13 @@ from ..memory.lifetimes import VIEW_OPS
 from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
                             MulParams, PadParams, PoolParams, QuantizeParams, RequantizeParams,
                             SoftmaxParams, compute_params)
+from .c_formats import format_kernel_params
+from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
+                       gather_kernel, tile)
 
-
-@dataclass(frozen=True)
-class CStruct:
-    ctype: str
-    fields: dict[str, Any]
-
-
-@dataclass(frozen=True, eq=False)
-class CArray:
-    """Constant elements: ints, or field dicts for arrays of structs."""
-
-    ctype: str
-    values: tuple
-
-
-@dataclass(frozen=True)
-class CSymbol:
-    """A C name used as a value: an enumerator, or an object declared elsewhere."""
-
-    name: str
-
-
-@dataclass(frozen=True)
-class KernelParams:
-    """The runtime kernel of one op and its parameter arguments by role.
-
-    Roles are the kernel's parameter names in ``es_nn.h``: ``params``,
-    ``quant``, ``dims`` (structs), ``table`` (an array), ``size``, ``rows``,
-    ``depth`` (ints). Tensor shapes and pointers are not here; see :func:`dims`.
-    """
-
-    kernel: str
-    args: dict[str, CStruct | CArray | int]
-
-
-# -- shapes -----------------------------------------------------------------------
-def as_dims4(shape) -> tuple[int, int, int, int]:
-    """A shape (batch first) of rank <= 4 as NHWC, size-1 dimensions in front."""
-    shape = tuple(int(d) for d in shape)
-    if len(shape) > 4:
-        raise UnsupportedError(f"the C kernels take tensors of rank <= 4, got shape {list(shape)}")
-    return (1,) * (4 - len(shape)) + shape
-
-
-def dims(shape) -> dict:
-    """``es_dims`` fields of a shape."""
-    return dict(zip("nhwc", as_dims4(shape)))
-
-
-def axis4(axis: int, rank: int) -> int:
-    """The NHWC axis of ``axis`` of a rank-``rank`` tensor padded by :func:`as_dims4`."""
-    return 4 - rank + axis % rank
-
-
-def tile(pair) -> dict:
-    return {"h": int(pair[0]), "w": int(pair[1])}
+__all__ = ["C_OP_TYPES", "CArray", "CStruct", "CSymbol", "FC_STAGES", "KernelParams", "VIEW_OPS",
+           "as_dims4", "axis4", "c_array_lines", "c_initializer", "c_int", "c_struct_lines",
+           "dims", "exact_scale", "kernel_params", "tile"]
 
 
 def activation(p) -> dict:
@@ -201,20 +149,6 @@ def _concat(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams("es_concat_s8", {"params": CStruct("es_concat_params", fields)})
 
 
-#: the size of es_gather_params' dims and strides (ES_GATHER_MAX_DIMS)
-GATHER_MAX_DIMS = 6
-
-
-def gather_kernel(op: Op, graph: Graph, tag: str) -> KernelParams:
-    """The ``es_gather_<tag>`` call of a ``gather`` op (its walk padded to the C arrays)."""
-    a = op.attrs
-    pad = GATHER_MAX_DIMS - len(a["dims"])
-    fields = {"rank": len(a["dims"]), "offset": a["offset"],
-              "dims": tuple(a["dims"]) + (1,) * pad, "strides": tuple(a["strides"]) + (0,) * pad,
-              "input_size": graph.tensors[op.inputs[0]].size}
-    return KernelParams(f"es_gather_{tag}", {"params": CStruct("es_gather_params", fields)})
-
-
 def _gather(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return gather_kernel(op, graph, "s8")
 
@@ -239,9 +173,9 @@ def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact")
     chooses fully_connected's output stage: ``"exact"`` (LiteRT's reference
     arithmetic, what the simulator computes) or ``"q31"`` (TFLite Micro's).
     """
-    from .c_formats import format_kernel_params  # fixed-point, power-of-two, sub-byte ops
-
-    if (formats := format_kernel_params(op, graph, fc_stage)) is not None:
+    # fixed-point, power-of-two and sub-byte ops; sub-byte ones reuse the int8 builders
+    formats = format_kernel_params(op, graph, lambda o, g: kernel_params(o, g, fc_stage=fc_stage))
+    if formats is not None:
         return formats
     if op.type not in _BUILDERS:
         raise UnsupportedError(f"{op.origin or op.type}: the C runtime has no kernel for "

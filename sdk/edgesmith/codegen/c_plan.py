@@ -12,7 +12,7 @@ so only where the runtime kernel it calls keeps that contract:
   runs in place as ``es_depthwise_conv2d_s8_inplace``, which keeps the
   planner's per-channel scratch scheme to the letter; the call gets the
   arena address of the op's scratch buffer (``InplaceOp.scratch``, planned
-  like a tensor, :meth:`~.c_steps.ScheduleBuilder.inplace_args`). The
+  like a tensor, :meth:`~.c_steps.ScheduleBuilder.written_args`). The
   fixed-point, power-of-two and sub-byte depthwise kernels write pixel by
   pixel and stay out of place.
 
@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
-from ..memory import ArenaPlan, InvalidPlanError, check_plan, plan_arena
 from ..ir.ops import op_def_or_opaque, op_types
-from ..kernels import c_kernel_names
+from ..kernels.c_prototypes import runtime_prototypes
+from ..memory import ArenaPlan, InvalidPlanError, check_plan, plan_arena
 from .c_params import kernel_params
 
 #: op types whose C kernels may run in place (the depthwise conv2d only through its int8
@@ -43,7 +43,7 @@ def runs_in_place_in_c(op: Op, graph: Graph) -> bool:
     if kind != "channel":
         return kind == "elementwise"
     try:
-        return kernel_params(op, graph).kernel + "_inplace" in c_kernel_names()
+        return f"{kernel_params(op, graph).kernel}_inplace" in runtime_prototypes()
     except EdgesmithError:  # no C kernel at all (e.g. float): generation refuses it anyway
         return False
 

@@ -23,7 +23,8 @@ import jinja2
 from ..errors import EdgesmithError
 from ..ir import Graph
 from ..resources import data_path
-from .c_model import CModel, build_c_model
+from .c_context import CModel
+from .c_model import build_c_model
 from .c_runtime import runtime_file
 
 #: first words of every generated file's banner; marks a folder as safe to replace

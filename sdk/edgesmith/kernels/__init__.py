@@ -3,25 +3,20 @@
 A kernel is named after its op and the tag of the number format it runs:
 ``s8`` (int8 affine), ``s4`` (packed 4-/2-bit affine), ``fx`` (fixed point),
 ``p2`` (power-of-two weights), ``f32`` (float). The C runtime's kernels are
-``es_<op>_<tag>`` in ``runtime/include/es_nn.h``; this module reads their
-names from that header, so the header stays the one list of C kernels.
+``es_<op>_<tag>`` in ``runtime/include/es_nn.h``, whose prototypes
+:mod:`.c_prototypes` reads, so the header stays the one list of C kernels.
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
-
-from .resources import data_path
+from .c_prototypes import runtime_prototypes
 
 TAGS = ("s8", "s4", "fx", "p2", "f32")
-_PROTOTYPE = re.compile(r"^\s*(?:es_status|int32_t|void)\s+(es_\w+)\s*\(", re.MULTILINE)
 
 
-@cache
 def c_kernel_names() -> frozenset[str]:
     """Every function the C runtime header declares."""
-    return frozenset(_PROTOTYPE.findall(data_path("runtime", "include", "es_nn.h").read_text()))
+    return frozenset(runtime_prototypes())
 
 
 def c_kernel(op_type: str, tag: str) -> str | None:

@@ -1,0 +1,200 @@
+"""What the C templates print: plain data, computed in Python (docs/INTERNALS.md).
+
+A :class:`CModel` holds everything ``codegen/templates/`` lays out: the
+arena plan, constants, parameter declarations, one :class:`CStep` per op
+(its call already rendered from the kernel's prototype, :mod:`.c_calls`),
+and, for patch-based code, the :class:`CPatchStage`. The builders fill it
+(:mod:`.c_model`, :mod:`.c_steps`, :mod:`.c_patch_steps`); this module
+imports none of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..memory import ArenaPlan
+from .c_names import c_comment_text
+from .c_runtime import header_files
+
+
+@dataclass(frozen=True)
+class CData:
+    """A constant array: weights in ``<name>_weights.c``, parameter arrays in ``<name>.c``."""
+
+    #: the declaration up to the name, e.g. ``static const int32_t``
+    decl: str
+    name: str
+    length: int
+    lines: list[str]
+    comment: str
+    nbytes: int
+
+
+@dataclass(frozen=True)
+class CDecl:
+    """A ``static const`` parameter struct, one initializer line per field."""
+
+    ctype: str
+    name: str
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class CStep:
+    """One op of the schedule: a kernel call, or a view (no call)."""
+
+    index: int
+    op_type: str
+    kernel: str
+    comment: str
+    #: the call's C text (:func:`~.c_calls.render_call`), or None for a view
+    call: str | None
+    tensor_literal: str
+    tensor_md: str
+    output: str
+    offset: int
+    output_bytes: int
+
+
+@dataclass(frozen=True)
+class CPort:
+    """A graph input or output: where it lives in the arena and its number format."""
+
+    index: int
+    tensor: str
+    tensor_md: str
+    size: int
+    offset: int
+    zero_point: int
+    scale: str
+
+
+@dataclass
+class CModel:
+    name: str
+    macro: str
+    banner: list[str]
+    source_md: str
+    plan: ArenaPlan
+    inputs: list[CPort]
+    outputs: list[CPort]
+    out_of_place: list[str]
+    weights: list[CData] = field(default_factory=list)
+    param_data: list[CData] = field(default_factory=list)
+    params: list[CDecl] = field(default_factory=list)
+    steps: list[CStep] = field(default_factory=list)
+    kernel_sources: list[str] = field(default_factory=list)
+    #: the patch stage (MCUNetV2) run before ``steps``, or None for layer-based code
+    patch: CPatchStage | None = None
+
+    @property
+    def num_ops(self) -> int:
+        return len(self.steps) + (self.patch.split + 1 if self.patch else 0)
+
+    @property
+    def weights_bytes(self) -> int:
+        """Flash bytes of the constant tensors."""
+        return sum(d.nbytes for d in self.weights)
+
+    @property
+    def params_bytes(self) -> int:
+        """Flash bytes of the per-op parameter arrays (multipliers, shifts, scales, tables)
+        on a 32-bit target; the small parameter structs are not counted."""
+        return sum(d.nbytes for d in self.param_data)
+
+    @property
+    def runtime_files(self) -> list[str]:
+        return header_files() + self.kernel_sources
+
+    @property
+    def run_signature(self) -> str:
+        ins = [f"const int8_t *in{p.index}" for p in self.inputs]
+        outs = [f"int8_t *out{p.index}" for p in self.outputs]
+        return ", ".join(ins + outs)
+
+    @property
+    def run_null_check(self) -> str:
+        names = [f"in{p.index}" for p in self.inputs] + [f"out{p.index}" for p in self.outputs]
+        return " || ".join(f"{n} == NULL" for n in names)
+
+    @property
+    def plan_md(self) -> str:
+        p = self.plan
+        proven = "proven optimal" if p.proven_optimal else "not proven optimal"
+        inplace = f", {len(p.inplace_ops)} ops in place" if p.inplace_ops else ""
+        return f"strategy {p.strategy}, {proven}{inplace}"
+
+    @property
+    def plan_lines(self) -> list[str]:
+        """The arena plan in words, for the schedule's header comment."""
+        p = self.plan
+        bound = f"lower bound {p.lower_bound_bytes} bytes"
+        lines = [f"Arena: {p.arena_bytes} bytes ({self.plan_md}); {bound}."]
+        lines += [c_comment_text(f"Op {r.op_index} ({r.op_type}) runs in place: {r.output} over "
+                                 f"{r.input}.", 200) for r in p.inplace_ops]
+        lines += [f"Never in place here (its reference kernel cannot run in place): {t}."
+                  for t in self.out_of_place]
+        return lines + (self.patch.plan_lines if self.patch else [])
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as one Markdown table cell, in code style."""
+    clean = "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in text).replace("`", "'")
+    return "`" + clean.replace("|", "\\|") + "`"
+
+
+
+
+@dataclass(frozen=True)
+class CCopy:
+    """``copy_window(to, source, &table[patch])``."""
+
+    to: str
+    source: str
+    table: str
+
+
+@dataclass(frozen=True)
+class CPatchCall:
+    """One stage op inside the patch loop: its crops, then its kernel call."""
+
+    index: int
+    kernel: str
+    comment: str
+    #: the call's C text (:func:`~.c_calls.render_call`)
+    call: str
+    crops: tuple[CCopy, ...]
+    #: calls the low-bit branch makes on the crops first (the model input requantized)
+    low_bit_prep: tuple[CPatchCall, ...] = ()
+
+
+@dataclass(frozen=True)
+class CRouting:
+    """What ``patch_stage.c.jinja`` needs to route patches (VDPC)."""
+
+    #: the model input in the arena, the window table, and the integer test
+    input: str
+    windows: str
+    zero_point: int
+    threshold: int
+
+
+@dataclass(frozen=True)
+class CPatchStage:
+    """What ``patch_stage.c.jinja`` lays out, and the numbers behind the arena."""
+
+    split: int
+    grid: int
+    num_patches: int
+    calls: tuple[CPatchCall, ...]
+    tile: CCopy
+    #: the patch -> variant table, or None when every patch takes the same arguments
+    variant_table: str | None
+    num_variants: int
+    #: the split output, traced once assembled
+    tensor_literal: str
+    output: str
+    output_bytes: int
+    plan_lines: list[str]
+    #: VDPC routing of a mixed-precision model, or None
+    routing: CRouting | None = None
