@@ -66,6 +66,13 @@ class FirmwareImage:
     def elf(self) -> Path:
         return self.folder / "firmware.elf"
 
+    @property
+    def model_hash(self) -> bytes:
+        """What the serial harness reports as its model hash (board_config.model_hash)."""
+        from .board_config import model_hash
+
+        return model_hash(self.folder / "model")
+
     def artifacts(self) -> dict[str, Path]:
         names = ("firmware.elf", "firmware.bin", "firmware.hex", "firmware.uf2")
         return {n.split(".")[1]: self.folder / n for n in names if (self.folder / n).exists()}

@@ -7,7 +7,9 @@ The folder ``write_project`` produces builds on its own with CMake::
     board/linker.ld         from boards/linker/cortex_m.ld.jinja and the board's memory map
     cmake/arm-none-eabi.cmake
     startup/es_startup.c    vector table and reset handler
+    board/es_board_config.h the serial harness's board facts (board_config.py)
     harness/                es_harness.c and friends, es_model_glue.h (generated)
+    serial/, clock/         UART drivers and clock set-ups (the serial harness)
     model/                  the generated C model (edgesmith generate c)
 """
 
@@ -23,10 +25,14 @@ import jinja2
 from ..errors import EdgesmithError
 from ..ir import Graph
 from ..resources import data_path
+from .board_config import board_defines, model_hash
 from .registry import Board
 
 _HARNESS_FILES = ("es_harness.c", "es_harness_io.h", "es_marks.c", "es_marks.h",
-                  "es_semihost.c", "es_semihost.h")
+                  "es_semihost.c", "es_semihost.h", "es_serial_harness.c", "es_link.c",
+                  "es_link.h")
+#: folders copied whole: every UART driver and clock set-up (CMake picks the board's)
+_SOURCE_FOLDERS = ("serial", "clock")
 
 
 @dataclass(frozen=True)
@@ -102,6 +108,8 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     (dest / "harness").mkdir(exist_ok=True)
     for name in _HARNESS_FILES:
         shutil.copy2(boards / "harness" / name, dest / "harness")
+    for folder in _SOURCE_FOLDERS:
+        shutil.copytree(boards / folder, dest / folder, dirs_exist_ok=True)
     (dest / "board").mkdir(exist_ok=True)
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(boards)),
                                    undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -111,13 +119,18 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
             ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}")
     _render(templates, "cmake/board.cmake.jinja", dest / "board.cmake", board=board.name,
             model=api.name, cflags=list(board.cflags), fpu_present=int(board.has_fpu),
-            dwt_present=int(board.has_cycle_counter))
+            dwt_present=int(board.cycle_counter == "dwt"),
+            systick_cycles=int(board.cycle_counter == "systick"), io=board.io,
+            uart_driver=board.serial.get("driver", ""), clock_setup=board.clock_setup)
+    _render(templates, "harness/es_board_config.h.jinja", dest / "board" / "es_board_config.h",
+            board=board.name, defines=board_defines(board))
     _render(templates, "harness/es_model_glue.h.jinja", dest / "harness" / "es_model_glue.h",
             name=api.name, prefix=api.prefix,
             input_size_macros=[f"{api.prefix}_INPUT{k}_SIZE" for k in range(len(api.input_bytes))],
             output_size_macros=[f"{api.prefix}_OUTPUT{k}_SIZE"
                                 for k in range(len(api.output_bytes))],
-            patch_branches=api.patch_branches)
+            patch_branches=api.patch_branches,
+            hash_bytes=", ".join(f"0x{b:02X}u" for b in model_hash(dest / "model")))
     return api
 
 
