@@ -50,8 +50,8 @@ class QemuRun:
 def require_emulated(board: Board) -> Board:
     if not board.emulated:
         raise EmulatorError(f"board {board.name} is a real board; QEMU runs only emulated boards",
-                            hint="flash it with `edgesmith flash`, or pick an emulated board "
-                                 "(`edgesmith boards`)")
+                            hint="flash it (`edgesmith flash`, or --flash) and give its serial "
+                                 "port with --port, or pick an emulated board (`edgesmith boards`)")
     return board
 
 
@@ -139,9 +139,14 @@ def run_graph(graph: Graph, board: Board, inputs: dict[str, np.ndarray], *,
                             model_dir=model_dir)
     run = run_on_qemu(image, [np.asarray(inputs[n]) for n in graph.inputs],
                       count_instructions=count_instructions, dump_ops=dump_ops, timeout=timeout)
+    return name_outputs(graph, run), run
+
+
+def name_outputs(graph: Graph, run: QemuRun) -> dict[str, np.ndarray]:
+    """The run's raw outputs by name, shaped and typed as the graph says (batched)."""
     samples = run.outputs[0].shape[0] if run.outputs else 0
     named = {}
     for name, raw in zip(graph.outputs, run.outputs):
         t = graph.tensors[name]
         named[name] = raw.view(np.dtype(t.dtype)).reshape((samples,) + tuple(t.shape[1:]))
-    return named, run
+    return named

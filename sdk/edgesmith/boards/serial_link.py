@@ -37,7 +37,7 @@ FLAG_DUMP_OPS = 1
 #: the HELLO's cycle counter codes (board_config.CYCLE_COUNTER_CODES)
 CYCLE_COUNTERS = {0: "none", 1: "dwt", 2: "systick"}
 #: ERROR frame codes (enum es_link_error) the board reports, and what they mean
-_CORRUPTED = {1: "a frame header", 2: "a payload", 3: "bytes outside any frame"}
+_CORRUPTED = {1: "frame header", 2: "payload", 3: "bytes outside any frame"}
 _BOARD_ERRORS = {4: "the board refused the request", 5: "the model returned es_status {}",
                  6: "the firmware took a hard fault", 7: "the model's init failed on the board"}
 
@@ -232,8 +232,9 @@ class SerialLink:
         code, detail = struct.unpack_from("<II", payload, 0)
         said = payload[8:].decode("ascii", "replace")
         if code in _CORRUPTED:
-            raise LinkChecksumError(f"checksum failure: the board received {_CORRUPTED[code]} "
-                                    f"corrupted ({said})", hint="check the cable; run again")
+            raise LinkChecksumError(f"checksum failure: the board received a corrupted "
+                                    f"{_CORRUPTED[code]} ({said})",
+                                    hint="check the cable; run again")
         if code not in _BOARD_ERRORS:
             raise BoardRunError(f"the board reported error code {code}: {said}")
         raise BoardRunError(f"{_BOARD_ERRORS[code].format(detail)} ({said})")

@@ -18,11 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .build import FirmwareImage
+from ..ir import Graph
+from .build import FirmwareImage, cached_firmware
 from .harness_io import input_rows, unpack_outputs
-from .qemu import EmulatorError, QemuRun, plugin_argument
 from .icount import parse_marks
-from .serial_link import FLAG_DUMP_OPS, Hello, LinkError, SerialLink, open_port
+from .qemu import EmulatorError, QemuRun, name_outputs, plugin_argument
+from .registry import Board
+from .serial_link import (DEFAULT_TIMEOUT, FLAG_DUMP_OPS, Hello, LinkError, SerialLink,
+                          open_port)
 from .toolchain import require_tool
 
 #: seconds QEMU may take to open its serial socket
@@ -36,7 +39,7 @@ class FirmwareMismatchError(LinkError):
 def check_firmware(hello: Hello, image: FirmwareImage, port: str) -> None:
     """Refuse firmware that is not ``image``: another board, model or build of it."""
     want = image.board.name
-    hint = f"flash this model's firmware first: add --flash (or `edgesmith flash`)"
+    hint = "flash this model's firmware first: add --flash (or `edgesmith flash`)"
     if hello.board != want:
         raise FirmwareMismatchError(f"the firmware on {port} was built for board {hello.board}, "
                                     f"not {want}", hint=hint)
@@ -74,7 +77,8 @@ def run_over_link(link: SerialLink, image: FirmwareImage, inputs: list[np.ndarra
 
 
 def run_on_port(image: FirmwareImage, port: str, inputs: list[np.ndarray], *,
-                flash: bool = False, dump_ops: bool = False, timeout: float = 10.0) -> QemuRun:
+                flash: bool = False, dump_ops: bool = False,
+                timeout: float = DEFAULT_TIMEOUT) -> QemuRun:
     """Run on the board at ``port``; with ``flash``, program ``image`` into it first."""
     if flash:
         from .flash import flash_firmware
@@ -146,3 +150,23 @@ def run_on_qemu_serial(image: FirmwareImage, inputs: list[np.ndarray], *,
         if count_instructions:
             run.instructions = parse_marks((work / "marks.log").read_text(), marks)
     return run
+
+
+def run_graph_on_port(graph: Graph, board: Board, inputs: dict[str, np.ndarray], port: str, *,
+                      flash: bool = False, trace: bool = False, dump_ops: bool = False,
+                      timeout: float = DEFAULT_TIMEOUT, model_dir: Path | None = None
+                      ) -> tuple[dict[str, np.ndarray], QemuRun]:
+    """Build (cached) ``graph`` for ``board`` and run it on the board at ``port``: outputs by
+    name (as :func:`.qemu.run_graph`) and the raw run, whose ``hello`` says the clock."""
+    if board.io != "serial":
+        raise LinkError(f"board {board.name}'s firmware talks semihosting, not over a serial "
+                        "port", hint="--port takes a board with the serial harness: "
+                                     "`edgesmith boards` lists them")
+    if flash and board.emulated:
+        raise LinkError(f"{board.name} is emulated: there is nothing to flash",
+                        hint="start QEMU with the firmware's ELF instead, or leave out --flash")
+    image = cached_firmware(None if model_dir else graph, board, trace=trace or dump_ops,
+                            model_dir=model_dir)
+    run = run_on_port(image, port, [np.asarray(inputs[n]) for n in graph.inputs], flash=flash,
+                      dump_ops=dump_ops, timeout=timeout)
+    return name_outputs(graph, run), run
