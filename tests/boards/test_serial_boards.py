@@ -142,3 +142,12 @@ def test_small_models_on_the_cortex_m0_of_microbit(name):
     report = verify_on_qemu(path, board="microbit", samples=5, inputs=shipped_inputs(path))
     assert report.samples >= 5
     assert report.mismatched_samples == 0, report.first_mismatch
+
+
+def test_kws_does_not_fit_the_16_kib_of_microbit():
+    """The nRF51822's 16 KiB of RAM cannot hold kws's arena and stack: refused by name."""
+    from edgesmith.boards.build import FirmwareTooLargeError
+
+    with pytest.raises(FirmwareTooLargeError, match=r"does not fit board microbit: RAM \(RAM, "
+                                                    r"16,384 bytes\) overflows"):
+        _image(KWS, "microbit")
