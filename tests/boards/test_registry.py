@@ -85,7 +85,9 @@ def test_cli_lists_boards_as_json():
     assert boards["nucleo-f411re"]["ram"]["size"] == 128 * 1024
     assert boards["rpi-pico"]["status"]  # says plainly what is missing
     assert "verify --target qemu:mps2-an505" in boards["mps2-an505"]["commands"]
-    assert boards["nucleo-f411re"]["commands"] == ["build", "flash"]
+    assert boards["nucleo-f411re"]["commands"] == ["build", "flash", "run --port",
+                                                   "verify --board --port",
+                                                   "bench latency --port"]
 
 
 def test_cli_lists_fpga_boards_as_json():

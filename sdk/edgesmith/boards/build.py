@@ -140,8 +140,9 @@ def _compile(project: Path, board: Board, tools: dict[str, str], trace: bool) ->
     configure = [tools["cmake"], "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={tools['ninja']}",
                  f"-DCMAKE_TOOLCHAIN_FILE={project / 'cmake' / 'arm-none-eabi.cmake'}",
                  f"-DES_TRACE={'ON' if trace else 'OFF'}", "-S", str(project), "-B", str(build)]
-    _run(configure, "configuring the firmware (CMake)", board)
-    _run([tools["cmake"], "--build", str(build)], "building the firmware", board)
+    log = _run(configure, "configuring the firmware (CMake)", board)
+    log += _run([tools["cmake"], "--build", str(build)], "building the firmware", board)
+    (project / "build.log").write_text(log)  # the compiler's warnings, if any, stay readable
     for suffix in ("elf", "bin", "hex", "map"):
         shutil.copy2(build / f"firmware.{suffix}", project / f"firmware.{suffix}")
     shutil.rmtree(build)
@@ -167,11 +168,11 @@ def section_sizes(elf: Path, size_tool: str) -> SectionSizes:
 _OVERFLOW = re.compile(r"region `(FLASH|RAM)' overflowed by (\d+) bytes")
 
 
-def _run(command: list[str], what: str, board: Board) -> None:
+def _run(command: list[str], what: str, board: Board) -> str:
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
-    if proc.returncode == 0:
-        return
     output = proc.stdout + proc.stderr
+    if proc.returncode == 0:
+        return output
     overflows = {m.group(1): int(m.group(2)) for m in _OVERFLOW.finditer(output)}
     if overflows:
         regions = {"FLASH": board.flash, "RAM": board.ram}
