@@ -118,11 +118,12 @@ class Board:
         return self.reset_clock_hz or self.clock_hz
 
     def how_to_run(self) -> str:
+        serial = ", serial port" if self.io == "serial" else ""
         if self.emulated:
-            return f"QEMU {self.qemu_machine}"
+            return f"QEMU {self.qemu_machine}{serial}"
         method = self.flashing["method"]
         target = self.flashing.get("pyocd_target") if method == "pyocd" else None
-        return f"{method} ({target})" if target else method
+        return (f"{method} ({target})" if target else method) + serial
 
 
 def load_board(path: str | Path) -> Board:

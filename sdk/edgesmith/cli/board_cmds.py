@@ -71,7 +71,8 @@ def _list_boards(*, as_json: bool) -> None:
                 "commands": FPGA_BOARD_COMMANDS} for b in fpga_boards]})
         return
     table = Table(title="microcontroller boards (--board of build, run, flash, verify --target "
-                        "qemu:BOARD, bench latency)")
+                        "qemu:BOARD, bench latency; with --port PORT, of run, verify and bench "
+                        "latency on a board at a serial port)")
     for col in ("name", "core", "clock", "flash", "SRAM", "runs on"):
         table.add_column(col)
     for b in boards:
