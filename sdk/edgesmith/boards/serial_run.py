@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..errors import EdgesmithError
 from ..ir import Graph
 from .build import FirmwareImage, cached_firmware
 from .harness_io import input_rows, unpack_outputs
@@ -69,8 +70,9 @@ def run_over_link(link: SerialLink, image: FirmwareImage, inputs: list[np.ndarra
                         np.frombuffer(t[4:], dtype=np.uint8).copy()) for t in traces]
     try:
         outputs, cycles = unpack_outputs(image.model, b"".join(answers), len(rows))
-    except Exception as exc:  # a well-formed frame of the wrong size: another firmware
-        raise FirmwareMismatchError(f"the board's outputs do not fit {image.model.name}: {exc}")
+    except EdgesmithError as exc:  # well-formed frames of the wrong size: another firmware
+        raise FirmwareMismatchError(f"the board's outputs do not fit {image.model.name}: "
+                                    f"{exc.message}") from None
     branches = outputs.pop().astype(bool) if image.model.patch_branches else None
     return QemuRun(outputs, cycles, None, time.monotonic() - started,
                    op_outputs if dump_ops else None, branches, hello=hello)
