@@ -83,7 +83,7 @@ def test_cli_lists_boards_as_json():
     assert all(MCU_JSON_KEYS <= set(b) and b["kind"] == "mcu" for b in boards.values())
     assert boards["mps2-an386"]["default"] and boards["mps2-an386"]["emulated"]
     assert boards["nucleo-f411re"]["ram"]["size"] == 128 * 1024
-    assert boards["rpi-pico"]["status"]  # says plainly what is missing
+    assert not any(b["status"] for b in boards.values())  # nothing is known not to work
     assert "verify --target qemu:mps2-an505" in boards["mps2-an505"]["commands"]
     assert boards["nucleo-f411re"]["commands"] == ["build", "flash", "run --port",
                                                    "verify --board --port",

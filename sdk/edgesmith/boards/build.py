@@ -146,11 +146,15 @@ def _compile(project: Path, board: Board, tools: dict[str, str], trace: bool) ->
     for suffix in ("elf", "bin", "hex", "map"):
         shutil.copy2(build / f"firmware.{suffix}", project / f"firmware.{suffix}")
     shutil.rmtree(build)
+    if board.boot2:
+        from .boot2 import seal_boot2
+
+        seal_boot2(project, tools["arm-none-eabi-objcopy"])
     if board.flashing.get("method") == "uf2":
         from .uf2 import bin_to_uf2
 
         (project / "firmware.uf2").write_bytes(bin_to_uf2(
-            (project / "firmware.bin").read_bytes(), board.flash.origin,
+            (project / "firmware.bin").read_bytes(), board.image_origin,
             board.flashing["uf2_family"]))
     return section_sizes(project / "firmware.elf", tools["arm-none-eabi-size"])
 

@@ -6,9 +6,9 @@ The folder ``write_project`` produces builds on its own with CMake::
     board.cmake             CPU flags and defines, from the board file
     board/linker.ld         from boards/linker/cortex_m.ld.jinja and the board's memory map
     cmake/arm-none-eabi.cmake
-    startup/es_startup.c    vector table and reset handler
     board/es_board_config.h the serial harness's board facts (board_config.py)
     harness/                es_harness.c and friends, es_model_glue.h (generated)
+    startup/                es_startup.c (every board), a boot2 stage (RP2040)
     serial/, clock/         UART drivers and clock set-ups (the serial harness)
     model/                  the generated C model (edgesmith generate c)
 """
@@ -32,7 +32,7 @@ _HARNESS_FILES = ("es_harness.c", "es_harness_io.h", "es_marks.c", "es_marks.h",
                   "es_semihost.c", "es_semihost.h", "es_serial_harness.c", "es_link.c",
                   "es_link.h")
 #: folders copied whole: every UART driver and clock set-up (CMake picks the board's)
-_SOURCE_FOLDERS = ("serial", "clock")
+_SOURCE_FOLDERS = ("startup", "serial", "clock")
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,6 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     shutil.copy2(boards / "cmake" / "firmware" / "CMakeLists.txt", dest / "CMakeLists.txt")
     (dest / "cmake").mkdir(exist_ok=True)
     shutil.copy2(boards / "cmake" / "arm-none-eabi.cmake", dest / "cmake")
-    (dest / "startup").mkdir(exist_ok=True)
-    shutil.copy2(boards / "startup" / "es_startup.c", dest / "startup")
     (dest / "harness").mkdir(exist_ok=True)
     for name in _HARNESS_FILES:
         shutil.copy2(boards / "harness" / name, dest / "harness")
@@ -116,12 +114,14 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     _render(templates, "linker/cortex_m.ld.jinja", dest / "board" / "linker.ld",
             board=board.name, flash_origin=f"0x{board.flash.origin:08X}",
             flash_size=f"0x{board.flash.size:08X}", ram_origin=f"0x{board.ram.origin:08X}",
-            ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}")
+            ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}",
+            boot2_origin=f"0x{board.boot2['origin']:08X}" if board.boot2 else "")
     _render(templates, "cmake/board.cmake.jinja", dest / "board.cmake", board=board.name,
             model=api.name, cflags=list(board.cflags), fpu_present=int(board.has_fpu),
             dwt_present=int(board.cycle_counter == "dwt"),
             systick_cycles=int(board.cycle_counter == "systick"), io=board.io,
-            uart_driver=board.serial.get("driver", ""), clock_setup=board.clock_setup)
+            uart_driver=board.serial.get("driver", ""), clock_setup=board.clock_setup,
+            boot2_source=board.boot2.get("source", ""))
     _render(templates, "harness/es_board_config.h.jinja", dest / "board" / "es_board_config.h",
             board=board.name, defines=board_defines(board))
     _render(templates, "harness/es_model_glue.h.jinja", dest / "harness" / "es_model_glue.h",

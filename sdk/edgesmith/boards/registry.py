@@ -78,6 +78,8 @@ class Board:
     skips: frozenset = frozenset()
     #: which of QEMU's -serial ports is the board's UART (0: the first)
     qemu_serial_index: int = 0
+    #: a second stage boot before the flash region (RP2040): {"source": ..., "origin": ...}
+    boot2: dict = field(default_factory=dict)
 
     @property
     def emulated(self) -> bool:
@@ -103,6 +105,11 @@ class Board:
         if self.has_cycle_counter and "dwt" not in self.skips:
             return "dwt"
         return "systick" if self.io == "serial" else "none"
+
+    @property
+    def image_origin(self) -> int:
+        """Where the firmware image (BIN, UF2) starts: the boot2 stage, else the flash."""
+        return self.boot2["origin"] if self.boot2 else self.flash.origin
 
     @property
     def clock_setup(self) -> str:
@@ -155,7 +162,19 @@ def load_board(path: str | Path) -> Board:
         flashing=dict(flashing), default=bool(raw.get("default", False)),
         status=str(raw.get("status", "")), io=io, serial=dict(fields.table("serial")),
         clock=dict(fields.table("clock")), skips=frozenset(emulator.get("skip", ())),
-        qemu_serial_index=int(emulator.get("serial_index", 0)))
+        qemu_serial_index=int(emulator.get("serial_index", 0)), boot2=_boot2(fields, flash))
+
+
+def _boot2(fields: BoardFields, flash: MemoryRegion) -> dict:
+    """The [boot2] table: a 256-byte stage right before the flash region."""
+    boot2 = fields.table("boot2")
+    if boot2:
+        source, origin = fields.get("boot2.source", str), fields.get("boot2.origin", int)
+        if not (boards_dir() / "startup" / source).is_file():
+            fields.fail(f"[boot2] source {source!r} is not in boards/startup/")
+        if origin + 0x100 != flash.origin:
+            fields.fail("[boot2] origin must be 256 bytes before memory.flash.origin")
+    return dict(boot2)
 
 
 def _io_fields(fields: BoardFields, emulator: dict) -> str:
