@@ -151,3 +151,22 @@ def test_kws_does_not_fit_the_16_kib_of_microbit():
     with pytest.raises(FirmwareTooLargeError, match=r"does not fit board microbit: RAM \(RAM, "
                                                     r"16,384 bytes\) overflows"):
         _image(KWS, "microbit")
+
+
+def test_the_firmware_refuses_bad_requests_and_keeps_answering():
+    """An INPUT of the wrong size and an unknown frame type are refused with ERROR frames;
+    the next good request is still served."""
+    from edgesmith.boards.serial_link import BoardRunError, SerialLink, encode_frame
+
+    image = _image("tflm/hello_world_int8", "netduinoplus2")
+    with qemu_serving(image) as port, SerialLink(f"socket://127.0.0.1:{port}", 10) as link:
+        hello = link.hello()
+        assert hello.input_bytes == (1,) and hello.model_hash == image.model_hash
+        with pytest.raises(BoardRunError, match="refused the request.*input size differs"):
+            link.run(b"\x00" * 4 + b"\x01\x02")
+        link._serial.write(encode_frame(ord("z"), 99))
+        with pytest.raises(BoardRunError, match="unknown frame type"):
+            link.run(b"\x00" * 4 + b"\x05")  # the answer to "z" comes first
+        link.hello()  # skips the stale answer to that run
+        answer, traces = link.run(b"\x00" * 4 + b"\x05")
+        assert len(answer) == 1 + 4 and traces == []
