@@ -16,9 +16,11 @@ void es_mark_end(void);       /* just after it returns */
 void es_mark_op_done(void);   /* first thing in the trace hook: an op has finished */
 void es_mark_op_resume(void); /* last thing in the trace hook: the next op starts */
 
-/* Start the DWT cycle counter where the core has one (ES_DWT_PRESENT). */
+/* Start the cycle counter: DWT CYCCNT where the core has one (ES_DWT_PRESENT), else
+ * SysTick when the board asks for it (ES_SYSTICK_CYCLES), else none. */
 void es_cycles_start(void);
-/* Core clock cycles since es_cycles_start(); 0 where there is no counter (and under QEMU). */
+/* Core clock cycles since es_cycles_start(), modulo 2^32; 0 where there is no counter
+ * (and from DWT under QEMU, which does not model it). */
 uint32_t es_cycles_now(void);
 
 #endif /* ES_MARKS_H */

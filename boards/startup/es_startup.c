@@ -5,7 +5,8 @@
  * no interrupt. The reset handler copies .data from flash, zeroes .bss,
  * enables the FPU when the board has one (ES_FPU_PRESENT, set from the board
  * file), then calls main(). Handlers are weak: the harness replaces the
- * fault handler to report the fault instead of hanging.
+ * fault handler to report the fault instead of hanging, and the SysTick one
+ * where it counts cycles with SysTick.
  */
 #include <stdint.h>
 
@@ -16,6 +17,8 @@ void es_reset_handler(void);
 void es_default_handler(void);
 void es_hardfault_handler(void) __attribute__((weak, alias("es_default_handler")));
 void es_nmi_handler(void) __attribute__((weak, alias("es_default_handler")));
+/* the harness's SysTick cycle counter replaces it where a board counts with SysTick */
+void es_systick_handler(void) __attribute__((weak, alias("es_default_handler")));
 
 /* Coprocessor Access Control Register: full access to CP10 and CP11 (the FPU). */
 #define ES_SCB_CPACR (*(volatile uint32_t *)0xE000ED88u)
@@ -37,7 +40,7 @@ __attribute__((section(".es_vectors"), used)) static const es_vector es_vector_t
     es_default_handler, /* DebugMonitor */
     0,
     es_default_handler, /* PendSV */
-    es_default_handler, /* SysTick */
+    es_systick_handler, /* SysTick */
 };
 
 void es_default_handler(void)

@@ -11,7 +11,10 @@ from edgesmith.resources import data_path
 from tests.helpers.paths import SHARED_MODELS
 
 FIXTURE_MODEL = Path(__file__).resolve().parent / "fixtures" / "fixture_model"
+#: emulated boards whose firmware talks semihosting
 EMULATED_BOARDS = ("mps2-an385", "mps2-an386", "mps2-an500", "mps2-an505", "mps3-an547")
+#: emulated boards whose firmware talks over the UART, as on real boards
+SERIAL_EMULATED_BOARDS = ("microbit", "netduinoplus2")
 REAL_BOARDS = ("nrf52840-dk", "nucleo-f411re", "nucleo-h743zi2", "nucleo-l4r5zi", "rpi-pico",
                "stm32f746g-disco")
 #: the int8 models every board test draws from, relative to ../shared/models

@@ -1,5 +1,6 @@
-"""Every shared int8 model on the M4, M7 and M33 boards (and M3, M55), equal to the
-simulator bit for bit on its shipped inputs and random ones. Minutes: marked slow."""
+"""Every shared int8 model on the M4, M7 and M33 boards (and M3, M55), and over the serial
+port of the emulated STM32F405 (netduinoplus2), equal to the simulator bit for bit on its
+shipped inputs and random ones. Minutes: marked slow."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from edgesmith.verify.qemu import verify_on_qemu
 
 from .helpers import EMULATED_BOARDS, INT8_MODELS, needs_cross, needs_qemu, shared_model
 
+SERIAL_BOARDS = ("netduinoplus2",)
+
 pytestmark = [pytest.mark.slow, needs_cross, needs_qemu]
 
 
-@pytest.mark.parametrize("board", EMULATED_BOARDS)
+@pytest.mark.parametrize("board", EMULATED_BOARDS + SERIAL_BOARDS)
 @pytest.mark.parametrize("name", INT8_MODELS)
 def test_model_equals_simulator_on_board(name, board):
     path = shared_model(name)

@@ -41,19 +41,33 @@ def test_sections_sit_in_the_board_memory(images, board):
     assert b.flash.origin <= sym["es_reset_handler"] < b.flash.end
     assert b.ram.origin <= sym["__bss_start"] <= sym["__bss_end"] < sym["__stack_top"] <= b.ram.end
     assert sym["__stack_top"] - sym["__bss_end"] >= b.stack_bytes
-    words = np.frombuffer((image.folder / "firmware.bin").read_bytes()[:8], "<u4")
+    start = b.flash.origin - b.image_origin  # the RP2040's boot2 comes first
+    words = np.frombuffer((image.folder / "firmware.bin").read_bytes()[start:start + 8], "<u4")
     assert words[0] == sym["__stack_top"]
     assert words[1] == sym["es_reset_handler"] | 1, "reset vector is a Thumb address"
     assert image.sizes.flash <= b.flash.size and image.sizes.ram <= b.ram.size
     assert {"elf", "bin", "hex"} <= set(image.artifacts())
 
 
-def test_rp2040_gets_a_uf2_at_its_flash_address(images):
+def test_rp2040_gets_a_uf2_of_boot2_and_firmware_at_the_start_of_flash(images):
     image = images["rpi-pico"]
     base, data = uf2_to_bin((image.folder / "firmware.uf2").read_bytes())
-    assert base == 0x10000100
+    assert base == 0x10000000
     assert data[:len(image.elf.with_suffix(".bin").read_bytes())] == \
         image.elf.with_suffix(".bin").read_bytes()
+    sym = _symbols(image.elf)
+    assert sym["es_boot2"] == 0x10000000 and sym["es_vector_table"] == 0x10000100
+
+
+def test_rp2040_boot2_carries_the_crc_the_boot_rom_checks(images):
+    from edgesmith.boards.boot2 import crc32_mpeg2
+
+    assert crc32_mpeg2(b"123456789") == 0x0376E6E7  # the CRC-32/MPEG-2 check value
+    boot2 = (images["rpi-pico"].folder / "firmware.bin").read_bytes()[:256]
+    assert int.from_bytes(boot2[252:], "little") == crc32_mpeg2(boot2[:252]) != 0
+    # it runs from SRAM, not where it is linked: no word may point into its own 256 bytes
+    words = np.frombuffer(boot2[:252], "<u4")
+    assert not np.any((words >= 0x10000000) & (words < 0x10000100))
 
 
 @needs_qemu

@@ -66,6 +66,13 @@ class FirmwareImage:
     def elf(self) -> Path:
         return self.folder / "firmware.elf"
 
+    @property
+    def model_hash(self) -> bytes:
+        """What the serial harness reports as its model hash (board_config.model_hash)."""
+        from .board_config import model_hash
+
+        return model_hash(self.folder / "model")
+
     def artifacts(self) -> dict[str, Path]:
         names = ("firmware.elf", "firmware.bin", "firmware.hex", "firmware.uf2")
         return {n.split(".")[1]: self.folder / n for n in names if (self.folder / n).exists()}
@@ -133,16 +140,21 @@ def _compile(project: Path, board: Board, tools: dict[str, str], trace: bool) ->
     configure = [tools["cmake"], "-G", "Ninja", f"-DCMAKE_MAKE_PROGRAM={tools['ninja']}",
                  f"-DCMAKE_TOOLCHAIN_FILE={project / 'cmake' / 'arm-none-eabi.cmake'}",
                  f"-DES_TRACE={'ON' if trace else 'OFF'}", "-S", str(project), "-B", str(build)]
-    _run(configure, "configuring the firmware (CMake)", board)
-    _run([tools["cmake"], "--build", str(build)], "building the firmware", board)
+    log = _run(configure, "configuring the firmware (CMake)", board)
+    log += _run([tools["cmake"], "--build", str(build)], "building the firmware", board)
+    (project / "build.log").write_text(log)  # the compiler's warnings, if any, stay readable
     for suffix in ("elf", "bin", "hex", "map"):
         shutil.copy2(build / f"firmware.{suffix}", project / f"firmware.{suffix}")
     shutil.rmtree(build)
+    if board.boot2:
+        from .boot2 import seal_boot2
+
+        seal_boot2(project, tools["arm-none-eabi-objcopy"])
     if board.flashing.get("method") == "uf2":
         from .uf2 import bin_to_uf2
 
         (project / "firmware.uf2").write_bytes(bin_to_uf2(
-            (project / "firmware.bin").read_bytes(), board.flash.origin,
+            (project / "firmware.bin").read_bytes(), board.image_origin,
             board.flashing["uf2_family"]))
     return section_sizes(project / "firmware.elf", tools["arm-none-eabi-size"])
 
@@ -160,11 +172,11 @@ def section_sizes(elf: Path, size_tool: str) -> SectionSizes:
 _OVERFLOW = re.compile(r"region `(FLASH|RAM)' overflowed by (\d+) bytes")
 
 
-def _run(command: list[str], what: str, board: Board) -> None:
+def _run(command: list[str], what: str, board: Board) -> str:
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
-    if proc.returncode == 0:
-        return
     output = proc.stdout + proc.stderr
+    if proc.returncode == 0:
+        return output
     overflows = {m.group(1): int(m.group(2)) for m in _OVERFLOW.finditer(output)}
     if overflows:
         regions = {"FLASH": board.flash, "RAM": board.ram}

@@ -41,8 +41,9 @@ def explain_exit(status: int) -> str:
     return f"unexpected exit status {status}"
 
 
-def pack_inputs(api: ModelApi, inputs: list[np.ndarray], *, dump_ops: bool = False) -> bytes:
-    """``inputs``: one batched int8/uint8 array per model input, in the model's order."""
+def input_rows(api: ModelApi, inputs: list[np.ndarray]) -> np.ndarray:
+    """One row of raw bytes per sample: every input's bytes, in the model's order.
+    ``inputs``: one batched int8/uint8 array per model input."""
     if len(inputs) != len(api.input_bytes) or len(inputs) > MAX_TENSORS:
         raise EdgesmithError(f"model {api.name} has {len(api.input_bytes)} inputs; "
                              f"got {len(inputs)} arrays")
@@ -54,10 +55,16 @@ def pack_inputs(api: ModelApi, inputs: list[np.ndarray], *, dump_ops: bool = Fal
             raise EdgesmithError(f"input {k} of {api.name} has {size} bytes per sample; "
                                  f"got {flat.shape[1]}")
         rows.append(flat)
+    return np.concatenate(rows, axis=1)
+
+
+def pack_inputs(api: ModelApi, inputs: list[np.ndarray], *, dump_ops: bool = False) -> bytes:
+    """input.bin: the header, then :func:`input_rows`."""
+    rows = input_rows(api, inputs)
     sizes = list(api.input_bytes) + [0] * (MAX_TENSORS - len(api.input_bytes))
-    header = _HEADER.pack(INPUT_MAGIC, IO_VERSION, samples, len(api.input_bytes),
+    header = _HEADER.pack(INPUT_MAGIC, IO_VERSION, rows.shape[0], len(api.input_bytes),
                           len(api.output_bytes), FLAG_DUMP_OPS if dump_ops else 0, *sizes)
-    return header + np.concatenate(rows, axis=1).tobytes()
+    return header + rows.tobytes()
 
 
 def unpack_outputs(api: ModelApi, data: bytes, samples: int) -> tuple[list[np.ndarray], np.ndarray]:

@@ -6,8 +6,10 @@ The folder ``write_project`` produces builds on its own with CMake::
     board.cmake             CPU flags and defines, from the board file
     board/linker.ld         from boards/linker/cortex_m.ld.jinja and the board's memory map
     cmake/arm-none-eabi.cmake
-    startup/es_startup.c    vector table and reset handler
+    board/es_board_config.h the serial harness's board facts (board_config.py)
     harness/                es_harness.c and friends, es_model_glue.h (generated)
+    startup/                es_startup.c (every board), a boot2 stage (RP2040)
+    serial/, clock/         UART drivers and clock set-ups (the serial harness)
     model/                  the generated C model (edgesmith generate c)
 """
 
@@ -23,10 +25,14 @@ import jinja2
 from ..errors import EdgesmithError
 from ..ir import Graph
 from ..resources import data_path
+from .board_config import board_defines, model_hash
 from .registry import Board
 
 _HARNESS_FILES = ("es_harness.c", "es_harness_io.h", "es_marks.c", "es_marks.h",
-                  "es_semihost.c", "es_semihost.h")
+                  "es_semihost.c", "es_semihost.h", "es_serial_harness.c", "es_link.c",
+                  "es_link.h")
+#: folders copied whole: every UART driver and clock set-up (CMake picks the board's)
+_SOURCE_FOLDERS = ("startup", "serial", "clock")
 
 
 @dataclass(frozen=True)
@@ -97,27 +103,34 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     shutil.copy2(boards / "cmake" / "firmware" / "CMakeLists.txt", dest / "CMakeLists.txt")
     (dest / "cmake").mkdir(exist_ok=True)
     shutil.copy2(boards / "cmake" / "arm-none-eabi.cmake", dest / "cmake")
-    (dest / "startup").mkdir(exist_ok=True)
-    shutil.copy2(boards / "startup" / "es_startup.c", dest / "startup")
     (dest / "harness").mkdir(exist_ok=True)
     for name in _HARNESS_FILES:
         shutil.copy2(boards / "harness" / name, dest / "harness")
+    for folder in _SOURCE_FOLDERS:
+        shutil.copytree(boards / folder, dest / folder, dirs_exist_ok=True)
     (dest / "board").mkdir(exist_ok=True)
     templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(boards)),
                                    undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     _render(templates, "linker/cortex_m.ld.jinja", dest / "board" / "linker.ld",
             board=board.name, flash_origin=f"0x{board.flash.origin:08X}",
             flash_size=f"0x{board.flash.size:08X}", ram_origin=f"0x{board.ram.origin:08X}",
-            ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}")
+            ram_size=f"0x{board.ram.size:08X}", stack_bytes=f"0x{board.stack_bytes:X}",
+            boot2_origin=f"0x{board.boot2['origin']:08X}" if board.boot2 else "")
     _render(templates, "cmake/board.cmake.jinja", dest / "board.cmake", board=board.name,
             model=api.name, cflags=list(board.cflags), fpu_present=int(board.has_fpu),
-            dwt_present=int(board.has_cycle_counter))
+            dwt_present=int(board.cycle_counter == "dwt"),
+            systick_cycles=int(board.cycle_counter == "systick"), io=board.io,
+            uart_driver=board.serial.get("driver", ""), clock_setup=board.clock_setup,
+            boot2_source=board.boot2.get("source", ""))
+    _render(templates, "harness/es_board_config.h.jinja", dest / "board" / "es_board_config.h",
+            board=board.name, defines=board_defines(board))
     _render(templates, "harness/es_model_glue.h.jinja", dest / "harness" / "es_model_glue.h",
             name=api.name, prefix=api.prefix,
             input_size_macros=[f"{api.prefix}_INPUT{k}_SIZE" for k in range(len(api.input_bytes))],
             output_size_macros=[f"{api.prefix}_OUTPUT{k}_SIZE"
                                 for k in range(len(api.output_bytes))],
-            patch_branches=api.patch_branches)
+            patch_branches=api.patch_branches,
+            hash_bytes=", ".join(f"0x{b:02X}u" for b in model_hash(dest / "model")))
     return api
 
 

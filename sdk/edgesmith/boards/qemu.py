@@ -43,13 +43,15 @@ class QemuRun:
     op_outputs: list[tuple[int, np.ndarray]] | None = None
     #: a mixed-precision patch model: (samples, patches) bool, True = the 8-bit branch
     patch_branches: np.ndarray | None = None
+    #: what serial harness firmware said about itself (clock, cycle counter), else None
+    hello: object | None = None
 
 
 def require_emulated(board: Board) -> Board:
     if not board.emulated:
         raise EmulatorError(f"board {board.name} is a real board; QEMU runs only emulated boards",
-                            hint="flash it with `edgesmith flash`, or pick an emulated board "
-                                 "(`edgesmith boards`)")
+                            hint="flash it (`edgesmith flash`, or --flash) and give its serial "
+                                 "port with --port, or pick an emulated board (`edgesmith boards`)")
     return board
 
 
@@ -64,13 +66,28 @@ def qemu_command(image: FirmwareImage, plugin: str | None = None) -> list[str]:
     return command
 
 
+def plugin_argument(image: FirmwareImage, work: Path) -> tuple[str, dict[str, int]]:
+    """The ``-plugin`` argument that logs instruction counts at the markers to
+    ``work/marks.log``, and the markers' addresses."""
+    marks = marker_addresses(image.elf)
+    return (f"{plugin_library()},out={work / 'marks.log'},"
+            f"marks={':'.join(f'{a:x}' for a in marks.values())}"), marks
+
+
 def run_on_qemu(image: FirmwareImage, inputs: list[np.ndarray], *,
                 count_instructions: bool = False, dump_ops: bool = False,
                 timeout: float | None = None) -> QemuRun:
     """Boot ``image`` once and run every sample of ``inputs`` (one batched array per input).
 
-    ``dump_ops`` (an ES_TRACE image only) also returns every op's output.
+    ``dump_ops`` (an ES_TRACE image only) also returns every op's output. A board with
+    the serial harness runs over QEMU's UART instead (:mod:`.serial_run`).
     """
+    require_emulated(image.board)
+    if image.board.io == "serial":
+        from .serial_run import run_on_qemu_serial
+
+        return run_on_qemu_serial(image, inputs, count_instructions=count_instructions,
+                                  dump_ops=dump_ops, timeout=timeout or BASE_TIMEOUT)
     if dump_ops and not image.trace:
         raise ValueError("dump_ops needs firmware built with trace=True")
     samples = int(inputs[0].shape[0])
@@ -79,11 +96,7 @@ def run_on_qemu(image: FirmwareImage, inputs: list[np.ndarray], *,
     with tempfile.TemporaryDirectory(prefix="edgesmith-qemu-") as scratch:
         work = Path(scratch)
         (work / "input.bin").write_bytes(payload)
-        plugin = None
-        if count_instructions:
-            marks = marker_addresses(image.elf)
-            plugin = (f"{plugin_library()},out={work / 'marks.log'},"
-                      f"marks={':'.join(f'{a:x}' for a in marks.values())}")
+        plugin, marks = plugin_argument(image, work) if count_instructions else (None, None)
         command = qemu_command(image, plugin)
         started = time.monotonic()
         try:
@@ -126,9 +139,14 @@ def run_graph(graph: Graph, board: Board, inputs: dict[str, np.ndarray], *,
                             model_dir=model_dir)
     run = run_on_qemu(image, [np.asarray(inputs[n]) for n in graph.inputs],
                       count_instructions=count_instructions, dump_ops=dump_ops, timeout=timeout)
+    return name_outputs(graph, run), run
+
+
+def name_outputs(graph: Graph, run: QemuRun) -> dict[str, np.ndarray]:
+    """The run's raw outputs by name, shaped and typed as the graph says (batched)."""
     samples = run.outputs[0].shape[0] if run.outputs else 0
     named = {}
     for name, raw in zip(graph.outputs, run.outputs):
         t = graph.tensors[name]
         named[name] = raw.view(np.dtype(t.dtype)).reshape((samples,) + tuple(t.shape[1:]))
-    return named, run
+    return named

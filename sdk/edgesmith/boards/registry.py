@@ -18,6 +18,7 @@ from .board_files import BoardCatalog, BoardFields
 
 #: Cores the startup code and the toolchain file support, and their architecture.
 CORES = {
+    "cortex-m0": "armv6-m",
     "cortex-m0plus": "armv6-m",
     "cortex-m3": "armv7-m",
     "cortex-m4": "armv7e-m",
@@ -26,6 +27,10 @@ CORES = {
     "cortex-m55": "armv8.1-m.main",
 }
 FLASH_METHODS = ("pyocd", "openocd", "uf2")
+#: how the harness talks to the host: files through semihosting, or frames over a UART
+IO_KINDS = ("semihosting", "serial")
+#: what an emulator may leave out, skipped on emulated silicon by [emulator] skip
+EMULATOR_SKIPS = ("clock_setup", "dwt")
 
 
 class BoardError(EdgesmithError):
@@ -63,6 +68,18 @@ class Board:
     default: bool = False
     #: what does not work yet, said plainly (empty when everything does)
     status: str = ""
+    #: "semihosting" or "serial" (the real-board harness, boards/harness/es_serial_harness.c)
+    io: str = "semihosting"
+    #: the [serial] table: driver (boards/serial/es_uart_<driver>.c), base, baud, ...
+    serial: dict = field(default_factory=dict)
+    #: the [clock] table: setup (boards/clock/es_clock_<setup>.c) and its parameters
+    clock: dict = field(default_factory=dict)
+    #: what the emulator does not model and the firmware skips (EMULATOR_SKIPS)
+    skips: frozenset = frozenset()
+    #: which of QEMU's -serial ports is the board's UART (0: the first)
+    qemu_serial_index: int = 0
+    #: a second stage boot before the flash region (RP2040): {"source": ..., "origin": ...}
+    boot2: dict = field(default_factory=dict)
 
     @property
     def emulated(self) -> bool:
@@ -81,12 +98,39 @@ class Board:
         """The DWT cycle counter exists on every supported core but ARMv6-M."""
         return self.arch != "armv6-m"
 
+    @property
+    def cycle_counter(self) -> str:
+        """What the harness counts cycles with: "dwt", "systick" (serial boards without a
+        usable DWT) or "none"."""
+        if self.has_cycle_counter and "dwt" not in self.skips:
+            return "dwt"
+        return "systick" if self.io == "serial" else "none"
+
+    @property
+    def image_origin(self) -> int:
+        """Where the firmware image (BIN, UF2) starts: the boot2 stage, else the flash."""
+        return self.boot2["origin"] if self.boot2 else self.flash.origin
+
+    @property
+    def clock_setup(self) -> str:
+        """The clock set-up code the firmware runs ("reset": none)."""
+        return self.clock.get("setup", "reset")
+
+    @property
+    def core_hz(self) -> int:
+        """The clock the firmware runs at: the rated one once set up (or on an emulator,
+        whose clock is fixed), else the reset clock."""
+        if self.emulated or self.clock_setup != "reset":
+            return self.clock_hz
+        return self.reset_clock_hz or self.clock_hz
+
     def how_to_run(self) -> str:
+        serial = ", serial port" if self.io == "serial" else ""
         if self.emulated:
-            return f"QEMU {self.qemu_machine}"
+            return f"QEMU {self.qemu_machine}{serial}"
         method = self.flashing["method"]
         target = self.flashing.get("pyocd_target") if method == "pyocd" else None
-        return f"{method} ({target})" if target else method
+        return (f"{method} ({target})" if target else method) + serial
 
 
 def load_board(path: str | Path) -> Board:
@@ -108,6 +152,7 @@ def load_board(path: str | Path) -> Board:
                     "an emulated one needs [emulator]")
     if flashing.get("method") == "uf2" and not isinstance(flashing.get("uf2_family"), int):
         fields.fail("[flash] method uf2 needs uf2_family (an integer)")
+    io = _io_fields(fields, emulator)
     return Board(
         name=name, description=fields.get("description", str), core=core,
         fpu=fields.get("fpu", str), clock_hz=fields.get("clock_hz", int, positive=True),
@@ -115,7 +160,43 @@ def load_board(path: str | Path) -> Board:
         stack_bytes=fields.get("build.stack_bytes", int, positive=True), path=path,
         reset_clock_hz=raw.get("reset_clock_hz"), qemu_machine=emulator.get("qemu_machine"),
         flashing=dict(flashing), default=bool(raw.get("default", False)),
-        status=str(raw.get("status", "")))
+        status=str(raw.get("status", "")), io=io, serial=dict(fields.table("serial")),
+        clock=dict(fields.table("clock")), skips=frozenset(emulator.get("skip", ())),
+        qemu_serial_index=int(emulator.get("serial_index", 0)), boot2=_boot2(fields, flash))
+
+
+def _boot2(fields: BoardFields, flash: MemoryRegion) -> dict:
+    """The [boot2] table: a 256-byte stage right before the flash region."""
+    boot2 = fields.table("boot2")
+    if boot2:
+        source, origin = fields.get("boot2.source", str), fields.get("boot2.origin", int)
+        if not (boards_dir() / "startup" / source).is_file():
+            fields.fail(f"[boot2] source {source!r} is not in boards/startup/")
+        if origin + 0x100 != flash.origin:
+            fields.fail("[boot2] origin must be 256 bytes before memory.flash.origin")
+    return dict(boot2)
+
+
+def _io_fields(fields: BoardFields, emulator: dict) -> str:
+    """Check the serial harness's tables; returns how the harness talks to the host."""
+    serial, clock = fields.table("serial"), fields.table("clock")
+    io = emulator.get("io", "semihosting") if emulator else ("serial" if serial else "semihosting")
+    if io not in IO_KINDS:
+        fields.fail(f"[emulator] io must be one of {', '.join(IO_KINDS)}, not {io!r}")
+    unknown = set(emulator.get("skip", ())) - set(EMULATOR_SKIPS)
+    if unknown:
+        fields.fail(f"[emulator] skip may hold {', '.join(EMULATOR_SKIPS)}; "
+                    f"not {', '.join(sorted(unknown))}")
+    if io == "serial":
+        for key in ("driver", "base", "baud", "clock_hz"):
+            fields.get(f"serial.{key}", str if key == "driver" else int)
+        if not (boards_dir() / "serial" / f"es_uart_{serial['driver']}.c").is_file():
+            fields.fail(f"[serial] driver {serial['driver']!r} has no boards/serial/"
+                        f"es_uart_{serial['driver']}.c")
+    setup = clock.get("setup", "reset")
+    if not (boards_dir() / "clock" / f"es_clock_{setup}.c").is_file():
+        fields.fail(f"[clock] setup {setup!r} has no boards/clock/es_clock_{setup}.c")
+    return io
 
 
 def _region(fields: BoardFields, key: str) -> MemoryRegion:

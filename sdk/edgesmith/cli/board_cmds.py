@@ -18,6 +18,7 @@ from .common import (
     status,
 )
 from .model_cmds import MODEL_ARG, load_cli_model
+from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION
 
 BOARD_OPTION = typer.Option("mps2-an386", "--board", "-b",
                             help="Board name (`edgesmith boards`) or a board .toml file.")
@@ -32,10 +33,13 @@ def list_boards_cmd(as_json: bool = JSON_OPTION) -> None:
 
 
 def mcu_board_commands(board) -> list[str]:
-    """The commands that take this microcontroller board (QEMU runs need an emulated one)."""
+    """The commands that take this microcontroller board (QEMU runs need an emulated one;
+    a board with the serial harness also runs, verifies and measures at a serial port)."""
+    at_port = ["run --port", "verify --board --port", "bench latency --port"]
     if board.emulated:
-        return ["build", "run", f"verify --target qemu:{board.name}", "bench latency"]
-    return ["build", "flash"]
+        return ["build", "run", f"verify --target qemu:{board.name}", "bench latency"] + \
+            (at_port if board.io == "serial" else [])
+    return ["build", "flash"] + (at_port if board.io == "serial" else [])
 
 
 #: the commands an FPGA board serves: --board of the first two; the C-simulation checks HLS
@@ -67,7 +71,8 @@ def _list_boards(*, as_json: bool) -> None:
                 "commands": FPGA_BOARD_COMMANDS} for b in fpga_boards]})
         return
     table = Table(title="microcontroller boards (--board of build, run, flash, verify --target "
-                        "qemu:BOARD, bench latency)")
+                        "qemu:BOARD, bench latency; with --port PORT, of run, verify and bench "
+                        "latency on a board at a serial port)")
     for col in ("name", "core", "clock", "flash", "SRAM", "runs on"):
         table.add_column(col)
     for b in boards:
@@ -129,31 +134,46 @@ def run_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
             input_file: Path = typer.Option(..., "--input", "-i",
                                             help="Inputs .npy (batch on axis 0) or .npz."),
             output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
-            as_json: bool = JSON_OPTION) -> None:
-    """Run a model on an emulated board (QEMU): every sample in one boot."""
-    _run(model, board, input_file, output, as_json=as_json)
+            port: str | None = PORT_OPTION, flash: bool = FLASH_OPTION,
+            timeout: float = TIMEOUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Run a model on an emulated board (QEMU), or with --port on a board at a serial port:
+    every sample in one boot."""
+    _run(model, board, input_file, output, (port, flash, timeout), as_json=as_json)
 
 
 @handle_errors()
-def _run(model: Path, board_name: str, input_file: Path, output: Path, *, as_json: bool) -> None:
+def _run(model: Path, board_name: str, input_file: Path, output: Path, serial: tuple, *,
+         as_json: bool) -> None:
     from ..boards import get_board
     from ..boards.qemu import run_graph
+    from ..boards.serial_run import run_graph_on_port
     from ..io.arrays import prepare_inputs
 
+    port, flash, timeout = serial
     board = get_board(board_name)
     graph = load_cli_model(model)
     inputs = prepare_inputs(graph, load_array_file(input_file))
-    with status(f"running {model.name} on {board.name}...", as_json):
-        outs, run = run_graph(graph, board, inputs)
+    where = f"{board.name} at {port}" if port else board.name
+    with status(f"running {model.name} on {where}...", as_json):
+        if port:
+            outs, run = run_graph_on_port(graph, board, inputs, port, flash=flash,
+                                          timeout=timeout)
+        else:
+            outs, run = run_graph(graph, board, inputs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else outs
     save_array_atomic(result, output)
     samples = next(iter(inputs.values())).shape[0]
     info = {"model": str(model), "board": board.name, "samples": int(samples),
-            "output_file": str(output), "qemu_seconds": round(run.seconds, 3)}
+            "output_file": str(output), "port": port,
+            ("seconds" if port else "qemu_seconds"): round(run.seconds, 3)}
+    if run.hello is not None:
+        info.update(clock_hz=run.hello.clock_hz, cycle_counter=run.hello.cycle_counter,
+                    cycles=[int(c) for c in run.cycles])
     if as_json:
         emit_json(info)
     else:
-        console.print(f"ran {samples} sample(s) on {board.name} (QEMU, {run.seconds:.1f} s); "
+        how = f"serial port {port}" if port else "QEMU"
+        console.print(f"ran {samples} sample(s) on {board.name} ({how}, {run.seconds:.1f} s); "
                       f"wrote {output}")
 
 
@@ -190,9 +210,40 @@ def bench_latency_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
                           None, "--code",
                           help="Count this generated C folder of MODEL instead of generating "
                                "one."),
-                      as_json: bool = JSON_OPTION) -> None:
-    """Executed instructions per inference and per layer under QEMU (exact), and a time estimate."""
+                      port: str | None = PORT_OPTION, flash: bool = FLASH_OPTION,
+                      timeout: float = TIMEOUT_OPTION, as_json: bool = JSON_OPTION) -> None:
+    """Executed instructions per inference and per layer under QEMU (exact), and a time
+    estimate; with --port, cycles per inference measured on the board beside them."""
+    if port:
+        return _latency_on_board(model, board, samples, code, port, flash, timeout,
+                                 as_json=as_json)
     _latency(model, board, samples, layers, cpi, code, as_json=as_json)
+
+
+@handle_errors()
+def _latency_on_board(model: Path, board_name: str, samples: int, code: Path | None, port: str,
+                      flash: bool, timeout: float, *, as_json: bool) -> None:
+    from ..boards import get_board
+    from ..boards.board_latency import measure_on_board
+
+    board = get_board(board_name)
+    graph = load_cli_model(model)
+    with status(f"measuring {model.name} on {board.name} at {port}...", as_json):
+        report = measure_on_board(graph, board, port, samples=samples, flash=flash,
+                                  timeout=timeout, model_dir=code)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    console.print(f"cycles per inference on {board.name} at {port}: {report.cycles:,} "
+                  f"({report.cycle_counter}) = {report.measured_ms:.3f} ms at "
+                  f"{report.clock_hz / 1e6:g} MHz (measured on the board)", highlight=False)
+    if report.instructions is not None:
+        console.print(f"instructions per inference on {report.emulator_board} (QEMU, exact): "
+                      f"{report.instructions:,}; cycles per instruction "
+                      f"{report.cycles_per_instruction:.2f}", highlight=False)
+    if board.emulated:
+        console.print("[yellow]note:[/yellow] an emulated board's SysTick follows the host's "
+                      "clock: these cycles prove the path, not a chip's speed")
 
 
 @handle_errors()

@@ -1,5 +1,5 @@
-"""`edgesmith verify`: generated C code (host or an emulated board) or HLS C-simulation
-against the golden simulator, bit for bit."""
+"""`edgesmith verify`: generated C code (host, an emulated board, or a board at a serial port)
+or HLS C-simulation against the golden simulator, bit for bit."""
 
 from __future__ import annotations
 
@@ -19,13 +19,19 @@ from .codegen_cmds import (
 )
 from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
+from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION, describe_board_run
 
 
 # -- verify -------------------------------------------------------------------------------
 def verify_model(model: Path = MODEL_ARG,
-                 target: str = typer.Option(..., "--target",
-                                            help="Where to run: host, qemu:BOARD (emulated), "
-                                                 "or hls-csim (HLS C-simulation with g++)."),
+                 target: str | None = typer.Option(
+                     None, "--target",
+                     help="Where to run: host, qemu:BOARD (emulated), or hls-csim (HLS "
+                          "C-simulation with g++). Or give --board and --port instead."),
+                 board: str | None = typer.Option(None, "--board", "-b",
+                                                  help="With --port: the board at the port."),
+                 port: str | None = PORT_OPTION, flash: bool = FLASH_OPTION,
+                 timeout: float = TIMEOUT_OPTION,
                  samples: int = typer.Option(100, "--samples", min=0,
                                              help="Random inputs, besides shipped and --inputs."),
                  inputs: Path | None = typer.Option(None, "--inputs",
@@ -43,27 +49,53 @@ def verify_model(model: Path = MODEL_ARG,
         return hls_cmds.verify_hls_csim(model, samples, inputs, seed, io, precision, code,
                                         weights, as_json=as_json)
     _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
-            as_json=as_json)
+            (board, port, flash, timeout), as_json=as_json)
+
+
+def _check_where(target: str | None, board: str | None, port: str | None) -> str:
+    """The target's label; a clear error when --target and --board/--port are mixed up."""
+    if port is not None:
+        if target is not None:
+            raise EdgesmithError("give either --target or --board with --port, not both")
+        if board is None:
+            raise EdgesmithError("--port needs --board: the board at that port",
+                                 hint="`edgesmith boards` lists the boards")
+        return f"{board} at {port}"
+    if board is not None:
+        raise EdgesmithError("--board needs --port (a board at a serial port)",
+                             hint="for an emulated board use --target qemu:BOARD")
+    if target is None:
+        raise EdgesmithError("say where to verify: --target (host, qemu:BOARD, hls-csim), "
+                             "or --board BOARD --port PORT for a board at a serial port")
+    return target
 
 
 @handle_errors()
-def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: int,
+def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, seed: int,
             code: Path | None, name: str | None, strategy: str, no_inplace: bool,
-            weights: Path | None, *, as_json: bool) -> None:
+            weights: Path | None, serial: tuple, *, as_json: bool) -> None:
     from ..codegen.c_model import check_integer_model
     from ..verify.host import verify_host
     from ..verify.host_build import default_compiler
 
-    if target not in TARGETS and not target.startswith("qemu:"):
+    board, port, flash, timeout = serial
+    where = _check_where(target, board, port)
+    if port is None and target not in TARGETS and not target.startswith("qemu:"):
         raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
                              "or qemu:BOARD (an emulated board, `edgesmith boards`)")
     graph = load_cli_model(model, weights)
     check_integer_model(graph)
     batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
-    with status(f"building {model.name} for {target} and running it...", as_json):
+    board_info = None
+    with status(f"building {model.name} for {where} and running it...", as_json):
         # a mixed-precision model: outputs and the branch of every patch (verify/reference.py)
-        if target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
+        if port is not None:  # firmware on a board at a serial port (verify/serial.py)
+            from ..verify.serial import verify_serial
+            report, board_info = verify_serial(graph, batch, board=board, port=port, flash=flash,
+                                               timeout=timeout, label=str(model), code_dir=code,
+                                               mixed=mixed)
+        elif target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
             from ..verify.qemu import verify_qemu
             report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code,
                                  mixed=mixed)
@@ -71,14 +103,18 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
             report = verify_host(graph, batch, code_dir=code, name=name,
                                  strategy=strategy_name(strategy), inplace=not no_inplace,
                                  model_path=model, label=str(model), mixed=mixed)
-    payload = {**report.to_json(), "target": target, "compiler": default_compiler(),
+    payload = {**report.to_json(), "target": where, "compiler": default_compiler(),
                "reference": "edgesmith simulator"}
+    if board_info is not None:
+        payload["on_board"] = board_info
+        if not as_json:
+            console.print(f"ran on {describe_board_run(board_info)}", highlight=False)
     if as_json:
         emit_json(payload)
     elif report.ok:
         routed = ", with every patch's branch," if mixed is not None else ""
         console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched{routed} bit "
-                      f"for bit ({model.name}: generated C on {target} vs the simulator)")
+                      f"for bit ({model.name}: generated C on {where} vs the simulator)")
     else:
         console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
                       "samples differ")
