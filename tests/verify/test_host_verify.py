@@ -12,7 +12,7 @@ from edgesmith.codegen import generate_c
 from edgesmith.errors import EdgesmithError
 from edgesmith.frontends.tflite import load_tflite
 from edgesmith.sim import simulate
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import HostModel, verify_host
 from edgesmith.verify.inputs import shipped_inputs
 

@@ -50,7 +50,7 @@ FPGA_BOARD_COMMANDS = ["generate hls", "estimate", "verify --target hls-csim"]
 @handle_errors()
 def _list_boards(*, as_json: bool) -> None:
     from ..boards import list_boards
-    from ..hls.fpga_boards import list_fpga_boards
+    from ..boards.fpga_boards import list_fpga_boards
 
     boards, fpga_boards = list_boards(), list_fpga_boards()
     if as_json:

@@ -74,7 +74,7 @@ def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: floa
 
 def carried_mixed_model(graph, patch: str | None):
     """The mixed-precision patch model an .esm carries (`edgesmith quantize-mixed`), if any."""
-    from ..verify.reference import mixed_model_of
+    from ..quant.mixed_patch import mixed_model_of
 
     mixed = mixed_model_of(graph)
     if mixed is not None and patch is not None:

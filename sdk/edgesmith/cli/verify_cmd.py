@@ -76,7 +76,7 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
             weights: Path | None, serial: tuple, *, as_json: bool) -> None:
     from ..codegen.c_model import check_integer_model
     from ..verify.host import verify_host
-    from ..verify.host_build import default_compiler
+    from ..boards.host_build import default_compiler
 
     board, port, flash, timeout = serial
     where = _check_where(target, board, port)
@@ -133,7 +133,7 @@ def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: i
     import numpy as np
 
     from ..io.arrays import prepare_inputs
-    from ..verify.check import random_inputs
+    from ..sim.inputs import random_inputs
     from ..verify.inputs import shipped_inputs
 
     parts = [random_inputs(graph, samples, seed)]

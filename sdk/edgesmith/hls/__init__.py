@@ -11,7 +11,7 @@ fixed-point graph these take (until the quantizer has a fixed scheme).
 
 from .csim import verify_csim
 from .estimate import estimate_graph
-from .fpga_boards import get_fpga_board, list_fpga_boards
+from ..boards.fpga_boards import get_fpga_board, list_fpga_boards
 from .precision import Precision, fixed_point_graph, parse_precision
 from .writer import generate_hls
 

@@ -26,8 +26,8 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph
-from ..verify.check import CheckReport
-from ..verify.host_build import cache_root
+from ..report.check_report import CheckReport
+from ..boards.host_build import cache_root
 from .tbdata import read_raw, write_raw
 
 CSIM_FLAGS = ("-O2", "-std=c++14", "-Wno-unknown-pragmas", "-Wno-unused-label")

@@ -9,60 +9,10 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph
+from ..ir import Graph
+from ..report.check_report import CheckReport, mismatch_record, samples_differ
+from ..sim.inputs import random_inputs
 from .litert import run_litert
-
-
-@dataclass
-class CheckReport:
-    model: str
-    samples: int
-    mismatched_samples: int
-    #: None, or where the first mismatching sample first differs: op_index,
-    #: op_type, origin, tensor, sample, index (element index within the
-    #: sample), ours, theirs
-    first_mismatch: dict | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.mismatched_samples == 0
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def mismatch_record(op_index: int, op, tensor: str, sample: int, index: tuple, ours,
-                    theirs) -> dict:
-    """A ``CheckReport.first_mismatch``: where the first difference is and both values."""
-    return {"op_index": op_index, "op_type": op.type, "origin": op.origin, "tensor": tensor,
-            "sample": sample, "index": index, "ours": ours, "theirs": theirs}
-
-
-def samples_differ(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Per sample (axis 0 of both batches): does any value differ? Other sizes differ."""
-    n = theirs.shape[0]
-    a, b = np.asarray(ours).reshape(n, -1), np.asarray(theirs).reshape(n, -1)
-    if a.shape != b.shape:
-        return np.ones(n, dtype=bool)
-    return np.any(a != b, axis=1)
-
-
-def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.ndarray]:
-    """Seeded inputs, uniform over the full int8 range (or the real range that
-    range covers, for a float input that a quantize op reads)."""
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name in graph.inputs:
-        t = graph.tensors[name]
-        shape = (samples,) + tuple(t.shape[1:])
-        if t.dtype == "int8":
-            out[name] = rng.integers(-128, 128, size=shape, dtype=np.int8)
-        elif isinstance(t.fmt, FixedFormat):  # raw fixed-point values over the whole type
-            out[name] = rng.integers(t.fmt.qmin, t.fmt.qmax + 1, size=shape).astype(t.dtype)
-        else:
-            lo, hi = _float_input_range(graph, name)
-            out[name] = rng.uniform(lo, hi, size=shape).astype(t.dtype)
-    return out
 
 
 def check_against_litert(path: str | Path, samples: int = 200,
@@ -179,12 +129,3 @@ def locate_first_mismatch(path: str | Path, graph: Graph, one_sample: Mapping[st
                 return mismatch_record(op_index, op, name, sample, where[1:], mine[where].item(),
                                        ref[where].item())
     return None
-
-
-def _float_input_range(graph: Graph, name: str) -> tuple[float, float]:
-    for op in graph.consumers(name):
-        fmt = graph.tensors[op.outputs[0]].fmt
-        if op.type == "quantize" and fmt is not None and not fmt.per_channel:
-            scale, zp = fmt.scalar()
-            return scale * (fmt.qmin - zp), scale * (fmt.qmax - zp)
-    return -1.0, 1.0

@@ -2,14 +2,14 @@
 
 :func:`verify_host` generates a model's C folder (or takes one already
 generated), compiles it with the system compiler into a shared library
-(:func:`~.host_build.build_host_library`, strict C99 flags, cached), runs
+(:func:`~edgesmith.boards.host_build.build_host_library`, strict C99 flags, cached), runs
 every sample through ``<name>_run`` via cffi and compares every output with
 :func:`edgesmith.sim.simulate`. On a mismatch it rebuilds the code with
 ``-DES_TRACE``, runs the first mismatching sample again and compares the
 tensor each op wrote with the simulator's, naming the first op and element
 that differ.
 
-The report is a :class:`~.check.CheckReport`; in ``first_mismatch``,
+The report is a :class:`~edgesmith.report.check_report.CheckReport`; in ``first_mismatch``,
 ``ours`` is the value the generated C code computed and ``theirs`` the
 simulator's.
 """
@@ -29,8 +29,8 @@ from ..ir import Graph
 from ..ir.packing import unpack_subbyte
 from ..quant.mixed_patch import MixedPatchModel
 from ..arith.widened import is_subbyte
-from .check import CheckReport
-from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
+from ..report.check_report import CheckReport
+from ..boards.host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
 from .reference import check_mixed_fits, compare_with_reference, reference_outputs
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)

@@ -3,7 +3,7 @@
 ``verify_on_qemu`` builds the model's harness firmware for the board (cached),
 runs every sample in one QEMU launch and compares every output byte with
 :func:`edgesmith.sim.simulate`. The report has the shape of
-:class:`~edgesmith.verify.check.CheckReport`; in ``first_mismatch`` "ours" is
+:class:`~edgesmith.report.check_report.CheckReport`; in ``first_mismatch`` "ours" is
 the firmware's value and "theirs" the simulator's. The first mismatching
 sample is run again on the ES_TRACE build, which writes every op's output, to
 name the first op and element that differ.
@@ -20,7 +20,8 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
-from .check import CheckReport, _sample_batch, mismatch_record
+from ..report.check_report import CheckReport, mismatch_record
+from .check import _sample_batch
 from .reference import check_mixed_fits, compare_with_reference, reference_outputs
 
 

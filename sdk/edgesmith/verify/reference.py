@@ -20,14 +20,8 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph
-from ..quant.mixed_patch import META_KEY, MixedPatchModel
-from .check import CheckReport, samples_differ
-
-
-def mixed_model_of(graph: Graph) -> MixedPatchModel | None:
-    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None."""
-    data = graph.meta.get(META_KEY)
-    return None if data is None else MixedPatchModel.from_json(data, graph)
+from ..quant.mixed_patch import MixedPatchModel
+from ..report.check_report import CheckReport, samples_differ
 
 
 def check_mixed_fits(graph: Graph, mixed: MixedPatchModel | None) -> None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
-from .check import CheckReport
+from ..report.check_report import CheckReport
 from .reference import check_mixed_fits, compare_with_reference, reference_outputs
 
 
