@@ -74,11 +74,11 @@ def read_model_api(model_dir: Path) -> ModelApi:
 
 def generate_model_folder(graph: Graph, dest: Path) -> None:
     """Run the C code generator (``edgesmith generate c``) into ``dest``."""
-    from ..codegen import generate_c
-    from ..quant.mixed_patch import mixed_model_of
+    from ..codegen.options import generate_code
 
-    # a mixed-precision patch model (`edgesmith quantize-mixed`) runs both of its branches
-    generate_c(graph, dest, model_path=graph.meta.get("path"), mixed=mixed_model_of(graph))
+    # the CLI's defaults; a mixed-precision patch model (`edgesmith quantize-mixed`) runs
+    # both of its branches
+    generate_code(graph, dest)
 
 
 def write_project(graph: Graph | None, board: Board, dest: Path, *,

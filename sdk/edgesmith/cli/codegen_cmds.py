@@ -64,7 +64,9 @@ def generate_c_model(model: Path = MODEL_ARG,
               as_json=as_json)
 
 
-def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: float | None):
+def requested_patch_plan(graph, patch: str, budget_kb: float | None,
+                         max_extra_macs: float | None):
+    """The patch plan that --patch (with --budget-kb and --max-extra-macs) asks for."""
     from ..memory.patch_search import plan_patches_from_spec
 
     return plan_patches_from_spec(
@@ -113,7 +115,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
     elif patch is None:
         result = generate_c(graph, output, **options)
     else:
-        patch_plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+        patch_plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
         result = generate_patched_c(graph, patch_plan, output, **options)
         _check_code_budget(result.model.plan.ram_bytes, budget_kb, patch_plan.peak_bytes)
     m, plan = result.model, result.model.plan
@@ -181,7 +183,7 @@ def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | 
 
     graph = load_cli_model(model, weights)
     patch, budget_kb, max_extra_macs = patching
-    plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+    plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
     layout = c_patch_layout(graph, plan)
     arena = plan_c_patch_arena(layout, strategy_name(strategy), inplace=not no_inplace)
     code = c_patch_report(graph, layout, arena, strategy_name(strategy))

@@ -20,6 +20,9 @@ class CheckReport:
     #: op_type, origin, tensor, sample, index (element index within the
     #: sample), ours, theirs
     first_mismatch: dict | None = None
+    #: the generated code that ran (C name, planner strategy, in-place, patch plan, arena
+    #: bytes), or None for a runtime's own kernels
+    code: dict | None = None
 
     @property
     def ok(self) -> bool:

@@ -31,7 +31,9 @@ from ..quant.mixed_patch import MixedPatchModel
 from ..arith.widened import is_subbyte
 from ..report.check_report import CheckReport
 from ..boards.host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..codegen.options import CodeOptions
+from .reference import (check_mixed_fits, code_summary, compare_with_reference, generated_code,
+                        reference_outputs)
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)
 _INCLUDE_DIR, _KERNEL_DIR = "runtime/include", "runtime/kernels/ref"
@@ -128,33 +130,30 @@ class HostModel:
 
 
 def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
-                code_dir: str | Path | None = None, name: str | None = None,
-                strategy: str = "optimal", inplace: bool = True,
-                model_path: str | Path | None = None, label: str | None = None,
-                sanitize: bool = False, compiler: str | None = None,
+                code_dir: str | Path | None = None, options: CodeOptions | None = None,
+                label: str | None = None, sanitize: bool = False, compiler: str | None = None,
                 mixed: MixedPatchModel | None = None) -> CheckReport:
-    """Generate (or take ``code_dir``), build and run ``graph``'s C code on ``inputs`` and
-    compare every output with the simulator; see the module docstring. With ``mixed`` (a
-    mixed-precision patch model of ``graph``), its code, and every patch's branch too."""
-    from ..codegen import generate_c
-
+    """Generate with ``options`` (or take ``code_dir``), build and run ``graph``'s C code on
+    ``inputs`` and compare every output with the simulator; see the module docstring. With
+    ``mixed`` (a mixed-precision patch model of ``graph``), its code, and every patch's
+    branch too."""
     check_mixed_fits(graph, mixed)
     batch = dict(inputs) if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
     golden = reference_outputs(graph, batch, mixed)  # also checks the inputs
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None:
-            code_dir = generate_c(graph, Path(tmp) / "model", name=name, strategy=strategy,
-                                  inplace=inplace, model_path=model_path, mixed=mixed).folder
-        options = {"name": name, "sanitize": sanitize, "compiler": compiler}
-        host = HostModel(code_dir, graph, **options)
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
+        build = {"name": options.name if options else None, "sanitize": sanitize,
+                 "compiler": compiler}
+        host = HostModel(code_dir, graph, **build)
         ours = host.run(batch)
         report, differs = compare_with_reference(graph, label or graph.name, golden, ours,
                                                  host.branches, mixed)
+        report.code = code_summary(code_dir, options)
         if report.first_mismatch is None and differs.any():
             sample = int(np.flatnonzero(differs)[0])
             one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
             expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
-            traced = HostModel(code_dir, graph, trace=True, **options)
+            traced = HostModel(code_dir, graph, trace=True, **build)
             report.first_mismatch = first_difference(traced, graph, batch, sample, expected)
     return report
 

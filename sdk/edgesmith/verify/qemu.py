@@ -22,7 +22,9 @@ from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
 from ..report.check_report import CheckReport, mismatch_record
 from .check import _sample_batch
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..codegen.options import CodeOptions
+from .reference import (check_mixed_fits, code_summary, compare_with_reference, generated_code,
+                        reference_outputs)
 
 
 def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples: int = 20,
@@ -38,26 +40,26 @@ def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples:
 
 def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | None = None,
                 label: str | None = None, code_dir: Path | None = None,
+                options: CodeOptions | None = None,
                 mixed: MixedPatchModel | None = None) -> CheckReport:
     """Every sample of ``batch`` (name -> batched array) on the firmware vs the simulator.
 
-    ``code_dir`` runs an already generated model folder instead of generating one; with
-    ``mixed`` (a mixed-precision patch model of ``graph``), its firmware, whose every
-    patch's branch is compared too.
+    The model's code is generated with ``options`` (``code_dir`` runs an already generated
+    model folder instead); with ``mixed`` (a mixed-precision patch model of ``graph``), its
+    firmware, whose every patch's branch is compared too.
     """
     from ..boards import default_board, get_board
     from ..boards.qemu import run_graph
-    from ..codegen import generate_c
 
     check_mixed_fits(graph, mixed)
     target = get_board(board) if board else default_board()
     golden = reference_outputs(graph, batch, mixed)
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None and mixed is not None:
-            code_dir = generate_c(graph, Path(tmp) / "model", mixed=mixed).folder
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         firmware, run = run_graph(graph, target, dict(batch), model_dir=code_dir)
         report, differs = compare_with_reference(graph, label or graph.name, golden, firmware,
                                                  run.patch_branches, mixed)
+        report.code = code_summary(code_dir, options)
         if report.first_mismatch is None and differs.any():
             sample = int(np.flatnonzero(differs)[0])
             one = {n: batch[n][sample:sample + 1] for n in graph.inputs}

@@ -20,14 +20,18 @@ import numpy as np
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
 from ..report.check_report import CheckReport
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..codegen.options import CodeOptions
+from .reference import (check_mixed_fits, code_summary, compare_with_reference, generated_code,
+                        reference_outputs)
 
 
 def verify_serial(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str, port: str,
                   flash: bool = False, timeout: float | None = None, label: str | None = None,
-                  code_dir: Path | None = None, mixed: MixedPatchModel | None = None
-                  ) -> tuple[CheckReport, dict]:
-    """Every sample of ``batch`` on the board at ``port`` vs the simulator.
+                  code_dir: Path | None = None, options: CodeOptions | None = None,
+                  mixed: MixedPatchModel | None = None) -> tuple[CheckReport, dict]:
+    """Every sample of ``batch`` on the board at ``port`` vs the simulator; the model's code
+    is generated with ``options`` (its hash must match the firmware's) unless ``code_dir``
+    gives it.
 
     Returns the report and what the firmware said about itself (board, clock,
     cycle counter) with the cycles each sample took on the board.
@@ -35,18 +39,17 @@ def verify_serial(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str, 
     from ..boards import get_board
     from ..boards.serial_link import DEFAULT_TIMEOUT
     from ..boards.serial_run import run_graph_on_port
-    from ..codegen import generate_c
 
     check_mixed_fits(graph, mixed)
     target = get_board(board)
     golden = reference_outputs(graph, batch, mixed)
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None and mixed is not None:
-            code_dir = generate_c(graph, Path(tmp) / "model", mixed=mixed).folder
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         outputs, run = run_graph_on_port(graph, target, dict(batch), port, flash=flash,
                                          timeout=timeout or DEFAULT_TIMEOUT, model_dir=code_dir)
         report, differs = compare_with_reference(graph, label or graph.name, golden, outputs,
                                                  run.patch_branches, mixed)
+        report.code = code_summary(code_dir, options)
         if report.first_mismatch is None and differs.any() and target.emulated:
             from .qemu import locate_first_mismatch_on_qemu
 
