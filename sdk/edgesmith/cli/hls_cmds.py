@@ -159,7 +159,8 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
                 as_json: bool) -> None:
     import numpy as np
 
-    from ..hls.csim import ap_types_dir, compiler, verify_csim
+    from ..hls.csim import ap_types_dir, compiler
+    from ..verify.csim import verify_csim
     from ..boards.fpga_boards import get_fpga_board
     from ..hls.tbdata import random_fixed_inputs
 

@@ -10,9 +10,10 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import Graph
-from ..report.check_report import CheckReport, mismatch_record, samples_differ
+from ..report.check_report import CheckReport
 from ..sim.inputs import random_inputs
 from .litert import run_litert
+from .target import verify_target
 
 
 def check_against_litert(path: str | Path, samples: int = 200,
@@ -22,25 +23,36 @@ def check_against_litert(path: str | Path, samples: int = 200,
     ``samples`` random inputs, and compare every output with LiteRT's
     reference kernels. The first mismatching sample is diffed op by op."""
     from ..frontends.tflite import load_tflite
-    from ..sim import simulate
 
     graph = load_tflite(path)
     if not graph.is_quantized():
         raise UnsupportedError(f"{path}: a bit-exact check needs an integer model; this one has "
                                "float activations (compare float models within a tolerance)")
     batch = _sample_batch(graph, samples, inputs, seed)
-    total = batch[graph.inputs[0]].shape[0]
-    ours = simulate(graph, batch)
-    theirs = run_litert(path, [batch[n] for n in graph.inputs]).outputs
-    differs = np.zeros(total, dtype=bool)
-    for name, ref in zip(graph.outputs, theirs):
-        differs |= samples_differ(ours[name], ref)
-    report = CheckReport(str(path), total, int(differs.sum()))
-    if report.mismatched_samples:
-        sample = int(np.flatnonzero(differs)[0])
-        report.first_mismatch = locate_first_mismatch(
-            path, graph, {n: batch[n][sample:sample + 1] for n in graph.inputs}, sample)
-    return report
+    return verify_target(graph, LiteRTTarget(path, graph), batch, label=str(path))
+
+
+class LiteRTTarget:
+    """LiteRT's reference kernels (``BUILTIN_REF``) on the ``.tflite`` file itself: the
+    oracle the simulator must equal; every intermediate tensor on demand."""
+
+    oracle = True
+
+    def __init__(self, path: str | Path, graph: Graph):
+        self.path, self.graph = path, graph
+
+    def run(self, batch):
+        theirs = run_litert(self.path, [batch[n] for n in self.graph.inputs]).outputs
+        return dict(zip(self.graph.outputs, theirs)), None
+
+    def trace(self, sample):
+        theirs = run_litert(self.path, [sample[n] for n in self.graph.inputs],
+                            preserve_intermediates=True).tensors or {}
+        index_of = self.graph.meta.get("tflite_tensors", {})
+        for op_index, op in enumerate(self.graph.ops):
+            ref = theirs.get(index_of.get(op.outputs[0], -1))
+            if ref is not None:
+                yield op_index, np.asarray(ref).reshape(-1)
 
 
 def _sample_batch(graph: Graph, samples: int, inputs, seed: int) -> dict[str, np.ndarray]:
@@ -85,6 +97,7 @@ def check_float_against_litert(path: str | Path, samples: int = 200, inputs=None
                                tolerance: float | None = None) -> FloatCheckReport:
     """Float graphs: every output within ``tolerance`` x max(1, max |LiteRT output|)."""
     from ..frontends.tflite import load_tflite
+
     from ..sim import simulate
 
     graph = load_tflite(path)
@@ -108,24 +121,3 @@ def check_float_against_litert(path: str | Path, samples: int = 200, inputs=None
     return FloatCheckReport(str(path), total, int(bad.sum()), worst, tolerance, hybrid)
 
 
-def locate_first_mismatch(path: str | Path, graph: Graph, one_sample: Mapping[str, np.ndarray],
-                          sample: int) -> dict | None:
-    """Compare every op output of one sample, in execution order; describe the first difference."""
-    from ..sim import simulate
-
-    ours = simulate(graph, dict(one_sample), keep_intermediates=True)
-    theirs = run_litert(path, [one_sample[n] for n in graph.inputs],
-                        preserve_intermediates=True).tensors or {}
-    index_of = graph.meta.get("tflite_tensors", {})
-    for op_index, op in enumerate(graph.ops):
-        for name in op.outputs:
-            ref = theirs.get(index_of.get(name, -1))
-            if ref is None or name not in ours:
-                continue
-            mine = ours[name].reshape(ref.shape)
-            diff = np.argwhere(mine != ref)
-            if diff.size:
-                where = tuple(int(i) for i in diff[0])
-                return mismatch_record(op_index, op, name, sample, where[1:], mine[where].item(),
-                                       ref[where].item())
-    return None
