@@ -38,3 +38,28 @@ class MismatchError(EdgesmithError):
     """Two implementations that must agree bit for bit did not (exit code 1)."""
 
     exit_code = 1
+
+
+class TfliteStructureError(ModelFormatError):
+    """A ``.tflite`` flatbuffer is inconsistent (an index, size, option table or
+    quantization parameter that does not fit the rest of the file)."""
+
+
+class EsmSchemaError(ModelFormatError):
+    """An ``.esm`` manifest or archive member does not match the documented schema."""
+
+
+class KerasSchemaError(ModelFormatError):
+    """A Keras config entry or HDF5 weight has the wrong type, shape or value."""
+
+
+class ArrayInputError(EdgesmithError):
+    """A user-supplied array (``--calib``, ``--inputs``, ``--data``) does not fit the model."""
+
+
+class ResourceLimitError(EdgesmithError):
+    """A declared size (elements, bytes, ops, bits, window) exceeds what edgesmith accepts."""
+
+
+class BadArgumentError(EdgesmithError):
+    """A command-line argument or output path that cannot be used."""

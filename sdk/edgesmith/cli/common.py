@@ -12,6 +12,7 @@ from typing import Any, Callable
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from ..errors import EdgesmithError, ModelFormatError
 
@@ -76,9 +77,10 @@ def handle_errors(as_json_param: str = "as_json") -> Callable:
 def _report(message: str, hint: str | None, kind: str, as_json: bool) -> None:
     if as_json:
         emit_json({"error": {"type": kind, "message": message, "hint": hint}})
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    # messages quote file contents: "[...]" in them is text, not rich markup
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     if hint:
-        err_console.print(f"  [yellow]hint:[/yellow] {hint}", highlight=False)
+        err_console.print(f"  [yellow]hint:[/yellow] {escape(hint)}", highlight=False)
 
 
 def load_array_file(path: Path, what: str = "input") -> np.ndarray | dict[str, np.ndarray]:

@@ -26,10 +26,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ModelFormatError, UnsupportedError
+from ..errors import KerasSchemaError, ModelFormatError, UnsupportedError
 from ..ir import Graph
 from .keras_config import KerasLayer, parse_model_config
 from .keras_graph import WeightSource, build_graph, refuse_unsupported
+from .keras_schema import CONFIG_SOURCE, read_weight_dataset
 
 KERAS_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 
@@ -46,12 +47,18 @@ def load_keras(source: str | os.PathLike | Any, weights: str | os.PathLike | Non
         return _from_model(source, {})
     path = _existing(source)
     suffix = path.suffix.lower()
-    if suffix == ".keras":
-        return _from_keras_archive(path)
-    if suffix in (".h5", ".hdf5"):
-        return _from_h5_model(path)
-    if suffix == ".json":
-        return _from_json(path, weights)
+    try:
+        if suffix == ".keras":
+            return _from_keras_archive(path)
+        if suffix in (".h5", ".hdf5"):
+            return _from_h5_model(path)
+        if suffix == ".json":
+            return _from_json(path, weights)
+    except KerasSchemaError as exc:  # config checks do not know the file: name it
+        if exc.message.startswith(CONFIG_SOURCE):
+            raise KerasSchemaError(f"{path}{exc.message[len(CONFIG_SOURCE):]}",
+                                   hint=exc.hint) from None
+        raise
     raise ModelFormatError(f"{path}: not a Keras model file; expected one of "
                            f"{', '.join(KERAS_SUFFIXES)}")
 
@@ -156,7 +163,8 @@ def _legacy_weights(group) -> WeightSource:
     for layer in (_text(n) for n in group.attrs["layer_names"]):
         layer_group = group[layer]
         names = [_text(n) for n in layer_group.attrs.get("weight_names", [])]
-        table[layer] = {_short_weight_name(n): np.asarray(layer_group[n][()]) for n in names}
+        table[layer] = {_short_weight_name(n): read_weight_dataset(
+            layer_group[n], f"{group.file.filename}: layer {layer!r} weight {n!r}") for n in names}
     return lambda name: table.get(name, {})
 
 
