@@ -7,7 +7,7 @@ from edgesmith.frontends.tflite import load_tflite
 from edgesmith.ir import verify_graph
 from edgesmith.sim import simulate
 from edgesmith.verify.check import CheckReport, check_against_litert, random_inputs
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 from edgesmith.verify.litert import run_litert
 
 from tests.helpers.paths import SHARED_MODELS

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..io.outputs import check_output_file, check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
@@ -107,6 +108,8 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, *, as_json: 
     from ..boards.build import build_firmware
 
     board = get_board(board_name)
+    check_output_folder(output)
+    remove_stale_staging(output)
     graph = load_cli_model(model)
     with status(f"building {model.name} for {board.name}...", as_json):
         image = build_firmware(graph, board, output, trace=trace)
@@ -141,6 +144,7 @@ def _run(model: Path, board_name: str, input_file: Path, output: Path, *, as_jso
     from ..io.arrays import prepare_inputs
 
     board = get_board(board_name)
+    check_output_file(output)
     graph = load_cli_model(model)
     inputs = prepare_inputs(graph, load_array_file(input_file))
     with status(f"running {model.name} on {board.name}...", as_json):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import EdgesmithError
+from ..errors import BadArgumentError, EdgesmithError
 from . import hls_cmds
 from .codegen_cmds import (
     NAME_OPTION,
@@ -17,7 +17,8 @@ from .codegen_cmds import (
     carried_mixed_model,
     strategy_name,
 )
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
+from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
+                     load_array_file, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 
@@ -27,10 +28,10 @@ def verify_model(model: Path = MODEL_ARG,
                                             help="Where to run: host, qemu:BOARD (emulated), "
                                                  "or hls-csim (HLS C-simulation with g++)."),
                  samples: int = typer.Option(100, "--samples", min=0,
-                                             help="Random inputs, besides shipped and --inputs."),
+                                             help="Random inputs, besides --inputs."),
                  inputs: Path | None = typer.Option(None, "--inputs",
                                                     help="Extra inputs .npy (batch on axis 0)."),
-                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                 seed: int = SEED_OPTION,
                  code: Path | None = typer.Option(None, "--code",
                                                   help="Verify this generated folder instead "
                                                        "of generating one."),
@@ -57,6 +58,9 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
     if target not in TARGETS and not target.startswith("qemu:"):
         raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
                              "or qemu:BOARD (an emulated board, `edgesmith boards`)")
+    if target.startswith("qemu:") and not target[5:]:
+        raise BadArgumentError("--target qemu: names no board; write qemu:BOARD",
+                               hint="`edgesmith boards` lists the boards")
     graph = load_cli_model(model, weights)
     check_integer_model(graph)
     batch = _verify_batch(graph, model, samples, inputs, seed)
@@ -93,19 +97,15 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
 
 
 def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
-    """Shipped inputs of the model (if any), then --inputs, then seeded random samples."""
+    """--inputs (if any), then seeded random samples."""
     import numpy as np
 
     from ..io.arrays import prepare_inputs
     from ..verify.check import random_inputs
-    from ..verify.inputs import shipped_inputs
 
     parts = [random_inputs(graph, samples, seed)]
     if inputs is not None:
         parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
-    shipped = shipped_inputs(model)
-    if shipped is not None and len(graph.inputs) == 1:
-        parts.insert(0, {graph.inputs[0]: shipped})
     batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
     if batch[graph.inputs[0]].shape[0] == 0:
         raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")

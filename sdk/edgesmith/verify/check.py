@@ -8,7 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UnsupportedError
+from ..errors import EdgesmithError, UnsupportedError
+from ..io.arrays import prepare_inputs
+from ..io.limits import MAX_BATCH_ELEMENTS, check_limit
 from ..ir import FixedFormat, Graph
 from .litert import run_litert
 
@@ -55,6 +57,8 @@ def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.nda
     for name in graph.inputs:
         t = graph.tensors[name]
         shape = (samples,) + tuple(t.shape[1:])
+        check_limit(f"input {name!r}", f"{samples:,} random samples of {list(t.shape[1:])} "
+                    "(elements)", samples * max(t.size, 1), MAX_BATCH_ELEMENTS)
         if t.dtype == "int8":
             out[name] = rng.integers(-128, 128, size=shape, dtype=np.int8)
         elif isinstance(t.fmt, FixedFormat):  # raw fixed-point values over the whole type
@@ -96,10 +100,12 @@ def check_against_litert(path: str | Path, samples: int = 200,
 def _sample_batch(graph: Graph, samples: int, inputs, seed: int) -> dict[str, np.ndarray]:
     """The user's ``inputs`` (if any) followed by ``samples`` seeded random inputs."""
     batch = random_inputs(graph, samples, seed)
-    if inputs is not None:
-        extra = inputs if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
-        batch = {n: np.concatenate([np.asarray(extra[n], dtype=batch[n].dtype), batch[n]])
-                 for n in graph.inputs}
+    if inputs is not None:  # checked and quantized as `simulate` does, never cast
+        extra = prepare_inputs(graph, inputs)
+        batch = {n: np.concatenate([extra[n], batch[n]]) for n in graph.inputs}
+    if not graph.outputs or batch[graph.inputs[0]].shape[0] == 0:
+        raise EdgesmithError(f"model {graph.name!r}: nothing to compare (no outputs or no "
+                             "samples); refusing to call it equal")
     return batch
 
 
