@@ -30,15 +30,18 @@ def umask_mode(base: int = 0o666) -> int:
 
 
 def _writable_parent(path: Path, what: str) -> None:
-    parent = path.parent
+    parent = Path(os.path.abspath(path)).parent
     for ancestor in [parent, *parent.parents]:
         if ancestor.exists():
             if not ancestor.is_dir():
                 raise BadArgumentError(f"{what} {path}: {ancestor} is a file, not a folder",
                                        hint="choose an output path inside a folder")
-            if not os.access(ancestor, os.W_OK | os.X_OK):
-                raise BadArgumentError(f"{what} {path}: folder {ancestor} is not writable",
-                                       hint="choose a folder you can write to")
+            try:  # a real probe: permission bits do not tell for root, /proc or read-only mounts
+                tempfile.TemporaryDirectory(prefix=".edgesmith-probe.", dir=ancestor).cleanup()
+            except OSError as exc:
+                raise BadArgumentError(f"{what} {path}: cannot write in folder {ancestor} "
+                                       f"({exc.strerror})",
+                                       hint="choose a folder you can write to") from None
             return
 
 
@@ -48,8 +51,6 @@ def check_output_file(path: Path, what: str = "output") -> Path:
     if path.is_dir():
         raise BadArgumentError(f"{what} {path} is a folder; expected a file name",
                                hint=f"e.g. {path / 'out'}{path.suffix or ''}")
-    if path.exists() and not os.access(path, os.W_OK):
-        raise BadArgumentError(f"{what} {path} exists and is not writable")
     _writable_parent(path, what)
     return path
 
@@ -59,9 +60,6 @@ def check_output_folder(path: Path, what: str = "output folder") -> Path:
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise BadArgumentError(f"{what} {path} is a file; expected a folder")
-    if path.is_dir() and not os.access(path.parent if path.parent.exists() else path,
-                                       os.W_OK | os.X_OK):
-        raise BadArgumentError(f"{what} {path}: its parent folder is not writable")
     _writable_parent(path, what)
     return path
 
@@ -85,9 +83,12 @@ def remove_stale_staging(target: Path) -> list[Path]:
 def write_file_atomically(path: Path, write: Callable[[BinaryIO], None]) -> Path:
     """Call ``write(file)`` on a temporary file, then rename it to ``path`` (umask mode)."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_staging(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_staging(path)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise BadArgumentError(f"cannot write {path} ({exc.strerror})") from None
     try:
         os.fchmod(fd, umask_mode())  # mkstemp makes it private
         with os.fdopen(fd, "wb") as fh:
