@@ -149,7 +149,7 @@ def _read_h5(path: Path, read):
     try:
         with h5py.File(path, "r") as f:
             return read(f)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
+    except (OSError, KeyError, ValueError, TypeError, RuntimeError) as exc:  # h5py's kinds
         raise ModelFormatError(f"{path}: not a readable Keras HDF5 file ({exc})") from None
 
 

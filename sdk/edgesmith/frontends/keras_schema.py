@@ -55,7 +55,8 @@ def check_model_config(model_config, source: str = CONFIG_SOURCE) -> None:
     if not isinstance(model_config, dict) or "class_name" not in model_config:
         return  # parse_model_config refuses it with its own message
     config = model_config.get("config")
-    if isinstance(config, (list, tuple)):  # Keras 2.0 Sequential: the layer list alone
+    if isinstance(config, (list, tuple)) and model_config["class_name"] == "Sequential":
+        # Keras 2.0 Sequential: the layer list alone
         config = {"layers": config}
     if not isinstance(config, dict):
         raise _fail(source, f"'config' must be an object, got {type(config).__name__}")
@@ -74,7 +75,7 @@ def check_model_config(model_config, source: str = CONFIG_SOURCE) -> None:
         seen.add(name)
     for key in ("input_layers", "output_layers"):
         if key in config and config[key] is not None:
-            _check_refs(f"{source}: {key}", config[key])
+            _check_refs(f"{source}: {key}", config[key], seen)
     build = config.get("build_input_shape")
     if build is not None:
         _check_shape_setting(f"{source}: build_input_shape", build)
@@ -168,11 +169,14 @@ def _is_ref(value) -> bool:
             and _is_int(value[1]) and _is_int(value[2]) and value[1] >= 0 and value[2] >= 0)
 
 
-def _check_refs(where: str, value) -> None:
+def _check_refs(where: str, value, layers: set[str] | None = None) -> None:
     single = value and isinstance(value, (list, tuple)) and isinstance(value[0], str)
     refs = [value] if single else value
     if not isinstance(refs, (list, tuple)) or not all(_is_ref(r) for r in refs):
         raise _fail(where, f"expected [layer name, node, tensor] references, got {value!r}"[:300])
+    unknown = [r[0] for r in refs if layers is not None and r[0] not in layers]
+    if unknown:
+        raise _fail(where, f"refers to layers that do not exist: {unknown}"[:300])
 
 
 def _check_node(where: str, node) -> None:

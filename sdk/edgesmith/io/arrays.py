@@ -3,6 +3,7 @@ match them to a graph's inputs (batching, dtype, quantization)."""
 
 from __future__ import annotations
 
+import tokenize
 import zipfile
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def read_user_arrays(path: Path, what: str = "input") -> np.ndarray | dict[str, 
         return check_user_array(np.array(header), f"{what} file {path}")
     except EdgesmithError:
         raise
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError) as exc:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, KeyError, SyntaxError,
+            tokenize.TokenError) as exc:  # a damaged header reaches NumPy's header parser
         raise ArrayInputError(f"{what} file {path} is not a readable NumPy .npy/.npz file "
                               f"({exc})", hint="save arrays with numpy.save") from None
 

@@ -111,7 +111,7 @@ def check_manifest(path: Path, manifest, archive: EsmArchive) -> list[NumberForm
         if entry["name"] in names:
             raise fail(f"{key}/name", f"tensor name {entry['name']!r} is used twice")
         names.add(entry["name"])
-        if entry["data"] is not None and checksums and entry["data"] not in checksums:
+        if entry.get("data") is not None and checksums and entry["data"] not in checksums:
             raise fail(f"{key}/data", f"member {entry['data']!r} has no checksum")
     for key in ("inputs", "outputs"):
         _check_names(manifest[key], names, key, fail)
@@ -121,7 +121,7 @@ def check_manifest(path: Path, manifest, archive: EsmArchive) -> list[NumberForm
         key = f"ops/{k}"
         if not isinstance(entry, dict):
             raise fail(key, f"expected an object, got {_kind(entry)}")
-        if entry.get("type") not in OP_SPECS:
+        if not isinstance(entry.get("type"), str) or entry["type"] not in OP_SPECS:
             raise fail(f"{key}/type", f"unknown op type {entry.get('type')!r}")
         if not isinstance(entry.get("attrs"), dict):
             raise fail(f"{key}/attrs", f"expected an object, got {_kind(entry.get('attrs'))}")
@@ -143,7 +143,9 @@ def _check_tensor(path: Path, key: str, entry, fail) -> NumberFormat | None:
     where = f"{path}: manifest {key} ({entry['name']!r})"
     if entry.get("dtype") not in DTYPES:
         raise fail(f"{key}/dtype", f"{entry.get('dtype')!r} is not one of {', '.join(DTYPES)}")
-    data = entry.get("data")
+    if "data" not in entry or "fmt" not in entry:
+        raise fail(key, "every tensor entry has a 'data' and a 'fmt' key (null if none)")
+    data = entry["data"]
     if data is not None and not isinstance(data, str):
         raise fail(f"{key}/data", f"expected a member name or null, got {_kind(data)}")
     try:

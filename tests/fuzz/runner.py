@@ -1,0 +1,196 @@
+"""Run mutants through edgesmith in child processes with memory and time limits.
+
+Each worker process (one per core) takes one mutant at a time: it writes the
+file, loads it, runs the pass pipeline, simulates two random samples and
+computes the report rows and the activation lower bound. Its address space is
+capped with ``resource.setrlimit``; the parent kills a worker that takes
+longer than the time limit and starts a new one. Outcomes:
+
+* ``ran`` / ``refused`` (an :class:`EdgesmithError`): what edgesmith promises;
+* ``exception`` (anything else), ``memory``, ``hang``, ``signal``: failures.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import tempfile
+import traceback
+from collections import Counter
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+
+import numpy as np
+
+from tests.fuzz.mutators import mutate
+from tests.helpers.paths import HLS4ML_MODELS, SHARED_MODELS
+
+OK_OUTCOMES = ("ran", "refused")
+HELLO = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
+MEMORY_LIMIT = 2 << 30
+SUFFIXES = {"tflite": ".tflite", "esm": ".esm", "keras_json": ".json", "keras_h5": ".h5",
+            "array": ".npy"}
+
+
+@dataclass
+class Seed:
+    kind: str
+    blob: bytes
+    #: the unmodified file a Keras JSON or weights mutant pairs with
+    partner: Path | None = None
+
+
+@dataclass
+class FuzzResult:
+    counts: Counter = field(default_factory=Counter)
+    #: (kind, outcome, detail) -> (mutant bytes, partner) of the first mutant seen
+    failures: dict = field(default_factory=dict)
+
+    def table_rows(self) -> list[list]:
+        kinds = sorted({k for k, _ in self.counts})
+        outcomes = ["ran", "refused", "exception", "memory", "hang", "signal"]
+        return [[k, *(self.counts[(k, o)] for o in outcomes)] for k in kinds]
+
+
+def default_seeds(esm_blob: bytes | None = None) -> list[Seed]:
+    """The shared small models as seeds (and an .esm quantized from one, if given)."""
+    seeds = [Seed("tflite", HELLO.read_bytes()),
+             Seed("tflite", (SHARED_MODELS / "tflm" / "micro_speech_quantized.tflite").read_bytes()),
+             Seed("keras_json", (HLS4ML_MODELS / "KERAS_1layer.json").read_bytes(),
+                  HLS4ML_MODELS / "KERAS_1layer_weights.h5"),
+             Seed("keras_json", (HLS4ML_MODELS / "KERAS_conv2d_model.json").read_bytes(),
+                  HLS4ML_MODELS / "KERAS_conv2d_model_weights.h5"),
+             Seed("keras_h5", (HLS4ML_MODELS / "KERAS_1layer_weights.h5").read_bytes(),
+                  HLS4ML_MODELS / "KERAS_1layer.json")]
+    import io
+    buf = io.BytesIO()
+    np.save(buf, np.arange(-3, 3, dtype=np.int8).reshape(6, 1))
+    seeds.append(Seed("array", buf.getvalue()))
+    if esm_blob is not None:
+        seeds.append(Seed("esm", esm_blob))
+    return seeds
+
+
+def drive(kind: str, path: Path, partner: Path | None) -> None:
+    """What a user would run on the file: load, passes, simulate, report, memory bound."""
+    from edgesmith.frontends import load_model
+    from edgesmith.io.arrays import prepare_inputs, read_user_arrays
+    from edgesmith.memory.lifetimes import lower_bound
+    from edgesmith.passes import run_pipeline
+    from edgesmith.report.metrics import op_rows
+    from edgesmith.sim import simulate
+    from edgesmith.verify.check import random_inputs
+
+    if kind == "array":
+        graph = load_model(HELLO)
+        simulate(graph, prepare_inputs(graph, read_user_arrays(path)))
+        return
+    if kind == "keras_h5":
+        graph = load_model(partner, weights=path)
+    else:
+        graph = load_model(path, weights=partner)
+    if not graph.is_quantized():
+        graph = run_pipeline(graph)
+    simulate(graph, random_inputs(graph, 2))
+    op_rows(graph)
+    lower_bound(graph)
+
+
+def _worker(conn, folder: str) -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    from edgesmith.errors import EdgesmithError
+
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        kind, blob, partner = job
+        path = Path(folder) / f"mutant{SUFFIXES[kind]}"
+        path.write_bytes(blob)
+        try:
+            drive(kind, path, partner)
+            outcome, detail = "ran", ""
+        except EdgesmithError:
+            outcome, detail = "refused", ""
+        except MemoryError:
+            outcome, detail = "memory", _place()
+        except Exception as exc:  # noqa: BLE001  (every other exception is the finding)
+            outcome, detail = "exception", f"{type(exc).__name__} at {_place()}"
+        conn.send((outcome, detail))
+
+
+def _place() -> str:
+    frame = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
+    return f"{Path(frame.filename).name}:{frame.name}"
+
+
+class _Worker:
+    def __init__(self, ctx, folder: str):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, folder), daemon=True)
+        self.proc.start()
+        self.job = None
+
+
+def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
+             time_limit: float = 20.0) -> FuzzResult:
+    """``count`` mutants drawn round-robin from ``seeds``; outcome counts and first failures."""
+    rng = np.random.default_rng(seed)
+    ctx = mp.get_context("fork")
+    result = FuzzResult()
+    jobs = []
+    for i in range(count):
+        s = seeds[i % len(seeds)]
+        try:
+            blob = mutate(s.kind, s.blob, rng)
+        except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
+            blob = mutate_bytes(s.blob, rng)
+        jobs.append((s.kind, blob, s.partner))
+    with tempfile.TemporaryDirectory() as tmp:
+        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp)) for _ in range(workers)]
+        queue = list(reversed(jobs))
+        import time
+        while queue or any(w.job for w in pool):
+            for k, w in enumerate(pool):
+                if w.job is None and queue:
+                    w.job, w.started = queue.pop(), time.monotonic()
+                    w.conn.send(w.job)
+            ready = wait([w.conn for w in pool if w.job] + [w.proc.sentinel for w in pool if w.job],
+                         timeout=1.0)
+            for k, w in enumerate(pool):
+                if w.job is None:
+                    continue
+                outcome = None
+                if w.conn in ready and w.conn.poll():
+                    try:
+                        outcome, detail = w.conn.recv()
+                    except EOFError:
+                        outcome = None
+                if outcome is None and not w.proc.is_alive():
+                    code = w.proc.exitcode
+                    outcome, detail = ("memory" if code == 1 else "signal"), f"exit {code}"
+                if outcome is None and time.monotonic() - w.started > time_limit:
+                    w.proc.kill()
+                    w.proc.join()
+                    outcome, detail = "hang", f"> {time_limit:g} s"
+                if outcome is None:
+                    continue
+                kind, blob, partner = w.job
+                result.counts[(kind, outcome)] += 1
+                if outcome not in OK_OUTCOMES:
+                    result.failures.setdefault((kind, outcome, detail), (blob, partner))
+                w.job = None
+                if not w.proc.is_alive():
+                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp))
+        for w in pool:
+            w.conn.send(None)
+            w.proc.join(timeout=5)
+    return result
+
+
+def mutate_bytes(blob: bytes, rng) -> bytes:
+    from tests.fuzz.mutators import byte_flip
+
+    return byte_flip(blob, rng)
