@@ -91,18 +91,25 @@ def json_value(blob: bytes, rng: np.random.Generator) -> bytes:
     return json.dumps(_json_edit(doc, rng)).encode()
 
 
-def esm_manifest(blob: bytes, rng: np.random.Generator) -> bytes:
-    """One manifest value edited; the constant members are kept as they were."""
+def _zip_json_member(blob: bytes, member: str, rng: np.random.Generator) -> bytes:
+    """One value of JSON member ``member`` edited; the other members are kept as they were."""
     src = zipfile.ZipFile(io.BytesIO(blob))
-    manifest = json.loads(src.read("manifest.json"))
-    manifest = _json_edit(manifest, rng)
+    doc = _json_edit(json.loads(src.read(member)), rng)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", json.dumps(manifest))
+        zf.writestr(member, json.dumps(doc))
         for name in src.namelist():
-            if name != "manifest.json":
+            if name != member:
                 zf.writestr(name, src.read(name))
     return out.getvalue()
+
+
+def esm_manifest(blob: bytes, rng: np.random.Generator) -> bytes:
+    return _zip_json_member(blob, "manifest.json", rng)
+
+
+def keras_archive_config(blob: bytes, rng: np.random.Generator) -> bytes:
+    return _zip_json_member(blob, "config.json", rng)
 
 
 def array_file(blob: bytes, rng: np.random.Generator) -> bytes:
@@ -132,6 +139,8 @@ STRUCTURE_MUTATORS = {
     "keras_json": [json_value],
     "keras_h5": [],
     "array": [array_file],
+    "keras_archive": [keras_archive_config],
+    "keras_model_h5": [],
 }
 
 

@@ -29,7 +29,7 @@ OK_OUTCOMES = ("ran", "refused")
 HELLO = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
 MEMORY_LIMIT = 2 << 30
 SUFFIXES = {"tflite": ".tflite", "esm": ".esm", "keras_json": ".json", "keras_h5": ".h5",
-            "array": ".npy"}
+            "array": ".npy", "keras_archive": ".keras", "keras_model_h5": ".hdf5"}
 
 
 @dataclass
@@ -96,10 +96,10 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     lower_bound(graph)
 
 
-def _worker(conn, folder: str) -> None:
+def _worker(conn, folder: str, memory_limit: int) -> None:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from edgesmith.errors import EdgesmithError
 
     while True:
@@ -127,15 +127,15 @@ def _place() -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, folder: str):
+    def __init__(self, ctx, folder: str, memory_limit: int):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, folder), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, folder, memory_limit), daemon=True)
         self.proc.start()
         self.job = None
 
 
 def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
-             time_limit: float = 20.0) -> FuzzResult:
+             time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT) -> FuzzResult:
     """``count`` mutants drawn round-robin from ``seeds``; outcome counts and first failures."""
     rng = np.random.default_rng(seed)
     ctx = mp.get_context("fork")
@@ -149,7 +149,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
             blob = mutate_bytes(s.blob, rng)
         jobs.append((s.kind, blob, s.partner))
     with tempfile.TemporaryDirectory() as tmp:
-        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp)) for _ in range(workers)]
+        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit) for _ in range(workers)]
         queue = list(reversed(jobs))
         import time
         while queue or any(w.job for w in pool):
@@ -183,11 +183,31 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
                     result.failures.setdefault((kind, outcome, detail), (blob, partner))
                 w.job = None
                 if not w.proc.is_alive():
-                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp))
+                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit)
         for w in pool:
             w.conn.send(None)
             w.proc.join(timeout=5)
     return result
+
+
+#: beside a corpus file: the file name of the unmodified model file it pairs with
+PARTNER_SUFFIX = ".partner"
+
+
+def save_failures(result: FuzzResult, folder: Path, max_bytes: int = 64 << 10) -> list[Path]:
+    """Write the first mutant of every distinct failure into ``folder`` (small files only)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for (kind, outcome, detail), (blob, partner) in sorted(result.failures.items()):
+        if len(blob) > max_bytes:
+            continue
+        place = detail.split(" at ")[-1].replace(":", ".").replace(" ", "")
+        path = folder / f"{kind}-{outcome}-{place}{SUFFIXES[kind]}"
+        path.write_bytes(blob)
+        if partner is not None:
+            path.with_name(path.name + PARTNER_SUFFIX).write_text(partner.name + "\n")
+        written.append(path)
+    return written
 
 
 def mutate_bytes(blob: bytes, rng) -> bytes:

@@ -22,6 +22,8 @@ _HINT = "the model file is damaged; save the model again from Keras"
 #: settings that are a window size or count: an int or a list of ints in [low, MAX_WINDOW]
 _WINDOW_KEYS = {"kernel_size": 1, "strides": 1, "pool_size": 1, "dilation_rate": 1,
                 "depth_multiplier": 1, "groups": 1}
+#: settings a converter reads without a default
+_REQUIRED = {"Conv1D": ("kernel_size",), "Conv2D": ("kernel_size",), "Reshape": ("target_shape",)}
 #: settings that are a positive count of units or channels
 _COUNT_KEYS = ("units", "filters")
 _BOOL_KEYS = ("use_bias", "center", "scale")
@@ -68,14 +70,17 @@ def check_model_config(model_config, source: str = CONFIG_SOURCE) -> None:
     if not isinstance(layers, (list, tuple)):
         raise _fail(source, f"'layers' must be a list, got {type(layers).__name__}")
     seen: set[str] = set()
+    calls: set[tuple] = set()  # (layer, node, 0): the tensors the layer calls produce
     for k, entry in enumerate(layers):
         name = _check_layer(source, k, entry)
         if name in seen:
             raise _fail(source, f"layer name {name!r} is used twice")
         seen.add(name)
+        n_calls = 1 if entry["class_name"] == "InputLayer" else len(entry.get("inbound_nodes") or [])
+        calls.update((name, node, 0) for node in range(n_calls))
     for key in ("input_layers", "output_layers"):
         if key in config and config[key] is not None:
-            _check_refs(f"{source}: {key}", config[key], seen)
+            _check_refs(f"{source}: {key}", config[key], calls)
     build = config.get("build_input_shape")
     if build is not None:
         _check_shape_setting(f"{source}: build_input_shape", build)
@@ -99,7 +104,7 @@ def _check_layer(source: str, k: int, entry) -> str:
             if holder.get(key) is not None and not isinstance(holder.get(key), str):
                 raise _fail(where, f"{key} must be a string, got {holder[key]!r}")
     where = f"{source}: layer {name!r} ({entry['class_name']})"
-    _check_settings(where, cfg)
+    _check_settings(where, entry["class_name"], cfg)
     nodes = entry.get("inbound_nodes", [])
     if nodes is not None and not isinstance(nodes, (list, tuple)):
         raise _fail(where, f"inbound_nodes must be a list, got {type(nodes).__name__}")
@@ -108,8 +113,13 @@ def _check_layer(source: str, k: int, entry) -> str:
     return name
 
 
-def _check_settings(where: str, cfg: dict) -> None:
+def _check_settings(where: str, class_name: str, cfg: dict) -> None:
+    for key in _REQUIRED.get(class_name, ()):
+        if cfg.get(key) is None:
+            raise _fail(where, f"the setting {key!r} is missing")
     for key, low in _WINDOW_KEYS.items():
+        if key in cfg and cfg[key] is None and not (key == "strides" and "Pooling" in class_name):
+            raise _fail(where, f"{key} is null; expected integers in [{low}, {MAX_WINDOW}]")
         if key in cfg and cfg[key] is not None:
             values = cfg[key] if isinstance(cfg[key], (list, tuple)) else [cfg[key]]
             if not values or not all(_is_int(v) and low <= v <= MAX_WINDOW for v in values):
@@ -169,26 +179,34 @@ def _is_ref(value) -> bool:
             and _is_int(value[1]) and _is_int(value[2]) and value[1] >= 0 and value[2] >= 0)
 
 
-def _check_refs(where: str, value, layers: set[str] | None = None) -> None:
+def _check_refs(where: str, value, produced: set[tuple] | None = None) -> None:
+    """References ``[layer, node, tensor]``; with ``produced``, each must be one of those."""
     single = value and isinstance(value, (list, tuple)) and isinstance(value[0], str)
     refs = [value] if single else value
     if not isinstance(refs, (list, tuple)) or not all(_is_ref(r) for r in refs):
         raise _fail(where, f"expected [layer name, node, tensor] references, got {value!r}"[:300])
-    unknown = [r[0] for r in refs if layers is not None and r[0] not in layers]
+    unknown = [list(r[:3]) for r in refs
+               if produced is not None and (r[0], r[1], r[2]) not in produced]
     if unknown:
-        raise _fail(where, f"refers to layers that do not exist: {unknown}"[:300])
+        raise _fail(where, f"refers to tensors no layer call produces: {unknown}"[:300])
 
 
 def _check_node(where: str, node) -> None:
+    """A layer call: Keras 3 ``{"args", "kwargs"}`` or Keras 2 ``[[name, node, tensor, kw]]``,
+    reading at least one tensor."""
     if isinstance(node, dict):  # Keras 3: tensors in args/kwargs carry a keras_history
-        _check_history(where, node, depth=0)
-    elif isinstance(node, (list, tuple)):  # Keras 2: a list of [name, node, tensor, kwargs]
+        found = _check_history(where, node, depth=0)
+    elif isinstance(node, (list, tuple)):
         _check_refs(where, node)
+        found = len(node)
     else:
         raise _fail(where, f"expected a list or an object, got {node!r}"[:300])
+    if not found:
+        raise _fail(where, "the layer call reads no tensor")
 
 
-def _check_history(where: str, value, depth: int) -> None:
+def _check_history(where: str, value, depth: int) -> int:
+    """How many ``keras_history`` refs ``value`` holds, each checked."""
     if depth > 32:
         raise _fail(where, "nested too deeply")
     if isinstance(value, dict):
@@ -197,12 +215,11 @@ def _check_history(where: str, value, depth: int) -> None:
             history = cfg.get("keras_history") if isinstance(cfg, dict) else None
             if not _is_ref(history) or len(history) != 3:
                 raise _fail(where, f"keras_history {history!r}: expected [layer, node, tensor]")
-            return
-        for v in value.values():
-            _check_history(where, v, depth + 1)
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            _check_history(where, v, depth + 1)
+            return 1
+        return sum(_check_history(where, v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_check_history(where, v, depth + 1) for v in value)
+    return 0
 
 
 def check_layer_weights(layer, arrays: dict, source: str) -> dict[str, np.ndarray]:
