@@ -7,9 +7,9 @@ import pytest
 from edgesmith.errors import ModelFormatError
 from edgesmith.frontends import load_model
 from edgesmith.io import save_esm
-from edgesmith.ir import assert_same_graph
 from sklearn.linear_model import LogisticRegression
 
+from tests.helpers.graphs import assert_same_graph
 from tests.helpers.keras_check import keras_or_skip
 from tests.helpers.paths import HLS4ML_MODELS as HLS4ML
 

@@ -5,8 +5,8 @@ from .formats import AffineFormat, NumberFormat, describe_format
 from .graph import Graph, Op, Tensor
 from .ops import OP_SPECS, infer_shape, same_padding, spec_of, with_defaults
 from .pow2 import Pow2Format
-from .verify import assert_same_graph, verify_graph
+from .verify import verify_graph
 
 __all__ = ["AffineFormat", "FixedFormat", "Graph", "NumberFormat", "OP_SPECS", "Op",
-           "Pow2Format", "Tensor", "assert_same_graph", "describe_format", "infer_shape",
+           "Pow2Format", "Tensor", "describe_format", "infer_shape",
            "same_padding", "spec_of", "verify_graph", "with_defaults"]
