@@ -142,3 +142,11 @@ def test_outputs_get_the_umask_mode_and_no_absolute_paths(tmp_path, calib):
     code, text = run("simulate", out, "-i", x, "-o", y)
     assert code == 0, text
     assert stat.S_IMODE(y.stat().st_mode) == umask_mode()
+
+
+def test_verify_code_of_another_model(tmp_path):
+    code, text = run("generate", "c", HELLO, "-o", tmp_path / "hello")
+    assert code == 0, text
+    kws = SHARED_MODELS / "mlperf_tiny" / "kws_ref_model.tflite"
+    assert_refused(["verify", kws, "--target", "host", "--code", tmp_path / "hello"],
+                   "input/output bytes [1]/[1]", "has [490]/[12]")

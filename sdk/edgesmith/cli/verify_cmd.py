@@ -63,6 +63,8 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
                                hint="`edgesmith boards` lists the boards")
     graph = load_cli_model(model, weights)
     check_integer_model(graph)
+    if code is not None:
+        _check_code_fits(code, graph, model)
     batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
     with status(f"building {model.name} for {target} and running it...", as_json):
@@ -94,6 +96,22 @@ def _verify(model: Path, target: str, samples: int, inputs: Path | None, seed: i
                           highlight=False)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _check_code_fits(code: Path, graph, model: Path) -> None:
+    """Refuse a --code folder whose input/output ports do not have this model's sizes."""
+    from ..boards.project import read_model_api
+
+    if not code.is_dir():
+        raise BadArgumentError(f"--code {code} is not a folder")
+    api = read_model_api(code)
+    want = (tuple(graph.tensors[n].nbytes for n in graph.inputs),
+            tuple(graph.tensors[n].nbytes for n in graph.outputs))
+    if (api.input_bytes, api.output_bytes) != want:
+        raise BadArgumentError(
+            f"--code {code} holds {api.name} with input/output bytes {list(api.input_bytes)}/"
+            f"{list(api.output_bytes)}; {model} has {list(want[0])}/{list(want[1])}",
+            hint="pass the folder generated from this model, or leave out --code")
 
 
 def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
