@@ -26,6 +26,8 @@ from tests.fuzz.mutators import mutate
 from tests.helpers.paths import HLS4ML_MODELS, SHARED_MODELS
 
 OK_OUTCOMES = ("ran", "refused")
+#: seed kinds that Keras itself loads (the worker imports it once, before timing anything)
+KERAS_LOADED_KINDS = ("keras_archive", "keras_model_h5")
 HELLO = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
 MEMORY_LIMIT = 2 << 30
 SUFFIXES = {"tflite": ".tflite", "esm": ".esm", "keras_json": ".json", "keras_h5": ".h5",
@@ -96,11 +98,16 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     lower_bound(graph)
 
 
-def _worker(conn, folder: str, memory_limit: int) -> None:
+def _worker(conn, folder: str, memory_limit: int, warm_keras: bool) -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     from edgesmith.errors import EdgesmithError
+
+    if warm_keras:  # importing TensorFlow takes seconds: not a mutant's time
+        from edgesmith.frontends.keras import import_keras
+        import_keras()
+    conn.send("ready")
 
     while True:
         job = conn.recv()
@@ -127,10 +134,13 @@ def _place() -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, folder: str, memory_limit: int):
+    def __init__(self, ctx, folder: str, memory_limit: int, warm_keras: bool):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, folder, memory_limit), daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, folder, memory_limit, warm_keras),
+                                daemon=True)
         self.proc.start()
+        if not self.conn.poll(300) or self.conn.recv() != "ready":
+            raise RuntimeError("a fuzz worker did not start")
         self.job = None
 
 
@@ -148,8 +158,9 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
         except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
             blob = mutate_bytes(s.blob, rng)
         jobs.append((s.kind, blob, s.partner))
+    warm = any(s.kind in KERAS_LOADED_KINDS for s in seeds)
     with tempfile.TemporaryDirectory() as tmp:
-        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit) for _ in range(workers)]
+        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm) for _ in range(workers)]
         queue = list(reversed(jobs))
         import time
         while queue or any(w.job for w in pool):
@@ -183,7 +194,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
                     result.failures.setdefault((kind, outcome, detail), (blob, partner))
                 w.job = None
                 if not w.proc.is_alive():
-                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit)
+                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm)
         for w in pool:
             w.conn.send(None)
             w.proc.join(timeout=5)
