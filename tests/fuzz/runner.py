@@ -12,8 +12,11 @@ longer than the time limit and starts a new one. Outcomes:
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
+import sys
 import tempfile
+import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.fuzz.mutators import mutate
+from tests.fuzz.mutators import byte_flip, mutate
 from tests.helpers.paths import HLS4ML_MODELS, SHARED_MODELS
 
 OK_OUTCOMES = ("ran", "refused")
@@ -56,15 +59,14 @@ class FuzzResult:
 
 def default_seeds(esm_blob: bytes | None = None) -> list[Seed]:
     """The shared small models as seeds (and an .esm quantized from one, if given)."""
-    seeds = [Seed("tflite", HELLO.read_bytes()),
-             Seed("tflite", (SHARED_MODELS / "tflm" / "micro_speech_quantized.tflite").read_bytes()),
+    speech = SHARED_MODELS / "tflm" / "micro_speech_quantized.tflite"
+    seeds = [Seed("tflite", HELLO.read_bytes()), Seed("tflite", speech.read_bytes()),
              Seed("keras_json", (HLS4ML_MODELS / "KERAS_1layer.json").read_bytes(),
                   HLS4ML_MODELS / "KERAS_1layer_weights.h5"),
              Seed("keras_json", (HLS4ML_MODELS / "KERAS_conv2d_model.json").read_bytes(),
                   HLS4ML_MODELS / "KERAS_conv2d_model_weights.h5"),
              Seed("keras_h5", (HLS4ML_MODELS / "KERAS_1layer_weights.h5").read_bytes(),
                   HLS4ML_MODELS / "KERAS_1layer.json")]
-    import io
     buf = io.BytesIO()
     np.save(buf, np.arange(-3, 3, dtype=np.int8).reshape(6, 1))
     seeds.append(Seed("array", buf.getvalue()))
@@ -129,7 +131,7 @@ def _worker(conn, folder: str, memory_limit: int, warm_keras: bool) -> None:
 
 
 def _place() -> str:
-    frame = traceback.extract_tb(__import__("sys").exc_info()[2])[-1]
+    frame = traceback.extract_tb(sys.exc_info()[2])[-1]
     return f"{Path(frame.filename).name}:{frame.name}"
 
 
@@ -144,6 +146,23 @@ class _Worker:
         self.job = None
 
 
+def _outcome(w: _Worker, ready: list, time_limit: float) -> tuple[str, str] | None:
+    """The outcome of worker ``w``'s job once there is one (killing it past the time limit)."""
+    if w.conn in ready and w.conn.poll():
+        try:
+            return w.conn.recv()
+        except EOFError:
+            pass
+    if not w.proc.is_alive():
+        code = w.proc.exitcode
+        return ("memory" if code == 1 else "signal"), f"exit {code}"
+    if time.monotonic() - w.started > time_limit:
+        w.proc.kill()
+        w.proc.join()
+        return "hang", f"> {time_limit:g} s"
+    return None
+
+
 def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
              time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT) -> FuzzResult:
     """``count`` mutants drawn round-robin from ``seeds``; outcome counts and first failures."""
@@ -156,38 +175,24 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
         try:
             blob = mutate(s.kind, s.blob, rng)
         except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
-            blob = mutate_bytes(s.blob, rng)
+            blob = byte_flip(s.blob, rng)
         jobs.append((s.kind, blob, s.partner))
     warm = any(s.kind in KERAS_LOADED_KINDS for s in seeds)
     with tempfile.TemporaryDirectory() as tmp:
-        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm) for _ in range(workers)]
+        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm)
+                for _ in range(workers)]
         queue = list(reversed(jobs))
-        import time
         while queue or any(w.job for w in pool):
-            for k, w in enumerate(pool):
+            for w in pool:
                 if w.job is None and queue:
                     w.job, w.started = queue.pop(), time.monotonic()
                     w.conn.send(w.job)
-            ready = wait([w.conn for w in pool if w.job] + [w.proc.sentinel for w in pool if w.job],
-                         timeout=1.0)
+            busy = [w for w in pool if w.job]
+            ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=1.0)
             for k, w in enumerate(pool):
-                if w.job is None:
+                if w.job is None or (found := _outcome(w, ready, time_limit)) is None:
                     continue
-                outcome = None
-                if w.conn in ready and w.conn.poll():
-                    try:
-                        outcome, detail = w.conn.recv()
-                    except EOFError:
-                        outcome = None
-                if outcome is None and not w.proc.is_alive():
-                    code = w.proc.exitcode
-                    outcome, detail = ("memory" if code == 1 else "signal"), f"exit {code}"
-                if outcome is None and time.monotonic() - w.started > time_limit:
-                    w.proc.kill()
-                    w.proc.join()
-                    outcome, detail = "hang", f"> {time_limit:g} s"
-                if outcome is None:
-                    continue
+                outcome, detail = found
                 kind, blob, partner = w.job
                 result.counts[(kind, outcome)] += 1
                 if outcome not in OK_OUTCOMES:
@@ -219,9 +224,3 @@ def save_failures(result: FuzzResult, folder: Path, max_bytes: int = 64 << 10) -
             path.with_name(path.name + PARTNER_SUFFIX).write_text(partner.name + "\n")
         written.append(path)
     return written
-
-
-def mutate_bytes(blob: bytes, rng) -> bytes:
-    from tests.fuzz.mutators import byte_flip
-
-    return byte_flip(blob, rng)

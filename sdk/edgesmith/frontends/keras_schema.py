@@ -76,7 +76,8 @@ def check_model_config(model_config, source: str = CONFIG_SOURCE) -> None:
         if name in seen:
             raise _fail(source, f"layer name {name!r} is used twice")
         seen.add(name)
-        n_calls = 1 if entry["class_name"] == "InputLayer" else len(entry.get("inbound_nodes") or [])
+        nodes = entry.get("inbound_nodes") or []
+        n_calls = 1 if entry["class_name"] == "InputLayer" else len(nodes)
         calls.update((name, node, 0) for node in range(n_calls))
     for key in ("input_layers", "output_layers"):
         if key in config and config[key] is not None:
