@@ -59,6 +59,9 @@ def test_decompression_is_bounded(esm, monkeypatch):
     (lambda m: m["ops"][0].update(type=["conv2d"]), "ops/0/type"),
     (lambda m: m.update(outputs=[]), "outputs"),
     (lambda m: m["tensors"][0].pop("data"), "tensors/0"),
+    (lambda m: m["meta"].update(hybrid="yes"), "meta/hybrid"),
+    (lambda m: m["meta"].update(accumulators={"y": "fixed<999"}), "meta/accumulators/y"),
+    (lambda m: m["meta"].update(mixed_patch={"split": 1}), "meta/mixed_patch"),
 ])
 def test_schema_errors_name_the_manifest_key(esm, tmp_path, edit, key):
     def change(name, blob):

@@ -27,7 +27,8 @@ import numpy as np
 
 from ..errors import EsmSchemaError, InvalidGraphError, ModelFormatError
 from ..ir import Graph, Op, Tensor, verify_graph
-from .esm_schema import HINT, CHECKSUMS, MANIFEST, EsmArchive, check_manifest, sha256
+from .esm_schema import (CHECKSUMS, HINT, MANIFEST, EsmArchive, check_manifest, check_meta,
+                         sha256)
 from .limits import check_graph_bounds
 from .outputs import write_file_atomically
 
@@ -133,6 +134,7 @@ def load_esm(path: str | os.PathLike) -> Graph:
     except InvalidGraphError as exc:
         raise EsmSchemaError(f"{path}: {exc.message}", hint=HINT) from None
     check_graph_bounds(graph, str(path))
+    check_meta(path, graph)
     return graph
 
 

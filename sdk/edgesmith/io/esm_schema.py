@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import EsmSchemaError, ResourceLimitError
+from ..errors import EdgesmithError, EsmSchemaError, ResourceLimitError
 from ..ir import NumberFormat
 from ..ir.graph import DTYPES
 from ..ir.ops import OP_SPECS
@@ -193,3 +193,36 @@ def _check_names(value, names: set, key: str, fail) -> None:
 
 def _kind(value) -> str:
     return "nothing" if value is None else type(value).__name__
+
+
+#: meta keys later stages read, and the type each must have
+_META_TYPES = {"source": str, "path": str, "weights": str, "quantized": str, "precision": str,
+               "hybrid": bool, "accumulators": dict, "mixed_patch": dict}
+
+
+def check_meta(path: Path, graph) -> None:
+    """The meta entries later stages read: their types, accumulator types that parse, and a
+    mixed-precision patch model that fits the graph."""
+    from ..ir import FixedFormat
+    from ..quant.mixed_patch import META_KEY, MixedPatchModel
+
+    def fail(key: str, what: str) -> EsmSchemaError:
+        return EsmSchemaError(f"{path}: manifest meta/{key}: {what}", hint=HINT)
+
+    for key, kind in _META_TYPES.items():
+        if key in graph.meta and not isinstance(graph.meta[key], kind):
+            raise fail(key, f"expected {kind.__name__}, got {_kind(graph.meta[key])}")
+    for tensor, text in graph.meta.get("accumulators", {}).items():
+        try:
+            FixedFormat.parse(text)
+        except (ValueError, TypeError) as exc:
+            raise fail(f"accumulators/{tensor}", str(exc)) from None
+    if META_KEY in graph.meta:
+        try:
+            MixedPatchModel.from_json(graph.meta[META_KEY], graph)
+        except EsmSchemaError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+                EdgesmithError) as exc:
+            raise fail(META_KEY, f"does not fit the graph ({type(exc).__name__}: {exc})") \
+                from None
