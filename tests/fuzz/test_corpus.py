@@ -16,7 +16,7 @@ KINDS = {suffix: kind for kind, suffix in SUFFIXES.items()}
 
 
 def test_corpus_is_there():
-    assert len(FILES) == 2
+    assert len(FILES) == 4
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

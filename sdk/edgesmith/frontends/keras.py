@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +129,8 @@ def _from_keras_archive(path: Path) -> Graph:
     try:
         with zipfile.ZipFile(path) as archive:
             config = json.loads(archive.read("config.json"))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error, RecursionError) as exc:  # what a damaged ZIP member raises
         raise ModelFormatError(f"{path}: not a readable .keras archive ({exc})") from None
     spec = parse_model_config(config)
     refuse_unsupported(list(spec.layers.values()))

@@ -152,8 +152,13 @@ def _check_tensor(path: Path, key: str, entry, fail) -> NumberFormat | None:
         check_shape(where, entry.get("shape"), allow_zero=data is not None)
     except ResourceLimitError as exc:
         raise type(exc)(f"{exc.message} (key {key}/shape)", hint=exc.hint) from None
-    fmt = entry.get("fmt")
-    return None if fmt is None else parse_format(fmt, lambda what: fail(f"{key}/fmt", what))
+    if entry.get("fmt") is None:
+        return None
+    fmt = parse_format(entry["fmt"], lambda what: fail(f"{key}/fmt", what))
+    axis = getattr(fmt, "axis", None)
+    if axis is not None and not 0 <= axis < len(entry["shape"]):
+        raise fail(f"{key}/fmt", f"axis {axis} is not an axis of shape {entry['shape']}")
+    return fmt
 
 
 def parse_format(data, fail) -> NumberFormat:
