@@ -8,6 +8,8 @@ longer than the time limit and starts a new one. Outcomes:
 
 * ``ran`` / ``refused`` (an :class:`EdgesmithError`): what edgesmith promises;
 * ``exception`` (anything else), ``memory``, ``hang``, ``signal``: failures.
+
+The memory limit is counted above what the worker inherited from the parent.
 """
 
 from __future__ import annotations
@@ -103,7 +105,9 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
 def _worker(conn, folder: str, memory_limit: int, warm_keras: bool) -> None:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    # on top of what the worker inherited (pytest may have loaded TensorFlow before forking)
+    limit = _address_space() + memory_limit
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from edgesmith.errors import EdgesmithError
 
     if warm_keras:  # importing TensorFlow takes seconds: not a mutant's time
@@ -128,6 +132,14 @@ def _worker(conn, folder: str, memory_limit: int, warm_keras: bool) -> None:
         except Exception as exc:  # noqa: BLE001  (every other exception is the finding)
             outcome, detail = "exception", f"{type(exc).__name__} at {_place()}"
         conn.send((outcome, detail))
+
+
+def _address_space() -> int:
+    """Bytes of this process's address space now (Linux)."""
+    import os
+
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
 
 
 def _place() -> str:

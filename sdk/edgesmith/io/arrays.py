@@ -31,6 +31,7 @@ def read_user_arrays(path: Path, what: str = "input") -> np.ndarray | dict[str, 
                                 info.file_size, MAX_BATCH_ELEMENTS * 8)
                     arrays[key] = check_user_array(data[key], f"{what} file {path}: array {key!r}")
                 return arrays
+        _check_npy_header(path, what)
         header = np.load(path, mmap_mode="r", allow_pickle=False)  # reads the header only
         check_user_array(header, f"{what} file {path}", values=False)
         return check_user_array(np.array(header), f"{what} file {path}")
@@ -40,6 +41,22 @@ def read_user_arrays(path: Path, what: str = "input") -> np.ndarray | dict[str, 
             tokenize.TokenError) as exc:  # a damaged header reaches NumPy's header parser
         raise ArrayInputError(f"{what} file {path} is not a readable NumPy .npy/.npz file "
                               f"({exc})", hint="save arrays with numpy.save") from None
+
+
+#: NumPy's own limit on a .npy header (``max_header_size``)
+_MAX_NPY_HEADER = 10_000
+
+
+def _check_npy_header(path: Path, what: str) -> None:
+    """Refuse a .npy whose header declares a length NumPy would read into memory blindly."""
+    with open(path, "rb") as fh:
+        head = fh.read(12)
+    if len(head) < 10 or not head.startswith(b"\x93NUMPY"):
+        raise ArrayInputError(f"{what} file {path} is not a NumPy .npy file (no magic string)",
+                              hint="save arrays with numpy.save")
+    major = head[6]
+    length = int.from_bytes(head[8:10] if major == 1 else head[8:12], "little")
+    check_limit(f"{what} file {path}", "the header length", length, _MAX_NPY_HEADER)
 
 
 def check_user_array(arr, where: str, values: bool = True) -> np.ndarray:
