@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"regression file: {path.relative_to(REPO)}")
     if not args.no_publish:
         publish("fuzz", "Hostile input: fuzzing the loaders",
-                f"python -m bench.fuzz --count {args.count}", body)
+                f"python -m bench.fuzz --count {args.count} --seed {args.seed}", body)
 
 
 if __name__ == "__main__":
