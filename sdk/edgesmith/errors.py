@@ -21,6 +21,13 @@ class EdgesmithError(Exception):
     def __str__(self) -> str:
         return self.message if not self.hint else f"{self.message}\n  hint: {self.hint}"
 
+    def __reduce__(self):  # the hint survives pickling (errors cross process boundaries)
+        return _rebuild, (type(self), self.message, self.hint)
+
+
+def _rebuild(cls: type, message: str, hint: str | None) -> EdgesmithError:
+    return cls(message, hint=hint)
+
 
 class ModelFormatError(EdgesmithError):
     """The model file is truncated, malformed or of an unknown kind."""

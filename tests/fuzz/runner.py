@@ -102,8 +102,13 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     lower_bound(graph)
 
 
-def _worker(conn, folder: str, memory_limit: int, warm_keras: bool) -> None:
+def _worker(conn, folder: str, memory_limit: int, warm_keras: bool, time_limit: float) -> None:
     import resource
+
+    from edgesmith.frontends import h5_bounded
+
+    # edgesmith's own HDF5 time limit refuses a looping file before the worker is killed
+    h5_bounded.READ_SECONDS = min(h5_bounded.READ_SECONDS, time_limit / 2)
 
     # on top of what the worker inherited (pytest may have loaded TensorFlow before forking)
     limit = _address_space() + memory_limit
@@ -148,10 +153,9 @@ def _place() -> str:
 
 
 class _Worker:
-    def __init__(self, ctx, folder: str, memory_limit: int, warm_keras: bool):
+    def __init__(self, ctx, folder: str, limits: tuple[int, bool, float]):
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_worker, args=(child, folder, memory_limit, warm_keras),
-                                daemon=True)
+        self.proc = ctx.Process(target=_worker, args=(child, folder, *limits), daemon=True)
         self.proc.start()
         if not self.conn.poll(300) or self.conn.recv() != "ready":
             raise RuntimeError("a fuzz worker did not start")
@@ -189,9 +193,9 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
         except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
             blob = byte_flip(s.blob, rng)
         jobs.append((s.kind, blob, s.partner))
-    warm = any(s.kind in KERAS_LOADED_KINDS for s in seeds)
+    limits = (memory_limit, any(s.kind in KERAS_LOADED_KINDS for s in seeds), time_limit)
     with tempfile.TemporaryDirectory() as tmp:
-        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm)
+        pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), limits)
                 for _ in range(workers)]
         queue = list(reversed(jobs))
         while queue or any(w.job for w in pool):
@@ -211,7 +215,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
                     result.failures.setdefault((kind, outcome, detail), (blob, partner))
                 w.job = None
                 if not w.proc.is_alive():
-                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp), memory_limit, warm)
+                    pool[k] = _Worker(ctx, tempfile.mkdtemp(dir=tmp), limits)
         for w in pool:
             w.conn.send(None)
             w.proc.join(timeout=5)
