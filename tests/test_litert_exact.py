@@ -9,7 +9,8 @@ from edgesmith.sim import simulate
 from edgesmith.report.check_report import CheckReport
 from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.check import check_against_litert
-from edgesmith.verify.inputs import shipped_inputs
+
+from tests.helpers.shipped_inputs import shipped_inputs
 from edgesmith.verify.litert import run_litert
 
 from tests.helpers.paths import SHARED_MODELS

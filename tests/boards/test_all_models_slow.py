@@ -5,7 +5,7 @@ shipped inputs and random ones. Minutes: marked slow."""
 from __future__ import annotations
 
 import pytest
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 from edgesmith.verify.qemu import verify_on_qemu
 
 from .helpers import EMULATED_BOARDS, INT8_MODELS, needs_cross, needs_qemu, shared_model

@@ -14,7 +14,7 @@ from edgesmith.boards.build import cached_firmware
 from edgesmith.cli import app
 from edgesmith.frontends import load_model
 from edgesmith.sim import simulate
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 from edgesmith.verify.qemu import verify_on_qemu
 from typer.testing import CliRunner
 

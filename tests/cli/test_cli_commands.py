@@ -12,6 +12,8 @@ from edgesmith.frontends import load_model
 from edgesmith.io import load_esm
 from edgesmith.sim import simulate
 
+from tests.helpers.shipped_inputs import shipped_inputs
+
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "models"
 KWS = SHARED / "mlperf_tiny" / "kws_ref_model.tflite"
 
@@ -32,8 +34,10 @@ def test_inspect_reports_ops_macs_weights_and_lower_bound():
     assert info["inputs"][0]["format"]["zero_point"] == [83]
 
 
-def test_check_int8_model_json():
-    report = cli_json("check", str(KWS), "--samples", "10")
+def test_check_int8_model_json(tmp_path):
+    shipped = tmp_path / "kws_input.npy"  # inputs the model's authors ship come by --inputs
+    np.save(shipped, shipped_inputs(KWS))
+    report = cli_json("check", str(KWS), "--samples", "10", "--inputs", str(shipped))
     assert report["samples"] == 11  # the shipped input and 10 random ones
     assert report["mismatched_samples"] == 0 and report["first_mismatch"] is None
 

@@ -4,10 +4,12 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from tests.codegen.mutation import mutate_one_weight
 from tests.helpers.paths import SHARED_MODELS
+from tests.helpers.shipped_inputs import shipped_inputs
 
 HELLO = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
 KWS = SHARED_MODELS / "mlperf_tiny" / "kws_ref_model.tflite"
@@ -73,8 +75,11 @@ def test_plan_human_table():
     assert "depthwise_conv2d (in place)" in proc.stdout and "arena 6,144 B" in proc.stdout
 
 
-def test_verify_host_json():
-    info = run_json("verify", KWS, "--target", "host", "--samples", "4", "--seed", "3")
+def test_verify_host_json(tmp_path):
+    shipped = tmp_path / "kws_input.npy"
+    np.save(shipped, shipped_inputs(KWS))
+    info = run_json("verify", KWS, "--target", "host", "--samples", "4", "--seed", "3",
+                    "--inputs", shipped)
     assert info["target"] == "host" and info["model"] == str(KWS)
     assert info["samples"] == 5 and info["mismatched_samples"] == 0  # 1 shipped + 4 random
     assert info["first_mismatch"] is None

@@ -1,7 +1,9 @@
 """C identifiers, string literals and comments made from arbitrary model and tensor names."""
 
+import os
 import re
 import subprocess
+import sys
 
 import pytest
 
@@ -51,7 +53,18 @@ def test_long_names_are_cut_with_a_hash_that_keeps_them_apart():
     a, b = "x" * 100 + "/a", "x" * 100 + "/b"
     assert len(c_identifier(a)) <= MAX_IDENTIFIER
     assert c_identifier(a) != c_identifier(b)
-    assert c_identifier(a) == c_identifier(a)
+
+
+def test_cut_names_are_the_same_in_every_process():
+    """The hash in a cut name is stable: generated code does not change from run to run
+    (Python's own str hash is salted per process)."""
+    a = "x" * 100 + "/a"
+    script = ("import sys; from edgesmith.codegen.c_names import c_identifier; "
+              "print(c_identifier(sys.argv[1]))")
+    seen = {subprocess.run([sys.executable, "-c", script, a], capture_output=True, text=True,
+                           check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout.strip()
+            for seed in ("1", "2", "3")}
+    assert seen == {c_identifier(a)}
 
 
 def test_namespace_resolves_collisions_in_order():

@@ -25,7 +25,8 @@ from edgesmith.sim import simulate
 from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import HostModel
 from edgesmith.boards.host_build import STRICT_C99_FLAGS
-from edgesmith.verify.inputs import shipped_inputs
+
+from tests.helpers.shipped_inputs import shipped_inputs
 
 from tests.helpers.paths import SHARED_MODELS
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sys
-import types
-
 import numpy as np
 import pytest
 from edgesmith.errors import ModelFormatError
 from edgesmith.frontends import load_model
 from edgesmith.io import save_esm
-from edgesmith.ir import assert_same_graph
 from sklearn.linear_model import LogisticRegression
 
+from tests.helpers.graphs import assert_same_graph
 from tests.helpers.keras_check import keras_or_skip
 from tests.helpers.paths import HLS4ML_MODELS as HLS4ML
 
@@ -49,14 +46,11 @@ def test_esm_round_trip(mlp, tmp_path):
     assert_same_graph(load_model(path), graph)
 
 
-def test_tflite_goes_to_the_tflite_frontend(monkeypatch, tmp_path):
-    seen = []
-    fake = types.ModuleType("edgesmith.frontends.tflite")
-    fake.load_tflite = lambda path: seen.append(path) or "graph"
-    monkeypatch.setitem(sys.modules, "edgesmith.frontends.tflite", fake)
-    path = tmp_path / "model.TFLITE"
-    path.write_bytes(b"\0" * 16)
-    assert load_model(path) == "graph" and seen == [path]
+def test_tflite_goes_to_the_tflite_frontend(tmp_path):
+    path = tmp_path / "model.TFLITE"  # the suffix is matched without regard to case
+    path.write_bytes((HLS4ML.parent / "tflm" / "hello_world_int8.tflite").read_bytes())
+    graph = load_model(path)
+    assert graph.meta["source"] == "tflite" and len(graph.ops) == 3
 
 
 def test_what_is_not_accepted(tmp_path):

@@ -16,6 +16,12 @@ ALL_MODELS = sorted(p for p in SHARED_MODELS.glob("*/*.tflite") if "vela" not in
 VELA = SHARED_MODELS / "tflm" / "person_detect_vela.tflite"
 
 
+def test_the_shared_models_are_all_found():
+    if not SHARED_MODELS.is_dir():
+        pytest.skip("the shared models are not beside the repository")
+    assert len(ALL_MODELS) == 13
+
+
 @pytest.mark.parametrize("path", ALL_MODELS, ids=lambda p: p.stem)
 def test_every_shared_model_imports_and_verifies(path):
     graph = load_tflite(path)

@@ -4,7 +4,9 @@ import pytest
 
 from edgesmith.errors import ModelFormatError
 from edgesmith.io import load_esm, save_esm
-from edgesmith.ir import assert_same_graph, verify_graph
+from edgesmith.ir import verify_graph
+
+from tests.helpers.graphs import assert_same_graph
 
 from ..ir.graphs import int8_conv_graph
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 from edgesmith.frontends.builder import GraphBuilder
-from edgesmith.ir import Graph, assert_same_graph, verify_graph
+from edgesmith.ir import Graph, verify_graph
 from edgesmith.passes import GraphPass
 
 from tests.helpers.float_run import assert_same_outputs
+from tests.helpers.graphs import assert_same_graph
 
 RNG = np.random.default_rng(3)
 

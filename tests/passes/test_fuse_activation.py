@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from edgesmith.frontends.builder import GraphBuilder
-from edgesmith.ir import AffineFormat, assert_same_graph
+from edgesmith.ir import AffineFormat
 from edgesmith.passes import FuseActivation
 
+from tests.helpers.graphs import assert_same_graph
 from tests.passes.rewrite_check import check_rewrite, rand
 
 # fusing op -> (input shapes, constant inputs (name, shape), attrs)

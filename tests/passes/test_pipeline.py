@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from edgesmith.errors import InvalidGraphError
 from edgesmith.frontends.builder import GraphBuilder
-from edgesmith.ir import assert_same_graph
 from edgesmith.passes import GraphPass, run_pipeline
 from edgesmith.passes import pipeline as pipeline_module
 
 from tests.helpers.float_run import assert_same_outputs
+from tests.helpers.graphs import assert_same_graph
 from tests.passes.rewrite_check import bn_params, rand, samples
 
 

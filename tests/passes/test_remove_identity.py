@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from edgesmith.frontends.builder import GraphBuilder
-from edgesmith.ir import AffineFormat, assert_same_graph
+from edgesmith.ir import AffineFormat
 from edgesmith.passes import RemoveIdentity
 
+from tests.helpers.graphs import assert_same_graph
 from tests.passes.rewrite_check import check_rewrite, rand
 
 IDENTITIES = {

@@ -10,7 +10,7 @@ from edgesmith.memory.patch_windows import split_points
 from edgesmith.sim import patch as patch_sim
 from edgesmith.sim import simulate
 from edgesmith.sim.patch import simulate_patched
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 
 from .graphs import SHARED_MODELS, RandomGraph, chain_graph, quantized, random_input, residual_graph
 

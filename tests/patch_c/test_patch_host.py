@@ -10,7 +10,7 @@ from edgesmith.memory.patch import plan_patches
 from edgesmith.memory.patch_windows import split_points
 from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import verify_host
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 
 from tests.codegen.mutation import copy_folder
 from tests.patch.graphs import quantized, random_input

@@ -15,7 +15,7 @@ from edgesmith.frontends.tflite import load_tflite
 from edgesmith.sim import simulate
 from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import HostModel, verify_host
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 
 from tests.codegen.mutation import copy_folder, mutate_one_weight
 from tests.helpers.paths import SHARED_MODELS

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from edgesmith.frontends.tflite import load_tflite
-from edgesmith.verify.inputs import shipped_inputs
+from tests.helpers.shipped_inputs import shipped_inputs
 
 from tests.helpers.paths import SHARED_MODELS
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
+from ..io.outputs import check_output_file, check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
@@ -124,6 +125,8 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
     from ..codegen.options import CodeOptions, generate_code
 
     board = get_board(board_name)
+    check_output_folder(output)
+    remove_stale_staging(output)
     graph = load_cli_model(model)
     (name, strategy, no_inplace), (patch, budget_kb, max_extra_macs) = code, patching
     carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
@@ -173,6 +176,7 @@ def _run(model: Path, board_name: str, input_file: Path, output: Path, serial: t
 
     port, flash, timeout = serial
     board = get_board(board_name)
+    check_output_file(output)
     graph = load_cli_model(model)
     inputs = prepare_inputs(graph, load_array_file(input_file))
     where = f"{board.name} at {port}" if port else board.name

@@ -7,7 +7,8 @@ from pathlib import Path
 import typer
 
 from ..errors import EdgesmithError
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
+from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
+                     load_array_file, status)
 from .model_cmds import MODEL_ARG
 
 ORACLES = ("litert",)
@@ -18,10 +19,10 @@ def check_model(model: Path = MODEL_ARG,
                                             help="Oracle: litert (LiteRT reference kernels)."),
                 samples: int = typer.Option(
                     200, "--samples", min=0,
-                    help="Random inputs to draw, besides --inputs (or the shipped inputs)."),
+                    help="Random inputs to draw, besides --inputs."),
                 inputs: Path | None = typer.Option(None, "--inputs",
                                                    help="Extra inputs .npy (batch on axis 0)."),
-                seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                seed: int = SEED_OPTION,
                 tolerance: float | None = typer.Option(
                     None, "--tolerance", min=0.0,
                     help="Float models only: allowed error relative to max(1, max |output|)."),
@@ -44,10 +45,7 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
     if model.suffix != ".tflite":
         raise EdgesmithError(f"{model}: --against litert needs a .tflite model",
                              hint="LiteRT runs .tflite files only")
-    from ..verify.inputs import shipped_inputs
-
-    # Without --inputs, the inputs the model's authors ship (if any) come first.
-    extra = load_array_file(inputs) if inputs is not None else shipped_inputs(model)
+    extra = load_array_file(inputs) if inputs is not None else None
     if samples == 0 and extra is None:
         raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
     with status(f"running {model.name} on the simulator and LiteRT...", as_json):

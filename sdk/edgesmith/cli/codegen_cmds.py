@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
+from ..io.outputs import check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
@@ -103,6 +104,8 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
     from ..codegen.c_plan import plan_c_arena
     from ..memory.patch import patch_plan_to_json
 
+    check_output_folder(output)
+    remove_stale_staging(output)  # what a killed earlier run left beside it
     graph = load_cli_model(model, weights)
     patch, budget_kb, max_extra_macs = patching
     options = {"name": name, "strategy": strategy_name(strategy), "inplace": not no_inplace,

@@ -12,14 +12,17 @@ from typing import Any, Callable
 import numpy as np
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from ..errors import EdgesmithError, ModelFormatError
+from ..errors import EdgesmithError
 
 # Piped output is not wrapped at 80 columns: tables stay one row per op.
 console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one machine-readable JSON object.")
+SEED_OPTION = typer.Option(0, "--seed", min=0, max=2**63 - 1,
+                           help="Seed of the random inputs (0 or more).")
 
 
 def _to_jsonable(value: Any) -> Any:
@@ -76,42 +79,31 @@ def handle_errors(as_json_param: str = "as_json") -> Callable:
 def _report(message: str, hint: str | None, kind: str, as_json: bool) -> None:
     if as_json:
         emit_json({"error": {"type": kind, "message": message, "hint": hint}})
-    err_console.print(f"[bold red]error:[/bold red] {message}", highlight=False)
+    # messages quote file contents: "[...]" in them is text, not rich markup
+    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
     if hint:
-        err_console.print(f"  [yellow]hint:[/yellow] {hint}", highlight=False)
+        err_console.print(f"  [yellow]hint:[/yellow] {escape(hint)}", highlight=False)
 
 
 def load_array_file(path: Path, what: str = "input") -> np.ndarray | dict[str, np.ndarray]:
-    """Read a .npy array (or a .npz archive keyed by input name)."""
-    if not path.exists():
-        raise ModelFormatError(f"{what} file {path} does not exist")
-    try:
-        if path.suffix == ".npz":
-            with np.load(path, allow_pickle=False) as data:
-                return {k: data[k] for k in data.files}
-        return np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError) as exc:
-        raise ModelFormatError(f"{what} file {path} is not a readable NumPy .npy/.npz file "
-                               f"({exc})", hint="save arrays with numpy.save") from None
+    """Read a .npy array (or a .npz archive keyed by input name), checked by
+    :func:`edgesmith.io.arrays.read_user_arrays` (no pickles, numbers only, finite, bounded)."""
+    from ..io.arrays import read_user_arrays
+
+    return read_user_arrays(path, what)
 
 
 def save_array_atomic(array: np.ndarray | dict, path: Path) -> None:
     """Write a .npy (or .npz for several outputs) through a temporary file."""
-    import os
-    import tempfile
+    from ..io.outputs import write_file_atomically
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(array, dict):
-                np.savez(fh, **array)
-            else:
-                np.save(fh, array, allow_pickle=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    def write(fh) -> None:
+        if isinstance(array, dict):
+            np.savez(fh, **array)
+        else:
+            np.save(fh, array, allow_pickle=False)
+
+    write_file_atomically(path, write)
 
 
 def human_bytes(n: int) -> str:

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
+from ..io.outputs import check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
@@ -82,6 +83,8 @@ def _generate_hls(model: Path, output: Path, part: str | None, clock_ns: float |
     from ..hls.writer import generate_hls
 
     part, clock_ns, board_name = _target(board, part, clock_ns)
+    check_output_folder(output)
+    remove_stale_staging(output)
     graph = fixed_model(model, weights, precision)
     result = generate_hls(graph, output, part=part, clock_ns=clock_ns, io=io,
                           reuse_factor=reuse, board=board_name, name=name, source=str(model))

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
+from ..io.outputs import check_output_file
 from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
@@ -69,6 +70,7 @@ def _quantize_mixed(model: Path, calib: Path, patch: str, output: Path, accuracy
 
     if output.suffix != ".esm":
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
+    check_output_file(output)
     if range_rule not in RANGE_RULES:
         raise EdgesmithError(f"--range-rule {range_rule!r}: choose {' or '.join(RANGE_RULES)}")
     config = MixedSearchConfig(_widths(widths), accuracy_weight, outlier_percentile, range_rule,

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import EdgesmithError
+from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
                      load_array_file, save_array_atomic)
@@ -94,6 +95,7 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
 
     from ..quant.mixed_patch import mixed_model_of
 
+    check_output_file(output)
     graph = load_cli_model(model, weights)
     inputs = prepare_inputs(graph, load_array_file(input_file))
     mixed = mixed_model_of(graph)  # QuantMCU: each patch on its branch, as the firmware runs it
@@ -128,15 +130,17 @@ def quantize_model(model: Path = MODEL_ARG,
                                                    "or 2: sub-byte), fixed (ap_fixed types) or "
                                                    "pow2 (power-of-two weights)."),
                    weight_bits: int | None = typer.Option(
-                       None, "--weight-bits", help="Weight bits: int8 8|4|2; fixed W (16); "
+                       None, "--weight-bits", min=1, max=32,
+                       help="Weight bits: int8 8|4|2; fixed W (16); "
                                                    "pow2 code bits (4)."),
                    act_bits: int | None = typer.Option(
-                       None, "--act-bits", help="Activation bits: int8 8|4|2; fixed/pow2 W (16)."),
+                       None, "--act-bits", min=1, max=32,
+                       help="Activation bits: int8 8|4|2; fixed/pow2 W (16)."),
                    precision: list[str] | None = typer.Option(
                        None, "--precision", help="LAYER=fixed<W,I,Q,O> (LAYER: op output tensor "
                                                  "or index; LAYER:weight=, :bias=, :acc=; *= for "
                                                  "all). Repeatable. fixed and pow2 schemes."),
-                   headroom: int = typer.Option(0, "--headroom", min=0,
+                   headroom: int = typer.Option(0, "--headroom", min=0, max=32,
                                                 help="Extra integer bits above the calibrated "
                                                      "range (fixed and pow2)."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
@@ -160,6 +164,7 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
 
     if output.suffix != ".esm":
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
+    check_output_file(output)
     graph = load_cli_model(model, weights)
     if graph.is_quantized():
         raise EdgesmithError(f"{model} is already quantized",
@@ -170,9 +175,9 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         qgraph = quantize_graph(graph, data, scheme=scheme, weight_bits=weight_bits,
                                 act_bits=act_bits, precision=split_assignments(precision),
                                 headroom=headroom)
-    save_esm(qgraph, output)
     overflows = count_overflows(qgraph, data, graph)
     accumulators = accumulator_report(qgraph)
+    save_esm(qgraph, output)  # last: a failure above leaves nothing written
     info = {"model": str(model), "output": str(output), "scheme": scheme,
             "weight_bits": weight_bits, "act_bits": act_bits,
             "calibration_samples": int(next(iter(data.values())).shape[0]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from ..errors import EdgesmithError
+from ..errors import BadArgumentError, EdgesmithError
 from . import hls_cmds
 from .codegen_cmds import (
     NAME_OPTION,
@@ -17,7 +17,8 @@ from .codegen_cmds import (
     carried_mixed_model,
     strategy_name,
 )
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
+from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
+                     load_array_file, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION, describe_board_run
 
@@ -33,10 +34,10 @@ def verify_model(model: Path = MODEL_ARG,
                  port: str | None = PORT_OPTION, flash: bool = FLASH_OPTION,
                  timeout: float = TIMEOUT_OPTION,
                  samples: int = typer.Option(100, "--samples", min=0,
-                                             help="Random inputs, besides shipped and --inputs."),
+                                             help="Random inputs, besides --inputs."),
                  inputs: Path | None = typer.Option(None, "--inputs",
                                                     help="Extra inputs .npy (batch on axis 0)."),
-                 seed: int = typer.Option(0, "--seed", help="Seed of the random inputs."),
+                 seed: int = SEED_OPTION,
                  code: Path | None = typer.Option(None, "--code",
                                                   help="Verify this generated folder instead "
                                                        "of generating one."),
@@ -77,7 +78,6 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
     from ..codegen.c_model import check_integer_model
     from ..verify.host import verify_host
     from ..boards.host_build import default_compiler
-
     from ..codegen.options import CodeOptions
 
     board, port, flash, timeout = serial
@@ -87,8 +87,13 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
     if port is None and target not in TARGETS and not target.startswith("qemu:"):
         raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
                              "or qemu:BOARD (an emulated board, `edgesmith boards`)")
+    if port is None and target.startswith("qemu:") and not target[5:]:
+        raise BadArgumentError("--target qemu: names no board; write qemu:BOARD",
+                               hint="`edgesmith boards` lists the boards")
     graph = load_cli_model(model, weights)
     check_integer_model(graph)
+    if code is not None:
+        _check_code_fits(code, graph, model)
     batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
     board_info = None
@@ -131,20 +136,32 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
         raise typer.Exit(1)
 
 
+def _check_code_fits(code: Path, graph, model: Path) -> None:
+    """Refuse a --code folder whose input/output ports do not have this model's sizes."""
+    from ..boards.project import read_model_api
+
+    if not code.is_dir():
+        raise BadArgumentError(f"--code {code} is not a folder")
+    api = read_model_api(code)
+    want = (tuple(graph.tensors[n].nbytes for n in graph.inputs),
+            tuple(graph.tensors[n].nbytes for n in graph.outputs))
+    if (api.input_bytes, api.output_bytes) != want:
+        raise BadArgumentError(
+            f"--code {code} holds {api.name} with input/output bytes {list(api.input_bytes)}/"
+            f"{list(api.output_bytes)}; {model} has {list(want[0])}/{list(want[1])}",
+            hint="pass the folder generated from this model, or leave out --code")
+
+
 def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
-    """Shipped inputs of the model (if any), then --inputs, then seeded random samples."""
+    """--inputs (if any), then seeded random samples."""
     import numpy as np
 
     from ..io.arrays import prepare_inputs
     from ..sim.inputs import random_inputs
-    from ..verify.inputs import shipped_inputs
 
     parts = [random_inputs(graph, samples, seed)]
     if inputs is not None:
         parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
-    shipped = shipped_inputs(model)
-    if shipped is not None and len(graph.inputs) == 1:
-        parts.insert(0, {graph.inputs[0]: shipped})
     batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
     if batch[graph.inputs[0]].shape[0] == 0:
         raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")

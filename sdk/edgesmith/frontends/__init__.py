@@ -38,6 +38,14 @@ def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
 
 
 def _load_file(path: Path, weights) -> Graph:
+    from ..io.limits import check_graph_bounds
+
+    graph = _import_file(path, weights)
+    check_graph_bounds(graph, str(path))
+    return graph
+
+
+def _import_file(path: Path, weights) -> Graph:
     if not path.exists():
         raise ModelFormatError(f"{path}: no such file")
     if not path.is_file():

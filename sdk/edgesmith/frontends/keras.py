@@ -21,15 +21,18 @@ from __future__ import annotations
 import json
 import os
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..errors import ModelFormatError, UnsupportedError
+from ..errors import KerasSchemaError, ModelFormatError, UnsupportedError
 from ..ir import Graph
 from .keras_config import KerasLayer, parse_model_config
 from .keras_graph import WeightSource, build_graph, refuse_unsupported
+from .h5_bounded import read_bounded
+from .keras_schema import CONFIG_SOURCE, read_weight_dataset
 
 KERAS_SUFFIXES = (".keras", ".h5", ".hdf5", ".json")
 
@@ -46,12 +49,18 @@ def load_keras(source: str | os.PathLike | Any, weights: str | os.PathLike | Non
         return _from_model(source, {})
     path = _existing(source)
     suffix = path.suffix.lower()
-    if suffix == ".keras":
-        return _from_keras_archive(path)
-    if suffix in (".h5", ".hdf5"):
-        return _from_h5_model(path)
-    if suffix == ".json":
-        return _from_json(path, weights)
+    try:
+        if suffix == ".keras":
+            return _from_keras_archive(path)
+        if suffix in (".h5", ".hdf5"):
+            return _from_h5_model(path)
+        if suffix == ".json":
+            return _from_json(path, weights)
+    except KerasSchemaError as exc:  # config checks do not know the file: name it
+        if exc.message.startswith(CONFIG_SOURCE):
+            raise KerasSchemaError(f"{path}{exc.message[len(CONFIG_SOURCE):]}",
+                                   hint=exc.hint) from None
+        raise
     raise ModelFormatError(f"{path}: not a Keras model file; expected one of "
                            f"{', '.join(KERAS_SUFFIXES)}")
 
@@ -121,7 +130,8 @@ def _from_keras_archive(path: Path) -> Graph:
     try:
         with zipfile.ZipFile(path) as archive:
             config = json.loads(archive.read("config.json"))
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error, RecursionError) as exc:  # what a damaged ZIP member raises
         raise ModelFormatError(f"{path}: not a readable .keras archive ({exc})") from None
     spec = parse_model_config(config)
     refuse_unsupported(list(spec.layers.values()))
@@ -136,28 +146,37 @@ def _from_keras_archive(path: Path) -> Graph:
 
 # -- HDF5 and JSON, read as data ------------------------------------------------------
 def _read_h5(path: Path, read):
-    """``read(h5file)`` with any HDF5 failure reported as a ModelFormatError on ``path``."""
+    """``read(h5file)`` with any HDF5 failure reported as a ModelFormatError on ``path``,
+    in a child process with a time limit (libhdf5 can loop on a damaged file)."""
     import h5py
 
-    try:
-        with h5py.File(path, "r") as f:
-            return read(f)
-    except (OSError, KeyError, ValueError, TypeError) as exc:
-        raise ModelFormatError(f"{path}: not a readable Keras HDF5 file ({exc})") from None
+    def bounded():
+        try:
+            with h5py.File(path, "r") as f:
+                return read(f)
+        except (OSError, KeyError, ValueError, TypeError, RuntimeError) as exc:  # h5py's kinds
+            raise ModelFormatError(f"{path}: not a readable Keras HDF5 file ({exc})") from None
+
+    return read_bounded(path, bounded)
 
 
 def _text(value) -> str:
     return value.decode("utf-8") if isinstance(value, bytes) else str(value)
 
 
-def _legacy_weights(group) -> WeightSource:
+def _lookup(table: dict[str, dict[str, np.ndarray]]) -> WeightSource:
+    return lambda name: table.get(name, {})
+
+
+def _legacy_weights(group) -> dict[str, dict[str, np.ndarray]]:
     """Arrays of a Keras weights group (``layer_names`` / ``weight_names`` attributes)."""
     table: dict[str, dict[str, np.ndarray]] = {}
     for layer in (_text(n) for n in group.attrs["layer_names"]):
         layer_group = group[layer]
         names = [_text(n) for n in layer_group.attrs.get("weight_names", [])]
-        table[layer] = {_short_weight_name(n): np.asarray(layer_group[n][()]) for n in names}
-    return lambda name: table.get(name, {})
+        table[layer] = {_short_weight_name(n): read_weight_dataset(
+            layer_group[n], f"{group.file.filename}: layer {layer!r} weight {n!r}") for n in names}
+    return table
 
 
 def _from_h5_model(path: Path) -> Graph:
@@ -169,8 +188,8 @@ def _from_h5_model(path: Path) -> Graph:
         group = f.get("model_weights", f)
         return config, _legacy_weights(group)
 
-    config, weights = _read_h5(path, read)
-    return build_graph(parse_model_config(config), weights, {"path": str(path)})
+    config, table = _read_h5(path, read)
+    return build_graph(parse_model_config(config), _lookup(table), {"path": str(path)})
 
 
 def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
@@ -189,7 +208,7 @@ def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
     meta = {"path": str(path), "weights": str(weights_path)}
     if legacy:
         table = _read_h5(weights_path, _legacy_weights)
-        return build_graph(spec, table, meta)
+        return build_graph(spec, _lookup(table), meta)
     # a Keras 3 .weights.h5 stores arrays by index: let Keras place them
     keras = import_keras()
     try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..errors import ModelFormatError, UnsupportedError
+from .keras_schema import check_model_config
 
 #: (layer name, node index, tensor index): one output of one call of a layer
 TensorRef = tuple[str, int, int]
@@ -157,6 +158,7 @@ def _functional(config: dict) -> KerasModelSpec:
 
 def parse_model_config(model_config: dict) -> KerasModelSpec:
     """The layers and calls of a serialized Keras model (``{"class_name", "config"}``)."""
+    check_model_config(model_config)
     if not isinstance(model_config, dict) or "class_name" not in model_config:
         raise ModelFormatError("not a Keras model config (no 'class_name')")
     kind, config = model_config["class_name"], model_config.get("config")

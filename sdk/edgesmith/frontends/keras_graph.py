@@ -12,6 +12,7 @@ from . import keras_conv, keras_layers  # noqa: F401  (register the converters)
 from .builder import GraphBuilder
 from .keras_config import KerasLayer, KerasModelSpec, TensorRef
 from .keras_context import CONVERTERS, LayerContext
+from .keras_schema import check_layer_weights
 
 #: layer name -> {weight name ("kernel", "bias", "gamma", ...): array}
 WeightSource = Callable[[str], dict[str, np.ndarray]]
@@ -54,6 +55,7 @@ def build_graph(spec: KerasModelSpec, weights: WeightSource, meta: dict) -> Grap
     """The float graph of ``spec``; each layer's output tensor is named after the layer."""
     refuse_unsupported(list(spec.layers.values()))
     builder = GraphBuilder(spec.name, {"source": "keras", **meta})
+    source = str(meta.get("weights") or meta.get("path") or "keras model")
     tensors: dict[TensorRef, str] = {}
     for ref in spec.inputs:
         tensors[ref] = builder.input(ref[0], _input_shape(spec, ref[0]))
@@ -61,7 +63,7 @@ def build_graph(spec: KerasModelSpec, weights: WeightSource, meta: dict) -> Grap
         layer = call.layer
         args = [tensors[ref] for ref in call.inputs]
         n_ops = len(builder.graph.ops)
-        ctx = LayerContext(builder, layer, weights(layer.name))
+        ctx = LayerContext(builder, layer, check_layer_weights(layer, weights(layer.name), source))
         out = CONVERTERS[layer.class_name](ctx, args)
         ctx.check_all_weights_used()
         if len(builder.graph.ops) > n_ops and builder.graph.ops[-1].outputs == [out]:

@@ -19,7 +19,7 @@ import numpy as np
 import tflite
 from tflite.utils import BUILTIN_OPCODE2NAME
 
-from ..errors import ModelFormatError, UnsupportedError
+from ..errors import ModelFormatError, ResourceLimitError, UnsupportedError
 
 #: TFLite TensorType code -> NumPy dtype name (types edgesmith can hold at all)
 TENSOR_DTYPES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 6: "bool",
@@ -87,9 +87,12 @@ def read_tflite(path: str | Path) -> TflModel:
     if len(buf) < 8 or not tflite.Model.ModelBufferHasIdentifier(buf, 0):
         raise ModelFormatError(f"{path}: not a TFLite flatbuffer (no 'TFL3' identifier)",
                                hint="expected a .tflite file written by the TFLite converter")
+    from .tflite_verify import verify_tflite  # it imports this module's tables
+
     try:
+        verify_tflite(path, buf)
         return _read_model(path, buf)
-    except (ModelFormatError, UnsupportedError):
+    except (ModelFormatError, UnsupportedError, ResourceLimitError):
         raise
     except (IndexError, struct.error, ValueError, TypeError, AttributeError, OverflowError) as exc:
         raise ModelFormatError(f"{path}: truncated or malformed TFLite file "

@@ -7,9 +7,11 @@ Layout (documented for users in docs/FORMAT.md): a ZIP archive holding
   entry has ``name, shape, dtype, fmt`` (null for float, else the format's
   JSON with scales as exact float hex) and ``data`` (the member holding the
   constant, or null);
-* ``const/<k>.npy``: one NumPy array per constant tensor, stored exactly.
+* ``const/<k>.npy``: one NumPy array per constant tensor, stored exactly;
+* ``checksums`` in the manifest: the SHA-256 of every ``const/`` member.
 
-Files are written atomically: a temporary file in the target folder is
+Only the file names of the source model and weights are recorded, not their
+folders. Files are written atomically: a temporary file in the target folder is
 renamed over the destination only once complete.
 """
 
@@ -18,14 +20,17 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from ..errors import ModelFormatError
-from ..ir import Graph, NumberFormat, Op, Tensor
+from ..errors import EsmSchemaError, InvalidGraphError, ModelFormatError
+from ..ir import Graph, Op, Tensor, verify_graph
+from .esm_schema import (CHECKSUMS, HINT, MANIFEST, EsmArchive, check_manifest, check_meta,
+                         sha256)
+from .limits import check_graph_bounds
+from .outputs import write_file_atomically
 
 FORMAT_NAME = "edgesmith-model"
 FORMAT_VERSION = 1
@@ -64,24 +69,29 @@ def save_esm(graph: Graph, path: str | os.PathLike) -> Path:
     manifest = {
         "format": FORMAT_NAME, "version": FORMAT_VERSION, "name": graph.name,
         "inputs": graph.inputs, "outputs": graph.outputs,
-        "meta": {k: v for k, v in graph.meta.items() if _is_json(v)},
+        "meta": {k: _file_name_only(k, v) for k, v in graph.meta.items() if _is_json(v)},
         "tensors": tensors,
         "ops": [{"type": op.type, "inputs": op.inputs, "outputs": op.outputs,
                  "attrs": {k: _attr_to_json(v) for k, v in op.attrs.items()},
                  "origin": op.origin} for op in graph.ops],
+        CHECKSUMS: {member: sha256(blob) for member, blob in arrays.items()},
     }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
-            zf.writestr("manifest.json", json.dumps(manifest, indent=1))
+
+    def write(fh) -> None:
+        with zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(MANIFEST, json.dumps(manifest, indent=1))
             for member, blob in arrays.items():
                 zf.writestr(member, blob)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+
+    return write_file_atomically(path, write)
+
+
+#: meta keys naming the source files: only their names are kept (no user folder layout)
+_SOURCE_KEYS = ("path", "weights")
+
+
+def _file_name_only(key: str, value):
+    return Path(value).name if key in _SOURCE_KEYS and isinstance(value, str) else value
 
 
 def _is_json(value) -> bool:
@@ -93,38 +103,60 @@ def _is_json(value) -> bool:
 
 
 def load_esm(path: str | os.PathLike) -> Graph:
-    """Read an ``.esm`` file; malformed files raise :class:`ModelFormatError`."""
+    """Read an ``.esm`` file; malformed files raise :class:`ModelFormatError`.
+
+    The manifest is checked against its schema (:mod:`.esm_schema`), members are
+    decompressed within a budget and compared with their checksums, and the
+    graph is verified before it is returned.
+    """
     path = Path(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            manifest = json.loads(zf.read("manifest.json"))
+            archive = EsmArchive(path, zf)
+            try:
+                manifest = json.loads(archive.read(MANIFEST, "manifest.json"))
+            except (ValueError, RecursionError) as exc:
+                raise EsmSchemaError(f"{path}: manifest.json is not JSON ({exc})") from None
             _check_header(path, manifest)
-            graph = Graph(manifest["name"], inputs=list(manifest["inputs"]),
-                          outputs=list(manifest["outputs"]), meta=dict(manifest["meta"]))
-            for entry in manifest["tensors"]:
-                data = None
-                if entry["data"] is not None:
-                    data = np.load(io.BytesIO(zf.read(entry["data"])), allow_pickle=False)
-                fmt = None if entry["fmt"] is None else NumberFormat.from_json(entry["fmt"])
-                graph.add_tensor(Tensor(entry["name"], tuple(entry["shape"]), entry["dtype"],
-                                        fmt, data))
-            for entry in manifest["ops"]:
-                attrs = {k: _attr_from_json(v) for k, v in entry["attrs"].items()}
-                graph.add_op(Op(entry["type"], list(entry["inputs"]), list(entry["outputs"]),
-                                attrs, entry.get("origin", "")))
+            formats = check_manifest(path, manifest, archive)
+            graph = _build_graph(manifest, formats, archive)
     except ModelFormatError:
         raise
     except FileNotFoundError:
         raise ModelFormatError(f"{path}: no such file") from None
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ModelFormatError(
             f"{path}: not a readable edgesmith model file ({type(exc).__name__}: {exc})",
             hint="the file may be truncated; write it again with 'edgesmith quantize'",
         ) from None
+    try:
+        verify_graph(graph)
+    except InvalidGraphError as exc:
+        raise EsmSchemaError(f"{path}: {exc.message}", hint=HINT) from None
+    check_graph_bounds(graph, str(path))
+    check_meta(path, graph)
     return graph
 
 
-def _check_header(path: Path, manifest: dict) -> None:
+def _build_graph(manifest: dict, formats: list, archive: EsmArchive) -> Graph:
+    graph = Graph(manifest["name"], inputs=list(manifest["inputs"]),
+                  outputs=list(manifest["outputs"]), meta=dict(manifest["meta"]))
+    for k, (entry, fmt) in enumerate(zip(manifest["tensors"], formats)):
+        data = None
+        if entry["data"] is not None:
+            data = archive.array(entry["data"], f"tensors/{k}/data", tuple(entry["shape"]),
+                                 entry["dtype"])
+        graph.add_tensor(Tensor(entry["name"], tuple(entry["shape"]), entry["dtype"], fmt, data))
+    for entry in manifest["ops"]:
+        attrs = {k: _attr_from_json(v) for k, v in entry["attrs"].items()}
+        graph.add_op(Op(entry["type"], list(entry["inputs"]), list(entry["outputs"]),
+                        attrs, entry.get("origin", "")))
+    return graph
+
+
+def _check_header(path: Path, manifest) -> None:
+    if not isinstance(manifest, dict):
+        raise EsmSchemaError(f"{path}: manifest.json is not an object", hint=HINT)
     if manifest.get("format") != FORMAT_NAME:
         raise ModelFormatError(f"{path}: not an edgesmith model file (format "
                                f"{manifest.get('format')!r})")

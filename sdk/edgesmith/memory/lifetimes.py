@@ -75,10 +75,11 @@ class TensorGroups:
         self._parent.setdefault(name, name)
 
     def find(self, name: str) -> str:
+        # identity first: a name that is not equal to itself (NaN) must still end the walk
         root = name
-        while self._parent[root] != root:
+        while self._parent[root] is not root and self._parent[root] != root:
             root = self._parent[root]
-        while self._parent[name] != root:  # path compression
+        while self._parent[name] is not root:  # path compression
             self._parent[name], name = root, self._parent[name]
         return root
 

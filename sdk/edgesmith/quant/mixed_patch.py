@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..errors import EdgesmithError
+from ..errors import EdgesmithError, ModelFormatError
 from ..ir import AffineFormat, Graph, NumberFormat, Op, Tensor, op_def
 from ..memory.patch import PatchPlan, plan_patches
 from ..memory.patch_windows import Span
@@ -271,6 +271,18 @@ def load_mixed_esm(path: str | os.PathLike) -> MixedPatchModel:
 
 
 def mixed_model_of(graph: Graph) -> MixedPatchModel | None:
-    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None."""
+    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None; a
+    damaged one is a :class:`ModelFormatError` naming the manifest key."""
     data = graph.meta.get(META_KEY)
-    return None if data is None else MixedPatchModel.from_json(data, graph)
+    if data is None:
+        return None
+    try:
+        return MixedPatchModel.from_json(data, graph)
+    except ModelFormatError:
+        raise
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError,
+            EdgesmithError) as exc:
+        raise ModelFormatError(f"{graph.meta.get('path', graph.name)}: manifest meta/"
+                               f"{META_KEY}: does not fit the graph ({type(exc).__name__}: "
+                               f"{exc})", hint="the file is damaged; quantize the model again"
+                               ) from None

@@ -31,6 +31,8 @@ def simulate(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray],
     output) is included too, constants are not.
     """
     values = _bind_inputs(graph, inputs)
+    # read once: the first input may be freed after its last use, the check must not stop
+    batch = next(iter(values.values())).shape[0] if values else -1
     last_use = _last_uses(graph)
     for step, op in enumerate(graph.ops):
         args = [None if n is None else
@@ -45,7 +47,7 @@ def simulate(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray],
             raise EdgesmithError(f"{op.origin or op.type}: simulator kernel failed: {exc}") \
                 from exc
         (name,) = op.outputs
-        values[name] = _check_output(op, graph, name, out, _batch_size(values, graph))
+        values[name] = _check_output(op, graph, name, out, batch)
         if not keep_intermediates:
             for n in op.inputs:
                 if n is not None and last_use.get(n) == step and n not in graph.outputs:
@@ -81,10 +83,6 @@ def _bind_inputs(graph: Graph, inputs) -> dict[str, np.ndarray]:
         batch = x.shape[0]
         values[name] = np.ascontiguousarray(x)
     return values
-
-
-def _batch_size(values: dict, graph: Graph) -> int:
-    return values[graph.inputs[0]].shape[0] if graph.inputs[0] in values else -1
 
 
 def _last_uses(graph: Graph) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..io.limits import MAX_BATCH_ELEMENTS, check_limit
 from ..ir import FixedFormat, Graph
 
 
@@ -15,6 +16,8 @@ def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.nda
     for name in graph.inputs:
         t = graph.tensors[name]
         shape = (samples,) + tuple(t.shape[1:])
+        check_limit(f"input {name!r}", f"{samples:,} random samples of {list(t.shape[1:])} "
+                    "(elements)", samples * max(t.size, 1), MAX_BATCH_ELEMENTS)
         if t.dtype == "int8":
             out[name] = rng.integers(-128, 128, size=shape, dtype=np.int8)
         elif isinstance(t.fmt, FixedFormat):  # raw fixed-point values over the whole type

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from ..errors import UnsupportedError
+from ..errors import EdgesmithError, UnsupportedError
+from ..io.arrays import prepare_inputs
 from ..ir import Graph
 from ..report.check_report import CheckReport
 from ..sim.inputs import random_inputs
@@ -58,10 +59,12 @@ class LiteRTTarget:
 def _sample_batch(graph: Graph, samples: int, inputs, seed: int) -> dict[str, np.ndarray]:
     """The user's ``inputs`` (if any) followed by ``samples`` seeded random inputs."""
     batch = random_inputs(graph, samples, seed)
-    if inputs is not None:
-        extra = inputs if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
-        batch = {n: np.concatenate([np.asarray(extra[n], dtype=batch[n].dtype), batch[n]])
-                 for n in graph.inputs}
+    if inputs is not None:  # checked and quantized as `simulate` does, never cast
+        extra = prepare_inputs(graph, inputs)
+        batch = {n: np.concatenate([extra[n], batch[n]]) for n in graph.inputs}
+    if not graph.outputs or batch[graph.inputs[0]].shape[0] == 0:
+        raise EdgesmithError(f"model {graph.name!r}: nothing to compare (no outputs or no "
+                             "samples); refusing to call it equal")
     return batch
 
 

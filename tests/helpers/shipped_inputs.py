@@ -1,4 +1,7 @@
-"""The inputs that the authors of the shared test models ship with them.
+"""Test data: the inputs that the authors of the shared test models ship with them.
+
+(Tests only: edgesmith itself never picks data by a model's file name; a user
+passes such inputs with ``--inputs FILE.npy``.)
 
 ``shipped_inputs(model_path)`` returns them batched on axis 0, in the model's
 input dtype and shape, or None for a model that ships none. The data files
@@ -55,8 +58,8 @@ def _micro_speech(path: Path) -> np.ndarray:
 
 
 def _anomaly_detection(path: Path) -> np.ndarray:
-    from .. import _sim
-    from ..frontends.tflite_reader import read_tflite
+    from edgesmith import _sim
+    from edgesmith.frontends.tflite_reader import read_tflite
 
     mel = np.fromfile(path.parent / "normal_id_01_00000000_hist_librosa.bin", dtype="<f4")
     mel = mel.reshape(-1, _MELS)

@@ -1,0 +1,35 @@
+"""A bounded fuzz run in the default suite: every mutant either runs or gets edgesmith's error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.fuzz.runner import OK_OUTCOMES, default_seeds, run_fuzz
+from tests.helpers.paths import HLS4ML_MODELS
+
+COUNT = 2000
+
+
+@pytest.fixture(scope="module")
+def esm_seed(tmp_path_factory) -> bytes:
+    """An int8 .esm quantized from a shared Keras model, as `quantize` writes it."""
+    from edgesmith.frontends import load_model
+    from edgesmith.io import save_esm
+    from edgesmith.passes import run_pipeline
+    from edgesmith.quant import quantize_graph
+
+    graph = run_pipeline(load_model(HLS4ML_MODELS / "KERAS_1layer.json",
+                                    weights=HLS4ML_MODELS / "KERAS_1layer_weights.h5"))
+    calib = np.random.default_rng(0).uniform(-1, 1, (32, 10)).astype(np.float32)
+    path = save_esm(quantize_graph(graph, calib), tmp_path_factory.mktemp("seed") / "seed.esm")
+    return path.read_bytes()
+
+
+def test_bounded_fuzz_run_finds_no_failure(esm_seed):
+    seeds = default_seeds(esm_seed)
+    result = run_fuzz(seeds, COUNT, seed=15)
+    assert sum(result.counts.values()) == COUNT
+    assert {kind for kind, _ in result.counts} == {s.kind for s in seeds}
+    bad = {key: n for key, n in result.counts.items() if key[1] not in OK_OUTCOMES}
+    assert not bad, f"{bad}; first of each: {sorted(result.failures)}"
