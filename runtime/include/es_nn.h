@@ -608,6 +608,33 @@ es_status es_gather_s8(const es_gather_params *params, const int8_t *input, int8
  */
 es_status es_gather_fx(const es_gather_params *params, const int32_t *input, int32_t *output);
 
+/**
+ * @brief MAXIMUM: the larger of a and b, with broadcasting of size-1 dimensions. Inputs and
+ *        output share one scale and zero point, so raw values are compared.
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b; each dimension 1 or equal to the output's
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 max(a, b)
+ */
+es_status es_maximum_s8(const es_dims *input1_dims, const int8_t *input1,
+                        const es_dims *input2_dims, const int8_t *input2,
+                        const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief MINIMUM: the smaller of a and b; as es_maximum_s8.
+ * @param[in]  input1_dims  shape of a
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 min(a, b)
+ */
+es_status es_minimum_s8(const es_dims *input1_dims, const int8_t *input1,
+                        const es_dims *input2_dims, const int8_t *input2,
+                        const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -153,12 +153,17 @@ def _gather(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return gather_kernel(op, graph, "s8")
 
 
+def _select(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return KernelParams(f"es_{op.type}_s8", {})
+
+
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "maximum": _select, "minimum": _select,
 }
 
 #: op types the C runtime runs (views included)

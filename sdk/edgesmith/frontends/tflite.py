@@ -133,8 +133,9 @@ class _Importer:
                                    "only supported behind a DEQUANTIZE")
         else:
             data, fmt = t.data, self.format(t, op.title)
+        # np.require keeps a 0-d constant 0-d (np.ascontiguousarray makes it 1-d)
         return self.register(index, as_float, Tensor(t.name, tuple(data.shape), str(data.dtype),
-                                                      fmt, np.ascontiguousarray(data)))
+                                                      fmt, np.require(data, requirements="C")))
 
     def format(self, t: TflTensor, where: str) -> AffineFormat | None:
         if t.scale is None or t.dtype not in ("int8", "int16", "int32"):

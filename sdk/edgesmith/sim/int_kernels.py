@@ -159,6 +159,13 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _sim.concat_s8([_i8(x) for x in args], axis=_attrs(op)["axis"])
 
 
+@_kernel("maximum", "minimum")
+def select(op: Op, graph: Graph, args: list) -> np.ndarray:
+    compute_params(op, graph)  # checks that both inputs share the output format
+    pick = np.maximum if op.type == "maximum" else np.minimum
+    return pick(_i8(args[0]), _i8(args[1]))  # raw values in one format: exact
+
+
 @_kernel("reshape")
 def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     x = args[0]

@@ -7,8 +7,8 @@ and import it below; docs/INTERNALS.md says what a definition holds.
 from . import (add, avg_pool2d, batch_norm, concat, conv2d, depthwise_conv2d,  # noqa: F401
                fully_connected, gather, logistic, max_pool2d, mean, mul, pad, quantize, relu,
                reshape, softmax, tanh, transpose)
-from . import (broadcast_to, depth_to_space, mirror_pad, resize_nearest, reverse,  # noqa: F401
-               slice, space_to_depth, take, tile)
+from . import (broadcast_to, depth_to_space, maximum, minimum, mirror_pad,  # noqa: F401
+               resize_nearest, reverse, slice, space_to_depth, take, tile)
 from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
                    conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
                    tflite_builtins, tflite_op, with_defaults)
