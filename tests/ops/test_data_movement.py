@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from edgesmith.errors import UnsupportedError
+from edgesmith.errors import EdgesmithError, UnsupportedError
 from edgesmith.frontends import load_model
 from edgesmith.passes.lowering import lower
 from edgesmith.sim import simulate
@@ -56,6 +56,8 @@ CASES = {
 #: builtin versions the int8 converter writes that LiteRT's reference resolver lacks: their
 #: optimized kernels move the same bytes (no arithmetic), so they are the oracle there
 NO_REFERENCE_KERNEL = {"tile", "depth_to_space"}
+#: ops this TFLite Micro build has no int8 kernel for (it refuses the model at allocation)
+NO_TFLM_KERNEL = {"tile"}
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
@@ -126,3 +128,17 @@ def test_batch_axis_is_refused_by_name(tmp_path):
     path = function_int8_tflite(lambda x: tf.tile(x, [2, 1, 1, 1]), SHAPE, tmp_path / "m.tflite")
     with pytest.raises(UnsupportedError, match=r"op 0 TILE: tiling the batch axis"):
         load_model(path)
+
+
+def test_simulator_equals_tflite_micro(case):
+    from edgesmith.verify.tflm import check_against_tflm
+
+    name, path, _, _ = case
+    if name in NO_TFLM_KERNEL:
+        with pytest.raises(EdgesmithError, match="TFLite Micro cannot load the model"):
+            check_against_tflm(path, samples=4)
+        return
+    report = check_against_tflm(path, samples=16, inputs=edge_int8(SHAPE, samples=8))
+    assert report.samples == 24 and report.mismatched_samples == 0, report.first_mismatch
+    assert report.oracles_differ == 0, report.first_oracle_difference
+    assert (report.litert_error is None) == (name not in NO_REFERENCE_KERNEL)

@@ -43,3 +43,12 @@ def test_generated_c_equals_the_simulator(case):
     path, _ = case
     report = verify_host(load_model(path), edge_int8(SHAPE, samples=12, seed=3))
     assert report.samples == 12 and report.ok, report.first_mismatch
+
+
+def test_simulator_equals_tflite_micro(case):
+    from edgesmith.verify.tflm import check_against_tflm
+
+    path, _ = case
+    report = check_against_tflm(path, samples=16, inputs=edge_int8(SHAPE, samples=8))
+    assert report.samples == 24 and report.mismatched_samples == 0, report.first_mismatch
+    assert report.oracles_differ == 0, report.first_oracle_difference
