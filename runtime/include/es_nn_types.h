@@ -184,6 +184,19 @@ typedef struct {
     uint32_t axes;         /* ES_AXIS_* bits of the reduced dimensions */
 } es_mean_params;
 
+/* LEAKY_RELU: (x + input_offset) times identity where it is >= 0, times alpha elsewhere. */
+typedef struct {
+    int32_t input_offset;
+    int32_t output_offset;
+    es_quant_params identity; /* input scale / output scale */
+    es_quant_params alpha;    /* alpha * input scale / output scale */
+} es_leaky_relu_params;
+
+/* REDUCE_MAX, REDUCE_MIN: input and output share one format, raw values are compared. */
+typedef struct {
+    uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */
+} es_reduce_params;
+
 typedef struct {
     es_dims before; /* values inserted before the data along n, h, w, c */
     int32_t pad_value;

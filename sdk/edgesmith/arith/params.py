@@ -251,5 +251,13 @@ _BUILDERS = {
     "relu": _relu, "relu6": _relu, "relu_n1_to_1": _relu, "quantize": _quantize,
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "reshape": _reshape, "concat": _same_format,
-    "maximum": _same_format, "minimum": _same_format,
 }
+
+
+def _more_builders() -> None:
+    from .params_elementwise import BUILDERS  # it reads this module's format helpers
+
+    _BUILDERS.update(BUILDERS)
+
+
+_more_builders()

@@ -39,6 +39,8 @@ _OPTION_CLASSES = {
     "MIRROR_PAD": tflite.MirrorPadOptions, "DEPTH_TO_SPACE": tflite.DepthToSpaceOptions,
     "SPACE_TO_DEPTH": tflite.SpaceToDepthOptions,
     "RESIZE_NEAREST_NEIGHBOR": tflite.ResizeNearestNeighborOptions,
+    "SUB": tflite.SubOptions, "LEAKY_RELU": tflite.LeakyReluOptions,
+    "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
 }
 
 

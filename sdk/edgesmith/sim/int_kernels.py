@@ -175,5 +175,13 @@ def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     return x.reshape((x.shape[0],) + tuple(op.attrs["shape"][1:]))
 
 
+def _numpy_kernels() -> None:
+    from .elementwise_s8 import KERNELS  # exact NumPy arithmetic (sub, abs, leaky_relu...)
+
+    INT_KERNELS.update(KERNELS)
+
+
+_numpy_kernels()
+
 # pure data movement (transpose, ...): the op's own move, exact on any integer format
 INT_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})
