@@ -687,6 +687,20 @@ es_status es_leaky_relu_s8(const es_leaky_relu_params *params, int32_t size, con
                            int8_t *output);
 
 /**
+ * @brief PRELU: x where x >= 0, alpha * x elsewhere; alpha broadcasts to x.
+ * @param[in]  params       offsets and the two multipliers (es_prelu_params)
+ * @param[in]  input_dims   shape of x
+ * @param[in]  input        int8 x
+ * @param[in]  alpha_dims   shape of alpha; each dimension 1 or equal to the output's
+ * @param[in]  alpha        int8 alpha
+ * @param[in]  output_dims  the shape of x
+ * @param[out] output       int8 values
+ */
+es_status es_prelu_s8(const es_prelu_params *params, const es_dims *input_dims,
+                      const int8_t *input, const es_dims *alpha_dims, const int8_t *alpha,
+                      const es_dims *output_dims, int8_t *output);
+
+/**
  * @brief REDUCE_MAX: the largest raw value over the axes in params (shared format).
  * @param[in]  params      axes (ES_AXIS_* bits)
  * @param[in]  input_dims  [N, H, W, C]

@@ -192,6 +192,18 @@ typedef struct {
     es_quant_params alpha;    /* alpha * input scale / output scale */
 } es_leaky_relu_params;
 
+/* PRELU: (x + input_offset) times multiplier_1 where it is >= 0, else times
+ * (alpha + alpha_offset) and multiplier_2; output_offset added, clamped to int8. */
+typedef struct {
+    int32_t input_offset;
+    int32_t alpha_offset;
+    int32_t output_offset;
+    int32_t multiplier_1;
+    int32_t shift_1;
+    int32_t multiplier_2;
+    int32_t shift_2;
+} es_prelu_params;
+
 /* REDUCE_MAX, REDUCE_MIN: input and output share one format, raw values are compared. */
 typedef struct {
     uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */

@@ -6,6 +6,7 @@ against LiteRT's reference kernels and TFLite Micro on converter-built full-int8
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from edgesmith.frontends import load_model
@@ -64,4 +65,31 @@ def test_simulator_equals_tflite_micro(case):
 def test_generated_c_equals_the_simulator(case):
     path, _ = case
     report = verify_host(load_model(path), edge_int8(SHAPE, samples=24, seed=5))
+    assert report.samples == 24 and report.ok, report.first_mismatch
+
+
+@pytest.fixture(scope="module", params=[(1, 2), ()], ids=["per-channel-alpha", "full-alpha"])
+def prelu_model(request, tmp_path_factory):
+    from tests.helpers.converter import full_int8_tflite
+    from tests.helpers.keras_check import keras_or_skip
+
+    keras = keras_or_skip()
+    inp = keras.Input(SHAPE, batch_size=1)
+    layer = keras.layers.PReLU(shared_axes=list(request.param) or None)
+    model = keras.Model(inp, layer(inp))
+    alpha = np.linspace(-0.7, 1.9, int(np.prod(layer.weights[0].shape)), dtype=np.float32)
+    layer.set_weights([alpha.reshape(layer.weights[0].shape)])
+    calib = np.random.default_rng(1).normal(scale=2.0, size=(32, *SHAPE)).astype(np.float32)
+    path = full_int8_tflite(model, calib, tmp_path_factory.mktemp("prelu") / "m.tflite")
+    assert "PRELU" in tflite_ops(path)
+    return path
+
+
+def test_prelu_equals_both_oracles_and_runs_as_c(prelu_model):
+    assert "prelu" in [op.type for op in load_model(prelu_model).ops]
+    report = check_against_litert(prelu_model, samples=112, inputs=edge_int8(SHAPE))
+    assert report.samples == 128 and report.mismatched_samples == 0, report.first_mismatch
+    report = check_against_tflm(prelu_model, samples=48, inputs=edge_int8(SHAPE))
+    assert report.samples == 64 and report.mismatched_samples == 0, report.first_mismatch
+    report = verify_host(load_model(prelu_model), edge_int8(SHAPE, samples=24, seed=5))
     assert report.samples == 24 and report.ok, report.first_mismatch

@@ -69,3 +69,17 @@ def test_reduction_equals_the_simulator(op_type, axes, keepdims):
                             rt.ptr("int8_t", sample), rt.ptr("int8_t", row)))
         per_sample[i] = row
     np.testing.assert_array_equal(out, golden)
+
+
+@pytest.mark.parametrize("alpha_shape", [(1, 1, 1, 3), (1, 4, 5, 3), (1,)], ids=str)
+def test_prelu_equals_the_simulator(alpha_shape):
+    rng = np.random.default_rng(len(alpha_shape))
+    fi, fa, fo = _formats(rng, 3)
+    x = random_int8(rng, (6, 4, 5, 3), extremes=True)
+    alpha = random_int8(rng, alpha_shape[1:] if len(alpha_shape) > 1 else alpha_shape)
+    case = single_op("prelu", [(x, fi, False), (alpha, fa, True)], fo)
+    rt = runtime()
+    params = rt.struct(case.c_params().args["params"])
+    kernel = rt.kernel(case.c_params())
+    with_params = lambda *tensors: kernel(params, *tensors)  # noqa: E731
+    np.testing.assert_array_equal(c_binary(case, with_params), case.golden())

@@ -27,6 +27,20 @@ class LeakyReluParams:
     alpha_shift: int
 
 
+@dataclass(frozen=True)
+class PreluParams:
+    """prelu: x + input_offset, times multiplier_1 where it is >= 0, else times
+    (alpha + alpha_offset) and multiplier_2; plus output_offset, clamped to int8."""
+
+    input_offset: int
+    alpha_offset: int
+    output_offset: int
+    multiplier_1: int
+    shift_1: int
+    multiplier_2: int
+    shift_2: int
+
+
 def _sub(op: Op, graph: Graph) -> AddParams:
     from .params import _add
 
@@ -68,6 +82,18 @@ def _leaky_relu(op: Op, graph: Graph) -> LeakyReluParams:
     return LeakyReluParams(z_in, z_out, m_id, sh_id, m_a, sh_a)
 
 
+def _prelu(op: Op, graph: Graph) -> PreluParams:
+    from .params import _scalar
+
+    s_in, z_in = _scalar(op, graph, op.inputs[0])
+    s_a, z_a = _scalar(op, graph, op.inputs[1])
+    s_out, z_out = _scalar(op, graph, op.outputs[0])
+    f = np.float32
+    m1, sh1 = mq.quantize_multiplier(float(f(s_in) / f(s_out)))  # float32 products, as TFLite
+    m2, sh2 = mq.quantize_multiplier(float(f(s_in) * f(s_a) / f(s_out)))
+    return PreluParams(-z_in, -z_a, z_out, m1, sh1, m2, sh2)
+
+
 def _same_format(op: Op, graph: Graph):
     from .params import _same_format as same
 
@@ -75,5 +101,5 @@ def _same_format(op: Op, graph: Graph):
 
 
 BUILDERS = {"sub": _sub, "squared_difference": _squared_difference, "abs": _abs,
-            "leaky_relu": _leaky_relu, "maximum": _same_format, "minimum": _same_format,
+            "leaky_relu": _leaky_relu, "prelu": _prelu, "maximum": _same_format, "minimum": _same_format,
             "reduce_max": _same_format, "reduce_min": _same_format}

@@ -180,6 +180,10 @@ def _leaky_relu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
                                              "size": graph.tensors[op.outputs[0]].size})
 
 
+def _prelu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return KernelParams("es_prelu_s8", {"params": CStruct("es_prelu_params", dict(vars(p)))})
+
+
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     rank = len(graph.tensors[op.inputs[0]].shape)
     axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
@@ -194,7 +198,7 @@ _BUILDERS = {
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
-    "abs": _abs, "leaky_relu": _leaky_relu, "reduce_max": _reduce, "reduce_min": _reduce,
+    "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
 }
 
 #: op types the C runtime runs (views included)

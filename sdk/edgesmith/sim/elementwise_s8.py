@@ -62,6 +62,15 @@ def leaky_relu(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _clamp(out + p.output_zero_point, -128, 127)
 
 
+def prelu(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = compute_params(op, graph)
+    x, alpha = np.broadcast_arrays(np.asarray(args[0], np.int64) + p.input_offset,
+                                   np.asarray(args[1], np.int64) + p.alpha_offset)
+    out = np.where(x >= 0, _requant(x, p.multiplier_1, p.shift_1),
+                   _requant(x * alpha, p.multiplier_2, p.shift_2))
+    return _clamp(out + p.output_offset, -128, 127)
+
+
 def reduce_select(op: Op, graph: Graph, args: list) -> np.ndarray:
     compute_params(op, graph)  # checks that input and output share one format
     a = with_defaults(op.type, op.attrs)
@@ -70,4 +79,4 @@ def reduce_select(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 
 KERNELS = {"sub": sub, "squared_difference": squared_difference, "abs": abs_s8,
-           "leaky_relu": leaky_relu, "reduce_max": reduce_select, "reduce_min": reduce_select}
+           "leaky_relu": leaky_relu, "prelu": prelu, "reduce_max": reduce_select, "reduce_min": reduce_select}

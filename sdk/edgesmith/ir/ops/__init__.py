@@ -9,8 +9,8 @@ from . import (add, avg_pool2d, batch_norm, concat, conv2d, depthwise_conv2d,  #
                reshape, softmax, tanh, transpose)
 from . import (broadcast_to, depth_to_space, maximum, minimum, mirror_pad,  # noqa: F401
                resize_nearest, reverse, slice, space_to_depth, take, tile)
-from . import (abs, leaky_relu, reduce_max, reduce_min, squared_difference,  # noqa: F401
-               sub)
+from . import (abs, leaky_relu, prelu, reduce_max, reduce_min,  # noqa: F401
+               squared_difference, sub)
 from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
                    conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
                    tflite_builtins, tflite_op, with_defaults)
