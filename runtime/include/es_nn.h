@@ -609,6 +609,25 @@ es_status es_gather_s8(const es_gather_params *params, const int8_t *input, int8
 es_status es_gather_fx(const es_gather_params *params, const int32_t *input, int32_t *output);
 
 /**
+ * @brief Row gather: output row k (params->run values) is input[offsets[k] + j], j < run.
+ * @param[in]  params  rows, run, input_size, offsets; every row inside [0, input_size)
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values, rows * run of them
+ * @return ES_ERR_SHAPE if a row would fall outside the input
+ */
+es_status es_gather_table_s8(const es_gather_table_params *params, const int8_t *input,
+                             int8_t *output);
+
+/**
+ * @brief es_gather_table_s8 on fixed-point raw values (int32 storage).
+ * @param[in]  params  as es_gather_table_s8
+ * @param[in]  input   raw int32 values
+ * @param[out] output  raw int32 values
+ */
+es_status es_gather_table_fx(const es_gather_table_params *params, const int32_t *input,
+                             int32_t *output);
+
+/**
  * @brief MAXIMUM: the larger of a and b, with broadcasting of size-1 dimensions. Inputs and
  *        output share one scale and zero point, so raw values are compared.
  * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's

@@ -236,6 +236,16 @@ typedef struct {
     int32_t input_size;                  /* input elements: every read must fall below it */
 } es_gather_params;
 
+/* A data-movement op that is no strided walk (mirror padding, constant-index gathers, resizes
+ * by a fraction): output row k (run consecutive elements) is input[offsets[k] ...], the row
+ * offsets computed offline. */
+typedef struct {
+    int32_t rows;
+    int32_t run;
+    int32_t input_size; /* elements of the input, to check every row against */
+    const int32_t *offsets;
+} es_gather_table_params;
+
 /* ---- Fixed point (ap_fixed<W, I, Q, O> semantics), es_*_fx kernels -------------------------
  *
  * Tensors hold raw integers r in int32; value = r * 2^-F. A kernel computes

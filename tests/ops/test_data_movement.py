@@ -1,14 +1,15 @@
 """The pure data-movement ops (slice, tile, broadcast_to, depth_to_space, space_to_depth,
 mirror_pad, take, reverse, resize_nearest; SQUEEZE and EXPAND_DIMS as reshape views): the
 simulator against LiteRT on converter-built full-int8 models, and the generated C (each op
-lowered to one strided gather) against the simulator, or the clear refusal of a map that is
-no strided walk."""
+lowered to one strided gather, or to a row gather where its index map is no strided walk)
+against the simulator, and the refusal of a target without the row gather."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from edgesmith.codegen.c_params import C_OP_TYPES
 from edgesmith.errors import EdgesmithError, UnsupportedError
 from edgesmith.frontends import load_model
 from edgesmith.passes.lowering import lower
@@ -23,7 +24,7 @@ from tests.helpers.tf_function import function_int8_tflite
 tf = pytest.importorskip("tensorflow")
 
 SHAPE = (6, 4, 4)
-#: case -> (TF function, TFLite op it converts to, IR op, lowered to a gather?)
+#: case -> (TF function, TFLite op it converts to, IR op, a strided walk? (else a row table))
 CASES = {
     "strided_slice": (lambda x: x[:, 1:5:2, ::-1, 1:], "STRIDED_SLICE", "slice", True),
     "strided_slice_shrink": (lambda x: x[:, -2, :, 1:3], "STRIDED_SLICE", "slice", True),
@@ -84,15 +85,20 @@ def test_simulator_equals_litert(case):
 def test_generated_c_equals_the_simulator(case):
     name, path, ir_op, walks = case
     graph = load_model(path)
-    x = edge_int8(SHAPE, samples=12, seed=1)
-    if ir_op == "reshape" or walks:
-        if walks:
-            assert "gather" in [op.type for op in lower(graph, set()).ops]
-        report = verify_host(graph, x)
-        assert report.samples == 12 and report.ok, report.first_mismatch
-    else:
+    lowered = [op.type for op in lower(graph, C_OP_TYPES).ops]
+    assert ("gather" if walks else "gather_table") in lowered and ir_op not in lowered
+    report = verify_host(graph, edge_int8(SHAPE, samples=12, seed=1))
+    assert report.samples == 12 and report.ok, report.first_mismatch
+
+
+def test_a_target_without_the_row_gather_refuses_a_map_that_is_no_walk(case):
+    name, path, ir_op, walks = case
+    graph = load_model(path)
+    if walks:
+        assert "gather" in [op.type for op in lower(graph, {"gather"}).ops]
+    else:  # HLS has the strided gather only
         with pytest.raises(UnsupportedError, match=f"{ir_op} of .* no strided walk"):
-            lower(graph, set())
+            lower(graph, {"gather"})
 
 
 def test_resize_index_rule_of_the_reference_kernel():

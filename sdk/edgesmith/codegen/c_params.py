@@ -29,7 +29,7 @@ from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutPara
                             SoftmaxParams, compute_params)
 from .c_formats import format_kernel_params
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
-                       gather_kernel, tile)
+                       gather_kernel, gather_table_kernel, tile)
 
 __all__ = ["C_OP_TYPES", "CArray", "CStruct", "CSymbol", "FC_STAGES", "KernelParams", "VIEW_OPS",
            "as_dims4", "axis4", "c_array_lines", "c_initializer", "c_int", "c_struct_lines",
@@ -153,6 +153,10 @@ def _gather(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return gather_kernel(op, graph, "s8")
 
 
+def _gather_table(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return gather_table_kernel(op, graph, "s8")
+
+
 def _select(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams(f"es_{op.type}_s8", {})
 
@@ -197,6 +201,7 @@ _BUILDERS = {
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
 }
