@@ -21,36 +21,33 @@ static int rows_are_valid(const es_gather_table_params *p)
     return 1;
 }
 
+/* Both storage types: rows of run elements of elem_size bytes. */
+static es_status copy_rows(const es_gather_table_params *p, const void *input, void *output,
+                           size_t elem_size)
+{
+    const size_t row_bytes = (size_t)p->run * elem_size;
+    int32_t k;
+    if (input == NULL || output == NULL) {
+        return ES_ERR_ARG;
+    }
+    if (!rows_are_valid(p)) {
+        return ES_ERR_SHAPE;
+    }
+    for (k = 0; k < p->rows; ++k) {
+        memcpy((char *)output + (size_t)k * row_bytes,
+               (const char *)input + (size_t)p->offsets[k] * elem_size, row_bytes);
+    }
+    return ES_OK;
+}
+
 es_status es_gather_table_s8(const es_gather_table_params *params, const int8_t *input,
                              int8_t *output)
 {
-    int32_t k;
-    if (params == NULL || input == NULL || output == NULL) {
-        return ES_ERR_ARG;
-    }
-    if (!rows_are_valid(params)) {
-        return ES_ERR_SHAPE;
-    }
-    for (k = 0; k < params->rows; ++k) {
-        memcpy(output + (size_t)k * (size_t)params->run, input + params->offsets[k],
-               (size_t)params->run);
-    }
-    return ES_OK;
+    return params == NULL ? ES_ERR_ARG : copy_rows(params, input, output, sizeof(int8_t));
 }
 
 es_status es_gather_table_fx(const es_gather_table_params *params, const int32_t *input,
                              int32_t *output)
 {
-    int32_t k;
-    if (params == NULL || input == NULL || output == NULL) {
-        return ES_ERR_ARG;
-    }
-    if (!rows_are_valid(params)) {
-        return ES_ERR_SHAPE;
-    }
-    for (k = 0; k < params->rows; ++k) {
-        memcpy(output + (size_t)k * (size_t)params->run, input + params->offsets[k],
-               (size_t)params->run * sizeof(int32_t));
-    }
-    return ES_OK;
+    return params == NULL ? ES_ERR_ARG : copy_rows(params, input, output, sizeof(int32_t));
 }
