@@ -148,3 +148,14 @@ def test_simulator_equals_tflite_micro(case):
     assert report.samples == 24 and report.mismatched_samples == 0, report.first_mismatch
     assert report.oracles_differ == 0, report.first_oracle_difference
     assert (report.litert_error is None) == (name not in NO_REFERENCE_KERNEL)
+
+
+@pytest.mark.slow
+def test_firmware_on_the_emulated_m4_equals_the_simulator(case):
+    from edgesmith.verify.qemu import verify_qemu
+
+    _, path, _, _ = case
+    graph = load_model(path)
+    report = verify_qemu(graph, {graph.inputs[0]: edge_int8(SHAPE, samples=8)},
+                         board="mps2-an386")
+    assert report.samples == 8 and report.ok, report.first_mismatch

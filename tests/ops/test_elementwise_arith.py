@@ -93,3 +93,14 @@ def test_prelu_equals_both_oracles_and_runs_as_c(prelu_model):
     assert report.samples == 64 and report.mismatched_samples == 0, report.first_mismatch
     report = verify_host(load_model(prelu_model), edge_int8(SHAPE, samples=24, seed=5))
     assert report.samples == 24 and report.ok, report.first_mismatch
+
+
+@pytest.mark.slow
+def test_firmware_on_the_emulated_m4_equals_the_simulator(case):
+    from edgesmith.verify.qemu import verify_qemu
+
+    path, _ = case
+    graph = load_model(path)
+    report = verify_qemu(graph, {graph.inputs[0]: edge_int8(SHAPE, samples=8)},
+                         board="mps2-an386")
+    assert report.samples == 8 and report.ok, report.first_mismatch
