@@ -5,10 +5,31 @@
 #include "es_nn.h"
 #include "es_nn_shapes.h"
 
+/* The largest (or smallest) value in the box [origin, origin + extent) of a 4-D shape. */
+static int8_t box_pick(int larger, const int8_t *input, const es_dims *d,
+                       const int32_t origin[4], const int32_t extent[4])
+{
+    int8_t best = input[((origin[0] * d->h + origin[1]) * d->w + origin[2]) * d->c + origin[3]];
+    int32_t n, h, w, c;
+    for (n = origin[0]; n < origin[0] + extent[0]; ++n) {
+        for (h = origin[1]; h < origin[1] + extent[1]; ++h) {
+            for (w = origin[2]; w < origin[2] + extent[2]; ++w) {
+                const int8_t *row = input + ((n * d->h + h) * d->w + w) * d->c;
+                for (c = origin[3]; c < origin[3] + extent[3]; ++c) {
+                    if (larger ? row[c] > best : row[c] < best) {
+                        best = row[c];
+                    }
+                }
+            }
+        }
+    }
+    return best;
+}
+
 static es_status reduce_select(int larger, const es_reduce_params *params,
                                const es_dims *input_dims, const int8_t *input, int8_t *output)
 {
-    int32_t kept[4], reduced[4], o[4], r[4];
+    int32_t kept[4], reduced[4], origin[4];
     int32_t axis;
     if (params == NULL || input == NULL || output == NULL || !es_dims_are_valid(input_dims)) {
         return ES_ERR_ARG;
@@ -21,23 +42,14 @@ static es_status reduce_select(int larger, const es_reduce_params *params,
         kept[axis] = is_reduced ? 1 : es_dim(input_dims, axis);
         reduced[axis] = is_reduced ? es_dim(input_dims, axis) : 1;
     }
-    for (o[0] = 0; o[0] < kept[0]; ++o[0])
-    for (o[1] = 0; o[1] < kept[1]; ++o[1])
-    for (o[2] = 0; o[2] < kept[2]; ++o[2])
-    for (o[3] = 0; o[3] < kept[3]; ++o[3]) {
-        int8_t best = input[((o[0] * input_dims->h + o[1]) * input_dims->w + o[2]) *
-                            input_dims->c + o[3]];
-        for (r[0] = o[0]; r[0] < o[0] + reduced[0]; ++r[0])
-        for (r[1] = o[1]; r[1] < o[1] + reduced[1]; ++r[1])
-        for (r[2] = o[2]; r[2] < o[2] + reduced[2]; ++r[2])
-        for (r[3] = o[3]; r[3] < o[3] + reduced[3]; ++r[3]) {
-            const int8_t v = input[((r[0] * input_dims->h + r[1]) * input_dims->w + r[2]) *
-                                   input_dims->c + r[3]];
-            if (larger ? v > best : v < best) {
-                best = v;
+    for (origin[0] = 0; origin[0] < kept[0]; ++origin[0]) {
+        for (origin[1] = 0; origin[1] < kept[1]; ++origin[1]) {
+            for (origin[2] = 0; origin[2] < kept[2]; ++origin[2]) {
+                for (origin[3] = 0; origin[3] < kept[3]; ++origin[3]) {
+                    *output++ = box_pick(larger, input, input_dims, origin, reduced);
+                }
             }
         }
-        *output++ = best;
     }
     return ES_OK;
 }
