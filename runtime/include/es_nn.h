@@ -608,6 +608,137 @@ es_status es_gather_s8(const es_gather_params *params, const int8_t *input, int8
  */
 es_status es_gather_fx(const es_gather_params *params, const int32_t *input, int32_t *output);
 
+/**
+ * @brief Row gather: output row k (params->run values) is input[offsets[k] + j], j < run.
+ * @param[in]  params  rows, run, input_size, offsets; every row inside [0, input_size)
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values, rows * run of them
+ * @return ES_ERR_SHAPE if a row would fall outside the input
+ */
+es_status es_gather_table_s8(const es_gather_table_params *params, const int8_t *input,
+                             int8_t *output);
+
+/**
+ * @brief es_gather_table_s8 on fixed-point raw values (int32 storage).
+ * @param[in]  params  as es_gather_table_s8
+ * @param[in]  input   raw int32 values
+ * @param[out] output  raw int32 values
+ */
+es_status es_gather_table_fx(const es_gather_table_params *params, const int32_t *input,
+                             int32_t *output);
+
+/**
+ * @brief MAXIMUM: the larger of a and b, with broadcasting of size-1 dimensions. Inputs and
+ *        output share one scale and zero point, so raw values are compared.
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b; each dimension 1 or equal to the output's
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 max(a, b)
+ */
+es_status es_maximum_s8(const es_dims *input1_dims, const int8_t *input1,
+                        const es_dims *input2_dims, const int8_t *input2,
+                        const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief MINIMUM: the smaller of a and b; as es_maximum_s8.
+ * @param[in]  input1_dims  shape of a
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 min(a, b)
+ */
+es_status es_minimum_s8(const es_dims *input1_dims, const int8_t *input1,
+                        const es_dims *input2_dims, const int8_t *input2,
+                        const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief SUB: a - b with broadcasting, LiteRT's ADD arithmetic with the scaled inputs
+ *        subtracted.
+ * @param[in]  params       as es_add_s8 (left_shift 20)
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b; each dimension 1 or equal to the output's
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 a - b
+ */
+es_status es_sub_s8(const es_add_params *params, const es_dims *input1_dims, const int8_t *input1,
+                    const es_dims *input2_dims, const int8_t *input2, const es_dims *output_dims,
+                    int8_t *output);
+
+/**
+ * @brief SQUARED_DIFFERENCE: (a - b)^2 with broadcasting; the scaled difference is squared
+ *        in int32 and requantized once.
+ * @param[in]  params       as es_add_s8 with left_shift 7; output shift may be positive
+ * @param[in]  input1_dims  shape of a
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       int8 (a - b)^2
+ */
+es_status es_squared_difference_s8(const es_add_params *params, const es_dims *input1_dims,
+                                   const int8_t *input1, const es_dims *input2_dims,
+                                   const int8_t *input2, const es_dims *output_dims,
+                                   int8_t *output);
+
+/**
+ * @brief ABS: |x + input_offset| requantized to the output.
+ * @param[in]  params  offsets, quant (input scale / output scale), clamp (the int8 range)
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_abs_s8(const es_requantize_params *params, int32_t size, const int8_t *input,
+                    int8_t *output);
+
+/**
+ * @brief LEAKY_RELU: x where x >= 0, alpha * x elsewhere, each branch its own multiplier.
+ * @param[in]  params  offsets, identity and alpha multipliers
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_leaky_relu_s8(const es_leaky_relu_params *params, int32_t size, const int8_t *input,
+                           int8_t *output);
+
+/**
+ * @brief PRELU: x where x >= 0, alpha * x elsewhere; alpha broadcasts to x.
+ * @param[in]  params       offsets and the two multipliers (es_prelu_params)
+ * @param[in]  input_dims   shape of x
+ * @param[in]  input        int8 x
+ * @param[in]  alpha_dims   shape of alpha; each dimension 1 or equal to the output's
+ * @param[in]  alpha        int8 alpha
+ * @param[in]  output_dims  the shape of x
+ * @param[out] output       int8 values
+ */
+es_status es_prelu_s8(const es_prelu_params *params, const es_dims *input_dims,
+                      const int8_t *input, const es_dims *alpha_dims, const int8_t *alpha,
+                      const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief REDUCE_MAX: the largest raw value over the axes in params (shared format).
+ * @param[in]  params      axes (ES_AXIS_* bits)
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int8 values, the reduced axes of size 1 (row-major)
+ */
+es_status es_reduce_max_s8(const es_reduce_params *params, const es_dims *input_dims,
+                           const int8_t *input, int8_t *output);
+
+/**
+ * @brief REDUCE_MIN: the smallest raw value; as es_reduce_max_s8.
+ * @param[in]  params      axes (ES_AXIS_* bits)
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int8 values
+ */
+es_status es_reduce_min_s8(const es_reduce_params *params, const es_dims *input_dims,
+                           const int8_t *input, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

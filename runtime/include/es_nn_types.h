@@ -184,6 +184,31 @@ typedef struct {
     uint32_t axes;         /* ES_AXIS_* bits of the reduced dimensions */
 } es_mean_params;
 
+/* LEAKY_RELU: (x + input_offset) times identity where it is >= 0, times alpha elsewhere. */
+typedef struct {
+    int32_t input_offset;
+    int32_t output_offset;
+    es_quant_params identity; /* input scale / output scale */
+    es_quant_params alpha;    /* alpha * input scale / output scale */
+} es_leaky_relu_params;
+
+/* PRELU: (x + input_offset) times multiplier_1 where it is >= 0, else times
+ * (alpha + alpha_offset) and multiplier_2; output_offset added, clamped to int8. */
+typedef struct {
+    int32_t input_offset;
+    int32_t alpha_offset;
+    int32_t output_offset;
+    int32_t multiplier_1;
+    int32_t shift_1;
+    int32_t multiplier_2;
+    int32_t shift_2;
+} es_prelu_params;
+
+/* REDUCE_MAX, REDUCE_MIN: input and output share one format, raw values are compared. */
+typedef struct {
+    uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */
+} es_reduce_params;
+
 typedef struct {
     es_dims before; /* values inserted before the data along n, h, w, c */
     int32_t pad_value;
@@ -210,6 +235,16 @@ typedef struct {
     int32_t strides[ES_GATHER_MAX_DIMS]; /* input elements between neighbours along each axis */
     int32_t input_size;                  /* input elements: every read must fall below it */
 } es_gather_params;
+
+/* A data-movement op that is no strided walk (mirror padding, constant-index gathers, resizes
+ * by a fraction): output row k (run consecutive elements) is input[offsets[k] ...], the row
+ * offsets computed offline. */
+typedef struct {
+    int32_t rows;
+    int32_t run;
+    int32_t input_size; /* elements of the input, to check every row against */
+    const int32_t *offsets;
+} es_gather_table_params;
 
 /* ---- Fixed point (ap_fixed<W, I, Q, O> semantics), es_*_fx kernels -------------------------
  *

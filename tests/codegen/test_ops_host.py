@@ -76,13 +76,16 @@ def test_one_op_models_equal_the_simulator(case, tmp_path):
 
 def elementwise_chain() -> tuple[Graph, dict]:
     """x -> depthwise -> relu -> relu6 -> relu_n1_to_1 -> tanh -> logistic -> quantize -> add(u)
-    -> mul(c) -> depthwise stride 2: every op runs in place."""
+    -> mul(c) -> abs -> leaky_relu -> prelu(c) -> sub(u) -> squared_difference(u) -> maximum(k)
+    -> minimum(k) -> depthwise stride 2: every op runs in place."""
     g = Graph("chain")
     rng = np.random.default_rng(RNG_SEED)
     formats = {"x": fmt(0.05, 3), "d": fmt(0.04, -20), "r1": fmt(0.05, -128),
                "r2": fmt(0.03, -128), "r3": fmt(1 / 128, 0), "t": fmt(1 / 128, 0),
                "s": SOFTMAX_OUT, "q": fmt(0.01, 7), "u": fmt(0.02, -1), "a": fmt(0.02, 0),
-               "m": fmt(0.004, 4)}
+               "m": fmt(0.004, 4), "ab": fmt(0.003, -128), "lr": fmt(0.004, -30),
+               "pr": fmt(0.005, 2), "sb": fmt(0.03, 5), "sd": fmt(0.05, -128),
+               "mx": fmt(0.05, -128), "mn": fmt(0.05, -128)}
     shape = (1, 4, 4, 3)
     for name, f in formats.items():
         g.add_tensor(Tensor(name, shape, "int8", f))
@@ -104,7 +107,15 @@ def elementwise_chain() -> tuple[Graph, dict]:
         g.add_op(Op(op_type, [src], [dst], origin=f"chain {op_type}"))
     g.add_op(Op("add", ["q", "u"], ["a"], origin="chain add"))
     g.add_op(Op("mul", ["a", c.name], ["m"], origin="chain mul"))
-    depthwise("m", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
+    g.add_op(Op("abs", ["m"], ["ab"], origin="chain abs"))
+    g.add_op(Op("leaky_relu", ["ab"], ["lr"], {"alpha": 0.3}, origin="chain leaky_relu"))
+    g.add_op(Op("prelu", ["lr", c.name], ["pr"], origin="chain prelu"))
+    g.add_op(Op("sub", ["pr", "u"], ["sb"], origin="chain sub"))
+    g.add_op(Op("squared_difference", ["sb", "u"], ["sd"], origin="chain squared_difference"))
+    k = g.add_const("k", np.arange(-6, 6, dtype=np.int8).reshape(1, 4, 1, 3), fmt(0.05, -128))
+    g.add_op(Op("maximum", ["sd", k.name], ["mx"], origin="chain maximum"))
+    g.add_op(Op("minimum", ["mx", k.name], ["mn"], origin="chain minimum"))
+    depthwise("mn", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
     g.inputs, g.outputs = ["x", "u"], ["y"]
     feeds = {n: random_int8(rng, (5, *shape[1:]), extremes=True) for n in g.inputs}
     return g, feeds

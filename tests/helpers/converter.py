@@ -12,11 +12,19 @@ def full_int8_tflite(model, calibration: np.ndarray, path: Path) -> Path:
     """``model`` converted to a full-int8 ``.tflite`` at ``path`` (int8 I/O)."""
     import tensorflow as tf
 
+    return convert_full_int8(tf.lite.TFLiteConverter.from_keras_model(model),
+                             calibration[:, None], path)
+
+
+def convert_full_int8(converter, calibration: np.ndarray, path: Path) -> Path:
+    """A TFLite ``converter`` run full-int8 with int8 I/O, calibrated on the batch-1 samples
+    of ``calibration`` (axis 0 lists them), written to ``path``."""
+    import tensorflow as tf
+
     def representative():
         for sample in calibration:
-            yield [sample[None].astype(np.float32)]
+            yield [sample.astype(np.float32)]
 
-    converter = tf.lite.TFLiteConverter.from_keras_model(model)
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]

@@ -41,7 +41,7 @@ def test_every_permutation_is_one_strided_walk(shape):
 def test_a_map_that_is_no_walk_is_refused():
     def shuffle(x, a):
         flat = x.reshape(x.shape[0], -1)
-        return flat[:, [2, 0, 3, 1]].reshape(x.shape)
+        return flat[:, [3, 0, 2, 1]].reshape(x.shape)  # no axes, even factored, walk it
     assert strided_walk(shuffle, (1, 4), {}) is None
 
 
@@ -127,3 +127,13 @@ def test_firmware_on_the_emulated_m4_equals_the_simulator(int8_model):
     report = verify_qemu(graph, {graph.inputs[0]: edge_int8(shape, samples=12)},
                          board="mps2-an386")
     assert report.samples == 12 and report.ok, report.first_mismatch
+
+
+def test_a_map_over_factored_axes_is_one_walk():
+    # [2, 0, 3, 1] walks two axes that are not the tensor's: 2 + i - 2j
+    def shuffle(x, a):
+        return x.reshape(x.shape[0], -1)[:, [2, 0, 3, 1]].reshape(x.shape)
+    walk = strided_walk(shuffle, (1, 4), {})
+    assert walk is not None
+    x = np.arange(12, dtype=np.int8).reshape(3, 4)
+    np.testing.assert_array_equal(walk_gather(x, walk, (1, 4)), shuffle(x, {}))

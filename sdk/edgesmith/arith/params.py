@@ -252,3 +252,12 @@ _BUILDERS = {
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "reshape": _reshape, "concat": _same_format,
 }
+
+
+def _more_builders() -> None:
+    from .params_elementwise import BUILDERS  # it reads this module's format helpers
+
+    _BUILDERS.update(BUILDERS)
+
+
+_more_builders()

@@ -11,12 +11,14 @@ from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors
                      load_array_file, status)
 from .model_cmds import MODEL_ARG
 
-ORACLES = ("litert",)
+ORACLES = ("litert", "tflm")
+_ORACLE_NAMES = {"litert": "LiteRT reference kernels", "tflm": "TFLite Micro"}
 
 
 def check_model(model: Path = MODEL_ARG,
                 against: str = typer.Option("litert", "--against",
-                                            help="Oracle: litert (LiteRT reference kernels)."),
+                                            help="Oracle: litert (LiteRT reference kernels) "
+                                                 "or tflm (TFLite Micro; integer models)."),
                 samples: int = typer.Option(
                     200, "--samples", min=0,
                     help="Random inputs to draw, besides --inputs."),
@@ -43,13 +45,19 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
     if against not in ORACLES:
         raise EdgesmithError(f"unknown oracle {against!r}; choose one of {', '.join(ORACLES)}")
     if model.suffix != ".tflite":
-        raise EdgesmithError(f"{model}: --against litert needs a .tflite model",
-                             hint="LiteRT runs .tflite files only")
+        raise EdgesmithError(f"{model}: --against {against} needs a .tflite model",
+                             hint=f"{_ORACLE_NAMES[against]} runs .tflite files only")
     extra = load_array_file(inputs) if inputs is not None else None
     if samples == 0 and extra is None:
         raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
-    with status(f"running {model.name} on the simulator and LiteRT...", as_json):
-        if load_tflite(model).is_quantized():
+    with status(f"running {model.name} on the simulator and {_ORACLE_NAMES[against]}...",
+                as_json):
+        if against == "tflm":
+            from ..verify.tflm import check_against_tflm
+
+            report = check_against_tflm(model, samples=samples, inputs=extra, seed=seed)
+            how, verdict = "bit for bit", "equal"
+        elif load_tflite(model).is_quantized():
             report = check_against_litert(model, samples=samples, inputs=extra, seed=seed)
             how, verdict = "bit for bit", "equal"
         else:
@@ -60,16 +68,24 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
             verdict = "within tolerance"
     payload = report.to_json()
     payload["model"] = str(model)
-    payload["oracle"] = "litert BUILTIN_REF"
+    payload["oracle"] = "tflite-micro" if against == "tflm" else "litert BUILTIN_REF"
     if as_json:
         emit_json(payload)
     elif report.mismatched_samples == 0:
         console.print(f"[green]{verdict}[/green]: {report.samples} samples, 0 mismatched, {how} "
-                      f"({model.name} vs LiteRT reference kernels)")
+                      f"({model.name} vs {_ORACLE_NAMES[against]})")
     else:
         console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
                       f"samples differ")
         if report.first_mismatch:
             console.print(f"first difference: {report.first_mismatch}")
+    if not as_json and getattr(report, "oracles_differ", 0):
+        console.print(f"note: LiteRT's reference kernels and TFLite Micro differ on "
+                      f"{report.oracles_differ} of {report.samples} samples (first: "
+                      f"{report.first_oracle_difference}); the simulator ran TFLite Micro's "
+                      "fully-connected output stage")
+    if not as_json and getattr(report, "litert_error", None):
+        console.print(f"note: LiteRT could not run the model, so the two oracles were not "
+                      f"compared ({report.litert_error})")
     if report.mismatched_samples:
         raise typer.Exit(1)

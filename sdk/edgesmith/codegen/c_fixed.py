@@ -17,7 +17,8 @@ from ..errors import UnsupportedError
 from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
-from .c_values import CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel, tile
+from .c_values import (CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel,
+                       gather_table_kernel, tile)
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -170,7 +171,7 @@ def _fx_concat(op: Op, graph: Graph, a: dict) -> KernelParams:
 def _fx_gather(op: Op, graph: Graph, a: dict) -> KernelParams:
     if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
         raise _refuse(op, "a gather moves raw values, so its input and output need one format")
-    return gather_kernel(op, graph, "fx")
+    return (gather_kernel if op.type == "gather" else gather_table_kernel)(op, graph, "fx")
 
 
 def _table(values) -> CArray:
@@ -200,6 +201,7 @@ def _fx_softmax(op: Op, graph: Graph, a: dict) -> KernelParams:
 _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _fx_pool, "max_pool2d": _fx_pool,
                 "add": _fx_add, "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
                 "logistic": _fx_lookup, "tanh": _fx_lookup, "gather": _fx_gather,
+                "gather_table": _fx_gather,
                 **{t: _fx_relu for t in _RELU_FAMILY}}
 
 

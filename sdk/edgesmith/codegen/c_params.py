@@ -29,7 +29,7 @@ from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutPara
                             SoftmaxParams, compute_params)
 from .c_formats import format_kernel_params
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
-                       gather_kernel, tile)
+                       gather_kernel, gather_table_kernel, tile)
 
 __all__ = ["C_OP_TYPES", "CArray", "CStruct", "CSymbol", "FC_STAGES", "KernelParams", "VIEW_OPS",
            "as_dims4", "axis4", "c_array_lines", "c_initializer", "c_int", "c_struct_lines",
@@ -153,12 +153,57 @@ def _gather(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return gather_kernel(op, graph, "s8")
 
 
+def _gather_table(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return gather_table_kernel(op, graph, "s8")
+
+
+def _select(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return KernelParams(f"es_{op.type}_s8", {})
+
+
+def _subtract(op: Op, graph: Graph, p: AddParams, a: dict) -> KernelParams:
+    """sub and squared_difference: ADD's parameter struct."""
+    fields = {k: int(v) for k, v in vars(p).items() if k not in ("act_min", "act_max")}
+    fields["activation"] = activation(p)
+    return KernelParams(f"es_{op.type}_s8", {"params": CStruct("es_add_params", fields)})
+
+
+def _abs(op: Op, graph: Graph, p: RequantizeParams, a: dict) -> KernelParams:
+    fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
+              "quant": {"multiplier": p.multiplier, "shift": p.shift},
+              "activation": activation(p)}
+    return KernelParams("es_abs_s8", {"params": CStruct("es_requantize_params", fields),
+                                      "size": graph.tensors[op.outputs[0]].size})
+
+
+def _leaky_relu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
+              "identity": {"multiplier": p.identity_multiplier, "shift": p.identity_shift},
+              "alpha": {"multiplier": p.alpha_multiplier, "shift": p.alpha_shift}}
+    return KernelParams("es_leaky_relu_s8", {"params": CStruct("es_leaky_relu_params", fields),
+                                             "size": graph.tensors[op.outputs[0]].size})
+
+
+def _prelu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    return KernelParams("es_prelu_s8", {"params": CStruct("es_prelu_params", dict(vars(p)))})
+
+
+def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    rank = len(graph.tensors[op.inputs[0]].shape)
+    axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
+    return KernelParams(f"es_{op.type}_s8",
+                        {"params": CStruct("es_reduce_params", {"axes": axes})})
+
+
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "gather_table": _gather_table,
+    "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
+    "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
 }
 
 #: op types the C runtime runs (views included)

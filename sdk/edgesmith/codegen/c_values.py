@@ -84,3 +84,13 @@ def gather_kernel(op: Op, graph: Graph, tag: str) -> KernelParams:
               "dims": tuple(a["dims"]) + (1,) * pad, "strides": tuple(a["strides"]) + (0,) * pad,
               "input_size": graph.tensors[op.inputs[0]].size}
     return KernelParams(f"es_gather_{tag}", {"params": CStruct("es_gather_params", fields)})
+
+
+def gather_table_kernel(op: Op, graph: Graph, tag: str) -> KernelParams:
+    """The ``es_gather_table_<tag>`` call of a ``gather_table`` op (its row offsets a table)."""
+    a = op.attrs
+    fields = {"rows": len(a["offsets"]), "run": a["run"],
+              "input_size": graph.tensors[op.inputs[0]].size,
+              "offsets": CArray("int32_t", tuple(int(v) for v in a["offsets"]))}
+    return KernelParams(f"es_gather_table_{tag}",
+                        {"params": CStruct("es_gather_table_params", fields)})

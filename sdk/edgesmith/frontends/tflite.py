@@ -12,6 +12,8 @@
   tolerance.
 * ``DEQUANTIZE`` of a constant (float16 or int8 weights) is folded into a
   float32 constant.
+* Shape arithmetic (SHAPE and integer ops on its result: the reshapes of Keras models
+  saved without a fixed batch) is folded to constants first (``tflite_fold``).
 
 Constant operands that are really attributes (reshape shapes, pad paddings,
 mean axes) become attrs; ``SAME``/``VALID`` padding becomes the explicit
@@ -27,6 +29,7 @@ import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
 from ..ir import AffineFormat, Graph, Op, Tensor, infer_shape, verify_graph, with_defaults
+from .tflite_fold import fold_shape_arithmetic
 from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
 from ..ir.ops import tflite_builtins, tflite_op
 
@@ -41,7 +44,7 @@ def load_tflite(path: str | Path) -> Graph:
     does not support (the message names the file, the op index and type, and
     lists the supported ops).
     """
-    model = read_tflite(path)
+    model = fold_shape_arithmetic(read_tflite(path))
     graph = _Importer(model).run()
     verify_graph(graph)
     return graph
@@ -130,8 +133,9 @@ class _Importer:
                                    "only supported behind a DEQUANTIZE")
         else:
             data, fmt = t.data, self.format(t, op.title)
+        # np.require keeps a 0-d constant 0-d (np.ascontiguousarray makes it 1-d)
         return self.register(index, as_float, Tensor(t.name, tuple(data.shape), str(data.dtype),
-                                                      fmt, np.ascontiguousarray(data)))
+                                                      fmt, np.require(data, requirements="C")))
 
     def format(self, t: TflTensor, where: str) -> AffineFormat | None:
         if t.scale is None or t.dtype not in ("int8", "int16", "int32"):

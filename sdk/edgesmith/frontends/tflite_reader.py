@@ -33,6 +33,14 @@ _OPTION_CLASSES = {
     "MAX_POOL_2D": tflite.Pool2DOptions, "ADD": tflite.AddOptions, "MUL": tflite.MulOptions,
     "SOFTMAX": tflite.SoftmaxOptions, "MEAN": tflite.ReducerOptions,
     "CONCATENATION": tflite.ConcatenationOptions, "RESHAPE": tflite.ReshapeOptions,
+    "STRIDED_SLICE": tflite.StridedSliceOptions, "UNPACK": tflite.UnpackOptions,
+    "PACK": tflite.PackOptions, "REDUCE_PROD": tflite.ReducerOptions,
+    "GATHER": tflite.GatherOptions,
+    "MIRROR_PAD": tflite.MirrorPadOptions, "DEPTH_TO_SPACE": tflite.DepthToSpaceOptions,
+    "SPACE_TO_DEPTH": tflite.SpaceToDepthOptions,
+    "RESIZE_NEAREST_NEIGHBOR": tflite.ResizeNearestNeighborOptions,
+    "SUB": tflite.SubOptions, "LEAKY_RELU": tflite.LeakyReluOptions,
+    "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
 }
 
 

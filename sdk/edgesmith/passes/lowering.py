@@ -10,14 +10,18 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+import numpy as np
+
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, op_def, with_defaults
+from ..ir.ops.gather_table import row_table
 from ..ir.ops.movement import strided_walk
 from .base import GraphPass, run_steps
 
 
 class DataMovementToGather(GraphPass):
-    """A pure data-movement op (an op definition with ``move``) becomes one ``gather``.
+    """A pure data-movement op (an op definition with ``move``) becomes one ``gather``, or,
+    when its index map is no strided walk and the target has it, one ``gather_table``.
 
     Requires: a graph that passes ``verify_graph``.
     Rewrites: every op with a ``move`` function whose type is not among the target's
@@ -38,8 +42,11 @@ class DataMovementToGather(GraphPass):
             if d.move is None or op.type in self.primitives:
                 continue
             x, out = graph.tensors[op.inputs[0]], graph.tensors[op.outputs[0]]
-            walk = strided_walk(d.move, (1,) + tuple(x.shape[1:]),
-                                with_defaults(op.type, op.attrs))
+            attrs = with_defaults(op.type, op.attrs)
+            walk = strided_walk(d.move, (1,) + tuple(x.shape[1:]), attrs)
+            if walk is None and "gather_table" in self.primitives:
+                graph.ops[at] = _table_gather(op, x, out, d.move, attrs)
+                continue
             if walk is None:
                 raise UnsupportedError(f"{op.origin or op.type}: {op.type} of {list(x.shape)} "
                                        "is no strided walk of at most 6 axes, so this target "
@@ -48,6 +55,17 @@ class DataMovementToGather(GraphPass):
                                {"shape": tuple(out.shape), "offset": walk.offset,
                                 "dims": walk.dims, "strides": walk.strides},
                                op.origin or op.type)
+
+
+def _table_gather(op: Op, x, out, move, attrs: dict) -> Op:
+    """``op`` as a ``gather_table``: its index map on one sample, cut into rows of consecutive
+    elements (a table of row offsets, derived offline)."""
+    size = int(np.prod(x.shape[1:], dtype=np.int64))
+    index = np.asarray(move(np.arange(size, dtype=np.int64).reshape((1,) + tuple(x.shape[1:])),
+                            attrs))
+    run, offsets = row_table(index)
+    return Op("gather_table", [x.name], list(op.outputs),
+              {"shape": tuple(out.shape), "run": run, "offsets": offsets}, op.origin or op.type)
 
 
 def lowerings(primitives: Collection[str]) -> tuple[tuple[str, GraphPass], ...]:

@@ -71,12 +71,15 @@ def depthwise_conv2d(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 @_kernel("fully_connected")
 def fully_connected(op: Op, graph: Graph, args: list) -> np.ndarray:
+    # LiteRT's reference output stage (double scales), or with graph.meta["fc_output_stage"]
+    # == "q31" TFLite Micro's (Q31 multiplier and shift), which rounds differently
     p = compute_params(op, graph)
     x = _i8(args[0]).reshape(args[0].shape[0], -1)
     return _sim.fully_connected_s8(
         x, _i8(args[1]), _bias(args), input_offset=p.input_offset,
         weights_offset=p.weights_offset, output_offset=p.output_offset, multiplier=p.multiplier,
-        shift=p.shift, real_scale=p.real_scale, act_min=p.act_min, act_max=p.act_max)
+        shift=p.shift, real_scale=None if graph.meta.get("fc_output_stage") == "q31"
+        else p.real_scale, act_min=p.act_min, act_max=p.act_max)
 
 
 @_kernel("avg_pool2d", "max_pool2d")
@@ -159,11 +162,26 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _sim.concat_s8([_i8(x) for x in args], axis=_attrs(op)["axis"])
 
 
+@_kernel("maximum", "minimum")
+def select(op: Op, graph: Graph, args: list) -> np.ndarray:
+    compute_params(op, graph)  # checks that both inputs share the output format
+    pick = np.maximum if op.type == "maximum" else np.minimum
+    return pick(_i8(args[0]), _i8(args[1]))  # raw values in one format: exact
+
+
 @_kernel("reshape")
 def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     x = args[0]
     return x.reshape((x.shape[0],) + tuple(op.attrs["shape"][1:]))
 
+
+def _numpy_kernels() -> None:
+    from .elementwise_s8 import KERNELS  # exact NumPy arithmetic (sub, abs, leaky_relu...)
+
+    INT_KERNELS.update(KERNELS)
+
+
+_numpy_kernels()
 
 # pure data movement (transpose, ...): the op's own move, exact on any integer format
 INT_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})

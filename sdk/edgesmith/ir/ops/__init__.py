@@ -7,6 +7,11 @@ and import it below; docs/INTERNALS.md says what a definition holds.
 from . import (add, avg_pool2d, batch_norm, concat, conv2d, depthwise_conv2d,  # noqa: F401
                fully_connected, gather, logistic, max_pool2d, mean, mul, pad, quantize, relu,
                reshape, softmax, tanh, transpose)
+from . import (broadcast_to, depth_to_space, maximum, minimum, mirror_pad,  # noqa: F401
+               resize_nearest, reverse, slice, space_to_depth, take, tile)
+from . import gather_table  # noqa: F401  (after gather: the lowering's two primitives)
+from . import (abs, leaky_relu, prelu, reduce_max, reduce_min,  # noqa: F401
+               squared_difference, sub)
 from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
                    conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
                    tflite_builtins, tflite_op, with_defaults)

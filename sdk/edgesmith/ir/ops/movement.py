@@ -49,7 +49,7 @@ def strided_walk(move, in_shape: tuple[int, ...], attrs: dict) -> StridedWalk | 
         shape[k] = d
         expected = expected + (np.arange(d, dtype=np.int64) * s).reshape(shape)
     if not np.array_equal(expected, index):
-        return None
+        return _factored_walk(index.reshape(-1))
     merged_dims, merged_strides = [dims[0]], [strides[0]]
     for d, s in zip(dims[1:], strides[1:]):
         if merged_strides[-1] == s * d:  # the outer axis continues the inner one
@@ -72,3 +72,32 @@ def walk_gather(x: np.ndarray, walk: StridedWalk, out_shape: tuple[int, ...]) ->
         index = index + (np.arange(d, dtype=np.int64) * s).reshape(shape)
     flat = np.asarray(x).reshape(x.shape[0], -1)
     return flat[:, index.reshape(-1)].reshape((x.shape[0],) + tuple(out_shape[1:]))
+
+
+def _factored_walk(flat: np.ndarray) -> StridedWalk | None:
+    """The walk of a flat index map whose axes are not the output's own (tile, depth to
+    space, nearest resize by a whole factor): innermost first, the longest arithmetic run
+    that repeats with the same stride through the whole map becomes one axis, and the map
+    of its starts is walked the same way."""
+    dims: list[int] = []
+    strides: list[int] = []
+    while flat.size > 1:
+        if len(dims) == MAX_WALK_DIMS:
+            return None
+        step = int(flat[1] - flat[0])
+        run = 2
+        while run < flat.size and flat[run] - flat[run - 1] == step:
+            run += 1
+        for n in range(run, 1, -1):  # the longest run length that tiles the whole map
+            if flat.size % n:
+                continue
+            blocks = flat.reshape(-1, n)
+            if np.array_equal(blocks - blocks[:, :1], np.broadcast_to(
+                    np.arange(n, dtype=np.int64) * step, blocks.shape)):
+                break
+        else:
+            return None
+        dims.insert(0, n)
+        strides.insert(0, step)
+        flat = blocks[:, 0]
+    return StridedWalk(int(flat[0]), tuple(dims) or (1,), tuple(strides) or (0,))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ...errors import ModelFormatError, UnsupportedError
 from .base import Attr, OpDef, register
 from .reference import f32
+from .tflite_read import paddings
 
 
 def _shape(shapes, a):
@@ -21,12 +21,7 @@ def _float(op, graph, args):
 
 
 def _from_tflite(imp, op) -> None:
-    paddings = imp.const_values(op, 1, "paddings").astype(np.int64)
-    if paddings.ndim != 2 or paddings.shape[1] != 2:
-        raise ModelFormatError(f"{imp.path}: {op.title}: paddings of shape {paddings.shape}")
-    if paddings[0].any():
-        raise UnsupportedError(f"{imp.path}: {op.title}: padding the batch axis is not supported")
-    imp.emit(op, "pad", op.inputs[:1], {"pads": tuple((int(a), int(b)) for a, b in paddings)})
+    imp.emit(op, "pad", op.inputs[:1], {"pads": paddings(imp, op)})
 
 
 PAD = register(OpDef(

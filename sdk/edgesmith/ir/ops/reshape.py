@@ -1,4 +1,5 @@
-"""reshape: the same bytes under a new shape (dimension 0 is the batch)."""
+"""reshape: the same bytes under a new shape (dimension 0 is the batch). TFLite SQUEEZE and
+EXPAND_DIMS are this view too: the reader takes the output shape the model declares."""
 
 from __future__ import annotations
 
@@ -41,4 +42,4 @@ RESHAPE = register(OpDef(
     "reshape", ("x",), {"shape": Attr("ints", required=True)}, _shape,
     doc="View with a new shape (dimension 0 is the batch).",
     pattern="injective", quant="shares", view=True, float_ref=_float,
-    tflite=("RESHAPE",), from_tflite=_from_tflite, keras=("Flatten", "Reshape")))
+    tflite=("RESHAPE", "SQUEEZE", "EXPAND_DIMS"), from_tflite=_from_tflite, keras=("Flatten", "Reshape")))

@@ -7,6 +7,8 @@ A definition's ``from_tflite(imp, op)`` receives the importer (``imp``: its
 
 from __future__ import annotations
 
+import numpy as np
+
 from ...errors import ModelFormatError, UnsupportedError
 from .base import same_padding
 
@@ -57,3 +59,13 @@ def window_pads(imp, op, size_hw, kernel_hw, stride, dilation) -> tuple:
 def optional_input(op, index: int) -> int:
     """The tensor index of optional input ``index`` (-1 when absent)."""
     return op.inputs[index] if len(op.inputs) > index else -1
+
+
+def paddings(imp, op) -> tuple[tuple[int, int], ...]:
+    """The constant (before, after) pairs of a PAD-like op, refused on the batch axis."""
+    pairs = imp.const_values(op, 1, "paddings").astype(np.int64)
+    if pairs.ndim != 2 or pairs.shape[1] != 2:
+        raise ModelFormatError(f"{imp.path}: {op.title}: paddings of shape {pairs.shape}")
+    if pairs[0].any():
+        raise UnsupportedError(f"{imp.path}: {op.title}: padding the batch axis is not supported")
+    return tuple((int(a), int(b)) for a, b in pairs)

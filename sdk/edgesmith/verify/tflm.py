@@ -1,0 +1,122 @@
+"""TFLite Micro as a second oracle: the ``tflite-micro`` Python interpreter runs a ``.tflite``
+model with the kernels a microcontroller runs, and the simulator is compared with it bit for
+bit on the same inputs as the LiteRT check.
+
+The two oracles are not always equal: TFLite Micro's FULLY_CONNECTED rounds its output
+stage with a Q31 multiplier where LiteRT's reference kernel uses a double-precision scale
+(measured: every sample of MLPerf Tiny's ad01_int8 differs by one somewhere). The simulator
+computes either (``graph.meta["fc_output_stage"]``), so against TFLite Micro it runs
+TFLite Micro's stage, and the report counts the samples on which LiteRT and TFLite Micro
+differ from each other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import EdgesmithError, UnsupportedError
+from ..report.check_report import CheckReport, mismatch_record, samples_differ
+from .check import _sample_batch
+from .litert import run_litert
+
+
+@dataclass
+class OracleCheckReport(CheckReport):
+    """A check against TFLite Micro, with how far LiteRT agrees with TFLite Micro."""
+
+    oracle: str = "tflm"
+    #: samples on which LiteRT's reference kernels and TFLite Micro differ
+    oracles_differ: int = 0
+    #: None, or the first output element where they differ: output, sample, index, litert, tflm
+    first_oracle_difference: dict | None = None
+    #: why LiteRT could not run the model (then the oracles are not compared), or None
+    litert_error: str | None = None
+
+
+def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
+    """``path`` on a batch in TFLite Micro, one sample at a time: the outputs in model order,
+    batched on axis 0."""
+    try:
+        from tflite_micro.python.tflite_micro import runtime
+    except ImportError as exc:
+        raise EdgesmithError("TFLite Micro is not installed",
+                             hint="pip install tflite-micro") from exc
+    try:
+        interpreter = runtime.Interpreter.from_bytes(Path(path).read_bytes())
+    except Exception as exc:  # its flatbuffer parsing raises anything on a damaged file
+        raise EdgesmithError(f"{path}: TFLite Micro cannot load the model: {exc}") from None
+    from ..frontends.tflite_reader import read_tflite
+
+    batch = [inputs] if isinstance(inputs, np.ndarray) else list(inputs)
+    outputs: list[list[np.ndarray]] = [[] for _ in read_tflite(path).outputs]
+    for s in range(batch[0].shape[0]):
+        interpreter.reset()  # no state carries from one sample to the next
+        for k, x in enumerate(batch):
+            detail = interpreter.get_input_details(k)
+            interpreter.set_input(np.ascontiguousarray(
+                x[s:s + 1], dtype=detail["dtype"]).reshape(detail["shape"]), k)
+        interpreter.invoke()
+        for k, store in enumerate(outputs):
+            store.append(interpreter.get_output(k).copy())
+    return [np.concatenate(o) for o in outputs]
+
+
+def check_against_tflm(path: str | Path, samples: int = 200,
+                       inputs: np.ndarray | Mapping[str, np.ndarray] | None = None,
+                       seed: int = 0) -> OracleCheckReport:
+    """The simulator against TFLite Micro on ``inputs`` (if any) and ``samples`` random
+    inputs, as :func:`~.check.check_against_litert` draws them; LiteRT runs the same batch so
+    that the report can say where the two oracles differ."""
+    from ..frontends.tflite import load_tflite
+    from ..sim import simulate
+
+    graph = load_tflite(path)
+    if not graph.is_quantized():
+        raise UnsupportedError(f"{path}: a bit-exact check needs an integer model; this one has "
+                               "float activations")
+    graph.meta["fc_output_stage"] = "q31"  # TFLite Micro's arithmetic
+    batch = _sample_batch(graph, samples, inputs, seed)
+    feed = [batch[n] for n in graph.inputs]
+    total = feed[0].shape[0]
+    ours = simulate(graph, batch)
+    tflm = run_tflm(path, feed)
+    try:
+        litert, litert_error = run_litert(path, feed).outputs, None
+    except EdgesmithError as exc:  # e.g. an op version its reference resolver lacks
+        litert, litert_error = None, str(exc)
+    differs = np.zeros(total, dtype=bool)
+    oracles = np.zeros(total, dtype=bool)
+    for k, (name, theirs) in enumerate(zip(graph.outputs, tflm)):
+        differs |= samples_differ(ours[name], theirs)
+        if litert is not None:
+            oracles |= samples_differ(litert[k], theirs)
+    report = OracleCheckReport(str(path), total, int(differs.sum()),
+                               oracles_differ=int(oracles.sum()), litert_error=litert_error)
+    if report.mismatched_samples:
+        report.first_mismatch = _first_output_difference(graph, ours, tflm, differs)
+    if report.oracles_differ:
+        at = _first_output_difference(graph, dict(zip(graph.outputs, litert)), tflm, oracles)
+        report.first_oracle_difference = {"output": at["tensor"], "sample": at["sample"],
+                                          "index": at["index"], "litert": at["ours"],
+                                          "tflm": at["theirs"]}
+    return report
+
+
+def _first_output_difference(graph, ours: Mapping[str, np.ndarray], theirs: list[np.ndarray],
+                             differs: np.ndarray) -> dict:
+    """Where the first differing sample first differs, among the model outputs (TFLite Micro
+    keeps no intermediate tensors to compare)."""
+    sample = int(np.flatnonzero(differs)[0])
+    for name, ref in zip(graph.outputs, theirs):
+        mine = np.asarray(ours[name])[sample].reshape(ref.shape[1:])
+        diff = np.argwhere(mine != ref[sample])
+        if diff.size:
+            where = tuple(int(i) for i in diff[0])
+            op_index = next(i for i, op in enumerate(graph.ops) if name in op.outputs)
+            return mismatch_record(op_index, graph.ops[op_index], name, sample, where,
+                                   mine[where].item(), ref[sample][where].item())
+    raise AssertionError("a differing sample without a differing element")
