@@ -204,6 +204,33 @@ static inline int8_t es_conv_output_s8(int32_t acc, const int32_t *bias,
     return es_clamp_to_s8(acc + output_offset, act);
 }
 
+/*
+ * The argument checks of both int8 depthwise entry points (es_depthwise_conv2d_s8 and its
+ * in-place variant, reference and fast), in the order of the status codes' priority.
+ */
+static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
+                                            const es_per_channel_quant_params *quant,
+                                            const es_dims *input_dims, const es_dims *filter_dims,
+                                            const int8_t *filter, const es_dims *output_dims)
+{
+    const es_dw_conv_params *p = params;
+    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
+        input_dims == NULL || filter_dims == NULL || filter == NULL || output_dims == NULL ||
+        !es_dims_are_valid(input_dims) || !es_dims_are_valid(filter_dims) ||
+        !es_dims_are_valid(output_dims)) {
+        return ES_ERR_ARG;
+    }
+    if (p->depth_multiplier < 1 || !es_window_steps_are_valid(p->stride, p->dilation, p->padding) ||
+        !es_activation_is_valid(p->activation)) {
+        return ES_ERR_RANGE;
+    }
+    if (input_dims->n != 1 || output_dims->n != 1 || filter_dims->n != 1 ||
+        filter_dims->c != input_dims->c * p->depth_multiplier || output_dims->c != filter_dims->c) {
+        return ES_ERR_SHAPE;
+    }
+    return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
+}
+
 /* The output stage of a dense layer with `output_depth` outputs (es_fc_quant_params). */
 static inline int es_fc_quant_is_valid(const es_fc_quant_params *q, int32_t output_depth)
 {

@@ -1,0 +1,208 @@
+/*
+ * Fast int8 2-D convolution: the integers of runtime/kernels/ref/es_conv2d_s8.c.
+ *
+ * Two output pixels at a time, each pixel's window is copied once into an
+ * int16 column with the input offset added (taps in the padding become 0,
+ * which is what the reference's skipping them adds); then every pair of
+ * output channels runs a 2x2 block of dot products over the two columns,
+ * two multiplies per dual MAC. With the DSP extension, a column holds each
+ * group of 4 values in the order 0, 2, 1, 3: the order in which SXTB16
+ * splits 4 weight bytes, so the int8 weights are used as they are stored.
+ *
+ * A window longer than half of ES_FAST_BUFFER, or an input offset outside
+ * int16, takes a plain per-output loop with the same output stage.
+ */
+#include "es_nn.h"
+#include "es_nn_fast.h"
+
+/* Copy the window of output pixel (oy, ox) into col, input + offset, padding 0. */
+static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                        const int8_t *input, int32_t oy, int32_t ox, int16_t *col)
+{
+    const int32_t c = in->c;
+    const uint32_t offsets = es_fast_pair(p->input_offset);
+    int32_t ky, kx, k;
+    int natural = !ES_FAST_DSP || (c & 3) != 0;
+    for (ky = 0; ky < f->h; ++ky) {
+        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+        for (kx = 0; kx < f->w; ++kx, col += c) {
+            const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
+            const int8_t *px = input + (iy * in->w + ix) * c;
+            if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w) {
+                memset(col, 0, (size_t)c * sizeof *col);
+            } else if (natural) {
+                for (k = 0; k < c; ++k) {
+                    col[k] = (int16_t)(px[k] + p->input_offset);
+                }
+            } else {
+                /* whole groups of 4: the DSP order straight away */
+                for (k = 0; k < c; k += 4) {
+                    const uint32_t x = es_fast_load32(px + k);
+                    const uint32_t even = es_fast_add_bytes02(offsets, x);
+                    const uint32_t odd = es_fast_add_bytes13(offsets, x);
+                    memcpy(col + k, &even, 4);
+                    memcpy(col + k + 2, &odd, 4);
+                }
+            }
+        }
+    }
+    (void)natural;
+}
+
+/* Put each whole group of 4 of a natural-order column into the DSP order 0, 2, 1, 3. */
+static void reorder_column(int16_t *col, int32_t length)
+{
+    int32_t k;
+    for (k = 0; k + 4 <= length; k += 4) {
+        const int16_t second = col[k + 1];
+        col[k + 1] = col[k + 2];
+        col[k + 2] = second;
+    }
+}
+
+/* acc[2 * i + j] += column i . weight row j, over `depth` values. */
+static void block_2x2(const int16_t *col0, const int16_t *col1, const int8_t *w0,
+                      const int8_t *w1, int32_t depth, int32_t acc[4])
+{
+    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+    int32_t k = 0;
+#if ES_FAST_DSP
+    for (; k + 4 <= depth; k += 4) {
+        const uint32_t wa = es_fast_load32(w0 + k), wb = es_fast_load32(w1 + k);
+        const uint32_t wa02 = es_fast_bytes02(wa), wa13 = es_fast_bytes13(wa);
+        const uint32_t wb02 = es_fast_bytes02(wb), wb13 = es_fast_bytes13(wb);
+        const uint32_t x02 = es_fast_load32(col0 + k), x13 = es_fast_load32(col0 + k + 2);
+        const uint32_t y02 = es_fast_load32(col1 + k), y13 = es_fast_load32(col1 + k + 2);
+        a00 = es_fast_dual_mac(x13, wa13, es_fast_dual_mac(x02, wa02, a00));
+        a01 = es_fast_dual_mac(x13, wb13, es_fast_dual_mac(x02, wb02, a01));
+        a10 = es_fast_dual_mac(y13, wa13, es_fast_dual_mac(y02, wa02, a10));
+        a11 = es_fast_dual_mac(y13, wb13, es_fast_dual_mac(y02, wb02, a11));
+    }
+#endif
+    for (; k < depth; ++k) {
+        a00 += col0[k] * w0[k];
+        a01 += col0[k] * w1[k];
+        a10 += col1[k] * w0[k];
+        a11 += col1[k] * w1[k];
+    }
+    acc[0] = a00;
+    acc[1] = a01;
+    acc[2] = a10;
+    acc[3] = a11;
+}
+
+static int8_t output_of(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                        const int32_t *bias, int32_t oc, int32_t acc)
+{
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    if (bias != NULL) {
+        acc += bias[oc];
+    }
+    return es_fast_output_s8(acc, &r, p->output_offset, p->activation);
+}
+
+/* Outputs of pixels `pixel` and (if `two`) pixel + 1 from their columns. */
+static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       const int8_t *filter, const int32_t *bias, int32_t depth,
+                       int32_t channels, const int16_t *col0, const int16_t *col1, int two,
+                       int8_t *out)
+{
+    int32_t oc;
+    for (oc = 0; oc < channels; oc += 2) {
+        const int8_t *w0 = filter + oc * depth;
+        const int8_t *w1 = oc + 1 < channels ? w0 + depth : w0;
+        int32_t acc[4] = {0, 0, 0, 0};
+        block_2x2(col0, col1, w0, w1, depth, acc);
+        out[oc] = output_of(p, quant, bias, oc, acc[0]);
+        if (two) {
+            out[channels + oc] = output_of(p, quant, bias, oc, acc[2]);
+        }
+        if (oc + 1 < channels) {
+            out[oc + 1] = output_of(p, quant, bias, oc + 1, acc[1]);
+            if (two) {
+                out[channels + oc + 1] = output_of(p, quant, bias, oc + 1, acc[3]);
+            }
+        }
+    }
+}
+
+/* The window loop of the reference, for shapes the columns cannot hold. */
+static void plain_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       es_window *win, const int8_t *input, const es_dims *f,
+                       const int8_t *filter, const int32_t *bias, int8_t *output)
+{
+    int32_t oc, ky, kx, ic;
+    while (es_window_next(win)) {
+        for (oc = 0; oc < f->n; ++oc) {
+            int32_t acc = 0;
+            for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
+                for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
+                    const int8_t *in_px = input + es_window_offset(win, ky, kx);
+                    const int8_t *w_px = filter + es_conv_filter_offset(f, oc, ky, kx);
+                    for (ic = 0; ic < f->c; ++ic) {
+                        acc += (int32_t)w_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
+                    }
+                }
+            }
+            *output++ = output_of(p, quant, bias, oc, acc);
+        }
+    }
+}
+
+es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
+                       const es_per_channel_quant_params *quant, const es_dims *input_dims,
+                       const int8_t *input, const es_dims *filter_dims, const int8_t *filter,
+                       const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    int16_t cols[ES_FAST_BUFFER];
+    es_window win;
+    es_status status;
+    int32_t depth, pixels, px;
+    (void)ctx;
+    if (!es_filter_args_are_valid(params, input_dims, input, filter_dims, filter, output_dims,
+                                  output) ||
+        !es_per_channel_quant_is_present(quant)) {
+        return ES_ERR_ARG;
+    }
+    status = es_conv_window_begin(&win, input_dims, filter_dims, output_dims, params->stride,
+                                  params->dilation, params->padding);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (!es_activation_is_valid(params->activation) ||
+        !es_shifts_are_valid(quant->shift, output_dims->c)) {
+        return ES_ERR_RANGE;
+    }
+    depth = filter_dims->h * filter_dims->w * filter_dims->c;
+    if (2 * depth > ES_FAST_BUFFER || !es_fast_offset_fits(params->input_offset)) {
+        plain_conv(params, quant, &win, input, filter_dims, filter, bias, output);
+        return ES_OK;
+    }
+    pixels = output_dims->h * output_dims->w;
+    for (px = 0; px < pixels; px += 2) {
+        const int two = px + 1 < pixels;
+        int16_t *col1 = two ? cols + depth : cols;
+        fill_column(params, input_dims, filter_dims, input, px / output_dims->w,
+                    px % output_dims->w, cols);
+        if (two) {
+            fill_column(params, input_dims, filter_dims, input, (px + 1) / output_dims->w,
+                        (px + 1) % output_dims->w, col1);
+        }
+        if (ES_FAST_DSP && (input_dims->c & 3) != 0) {
+            reorder_column(cols, depth);
+            if (two) {
+                reorder_column(col1, depth);
+            }
+        }
+        pixel_pair(params, quant, filter, bias, depth, filter_dims->n, cols, col1, two,
+                   output + px * filter_dims->n);
+    }
+    return ES_OK;
+}
+
+int32_t es_conv2d_s8_get_buffer_size(const es_dims *input_dims, const es_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}

@@ -1,0 +1,222 @@
+/*
+ * Fast int8 depthwise convolution: the integers of runtime/kernels/ref/es_depthwise_conv2d_s8.c.
+ *
+ * One output channel at a time (the in-place contract works channel by
+ * channel anyway): the input rows of its channel are widened once into int16
+ * rows with the input offset added and the padding as 0, kept in a small
+ * ring of as many rows as the window spans, so no tap needs a bounds check
+ * and no row is widened twice for stride 1. A 3-tap row with dilation 1
+ * costs one dual MAC and one MAC per output. Shapes whose rows do not fit
+ * ES_FAST_BUFFER take a plain per-output loop with the same output stage.
+ */
+#include "es_nn.h"
+#include "es_nn_fast.h"
+
+#define MAX_ROWS 16
+#define MAX_TAPS 64
+
+/* One output channel's plane: where its outputs go and what it reads. */
+typedef struct {
+    const es_dw_conv_params *p;
+    const es_dims *in;
+    const es_dims *out;
+    int32_t row_len;  /* widened row: every x a window of the plane touches */
+    int32_t ring;     /* rows the window spans */
+    int16_t *rows;    /* ring * row_len */
+} plane_geometry;
+
+static void widen_row(const plane_geometry *g, const int8_t *input, int32_t in_c, int32_t iy,
+                      int16_t *row)
+{
+    const int32_t channels = g->in->c;
+    const int8_t *src = input + iy * g->in->w * channels + in_c;
+    int32_t j;
+    for (j = 0; j < g->row_len; ++j) {
+        const int32_t ix = j - g->p->padding.w;
+        row[j] = (int16_t)(ix >= 0 && ix < g->in->w ? src[ix * channels] + g->p->input_offset
+                                                     : 0);
+    }
+}
+
+/* Sum over one widened row of the window at x: taps `w` (KW of them). */
+static inline int32_t row_taps(const int16_t *r, const int32_t *w, int32_t kw, int32_t dilation,
+                               uint32_t pair01, int32_t acc)
+{
+    int32_t kx;
+    if (kw == 3 && dilation == 1) {
+        return es_fast_dual_mac(es_fast_load32(r), pair01, acc) + r[2] * w[2];
+    }
+    for (kx = 0; kx < kw; ++kx) {
+        acc += r[kx * dilation] * w[kx];
+    }
+    return acc;
+}
+
+/* Outputs of channel oc (reading input channel in_c) to dst[k * stride], k in row-major order. */
+static void plane(const plane_geometry *g, const es_per_channel_quant_params *quant,
+                  const int8_t *input, int32_t in_c, const es_dims *f, const int8_t *filter,
+                  const int32_t *bias, int32_t oc, int8_t *dst, int32_t stride)
+{
+    const es_dw_conv_params *p = g->p;
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    const int32_t b = bias != NULL ? bias[oc] : 0;
+    int32_t taps[MAX_TAPS];
+    uint32_t pairs[MAX_ROWS];
+    int32_t held[MAX_ROWS];
+    int32_t oy, ox, ky, k;
+    for (k = 0; k < f->h * f->w; ++k) {
+        taps[k] = filter[k * f->c + oc];
+    }
+    for (ky = 0; ky < f->h; ++ky) {
+        pairs[ky] = (uint32_t)(taps[ky * f->w] & 0xFFFF) |
+                    (f->w > 1 ? (uint32_t)taps[ky * f->w + 1] << 16 : 0u);
+    }
+    for (k = 0; k < g->ring; ++k) {
+        held[k] = -1;
+    }
+    for (oy = 0; oy < g->out->h; ++oy) {
+        const int16_t *row_of[MAX_ROWS];
+        int32_t used = 0;
+        const int32_t *w_of[MAX_ROWS];
+        uint32_t pair_of[MAX_ROWS];
+        for (ky = 0; ky < f->h; ++ky) {
+            const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+            int32_t slot;
+            if (iy < 0 || iy >= g->in->h) {
+                continue; /* a padding row adds 0 */
+            }
+            slot = iy % g->ring;
+            if (held[slot] != iy) {
+                widen_row(g, input, in_c, iy, g->rows + slot * g->row_len);
+                held[slot] = iy;
+            }
+            row_of[used] = g->rows + slot * g->row_len;
+            w_of[used] = taps + ky * f->w;
+            pair_of[used++] = pairs[ky];
+        }
+        for (ox = 0; ox < g->out->w; ++ox) {
+            const int32_t x = ox * p->stride.w;
+            int32_t acc = 0;
+            for (k = 0; k < used; ++k) {
+                acc = row_taps(row_of[k] + x, w_of[k], f->w, p->dilation.w, pair_of[k], acc);
+            }
+            *dst = es_fast_output_s8(acc + b, &r, p->output_offset, p->activation);
+            dst += stride;
+        }
+    }
+}
+
+/* The reference's per-output loop, for windows the row ring cannot hold. */
+static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                        const es_dims *in, const int8_t *input, int32_t in_c, const es_dims *f,
+                        const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
+                        int8_t *dst, int32_t stride)
+{
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    int32_t oy, ox, ky, kx;
+    for (oy = 0; oy < out->h; ++oy) {
+        for (ox = 0; ox < out->w; ++ox) {
+            int32_t acc = bias != NULL ? bias[oc] : 0;
+            for (ky = 0; ky < f->h; ++ky) {
+                const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+                for (kx = 0; kx < f->w && iy >= 0 && iy < in->h; ++kx) {
+                    const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
+                    if (ix >= 0 && ix < in->w) {
+                        acc += filter[(ky * f->w + kx) * f->c + oc] *
+                               (input[(iy * in->w + ix) * in->c + in_c] + p->input_offset);
+                    }
+                }
+            }
+            *dst = es_fast_output_s8(acc, &r, p->output_offset, p->activation);
+            dst += stride;
+        }
+    }
+}
+
+/* Output channel oc into dst[k * stride], by the row ring where it fits. */
+static void channel(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                    const es_dims *in, const int8_t *input, const es_dims *f,
+                    const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
+                    int16_t *rows, int8_t *dst, int32_t stride)
+{
+    plane_geometry g;
+    const int32_t in_c = oc / p->depth_multiplier;
+    g.p = p;
+    g.in = in;
+    g.out = out;
+    g.row_len = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    g.ring = (f->h - 1) * p->dilation.h + 1;
+    g.rows = rows;
+    if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS || g.ring * g.row_len > ES_FAST_BUFFER ||
+        !es_fast_offset_fits(p->input_offset)) {
+        plain_plane(p, quant, in, input, in_c, f, filter, bias, out, oc, dst, stride);
+    } else {
+        plane(&g, quant, input, in_c, f, filter, bias, oc, dst, stride);
+    }
+}
+
+es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params *params,
+                                 const es_per_channel_quant_params *quant,
+                                 const es_dims *input_dims, const int8_t *input,
+                                 const es_dims *filter_dims, const int8_t *filter,
+                                 const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    int16_t rows[ES_FAST_BUFFER];
+    es_status status;
+    int32_t oc;
+    (void)ctx;
+    if (input == NULL || output == NULL) {
+        return ES_ERR_ARG;
+    }
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    if (status != ES_OK) {
+        return status;
+    }
+    for (oc = 0; oc < output_dims->c; ++oc) {
+        channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, oc,
+                rows, output + oc, output_dims->c);
+    }
+    return ES_OK;
+}
+
+/* As the reference: channel c's plane goes to scratch, then over channel c's slots. */
+es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
+                                         const es_per_channel_quant_params *quant,
+                                         const es_dims *input_dims, int8_t *data,
+                                         const es_dims *filter_dims, const int8_t *filter,
+                                         const int32_t *bias, const es_dims *output_dims,
+                                         int8_t *scratch)
+{
+    int16_t rows[ES_FAST_BUFFER];
+    int32_t c, px, channels, pixels;
+    es_status status;
+    (void)ctx;
+    if (data == NULL || scratch == NULL) {
+        return ES_ERR_ARG;
+    }
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (params->depth_multiplier != 1) {
+        return ES_ERR_RANGE;
+    }
+    channels = output_dims->c;
+    pixels = output_dims->h * output_dims->w;
+    for (c = 0; c < channels; ++c) {
+        channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, rows,
+                scratch, 1);
+        for (px = 0; px < pixels; ++px) {
+            data[px * channels + c] = scratch[px];
+        }
+    }
+    return ES_OK;
+}
+
+int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
+                                               const es_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}
