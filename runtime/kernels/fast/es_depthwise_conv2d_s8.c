@@ -22,7 +22,7 @@ typedef struct {
     const es_dims *out;
     int32_t row_len;  /* widened row: every x a window of the plane touches */
     int32_t ring;     /* rows the window spans */
-    int16_t *rows;    /* ring * row_len */
+    int16_t *rows;    /* ring rows, then a row of zeros */
 } plane_geometry;
 
 static void widen_row(const plane_geometry *g, const int8_t *input, int32_t in_c, int32_t iy,
@@ -38,16 +38,26 @@ static void widen_row(const plane_geometry *g, const int8_t *input, int32_t in_c
     }
 }
 
-/* Sum over one widened row of the window at x: taps `w` (KW of them). */
-static inline int32_t row_taps(const int16_t *r, const int32_t *w, int32_t kw, int32_t dilation,
-                               uint32_t pair01, int32_t acc)
+/* One output of a 3x3 window with dilation 1: a dual MAC and a MAC per row. */
+static inline int32_t taps_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2,
+                               const uint32_t *pairs, const int32_t *w, int32_t acc)
 {
-    int32_t kx;
-    if (kw == 3 && dilation == 1) {
-        return es_fast_dual_mac(es_fast_load32(r), pair01, acc) + r[2] * w[2];
-    }
-    for (kx = 0; kx < kw; ++kx) {
-        acc += r[kx * dilation] * w[kx];
+    acc = es_fast_dual_mac(es_fast_load32(r0), pairs[0], acc) + r0[2] * w[2];
+    acc = es_fast_dual_mac(es_fast_load32(r1), pairs[1], acc) + r1[2] * w[5];
+    return es_fast_dual_mac(es_fast_load32(r2), pairs[2], acc) + r2[2] * w[8];
+}
+
+/* Any window: rows[ky] is the widened row of tap row ky (the zero row in the padding). */
+static inline int32_t taps_any(const int16_t *const *rows, int32_t x, const es_dims *f,
+                               int32_t dilation, const int32_t *w)
+{
+    int32_t acc = 0;
+    int32_t ky, kx;
+    for (ky = 0; ky < f->h; ++ky) {
+        const int16_t *r = rows[ky] + x;
+        for (kx = 0; kx < f->w; ++kx) {
+            acc += r[kx * dilation] * *w++;
+        }
     }
     return acc;
 }
@@ -60,9 +70,12 @@ static void plane(const plane_geometry *g, const es_per_channel_quant_params *qu
     const es_dw_conv_params *p = g->p;
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
     const int32_t b = bias != NULL ? bias[oc] : 0;
+    const int fast3 = f->h == 3 && f->w == 3 && p->dilation.w == 1;
+    const int16_t *zero_row = g->rows + g->ring * g->row_len;
     int32_t taps[MAX_TAPS];
     uint32_t pairs[MAX_ROWS];
     int32_t held[MAX_ROWS];
+    const int16_t *rows[MAX_ROWS];
     int32_t oy, ox, ky, k;
     for (k = 0; k < f->h * f->w; ++k) {
         taps[k] = filter[k * f->c + oc];
@@ -75,31 +88,23 @@ static void plane(const plane_geometry *g, const es_per_channel_quant_params *qu
         held[k] = -1;
     }
     for (oy = 0; oy < g->out->h; ++oy) {
-        const int16_t *row_of[MAX_ROWS];
-        int32_t used = 0;
-        const int32_t *w_of[MAX_ROWS];
-        uint32_t pair_of[MAX_ROWS];
         for (ky = 0; ky < f->h; ++ky) {
             const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-            int32_t slot;
-            if (iy < 0 || iy >= g->in->h) {
-                continue; /* a padding row adds 0 */
+            const int32_t slot = iy >= 0 ? iy % g->ring : 0;
+            rows[ky] = zero_row; /* a padding row adds 0 */
+            if (iy >= 0 && iy < g->in->h) {
+                rows[ky] = g->rows + slot * g->row_len;
+                if (held[slot] != iy) {
+                    widen_row(g, input, in_c, iy, g->rows + slot * g->row_len);
+                    held[slot] = iy;
+                }
             }
-            slot = iy % g->ring;
-            if (held[slot] != iy) {
-                widen_row(g, input, in_c, iy, g->rows + slot * g->row_len);
-                held[slot] = iy;
-            }
-            row_of[used] = g->rows + slot * g->row_len;
-            w_of[used] = taps + ky * f->w;
-            pair_of[used++] = pairs[ky];
         }
         for (ox = 0; ox < g->out->w; ++ox) {
             const int32_t x = ox * p->stride.w;
-            int32_t acc = 0;
-            for (k = 0; k < used; ++k) {
-                acc = row_taps(row_of[k] + x, w_of[k], f->w, p->dilation.w, pair_of[k], acc);
-            }
+            const int32_t acc = fast3 ? taps_3x3(rows[0] + x, rows[1] + x, rows[2] + x, pairs,
+                                                 taps, 0)
+                                      : taps_any(rows, x, f, p->dilation.w, taps);
             *dst = es_fast_output_s8(acc + b, &r, p->output_offset, p->activation);
             dst += stride;
         }
@@ -147,10 +152,12 @@ static void channel(const es_dw_conv_params *p, const es_per_channel_quant_param
     g.row_len = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
     g.ring = (f->h - 1) * p->dilation.h + 1;
     g.rows = rows;
-    if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS || g.ring * g.row_len > ES_FAST_BUFFER ||
+    if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS ||
+        (g.ring + 1) * g.row_len > ES_FAST_BUFFER ||
         !es_fast_offset_fits(p->input_offset)) {
         plain_plane(p, quant, in, input, in_c, f, filter, bias, out, oc, dst, stride);
     } else {
+        memset(rows + g.ring * g.row_len, 0, (size_t)g.row_len * sizeof *rows);
         plane(&g, quant, input, in_c, f, filter, bias, oc, dst, stride);
     }
 }

@@ -72,13 +72,17 @@ def read_model_api(model_dir: Path) -> ModelApi:
                          "(a <name>.h declaring <name>_invoke and <NAME>_NUM_INPUTS)")
 
 
-def generate_model_folder(graph: Graph, dest: Path) -> None:
-    """Run the C code generator (``edgesmith generate c``) into ``dest``."""
+def generate_model_folder(graph: Graph, dest: Path, board: Board | None = None) -> None:
+    """Run the C code generator (``edgesmith generate c``) into ``dest``, with the kernel set
+    of ``board``'s core (codegen.c_kernel_sets)."""
     from ..codegen import generate_c
+    from ..codegen.c_kernel_sets import kernel_set_for
     from ..verify.reference import mixed_model_of
 
+    kernel_set = kernel_set_for(board.core, board.stack_bytes) if board else kernel_set_for()
     # a mixed-precision patch model (`edgesmith quantize-mixed`) runs both of its branches
-    generate_c(graph, dest, model_path=graph.meta.get("path"), mixed=mixed_model_of(graph))
+    generate_c(graph, dest, model_path=graph.meta.get("path"), mixed=mixed_model_of(graph),
+               kernel_set=kernel_set)
 
 
 def write_project(graph: Graph | None, board: Board, dest: Path, *,
@@ -95,7 +99,7 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     if model_dir is not None:
         shutil.copytree(model_dir, dest / "model")
     elif graph is not None:
-        generate_model_folder(graph, dest / "model")
+        generate_model_folder(graph, dest / "model", board)
     else:
         raise ValueError("write_project needs a graph or a model folder")
     api = read_model_api(dest / "model")
