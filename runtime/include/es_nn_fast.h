@@ -192,6 +192,38 @@ static inline int8_t es_fast_output_s8(int32_t acc, const es_fast_requant *r, in
     return es_clamp_to_s8(es_fast_requantize(acc, r) + output_offset, act);
 }
 
+/*
+ * es_round_exact_scale(x, scale), bit for bit, in a few multiplies. The exact
+ * magnitude |x| * mantissa (P, below 2^84) is rounded to an integer at the
+ * binary point s = -exponent, half away from zero. The double the reference
+ * models rounds P to 53 significant bits first, moving it by at most 2^30, and
+ * that changes the integer only when P lies within 2^30 of a half: those
+ * cases (about one in 2^(s-33)), a binary point outside [34, 95] and results
+ * beyond int32 take the reference's routine.
+ */
+static inline int32_t es_fast_round_exact_scale(int32_t x, es_exact_scale scale)
+{
+    const uint32_t a = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
+    const uint64_t m = (uint64_t)scale.mantissa;
+    const int32_t s = -scale.exponent;
+    uint64_t high, fraction, half, magnitude;
+    if (s < 34 || s > 95) {
+        return es_round_exact_scale(x, scale);
+    }
+    /* P >> 32: the low 32 bits of P cannot reach a half (s - 1 >= 33) */
+    high = (uint64_t)a * (m >> 32) + (((uint64_t)a * (m & 0xFFFFFFFFu)) >> 32);
+    fraction = high & ((((uint64_t)1) << (s - 32)) - 1u);
+    half = (uint64_t)1 << (s - 33);
+    if (fraction + 1u >= half && fraction <= half + 1u) {
+        return es_round_exact_scale(x, scale); /* within 2^32 of a half: the double decides */
+    }
+    magnitude = (high >> (s - 32)) + (fraction >= half ? 1u : 0u);
+    if (magnitude > (uint64_t)INT32_MAX) {
+        return es_round_exact_scale(x, scale);
+    }
+    return x < 0 ? -(int32_t)magnitude : (int32_t)magnitude;
+}
+
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)
 {

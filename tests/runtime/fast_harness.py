@@ -48,6 +48,22 @@ def random_quant(rng, channels: int, extremes: bool) -> tuple[np.ndarray, np.nda
     return mult.astype(np.int32), shift
 
 
+def random_exact_scales(rng, count: int, extremes: bool) -> list[tuple[int, int]]:
+    """(mantissa, exponent) of doubles as es_exact_scale holds them: mostly the scales of real
+    layers (2^-12 .. 2^-4); ``extremes`` adds powers of two (exact ties), 0 and binary points
+    outside the short form's range."""
+    scales = []
+    for _ in range(count):
+        mantissa = int(rng.integers(1 << 52, 1 << 53))
+        exponent = int(rng.integers(-65, -56))
+        if extremes and rng.random() < 0.5:
+            mantissa, exponent = [(1 << 52, -53), (1 << 52, -60), (0, 0), (mantissa, -30),
+                                  (mantissa, -100), (mantissa, -50), (1 << 52, -84)][
+                int(rng.integers(7))]
+        scales.append((mantissa, exponent))
+    return scales
+
+
 def random_activation(rng) -> dict:
     lo, hi = sorted(int(v) for v in rng.integers(-128, 128, 2))
     return [{"min": -128, "max": 127}, {"min": lo, "max": hi}, {"min": 0, "max": 127}][
@@ -81,10 +97,13 @@ class Call:
         a = self.args
         out = np.zeros(max(self.output_size, 1), np.int8)
         if self.kernel == "es_fully_connected_s8":
+            scales = ffi.new("es_exact_scale[]", [{"mantissa": int(m), "exponent": int(e)}
+                                                  for m, e in a["scales"]])
+            keep.append(scales)
             quant = ffi.new("es_fc_quant_params *", {
-                "stage": 0, "per_channel": a["per_channel"],
+                "stage": a["stage"], "per_channel": a["per_channel"],
                 "multiplier": ptr("int32_t", a["multiplier"]),
-                "shift": ptr("int32_t", a["shift"].astype(np.int32))})
+                "shift": ptr("int32_t", a["shift"].astype(np.int32)), "scale": scales})
             status = lib.es_fully_connected_s8(
                 ffi.NULL, ffi.new("es_fc_params *", a["params"]), quant,
                 ffi.new("es_fc_dims *", a["dims"]), ptr("int8_t", a["input"]),

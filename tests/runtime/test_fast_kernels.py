@@ -9,7 +9,8 @@ loops) and biases that drive the accumulators near the int32 limits.
 import numpy as np
 import pytest
 
-from .fast_harness import FAST_BUILDS, Call, random_activation, random_offset, random_quant
+from .fast_harness import (FAST_BUILDS, Call, random_activation, random_exact_scales,
+                           random_offset, random_quant)
 
 CASES = 60
 
@@ -60,13 +61,15 @@ def dense_call(rng, extremes: bool) -> Call:
     depth = int(rng.choice([1, 3, 4, 7, 8, 16, 33, 64, 250]))
     outputs = int(rng.integers(1, 12))
     per_channel = int(rng.integers(2))
-    multiplier, shift = random_quant(rng, outputs if per_channel else 1, extremes)
+    channels = outputs if per_channel else 1
+    multiplier, shift = random_quant(rng, channels, extremes)
     bound = 1 << 30 if extremes else 50000
     args = {"params": {"input_offset": random_offset(rng, extremes),
                        "filter_offset": random_offset(rng, extremes) if rng.random() < 0.3 else 0,
                        "output_offset": int(rng.integers(-128, 128)),
                        "activation": random_activation(rng)},
             "dims": {"accum_depth": depth, "output_depth": outputs}, "per_channel": per_channel,
+            "stage": int(rng.integers(2)), "scales": random_exact_scales(rng, channels, extremes),
             "multiplier": multiplier, "shift": shift,
             "input": rng.integers(-128, 128, depth).astype(np.int8),
             "filter": rng.integers(-128, 128, (outputs, depth)).astype(np.int8),
@@ -98,5 +101,39 @@ def test_window_kernels_equal_reference(rng, build, extremes, depthwise):
 @pytest.mark.parametrize("build", sorted(FAST_BUILDS))
 @pytest.mark.parametrize("extremes", [False, True])
 def test_dense_equals_reference(rng, build, extremes):
-    for _ in range(CASES):
-        assert_same_as_reference(dense_call(rng, extremes), build)
+    stages = set()
+    for _ in range(3 * CASES):
+        call = dense_call(rng, extremes)
+        stages.add(call.args["stage"])
+        assert_same_as_reference(call, build)
+    assert stages == {0, 1}
+
+
+
+def near_half_cases(rng, count: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Accumulators a and scales m * 2^-77 whose exact product lies just below a half
+    (k + 0.5) * 2^77, close enough that the double rounds it onto the half (k < 64: the
+    output stays inside int8)."""
+    accs, scales = [], []
+    while len(accs) < count:
+        a = int(rng.integers(1 << 30, 1 << 31)) | 1
+        half = (2 * int(rng.integers(16, 64)) + 1) << 76
+        m = half // a
+        if (1 << 52) <= m < (1 << 53) and a * m < half and float(a * m) == float(half):
+            accs.append(a)
+            scales.append((m, -77))
+    return np.array(accs, np.int64), scales
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_dense_exact_scale_where_the_double_rounding_decides(rng, build):
+    for sign in (1, -1):
+        accs, scales = near_half_cases(rng, 16)
+        call = dense_call(rng, False)
+        call.args.update(params={**call.args["params"], "filter_offset": 0, "input_offset": 0,
+                                 "output_offset": 0, "activation": {"min": -128, "max": 127}},
+                         dims={"accum_depth": 1, "output_depth": 16}, per_channel=1, stage=1,
+                         scales=scales, bias=(sign * accs).astype(np.int32),
+                         input=np.zeros(1, np.int8), filter=np.zeros((16, 1), np.int8))
+        call.output_size = 16
+        assert_same_as_reference(call, build)

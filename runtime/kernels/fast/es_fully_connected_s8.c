@@ -4,9 +4,9 @@
  * Two weight rows at a time share each input word. With the DSP extension,
  * SXTAB16 sign-extends two bytes and adds the offset to both halves in one
  * instruction, so (w + filter_offset) and (x + input_offset) become int16
- * pairs fed to SMLAD: 4 multiplies per input word and row pair. The Q31
- * output stage takes the short requantization; the exact-double stage stays
- * the reference's (es_fc_output_s8), as it runs once per output.
+ * pairs fed to SMLAD: 4 multiplies per input word and row pair. Both output
+ * stages take their short exact forms (es_fast_requantize,
+ * es_fast_round_exact_scale).
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
@@ -54,15 +54,16 @@ static int8_t output_of(const es_fc_params *p, const es_fc_quant_params *q, cons
 {
     const int32_t channel = q->per_channel ? oc : 0;
     es_fast_requant r;
-    if (q->stage == ES_OUTPUT_STAGE_EXACT_SCALE) {
-        return es_fc_output_s8(acc, bias, q, oc, p);
-    }
     if (bias != NULL) {
         acc += bias[oc];
     }
-    r = es_fast_requant_of(q->multiplier[channel], q->shift[channel]);
-    return es_clamp_to_s8(es_add_wrap32(es_fast_requantize(acc, &r), p->output_offset),
-                          p->activation);
+    if (q->stage == ES_OUTPUT_STAGE_EXACT_SCALE) {
+        acc = es_fast_round_exact_scale(acc, q->scale[channel]);
+    } else {
+        r = es_fast_requant_of(q->multiplier[channel], q->shift[channel]);
+        acc = es_fast_requantize(acc, &r);
+    }
+    return es_clamp_to_s8(es_add_wrap32(acc, p->output_offset), p->activation);
 }
 
 es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *params,
