@@ -231,6 +231,14 @@ static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
     return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
 }
 
+/* ADD's parameters: left_shift above 23 could overflow int32 on (x + offset) << left_shift. */
+static inline int es_add_params_are_valid(const es_add_params *p)
+{
+    return p->left_shift >= 0 && p->left_shift <= 23 && es_shift_is_valid(p->input1_shift) &&
+           es_shift_is_valid(p->input2_shift) && es_shift_is_valid(p->output_shift) &&
+           es_activation_is_valid(p->activation);
+}
+
 /* The output stage of a dense layer with `output_depth` outputs (es_fc_quant_params). */
 static inline int es_fc_quant_is_valid(const es_fc_quant_params *q, int32_t output_depth)
 {

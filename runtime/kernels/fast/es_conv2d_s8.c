@@ -91,7 +91,7 @@ static void block_2x2(const int16_t *col0, const int16_t *col1, const int8_t *w0
     acc[3] = a11;
 }
 
-static int8_t output_of(const es_conv_params *p, const es_per_channel_quant_params *quant,
+static inline int8_t output_of(const es_conv_params *p, const es_per_channel_quant_params *quant,
                         const int32_t *bias, int32_t oc, int32_t acc)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);

@@ -9,14 +9,6 @@
 #include "es_nn.h"
 #include "es_nn_support.h"
 
-/* left_shift above 23 could overflow int32 on (x + offset) << left_shift. */
-static int add_params_are_valid(const es_add_params *p)
-{
-    return p->left_shift >= 0 && p->left_shift <= 23 && es_shift_is_valid(p->input1_shift) &&
-           es_shift_is_valid(p->input2_shift) && es_shift_is_valid(p->output_shift) &&
-           es_activation_is_valid(p->activation);
-}
-
 static int8_t add_one(const es_add_params *p, int32_t a, int32_t b)
 {
     const int32_t shifted1 = (a + p->input1_offset) * ((int32_t)1 << p->left_shift);
@@ -40,7 +32,7 @@ es_status es_add_s8(const es_add_params *params, const es_dims *input1_dims, con
                                   output)) {
         return ES_ERR_ARG;
     }
-    if (!add_params_are_valid(params)) {
+    if (!es_add_params_are_valid(params)) {
         return ES_ERR_RANGE;
     }
     if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
