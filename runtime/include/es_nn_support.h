@@ -231,12 +231,25 @@ static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
     return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
 }
 
-/* ADD's parameters: left_shift above 23 could overflow int32 on (x + offset) << left_shift. */
-static inline int es_add_params_are_valid(const es_add_params *p)
+/*
+ * The checks of es_add_s8 (reference and fast) and its broadcast walk before the first row;
+ * left_shift above 23 could overflow int32 on (x + offset) << left_shift.
+ */
+static inline es_status es_add_begin_s8(es_broadcast *at, const es_add_params *p,
+                                        const es_dims *input1_dims, const int8_t *input1,
+                                        const es_dims *input2_dims, const int8_t *input2,
+                                        const es_dims *output_dims, const int8_t *output)
 {
-    return p->left_shift >= 0 && p->left_shift <= 23 && es_shift_is_valid(p->input1_shift) &&
-           es_shift_is_valid(p->input2_shift) && es_shift_is_valid(p->output_shift) &&
-           es_activation_is_valid(p->activation);
+    if (!es_binary_args_are_valid(p, input1_dims, input1, input2_dims, input2, output_dims,
+                                  output)) {
+        return ES_ERR_ARG;
+    }
+    if (p->left_shift < 0 || p->left_shift > 23 || !es_shift_is_valid(p->input1_shift) ||
+        !es_shift_is_valid(p->input2_shift) || !es_shift_is_valid(p->output_shift) ||
+        !es_activation_is_valid(p->activation)) {
+        return ES_ERR_RANGE;
+    }
+    return es_broadcast_start(at, input1_dims, input2_dims, output_dims) ? ES_OK : ES_ERR_SHAPE;
 }
 
 /* The output stage of a dense layer with `output_depth` outputs (es_fc_quant_params). */

@@ -24,17 +24,13 @@ es_status es_add_s8(const es_add_params *params, const es_dims *input1_dims, con
     int32_t table1[256], table2[256];
     es_fast_requant r1, r2, out;
     es_broadcast at;
+    es_status status;
     int32_t c, v;
     int tabulate;
-    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
-                                  output)) {
-        return ES_ERR_ARG;
-    }
-    if (!es_add_params_are_valid(params)) {
-        return ES_ERR_RANGE;
-    }
-    if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    status = es_add_begin_s8(&at, params, input1_dims, input1, input2_dims, input2, output_dims,
+                             output);
+    if (status != ES_OK) {
+        return status;
     }
     r1 = es_fast_requant_of(params->input1_multiplier, params->input1_shift);
     r2 = es_fast_requant_of(params->input2_multiplier, params->input2_shift);

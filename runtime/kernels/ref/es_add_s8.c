@@ -27,16 +27,12 @@ es_status es_add_s8(const es_add_params *params, const es_dims *input1_dims, con
                     int8_t *output)
 {
     es_broadcast at;
+    es_status status;
     int32_t c;
-    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
-                                  output)) {
-        return ES_ERR_ARG;
-    }
-    if (!es_add_params_are_valid(params)) {
-        return ES_ERR_RANGE;
-    }
-    if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    status = es_add_begin_s8(&at, params, input1_dims, input1, input2_dims, input2, output_dims,
+                             output);
+    if (status != ES_OK) {
+        return status;
     }
     while (es_broadcast_next_row(&at)) {
         for (c = 0; c < at.size.c; ++c) {
