@@ -47,6 +47,22 @@ static inline int32_t taps_3x3(const int16_t *r0, const int16_t *r1, const int16
     return es_fast_dual_mac(es_fast_load32(r2), pairs[2], acc) + r2[2] * w[8];
 }
 
+/* One output row of a 3x3 window with dilation 1; returns where the next row goes. */
+static int8_t *row_3x3(const int16_t *const *rows, const uint32_t *pairs, const int32_t *w,
+                       int32_t bias, const es_fast_requant *r, const plane_geometry *g,
+                       int8_t *dst, int32_t stride)
+{
+    const int16_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+    const int32_t step = g->p->stride.w, offset = g->p->output_offset;
+    const es_activation act = g->p->activation;
+    const es_fast_requant q = *r;
+    int32_t ox;
+    for (ox = 0; ox < g->out->w; ++ox, r0 += step, r1 += step, r2 += step, dst += stride) {
+        *dst = es_fast_output_s8(taps_3x3(r0, r1, r2, pairs, w, bias), &q, offset, act);
+    }
+    return dst;
+}
+
 /* Any window: rows[ky] is the widened row of tap row ky (the zero row in the padding). */
 static inline int32_t taps_any(const int16_t *const *rows, int32_t x, const es_dims *f,
                                int32_t dilation, const int32_t *w)
@@ -100,11 +116,12 @@ static void plane(const plane_geometry *g, const es_per_channel_quant_params *qu
                 }
             }
         }
+        if (fast3) {
+            dst = row_3x3(rows, pairs, taps, b, &r, g, dst, stride);
+            continue;
+        }
         for (ox = 0; ox < g->out->w; ++ox) {
-            const int32_t x = ox * p->stride.w;
-            const int32_t acc = fast3 ? taps_3x3(rows[0] + x, rows[1] + x, rows[2] + x, pairs,
-                                                 taps, 0)
-                                      : taps_any(rows, x, f, p->dilation.w, taps);
+            const int32_t acc = taps_any(rows, ox * p->stride.w, f, p->dilation.w, taps);
             *dst = es_fast_output_s8(acc + b, &r, p->output_offset, p->activation);
             dst += stride;
         }
