@@ -163,12 +163,29 @@ static inline es_fast_requant es_fast_requant_of(int32_t multiplier, int32_t shi
     return r;
 }
 
+#if ES_FAST_INTRINSICS
+/* (a * b + 2^31) >> 32: the high word rounded, one SMMULR. */
+static inline int32_t es_fast_high_rounded(int32_t a, int32_t b)
+{
+    int32_t r;
+    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
+    return r;
+}
+#else
+static inline int32_t es_fast_high_rounded(int32_t a, int32_t b)
+{
+    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
+}
+#endif
+
 /*
  * es_multiply_by_quantized_multiplier(acc, multiplier, shift), bit for bit:
  * the nudged, truncated doubling high multiply equals floor((a*b + 2^30) / 2^31)
- * for both signs; the result x is then above INT32_MIN (multiplier is not
- * INT32_MIN), so t = x - (x < 0) cannot overflow, and rounding half away from
- * zero by 2^e is floor(t / 2^e) plus bit e-1 of t.
+ * for both signs, which is the rounded high word of (2a) * b wherever 2a fits
+ * int32 (|a| < 2^30, every accumulator of a real layer): one SMMULR. The
+ * result x is above INT32_MIN (multiplier is not INT32_MIN), so
+ * t = x - (x < 0) cannot overflow, and rounding half away from zero by 2^e is
+ * floor(t / 2^e) plus bit e-1 of t.
  */
 static inline int32_t es_fast_requantize(int32_t acc, const es_fast_requant *r)
 {
@@ -177,7 +194,11 @@ static inline int32_t es_fast_requantize(int32_t acc, const es_fast_requant *r)
     if (r->exact_only) {
         return es_multiply_by_quantized_multiplier(acc, r->multiplier, r->left - r->right);
     }
-    x = (int32_t)(((int64_t)shifted * r->multiplier + ((int64_t)1 << 30)) >> 31);
+    if ((uint32_t)shifted + 0x40000000u < 0x80000000u) {
+        x = es_fast_high_rounded(shifted * 2, r->multiplier);
+    } else {
+        x = (int32_t)(((int64_t)shifted * r->multiplier + ((int64_t)1 << 30)) >> 31);
+    }
     if (r->right == 0) {
         return x;
     }
