@@ -158,14 +158,18 @@ static void block_2x1(const int16_t *col0, const int8_t *w0, int32_t depth, int3
     }
 }
 
-static inline int8_t output_of(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                        const int32_t *bias, int32_t oc, int32_t acc)
+/* Output channel oc of the pixel at out (acc0) and, if `two`, of the next (acc1). */
+static inline void output_channel(const es_conv_params *p,
+                                  const es_per_channel_quant_params *quant, const int32_t *bias,
+                                  int32_t oc, int32_t acc0, int32_t acc1, int two, int8_t *out,
+                                  int32_t channels)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
-    if (bias != NULL) {
-        acc += bias[oc];
+    const int32_t b = bias != NULL ? bias[oc] : 0;
+    out[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
+    if (two) {
+        out[channels + oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
     }
-    return es_fast_output_s8(acc, &r, p->output_offset, p->activation);
 }
 
 /* Outputs of pixels `pixel` and (if `two`) pixel + 1 from their columns. */
@@ -183,15 +187,9 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
         } else {
             block_2x1(col0, w0, depth, acc); /* an odd last channel: no row follows */
         }
-        out[oc] = output_of(p, quant, bias, oc, acc[0]);
-        if (two) {
-            out[channels + oc] = output_of(p, quant, bias, oc, acc[2]);
-        }
+        output_channel(p, quant, bias, oc, acc[0], acc[2], two, out, channels);
         if (oc + 1 < channels) {
-            out[oc + 1] = output_of(p, quant, bias, oc + 1, acc[1]);
-            if (two) {
-                out[channels + oc + 1] = output_of(p, quant, bias, oc + 1, acc[3]);
-            }
+            output_channel(p, quant, bias, oc + 1, acc[1], acc[3], two, out, channels);
         }
     }
 }
@@ -202,7 +200,7 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                        const int8_t *filter, const int32_t *bias, int8_t *output)
 {
     int32_t oc, ky, kx, ic;
-    while (es_window_next(win)) {
+    for (; es_window_next(win); output += f->n) {
         for (oc = 0; oc < f->n; ++oc) {
             int32_t acc = 0;
             for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
@@ -214,7 +212,7 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                     }
                 }
             }
-            *output++ = output_of(p, quant, bias, oc, acc);
+            output_channel(p, quant, bias, oc, acc, 0, 0, output, 0);
         }
     }
 }
