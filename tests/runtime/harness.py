@@ -39,6 +39,8 @@ __all__ = ["exact_scale"]  # re-exported for test_primitives
 RUNTIME = data_path("runtime")
 INCLUDE = RUNTIME / "include"
 KERNEL_SOURCES = sorted((RUNTIME / "kernels" / "ref").glob("es_*_s8.c"))
+#: the fast set's own int8 kernels (edgesmith.codegen.c_kernel_sets)
+FAST_SOURCES = sorted((RUNTIME / "kernels" / "fast").glob("es_*_s8.c"))
 SHIM = Path(__file__).parent / "c" / "es_test_shim.c"
 SANITIZE = os.environ.get("ES_RUNTIME_SANITIZE") == "1"
 
