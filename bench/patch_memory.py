@@ -120,7 +120,7 @@ def measure(name: str, graph, folder: Path) -> list[list[str]]:
     from edgesmith.codegen.c_patch import generate_patched_c
     from edgesmith.report.metrics import total_macs
     from edgesmith.sim import simulate
-    from edgesmith.verify.check import random_inputs
+    from edgesmith.sim.inputs import random_inputs
 
     board = get_board(BOARD)
     x = random_inputs(graph, 1, seed=0)

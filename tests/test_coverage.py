@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from edgesmith.coverage import VIEW, support_matrix, with_table
+from edgesmith.coverage import DOC_FILES, VIEW, support_matrix, with_table
 from edgesmith.errors import UnsupportedError
 from edgesmith.frontends.keras_context import CONVERTERS
 from edgesmith.ir import OP_DEFS, AffineFormat, FixedFormat, Graph, Op, Tensor, op_def
@@ -25,9 +25,16 @@ def _test_text(backend: str) -> str:
                      for p in sorted((ROOT / "tests" / d).rglob("*.py")))
 
 
-def test_docs_table_is_the_generated_one():
-    text = (ROOT / "docs" / "COVERAGE.md").read_text()
+@pytest.mark.parametrize("doc", DOC_FILES)
+def test_docs_tables_are_the_generated_ones(doc):
+    text = (ROOT / doc).read_text()
     assert with_table(text) == text, "run: python -m edgesmith.coverage --write"
+
+
+def test_a_changed_cell_is_caught():
+    text = (ROOT / "docs" / "COVERAGE.md").read_text()
+    broken = text.replace("| yes |", "| - |", 1)
+    assert broken != text and with_table(broken) != broken
 
 
 @pytest.mark.parametrize("backend", sorted(TEST_DIRS))

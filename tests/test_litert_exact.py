@@ -6,7 +6,9 @@ import pytest
 from edgesmith.frontends.tflite import load_tflite
 from edgesmith.ir import verify_graph
 from edgesmith.sim import simulate
-from edgesmith.verify.check import CheckReport, check_against_litert, random_inputs
+from edgesmith.report.check_report import CheckReport
+from edgesmith.sim.inputs import random_inputs
+from edgesmith.verify.check import check_against_litert
 from edgesmith.verify.inputs import shipped_inputs
 from edgesmith.verify.litert import run_litert
 

@@ -19,7 +19,7 @@ from edgesmith import _sim
 from edgesmith.frontends.tflite import load_tflite
 from edgesmith.arith.multiplier import softmax_input_scaling
 from edgesmith.arith.params import compute_params
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.litert import run_litert
 
 from tests.helpers.paths import SHARED_MODELS

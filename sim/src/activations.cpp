@@ -117,8 +117,11 @@ void register_activations(py::module_& m) {
     m.def("populate_lut_s8", &populate_lut_s8, py::arg("function"), py::arg("input_scale"),
           py::arg("input_zero_point"), py::arg("output_scale"), py::arg("output_zero_point"),
           "256-entry int8 table of 'logistic' or 'tanh', indexed by q + 128.");
-    m.def("lut_s8", &lut_s8, py::arg("x"), py::arg("table"),
-          "Apply a 256-entry int8 table indexed by q + 128.");
+    // logistic and tanh: one kernel, a 256-entry int8 table indexed by q + 128
+    for (const char *name : {"logistic_s8", "tanh_s8"}) {
+        m.def(name, &lut_s8, py::arg("x"), py::arg("table"),
+              "Apply a 256-entry int8 table indexed by q + 128.");
+    }
 }
 
 }  // namespace es_sim

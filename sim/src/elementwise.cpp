@@ -148,10 +148,13 @@ void register_elementwise(py::module_& m) {
           py::arg("input2_offset"), py::arg("output_offset"), py::arg("output_multiplier"),
           py::arg("output_shift"), py::arg("act_min"), py::arg("act_max"),
           "int8 a * b (same shapes).");
-    m.def("requantize_s8", &requantize_s8, py::arg("x"), py::arg("input_zero_point"),
-          py::arg("output_zero_point"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
-          py::arg("act_max"),
-          "int8 -> int8 with a new format and a clamp (quantize, relu, relu6).");
+    // quantize between int8 formats, and the relu family (the same rescale with a clamp)
+    for (const char *name : {"quantize_s8", "relu_s8"}) {
+        m.def(name, &requantize_s8, py::arg("x"), py::arg("input_zero_point"),
+              py::arg("output_zero_point"), py::arg("multiplier"), py::arg("shift"), py::arg("act_min"),
+              py::arg("act_max"),
+              "int8 -> int8 with a new format and a clamp (quantize, relu, relu6).");
+    }
     m.def("quantize_f32_s8", &quantize_f32_s8, py::arg("x"), py::arg("scale"),
           py::arg("zero_point"), py::arg("qmin"), py::arg("qmax"),
           "float32 -> int8 as TFLite's reference quantize rounds.");

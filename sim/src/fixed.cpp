@@ -253,13 +253,13 @@ void register_fixed(py::module_& m) {
           "refuses the casts the ap_types headers abort on.");
     m.def("fixed_from_float", &fx::fixed_from_float, py::arg("values"), py::arg("target"),
           "float64 values quantized exactly into `target` (ap_fixed from double).");
-    m.def("fixed_add", &fx::fixed_binary<fx::Binary::kAdd>, py::arg("a"), py::arg("b"),
+    m.def("add_fx", &fx::fixed_binary<fx::Binary::kAdd>, py::arg("a"), py::arg("b"),
           py::arg("a_type"), py::arg("b_type"), py::arg("out"), py::arg("activation") = "none",
           "Exact a + b (same shapes), quantized once into `out`.");
-    m.def("fixed_mul", &fx::fixed_binary<fx::Binary::kMul>, py::arg("a"), py::arg("b"),
+    m.def("mul_fx", &fx::fixed_binary<fx::Binary::kMul>, py::arg("a"), py::arg("b"),
           py::arg("a_type"), py::arg("b_type"), py::arg("out"), py::arg("activation") = "none",
           "Exact a * b (same shapes), quantized once into `out`.");
-    m.def("fixed_activation", &fx::fixed_activation, py::arg("x"), py::arg("x_type"),
+    m.def("relu_fx", &fx::fixed_activation, py::arg("x"), py::arg("x_type"),
           py::arg("out"), py::arg("activation"),
           "relu / relu6 / relu_n1_to_1 / none on exact values, then one cast into `out`.");
 }

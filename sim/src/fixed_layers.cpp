@@ -132,22 +132,25 @@ ArrayI32 fixed_conv(const ArrayI32& x, const ArrayI32& weights, std::optional<Ar
 }  // namespace fx
 
 void register_fixed_layers(py::module_& m) {
-    m.def("fixed_dense", &fx::fixed_dense, py::arg("x"), py::arg("weights"), py::arg("bias"),
+    m.def("fully_connected_fx", &fx::fixed_dense, py::arg("x"), py::arg("weights"), py::arg("bias"),
           py::arg("x_type"), py::arg("w_type"), py::arg("bias_type"), py::arg("out"),
           py::arg("activation") = "none",
           "Fixed-point dense layer [N, K] x [O, K]: exact sum, one cast into `out`.");
-    m.def("fixed_conv2d", &fx::fixed_conv, py::arg("x"), py::arg("weights"), py::arg("bias"),
-          py::arg("stride"), py::arg("dilation"), py::arg("pads"), py::arg("depth_multiplier"),
-          py::arg("x_type"), py::arg("w_type"), py::arg("bias_type"), py::arg("out"),
-          py::arg("activation") = "none",
-          "Fixed-point NHWC conv2d (OHWI weights), or depthwise conv2d when "
-          "depth_multiplier > 0 (weights [1, KH, KW, C*M]).");
-    m.def("fixed_avg_pool2d", &fx::fixed_pool2d<fx::PoolKind::kAverage>, py::arg("x"),
+    // conv2d and depthwise_conv2d: one kernel (depth_multiplier 0 is a full convolution)
+    for (const char *name : {"conv2d_fx", "depthwise_conv2d_fx"}) {
+        m.def(name, &fx::fixed_conv, py::arg("x"), py::arg("weights"), py::arg("bias"),
+              py::arg("stride"), py::arg("dilation"), py::arg("pads"), py::arg("depth_multiplier"),
+              py::arg("x_type"), py::arg("w_type"), py::arg("bias_type"), py::arg("out"),
+              py::arg("activation") = "none",
+              "Fixed-point NHWC conv2d (OHWI weights), or depthwise conv2d when "
+              "depth_multiplier > 0 (weights [1, KH, KW, C*M]).");
+    }
+    m.def("avg_pool2d_fx", &fx::fixed_pool2d<fx::PoolKind::kAverage>, py::arg("x"),
           py::arg("kernel"), py::arg("stride"), py::arg("pads"), py::arg("x_type"), py::arg("out"),
           py::arg("activation") = "none",
           "Fixed-point average pooling: the exact mean of the cells inside the image, "
           "quantized once.");
-    m.def("fixed_max_pool2d", &fx::fixed_pool2d<fx::PoolKind::kMax>, py::arg("x"),
+    m.def("max_pool2d_fx", &fx::fixed_pool2d<fx::PoolKind::kMax>, py::arg("x"),
           py::arg("kernel"), py::arg("stride"), py::arg("pads"), py::arg("x_type"), py::arg("out"),
           py::arg("activation") = "none", "Fixed-point max pooling, cast into `out`.");
 }

@@ -126,15 +126,17 @@ void register_pow2(py::module_& m) {
         .def_readonly("exponent_bits", &Pow2Code::exponent_bits);
     m.def("pow2_decode", &fx::pow2_decode, py::arg("codes"), py::arg("code"),
           "uint8 codes -> (sign in {-1, 0, 1} as int8, exponent as int32; 0 for zero weights).");
-    m.def("pow2_dense", &fx::pow2_dense, py::arg("x"), py::arg("codes"), py::arg("bias"),
+    m.def("fully_connected_p2", &fx::pow2_dense, py::arg("x"), py::arg("codes"), py::arg("bias"),
           py::arg("x_type"), py::arg("code"), py::arg("bias_type"), py::arg("out"),
           py::arg("activation") = "none",
           "Dense layer with power-of-two weights [O, K]: shifts, exact sum, one cast.");
-    m.def("pow2_conv2d", &fx::pow2_conv, py::arg("x"), py::arg("codes"), py::arg("bias"),
-          py::arg("stride"), py::arg("dilation"), py::arg("pads"), py::arg("depth_multiplier"),
-          py::arg("x_type"), py::arg("code"), py::arg("bias_type"), py::arg("out"),
-          py::arg("activation") = "none",
-          "conv2d (or depthwise when depth_multiplier > 0) with power-of-two weights.");
+    for (const char *name : {"conv2d_p2", "depthwise_conv2d_p2"}) {
+        m.def(name, &fx::pow2_conv, py::arg("x"), py::arg("codes"), py::arg("bias"),
+              py::arg("stride"), py::arg("dilation"), py::arg("pads"), py::arg("depth_multiplier"),
+              py::arg("x_type"), py::arg("code"), py::arg("bias_type"), py::arg("out"),
+              py::arg("activation") = "none",
+              "conv2d (or depthwise when depth_multiplier > 0) with power-of-two weights.");
+    }
 }
 
 }  // namespace es_sim

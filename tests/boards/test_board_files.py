@@ -8,7 +8,7 @@ from edgesmith.boards import BoardError, get_board, load_board
 from edgesmith.boards.board_files import BoardCatalog
 from edgesmith.boards.registry import MCU_BOARDS, boards_dir
 from edgesmith.cli import app
-from edgesmith.hls.fpga_boards import (
+from edgesmith.boards.fpga_boards import (
     FPGA_BOARDS,
     FpgaBoardError,
     fpga_boards_dir,

@@ -10,7 +10,7 @@ from edgesmith.kernels.c_prototypes import (Layouts, PrototypeError, parse_proto
                                             parse_typedefs, prototype, runtime_layouts,
                                             runtime_prototypes)
 from edgesmith.resources import data_path
-from edgesmith.verify.host_build import STRICT_C99_FLAGS
+from edgesmith.boards.host_build import STRICT_C99_FLAGS
 
 HEADER = """
 /** @brief a doc comment with a fake(prototype, in) it; */

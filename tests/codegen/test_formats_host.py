@@ -12,7 +12,7 @@ import pytest
 from edgesmith.codegen import generate_c
 from edgesmith.io.arrays import prepare_inputs
 from edgesmith.ir import AffineFormat, FixedFormat, Pow2Format
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import verify_host
 
 from tests.helpers.keras_check import keras_or_skip

@@ -65,3 +65,14 @@ def test_a_board_project_takes_its_cores_set_and_the_reference_where_stack_is_sh
                                 (tmp_path / board / "model" / "runtime" / "kernels").rglob("*.c"))
     assert get_board("microbit").stack_bytes < FAST_MIN_STACK <= get_board("mps2-an386").stack_bytes
     assert kernels == {"mps2-an386": ["fast"], "microbit": ["ref"]}
+
+
+def test_code_options_take_a_boards_set_unless_one_was_asked_for():
+    from edgesmith.codegen.options import CodeOptions
+
+    small = get_board("microbit")
+    assert CodeOptions().kernel_set is None
+    assert CodeOptions().for_core(small.core, small.stack_bytes).kernel_set == "reference"
+    assert CodeOptions().for_core("cortex-m4", FAST_MIN_STACK).kernel_set == "fast"
+    asked = CodeOptions(kernel_set="fast")
+    assert asked.for_core(small.core, small.stack_bytes) is asked

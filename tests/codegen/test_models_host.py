@@ -22,9 +22,9 @@ from edgesmith.codegen import GeneratedC, generate_c
 from edgesmith.frontends.tflite import load_tflite
 from edgesmith.ir import Graph
 from edgesmith.sim import simulate
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import HostModel
-from edgesmith.verify.host_build import STRICT_C99_FLAGS
+from edgesmith.boards.host_build import STRICT_C99_FLAGS
 from edgesmith.verify.inputs import shipped_inputs
 
 from tests.helpers.paths import SHARED_MODELS

@@ -1,7 +1,7 @@
 """The generated code of every public model under AddressSanitizer and UBSan: no finding.
 
 The models' equality test runs again in a child Python process that preloads
-the ASan runtime (see edgesmith.verify.host_build), with the libraries built
+the ASan runtime (see edgesmith.boards.host_build), with the libraries built
 with -fsanitize=address,undefined -fno-sanitize-recover=all: any out-of-bounds
 access, overflow or other undefined behaviour aborts the run.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from edgesmith.verify.host_build import (SANITIZE_FLAGS, asan_runtime, default_compiler,
+from edgesmith.boards.host_build import (SANITIZE_FLAGS, asan_runtime, default_compiler,
                                          sanitizer_env)
 
 from .test_models_host import MODELS

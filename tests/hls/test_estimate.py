@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from edgesmith.hls.estimate import dsp_pieces, dsps_per_multiplier, estimate_graph
-from edgesmith.hls.fpga_boards import get_fpga_board
+from edgesmith.boards.fpga_boards import get_fpga_board
 from edgesmith.hls.layers import build_layers
 from edgesmith.ir import Pow2Format
 
@@ -102,7 +102,7 @@ def test_dsp_pieces():
 
 
 def test_every_board_loads():
-    from edgesmith.hls.fpga_boards import list_fpga_boards
+    from edgesmith.boards.fpga_boards import list_fpga_boards
 
     boards = {b.name: b for b in list_fpga_boards()}
     assert set(boards) == {"pynq-z2", "ultra96-v2", "zcu104", "alveo-u250"}

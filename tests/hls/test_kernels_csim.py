@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from edgesmith.hls import verify_csim
+from edgesmith.verify.csim import verify_csim
 from edgesmith.hls.tbdata import random_fixed_inputs
 from edgesmith.sim import simulate
 from numpy.testing import assert_array_equal

@@ -6,7 +6,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from edgesmith.hls import generate_hls, verify_csim
+from edgesmith.hls import generate_hls
+from edgesmith.verify.csim import verify_csim
 from edgesmith.hls.csim import build_testbench
 from edgesmith.hls.tbdata import random_fixed_inputs
 

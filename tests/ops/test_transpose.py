@@ -111,7 +111,7 @@ def test_keras_permute_runs_fixed_point_c(fixed_model):
 
 @pytest.mark.parametrize("io", ["parallel", "stream"])
 def test_keras_permute_runs_hls_csim(fixed_model, io):
-    from edgesmith.hls import verify_csim
+    from edgesmith.verify.csim import verify_csim
 
     q, batch = fixed_model
     report, _ = verify_csim(q, batch, part="xc7z020clg400-1", clock_ns=10, io=io)

@@ -76,7 +76,7 @@ def test_firmware_ram_and_bit_exact_on_qemu(key, split, grid, layer_bss, patch_b
     from edgesmith.boards import get_board
     from edgesmith.boards.build import cached_firmware
     from edgesmith.codegen.c_patch import generate_patched_c
-    from edgesmith.verify.check import random_inputs
+    from edgesmith.sim.inputs import random_inputs
     from edgesmith.verify.qemu import verify_qemu
 
     graph, board = load_shared(key), get_board("mps2-an386")

@@ -8,7 +8,7 @@ from edgesmith.codegen.c_patch import generate_patched_c
 from edgesmith.errors import UnsupportedError
 from edgesmith.memory.patch import plan_patches
 from edgesmith.memory.patch_windows import split_points
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import verify_host
 from edgesmith.verify.inputs import shipped_inputs
 

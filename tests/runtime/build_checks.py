@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from edgesmith.verify.host_build import (STRICT_C99_FLAGS, asan_runtime, default_compiler,
+from edgesmith.boards.host_build import (STRICT_C99_FLAGS, asan_runtime, default_compiler,
                                         sanitizer_env)
 
 from .harness import INCLUDE

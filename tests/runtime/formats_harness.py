@@ -21,7 +21,7 @@ from edgesmith.ir import Graph, NumberFormat, Op, Tensor, infer_shape, verify_gr
 from edgesmith.ir.packing import pack_subbyte, unpack_subbyte
 from edgesmith.sim import simulate
 from edgesmith.arith.widened import is_subbyte
-from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library
+from edgesmith.boards.host_build import STRICT_C99_FLAGS, build_host_library
 
 from .harness import INCLUDE, RUNTIME, SANITIZE, Runtime, public_cdef
 

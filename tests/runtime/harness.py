@@ -2,11 +2,11 @@
 
 The C side: every ``runtime/kernels/ref/es_*_s8.c`` plus a test shim, built
 once per session with the strict C99 flags through
-:func:`edgesmith.verify.host_build.build_host_library`; the cffi declarations
+:func:`edgesmith.boards.host_build.build_host_library`; the cffi declarations
 come from preprocessing the public header ``es_nn.h`` itself, so the tests
 cannot drift from the API. With ``ES_RUNTIME_SANITIZE=1`` in the environment
 the library is built with ASan+UBSan (the process must have been started with
-:func:`~edgesmith.verify.host_build.sanitizer_env`).
+:func:`~edgesmith.boards.host_build.sanitizer_env`).
 
 The golden side: a one-op IR graph run by ``edgesmith.sim.simulate``. Both
 sides take their integers from ``edgesmith.arith.params.compute_params``; the C
@@ -32,7 +32,7 @@ from edgesmith.arith.params import compute_params
 from edgesmith.resources import data_path
 from edgesmith.sim import simulate
 from edgesmith.verify.host import header_cdef
-from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library
+from edgesmith.boards.host_build import STRICT_C99_FLAGS, build_host_library
 
 __all__ = ["exact_scale"]  # re-exported for test_primitives
 

@@ -9,7 +9,7 @@ import pytest
 
 from edgesmith.ir.ops.movement import StridedWalk, walk_gather
 
-from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library
+from edgesmith.boards.host_build import STRICT_C99_FLAGS, build_host_library
 
 from tests.runtime.harness import INCLUDE, RUNTIME, SANITIZE, Runtime, public_cdef
 

@@ -1,9 +1,9 @@
-"""edgesmith.verify.host_build: caching, errors, and the sanitizer guard."""
+"""edgesmith.boards.host_build: caching, errors, and the sanitizer guard."""
 
 import pytest
 
-from edgesmith.verify import host_build
-from edgesmith.verify.host_build import HostBuildError, build_host_library, build_shared_object
+from edgesmith.boards import host_build
+from edgesmith.boards.host_build import HostBuildError, build_host_library, build_shared_object
 
 SOURCE = "int twice(int x) { return 2 * x; }\n"
 

@@ -6,7 +6,7 @@
   no mutable global state (no .data/.bss symbols).
 * The edge-case tests pass again with AddressSanitizer and UBSan
   (-fno-sanitize-recover=all), in a child Python process that preloads the
-  ASan runtime (see edgesmith.verify.host_build).
+  ASan runtime (see edgesmith.boards.host_build).
 """
 
 import shutil
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from edgesmith.verify.host_build import SANITIZE_FLAGS, STRICT_C99_FLAGS
+from edgesmith.boards.host_build import SANITIZE_FLAGS, STRICT_C99_FLAGS
 
 from .build_checks import object_symbols, sanitized_pytest
 from .harness import FAST_SOURCES, INCLUDE, KERNEL_SOURCES

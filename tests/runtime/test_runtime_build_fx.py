@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from edgesmith.verify.host_build import STRICT_C99_FLAGS
+from edgesmith.boards.host_build import STRICT_C99_FLAGS
 
 from .build_checks import object_symbols, sanitized_pytest
 from .formats_harness import SOURCES

@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from edgesmith.codegen import generate_c
+from edgesmith.codegen.options import CodeOptions
 from edgesmith.errors import EdgesmithError
 from edgesmith.frontends.tflite import load_tflite
 from edgesmith.sim import simulate
-from edgesmith.verify.check import random_inputs
+from edgesmith.sim.inputs import random_inputs
 from edgesmith.verify.host import HostModel, verify_host
 from edgesmith.verify.inputs import shipped_inputs
 
@@ -38,7 +39,7 @@ def batch(graph, samples=10):
 
 
 def test_generated_code_equals_the_simulator(kws):
-    report = verify_host(kws, batch(kws), model_path=KWS, label="kws")
+    report = verify_host(kws, batch(kws), options=CodeOptions(model_path=KWS), label="kws")
     assert report.ok and report.samples == 11 and report.first_mismatch is None
     assert report.to_json()["model"] == "kws"
 

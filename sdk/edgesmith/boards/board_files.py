@@ -2,7 +2,7 @@
 
 edgesmith ships two kinds of board: microcontrollers (``boards/*.toml``, read by
 :mod:`.registry`) and FPGAs (``boards/fpga/*.toml``, read by
-:mod:`edgesmith.hls.fpga_boards`). Each kind says how to check one of its files;
+:mod:`edgesmith.boards.fpga_boards`). Each kind says how to check one of its files;
 this module does the rest for both, so that both complain alike: every message
 names the file, an unknown name gets the near names and the known ones, and a
 name of the other kind says where it belongs.

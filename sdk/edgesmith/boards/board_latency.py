@@ -76,7 +76,7 @@ def measure_on_board(graph: Graph, board: Board, port: str, *, samples: int = 1,
                      model_dir: Path | None = None) -> BoardLatency:
     """Run ``samples`` random inputs on the board at ``port`` and count instructions of the
     same inputs on its emulator twin."""
-    from ..verify.check import random_inputs
+    from ..sim.inputs import random_inputs
     from .qemu import run_graph
     from .serial_link import DEFAULT_TIMEOUT
     from .serial_run import run_graph_on_port

@@ -130,7 +130,7 @@ def load_image(folder: Path) -> FirmwareImage:
 
 
 def firmware_cache_root() -> Path:
-    from ..verify.host_build import cache_root
+    from .host_build import cache_root
 
     return cache_root().parent / "firmware"
 

@@ -21,8 +21,8 @@ MARKERS = ("es_mark_begin", "es_mark_end", "es_mark_op_done", "es_mark_op_resume
 
 
 def plugin_library() -> Path:
-    """The plugin built for this host (cached by content, see verify.host_build)."""
-    from ..verify.host_build import build_shared_object
+    """The plugin built for this host (cached by content, see host_build)."""
+    from .host_build import build_shared_object
 
     require_tool("cc")
     source = data_path("boards", "qemu", "es_icount_plugin.c")

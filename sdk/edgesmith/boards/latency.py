@@ -80,7 +80,7 @@ def measure_latency(graph: Graph, board: Board, *, samples: int = 1, seed: int =
     ``model_dir`` counts an already generated C folder of ``graph`` (generated with
     other options, or edited by hand) instead of generating one; both builds use it.
     """
-    from ..verify.check import random_inputs
+    from ..sim.inputs import random_inputs
 
     inputs = random_inputs(graph, samples, seed)
     _, plain = run_graph(graph, board, inputs, count_instructions=True, model_dir=model_dir)

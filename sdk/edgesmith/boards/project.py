@@ -75,14 +75,13 @@ def read_model_api(model_dir: Path) -> ModelApi:
 def generate_model_folder(graph: Graph, dest: Path, board: Board | None = None) -> None:
     """Run the C code generator (``edgesmith generate c``) into ``dest``, with the kernel set
     of ``board``'s core (codegen.c_kernel_sets)."""
-    from ..codegen import generate_c
-    from ..codegen.c_kernel_sets import kernel_set_for
-    from ..verify.reference import mixed_model_of
+    from ..codegen.options import CodeOptions, generate_code
 
-    kernel_set = kernel_set_for(board.core, board.stack_bytes) if board else kernel_set_for()
-    # a mixed-precision patch model (`edgesmith quantize-mixed`) runs both of its branches
-    generate_c(graph, dest, model_path=graph.meta.get("path"), mixed=mixed_model_of(graph),
-               kernel_set=kernel_set)
+    # the CLI's defaults; a mixed-precision patch model (`edgesmith quantize-mixed`) runs
+    # both of its branches
+    options = CodeOptions()
+    generate_code(graph, dest, options.for_core(board.core, board.stack_bytes) if board
+                  else options)
 
 
 def write_project(graph: Graph | None, board: Board, dest: Path, *,

@@ -218,7 +218,7 @@ def _one_default(boards: dict[str, Board]) -> None:
 
 
 def _fpga_boards():
-    from ..hls.fpga_boards import FPGA_BOARDS
+    from .fpga_boards import FPGA_BOARDS
 
     return FPGA_BOARDS
 

@@ -17,6 +17,9 @@ from .common import (
     save_array_atomic,
     status,
 )
+from .codegen_cmds import (BUDGET_OPTION, MAX_EXTRA_MACS_OPTION, NAME_OPTION, NO_INPLACE_OPTION,
+                           PATCH_OPTION, STRATEGY_OPTION, carried_mixed_model,
+                           requested_patch_plan, strategy_name)
 from .model_cmds import MODEL_ARG, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION
 
@@ -50,7 +53,7 @@ FPGA_BOARD_COMMANDS = ["generate hls", "estimate", "verify --target hls-csim"]
 @handle_errors()
 def _list_boards(*, as_json: bool) -> None:
     from ..boards import list_boards
-    from ..hls.fpga_boards import list_fpga_boards
+    from ..boards.fpga_boards import list_fpga_boards
 
     boards, fpga_boards = list_boards(), list_fpga_boards()
     if as_json:
@@ -101,23 +104,42 @@ def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
               output: Path = typer.Option(..., "--output", "-o", help="Firmware folder to write."),
               trace: bool = typer.Option(False, "--trace",
                                          help="Build with the per-op trace hook."),
+              name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
+              no_inplace: bool = NO_INPLACE_OPTION, patch: str | None = PATCH_OPTION,
+              budget_kb: float | None = BUDGET_OPTION,
+              max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
               as_json: bool = JSON_OPTION) -> None:
     """Generate the model's C code and build harness firmware: ELF, BIN, HEX (UF2)."""
-    _build(model, board, output, trace, as_json=as_json)
+    _build(model, board, output, trace, (name, strategy, no_inplace),
+           (patch, budget_kb, max_extra_macs), as_json=as_json)
 
 
 @handle_errors()
-def _build(model: Path, board_name: str, output: Path, trace: bool, *, as_json: bool) -> None:
+def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
+           patching: tuple, *, as_json: bool) -> None:
+    import tempfile
+
     from ..boards import get_board
     from ..boards.build import build_firmware
+    from ..codegen.options import CodeOptions, generate_code
 
     board = get_board(board_name)
     graph = load_cli_model(model)
-    with status(f"building {model.name} for {board.name}...", as_json):
-        image = build_firmware(graph, board, output, trace=trace)
+    (name, strategy, no_inplace), (patch, budget_kb, max_extra_macs) = code, patching
+    carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
+    plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
+    options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
+                          patch=plan, model_path=model).for_core(board.core, board.stack_bytes)
+    with status(f"building {model.name} for {board.name}...", as_json), \
+            tempfile.TemporaryDirectory(prefix="edgesmith-build-") as tmp:
+        folder = generate_code(graph, Path(tmp) / "model", options).folder
+        image = build_firmware(None, board, output, trace=trace, model_dir=folder)
+    described = options.describe(image.model.name, image.model.arena_bytes)
     if as_json:
-        emit_json(image.to_json())
+        emit_json({**image.to_json(), "code": described})
         return
+    if plan is not None:
+        console.print(plan.summary(), highlight=False)
     s = image.sizes
     console.print(f"arm-none-eabi-size: text {s.text:,}  data {s.data:,}  bss {s.bss:,}  "
                   f"(stack {s.stack:,}, model arena {image.model.arena_bytes:,})")

@@ -82,7 +82,9 @@ def generate_c_model(model: Path = MODEL_ARG,
               as_json=as_json, core=core, kernels=kernels)
 
 
-def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: float | None):
+def requested_patch_plan(graph, patch: str, budget_kb: float | None,
+                         max_extra_macs: float | None):
+    """The patch plan that --patch (with --budget-kb and --max-extra-macs) asks for."""
     from ..memory.patch_search import plan_patches_from_spec
 
     return plan_patches_from_spec(
@@ -92,7 +94,7 @@ def _patch_plan(graph, patch: str, budget_kb: float | None, max_extra_macs: floa
 
 def carried_mixed_model(graph, patch: str | None):
     """The mixed-precision patch model an .esm carries (`edgesmith quantize-mixed`), if any."""
-    from ..verify.reference import mixed_model_of
+    from ..quant.mixed_patch import mixed_model_of
 
     mixed = mixed_model_of(graph)
     if mixed is not None and patch is not None:
@@ -132,7 +134,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
     elif patch is None:
         result = generate_c(graph, output, **options)
     else:
-        patch_plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+        patch_plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
         result = generate_patched_c(graph, patch_plan, output, **options)
         _check_code_budget(result.model.plan.ram_bytes, budget_kb, patch_plan.peak_bytes)
     m, plan = result.model, result.model.plan
@@ -201,7 +203,7 @@ def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | 
 
     graph = load_cli_model(model, weights)
     patch, budget_kb, max_extra_macs = patching
-    plan = _patch_plan(graph, patch, budget_kb, max_extra_macs)
+    plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
     layout = c_patch_layout(graph, plan)
     arena = plan_c_patch_arena(layout, strategy_name(strategy), inplace=not no_inplace)
     code = c_patch_report(graph, layout, arena, strategy_name(strategy))

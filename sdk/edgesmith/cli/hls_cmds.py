@@ -45,7 +45,7 @@ def fixed_model(model: Path, weights: Path | None, precision: str | None):
 
 def _target(board: str | None, part: str | None, clock_ns: float | None):
     """(part, clock, board name): --board gives defaults, --part / --clock-ns override."""
-    from ..hls.fpga_boards import get_fpga_board
+    from ..boards.fpga_boards import get_fpga_board
 
     b = get_fpga_board(board) if board else None
     part, clock_ns = part or (b and b.part), clock_ns or (b and b.clock_ns)
@@ -118,7 +118,7 @@ def estimate_model(model: Path = MODEL_ARG,
 def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | None,
               clock_ns: float | None, weights: Path | None, *, as_json: bool) -> None:
     from ..hls import estimate as rules
-    from ..hls.fpga_boards import get_fpga_board
+    from ..boards.fpga_boards import get_fpga_board
 
     fpga = get_fpga_board(board)
     est = rules.estimate_graph(fixed_model(model, weights, precision), fpga, io=io,
@@ -159,8 +159,9 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
                 as_json: bool) -> None:
     import numpy as np
 
-    from ..hls.csim import ap_types_dir, compiler, verify_csim
-    from ..hls.fpga_boards import get_fpga_board
+    from ..hls.csim import ap_types_dir, compiler
+    from ..verify.csim import verify_csim
+    from ..boards.fpga_boards import get_fpga_board
     from ..hls.tbdata import random_fixed_inputs
 
     graph = fixed_model(model, weights, precision)

@@ -92,7 +92,7 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
 
-    from ..verify.reference import mixed_model_of
+    from ..quant.mixed_patch import mixed_model_of
 
     graph = load_cli_model(model, weights)
     inputs = prepare_inputs(graph, load_array_file(input_file))

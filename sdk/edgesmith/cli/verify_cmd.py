@@ -76,10 +76,14 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
             weights: Path | None, serial: tuple, *, as_json: bool) -> None:
     from ..codegen.c_model import check_integer_model
     from ..verify.host import verify_host
-    from ..verify.host_build import default_compiler
+    from ..boards.host_build import default_compiler
+
+    from ..codegen.options import CodeOptions
 
     board, port, flash, timeout = serial
     where = _check_where(target, board, port)
+    options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
+                          model_path=model)
     if port is None and target not in TARGETS and not target.startswith("qemu:"):
         raise EdgesmithError(f"unknown target {target!r}; choose one of {', '.join(TARGETS)} "
                              "or qemu:BOARD (an emulated board, `edgesmith boards`)")
@@ -94,15 +98,14 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
             from ..verify.serial import verify_serial
             report, board_info = verify_serial(graph, batch, board=board, port=port, flash=flash,
                                                timeout=timeout, label=str(model), code_dir=code,
-                                               mixed=mixed)
+                                               options=options, mixed=mixed)
         elif target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
             from ..verify.qemu import verify_qemu
-            report = verify_qemu(graph, batch, board=target[5:], label=str(model), code_dir=code,
-                                 mixed=mixed)
+            report = verify_qemu(graph, batch, board=target[5:], label=str(model),
+                                 code_dir=code, options=options, mixed=mixed)
         else:
-            report = verify_host(graph, batch, code_dir=code, name=name,
-                                 strategy=strategy_name(strategy), inplace=not no_inplace,
-                                 model_path=model, label=str(model), mixed=mixed)
+            report = verify_host(graph, batch, code_dir=code, options=options, label=str(model),
+                                 mixed=mixed)
     payload = {**report.to_json(), "target": where, "compiler": default_compiler(),
                "reference": "edgesmith simulator"}
     if board_info is not None:
@@ -133,7 +136,7 @@ def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: i
     import numpy as np
 
     from ..io.arrays import prepare_inputs
-    from ..verify.check import random_inputs
+    from ..sim.inputs import random_inputs
     from ..verify.inputs import shipped_inputs
 
     parts = [random_inputs(graph, samples, seed)]

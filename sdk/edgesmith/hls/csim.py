@@ -1,12 +1,11 @@
-"""HLS C-simulation with g++ against the ``ap_types`` headers, bit for bit against the simulator.
+"""HLS C-simulation with g++ against the ``ap_types`` headers.
 
-:func:`verify_csim` generates a model's HLS project (or takes one already
-generated), compiles its testbench once (``g++ -O2``; the binary is cached
-by a hash of the sources and flags), runs every sample in one process with
-the simulator's outputs as the expected file, and reads back what the
-C++ computed. On a mismatch it rebuilds with ``-DES_HLS_TRACE``, runs the
-first mismatching sample again and compares every layer's output with the
-simulator's intermediates, naming the first op and element that differ.
+:func:`build_testbench` compiles a project's testbench once (``g++ -O2``; the
+binary is cached by a hash of the sources and flags), :func:`run_testbench`
+runs every sample in one process with the simulator's outputs as the expected
+file and reads back what the C++ computed, and :func:`trace_sample` runs one
+sample through a ``-DES_HLS_TRACE`` build for every layer's output.
+:mod:`edgesmith.verify.csim` is the verification target built on them.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -26,8 +24,7 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph
-from ..verify.check import CheckReport
-from ..verify.host_build import cache_root
+from ..boards.host_build import cache_root
 from .tbdata import read_raw, write_raw
 
 CSIM_FLAGS = ("-O2", "-std=c++14", "-Wno-unknown-pragmas", "-Wno-unused-label")
@@ -150,65 +147,3 @@ def trace_sample(folder: Path, graph: Graph, sample: Mapping[str, np.ndarray],
                 fields = line.split()
                 layers[int(fields[0])] = np.array(fields[2:], dtype=np.int64)
     return layers
-
-
-def first_differing_layer(folder: Path, graph: Graph, batch: Mapping[str, np.ndarray],
-                          sample: int) -> dict | None:
-    """The first op whose C++ output differs from the simulator's on ``sample``."""
-    from ..sim import simulate
-
-    one = {n: np.asarray(batch[n][sample:sample + 1]) for n in graph.inputs}
-    ours = simulate(graph, one, keep_intermediates=True)
-    traced = trace_sample(folder, graph, one, {n: ours[n] for n in graph.outputs})
-    for op_index, op in enumerate(graph.ops):
-        out = op.outputs[0]
-        if op_index not in traced or out not in ours:
-            continue
-        want = np.asarray(ours[out], np.int64).reshape(-1)
-        got = traced[op_index]
-        if got.shape != want.shape or np.any(got != want):
-            at = int(np.flatnonzero(got != want)[0]) if got.shape == want.shape else 0
-            shape = tuple(graph.tensors[out].shape[1:])
-            return {"op_index": op_index, "op_type": op.type, "origin": op.origin, "tensor": out,
-                    "sample": sample, "index": tuple(int(i) for i in np.unravel_index(at, shape)),
-                    "ours": int(got[at]) if got.size else None, "theirs": int(want[at])}
-    return None
-
-
-def verify_csim(graph: Graph, batch: Mapping[str, np.ndarray], *,
-                code_dir: str | os.PathLike | None = None, label: str | None = None,
-                **generate_options) -> tuple[CheckReport, CsimRun]:
-    """Generate (or take ``code_dir``), build and run the HLS C-simulation of fixed-point
-    ``graph`` on ``batch`` (raw inputs) and compare every output with the simulator."""
-    from ..sim import simulate
-    from .writer import generate_hls
-
-    tmp = None
-    if code_dir is None:
-        tmp = tempfile.mkdtemp(prefix="edgesmith-hls-")
-        code_dir = generate_hls(graph, Path(tmp) / "hls", **generate_options).folder
-    try:
-        folder = Path(code_dir)
-        binary = build_testbench(folder)
-        expected = simulate(graph, dict(batch))
-        run = run_testbench(binary, graph, batch, expected)
-        total = batch[graph.inputs[0]].shape[0]
-        differs = np.zeros(total, dtype=bool)
-        for name in graph.outputs:
-            got = run.outputs.get(name)
-            if got is None or got.shape[0] != total:
-                raise EdgesmithError(f"the testbench of {folder} did not compute every sample:"
-                                     f"\n{run.message[-2000:]}")
-            differs |= np.any(got.reshape(total, -1) != np.asarray(expected[name]).reshape(
-                total, -1), axis=1)
-        if bool(differs.any()) != (run.returncode != 0):
-            raise EdgesmithError(f"the testbench exit status {run.returncode} disagrees with the "
-                                 f"outputs it wrote:\n{run.message[-2000:]}")
-        report = CheckReport(label or graph.name, total, int(differs.sum()))
-        if report.mismatched_samples:
-            sample = int(np.flatnonzero(differs)[0])
-            report.first_mismatch = first_differing_layer(folder, graph, batch, sample)
-        return report, run
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)

@@ -37,7 +37,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from ..ir import Graph
-from .fpga_boards import RESOURCES, FpgaBoard
+from ..boards.fpga_boards import RESOURCES, FpgaBoard
 from .layers import HlsLayer
 from .project import HlsProject, build_hls_project
 

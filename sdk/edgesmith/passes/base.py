@@ -8,7 +8,8 @@ graph output if one is involved, so callers still find their outputs.
 
 from __future__ import annotations
 
-from ..ir import Graph, Op
+from ..errors import InvalidGraphError
+from ..ir import Graph, Op, verify_graph
 
 
 class GraphPass:
@@ -26,6 +27,21 @@ class GraphPass:
         self.run(out)
         out.remove_unused_tensors()
         return out
+
+
+def run_steps(graph: Graph, steps, *, verify: bool, what: str = "pass") -> Graph:
+    """A copy of ``graph`` rewritten by every ``(name, pass)`` of ``steps`` in order; with
+    ``verify``, :func:`verify_graph` after every step, naming the step that broke it."""
+    out = graph.copy()
+    for step, graph_pass in steps:
+        graph_pass.run(out)
+        out.remove_unused_tensors()
+        if verify:
+            try:
+                verify_graph(out)
+            except InvalidGraphError as exc:
+                raise InvalidGraphError(f"after {what} {step!r}: {exc}") from None
+    return out
 
 
 def is_float(graph: Graph, name: str | None) -> bool:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from ..errors import InvalidGraphError, UnsupportedError
-from ..ir import Graph, Op, op_def, verify_graph, with_defaults
+from ..errors import UnsupportedError
+from ..ir import Graph, Op, op_def, with_defaults
 from ..ir.ops.movement import strided_walk
-from .base import GraphPass
+from .base import GraphPass, run_steps
 
 
 class DataMovementToGather(GraphPass):
@@ -60,12 +60,4 @@ def lower(graph: Graph, primitives: Collection[str], *, verify: bool = True) -> 
     copy, or ``graph`` itself when nothing needs lowering; the argument is not modified."""
     if all(op_def(op.type).move is None or op.type in primitives for op in graph.ops):
         return graph
-    out = graph.copy()
-    for step, rewrite in lowerings(primitives):
-        rewrite.run(out)
-        if verify:
-            try:
-                verify_graph(out)
-            except InvalidGraphError as exc:
-                raise InvalidGraphError(f"after lowering step {step!r}: {exc}") from None
-    return out
+    return run_steps(graph, lowerings(primitives), verify=verify, what="lowering step")

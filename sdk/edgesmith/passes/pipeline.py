@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from ..errors import InvalidGraphError
-from ..ir import Graph, verify_graph
-from .base import GraphPass
+from ..ir import Graph
+from .base import GraphPass, run_steps
 from .constant_fold import ConstantFold
 from .fold_batch_norm import FoldBatchNorm
 from .fold_pad import FoldPad
@@ -32,13 +31,4 @@ def run_pipeline(graph: Graph, *, verify: bool = False) -> Graph:
     The argument is not modified. With ``verify``, :func:`verify_graph` runs
     after every step, and a failure names the step that broke the graph.
     """
-    out = graph.copy()
-    for step, graph_pass in PIPELINE:
-        graph_pass.run(out)
-        out.remove_unused_tensors()
-        if verify:
-            try:
-                verify_graph(out)
-            except InvalidGraphError as exc:
-                raise InvalidGraphError(f"after pass {step!r}: {exc}") from None
-    return out
+    return run_steps(graph, PIPELINE, verify=verify)

@@ -268,3 +268,9 @@ def load_mixed_esm(path: str | os.PathLike) -> MixedPatchModel:
         raise EdgesmithError(f"{path} holds no mixed-precision patch model",
                              hint="write one with 'edgesmith quantize-mixed'")
     return MixedPatchModel.from_json(data, graph)
+
+
+def mixed_model_of(graph: Graph) -> MixedPatchModel | None:
+    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None."""
+    data = graph.meta.get(META_KEY)
+    return None if data is None else MixedPatchModel.from_json(data, graph)

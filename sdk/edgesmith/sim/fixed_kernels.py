@@ -69,17 +69,16 @@ def _mac(op: Op, graph: Graph, args: list, **layer) -> np.ndarray:
                   bias_type=_fixed(op, graph, op.inputs[2]).sim_type() if has_bias else None,
                   out=_out(op, graph), activation=with_defaults(op.type, op.attrs)["activation"])
     if isinstance(w_fmt, Pow2Format):
-        weights = np.ascontiguousarray(args[1], dtype=np.uint8)
-        dense, conv = _sim.pow2_dense, _sim.pow2_conv2d
+        weights, tag = np.ascontiguousarray(args[1], dtype=np.uint8), "p2"
         common["code"] = w_fmt.sim_code()
     else:
-        weights = _i32(args[1])
-        dense, conv = _sim.fixed_dense, _sim.fixed_conv2d
+        weights, tag = _i32(args[1]), "fx"
         common["w_type"] = _fixed(op, graph, op.inputs[1]).sim_type()
+    kernel = getattr(_sim, f"{op.type}_{tag}")  # the kernel of (op, format tag)
     x = _i32(args[0])
     if op.type == "fully_connected":
-        return dense(x.reshape(x.shape[0], -1), weights, **common)
-    return conv(x, weights, **layer, **common)
+        return kernel(x.reshape(x.shape[0], -1), weights, **common)
+    return kernel(x, weights, **layer, **common)
 
 
 @_kernel("fully_connected")
@@ -98,8 +97,7 @@ def conv2d(op: Op, graph: Graph, args: list) -> np.ndarray:
 @_kernel("avg_pool2d", "max_pool2d")
 def pool2d(op: Op, graph: Graph, args: list) -> np.ndarray:
     a = with_defaults(op.type, op.attrs)
-    fn = _sim.fixed_avg_pool2d if op.type == "avg_pool2d" else _sim.fixed_max_pool2d
-    return fn(_i32(args[0]), kernel=a["kernel"], stride=a["stride"], pads=a["pads"],
+    return getattr(_sim, f"{op.type}_fx")(_i32(args[0]), kernel=a["kernel"], stride=a["stride"], pads=a["pads"],
               x_type=_fixed(op, graph, op.inputs[0]).sim_type(), out=_out(op, graph),
               activation=a["activation"])
 
@@ -108,16 +106,15 @@ def pool2d(op: Op, graph: Graph, args: list) -> np.ndarray:
 def binary(op: Op, graph: Graph, args: list) -> np.ndarray:
     shape = np.broadcast_shapes(args[0].shape, args[1].shape)
     a, b = (_i32(np.broadcast_to(x, shape)) for x in args[:2])
-    fn = _sim.fixed_add if op.type == "add" else _sim.fixed_mul
-    return fn(a, b, _fixed(op, graph, op.inputs[0]).sim_type(),
+    return getattr(_sim, f"{op.type}_fx")(a, b, _fixed(op, graph, op.inputs[0]).sim_type(),
               _fixed(op, graph, op.inputs[1]).sim_type(), _out(op, graph),
               with_defaults(op.type, op.attrs)["activation"])
 
 
 @_kernel("relu", "relu6", "relu_n1_to_1")
 def activation(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return _sim.fixed_activation(_i32(args[0]), _fixed(op, graph, op.inputs[0]).sim_type(),
-                                 _out(op, graph), op.type)
+    return _sim.relu_fx(_i32(args[0]), _fixed(op, graph, op.inputs[0]).sim_type(),
+                        _out(op, graph), op.type)
 
 
 @_kernel("concat")
@@ -126,8 +123,8 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
     # a constant input (batch 1) joins every sample
     a, out = with_defaults(op.type, op.attrs), _out(op, graph)
     batch = max(x.shape[0] for x in args)
-    parts = [_sim.fixed_activation(_i32(np.broadcast_to(x, (batch,) + x.shape[1:])),
-                                   _fixed(op, graph, name).sim_type(), out, a["activation"])
+    parts = [_sim.relu_fx(_i32(np.broadcast_to(x, (batch,) + x.shape[1:])),
+                          _fixed(op, graph, name).sim_type(), out, a["activation"])
              for x, name in zip(args, op.inputs)]
     return np.concatenate(parts, axis=a["axis"])
 

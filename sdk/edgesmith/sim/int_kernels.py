@@ -102,8 +102,8 @@ def mul(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 
 @_kernel("relu", "relu6", "relu_n1_to_1")
-def requantize(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return _sim.requantize_s8(_i8(args[0]), **vars(compute_params(op, graph)))
+def relu(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.relu_s8(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
 @_kernel("quantize")
@@ -111,7 +111,7 @@ def quantize(op: Op, graph: Graph, args: list) -> np.ndarray:
     p = compute_params(op, graph)
     if isinstance(p, QuantizeParams):
         return _sim.quantize_f32_s8(np.ascontiguousarray(args[0], dtype=np.float32), **vars(p))
-    return _sim.requantize_s8(_i8(args[0]), **vars(p))
+    return _sim.quantize_s8(_i8(args[0]), **vars(p))
 
 
 @_kernel("dequantize")
@@ -126,7 +126,7 @@ def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 @_kernel("logistic", "tanh")
 def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return _sim.lut_s8(_i8(args[0]), compute_params(op, graph).table)
+    return getattr(_sim, f"{op.type}_s8")(_i8(args[0]), compute_params(op, graph).table)
 
 
 @_kernel("mean")

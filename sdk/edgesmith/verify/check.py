@@ -9,60 +9,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import FixedFormat, Graph
+from ..ir import Graph
+from ..report.check_report import CheckReport
+from ..sim.inputs import random_inputs
 from .litert import run_litert
-
-
-@dataclass
-class CheckReport:
-    model: str
-    samples: int
-    mismatched_samples: int
-    #: None, or where the first mismatching sample first differs: op_index,
-    #: op_type, origin, tensor, sample, index (element index within the
-    #: sample), ours, theirs
-    first_mismatch: dict | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.mismatched_samples == 0
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-def mismatch_record(op_index: int, op, tensor: str, sample: int, index: tuple, ours,
-                    theirs) -> dict:
-    """A ``CheckReport.first_mismatch``: where the first difference is and both values."""
-    return {"op_index": op_index, "op_type": op.type, "origin": op.origin, "tensor": tensor,
-            "sample": sample, "index": index, "ours": ours, "theirs": theirs}
-
-
-def samples_differ(ours: np.ndarray, theirs: np.ndarray) -> np.ndarray:
-    """Per sample (axis 0 of both batches): does any value differ? Other sizes differ."""
-    n = theirs.shape[0]
-    a, b = np.asarray(ours).reshape(n, -1), np.asarray(theirs).reshape(n, -1)
-    if a.shape != b.shape:
-        return np.ones(n, dtype=bool)
-    return np.any(a != b, axis=1)
-
-
-def random_inputs(graph: Graph, samples: int, seed: int = 0) -> dict[str, np.ndarray]:
-    """Seeded inputs, uniform over the full int8 range (or the real range that
-    range covers, for a float input that a quantize op reads)."""
-    rng = np.random.default_rng(seed)
-    out = {}
-    for name in graph.inputs:
-        t = graph.tensors[name]
-        shape = (samples,) + tuple(t.shape[1:])
-        if t.dtype == "int8":
-            out[name] = rng.integers(-128, 128, size=shape, dtype=np.int8)
-        elif isinstance(t.fmt, FixedFormat):  # raw fixed-point values over the whole type
-            out[name] = rng.integers(t.fmt.qmin, t.fmt.qmax + 1, size=shape).astype(t.dtype)
-        else:
-            lo, hi = _float_input_range(graph, name)
-            out[name] = rng.uniform(lo, hi, size=shape).astype(t.dtype)
-    return out
+from .target import verify_target
 
 
 def check_against_litert(path: str | Path, samples: int = 200,
@@ -72,25 +23,36 @@ def check_against_litert(path: str | Path, samples: int = 200,
     ``samples`` random inputs, and compare every output with LiteRT's
     reference kernels. The first mismatching sample is diffed op by op."""
     from ..frontends.tflite import load_tflite
-    from ..sim import simulate
 
     graph = load_tflite(path)
     if not graph.is_quantized():
         raise UnsupportedError(f"{path}: a bit-exact check needs an integer model; this one has "
                                "float activations (compare float models within a tolerance)")
     batch = _sample_batch(graph, samples, inputs, seed)
-    total = batch[graph.inputs[0]].shape[0]
-    ours = simulate(graph, batch)
-    theirs = run_litert(path, [batch[n] for n in graph.inputs]).outputs
-    differs = np.zeros(total, dtype=bool)
-    for name, ref in zip(graph.outputs, theirs):
-        differs |= samples_differ(ours[name], ref)
-    report = CheckReport(str(path), total, int(differs.sum()))
-    if report.mismatched_samples:
-        sample = int(np.flatnonzero(differs)[0])
-        report.first_mismatch = locate_first_mismatch(
-            path, graph, {n: batch[n][sample:sample + 1] for n in graph.inputs}, sample)
-    return report
+    return verify_target(graph, LiteRTTarget(path, graph), batch, label=str(path))
+
+
+class LiteRTTarget:
+    """LiteRT's reference kernels (``BUILTIN_REF``) on the ``.tflite`` file itself: the
+    oracle the simulator must equal; every intermediate tensor on demand."""
+
+    oracle = True
+
+    def __init__(self, path: str | Path, graph: Graph):
+        self.path, self.graph = path, graph
+
+    def run(self, batch):
+        theirs = run_litert(self.path, [batch[n] for n in self.graph.inputs]).outputs
+        return dict(zip(self.graph.outputs, theirs)), None
+
+    def trace(self, sample):
+        theirs = run_litert(self.path, [sample[n] for n in self.graph.inputs],
+                            preserve_intermediates=True).tensors or {}
+        index_of = self.graph.meta.get("tflite_tensors", {})
+        for op_index, op in enumerate(self.graph.ops):
+            ref = theirs.get(index_of.get(op.outputs[0], -1))
+            if ref is not None:
+                yield op_index, np.asarray(ref).reshape(-1)
 
 
 def _sample_batch(graph: Graph, samples: int, inputs, seed: int) -> dict[str, np.ndarray]:
@@ -135,6 +97,7 @@ def check_float_against_litert(path: str | Path, samples: int = 200, inputs=None
                                tolerance: float | None = None) -> FloatCheckReport:
     """Float graphs: every output within ``tolerance`` x max(1, max |LiteRT output|)."""
     from ..frontends.tflite import load_tflite
+
     from ..sim import simulate
 
     graph = load_tflite(path)
@@ -158,33 +121,3 @@ def check_float_against_litert(path: str | Path, samples: int = 200, inputs=None
     return FloatCheckReport(str(path), total, int(bad.sum()), worst, tolerance, hybrid)
 
 
-def locate_first_mismatch(path: str | Path, graph: Graph, one_sample: Mapping[str, np.ndarray],
-                          sample: int) -> dict | None:
-    """Compare every op output of one sample, in execution order; describe the first difference."""
-    from ..sim import simulate
-
-    ours = simulate(graph, dict(one_sample), keep_intermediates=True)
-    theirs = run_litert(path, [one_sample[n] for n in graph.inputs],
-                        preserve_intermediates=True).tensors or {}
-    index_of = graph.meta.get("tflite_tensors", {})
-    for op_index, op in enumerate(graph.ops):
-        for name in op.outputs:
-            ref = theirs.get(index_of.get(name, -1))
-            if ref is None or name not in ours:
-                continue
-            mine = ours[name].reshape(ref.shape)
-            diff = np.argwhere(mine != ref)
-            if diff.size:
-                where = tuple(int(i) for i in diff[0])
-                return mismatch_record(op_index, op, name, sample, where[1:], mine[where].item(),
-                                       ref[where].item())
-    return None
-
-
-def _float_input_range(graph: Graph, name: str) -> tuple[float, float]:
-    for op in graph.consumers(name):
-        fmt = graph.tensors[op.outputs[0]].fmt
-        if op.type == "quantize" and fmt is not None and not fmt.per_channel:
-            scale, zp = fmt.scalar()
-            return scale * (fmt.qmin - zp), scale * (fmt.qmax - zp)
-    return -1.0, 1.0

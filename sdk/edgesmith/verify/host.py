@@ -2,14 +2,14 @@
 
 :func:`verify_host` generates a model's C folder (or takes one already
 generated), compiles it with the system compiler into a shared library
-(:func:`~.host_build.build_host_library`, strict C99 flags, cached), runs
+(:func:`~edgesmith.boards.host_build.build_host_library`, strict C99 flags, cached), runs
 every sample through ``<name>_run`` via cffi and compares every output with
 :func:`edgesmith.sim.simulate`. On a mismatch it rebuilds the code with
 ``-DES_TRACE``, runs the first mismatching sample again and compares the
 tensor each op wrote with the simulator's, naming the first op and element
 that differ.
 
-The report is a :class:`~.check.CheckReport`; in ``first_mismatch``,
+The report is a :class:`~edgesmith.report.check_report.CheckReport`; in ``first_mismatch``,
 ``ours`` is the value the generated C code computed and ``theirs`` the
 simulator's.
 """
@@ -26,12 +26,12 @@ import numpy as np
 from ..boards.project import read_model_api
 from ..errors import EdgesmithError, MismatchError
 from ..ir import Graph
-from ..ir.packing import unpack_subbyte
 from ..quant.mixed_patch import MixedPatchModel
-from ..arith.widened import is_subbyte
-from .check import CheckReport
-from .host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..report.check_report import CheckReport
+from ..boards.host_build import STRICT_C99_FLAGS, HostBuildError, build_host_library, default_compiler
+from ..codegen.options import CodeOptions
+from .reference import check_mixed_fits, code_summary, generated_code
+from .target import decode, verify_target
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)
 _INCLUDE_DIR, _KERNELS_DIR = "runtime/include", "runtime/kernels"
@@ -127,58 +127,38 @@ class HostModel:
         return records
 
 
-def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
-                code_dir: str | Path | None = None, name: str | None = None,
-                strategy: str = "optimal", inplace: bool = True,
-                model_path: str | Path | None = None, label: str | None = None,
-                sanitize: bool = False, compiler: str | None = None,
-                mixed: MixedPatchModel | None = None) -> CheckReport:
-    """Generate (or take ``code_dir``), build and run ``graph``'s C code on ``inputs`` and
-    compare every output with the simulator; see the module docstring. With ``mixed`` (a
-    mixed-precision patch model of ``graph``), its code, and every patch's branch too."""
-    from ..codegen import generate_c
+class HostTarget:
+    """Generated C built for this machine (:class:`HostModel`); a trace build on demand."""
 
+    oracle = False
+
+    def __init__(self, folder: Path, graph: Graph, **build):
+        self.folder, self.graph, self.build = folder, graph, build
+        self.host = HostModel(folder, graph, **build)
+
+    def run(self, batch):
+        return self.host.run(batch), self.host.branches
+
+    def trace(self, sample):
+        traced = HostModel(self.folder, self.graph, trace=True, **self.build)
+        for op_index, data in traced.trace(sample):
+            yield op_index, decode(self.graph, self.graph.ops[op_index].outputs[0], data)
+
+
+def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
+                code_dir: str | Path | None = None, options: CodeOptions | None = None,
+                label: str | None = None, sanitize: bool = False, compiler: str | None = None,
+                mixed: MixedPatchModel | None = None) -> CheckReport:
+    """Generate with ``options`` (or take ``code_dir``), build and run ``graph``'s C code on
+    ``inputs`` and compare every output with the simulator; see the module docstring. With
+    ``mixed`` (a mixed-precision patch model of ``graph``), its code, and every patch's
+    branch too."""
     check_mixed_fits(graph, mixed)
     batch = dict(inputs) if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
-    golden = reference_outputs(graph, batch, mixed)  # also checks the inputs
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None:
-            code_dir = generate_c(graph, Path(tmp) / "model", name=name, strategy=strategy,
-                                  inplace=inplace, model_path=model_path, mixed=mixed).folder
-        options = {"name": name, "sanitize": sanitize, "compiler": compiler}
-        host = HostModel(code_dir, graph, **options)
-        ours = host.run(batch)
-        report, differs = compare_with_reference(graph, label or graph.name, golden, ours,
-                                                 host.branches, mixed)
-        if report.first_mismatch is None and differs.any():
-            sample = int(np.flatnonzero(differs)[0])
-            one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-            expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
-            traced = HostModel(code_dir, graph, trace=True, **options)
-            report.first_mismatch = first_difference(traced, graph, batch, sample, expected)
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
+        target = HostTarget(code_dir, graph, name=options.name if options else None,
+                            sanitize=sanitize, compiler=compiler)
+        report = verify_target(graph, target, batch, label=label or graph.name, mixed=mixed)
+        report.code = code_summary(code_dir, options)
     return report
-
-
-def first_difference(traced: HostModel, graph: Graph, batch: Mapping[str, np.ndarray],
-                     sample: int, golden: Mapping[str, np.ndarray] | None = None) -> dict | None:
-    """The first op (in execution order) whose output differs from the simulator's on one
-    sample, and where: op_index, op_type, origin, tensor, sample, index, ours, theirs.
-    ``golden``: the simulator's tensors of that sample (batch of one), if not ``simulate``'s."""
-    from ..sim import simulate
-
-    one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-    if golden is None:
-        golden = simulate(graph, one, keep_intermediates=True)
-    for op_index, data in traced.trace(one):
-        op = graph.ops[op_index]
-        expected = golden[op.outputs[0]][0]
-        fmt = graph.tensors[op.outputs[0]].fmt
-        got = (unpack_subbyte(data, fmt.bits, expected.size, True) if is_subbyte(fmt)
-               else np.frombuffer(data, dtype=expected.dtype)).reshape(expected.shape)
-        diff = np.argwhere(got != expected)
-        if diff.size:
-            where = tuple(int(i) for i in diff[0])
-            return {"op_index": op_index, "op_type": op.type, "origin": op.origin,
-                    "tensor": op.outputs[0], "sample": sample, "index": where,
-                    "ours": got[where].item(), "theirs": expected[where].item()}
-    return None

@@ -3,7 +3,7 @@
 ``verify_on_qemu`` builds the model's harness firmware for the board (cached),
 runs every sample in one QEMU launch and compares every output byte with
 :func:`edgesmith.sim.simulate`. The report has the shape of
-:class:`~edgesmith.verify.check.CheckReport`; in ``first_mismatch`` "ours" is
+:class:`~edgesmith.report.check_report.CheckReport`; in ``first_mismatch`` "ours" is
 the firmware's value and "theirs" the simulator's. The first mismatching
 sample is run again on the ES_TRACE build, which writes every op's output, to
 name the first op and element that differ.
@@ -20,8 +20,11 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
-from .check import CheckReport, _sample_batch, mismatch_record
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..codegen.options import CodeOptions
+from ..report.check_report import CheckReport
+from .check import _sample_batch
+from .reference import code_summary, generated_code
+from .target import decode, verify_target
 
 
 def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples: int = 20,
@@ -35,65 +38,49 @@ def verify_on_qemu(model: str | Path | Graph, board: str | None = None, samples:
     return verify_qemu(graph, batch, board=board, label=label)
 
 
+class QemuTarget:
+    """Firmware of the model on an emulated board (cached builds); a traced build on demand."""
+
+    oracle = False
+
+    def __init__(self, graph: Graph, board, code_dir: Path):
+        self.graph, self.board, self.code_dir = graph, board, code_dir
+
+    def run(self, batch):
+        from ..boards.qemu import run_graph
+
+        outputs, run = run_graph(self.graph, self.board, dict(batch), model_dir=self.code_dir)
+        return outputs, run.patch_branches
+
+    def trace(self, sample):
+        from ..boards.qemu import run_graph
+
+        _, run = run_graph(self.graph, self.board, dict(sample), dump_ops=True,
+                           model_dir=self.code_dir)
+        for op_index, raw in run.op_outputs or []:
+            yield op_index, decode(self.graph, self.graph.ops[op_index].outputs[0], raw)
+
+
 def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | None = None,
                 label: str | None = None, code_dir: Path | None = None,
+                options: CodeOptions | None = None,
                 mixed: MixedPatchModel | None = None) -> CheckReport:
     """Every sample of ``batch`` (name -> batched array) on the firmware vs the simulator.
 
-    ``code_dir`` runs an already generated model folder instead of generating one; with
-    ``mixed`` (a mixed-precision patch model of ``graph``), its firmware, whose every
-    patch's branch is compared too.
+    The model's code is generated with ``options`` (``code_dir`` runs an already generated
+    model folder instead); with ``mixed`` (a mixed-precision patch model of ``graph``), its
+    firmware, whose every patch's branch is compared too.
     """
     from ..boards import default_board, get_board
-    from ..boards.qemu import run_graph
-    from ..codegen import generate_c
 
-    check_mixed_fits(graph, mixed)
     target = get_board(board) if board else default_board()
-    golden = reference_outputs(graph, batch, mixed)
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None and mixed is not None:
-            code_dir = generate_c(graph, Path(tmp) / "model", mixed=mixed).folder
-        firmware, run = run_graph(graph, target, dict(batch), model_dir=code_dir)
-        report, differs = compare_with_reference(graph, label or graph.name, golden, firmware,
-                                                 run.patch_branches, mixed)
-        if report.first_mismatch is None and differs.any():
-            sample = int(np.flatnonzero(differs)[0])
-            one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-            expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
-            report.first_mismatch = locate_first_mismatch_on_qemu(
-                graph, target, one, sample, code_dir=code_dir, expected=expected)
+        options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
+        report = verify_target(graph, QemuTarget(graph, target, code_dir), batch,
+                               label=label or graph.name, mixed=mixed)
+        report.code = code_summary(code_dir, options)
     return report
-
-
-def locate_first_mismatch_on_qemu(graph: Graph, board, one_sample: Mapping[str, np.ndarray],
-                                  sample: int, code_dir: Path | None = None,
-                                  expected: Mapping[str, np.ndarray] | None = None
-                                  ) -> dict | None:
-    """Every op's output of one sample, firmware vs simulator (``expected``: its tensors,
-    if not ``simulate``'s), in execution order."""
-    from ..boards.qemu import run_graph
-    from ..sim import simulate
-
-    if expected is None:
-        expected = simulate(graph, dict(one_sample), keep_intermediates=True)
-    _, run = run_graph(graph, board, dict(one_sample), dump_ops=True, model_dir=code_dir)
-    for op_index, raw in run.op_outputs or []:
-        op = graph.ops[op_index]
-        name = op.outputs[0]
-        if name not in expected:
-            continue
-        want = np.ascontiguousarray(expected[name])
-        got = raw.view(want.dtype)
-        if got.size != want.size:
-            return mismatch_record(op_index, op, name, sample, (), f"{got.size} values",
-                                   f"{want.size} values")
-        diff = np.flatnonzero(got != want.reshape(-1))
-        if diff.size:
-            where = tuple(int(i) for i in np.unravel_index(diff[0], want.shape))
-            return mismatch_record(op_index, op, name, sample, where[1:], got[diff[0]].item(),
-                                   want.reshape(-1)[diff[0]].item())
-    return None
 
 
 def _load(model: str | Path | Graph) -> Graph:

@@ -15,19 +15,34 @@ routing"); otherwise the verifiers trace the first op that differs.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 
+from ..boards.project import read_model_api
+from ..codegen.options import CodeOptions, generate_code
 from ..errors import EdgesmithError
 from ..ir import Graph
-from ..quant.mixed_patch import META_KEY, MixedPatchModel
-from .check import CheckReport, samples_differ
+from ..quant.mixed_patch import MixedPatchModel
+from ..report.check_report import CheckReport, samples_differ
 
 
-def mixed_model_of(graph: Graph) -> MixedPatchModel | None:
-    """The mixed-precision patch model an ``.esm`` graph carries in its meta, or None."""
-    data = graph.meta.get(META_KEY)
-    return None if data is None else MixedPatchModel.from_json(data, graph)
+def generated_code(graph: Graph, code_dir: str | Path | None, scratch: Path,
+                   options: CodeOptions | None, mixed: MixedPatchModel | None) -> Path:
+    """The model folder a verifier runs: ``code_dir`` as given, or ``graph``'s code generated
+    with ``options`` (and ``mixed``) into ``scratch``."""
+    if code_dir is not None:
+        return Path(code_dir)
+    options = options or CodeOptions()
+    run_options = replace(options, mixed=mixed) if mixed is not None else options
+    return generate_code(graph, scratch / "model", run_options).folder
+
+
+def code_summary(code_dir: Path, options: CodeOptions | None) -> dict:
+    """What a report says of the code that ran (read back from its header)."""
+    api = read_model_api(Path(code_dir))
+    return (options or CodeOptions()).describe(api.name, api.arena_bytes)
 
 
 def check_mixed_fits(graph: Graph, mixed: MixedPatchModel | None) -> None:

@@ -19,45 +19,62 @@ import numpy as np
 
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
-from .check import CheckReport
-from .reference import check_mixed_fits, compare_with_reference, reference_outputs
+from ..report.check_report import CheckReport
+from ..codegen.options import CodeOptions
+from .qemu import QemuTarget
+from .reference import code_summary, generated_code
+from .target import verify_target
+
+
+class SerialTarget:
+    """Firmware on a board at a serial port; on an emulated board a traced build under QEMU
+    locates a difference."""
+
+    oracle = False
+
+    def __init__(self, graph: Graph, board, port: str, flash: bool, timeout: float,
+                 code_dir: Path):
+        self.graph, self.board, self.port, self.code_dir = graph, board, port, code_dir
+        self.flash, self.timeout, self.last_run = flash, timeout, None
+
+    def run(self, batch):
+        from ..boards.serial_run import run_graph_on_port
+
+        outputs, self.last_run = run_graph_on_port(self.graph, self.board, dict(batch),
+                                                   self.port, flash=self.flash,
+                                                   timeout=self.timeout, model_dir=self.code_dir)
+        return outputs, self.last_run.patch_branches
+
+    def trace(self, sample):
+        if not self.board.emulated:
+            return iter(())  # a real board is not traced; the report names no op
+        return QemuTarget(self.graph, self.board, self.code_dir).trace(sample)
 
 
 def verify_serial(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str, port: str,
                   flash: bool = False, timeout: float | None = None, label: str | None = None,
-                  code_dir: Path | None = None, mixed: MixedPatchModel | None = None
-                  ) -> tuple[CheckReport, dict]:
-    """Every sample of ``batch`` on the board at ``port`` vs the simulator.
+                  code_dir: Path | None = None, options: CodeOptions | None = None,
+                  mixed: MixedPatchModel | None = None) -> tuple[CheckReport, dict]:
+    """Every sample of ``batch`` on the board at ``port`` vs the simulator; the model's code
+    is generated with ``options`` (its hash must match the firmware's) unless ``code_dir``
+    gives it.
 
     Returns the report and what the firmware said about itself (board, clock,
     cycle counter) with the cycles each sample took on the board.
     """
     from ..boards import get_board
     from ..boards.serial_link import DEFAULT_TIMEOUT
-    from ..boards.serial_run import run_graph_on_port
-    from ..codegen import generate_c
 
-    check_mixed_fits(graph, mixed)
     target = get_board(board)
-    golden = reference_outputs(graph, batch, mixed)
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        if code_dir is None and mixed is not None:
-            code_dir = generate_c(graph, Path(tmp) / "model", mixed=mixed).folder
-        outputs, run = run_graph_on_port(graph, target, dict(batch), port, flash=flash,
-                                         timeout=timeout or DEFAULT_TIMEOUT, model_dir=code_dir)
-        report, differs = compare_with_reference(graph, label or graph.name, golden, outputs,
-                                                 run.patch_branches, mixed)
-        if report.first_mismatch is None and differs.any() and target.emulated:
-            from .qemu import locate_first_mismatch_on_qemu
-
-            sample = int(np.flatnonzero(differs)[0])
-            one = {n: batch[n][sample:sample + 1] for n in graph.inputs}
-            expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)
-            report.first_mismatch = locate_first_mismatch_on_qemu(
-                graph, target, one, sample, code_dir=code_dir, expected=expected)
-    hello = run.hello
+        options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
+        code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
+        runner = SerialTarget(graph, target, port, flash, timeout or DEFAULT_TIMEOUT, code_dir)
+        report = verify_target(graph, runner, batch, label=label or graph.name, mixed=mixed)
+        report.code = code_summary(code_dir, options)
+    hello = runner.last_run.hello
     board_info = {"board": hello.board, "port": port, "clock_hz": hello.clock_hz,
                   "cycle_counter": hello.cycle_counter,
                   "clock_setup_skipped": hello.clock_setup_skipped,
-                  "cycles": [int(c) for c in run.cycles]}
+                  "cycles": [int(c) for c in runner.last_run.cycles]}
     return report, board_info

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..boards.board_files import BoardCatalog, BoardFields
+from .board_files import BoardCatalog, BoardFields
 from ..errors import EdgesmithError
 from ..resources import data_path
 
@@ -66,7 +66,7 @@ def fpga_boards_dir() -> Path:
 
 
 def _mcu_boards():
-    from ..boards.registry import MCU_BOARDS
+    from .registry import MCU_BOARDS
 
     return MCU_BOARDS
 

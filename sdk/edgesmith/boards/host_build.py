@@ -79,7 +79,7 @@ def build_host_library(sources: Iterable[PathLike], include_dirs: Iterable[PathL
     if sanitize and not asan_runtime_loaded():
         raise HostBuildError(
             "a sanitized library needs the ASan runtime preloaded into this process; run it in a "
-            "child process with edgesmith.verify.host_build.sanitizer_env()")
+            "child process with edgesmith.boards.host_build.sanitizer_env()")
     ffi = cffi.FFI()
     ffi.cdef(cdef)
     lib = ffi.dlopen(str(path))
