@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from edgesmith.resources import data_path
-from edgesmith.verify.host_build import STRICT_C99_FLAGS, build_host_library
+from edgesmith.boards.host_build import STRICT_C99_FLAGS, build_host_library
 
 from .harness import public_cdef
 
