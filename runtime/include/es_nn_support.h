@@ -204,6 +204,54 @@ static inline int8_t es_conv_output_s8(int32_t acc, const int32_t *bias,
     return es_clamp_to_s8(acc + output_offset, act);
 }
 
+/*
+ * The argument checks of both int8 depthwise entry points (es_depthwise_conv2d_s8 and its
+ * in-place variant, reference and fast), in the order of the status codes' priority.
+ */
+static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
+                                            const es_per_channel_quant_params *quant,
+                                            const es_dims *input_dims, const es_dims *filter_dims,
+                                            const int8_t *filter, const es_dims *output_dims)
+{
+    const es_dw_conv_params *p = params;
+    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
+        input_dims == NULL || filter_dims == NULL || filter == NULL || output_dims == NULL ||
+        !es_dims_are_valid(input_dims) || !es_dims_are_valid(filter_dims) ||
+        !es_dims_are_valid(output_dims)) {
+        return ES_ERR_ARG;
+    }
+    if (p->depth_multiplier < 1 || !es_window_steps_are_valid(p->stride, p->dilation, p->padding) ||
+        !es_activation_is_valid(p->activation)) {
+        return ES_ERR_RANGE;
+    }
+    if (input_dims->n != 1 || output_dims->n != 1 || filter_dims->n != 1 ||
+        filter_dims->c != input_dims->c * p->depth_multiplier || output_dims->c != filter_dims->c) {
+        return ES_ERR_SHAPE;
+    }
+    return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
+}
+
+/*
+ * The checks of es_add_s8 (reference and fast) and its broadcast walk before the first row;
+ * left_shift above 23 could overflow int32 on (x + offset) << left_shift.
+ */
+static inline es_status es_add_begin_s8(es_broadcast *at, const es_add_params *p,
+                                        const es_dims *input1_dims, const int8_t *input1,
+                                        const es_dims *input2_dims, const int8_t *input2,
+                                        const es_dims *output_dims, const int8_t *output)
+{
+    if (!es_binary_args_are_valid(p, input1_dims, input1, input2_dims, input2, output_dims,
+                                  output)) {
+        return ES_ERR_ARG;
+    }
+    if (p->left_shift < 0 || p->left_shift > 23 || !es_shift_is_valid(p->input1_shift) ||
+        !es_shift_is_valid(p->input2_shift) || !es_shift_is_valid(p->output_shift) ||
+        !es_activation_is_valid(p->activation)) {
+        return ES_ERR_RANGE;
+    }
+    return es_broadcast_start(at, input1_dims, input2_dims, output_dims) ? ES_OK : ES_ERR_SHAPE;
+}
+
 /* The output stage of a dense layer with `output_depth` outputs (es_fc_quant_params). */
 static inline int es_fc_quant_is_valid(const es_fc_quant_params *q, int32_t output_depth)
 {

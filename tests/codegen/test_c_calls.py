@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from edgesmith.codegen.c_kernel_sets import KERNEL_SETS
 from edgesmith.codegen import build_c_model
 from edgesmith.codegen.c_calls import (ArenaPointer, CObject, KernelCallError, call_values,
                                        op_tensors, render_call, variant)
@@ -125,7 +126,8 @@ def test_the_in_place_variant_is_chosen_in_python_with_its_own_prototype(inplace
             assert args[-1] == f"&arena[{model.plan.offsets[record.scratch]}]"
         else:
             assert record is None and args[-1] == step.output
-    assert "runtime/kernels/ref/es_depthwise_conv2d_s8.c" in model.kernel_sources
+    folder = KERNEL_SETS[model.kernel_set]
+    assert f"runtime/kernels/{folder}/es_depthwise_conv2d_s8.c" in model.kernel_sources
 
 
 def test_a_variant_the_header_lacks_is_an_error():

@@ -8,9 +8,10 @@ import pytest
 from .harness import Runtime, runtime
 
 
-@pytest.fixture(scope="session")
-def rt() -> Runtime:
-    return runtime()
+@pytest.fixture(scope="session", params=["reference", "fast"])
+def rt(request) -> Runtime:
+    """The int8 kernels, once per kernel set: every kernel test holds for both."""
+    return runtime(request.param)
 
 
 @pytest.fixture

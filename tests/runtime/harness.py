@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from edgesmith.codegen.c_kernel_sets import KERNEL_SETS
 from edgesmith.codegen.c_params import (CArray, CStruct, CSymbol, KernelParams, dims, exact_scale,
                                         kernel_params)
 from edgesmith.ir import AffineFormat, Graph, Op, Tensor, infer_shape, with_defaults
@@ -38,6 +39,8 @@ __all__ = ["exact_scale"]  # re-exported for test_primitives
 RUNTIME = data_path("runtime")
 INCLUDE = RUNTIME / "include"
 KERNEL_SOURCES = sorted((RUNTIME / "kernels" / "ref").glob("es_*_s8.c"))
+#: the fast set's own int8 kernels (edgesmith.codegen.c_kernel_sets)
+FAST_SOURCES = sorted((RUNTIME / "kernels" / "fast").glob("es_*_s8.c"))
 SHIM = Path(__file__).parent / "c" / "es_test_shim.c"
 SANITIZE = os.environ.get("ES_RUNTIME_SANITIZE") == "1"
 
@@ -102,9 +105,13 @@ class Runtime:
 
 
 @functools.cache
-def runtime() -> Runtime:
+def runtime(kernel_set: str = "reference") -> Runtime:
+    """The int8 kernels of ``kernel_set`` (edgesmith.codegen.c_kernel_sets): the fast set's own
+    sources where it has them, the reference's elsewhere, as a generated folder takes them."""
     cdef = public_cdef() + SHIM_CDEF
-    ffi, lib = build_host_library([*KERNEL_SOURCES, SHIM], [INCLUDE], cdef,
+    folder = RUNTIME / "kernels" / KERNEL_SETS[kernel_set]
+    sources = [folder / p.name if (folder / p.name).is_file() else p for p in KERNEL_SOURCES]
+    ffi, lib = build_host_library([*sources, SHIM], [INCLUDE], cdef,
                                   cflags=STRICT_C99_FLAGS, sanitize=SANITIZE, libraries=("m",))
     return Runtime(ffi, lib)
 

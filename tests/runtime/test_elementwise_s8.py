@@ -87,6 +87,18 @@ def test_binary_edge_extremes_zero_points_and_scale_ratios(rt, rng, op_type):
             np.testing.assert_array_equal(c_binary(rt, case), case.golden())
 
 
+def test_add_large_enough_for_the_fast_tables(rt, rng):
+    """The fast es_add_s8 tabulates each input's rescaling from 1,024 elements on."""
+    formats = [None, (fmt(0.5, -128), fmt(0.5, 127), fmt(1.0, 0)),
+               (fmt(1e-3, 127), fmt(2.0, -128), fmt(2e-3, -128)),
+               (fmt(2.0 ** -4, 0), fmt(2.0 ** -4, 0), fmt(2.0 ** -3, 0))]
+    for f in formats:
+        for shapes in (((1, 16, 8, 8), (1, 16, 8, 8)), ((1, 8, 16, 9), (1, 1, 1, 9))):
+            case = binary_case(rng, "add", shapes, extremes=True, formats=f)
+            assert case.output.shape[1:] in ((16, 8, 8), (8, 16, 9))
+            np.testing.assert_array_equal(c_binary(rt, case), case.golden())
+
+
 def requantize_case(rng, op_type, shape, in_fmt, out_fmt, extremes=False, batch=2):
     x = random_int8(rng, (batch,) + shape, extremes)
     return single_op(op_type, [(x, in_fmt, False)], out_fmt)

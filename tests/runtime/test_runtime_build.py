@@ -18,7 +18,10 @@ import pytest
 from edgesmith.boards.host_build import SANITIZE_FLAGS, STRICT_C99_FLAGS
 
 from .build_checks import object_symbols, sanitized_pytest
-from .harness import INCLUDE, KERNEL_SOURCES
+from .harness import FAST_SOURCES, INCLUDE, KERNEL_SOURCES
+
+#: every int8 kernel source of both sets (the fast set defines the same names: one at a time)
+ALL_SOURCES = [*KERNEL_SOURCES, *FAST_SOURCES]
 
 EXTRA_WARNINGS = ("-Wconversion", "-Wsign-conversion", "-Wshadow", "-Wcast-qual", "-Wvla",
                   "-Wstrict-prototypes", "-Wmissing-prototypes", "-Wdeclaration-after-statement")
@@ -29,15 +32,17 @@ COMPILER_BUILTINS = {"memset", "memcpy", "memmove"}
 def test_kernels_compile_clean_as_c99(compiler):
     if shutil.which(compiler) is None:
         pytest.skip(f"{compiler} is not installed")
-    for flags in (STRICT_C99_FLAGS, (*STRICT_C99_FLAGS, "-O2", *EXTRA_WARNINGS)):
+    assert len(FAST_SOURCES) == 4
+    for flags in (STRICT_C99_FLAGS, (*STRICT_C99_FLAGS, "-O2", *EXTRA_WARNINGS),
+                  (*STRICT_C99_FLAGS, "-O2", *EXTRA_WARNINGS, "-DES_FAST_EMULATE_DSP")):
         proc = subprocess.run([compiler, *flags, "-fsyntax-only", f"-I{INCLUDE}",
-                               *map(str, KERNEL_SOURCES)], capture_output=True, text=True,
+                               *map(str, ALL_SOURCES)], capture_output=True, text=True,
                               check=False)
         assert proc.returncode == 0 and not proc.stderr, proc.stderr
 
 
 def test_kernels_use_no_float_no_libc_no_mutable_globals(tmp_path):
-    for source in KERNEL_SOURCES:
+    for source in ALL_SOURCES:
         undefined, mutable = object_symbols(source, tmp_path)
         foreign = {name for name in undefined if not name.startswith("es_")}
         assert foreign <= COMPILER_BUILTINS, f"{source.name} calls {foreign}"

@@ -9,14 +9,6 @@
 #include "es_nn.h"
 #include "es_nn_support.h"
 
-/* left_shift above 23 could overflow int32 on (x + offset) << left_shift. */
-static int add_params_are_valid(const es_add_params *p)
-{
-    return p->left_shift >= 0 && p->left_shift <= 23 && es_shift_is_valid(p->input1_shift) &&
-           es_shift_is_valid(p->input2_shift) && es_shift_is_valid(p->output_shift) &&
-           es_activation_is_valid(p->activation);
-}
-
 static int8_t add_one(const es_add_params *p, int32_t a, int32_t b)
 {
     const int32_t shifted1 = (a + p->input1_offset) * ((int32_t)1 << p->left_shift);
@@ -35,16 +27,12 @@ es_status es_add_s8(const es_add_params *params, const es_dims *input1_dims, con
                     int8_t *output)
 {
     es_broadcast at;
+    es_status status;
     int32_t c;
-    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
-                                  output)) {
-        return ES_ERR_ARG;
-    }
-    if (!add_params_are_valid(params)) {
-        return ES_ERR_RANGE;
-    }
-    if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    status = es_add_begin_s8(&at, params, input1_dims, input1, input2_dims, input2, output_dims,
+                             output);
+    if (status != ES_OK) {
+        return status;
     }
     while (es_broadcast_next_row(&at)) {
         for (c = 0; c < at.size.c; ++c) {

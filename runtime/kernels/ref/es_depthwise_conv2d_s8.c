@@ -13,20 +13,6 @@
 #include "es_nn.h"
 #include "es_nn_support.h"
 
-static int dw_params_are_valid(const es_dw_conv_params *p)
-{
-    return p->depth_multiplier >= 1 && p->stride.h >= 1 && p->stride.w >= 1 && p->dilation.h >= 1 &&
-           p->dilation.w >= 1 && p->padding.h >= 0 && p->padding.w >= 0 &&
-           es_activation_is_valid(p->activation);
-}
-
-static int shapes_agree(const es_dims *in, const es_dims *filter, const es_dims *out,
-                        int32_t depth_multiplier)
-{
-    return in->n == 1 && out->n == 1 && filter->n == 1 && filter->c == in->c * depth_multiplier &&
-           out->c == filter->c;
-}
-
 static inline int32_t accumulate(const es_dw_conv_params *p, const es_dims *in_dims,
                                  const int8_t *input, const es_dims *f_dims, const int8_t *filter,
                                  int32_t out_y, int32_t out_x, int32_t out_c)
@@ -70,33 +56,6 @@ static inline int8_t output_value(const es_dw_conv_params *p,
     return es_clamp_to_s8(acc + p->output_offset, p->activation);
 }
 
-/* The checks both entry points share, in the order of the status codes' priority. */
-static es_status check_arguments(const es_dw_conv_params *params,
-                                 const es_per_channel_quant_params *quant,
-                                 const es_dims *input_dims, const es_dims *filter_dims,
-                                 const int8_t *filter, const es_dims *output_dims)
-{
-    int32_t oc;
-    if (params == NULL || quant == NULL || quant->multiplier == NULL || quant->shift == NULL ||
-        input_dims == NULL || filter_dims == NULL || filter == NULL || output_dims == NULL ||
-        !es_dims_are_valid(input_dims) || !es_dims_are_valid(filter_dims) ||
-        !es_dims_are_valid(output_dims)) {
-        return ES_ERR_ARG;
-    }
-    if (!dw_params_are_valid(params)) {
-        return ES_ERR_RANGE;
-    }
-    if (!shapes_agree(input_dims, filter_dims, output_dims, params->depth_multiplier)) {
-        return ES_ERR_SHAPE;
-    }
-    for (oc = 0; oc < output_dims->c; ++oc) {
-        if (!es_shift_is_valid(quant->shift[oc])) {
-            return ES_ERR_RANGE;
-        }
-    }
-    return ES_OK;
-}
-
 es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params *params,
                                  const es_per_channel_quant_params *quant,
                                  const es_dims *input_dims, const int8_t *input,
@@ -109,7 +68,7 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
     if (input == NULL || output == NULL) {
         return ES_ERR_ARG;
     }
-    status = check_arguments(params, quant, input_dims, filter_dims, filter, output_dims);
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
     if (status != ES_OK) {
         return status;
     }
@@ -143,7 +102,7 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     if (data == NULL || scratch == NULL) {
         return ES_ERR_ARG;
     }
-    status = check_arguments(params, quant, input_dims, filter_dims, filter, output_dims);
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
     if (status != ES_OK) {
         return status;
     }

@@ -72,13 +72,16 @@ def read_model_api(model_dir: Path) -> ModelApi:
                          "(a <name>.h declaring <name>_invoke and <NAME>_NUM_INPUTS)")
 
 
-def generate_model_folder(graph: Graph, dest: Path) -> None:
-    """Run the C code generator (``edgesmith generate c``) into ``dest``."""
-    from ..codegen.options import generate_code
+def generate_model_folder(graph: Graph, dest: Path, board: Board | None = None) -> None:
+    """Run the C code generator (``edgesmith generate c``) into ``dest``, with the kernel set
+    of ``board``'s core (codegen.c_kernel_sets)."""
+    from ..codegen.options import CodeOptions, generate_code
 
     # the CLI's defaults; a mixed-precision patch model (`edgesmith quantize-mixed`) runs
     # both of its branches
-    generate_code(graph, dest)
+    options = CodeOptions()
+    generate_code(graph, dest, options.for_core(board.core, board.stack_bytes) if board
+                  else options)
 
 
 def write_project(graph: Graph | None, board: Board, dest: Path, *,
@@ -95,7 +98,7 @@ def write_project(graph: Graph | None, board: Board, dest: Path, *,
     if model_dir is not None:
         shutil.copytree(model_dir, dest / "model")
     elif graph is not None:
-        generate_model_folder(graph, dest / "model")
+        generate_model_folder(graph, dest / "model", board)
     else:
         raise ValueError("write_project needs a graph or a model folder")
     api = read_model_api(dest / "model")

@@ -132,7 +132,7 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
     carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
-                          patch=plan, model_path=model)
+                          patch=plan, model_path=model).for_core(board.core, board.stack_bytes)
     with status(f"building {model.name} for {board.name}...", as_json), \
             tempfile.TemporaryDirectory(prefix="edgesmith-build-") as tmp:
         folder = generate_code(graph, Path(tmp) / "model", options).folder

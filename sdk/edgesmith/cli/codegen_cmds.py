@@ -31,7 +31,24 @@ BUDGET_OPTION = typer.Option(None, "--budget-kb", min=0,
                              help="With --patch: fail unless the RAM fits in this many KiB.")
 MAX_EXTRA_MACS_OPTION = typer.Option(None, "--max-extra-macs", min=0,
                                      help="With --patch: at most this many percent more MACs.")
+CORE_OPTION = typer.Option("generic", "--core",
+                           help="The core the folder is for (a board file's core, or generic): "
+                                "decides its kernel set.")
+KERNELS_OPTION = typer.Option(None, "--kernels",
+                              help="C kernel set: fast (default) or reference (the readable "
+                                   "specification, slower).")
 TARGETS = ("host",)
+
+
+def kernel_set_name(core: str, kernels: str | None) -> str:
+    """The kernel set of `generate c --core CORE --kernels SET` (codegen.c_kernel_sets)."""
+    from ..boards.registry import CORES
+    from ..codegen.c_kernel_sets import GENERIC_CORE, kernel_set_for
+
+    if core not in (*CORES, GENERIC_CORE):
+        raise EdgesmithError(f"unknown core {core!r}; choose one of "
+                             f"{', '.join((*CORES, GENERIC_CORE))}")
+    return kernel_set_for(core, requested=kernels)
 
 
 def strategy_name(strategy: str) -> str:
@@ -58,11 +75,12 @@ def generate_c_model(model: Path = MODEL_ARG,
                      no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
                      patch: str | None = PATCH_OPTION, budget_kb: float | None = BUDGET_OPTION,
                      max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
+                     core: str = CORE_OPTION, kernels: str | None = KERNELS_OPTION,
                      as_json: bool = JSON_OPTION) -> None:
     """C99 firmware code: a self-contained folder (model, weights, runtime kernels, CMake)."""
     _generate(model, output, name, strategy, no_inplace, weights, (patch, budget_kb,
                                                                    max_extra_macs),
-              as_json=as_json)
+              as_json=as_json, core=core, kernels=kernels)
 
 
 def requested_patch_plan(graph, patch: str, budget_kb: float | None,
@@ -98,7 +116,8 @@ def _check_code_budget(ram_bytes: int, budget_kb: float | None, peak_bytes: int)
 
 @handle_errors()
 def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inplace: bool,
-              weights: Path | None, patching: tuple, *, as_json: bool) -> None:
+              weights: Path | None, patching: tuple, *, as_json: bool, core: str = "generic",
+              kernels: str | None = None) -> None:
     from ..codegen import generate_c
     from ..codegen.c_patch import generate_patched_c
     from ..codegen.c_plan import plan_c_arena
@@ -109,7 +128,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
     graph = load_cli_model(model, weights)
     patch, budget_kb, max_extra_macs = patching
     options = {"name": name, "strategy": strategy_name(strategy), "inplace": not no_inplace,
-               "model_path": model}
+               "model_path": model, "kernel_set": kernel_set_name(core, kernels)}
     mixed = carried_mixed_model(graph, patch)
     if mixed is not None:  # its patch stage carries both branches (QuantMCU)
         patch, patch_plan = "mixed", mixed.plan
@@ -127,6 +146,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
             "strategy": plan.strategy, "proven_optimal": plan.proven_optimal,
             "inplace_ops": _inplace_json(plan), "weights_bytes": m.weights_bytes,
             "params_bytes": m.params_bytes, "code_bytes": sum(result.model_files.values()),
+            "kernel_set": m.kernel_set,
             "runtime_bytes": result.runtime_bytes, "files": result.files}
     if patch is not None:
         info["patch"] = {k: v for k, v in patch_plan_to_json(patch_plan, windows=False).items()
@@ -140,7 +160,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
         emit_json(info)
         return
     console.print(f"wrote {result.folder} ({m.name}: {m.num_ops} ops, "
-                  f"{len(m.kernel_sources)} runtime kernels)")
+                  f"{len(m.kernel_sources)} runtime kernels, {m.kernel_set} set)")
     if patch is not None:
         console.print(patch_plan.summary())
         if mixed is not None:

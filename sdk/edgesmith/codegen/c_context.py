@@ -84,6 +84,8 @@ class CModel:
     params: list[CDecl] = field(default_factory=list)
     steps: list[CStep] = field(default_factory=list)
     kernel_sources: list[str] = field(default_factory=list)
+    #: the C kernel set the folder carries (.c_kernel_sets)
+    kernel_set: str = "reference"
     #: the patch stage (MCUNetV2) run before ``steps``, or None for layer-based code
     patch: CPatchStage | None = None
 

@@ -22,6 +22,7 @@ from ..ir import Graph, describe_format
 from ..memory import ArenaPlan
 from ..passes.lowering import lower
 from .c_context import CModel, CPort, markdown_text
+from .c_kernel_sets import DEFAULT_KERNEL_SET, kernel_set_for
 from .c_formats import check_formats, port_is_supported, port_scale
 from .c_names import c_comment_text, model_identifier
 from .c_params import C_OP_TYPES
@@ -59,8 +60,8 @@ def c_name_of(graph: Graph, name: str | None) -> str:
 
 def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "optimal",
                   inplace: bool = True, model_path: str | Path | None = None,
-                  patch: PatchPlan | None = None, mixed: MixedPatchModel | None = None
-                  ) -> CModel:
+                  patch: PatchPlan | None = None, mixed: MixedPatchModel | None = None,
+                  kernel_set: str = DEFAULT_KERNEL_SET) -> CModel:
     """The render context of ``graph``'s C code (see the module docstring); with ``patch``,
     ops ``0..patch.split`` run patch by patch (:mod:`.c_patch_steps`); with ``mixed`` (a
     mixed-precision patch model of ``graph``), patch by patch on two branches."""
@@ -85,7 +86,8 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
         source_md=markdown_text(source),
         inputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.inputs)],
         outputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.outputs)],
-        out_of_place=out_of_place_op_types(graph) if inplace else [])
+        out_of_place=out_of_place_op_types(graph) if inplace else [],
+        kernel_set=kernel_set_for(requested=kernel_set))
     if patch is None:
         ScheduleBuilder(graph, model).build()
     else:

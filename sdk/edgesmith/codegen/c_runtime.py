@@ -4,7 +4,9 @@ A model needs the public headers and the source of every kernel it calls,
 plus the kernels those call in turn (``es_relu_s8`` calls
 ``es_requantize_s8``): found by reading the sources, so neither a new
 dependency between kernels nor a variant defined beside its kernel
-(``es_depthwise_conv2d_s8_inplace``) needs a table here.
+(``es_depthwise_conv2d_s8_inplace``) needs a table here. A kernel set
+(:mod:`.c_kernel_sets`) takes each kernel from its own folder where that
+defines it, else from the reference folder.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..resources import data_path
+from .c_kernel_sets import KERNEL_SETS
 
 #: where runtime files go inside a generated folder (the layout of ``runtime/``)
 INCLUDE_DIR = "runtime/include"
 KERNEL_DIR = "runtime/kernels/ref"
+REFERENCE_SET = "reference"
 
 _KERNEL_CALL = re.compile(r"\b(es_\w+)\s*\(")
 _DEFINITION = re.compile(r"^es_status\s+(es_\w+)\s*\(", re.M)
@@ -29,9 +33,9 @@ def runtime_root() -> Path:
     return data_path("runtime")
 
 
-def kernel_source(kernel: str) -> Path:
-    """The reference source that defines ``kernel``."""
-    source = _definitions().get(kernel)
+def kernel_source(kernel: str, kernel_set: str = REFERENCE_SET) -> Path:
+    """The source that defines ``kernel`` in ``kernel_set`` (else in the reference set)."""
+    source = _definitions(kernel_set).get(kernel) or _definitions(REFERENCE_SET).get(kernel)
     if source is None:
         raise FileNotFoundError(f"the C runtime has no source for {kernel} "
                                 f"({runtime_root() / 'kernels' / 'ref'})")
@@ -39,25 +43,27 @@ def kernel_source(kernel: str) -> Path:
 
 
 @functools.cache
-def _definitions() -> dict[str, Path]:
-    """The kernels each reference source defines, by kernel name."""
-    return {name: path for path in sorted((runtime_root() / "kernels" / "ref").glob("*.c"))
+def _definitions(kernel_set: str) -> dict[str, Path]:
+    """The kernels each source of ``kernel_set`` defines, by kernel name."""
+    folder = runtime_root() / "kernels" / KERNEL_SETS[kernel_set]
+    return {name: path for path in sorted(folder.glob("*.c"))
             for name in _DEFINITION.findall(path.read_text())}
 
 
-def kernel_sources(kernels: Iterable[str]) -> list[str]:
+def kernel_sources(kernels: Iterable[str], kernel_set: str = REFERENCE_SET) -> list[str]:
     """Paths (inside a generated folder) of the kernel sources that ``kernels`` need."""
     needed: set[Path] = set()
-    todo = [kernel_source(k) for k in kernels]
+    todo = [kernel_source(k, kernel_set) for k in kernels]
+    defined = set(_definitions(REFERENCE_SET)) | set(_definitions(kernel_set))
     while todo:
         source = todo.pop()
         if source in needed:
             continue
         needed.add(source)
         code = _COMMENT.sub(" ", source.read_text())
-        calls = set(_KERNEL_CALL.findall(code)) & set(_definitions())
-        todo.extend(kernel_source(c) for c in calls)
-    return [f"{KERNEL_DIR}/{p.name}" for p in sorted(needed)]
+        calls = set(_KERNEL_CALL.findall(code)) & defined
+        todo.extend(kernel_source(c, kernel_set) for c in calls)
+    return sorted(f"runtime/{p.relative_to(runtime_root()).as_posix()}" for p in needed)
 
 
 def header_files() -> list[str]:

@@ -61,7 +61,8 @@ class ScheduleBuilder:
             step = self._view(index, op) if op.type in VIEW_OPS else self._call(index, op)
             kernels.add(step.kernel)
             self.model.steps.append(step)
-        self.model.kernel_sources = kernel_sources(sorted(kernels - {"(view)"}))
+        self.model.kernel_sources = kernel_sources(sorted(kernels - {"(view)"}),
+                                                  self.model.kernel_set)
 
     # -- tensors ----------------------------------------------------------------------
     def pointer(self, tensor: str | None, use: str = "") -> str:

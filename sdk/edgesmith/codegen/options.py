@@ -9,10 +9,11 @@ way to one target and kept on the way to another.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..ir import Graph
+from .c_kernel_sets import kernel_set_for
 from ..memory.patch import PatchPlan
 from ..quant.mixed_patch import MixedPatchModel, mixed_model_of
 
@@ -35,6 +36,14 @@ class CodeOptions:
     mixed: MixedPatchModel | None = field(default=None, compare=False)
     #: the file the graph came from, for the generated banners
     model_path: str | os.PathLike | None = None
+    #: the C kernel set (.c_kernel_sets); None: the fast set, or a board's choice (for_core)
+    kernel_set: str | None = None
+
+    def for_core(self, core: str, stack_bytes: int | None = None) -> "CodeOptions":
+        """These options for a board's core: its kernel set unless one was asked for."""
+        if self.kernel_set is not None:
+            return self
+        return replace(self, kernel_set=kernel_set_for(core, stack_bytes))
 
     def describe(self, generated_name: str, arena_bytes: int) -> dict:
         """What a report says about the code it ran."""
@@ -51,4 +60,5 @@ def generate_code(graph: Graph, out_dir: str | os.PathLike, options: CodeOptions
     mixed = o.mixed if o.mixed is not None else mixed_model_of(graph)
     return generate_c(graph, Path(out_dir), name=o.name, strategy=o.strategy, inplace=o.inplace,
                       model_path=o.model_path or graph.meta.get("path"),
-                      patch=None if mixed is not None else o.patch, mixed=mixed)
+                      patch=None if mixed is not None else o.patch, mixed=mixed,
+                      kernel_set=kernel_set_for(requested=o.kernel_set))

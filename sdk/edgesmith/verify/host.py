@@ -34,7 +34,7 @@ from .reference import check_mixed_fits, code_summary, generated_code
 from .target import decode, verify_target
 
 #: where the runtime sits inside a generated folder (see edgesmith.codegen.c_runtime)
-_INCLUDE_DIR, _KERNEL_DIR = "runtime/include", "runtime/kernels/ref"
+_INCLUDE_DIR, _KERNELS_DIR = "runtime/include", "runtime/kernels"
 
 
 def header_cdef(header: Path, include_dirs: Sequence[Path], defines: Sequence[str] = (),
@@ -68,7 +68,7 @@ class HostModel:
         self.folder, self.graph = Path(folder), graph
         self.name = name or generated_name(self.folder)
         includes = [self.folder, self.folder / _INCLUDE_DIR]
-        sources = sorted(self.folder.glob("*.c")) + sorted((self.folder / _KERNEL_DIR).glob("*.c"))
+        sources = sorted(self.folder.glob("*.c")) + sorted((self.folder / _KERNELS_DIR).glob("*/*.c"))
         defines = ("-DES_TRACE",) if trace else ()
         cdef = header_cdef(self.folder / f"{self.name}.h", includes, defines, compiler)
         try:

@@ -75,6 +75,7 @@ def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | N
 
     target = get_board(board) if board else default_board()
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
+        options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
         code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         report = verify_target(graph, QemuTarget(graph, target, code_dir), batch,
                                label=label or graph.name, mixed=mixed)

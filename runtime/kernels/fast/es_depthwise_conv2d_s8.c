@@ -1,0 +1,246 @@
+/*
+ * Fast int8 depthwise convolution: the integers of runtime/kernels/ref/es_depthwise_conv2d_s8.c.
+ *
+ * One output channel at a time (the in-place contract works channel by
+ * channel anyway): the input rows of its channel are widened once into int16
+ * rows with the input offset added and the padding as 0, kept in a small
+ * ring of as many rows as the window spans, so no tap needs a bounds check
+ * and no row is widened twice for stride 1. A 3-tap row with dilation 1
+ * costs one dual MAC and one MAC per output. Shapes whose rows do not fit
+ * ES_FAST_BUFFER take a plain per-output loop with the same output stage.
+ */
+#include "es_nn.h"
+#include "es_nn_fast.h"
+
+#define MAX_ROWS 16
+#define MAX_TAPS 64
+
+/* One output channel's plane: where its outputs go and what it reads. */
+typedef struct {
+    const es_dw_conv_params *p;
+    const es_dims *in;
+    const es_dims *out;
+    int32_t row_len;  /* widened row: every x a window of the plane touches */
+    int32_t ring;     /* rows the window spans */
+    int16_t *rows;    /* ring rows, then a row of zeros */
+} plane_geometry;
+
+static void widen_row(const plane_geometry *g, const int8_t *input, int32_t in_c, int32_t iy,
+                      int16_t *row)
+{
+    const int32_t channels = g->in->c;
+    const int8_t *src = input + iy * g->in->w * channels + in_c;
+    int32_t j;
+    for (j = 0; j < g->row_len; ++j) {
+        const int32_t ix = j - g->p->padding.w;
+        row[j] = (int16_t)(ix >= 0 && ix < g->in->w ? src[ix * channels] + g->p->input_offset
+                                                     : 0);
+    }
+}
+
+/* One output of a 3x3 window with dilation 1: a dual MAC and a MAC per row. */
+static inline int32_t taps_3x3(const int16_t *r0, const int16_t *r1, const int16_t *r2,
+                               const uint32_t *pairs, const int32_t *w, int32_t acc)
+{
+    acc = es_fast_dual_mac(es_fast_load32(r0), pairs[0], acc) + r0[2] * w[2];
+    acc = es_fast_dual_mac(es_fast_load32(r1), pairs[1], acc) + r1[2] * w[5];
+    return es_fast_dual_mac(es_fast_load32(r2), pairs[2], acc) + r2[2] * w[8];
+}
+
+/* One output row of a 3x3 window with dilation 1; returns where the next row goes. */
+static int8_t *row_3x3(const int16_t *const *rows, const uint32_t *pairs, const int32_t *w,
+                       int32_t bias, const es_fast_requant *r, const plane_geometry *g,
+                       int8_t *dst, int32_t stride)
+{
+    const int16_t *r0 = rows[0], *r1 = rows[1], *r2 = rows[2];
+    const int32_t step = g->p->stride.w, offset = g->p->output_offset;
+    const es_activation act = g->p->activation;
+    const es_fast_requant q = *r;
+    int32_t ox;
+    for (ox = 0; ox < g->out->w; ++ox, r0 += step, r1 += step, r2 += step, dst += stride) {
+        *dst = es_fast_output_s8(taps_3x3(r0, r1, r2, pairs, w, bias), &q, offset, act);
+    }
+    return dst;
+}
+
+/* Any window: rows[ky] is the widened row of tap row ky (the zero row in the padding). */
+static inline int32_t taps_any(const int16_t *const *rows, int32_t x, const es_dims *f,
+                               int32_t dilation, const int32_t *w)
+{
+    int32_t acc = 0;
+    int32_t ky, kx;
+    for (ky = 0; ky < f->h; ++ky) {
+        const int16_t *r = rows[ky] + x;
+        for (kx = 0; kx < f->w; ++kx) {
+            acc += r[kx * dilation] * *w++;
+        }
+    }
+    return acc;
+}
+
+/* Outputs of channel oc (reading input channel in_c) to dst[k * stride], k in row-major order. */
+static void plane(const plane_geometry *g, const es_per_channel_quant_params *quant,
+                  const int8_t *input, int32_t in_c, const es_dims *f, const int8_t *filter,
+                  const int32_t *bias, int32_t oc, int8_t *dst, int32_t stride)
+{
+    const es_dw_conv_params *p = g->p;
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    const int32_t b = bias != NULL ? bias[oc] : 0;
+    const int fast3 = f->h == 3 && f->w == 3 && p->dilation.w == 1;
+    const int16_t *zero_row = g->rows + g->ring * g->row_len;
+    int32_t taps[MAX_TAPS];
+    uint32_t pairs[MAX_ROWS];
+    int32_t held[MAX_ROWS];
+    const int16_t *rows[MAX_ROWS];
+    int32_t oy, ox, ky, k;
+    for (k = 0; k < f->h * f->w; ++k) {
+        taps[k] = filter[k * f->c + oc];
+    }
+    for (ky = 0; ky < f->h; ++ky) {
+        pairs[ky] = (uint32_t)(taps[ky * f->w] & 0xFFFF) |
+                    (f->w > 1 ? (uint32_t)taps[ky * f->w + 1] << 16 : 0u);
+    }
+    for (k = 0; k < g->ring; ++k) {
+        held[k] = -1;
+    }
+    for (oy = 0; oy < g->out->h; ++oy) {
+        for (ky = 0; ky < f->h; ++ky) {
+            const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+            const int32_t slot = iy >= 0 ? iy % g->ring : 0;
+            rows[ky] = zero_row; /* a padding row adds 0 */
+            if (iy >= 0 && iy < g->in->h) {
+                rows[ky] = g->rows + slot * g->row_len;
+                if (held[slot] != iy) {
+                    widen_row(g, input, in_c, iy, g->rows + slot * g->row_len);
+                    held[slot] = iy;
+                }
+            }
+        }
+        if (fast3) {
+            dst = row_3x3(rows, pairs, taps, b, &r, g, dst, stride);
+            continue;
+        }
+        for (ox = 0; ox < g->out->w; ++ox) {
+            const int32_t acc = taps_any(rows, ox * p->stride.w, f, p->dilation.w, taps);
+            *dst = es_fast_output_s8(acc + b, &r, p->output_offset, p->activation);
+            dst += stride;
+        }
+    }
+}
+
+/* The reference's per-output loop, for windows the row ring cannot hold. */
+static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                        const es_dims *in, const int8_t *input, int32_t in_c, const es_dims *f,
+                        const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
+                        int8_t *dst, int32_t stride)
+{
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    int32_t oy, ox, ky, kx;
+    for (oy = 0; oy < out->h; ++oy) {
+        for (ox = 0; ox < out->w; ++ox) {
+            int32_t acc = bias != NULL ? bias[oc] : 0;
+            for (ky = 0; ky < f->h; ++ky) {
+                const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+                for (kx = 0; kx < f->w && iy >= 0 && iy < in->h; ++kx) {
+                    const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
+                    if (ix >= 0 && ix < in->w) {
+                        acc += filter[(ky * f->w + kx) * f->c + oc] *
+                               (input[(iy * in->w + ix) * in->c + in_c] + p->input_offset);
+                    }
+                }
+            }
+            *dst = es_fast_output_s8(acc, &r, p->output_offset, p->activation);
+            dst += stride;
+        }
+    }
+}
+
+/* Output channel oc into dst[k * stride], by the row ring where it fits. */
+static void channel(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                    const es_dims *in, const int8_t *input, const es_dims *f,
+                    const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
+                    int16_t *rows, int8_t *dst, int32_t stride)
+{
+    plane_geometry g;
+    const int32_t in_c = oc / p->depth_multiplier;
+    g.p = p;
+    g.in = in;
+    g.out = out;
+    g.row_len = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    g.ring = (f->h - 1) * p->dilation.h + 1;
+    g.rows = rows;
+    if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS ||
+        (g.ring + 1) * g.row_len > ES_FAST_BUFFER ||
+        !es_fast_offset_fits(p->input_offset)) {
+        plain_plane(p, quant, in, input, in_c, f, filter, bias, out, oc, dst, stride);
+    } else {
+        memset(rows + g.ring * g.row_len, 0, (size_t)g.row_len * sizeof *rows);
+        plane(&g, quant, input, in_c, f, filter, bias, oc, dst, stride);
+    }
+}
+
+es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params *params,
+                                 const es_per_channel_quant_params *quant,
+                                 const es_dims *input_dims, const int8_t *input,
+                                 const es_dims *filter_dims, const int8_t *filter,
+                                 const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    int16_t rows[ES_FAST_BUFFER];
+    es_status status;
+    int32_t oc;
+    (void)ctx;
+    if (input == NULL || output == NULL) {
+        return ES_ERR_ARG;
+    }
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    if (status != ES_OK) {
+        return status;
+    }
+    for (oc = 0; oc < output_dims->c; ++oc) {
+        channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, oc,
+                rows, output + oc, output_dims->c);
+    }
+    return ES_OK;
+}
+
+/* As the reference: channel c's plane goes to scratch, then over channel c's slots. */
+es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
+                                         const es_per_channel_quant_params *quant,
+                                         const es_dims *input_dims, int8_t *data,
+                                         const es_dims *filter_dims, const int8_t *filter,
+                                         const int32_t *bias, const es_dims *output_dims,
+                                         int8_t *scratch)
+{
+    int16_t rows[ES_FAST_BUFFER];
+    int32_t c, px, channels, pixels;
+    es_status status;
+    (void)ctx;
+    if (data == NULL || scratch == NULL) {
+        return ES_ERR_ARG;
+    }
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (params->depth_multiplier != 1) {
+        return ES_ERR_RANGE;
+    }
+    channels = output_dims->c;
+    pixels = output_dims->h * output_dims->w;
+    for (c = 0; c < channels; ++c) {
+        channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, rows,
+                scratch, 1);
+        for (px = 0; px < pixels; ++px) {
+            data[px * channels + c] = scratch[px];
+        }
+    }
+    return ES_OK;
+}
+
+int32_t es_depthwise_conv2d_s8_get_buffer_size(const es_dims *input_dims,
+                                               const es_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}

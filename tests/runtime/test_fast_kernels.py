@@ -1,0 +1,139 @@
+"""Every fast int8 kernel (runtime/kernels/fast) equals its reference kernel, integer for integer.
+
+Random shapes: odd channel counts and counts not divisible by the 2x2 block or the
+groups of 4, strides 1 and 2, every padding, dilations, depth multipliers, extreme
+multipliers and shifts (0, INT32_MIN, +-31), offsets beyond int16 (the plain
+loops) and biases that drive the accumulators near the int32 limits.
+"""
+
+import numpy as np
+import pytest
+
+from .fast_harness import (FAST_BUILDS, Call, random_activation, random_exact_scales,
+                           random_offset, random_quant)
+
+CASES = 60
+
+
+def window_call(rng, depthwise: bool, extremes: bool) -> Call:
+    h, w = (int(v) for v in rng.integers(1, 10, 2))
+    c = int(rng.choice([1, 2, 3, 4, 5, 7, 8, 12, 16]))
+    kh, kw = (int(v) for v in rng.integers(1, 5, 2))
+    if rng.random() < 0.4:
+        kh = kw = 3
+    stride = [int(v) for v in rng.integers(1, 3, 2)]
+    dilation = [1, 1] if rng.random() < 0.6 else [int(v) for v in rng.integers(1, 3, 2)]
+    pads = [int(v) for v in rng.integers(0, 3, 4)]  # top, bottom, left, right
+    oh = (h + pads[0] + pads[1] - (kh - 1) * dilation[0] - 1) // stride[0] + 1
+    ow = (w + pads[2] + pads[3] - (kw - 1) * dilation[1] - 1) // stride[1] + 1
+    if oh < 1 or ow < 1 or pads[0] >= (kh - 1) * dilation[0] + 1 or \
+            pads[2] >= (kw - 1) * dilation[1] + 1:
+        return window_call(rng, depthwise, extremes)
+    mult = int(rng.integers(1, 4)) if depthwise else 1
+    out_c = c * mult if depthwise else int(rng.integers(1, 10))
+    x = rng.integers(-128, 128, (1, h, w, c)).astype(np.int8)
+    filter_dims = {"n": 1, "h": kh, "w": kw, "c": out_c} if depthwise else \
+        {"n": out_c, "h": kh, "w": kw, "c": c}
+    weights = rng.integers(-128, 128, (filter_dims["n"], kh, kw, filter_dims["c"])).astype(np.int8)
+    if extremes:
+        weights[rng.random(weights.shape) < 0.5] = -128
+    multiplier, shift = random_quant(rng, out_c, extremes)
+    bound = 1 << 30 if extremes else 50000
+    bias = None if rng.random() < 0.2 else rng.integers(-bound, bound, out_c).astype(np.int32)
+    params = {"input_offset": random_offset(rng, extremes),
+              "output_offset": int(rng.integers(-128, 128)),
+              "stride": {"h": stride[0], "w": stride[1]},
+              "dilation": {"h": dilation[0], "w": dilation[1]},
+              "padding": {"h": pads[0], "w": pads[2]}, "activation": random_activation(rng)}
+    kernel = "es_conv2d_s8"
+    if depthwise:
+        params["depth_multiplier"] = mult
+        kernel = "es_depthwise_conv2d_s8"
+        if mult == 1 and oh * ow <= h * w and rng.random() < 0.5:
+            kernel += "_inplace"
+    args = {"params": params, "multiplier": multiplier, "shift": shift, "bias": bias,
+            "input": x, "filter": weights, "input_dims": {"n": 1, "h": h, "w": w, "c": c},
+            "filter_dims": filter_dims, "output_dims": {"n": 1, "h": oh, "w": ow, "c": out_c}}
+    return Call(kernel, args, oh * ow * out_c)
+
+
+def dense_call(rng, extremes: bool) -> Call:
+    depth = int(rng.choice([1, 3, 4, 7, 8, 16, 33, 64, 250]))
+    outputs = int(rng.integers(1, 12))
+    per_channel = int(rng.integers(2))
+    channels = outputs if per_channel else 1
+    multiplier, shift = random_quant(rng, channels, extremes)
+    bound = 1 << 30 if extremes else 50000
+    args = {"params": {"input_offset": random_offset(rng, extremes),
+                       "filter_offset": random_offset(rng, extremes) if rng.random() < 0.3 else 0,
+                       "output_offset": int(rng.integers(-128, 128)),
+                       "activation": random_activation(rng)},
+            "dims": {"accum_depth": depth, "output_depth": outputs}, "per_channel": per_channel,
+            "stage": int(rng.integers(2)), "scales": random_exact_scales(rng, channels, extremes),
+            "multiplier": multiplier, "shift": shift,
+            "input": rng.integers(-128, 128, depth).astype(np.int8),
+            "filter": rng.integers(-128, 128, (outputs, depth)).astype(np.int8),
+            "bias": rng.integers(-bound, bound, outputs).astype(np.int32)}
+    return Call("es_fully_connected_s8", args, outputs)
+
+
+def assert_same_as_reference(call: Call, build: str) -> None:
+    status, expected = call.run("reference")
+    assert status == 0, (call.kernel, status)
+    got_status, got = call.run(build)
+    assert got_status == status
+    np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("extremes", [False, True])
+@pytest.mark.parametrize("depthwise", [False, True], ids=["conv", "depthwise"])
+def test_window_kernels_equal_reference(rng, build, extremes, depthwise):
+    kernels = set()
+    for _ in range(CASES):
+        call = window_call(rng, depthwise, extremes)
+        kernels.add(call.kernel)
+        assert_same_as_reference(call, build)
+    assert kernels >= ({"es_depthwise_conv2d_s8", "es_depthwise_conv2d_s8_inplace"}
+                       if depthwise else {"es_conv2d_s8"})
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("extremes", [False, True])
+def test_dense_equals_reference(rng, build, extremes):
+    stages = set()
+    for _ in range(3 * CASES):
+        call = dense_call(rng, extremes)
+        stages.add(call.args["stage"])
+        assert_same_as_reference(call, build)
+    assert stages == {0, 1}
+
+
+
+def near_half_cases(rng, count: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Accumulators a and scales m * 2^-77 whose exact product lies just below a half
+    (k + 0.5) * 2^77, close enough that the double rounds it onto the half (k < 64: the
+    output stays inside int8)."""
+    accs, scales = [], []
+    while len(accs) < count:
+        a = int(rng.integers(1 << 30, 1 << 31)) | 1
+        half = (2 * int(rng.integers(16, 64)) + 1) << 76
+        m = half // a
+        if (1 << 52) <= m < (1 << 53) and a * m < half and float(a * m) == float(half):
+            accs.append(a)
+            scales.append((m, -77))
+    return np.array(accs, np.int64), scales
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_dense_exact_scale_where_the_double_rounding_decides(rng, build):
+    for sign in (1, -1):
+        accs, scales = near_half_cases(rng, 16)
+        call = dense_call(rng, False)
+        call.args.update(params={**call.args["params"], "filter_offset": 0, "input_offset": 0,
+                                 "output_offset": 0, "activation": {"min": -128, "max": 127}},
+                         dims={"accum_depth": 1, "output_depth": 16}, per_channel=1, stage=1,
+                         scales=scales, bias=(sign * accs).astype(np.int32),
+                         input=np.zeros(1, np.int8), filter=np.zeros((16, 1), np.int8))
+        call.output_size = 16
+        assert_same_as_reference(call, build)

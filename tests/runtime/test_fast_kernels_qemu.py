@@ -1,0 +1,53 @@
+"""The kernel set each emulated board gets (fast on Cortex-M3/M4/M33/M55) equals the simulator.
+
+One-op graphs with random odd shapes, strides 1 and 2, padding, depth multipliers and
+extreme values run as firmware under QEMU: the DSP loops on the M4/M33/M55 (SMLAD and
+friends, which the host never executes), the portable loops on the M3.
+"""
+
+import numpy as np
+import pytest
+
+from tests.boards.helpers import needs_cross, needs_qemu
+
+from .test_conv_s8 import conv_case
+from .test_fully_connected_s8 import fc_case
+
+pytestmark = [needs_cross, needs_qemu]
+
+# (H, W, C, KH, KW, stride, dilation, pads (top, bottom, left, right))
+GEOMETRIES = [
+    (9, 7, 5, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    (8, 9, 12, 3, 3, (2, 2), (1, 1), (0, 1, 0, 1)),
+    (6, 5, 8, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    (7, 7, 3, 2, 3, (1, 2), (2, 1), (1, 1, 2, 0)),
+]
+
+
+def cases(rng):
+    for k, geometry in enumerate(GEOMETRIES):
+        yield conv_case(rng, geometry, 7 + k, extremes=k % 2 == 1, batch=3)
+        yield conv_case(rng, geometry, 0, depthwise=True, multiplier=1 + k % 2,
+                        extremes=k % 2 == 0, batch=3)
+    yield fc_case(rng, (3, 37), 9)
+
+
+def check_on(board: str, rng) -> int:
+    from edgesmith.verify.qemu import verify_qemu
+
+    ops = 0
+    for case in cases(rng):
+        report = verify_qemu(case.graph, case.feeds, board=board)
+        assert report.samples == 3 and report.ok, (case.op.type, report.first_mismatch)
+        ops += 1
+    return ops
+
+
+def test_fast_kernels_on_the_emulated_m4(rng):
+    assert check_on("mps2-an386", rng) == 2 * len(GEOMETRIES) + 1
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("board", ["mps2-an385", "mps2-an505", "mps3-an547", "mps2-an500"])
+def test_fast_kernels_on_other_emulated_cores(rng, board):
+    assert check_on(board, rng) == 2 * len(GEOMETRIES) + 1
