@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EdgesmithError, UnsupportedError
-from ..report.check_report import CheckReport, mismatch_record, samples_differ
+from ..report.check_report import CheckReport, samples_differ
 from .check import _sample_batch
+from ..ir import Graph
 from .litert import run_litert
+from .target import first_difference, verify_target
 
 
 @dataclass
@@ -65,6 +67,26 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray]) -> lis
     return [np.concatenate(o) for o in outputs]
 
 
+class TflmTarget:
+    """TFLite Micro's interpreter on the ``.tflite`` file: an oracle; it keeps no
+    intermediate tensors, so its trace holds the model outputs only."""
+
+    oracle = True
+
+    def __init__(self, path: str | Path, graph: Graph):
+        self.path, self.graph, self.outputs = path, graph, None
+
+    def run(self, batch):
+        self.outputs = run_tflm(self.path, [batch[n] for n in self.graph.inputs])
+        return dict(zip(self.graph.outputs, self.outputs)), None
+
+    def trace(self, sample):
+        outputs = run_tflm(self.path, [sample[n] for n in self.graph.inputs])
+        for name, values in zip(self.graph.outputs, outputs):
+            op_index = next(i for i, op in enumerate(self.graph.ops) if name in op.outputs)
+            yield op_index, values.reshape(-1)
+
+
 def check_against_tflm(path: str | Path, samples: int = 200,
                        inputs: np.ndarray | Mapping[str, np.ndarray] | None = None,
                        seed: int = 0) -> OracleCheckReport:
@@ -72,7 +94,6 @@ def check_against_tflm(path: str | Path, samples: int = 200,
     inputs, as :func:`~.check.check_against_litert` draws them; LiteRT runs the same batch so
     that the report can say where the two oracles differ."""
     from ..frontends.tflite import load_tflite
-    from ..sim import simulate
 
     graph = load_tflite(path)
     if not graph.is_quantized():
@@ -80,43 +101,35 @@ def check_against_tflm(path: str | Path, samples: int = 200,
                                "float activations")
     graph.meta["fc_output_stage"] = "q31"  # TFLite Micro's arithmetic
     batch = _sample_batch(graph, samples, inputs, seed)
+    target = TflmTarget(path, graph)
+    base = verify_target(graph, target, batch, label=str(path))
     feed = [batch[n] for n in graph.inputs]
-    total = feed[0].shape[0]
-    ours = simulate(graph, batch)
-    tflm = run_tflm(path, feed)
     try:
         litert, litert_error = run_litert(path, feed).outputs, None
     except EdgesmithError as exc:  # e.g. an op version its reference resolver lacks
         litert, litert_error = None, str(exc)
-    differs = np.zeros(total, dtype=bool)
-    oracles = np.zeros(total, dtype=bool)
-    for k, (name, theirs) in enumerate(zip(graph.outputs, tflm)):
-        differs |= samples_differ(ours[name], theirs)
-        if litert is not None:
-            oracles |= samples_differ(litert[k], theirs)
-    report = OracleCheckReport(str(path), total, int(differs.sum()),
-                               oracles_differ=int(oracles.sum()), litert_error=litert_error)
-    if report.mismatched_samples:
-        report.first_mismatch = _first_output_difference(graph, ours, tflm, differs)
-    if report.oracles_differ:
-        at = _first_output_difference(graph, dict(zip(graph.outputs, litert)), tflm, oracles)
-        report.first_oracle_difference = {"output": at["tensor"], "sample": at["sample"],
-                                          "index": at["index"], "litert": at["ours"],
-                                          "tflm": at["theirs"]}
+    report = OracleCheckReport(base.model, base.samples, base.mismatched_samples,
+                               base.first_mismatch, litert_error=litert_error)
+    if litert is not None:
+        _compare_oracles(graph, report, dict(zip(graph.outputs, litert)), target.outputs)
     return report
 
 
-def _first_output_difference(graph, ours: Mapping[str, np.ndarray], theirs: list[np.ndarray],
-                             differs: np.ndarray) -> dict:
-    """Where the first differing sample first differs, among the model outputs (TFLite Micro
-    keeps no intermediate tensors to compare)."""
-    sample = int(np.flatnonzero(differs)[0])
-    for name, ref in zip(graph.outputs, theirs):
-        mine = np.asarray(ours[name])[sample].reshape(ref.shape[1:])
-        diff = np.argwhere(mine != ref[sample])
-        if diff.size:
-            where = tuple(int(i) for i in diff[0])
-            op_index = next(i for i, op in enumerate(graph.ops) if name in op.outputs)
-            return mismatch_record(op_index, graph.ops[op_index], name, sample, where,
-                                   mine[where].item(), ref[sample][where].item())
-    raise AssertionError("a differing sample without a differing element")
+def _compare_oracles(graph: Graph, report: OracleCheckReport, litert: Mapping[str, np.ndarray],
+                     tflm: list[np.ndarray]) -> None:
+    """How many samples LiteRT and TFLite Micro disagree on, and where they first do."""
+    oracles = np.zeros(report.samples, dtype=bool)
+    for name, theirs in zip(graph.outputs, tflm):
+        oracles |= samples_differ(litert[name], theirs)
+    report.oracles_differ = int(oracles.sum())
+    if not report.oracles_differ:
+        return
+    sample = int(np.flatnonzero(oracles)[0])
+    expected = {name: np.asarray(theirs)[sample:sample + 1]
+                for name, theirs in zip(graph.outputs, tflm)}
+    traced = ((next(i for i, op in enumerate(graph.ops) if name in op.outputs),
+               np.asarray(litert[name])[sample].reshape(-1)) for name in graph.outputs)
+    at = first_difference(graph, traced, expected, sample)
+    report.first_oracle_difference = {"output": at["tensor"], "sample": sample,
+                                      "index": at["index"], "litert": at["ours"],
+                                      "tflm": at["theirs"]}
