@@ -231,6 +231,55 @@ static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
     return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
 }
 
+/* The checks of the in-place depthwise entry point (reference and fast): one buffer for input
+ * and output, a scratch, depth multiplier 1. */
+static inline es_status es_dw_conv_inplace_check_s8(const es_dw_conv_params *params,
+                                                    const es_per_channel_quant_params *quant,
+                                                    const es_dims *input_dims, const int8_t *data,
+                                                    const es_dims *filter_dims,
+                                                    const int8_t *filter,
+                                                    const es_dims *output_dims,
+                                                    const int8_t *scratch)
+{
+    es_status status;
+    if (data == NULL || scratch == NULL) {
+        return ES_ERR_ARG;
+    }
+    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    if (status != ES_OK) {
+        return status;
+    }
+    return params->depth_multiplier == 1 ? ES_OK : ES_ERR_RANGE;
+}
+
+/*
+ * The checks of es_conv2d_s8 (reference and fast), in the order of the status codes' priority,
+ * and the window of its output pixels.
+ */
+static inline es_status es_conv_begin_s8(es_window *win, const es_conv_params *params,
+                                         const es_per_channel_quant_params *quant,
+                                         const es_dims *input_dims, const int8_t *input,
+                                         const es_dims *filter_dims, const int8_t *filter,
+                                         const es_dims *output_dims, const int8_t *output)
+{
+    es_status status;
+    if (!es_filter_args_are_valid(params, input_dims, input, filter_dims, filter, output_dims,
+                                  output) ||
+        !es_per_channel_quant_is_present(quant)) {
+        return ES_ERR_ARG;
+    }
+    status = es_conv_window_begin(win, input_dims, filter_dims, output_dims, params->stride,
+                                  params->dilation, params->padding);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (!es_activation_is_valid(params->activation) ||
+        !es_shifts_are_valid(quant->shift, output_dims->c)) {
+        return ES_ERR_RANGE;
+    }
+    return ES_OK;
+}
+
 /*
  * The checks of es_add_s8 (reference and fast) and its broadcast walk before the first row;
  * left_shift above 23 could overflow int32 on (x + offset) << left_shift.

@@ -34,19 +34,10 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
     es_status status;
     int32_t oc;
     (void)ctx;
-    if (!es_filter_args_are_valid(params, input_dims, input, filter_dims, filter, output_dims,
-                                  output) ||
-        !es_per_channel_quant_is_present(quant)) {
-        return ES_ERR_ARG;
-    }
-    status = es_conv_window_begin(&win, input_dims, filter_dims, output_dims, params->stride,
-                                  params->dilation, params->padding);
+    status = es_conv_begin_s8(&win, params, quant, input_dims, input, filter_dims, filter,
+                              output_dims, output);
     if (status != ES_OK) {
         return status;
-    }
-    if (!es_activation_is_valid(params->activation) ||
-        !es_shifts_are_valid(quant->shift, output_dims->c)) {
-        return ES_ERR_RANGE;
     }
 
     while (es_window_next(&win)) {

@@ -99,15 +99,10 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     int32_t oy, ox, c, p, channels, pixels;
     es_status status;
     (void)ctx;
-    if (data == NULL || scratch == NULL) {
-        return ES_ERR_ARG;
-    }
-    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    status = es_dw_conv_inplace_check_s8(params, quant, input_dims, data, filter_dims, filter,
+                                         output_dims, scratch);
     if (status != ES_OK) {
         return status;
-    }
-    if (params->depth_multiplier != 1) {
-        return ES_ERR_RANGE;
     }
     channels = output_dims->c;
     pixels = output_dims->h * output_dims->w;
