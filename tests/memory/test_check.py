@@ -89,3 +89,19 @@ def test_totals_must_add_up():
     plan = plan_arena(graph, inputs_in_arena=False)
     with pytest.raises(InvalidPlanError, match="do not add up"):
         check_plan(graph, broken(plan, io_bytes=0))
+
+
+def test_arena_beyond_the_limit_is_refused_before_planning():
+    """17 int8 inputs of 16 Mi elements are live together: 272 MiB, above the arena limit."""
+    from edgesmith.errors import ResourceLimitError
+    from edgesmith.io.limits import MAX_ARENA_BYTES
+
+    shape = (1, 4096, 4096)
+    b = GraphBuilder("huge", *([shape] * 17))
+    total = "x0"
+    for k in range(1, 17):
+        total = b.op("add", [total, f"x{k}"], f"s{k}")
+    graph = b.done(total)
+    assert 17 * 4096 * 4096 > MAX_ARENA_BYTES
+    with pytest.raises(ResourceLimitError, match="smallest arena .* more than edgesmith accepts"):
+        plan_arena(graph)

@@ -19,6 +19,8 @@ MAX_TENSOR_ELEMENTS = 1 << 24
 MAX_CONST_BYTES = 256 << 20
 #: bytes an archive may decompress to (all members together)
 MAX_DECOMPRESSED_BYTES = 512 << 20
+#: bytes of one planned activation arena (far above any MCU or FPGA on-chip RAM)
+MAX_ARENA_BYTES = 256 << 20
 #: ops of one graph
 MAX_OPS = 10_000
 #: tensors of one graph

@@ -16,8 +16,13 @@ from .lifetimes import (Lifetime, TensorGroups, io_tensors, tensor_lifetimes,
 from .planner import ArenaPlan
 
 
-class InvalidPlanError(AssertionError):
-    """An arena plan that would corrupt a tensor (a bug in a planner)."""
+class InvalidPlanError(RuntimeError):
+    """An arena plan that would corrupt a tensor.
+
+    Plans are made by edgesmith's own planners from a verified graph, so this is
+    a bug in a planner (the CLI reports it as an internal error), never an answer
+    to bad input; it is a RuntimeError so that ``python -O`` or code catching
+    assertion failures cannot mistake it for a test assertion."""
 
 
 def _inplace_problems(graph: Graph, plan: ArenaPlan, keep_intact: set[str]) -> list[str]:

@@ -44,6 +44,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 
+from ..io.limits import MAX_ARENA_BYTES, check_limit
 from ..ir.graph import Graph
 from . import greedy, optimal
 from .greedy import Block, arena_end
@@ -121,6 +122,9 @@ def plan_arena(graph: Graph, strategy: str = "greedy", *, inplace: InplacePolicy
         raise ValueError(f"unknown planner strategy {strategy!r}; choose from {sorted(STRATEGIES)}")
     if alignment < 1:
         raise ValueError(f"alignment must be >= 1, got {alignment}")
+    bound = lower_bound(graph)
+    check_limit(f"model {graph.name!r}", "the smallest arena its activations need (bytes)",
+                bound, MAX_ARENA_BYTES)
     arena, io, inplace_ops = plan_buffers(graph, inplace=inplace, inputs_in_arena=inputs_in_arena)
     blocks = [_slots(b, alignment) for b in arena]
     slot_offsets, proven = STRATEGIES[strategy](blocks, time_limit_s)
@@ -131,7 +135,7 @@ def plan_arena(graph: Graph, strategy: str = "greedy", *, inplace: InplacePolicy
     return ArenaPlan(
         offsets=offsets,
         arena_bytes=arena_bytes,
-        lower_bound_bytes=lower_bound(graph),
+        lower_bound_bytes=bound,
         io_bytes=io_bytes,
         ram_bytes=arena_bytes + io_bytes,
         steps=tuple(live_per_step((b.segments for b in arena + io), num_steps(graph))),
