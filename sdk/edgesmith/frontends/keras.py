@@ -98,8 +98,9 @@ def _from_model(model, meta: dict) -> Graph:
     if not isinstance(model, keras.Model):
         raise ModelFormatError(f"expected a keras.Model, got {type(model).__name__}")
     # check the live layer classes first: a custom layer may not even serialize
+    by_key = _live_layers(keras, model)
     refuse_unsupported([KerasLayer(layer.name, type(layer).__name__, {}, type(layer).__module__)
-                        for layer in model.layers])
+                        for layer in by_key.values()])
     kind = "Sequential" if isinstance(model, keras.Sequential) else "Functional"
     try:
         config = model.get_config()
@@ -108,16 +109,28 @@ def _from_model(model, meta: dict) -> Graph:
     if not isinstance(config, dict) or "layers" not in config:
         raise UnsupportedError(f"keras model {model.name!r} ({type(model).__name__}) is a "
                                "subclassed model; build it with the Sequential or functional API")
-    by_name = {layer.name: layer for layer in model.layers}
 
-    def layer_weights(name: str) -> dict[str, np.ndarray]:
-        layer = by_name.get(name)
+    def layer_weights(key: str) -> dict[str, np.ndarray]:
+        layer = by_key.get(key)
         if layer is None:
             return {}
         return {_short_weight_name(w.name): np.asarray(w.numpy()) for w in layer.weights}
 
     spec = parse_model_config({"class_name": kind, "config": config})
     return build_graph(spec, layer_weights, meta)
+
+
+def _live_layers(keras, model, scope: str = "") -> dict:
+    """The plain layers of ``model`` by weights key (``name``, or ``outer/name`` for a layer
+    of a model nested inside it), nested models opened."""
+    found = {}
+    for layer in model.layers:
+        key = f"{scope}{layer.name}"
+        if isinstance(layer, keras.Model):
+            found.update(_live_layers(keras, layer, f"{key}/"))
+        else:
+            found[key] = layer
+    return found
 
 
 def _short_weight_name(name: str) -> str:
@@ -169,14 +182,28 @@ def _lookup(table: dict[str, dict[str, np.ndarray]]) -> WeightSource:
 
 
 def _legacy_weights(group) -> dict[str, dict[str, np.ndarray]]:
-    """Arrays of a Keras weights group (``layer_names`` / ``weight_names`` attributes)."""
+    """Arrays of a Keras weights group (``layer_names`` / ``weight_names`` attributes), by
+    weights key: a nested model's group holds its layers' weights as ``[model/]layer/w``."""
     table: dict[str, dict[str, np.ndarray]] = {}
     for layer in (_text(n) for n in group.attrs["layer_names"]):
         layer_group = group[layer]
-        names = [_text(n) for n in layer_group.attrs.get("weight_names", [])]
-        table[layer] = {_short_weight_name(n): read_weight_dataset(
-            layer_group[n], f"{group.file.filename}: layer {layer!r} weight {n!r}") for n in names}
+        table.setdefault(layer, {})
+        for n in (_text(n) for n in layer_group.attrs.get("weight_names", [])):
+            table.setdefault(_weights_key(layer, n), {})[_short_weight_name(n)] = \
+                read_weight_dataset(layer_group[n],
+                                    f"{group.file.filename}: layer {layer!r} weight {n!r}")
     return table
+
+
+def _weights_key(layer: str, weight_name: str) -> str:
+    """The weights key a stored weight of group ``layer`` belongs to. The stored name is the
+    weight's path, with or without the enclosing model's name in front: ``dense/kernel:0``
+    and ``sequential/dense/kernel`` in group ``dense`` are ``dense``'s; ``bb/c1/kernel`` (Keras
+    3) or ``c1/kernel:0`` (Keras 2) in a nested model's group ``bb`` are ``bb/c1``'s."""
+    parts = weight_name.split("/")[:-1]
+    if layer in parts:
+        parts = parts[parts.index(layer) + 1:]
+    return "/".join([layer, *parts]) if parts else layer
 
 
 def _from_h5_model(path: Path) -> Graph:

@@ -28,6 +28,11 @@ class KerasLayer:
     #: Keras 3 writes the defining module and, for custom objects, a registered name
     module: str | None = None
     registered_name: str | None = None
+    #: where the layer's weights live: its name, or ``model/name`` inside a nested model
+    weights_key: str = ""
+
+    def __post_init__(self):
+        self.weights_key = self.weights_key or self.name
 
     @property
     def label(self) -> str:
@@ -151,13 +156,29 @@ def _functional(config: dict) -> KerasModelSpec:
             raise ModelFormatError(f"the model config refers to tensors nobody produces: {missing}")
         for call in runnable:
             spec.calls.append(call)
-            ready.add((call.layer.name, call.node, 0))
+            ready.update((call.layer.name, call.node, k) for k in range(_output_count(call.layer)))
             pending.remove(call)
     return spec
 
 
+def _output_count(layer: KerasLayer) -> int:
+    """Outputs of one call: a nested model has one per output layer, any other layer one."""
+    if layer.class_name in ("Sequential", "Functional", "Model"):
+        outputs = layer.config.get("output_layers")
+        if outputs:
+            return len(_refs(outputs))
+    return 1
+
+
 def parse_model_config(model_config: dict) -> KerasModelSpec:
-    """The layers and calls of a serialized Keras model (``{"class_name", "config"}``)."""
+    """The layers and calls of a serialized Keras model (``{"class_name", "config"}``), with
+    the models nested inside it flattened into their layers (:mod:`.keras_nested`)."""
+    from .keras_nested import flatten_nested
+
+    return flatten_nested(_parse_one(model_config), _parse_one)
+
+
+def _parse_one(model_config: dict) -> KerasModelSpec:
     check_model_config(model_config)
     if not isinstance(model_config, dict) or "class_name" not in model_config:
         raise ModelFormatError("not a Keras model config (no 'class_name')")

@@ -14,7 +14,8 @@ from .keras_config import KerasLayer, KerasModelSpec, TensorRef
 from .keras_context import CONVERTERS, LayerContext
 from .keras_schema import check_layer_weights
 
-#: layer name -> {weight name ("kernel", "bias", "gamma", ...): array}
+#: layer weights key (its name, ``model/name`` inside a nested model) -> {weight name
+#: ("kernel", "bias", "gamma", ...): array}
 WeightSource = Callable[[str], dict[str, np.ndarray]]
 
 
@@ -37,8 +38,6 @@ def refuse_unsupported(layers: list[KerasLayer]) -> None:
         hint = None
         if any(layer.class_name == "Lambda" for layer in bad):
             hint = "Lambda layers hold arbitrary Python; replace them with built-in layers"
-        elif any(layer.class_name in ("Functional", "Sequential", "Model") for layer in bad):
-            hint = "a model nested inside a model: rebuild it as one flat model"
         raise UnsupportedError(f"unsupported keras layer {names}; supported layers: "
                                f"{', '.join(supported_layers())}", hint=hint)
 
@@ -63,7 +62,7 @@ def build_graph(spec: KerasModelSpec, weights: WeightSource, meta: dict) -> Grap
         layer = call.layer
         args = [tensors[ref] for ref in call.inputs]
         n_ops = len(builder.graph.ops)
-        ctx = LayerContext(builder, layer, check_layer_weights(layer, weights(layer.name), source))
+        ctx = LayerContext(builder, layer, check_layer_weights(layer, weights(layer.weights_key), source))
         out = CONVERTERS[layer.class_name](ctx, args)
         ctx.check_all_weights_used()
         if len(builder.graph.ops) > n_ops and builder.graph.ops[-1].outputs == [out]:

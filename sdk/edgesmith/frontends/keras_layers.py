@@ -76,13 +76,27 @@ def batch_norm(ctx: LayerContext, inputs: list[str]) -> str:
     return ctx.op("batch_norm", [x, *params], {"epsilon": float(cfg.get("epsilon", 1e-3))})
 
 
-@converter("Add")
-def add(ctx: LayerContext, inputs: list[str]) -> str:
-    if len(inputs) < 2:
-        raise ctx.refuse("Add needs at least two inputs")
+#: Keras merge layer -> the IR op that folds its inputs pairwise
+MERGE_OPS = {"Add": "add", "Subtract": "sub", "Multiply": "mul", "Maximum": "maximum",
+             "Minimum": "minimum", "Average": "add"}
+
+
+@converter(*MERGE_OPS)
+def merge(ctx: LayerContext, inputs: list[str]) -> str:
+    """Add/Multiply/Maximum/Minimum/Average over any number of inputs (Subtract: exactly
+    two), folded left to right as Keras does; Average scales the sum by 1/n."""
+    kind = ctx.layer.class_name
+    if len(inputs) < 2 or (kind == "Subtract" and len(inputs) != 2):
+        raise ctx.refuse(f"{kind} needs {'exactly' if kind == 'Subtract' else 'at least'} "
+                         f"two inputs, got {len(inputs)}")
+    op_type = MERGE_OPS[kind]
     total = inputs[0]
     for k, other in enumerate(inputs[1:]):
-        total = ctx.op("add", [total, other], suffix=f"add{k}" if len(inputs) > 2 else "add")
+        total = ctx.op(op_type, [total, other],
+                       suffix=f"{op_type}{k}" if len(inputs) > 2 else op_type)
+    if kind == "Average":
+        scale = ctx.const("inv_count", np.full((1,), 1.0 / len(inputs), np.float32))
+        total = ctx.op("mul", [total, scale], suffix="average")
     return total
 
 
