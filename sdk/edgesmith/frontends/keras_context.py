@@ -82,16 +82,49 @@ class LayerContext:
             activation = inner if isinstance(inner, str) else activation.get("class_name")
         if activation in (None, "linear"):
             return x
+        if activation in COMPOSITE_ACTIVATIONS:
+            return COMPOSITE_ACTIVATIONS[activation](self, x)
         if activation not in ACTIVATION_OPS:
             raise self.refuse(f"activation {activation!r} is not supported; supported: "
-                              f"{', '.join(['linear', *ACTIVATION_OPS])}")
+                              f"{', '.join(['linear', *ACTIVATION_OPS, *COMPOSITE_ACTIVATIONS])}")
         op_type = ACTIVATION_OPS[activation]
         return self.op(op_type, [x], {"beta": 1.0} if op_type == "softmax" else None)
+
+    def scalar(self, suffix: str, value: float) -> str:
+        """A float32 constant of one element (broadcast by the elementwise ops)."""
+        return self.const(suffix, np.full((1,), value, np.float32))
 
 
 #: Keras activation name -> IR op type
 ACTIVATION_OPS = {"relu": "relu", "relu6": "relu6", "sigmoid": "logistic", "tanh": "tanh",
                   "softmax": "softmax"}
+
+
+def _hard_sigmoid(ctx: LayerContext, x: str) -> str:
+    """Keras 3: relu6(x + 3) / 6."""
+    shifted = ctx.op("add", [x, ctx.scalar("three", 3.0)], suffix="hard_sigmoid_shift")
+    clipped = ctx.op("relu6", [shifted], suffix="hard_sigmoid_clip")
+    return ctx.op("mul", [clipped, ctx.scalar("sixth", 1.0 / 6.0)], suffix="hard_sigmoid")
+
+
+def _swish(ctx: LayerContext, x: str) -> str:
+    """x * sigmoid(x) (Keras ``swish`` and ``silu``)."""
+    return ctx.op("mul", [x, ctx.op("logistic", [x], suffix="swish_gate")], suffix="swish")
+
+
+def _hard_swish(ctx: LayerContext, x: str) -> str:
+    """x * hard_sigmoid(x) (Keras ``hard_swish`` and ``hard_silu``)."""
+    return ctx.op("mul", [x, _hard_sigmoid(ctx, x)], suffix="hard_swish")
+
+
+def _leaky_relu(ctx: LayerContext, x: str) -> str:
+    return ctx.op("leaky_relu", [x], {"alpha": 0.2})  # keras.activations.leaky_relu's default
+
+
+#: Keras activations made of several IR ops
+COMPOSITE_ACTIVATIONS = {"hard_sigmoid": _hard_sigmoid, "swish": _swish, "silu": _swish,
+                         "hard_swish": _hard_swish, "hard_silu": _hard_swish,
+                         "leaky_relu": _leaky_relu}
 
 Converter = Callable[[LayerContext, list[str]], str]
 #: Keras class -> converter; the op definitions that carry a converter (``from_keras``)
@@ -111,9 +144,12 @@ def converter(*class_names: str):
 
 def ints(value, n: int, what: str = "value") -> tuple[int, ...]:
     """A Keras int-or-tuple setting as ``n`` ints."""
-    if isinstance(value, (int, np.integer)):
-        return (int(value),) * n
-    value = tuple(int(v) for v in value)
+    try:
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+            return (int(value),) * n
+        value = tuple(int(v) for v in value)
+    except (TypeError, ValueError, OverflowError):
+        raise ModelFormatError(f"{what} {str(value)[:80]}: expected {n} integers") from None
     if len(value) == 1 and n > 1:
         value = value * n
     if len(value) != n:

@@ -134,9 +134,14 @@ def average_pooling1d(ctx: LayerContext, inputs: list[str]) -> str:
     return _as_2d(ctx, inputs[0], lambda view: _pool(ctx, view, "avg_pool2d", one_d=True))
 
 
-@converter("GlobalAveragePooling1D", "GlobalAveragePooling2D")
-def global_average_pooling(ctx: LayerContext, inputs: list[str]) -> str:
+#: Keras global pooling layer -> the IR reduction over the spatial axes
+GLOBAL_POOLS = {"GlobalAveragePooling1D": "mean", "GlobalAveragePooling2D": "mean",
+                "GlobalMaxPooling1D": "reduce_max", "GlobalMaxPooling2D": "reduce_max"}
+
+
+@converter(*GLOBAL_POOLS)
+def global_pooling(ctx: LayerContext, inputs: list[str]) -> str:
     ctx.require_channels_last()
     spatial_axes = tuple(range(1, len(ctx.shape(inputs[0])) - 1))
-    return ctx.op("mean", inputs[:1], {"axes": spatial_axes,
-                                       "keepdims": bool(ctx.config.get("keepdims", False))})
+    return ctx.op(GLOBAL_POOLS[ctx.layer.class_name], inputs[:1],
+                  {"axes": spatial_axes, "keepdims": bool(ctx.config.get("keepdims", False))})

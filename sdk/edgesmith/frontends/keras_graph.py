@@ -8,7 +8,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import Graph
-from . import keras_conv, keras_layers  # noqa: F401  (register the converters)
+from . import keras_conv, keras_layers, keras_resample  # noqa: F401  (register the converters)
 from .builder import GraphBuilder
 from .keras_config import KerasLayer, KerasModelSpec, TensorRef
 from .keras_context import CONVERTERS, LayerContext

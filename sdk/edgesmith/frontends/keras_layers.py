@@ -49,6 +49,53 @@ def relu_layer(ctx: LayerContext, inputs: list[str]) -> str:
     raise ctx.refuse(f"ReLU with max_value={max_value} is not supported (only None or 6)")
 
 
+@converter("LeakyReLU")
+def leaky_relu_layer(ctx: LayerContext, inputs: list[str]) -> str:
+    # Keras 3 calls the slope negative_slope, Keras 2 alpha
+    slope = ctx.config.get("negative_slope", ctx.config.get("alpha", 0.3))
+    return ctx.op("leaky_relu", inputs[:1], {"alpha": float(slope)})
+
+
+@converter("PReLU")
+def prelu_layer(ctx: LayerContext, inputs: list[str]) -> str:
+    # alpha has the input's shape without the batch, of size 1 along the shared axes
+    alpha = ctx.weight("alpha")
+    return ctx.op("prelu", [inputs[0], ctx.const("alpha", alpha[None])])
+
+
+@converter("Rescaling")
+def rescaling(ctx: LayerContext, inputs: list[str]) -> str:
+    """x * scale + offset (scale and offset scalars or per channel)."""
+    scale = np.asarray(ctx.config.get("scale", 1.0), np.float32).reshape(-1)
+    offset = np.asarray(ctx.config.get("offset", 0.0), np.float32).reshape(-1)
+    y = ctx.op("mul", [inputs[0], ctx.const("scale", scale)], suffix="scale")
+    return ctx.op("add", [y, ctx.const("offset", offset)], suffix="offset") \
+        if np.any(offset != 0) else y
+
+
+@converter("Normalization")
+def normalization(ctx: LayerContext, inputs: list[str]) -> str:
+    """(x - mean) / sqrt(variance), the adapted statistics stored as weights, over the last
+    axis (Keras keeps a mean and variance per channel, broadcast over the rest)."""
+    if ctx.config.get("invert"):
+        raise ctx.refuse("an inverted Normalization (de-normalization) is not supported")
+    shape = ctx.shape(inputs[0])
+    if ctx.config.get("mean") is not None:  # statistics given to the constructor
+        mean = np.asarray(ctx.config["mean"], np.float32)
+        variance = np.asarray(ctx.config.get("variance", 1.0), np.float32)
+    else:  # statistics from adapt(), stored as weights
+        mean, variance = ctx.weight("mean"), ctx.weight("variance")
+        ctx.used.add("count")
+    if mean.size not in (1, shape[-1]):
+        raise ctx.refuse(f"statistics of shape {list(mean.shape)} for input {list(shape)}: "
+                         "only per-channel (last axis) or scalar statistics are supported")
+    # Keras divides by max(sqrt(variance), epsilon) with epsilon = backend.epsilon() = 1e-7
+    inv_std = (1.0 / np.maximum(np.sqrt(variance.reshape(-1)), 1e-7)).astype(np.float32)
+    y = ctx.op("mul", [inputs[0], ctx.const("inv_std", inv_std)], suffix="scale")
+    return ctx.op("add", [y, ctx.const("shift", (-mean.reshape(-1) * inv_std).astype(np.float32))],
+                  suffix="shift")
+
+
 @converter("Softmax")
 def softmax_layer(ctx: LayerContext, inputs: list[str]) -> str:
     rank = len(ctx.shape(inputs[0]))

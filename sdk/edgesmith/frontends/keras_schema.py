@@ -29,6 +29,9 @@ _COUNT_KEYS = ("units", "filters")
 _BOOL_KEYS = ("use_bias", "center", "scale")
 _STRING_KEYS = ("padding", "data_format")
 _NUMBER_KEYS = ("epsilon", "max_value", "negative_slope", "threshold")
+#: settings that hold a number or a (nested) list of numbers, per layer class
+_NUMBERS_KEYS = {"Rescaling": ("scale", "offset"), "Normalization": ("mean", "variance"),
+                 "LeakyReLU": ("alpha",)}
 _SHAPE_KEYS = ("batch_input_shape", "batch_shape")
 #: the rank of each weight a layer converter reads (other weights are refused later)
 _WEIGHT_RANKS = {
@@ -114,6 +117,14 @@ def _check_layer(source: str, k: int, entry) -> str:
     return name
 
 
+def _finite_numbers(value, depth: int = 0) -> bool:
+    """A finite number, or a list of them nested at most 8 deep."""
+    if isinstance(value, (list, tuple)):
+        return depth < 8 and all(_finite_numbers(v, depth + 1) for v in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
 def _check_settings(where: str, class_name: str, cfg: dict) -> None:
     for key in _REQUIRED.get(class_name, ()):
         if cfg.get(key) is None:
@@ -129,8 +140,13 @@ def _check_settings(where: str, class_name: str, cfg: dict) -> None:
     for key in _COUNT_KEYS:
         if key in cfg and not (_is_int(cfg[key]) and cfg[key] >= 1):
             raise _fail(where, f"{key} {cfg[key]!r}: expected a positive integer")
+    numbers = _NUMBERS_KEYS.get(class_name, ())
+    for key in numbers:
+        if cfg.get(key) is not None and not _finite_numbers(cfg[key]):
+            raise _fail(where, f"{key} {str(cfg[key])[:80]}: expected a finite number or a "
+                               "list of finite numbers")
     for key in _BOOL_KEYS:
-        if key in cfg and not isinstance(cfg[key], bool):
+        if key in cfg and key not in numbers and not isinstance(cfg[key], bool):
             raise _fail(where, f"{key} {cfg[key]!r}: expected true or false")
     for key in _STRING_KEYS:
         if key in cfg and cfg[key] is not None and not isinstance(cfg[key], str) \

@@ -21,5 +21,6 @@ def _from_tflite(imp, op) -> None:
 
 PRELU = register(OpDef(
     "prelu", ("x", "alpha"), {}, binary_shape, doc="x if x >= 0 else alpha * x (alpha broadcast).",
-    pattern="broadcast", inplace="elementwise", float_ref=_float, tflite=("PRELU",),
+    pattern="broadcast", quantizes_constants=True, inplace="elementwise", float_ref=_float,
+    tflite=("PRELU",),
     from_tflite=_from_tflite))
