@@ -107,6 +107,15 @@ def kernel_graph(seed: int = 0) -> Graph:
     outs.append(f.op("add", [vec, relu], fx(8, 4, "RND_CONV", "SAT"),
                      {"activation": "relu6"}, name="add_relu6"))
     outs.append(f.op("mul", [vec, relu], fx(12, 6, "RND", "WRAP"), name="mul"))
+    # constant operands: per-channel, scalar (first operand), and a broadcast that is no
+    # repetition along the flattened output (materialized to one sample)
+    scale = f.weights("channel_scale", (3,), fx(8, 2))
+    outs.append(f.op("mul", [img, scale], fx(10, 4, "RND_CONV", "SAT"), name="mul_per_channel"))
+    shift = f.weights("scalar_shift", (1,), fx(6, 3))
+    outs.append(f.op("add", [shift, vec], fx(8, 4, "RND", "SAT"), {"activation": "relu"},
+                     name="add_scalar_first"))
+    rows = f.weights("row_shift", (5, 1, 3), fx(7, 3))
+    outs.append(f.op("add", [img, rows], fx(9, 4, "TRN", "WRAP"), name="add_rows"))
     outs.append(f.op("concat", [relu, dense], fx(8, 3, "RND_INF", "SAT"),
                      {"axis": -1, "activation": "relu6"}, name="concat"))
     outs.append(f.op("relu6", [vec], fx(5, 3, "RND_INF", "SAT"), name="relu6"))

@@ -91,10 +91,10 @@ def test_a_generated_folder_is_replaced(project):
 
 def test_unsupported_cases_are_refused(tmp_path):
     f = FixedBuilder("bcast")
-    a = f.input("a", (1, 4), fx(8, 3))
-    c = f.weights("c", (1, 4), fx(8, 3))
-    graph = f.finish([f.op("add", [a, c], fx(8, 3), name="add_const")])
-    with pytest.raises(UnsupportedError, match="constant operand"):
+    a = f.input("a", (1, 3, 4), fx(8, 3))
+    b = f.input("b", (1, 1, 4), fx(8, 3))
+    graph = f.finish([f.op("add", [a, b], fx(8, 3), name="add_broadcast_activation")])
+    with pytest.raises(UnsupportedError, match="broadcasts only a constant operand"):
         generate_hls(graph, tmp_path / "x", part=PART, clock_ns=CLOCK_NS)
     with pytest.raises(UnsupportedError, match="I/O style"):
         generate_hls(tiny_mlp(), tmp_path / "y", part=PART, clock_ns=CLOCK_NS, io="axi")

@@ -54,7 +54,8 @@ def test_the_graph_covers_every_kernel(graph):
 
     kernels = {layer.kernel for layer in build_layers(graph) if not layer.alias}
     assert kernels == {"dense", "conv2d", "conv1d", "depthwise_conv2d", "pooling2d",
-                       "global_pooling2d", "add", "multiply", "concatenate", "activation",
+                       "global_pooling2d", "add", "multiply", "add_broadcast",
+                       "multiply_broadcast", "concatenate", "activation",
                        "logistic", "tanh", "softmax", "gather"}
 
 

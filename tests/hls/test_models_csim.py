@@ -75,3 +75,30 @@ def test_pow2_graph_has_only_power_of_two_weights(float_graphs):
     values = sign * np.exp2(exponent.astype(float))
     nonzero = values[values != 0]
     assert np.all(np.log2(np.abs(nonzero)) == np.round(np.log2(np.abs(nonzero))))
+
+
+@pytest.mark.slow
+def test_batch_norm_after_relu_runs_as_scale_and_shift(tmp_path):
+    """A BatchNormalization the pipeline cannot fold (after an activation, after a pooling
+    layer) runs as a per-channel mul and add with constant operands, in HLS too."""
+    keras = keras_or_skip()
+    from edgesmith.frontends import load_keras
+    from edgesmith.passes import run_pipeline
+    from edgesmith.quant import quantize_graph
+
+    from tests.helpers.keras_check import randomize, samples
+
+    layers = keras.layers
+    x = keras.Input((8, 8, 3), batch_size=1)
+    y = layers.BatchNormalization()(layers.Conv2D(4, 3, activation="relu")(x))
+    y = layers.BatchNormalization()(layers.MaxPooling2D()(y))
+    model = randomize(keras.Model(x, layers.Dense(3)(layers.Flatten()(y))))
+    graph = quantize_graph(run_pipeline(load_keras(model)), samples((8, 8, 3), n=32),
+                           scheme="fixed")
+    assert [op.type for op in graph.ops].count("mul") == 2
+    batch = random_fixed_inputs(graph, 100, seed=5)
+    report, run = verify_csim(graph, batch, part=PART, clock_ns=CLOCK_NS, io="stream")
+    expected = simulate(graph, batch)
+    assert_array_equal(run.outputs[graph.outputs[0]], np.asarray(expected[graph.outputs[0]],
+                                                                  np.int64))
+    assert report.ok

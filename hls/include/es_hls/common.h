@@ -127,6 +127,12 @@ struct elementwise_config {
     static const int activation = act_none;
 };
 
+// add_broadcast, multiply_broadcast: a constant operand of n_const values (const_t,
+// stored as const_store_t) repeated along the output
+struct broadcast_config : elementwise_config {
+    static const unsigned n_const = 1;
+};
+
 // A strided walk (es_hls::gather): dim0 outermost .. dim5 innermost, unused leading axes 1.
 struct gather_config {
     static const unsigned n_in = 1, n_out = 1;

@@ -1,5 +1,7 @@
-// Layers that join tensors: add, multiply (same shapes), concatenate, and the
-// relu family (a clamp and a cast, one input).
+// Layers that join tensors: add, multiply (same shapes), add_broadcast and
+// multiply_broadcast (one operand a constant array repeated along the output,
+// e.g. a per-channel scale or shift), concatenate, and the relu family (a clamp
+// and a cast, one input).
 //
 // Configs (es_hls::elementwise_config, es_hls::concat_config) give accum_t:
 // a type that holds the exact sum or product (or the input) and the
@@ -69,6 +71,51 @@ MultiplyStream:
         y.write(binary_one<multiply_op, a_T, b_T, res_T, CONFIG_T>(a.read(), b.read()));
     }
 }
+
+// y[i] = x[i] OP c[i % n_const]: the constant (raw bits of const_t in
+// const_store_t) repeats with period n_const along the flattened output; the
+// generator makes it n_elem long where the broadcast is not such a repetition.
+template <class OP, class data_T, class res_T, typename CONFIG_T>
+inline res_T broadcast_one(const data_T& x, const typename CONFIG_T::const_store_t& raw) {
+    typedef typename CONFIG_T::const_t const_T;
+    return binary_one<OP, data_T, const_T, res_T, CONFIG_T>(x, from_raw<const_T>(raw));
+}
+
+template <class OP, class data_T, class res_T, typename CONFIG_T>
+void broadcast_array(const data_T x[CONFIG_T::n_elem], res_T y[CONFIG_T::n_elem],
+                     const typename CONFIG_T::const_store_t c[CONFIG_T::n_const]) {
+#pragma HLS PIPELINE II = CONFIG_T::reuse_factor
+Broadcast:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+        y[i] = broadcast_one<OP, data_T, res_T, CONFIG_T>(x[i], c[i % CONFIG_T::n_const]);
+    }
+}
+
+template <class OP, class data_T, class res_T, typename CONFIG_T>
+void broadcast_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,
+                      const typename CONFIG_T::const_store_t c[CONFIG_T::n_const]) {
+BroadcastStream:
+    for (unsigned i = 0; i < CONFIG_T::n_elem; i++) {
+#pragma HLS PIPELINE II = 1
+        y.write(broadcast_one<OP, data_T, res_T, CONFIG_T>(x.read(), c[i % CONFIG_T::n_const]));
+    }
+}
+
+#define ES_HLS_BROADCAST_KERNEL(NAME, OP)                                                    \
+    template <class data_T, class res_T, typename CONFIG_T>                                  \
+    void NAME(const data_T x[CONFIG_T::n_elem], res_T y[CONFIG_T::n_elem],                   \
+              const typename CONFIG_T::const_store_t c[CONFIG_T::n_const]) {                 \
+        broadcast_array<OP, data_T, res_T, CONFIG_T>(x, y, c);                               \
+    }                                                                                        \
+    template <class data_T, class res_T, typename CONFIG_T>                                  \
+    void NAME##_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,                        \
+                       const typename CONFIG_T::const_store_t c[CONFIG_T::n_const]) {        \
+        broadcast_stream<OP, data_T, res_T, CONFIG_T>(x, y, c);                              \
+    }
+
+ES_HLS_BROADCAST_KERNEL(add_broadcast, add_op)
+ES_HLS_BROADCAST_KERNEL(multiply_broadcast, multiply_op)
+#undef ES_HLS_BROADCAST_KERNEL
 
 // relu, relu6, relu_n1_to_1 (CONFIG_T::activation), or a plain cast.
 template <class data_T, class res_T, typename CONFIG_T>

@@ -84,13 +84,13 @@ def gather(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
 @builder("add", "mul")
 def binary(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     a_name, b_name = op.inputs[:2]
+    consts = [n for n in (a_name, b_name) if ctx.graph.tensors[n].is_const]
+    if len(consts) == 2:
+        raise UnsupportedError(f"{describe(op)}: both operands are constants; fold them first")
     for name in (a_name, b_name):
-        if ctx.graph.tensors[name].is_const:
-            raise UnsupportedError(f"{describe(op)}: a constant operand has no HLS kernel yet")
-        if ctx.shape(name) != ctx.shape(op.outputs[0]):
-            raise UnsupportedError(f"{describe(op)}: HLS {op.type} needs operands of one shape "
-                                   f"(no broadcasting): {ctx.shape(name)} vs "
-                                   f"{ctx.shape(op.outputs[0])}")
+        if name not in consts and ctx.shape(name) != ctx.shape(op.outputs[0]):
+            raise UnsupportedError(f"{describe(op)}: HLS {op.type} broadcasts only a constant "
+                                   f"operand: {ctx.shape(name)} vs {ctx.shape(op.outputs[0])}")
     a, b = ctx.fmt(op, a_name), ctx.fmt(op, b_name)
     act = ctx.attrs(op)["activation"]
     if op.type == "add":
@@ -100,7 +100,30 @@ def binary(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
         frac = activation_frac(act, a.frac_bits + b.frac_bits)
         bound = aligned(max_raw(a) * max_raw(b), a.frac_bits + b.frac_bits, frac)
     accum = exact_type(frac, max(bound, activation_bound(act, frac)))
-    return _elementwise(ctx, index, op, "add" if op.type == "add" else "multiply", accum, act)
+    kernel = "add" if op.type == "add" else "multiply"
+    if not consts:
+        return _elementwise(ctx, index, op, kernel, accum, act)
+    layer = _elementwise(ctx, index, op, f"{kernel}_broadcast", accum, act,
+                         base="broadcast_config")
+    const = ctx.graph.tensors[consts[0]]
+    raw = _repeating_constant(np.asarray(const.data, np.int64), ctx.shape(op.outputs[0]))
+    fmt = ApFixed.of(const.fmt)
+    layer.typedefs += [("const_t", fmt.cpp()), ("const_store_t", fmt.store())]
+    layer.constants.append(("unsigned", "n_const", raw.size))
+    layer.arrays.append(ConstArray(f"layer{index}_constant", fmt.store(), raw,
+                                   f"constant operand of {describe(op)}, raw "
+                                   f"{const.fmt.describe()}"))
+    return layer
+
+
+def _repeating_constant(raw: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
+    """The shortest prefix of the constant broadcast to one output sample that repeats to
+    fill it: the constant itself when it broadcasts along the leading axes only (a
+    per-channel vector, a scalar), else the whole broadcast."""
+    trailing = raw.shape[next((k for k, d in enumerate(raw.shape) if d != 1), raw.ndim):]
+    if tuple(out_shape[len(out_shape) - len(trailing):]) == tuple(trailing):
+        return raw.reshape(-1)
+    return np.broadcast_to(raw, out_shape).reshape(out_shape[0], -1)[0].copy()
 
 
 @builder("concat")
