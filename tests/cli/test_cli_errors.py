@@ -69,3 +69,16 @@ def test_bad_arguments_exit_2():
 def test_quantize_refuses_non_esm_output(tmp_path, args):
     proc = run_cli(*args)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize("upstream", ["kws_ref_model", "person_detect"])
+def test_a_model_name_changes_nothing(tmp_path, upstream):
+    """A model copied under an upstream name into an empty folder (no data files beside it)
+    checks and verifies like any other file: names never select inputs or behaviour."""
+    model = tmp_path / f"{upstream}.tflite"
+    model.write_bytes((SHARED / "tflm" / "hello_world_int8.tflite").read_bytes())
+    for args in (("check", str(model), "--samples", "4"),
+                 ("verify", str(model), "--target", "host", "--samples", "4")):
+        proc = run_cli(*args)
+        assert proc.returncode == 0, proc.stderr + proc.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [model.name]
