@@ -102,6 +102,72 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     lower_bound(graph)
 
 
+def _model_args(kind: str, path: Path, partner: Path | None) -> list[str]:
+    """The model arguments of a CLI call on this mutant (a JSON config pairs with weights)."""
+    if kind == "keras_h5":
+        return [str(partner), "--weights", str(path)]
+    if kind == "keras_json":
+        return [str(path), "--weights", str(partner)]
+    return [str(path)]
+
+
+def drive_cli(kind: str, path: Path, partner: Path | None) -> tuple[str, str]:
+    """The mutant through the command line, in process: ``inspect`` and ``generate c`` (an
+    array: ``simulate``). Exit 0 is "ran", 1 or 2 "refused" when nothing was written;
+    exit 3, an escaped exception or output left behind by a failed command is a failure."""
+    from typer.testing import CliRunner
+
+    from edgesmith.cli import app
+
+    out = path.parent / "cli-out"
+    if kind == "array":
+        calls = [["simulate", str(HELLO), "--input", str(path), "-o", str(out / "y.npy")]]
+    else:
+        model = _model_args(kind, path, partner)
+        calls = [["inspect", *model], ["generate", "c", model[0], "-o", str(out / "c"),
+                                       "--strategy", "greedy", *model[1:]]]
+    runner = CliRunner()
+    for args in calls:
+        result = runner.invoke(app, args, catch_exceptions=True)
+        code = result.exit_code
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            return "exception", f"{type(result.exception).__name__} escaped `{args[0]}`"
+        if code == 3:
+            first = (result.output.strip().splitlines() or ["?"])[0][:80]
+            return "exception", f"exit 3 from `{args[0]}`: {first}"
+        if code not in (0, 1, 2):
+            return "exception", f"exit {code} from `{args[0]}`"
+        if code != 0:
+            if out.exists() and any(out.rglob("*")):
+                return "exception", f"`{args[0]}` failed and left output behind"
+            return "refused", ""
+    import shutil
+    shutil.rmtree(out, ignore_errors=True)
+    return "ran", ""
+
+
+def drive_verify(kind: str, path: Path, partner: Path | None) -> None:
+    """``drive``, then for an accepted quantized model the generated C on the host against
+    the simulator: a mutant edgesmith accepts must also run exactly (a wrong acceptance is
+    raised as a RuntimeError: a finding, not a refusal)."""
+    from edgesmith.frontends import load_model
+    from edgesmith.sim.inputs import random_inputs
+    from edgesmith.verify.host import verify_host
+
+    drive(kind, path, partner)
+    if kind not in ("tflite", "esm"):
+        return
+    graph = load_model(path)
+    if graph.is_quantized():
+        report = verify_host(graph, random_inputs(graph, 2))
+        if not report.ok:
+            raise RuntimeError(f"wrong acceptance: the C differs ({report.first_mismatch})")
+
+
+#: how a worker drives a mutant: the Python API, the CLI, or the API plus host verification
+MODES = ("api", "cli", "verify")
+
+
 def _worker(conn, folder: str, memory_limit: int, warm_keras: bool, time_limit: float) -> None:
     import resource
 
@@ -124,12 +190,15 @@ def _worker(conn, folder: str, memory_limit: int, warm_keras: bool, time_limit: 
         job = conn.recv()
         if job is None:
             return
-        kind, blob, partner = job
+        kind, blob, partner, mode = job
         path = Path(folder) / f"mutant{SUFFIXES[kind]}"
         path.write_bytes(blob)
         try:
-            drive(kind, path, partner)
-            outcome, detail = "ran", ""
+            if mode == "cli":
+                outcome, detail = drive_cli(kind, path, partner)
+            else:
+                (drive_verify if mode == "verify" else drive)(kind, path, partner)
+                outcome, detail = "ran", ""
         except EdgesmithError:
             outcome, detail = "refused", ""
         except MemoryError:
@@ -180,8 +249,12 @@ def _outcome(w: _Worker, ready: list, time_limit: float) -> tuple[str, str] | No
 
 
 def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
-             time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT) -> FuzzResult:
-    """``count`` mutants drawn round-robin from ``seeds``; outcome counts and first failures."""
+             time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT,
+             mode: str = "api") -> FuzzResult:
+    """``count`` mutants drawn round-robin from ``seeds``, each driven as ``mode`` says
+    (:data:`MODES`); outcome counts and first failures."""
+    if mode not in MODES:
+        raise ValueError(f"unknown fuzz mode {mode!r}; choose from {MODES}")
     rng = np.random.default_rng(seed)
     ctx = mp.get_context("fork")
     result = FuzzResult()
@@ -192,7 +265,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
             blob = mutate(s.kind, s.blob, rng)
         except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
             blob = byte_flip(s.blob, rng)
-        jobs.append((s.kind, blob, s.partner))
+        jobs.append((s.kind, blob, s.partner, mode))
     limits = (memory_limit, any(s.kind in KERAS_LOADED_KINDS for s in seeds), time_limit)
     with tempfile.TemporaryDirectory() as tmp:
         pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), limits)
@@ -209,7 +282,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
                 if w.job is None or (found := _outcome(w, ready, time_limit)) is None:
                     continue
                 outcome, detail = found
-                kind, blob, partner = w.job
+                kind, blob, partner, _ = w.job
                 result.counts[(kind, outcome)] += 1
                 if outcome not in OK_OUTCOMES:
                     result.failures.setdefault((kind, outcome, detail), (blob, partner))

@@ -33,3 +33,22 @@ def test_bounded_fuzz_run_finds_no_failure(esm_seed):
     assert {kind for kind, _ in result.counts} == {s.kind for s in seeds}
     bad = {key: n for key, n in result.counts.items() if key[1] not in OK_OUTCOMES}
     assert not bad, f"{bad}; first of each: {sorted(result.failures)}"
+
+
+def test_cli_mutants_exit_0_1_or_2_and_leave_nothing_behind(esm_seed):
+    """Mutants through `inspect` and `generate c` (arrays through `simulate`), in process."""
+    seeds = default_seeds(esm_seed)
+    result = run_fuzz(seeds, 100, seed=16, mode="cli")
+    assert sum(result.counts.values()) == 100
+    bad = {key: n for key, n in result.counts.items() if key[1] not in OK_OUTCOMES}
+    assert not bad, f"{bad}; first of each: {sorted(result.failures)}"
+    assert result.counts[("tflite", "ran")] > 0, "no mutant ran: the test would prove nothing"
+
+
+@pytest.mark.slow
+def test_accepted_mutants_run_exactly_as_c(esm_seed):
+    seeds = [s for s in default_seeds(esm_seed) if s.kind in ("tflite", "esm")]
+    result = run_fuzz(seeds, 60, seed=17, mode="verify", time_limit=60.0)
+    bad = {key: n for key, n in result.counts.items() if key[1] not in OK_OUTCOMES}
+    assert not bad, f"{bad}; first of each: {sorted(result.failures)}"
+    assert sum(n for (k, o), n in result.counts.items() if o == "ran") > 0
