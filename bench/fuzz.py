@@ -7,7 +7,12 @@ in a worker process limited to 4 GB of address space and 20 s
 (:mod:`tests.fuzz.runner`). Every distinct failure is written to
 ``tests/fuzz/corpus/`` as a regression file.
 
-Run: python -m bench.fuzz --count 100000 [--seed 0] [--no-publish]
+With ``--mode cli`` each mutant goes through the command line instead (``inspect`` and
+``generate c``; exit 0, 1 or 2 with nothing left behind), with ``--mode verify`` through
+the Python API and then, when accepted and quantized, as C on the host against the
+simulator.
+
+Run: python -m bench.fuzz --count 100000 [--seed 0] [--mode api|cli|verify] [--no-publish]
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ import time
 from pathlib import Path
 
 from bench.common import markdown_table, publish
-from tests.fuzz.runner import Seed, default_seeds, run_fuzz, save_failures
+from tests.fuzz.runner import MODES, Seed, default_seeds, run_fuzz, save_failures
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "tests" / "fuzz" / "corpus"
@@ -67,26 +72,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--count", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--mode", choices=MODES, default="api")
     parser.add_argument("--no-publish", action="store_true")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         seeds = all_seeds(Path(tmp))
         start = time.monotonic()
         result = run_fuzz(seeds, args.count, seed=args.seed, workers=args.workers,
-                          memory_limit=4 << 30)
+                          memory_limit=4 << 30, mode=args.mode,
+                          time_limit=60.0 if args.mode == "verify" else 20.0)
         seconds = time.monotonic() - start
     header = ["seed kind", "ran", "refused (edgesmith's error)", "other exception",
               "memory > 4 GB", "hang > 20 s", "crash signal"]
     table = markdown_table(header, result.table_rows())
     written = save_failures(result, CORPUS)
-    body = (f"{args.count:,} mutants (seed {args.seed}) in {seconds:.0f} s; distinct failures: "
+    body = (f"{args.count:,} mutants (seed {args.seed}, mode {args.mode}) in {seconds:.0f} s; "
+            f"distinct failures: "
             f"{len(result.failures)}\n\n{table}\n")
     print(body)
     for path in written:
         print(f"regression file: {path.relative_to(REPO)}")
     if not args.no_publish:
-        publish("fuzz", "Hostile input: fuzzing the loaders",
-                f"python -m bench.fuzz --count {args.count} --seed {args.seed}", body)
+        name = "fuzz" if args.mode == "api" else f"fuzz_{args.mode}"
+        publish(name, f"Hostile input: fuzzing the loaders ({args.mode})",
+                f"python -m bench.fuzz --count {args.count} --seed {args.seed} "
+                f"--mode {args.mode}", body)
 
 
 if __name__ == "__main__":
