@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,7 @@ def _reason(code: int, err: str) -> str:
     lines = [ln.strip() for ln in err.splitlines() if ln.strip().startswith(("error", "Error"))]
     first = (lines or [ln.strip() for ln in err.splitlines() if ln.strip()] or ["(no message)"])[0]
     first = first.split(":", 1)[1].strip() if first.lower().startswith("error:") else first
+    first = first.split("; supported")[0]  # the list of what is supported is long
     return ("INTERNAL ERROR: " if code == 3 else "") + first[:160].replace("|", "/")
 
 
@@ -98,7 +100,9 @@ def run_model(model: Path, weights: Path | None, root: Path, samples: int,
               qemu: str | None) -> ZooRow:
     row = ZooRow(str(model.relative_to(root)))
     start = time.monotonic()
-    extra = ("--weights", str(weights)) if weights else ()
+    # paths relative to the repository: messages (and the published table) name no machine
+    model = Path(os.path.relpath(model, REPO))
+    extra = ("--weights", os.path.relpath(weights, REPO)) if weights else ()
     info = _step(row, "inspect", "inspect", str(model), *extra)
     if info is not None:
         row.ops = str(len(info["ops"]))
