@@ -111,8 +111,11 @@ def _requantize(op: Op, graph: Graph, p: RequantizeParams, a: dict) -> KernelPar
     fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
               "quant": {"multiplier": p.multiplier, "shift": p.shift},
               "activation": activation(p)}
-    kernel = "es_relu_s8" if op.type != "quantize" else "es_requantize_s8" \
-        if convert_kernel(op, graph) == "quantize_s8" else f"es_{convert_kernel(op, graph)}"
+    if op.type != "quantize":
+        kernel = "es_relu_s8"
+    else:  # int8 -> int8 keeps its historical name
+        name = convert_kernel(op, graph)
+        kernel = "es_requantize_s8" if name == "quantize_s8" else f"es_{name}"
     return KernelParams(kernel, {"params": CStruct("es_requantize_params", fields),
                                  "size": graph.tensors[op.outputs[0]].size})
 
