@@ -10,7 +10,7 @@ decision equals the library's for every float32 feature value.
 Scores: ``acc = base``; each tree, in order, adds its leaf (a vector to all
 outputs, or one value to output ``target``) in the accumulator type
 (``float64`` or ``float32``, as the library adds); ``average`` then divides by
-the number of trees. This is the library's raw output (class probabilities of
+the number of trees adding to each output. This is the library's raw output (class probabilities of
 a forest, the margin of a boosted model) before any link function.
 """
 
@@ -81,6 +81,11 @@ class TreeEnsemble:
         return int(self.feature.shape[0])
 
     @property
+    def average_count(self) -> int:
+        """What ``average`` divides by: the trees adding to each output (iterations)."""
+        return self.n_trees if (self.target < 0).all() else self.n_trees // self.n_outputs
+
+    @property
     def acc_dtype(self) -> type:
         return np.float64 if self.accumulate == "float64" else np.float32
 
@@ -121,7 +126,7 @@ def scores(ens: TreeEnsemble, x: np.ndarray) -> np.ndarray:
         else:
             acc[:, ens.target[t]] += value[leaves[:, t], 0]
     if ens.average:
-        acc /= dt(ens.n_trees)
+        acc /= dt(ens.average_count)
     return acc
 
 

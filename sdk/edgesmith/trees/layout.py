@@ -1,0 +1,150 @@
+"""How a tree ensemble is laid out in generated code (shared by C and HLS).
+
+Leaves are numbered over the whole ensemble; their values form one constant
+table. Each tree is emitted in one of two forms, whichever is estimated
+smaller in flash for that tree:
+
+- ``nested``: the tree as nested ``if (x[f] <= t)`` statements returning leaf
+  numbers (code: about :data:`NESTED_SPLIT_BYTES` per split and
+  :data:`NESTED_LEAF_BYTES` per leaf on Thumb-2);
+- ``table``: its splits as rows of constant arrays (feature, threshold, left,
+  right; a child ``< 0`` is leaf ``-child - 1``), walked by one shared loop.
+
+Code generators get ready-made text (literals, statement lines); templates
+only place it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .ensemble import TreeEnsemble
+
+#: Thumb-2 bytes of one nested split (load feature, load threshold literal, compare,
+#: branch) and one leaf (move immediate, return), measured with arm-none-eabi-gcc -Os
+NESTED_SPLIT_BYTES = 18
+NESTED_LEAF_BYTES = 6
+
+
+def c_float(value: float, single: bool) -> str:
+    """A C literal that reads back as exactly ``value`` (float32 or double)."""
+    v = float(np.float32(value)) if single else float(value)
+    suffix = "f" if single else ""
+    if np.isinf(v):
+        return ("-" if v < 0 else "") + ("HUGE_VALF" if single else "HUGE_VAL")
+    text = f"{v:.9g}" if single else f"{v:.17g}"
+    if not any(c in text for c in ".e"):
+        text += ".0"
+    return text + suffix
+
+
+def int_type(lo: int, hi: int) -> str:
+    """The smallest stdint type holding [lo, hi]."""
+    for name, bits in (("int8_t", 8), ("int16_t", 16), ("int32_t", 32)):
+        if -(1 << (bits - 1)) <= lo and hi < (1 << (bits - 1)):
+            if lo >= 0 and hi < (1 << bits) and name != "int32_t":
+                return "u" + name
+            return name
+    raise ValueError(f"[{lo}, {hi}] does not fit 32 bits")
+
+
+@dataclass
+class TreeLayout:
+    """The render-ready facts of an ensemble (see the module doc)."""
+
+    ens: TreeEnsemble
+    quantized: bool
+    forms: list[str] = field(default_factory=list)       # per tree: nested | table
+    nested_code: dict[int, list[str]] = field(default_factory=dict)  # tree -> statements
+    leaf_of: np.ndarray | None = None                    # node -> leaf number (-1: split)
+    table_rows: list[tuple[int, str, int, int]] = field(default_factory=list)
+    table_roots: list[int] = field(default_factory=list)  # per tree (0 for nested trees)
+
+    @property
+    def n_leaves(self) -> int:
+        return int((self.leaf_of >= 0).sum())
+
+    @property
+    def score_type(self) -> str:
+        return "double" if self.ens.accumulate == "float64" else "float"
+
+    @property
+    def threshold_type(self) -> str:
+        if not self.quantized:
+            return "float"
+        t = self.ens.threshold
+        return int_type(int(t.min(initial=0)), int(t.max(initial=0)))
+
+    @property
+    def input_type(self) -> str:
+        return "int8_t" if self.quantized else "float"
+
+    @property
+    def vector_leaves(self) -> bool:
+        """Each leaf holds one value per output (forests) rather than one value."""
+        return bool((self.ens.target < 0).all())
+
+    def leaf_values(self) -> list[str]:
+        width = self.ens.n_outputs if self.vector_leaves else 1
+        rows = self.ens.value[self.leaf_of >= 0, :width]
+        single = self.ens.accumulate == "float32"
+        return [", ".join(c_float(v, single) for v in row) for row in rows]
+
+    def base_literals(self) -> list[str]:
+        single = self.ens.accumulate == "float32"
+        return [c_float(b, single) for b in self.ens.base]
+
+    def threshold_literal(self, node: int) -> str:
+        t = self.ens.threshold[node]
+        return str(int(t)) if self.quantized else c_float(t, True)
+
+
+def lay_out(ens: TreeEnsemble, quantized: bool = False, force: str | None = None) -> TreeLayout:
+    """Number the leaves, pick each tree's form (or ``force`` one) and render it."""
+    layout = TreeLayout(ens, quantized)
+    is_leaf = ens.feature < 0
+    layout.leaf_of = np.where(is_leaf, np.cumsum(is_leaf) - 1, -1)
+    table_index = {}
+    for t in range(ens.n_trees):
+        nodes = ens.tree_nodes(t)
+        splits = int((~is_leaf[nodes]).sum())
+        form = force or _smaller_form(layout, splits, len(nodes) - splits)
+        layout.forms.append(form)
+        if form == "nested":
+            layout.nested_code[t] = _nested(layout, int(ens.roots[t]), 1)
+            layout.table_roots.append(0)
+            continue
+        for n in nodes[~is_leaf[nodes]]:
+            table_index[int(n)] = len(table_index)
+        layout.table_roots.append(_child(layout, table_index, int(ens.roots[t])))
+    for n, _ in sorted(table_index.items(), key=lambda kv: kv[1]):
+        layout.table_rows.append((int(ens.feature[n]), layout.threshold_literal(n),
+                                  _child(layout, table_index, int(ens.left[n])),
+                                  _child(layout, table_index, int(ens.right[n]))))
+    return layout
+
+
+def _child(layout: TreeLayout, table_index: dict, node: int) -> int:
+    leaf = int(layout.leaf_of[node])
+    return -leaf - 1 if leaf >= 0 else table_index[node]
+
+
+def _smaller_form(layout: TreeLayout, splits: int, leaves: int) -> str:
+    ens = layout.ens
+    feature_bytes = 1 if ens.n_features <= 256 else 2
+    child_bytes = 2 if ens.n_nodes < 32768 else 4
+    threshold_bytes = 2 if layout.quantized else 4
+    table = splits * (feature_bytes + threshold_bytes + 2 * child_bytes)
+    nested = splits * NESTED_SPLIT_BYTES + leaves * NESTED_LEAF_BYTES
+    return "nested" if nested < table else "table"
+
+
+def _nested(layout: TreeLayout, node: int, depth: int) -> list[str]:
+    ens, pad = layout.ens, "    " * depth
+    if ens.feature[node] < 0:
+        return [f"{pad}return {int(layout.leaf_of[node])};"]
+    head = f"{pad}if (x[{int(ens.feature[node])}] <= {layout.threshold_literal(node)}) {{"
+    return ([head] + _nested(layout, int(ens.left[node]), depth + 1) + [f"{pad}}}"]
+            + _nested(layout, int(ens.right[node]), depth))
