@@ -10,8 +10,9 @@ decision equals the library's for every float32 feature value.
 Scores: ``acc = base``; each tree, in order, adds its leaf (a vector to all
 outputs, or one value to output ``target``) in the accumulator type
 (``float64`` or ``float32``, as the library adds); ``average`` then divides by
-the number of trees adding to each output. This is the library's raw output (class probabilities of
-a forest, the margin of a boosted model) before any link function.
+the number of trees adding to each output. This is the library's raw output
+(class probabilities of a forest, the margin of a boosted model) before any
+link function.
 """
 
 from __future__ import annotations
