@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ def load_xgboost(model: Any) -> TreeEnsemble:
             booster = xgboost.Booster(model_file=str(model))
         except xgboost.core.XGBoostError as exc:
             raise ModelFormatError(f"{origin}: not an XGBoost model file "
-                                   f"({str(exc).splitlines()[0][:200]})") from None
+                                   f"({_reason(exc)})") from None
     elif isinstance(model, xgboost.Booster):
         booster = model
     elif hasattr(model, "get_booster"):
@@ -53,6 +54,12 @@ def load_xgboost(model: Any) -> TreeEnsemble:
         raise UnsupportedError(f"{type(model).__name__} is not an XGBoost model")
     doc = json.loads(bytes(booster.save_raw("json")))
     return _from_json(doc, origin)
+
+
+def _reason(exc: Exception) -> str:
+    """XGBoost's parse error without its timestamp and source location."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return re.sub(r"^\[[^\]]*\]\s*\S+:\d+:\s*", "", text)[:200]
 
 
 def _from_json(doc: dict, origin: str) -> TreeEnsemble:

@@ -1,0 +1,83 @@
+"""The CLI commands on tree-ensemble models (XGBoost, LightGBM, scikit-learn trees).
+
+``quantize``, ``generate c`` and ``verify`` hand a tree graph here; the
+output, messages and exit codes follow the neural-network commands.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import typer
+
+from ..errors import EdgesmithError
+from ..ir import Graph
+from .common import console, emit_json, load_array_file
+
+
+def quantize_trees(graph: Graph, model: Path, calib: Path, output: Path, *,
+                   as_json: bool) -> None:
+    from ..io import save_esm
+    from ..trees.quantize import quantize_tree_graph
+
+    data = load_array_file(calib, "calibration")
+    qgraph = quantize_tree_graph(graph, data)
+    save_esm(qgraph, output)  # last: a failure above leaves nothing written
+    samples = int(np.asarray(next(iter(data.values())) if isinstance(data, dict)
+                             else data).shape[0])
+    info = {"model": str(model), "output": str(output), "scheme": "int8 features",
+            "calibration_samples": samples, "trees": int(qgraph.tensors[
+                qgraph.ops[0].inputs[5]].data.shape[0])}
+    if as_json:
+        emit_json(info)
+        return
+    console.print(f"quantized {model} (int8 features, integer thresholds; "
+                  f"{samples} calibration samples); wrote {output}")
+
+
+def generate_trees_c(graph: Graph, model: Path, output: Path, name: str | None, *,
+                     as_json: bool) -> None:
+    from ..codegen.c_trees import generate_tree_c
+
+    result = generate_tree_c(graph, output, name=name, model_path=model)
+    layout = result.model.layout
+    info = {"model": str(model), "output": str(result.folder), "name": result.model.name,
+            "trees": layout.ens.n_trees, "nested_trees": len(layout.nested_code),
+            "table_splits": len(layout.table_rows), "leaves": layout.n_leaves,
+            "files": result.files}
+    if as_json:
+        emit_json(info)
+        return
+    console.print(f"wrote {result.folder}: {info['trees']} trees ({info['nested_trees']} as "
+                  f"nested comparisons), {info['leaves']} leaves", highlight=False)
+
+
+def verify_trees(graph: Graph, model: Path, target: str | None, samples: int,
+                 inputs: Path | None, seed: int, code: Path | None, name: str | None, *,
+                 as_json: bool) -> None:
+    from ..io.arrays import prepare_inputs
+    from ..verify.trees_check import tree_random_inputs, verify_tree_host
+
+    if target != "host":
+        raise EdgesmithError(f"tree ensembles verify on --target host (not {target})",
+                             hint="the slow test suite runs them under QEMU")
+    parts = [tree_random_inputs(graph, samples, seed)]
+    if inputs is not None:
+        parts.insert(0, prepare_inputs(graph, load_array_file(inputs))[graph.inputs[0]])
+    x = np.concatenate(parts)
+    if x.shape[0] == 0:
+        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
+    report = verify_tree_host(graph, x, code_dir=code, name=name, label=str(model))
+    if as_json:
+        emit_json({**report.to_json(), "target": "host", "reference": "edgesmith simulator"})
+    elif report.ok:
+        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched bit for bit "
+                      f"({model.name}: generated C on host vs the simulator)")
+    else:
+        f = report.first_mismatch
+        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
+                      f"samples differ; first: sample {f['sample']}, score {f['index'][0]}: "
+                      f"C gives {f['ours']}, simulator {f['theirs']}", highlight=False)
+    if not report.ok:
+        raise typer.Exit(1)
