@@ -56,28 +56,68 @@ def generate_trees_c(graph: Graph, model: Path, output: Path, name: str | None, 
 def verify_trees(graph: Graph, model: Path, target: str | None, samples: int,
                  inputs: Path | None, seed: int, code: Path | None, name: str | None, *,
                  as_json: bool) -> None:
-    from ..io.arrays import prepare_inputs
-    from ..verify.trees_check import tree_random_inputs, verify_tree_host
+    from ..verify.trees_check import verify_tree_host
 
     if target != "host":
-        raise EdgesmithError(f"tree ensembles verify on --target host (not {target})",
+        raise EdgesmithError(f"tree ensembles verify on --target host or hls-csim (not {target})",
                              hint="the slow test suite runs them under QEMU")
+    x = _verify_samples(graph, samples, inputs, seed)
+    report = verify_tree_host(graph, x, code_dir=code, name=name, label=str(model))
+    _print_report(report, model, "generated C on host", "host", as_json)
+
+
+def _verify_samples(graph: Graph, samples: int, inputs: Path | None, seed: int) -> np.ndarray:
+    """--inputs (if any), then seeded samples on and around the thresholds."""
+    from ..io.arrays import prepare_inputs
+    from ..verify.trees_check import tree_random_inputs
+
     parts = [tree_random_inputs(graph, samples, seed)]
     if inputs is not None:
         parts.insert(0, prepare_inputs(graph, load_array_file(inputs))[graph.inputs[0]])
     x = np.concatenate(parts)
     if x.shape[0] == 0:
         raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
-    report = verify_tree_host(graph, x, code_dir=code, name=name, label=str(model))
+    return x
+
+
+def _print_report(report, model: Path, what: str, target: str, as_json: bool) -> None:
     if as_json:
-        emit_json({**report.to_json(), "target": "host", "reference": "edgesmith simulator"})
+        emit_json({**report.to_json(), "target": target, "reference": "edgesmith simulator"})
     elif report.ok:
         console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched bit for bit "
-                      f"({model.name}: generated C on host vs the simulator)")
+                      f"({model.name}: {what} vs the simulator)")
     else:
         f = report.first_mismatch
         console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
                       f"samples differ; first: sample {f['sample']}, score {f['index'][0]}: "
-                      f"C gives {f['ours']}, simulator {f['theirs']}", highlight=False)
+                      f"{what} gives {f['ours']}, simulator {f['theirs']}", highlight=False)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def generate_trees_hls(graph: Graph, model: Path, output: Path, name: str | None, part: str,
+                       clock_ns: float, *, as_json: bool) -> None:
+    from ..hls.trees import generate_tree_hls
+
+    result = generate_tree_hls(graph, output, name=name, part=part, clock_ns=clock_ns,
+                               source=model.name)
+    p = result.project
+    info = {"model": str(model), "name": p.name, "folder": str(result.folder), "part": part,
+            "clock_ns": clock_ns, "trees": p.layout.ens.n_trees, "leaves": p.layout.n_leaves,
+            "scores": p.layout.score_type, "files": result.files,
+            "vitis_hls": "not run here: build_prj.tcl needs Vitis HLS"}
+    if as_json:
+        emit_json(info)
+        return
+    console.print(f"wrote {result.folder} ({p.name}: {info['trees']} trees, {info['leaves']} "
+                  f"leaves, {p.layout.score_type} scores); C-simulate with `edgesmith verify "
+                  f"{model} --target hls-csim`", highlight=False)
+
+
+def verify_trees_csim(graph: Graph, model: Path, samples: int, inputs: Path | None, seed: int,
+                      code: Path | None, *, as_json: bool) -> None:
+    from ..hls.trees import verify_tree_csim
+
+    x = _verify_samples(graph, samples, inputs, seed)
+    report = verify_tree_csim(graph, x, code_dir=code, label=str(model))
+    _print_report(report, model, "HLS C-simulation", "hls-csim", as_json)
