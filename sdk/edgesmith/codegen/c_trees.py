@@ -3,7 +3,9 @@
 The folder holds ``NAME.h`` (sizes and the three functions below), ``NAME.c``
 (trees as nested comparisons or constant tables, leaves in a constant table;
 :mod:`edgesmith.trees.layout` picks the form per tree), ``CMakeLists.txt`` and
-``README.md``. No runtime files and no RAM beyond the caller's buffers::
+``README.md``, and ``runtime/include/es_nn_types.h``. Besides the model API
+every generated folder has (``NAME_init/_input/_output/_invoke``, static
+input and score buffers, so the firmware harness runs it), it declares::
 
     void NAME_scores(const float *features, NAME_score_t *scores);  /* raw scores */
     int32_t NAME_predict(const float *features);    /* class index (classifiers) */
@@ -16,6 +18,7 @@ in the input format) and compares integers.
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +28,11 @@ from ..trees.graph import graph_ensemble
 from ..trees.layout import TreeLayout, int_type, lay_out
 from .c_model import c_name_of, model_source
 from .c_names import c_comment_text
+from .c_runtime import runtime_file
 from .c_writer import GeneratedC, template_environment, write_folder_atomically
 
+#: the one runtime file the folder carries (es_status, for the common model API)
+RUNTIME_TYPES = "runtime/include/es_nn_types.h"
 TREE_TEMPLATES = {"{name}.h": "trees.h.jinja", "{name}.c": "trees.c.jinja",
                   "CMakeLists.txt": "trees_CMakeLists.txt.jinja",
                   "README.md": "trees_README.md.jinja"}
@@ -48,6 +54,14 @@ class TreeCModel:
     @property
     def ens(self):
         return self.layout.ens
+
+    @property
+    def input_bytes(self) -> int:
+        return self.ens.n_features * (1 if self.layout.quantized else 4)
+
+    @property
+    def output_bytes(self) -> int:
+        return self.ens.n_outputs * (8 if self.layout.score_type == "double" else 4)
 
 
 def build_tree_c_model(graph: Graph, *, name: str | None = None, model_path=None,
@@ -72,7 +86,7 @@ def _decision(decision: str) -> list[str]:
     """The body of NAME_predict after ``scores`` is filled."""
     if decision == "argmax":  # first maximum, as numpy's argmax
         return ["int32_t best = 0, k;",
-                "for (k = 1; k < NUM_OUTPUTS; ++k) {",
+                "for (k = 1; k < NUM_SCORES; ++k) {",
                 "    if (scores[k] > scores[best]) {",
                 "        best = k;",
                 "    }",
@@ -102,5 +116,8 @@ def generate_tree_c(graph: Graph, out_dir: str | os.PathLike, *, name: str | Non
             data = (text if text.endswith("\n") else text + "\n").encode()
             (folder / path).write_bytes(data)
             sizes[path] = len(data)
+        (folder / RUNTIME_TYPES).parent.mkdir(parents=True)
+        shutil.copyfile(runtime_file(RUNTIME_TYPES), folder / RUNTIME_TYPES)
+        sizes[RUNTIME_TYPES] = (folder / RUNTIME_TYPES).stat().st_size
 
     return GeneratedC(write_folder_atomically(Path(out_dir), write), model, sizes)
