@@ -56,14 +56,20 @@ def generate_trees_c(graph: Graph, model: Path, output: Path, name: str | None, 
 def verify_trees(graph: Graph, model: Path, target: str | None, samples: int,
                  inputs: Path | None, seed: int, code: Path | None, name: str | None, *,
                  as_json: bool) -> None:
-    from ..verify.trees_check import verify_tree_host
+    from ..verify.trees_check import verify_tree_host, verify_tree_qemu
 
-    if target != "host":
-        raise EdgesmithError(f"tree ensembles verify on --target host or hls-csim (not {target})",
-                             hint="the slow test suite runs them under QEMU")
+    if target is None or (target != "host" and not target.startswith("qemu:")):
+        raise EdgesmithError(f"tree ensembles verify on --target host, qemu:BOARD or hls-csim "
+                             f"(not {target})")
     x = _verify_samples(graph, samples, inputs, seed)
-    report = verify_tree_host(graph, x, code_dir=code, name=name, label=str(model))
-    _print_report(report, model, "generated C on host", "host", as_json)
+    if target == "host":
+        report = verify_tree_host(graph, x, code_dir=code, name=name, label=str(model))
+        where = "generated C on host"
+    else:
+        report = verify_tree_qemu(graph, x, target[5:], code_dir=code, name=name,
+                                  label=str(model))
+        where = f"generated C on {target}"
+    _print_report(report, model, where, target, as_json)
 
 
 def _verify_samples(graph: Graph, samples: int, inputs: Path | None, seed: int) -> np.ndarray:

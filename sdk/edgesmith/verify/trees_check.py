@@ -79,3 +79,16 @@ def compare_tree_outputs(graph: Graph, x: np.ndarray, scores: np.ndarray,
 def name_of(graph: Graph) -> str:
     from ..codegen.c_names import model_identifier
     return model_identifier(graph.name)
+
+
+def verify_tree_qemu(graph: Graph, x: np.ndarray, board: str, *, code_dir: Path | None = None,
+                     name: str | None = None, label: str = "") -> CheckReport:
+    """Build the C folder into the harness firmware, run it on QEMU, compare the scores."""
+    from ..boards import get_board
+    from ..boards.qemu import run_graph
+    from ..codegen.c_trees import generate_tree_c
+
+    with tempfile.TemporaryDirectory(prefix="edgesmith-trees-") as tmp:
+        folder = code_dir or generate_tree_c(graph, Path(tmp) / "c", name=name).folder
+        outputs, _ = run_graph(graph, get_board(board), {graph.inputs[0]: x}, model_dir=folder)
+    return compare_tree_outputs(graph, x, outputs[graph.outputs[0]], None, label)
