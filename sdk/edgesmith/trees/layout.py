@@ -1,7 +1,8 @@
 """How a tree ensemble is laid out in generated code (shared by C and HLS).
 
-Leaves are numbered over the whole ensemble; their values form one constant
-table. Each tree is emitted in one of two forms, whichever is estimated
+Leaves with equal values share one row of a constant value table (a forest
+of pure leaves has as many rows as classes); a tree returns the row of the
+leaf it reaches. Each tree is emitted in one of two forms, whichever is estimated
 smaller in flash for that tree:
 
 - ``nested``: the tree as nested ``if (x[f] <= t)`` statements returning leaf
@@ -58,13 +59,18 @@ class TreeLayout:
     quantized: bool
     forms: list[str] = field(default_factory=list)       # per tree: nested | table
     nested_code: dict[int, list[str]] = field(default_factory=dict)  # tree -> statements
-    leaf_of: np.ndarray | None = None                    # node -> leaf number (-1: split)
+    leaf_of: np.ndarray | None = None                    # node -> value row (-1: split)
+    rows: np.ndarray | None = None                       # the distinct leaf values
     table_rows: list[tuple[int, str, int, int]] = field(default_factory=list)
     table_roots: list[int] = field(default_factory=list)  # per tree (0 for nested trees)
 
     @property
     def n_leaves(self) -> int:
-        return int((self.leaf_of >= 0).sum())
+        return int((self.ens.feature < 0).sum())
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.rows.shape[0])
 
     @property
     def score_type(self) -> str:
@@ -87,10 +93,8 @@ class TreeLayout:
         return bool((self.ens.target < 0).all())
 
     def leaf_values(self) -> list[str]:
-        width = self.ens.n_outputs if self.vector_leaves else 1
-        rows = self.ens.value[self.leaf_of >= 0, :width]
         single = self.ens.accumulate == "float32"
-        return [", ".join(c_float(v, single) for v in row) for row in rows]
+        return [", ".join(c_float(v, single) for v in row) for row in self.rows]
 
     def base_literals(self) -> list[str]:
         single = self.ens.accumulate == "float32"
@@ -105,7 +109,13 @@ def lay_out(ens: TreeEnsemble, quantized: bool = False, force: str | None = None
     """Number the leaves, pick each tree's form (or ``force`` one) and render it."""
     layout = TreeLayout(ens, quantized)
     is_leaf = ens.feature < 0
-    layout.leaf_of = np.where(is_leaf, np.cumsum(is_leaf) - 1, -1)
+    width = ens.n_outputs if layout.vector_leaves else 1
+    # rows compare by their bits: equal doubles, and -0.0 kept apart from 0.0
+    bits = np.ascontiguousarray(ens.value[is_leaf, :width]).view(np.uint64)
+    unique, row_of_leaf = np.unique(bits, axis=0, return_inverse=True)
+    layout.rows = unique.view(np.float64).reshape(-1, width)
+    layout.leaf_of = np.full(ens.n_nodes, -1)
+    layout.leaf_of[is_leaf] = row_of_leaf.ravel()
     table_index = {}
     for t in range(ens.n_trees):
         nodes = ens.tree_nodes(t)
