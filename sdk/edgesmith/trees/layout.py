@@ -5,9 +5,9 @@ of pure leaves has as many rows as classes); a tree returns the row of the
 leaf it reaches. Each tree is emitted in one of two forms, whichever is estimated
 smaller in flash for that tree:
 
-- ``nested``: the tree as nested ``if (x[f] <= t)`` statements returning leaf
-  numbers (code: about :data:`NESTED_SPLIT_BYTES` per split and
-  :data:`NESTED_LEAF_BYTES` per leaf on Thumb-2);
+- ``nested``: the tree as nested ``if (x[f] <= t)`` statements returning value
+  rows (code: :data:`NESTED_SPLIT_BYTES` per split and :data:`NESTED_LEAF_BYTES`
+  per leaf on Thumb-2);
 - ``table``: its splits as rows of constant arrays (feature, threshold, left,
   right; a child ``< 0`` is leaf ``-child - 1``), walked by one shared loop.
 
@@ -23,10 +23,13 @@ import numpy as np
 
 from .ensemble import TreeEnsemble
 
-#: Thumb-2 bytes of one nested split (load feature, load threshold literal, compare,
-#: branch) and one leaf (move immediate, return), measured with arm-none-eabi-gcc -Os
-NESTED_SPLIT_BYTES = 18
-NESTED_LEAF_BYTES = 6
+#: Thumb-2 bytes (arm-none-eabi-gcc -Os, Cortex-M4F) of one nested split (load the
+#: feature, the threshold literal, compare, branch) and one nested leaf (return a row),
+#: for float and for int8 features; and of the shared table walker with its root table.
+#: Fitted to object sizes of forests of 6 to 732 splits (bench/trees_emlearn.py).
+NESTED_SPLIT_BYTES = {"float": 20, "int8": 10}
+NESTED_LEAF_BYTES = {"float": 6, "int8": 4}
+TABLE_WALKER_BYTES = 90
 
 
 def c_float(value: float, single: bool) -> str:
@@ -117,10 +120,8 @@ def lay_out(ens: TreeEnsemble, quantized: bool = False, force: str | None = None
     layout.leaf_of = np.full(ens.n_nodes, -1)
     layout.leaf_of[is_leaf] = row_of_leaf.ravel()
     table_index = {}
-    for t in range(ens.n_trees):
+    for t, form in enumerate([force] * ens.n_trees if force else _smaller_forms(layout)):
         nodes = ens.tree_nodes(t)
-        splits = int((~is_leaf[nodes]).sum())
-        form = force or _smaller_form(layout, splits, len(nodes) - splits)
         layout.forms.append(form)
         if form == "nested":
             layout.nested_code[t] = _nested(layout, int(ens.roots[t]), 1)
@@ -141,14 +142,24 @@ def _child(layout: TreeLayout, table_index: dict, node: int) -> int:
     return -leaf - 1 if leaf >= 0 else table_index[node]
 
 
-def _smaller_form(layout: TreeLayout, splits: int, leaves: int) -> str:
+def _smaller_forms(layout: TreeLayout) -> list[str]:
+    """Per tree the smaller form; all nested when that saves the table walker's bytes."""
     ens = layout.ens
+    kind = "int8" if layout.quantized else "float"
     feature_bytes = 1 if ens.n_features <= 256 else 2
     child_bytes = 2 if ens.n_nodes < 32768 else 4
     threshold_bytes = 2 if layout.quantized else 4
-    table = splits * (feature_bytes + threshold_bytes + 2 * child_bytes)
-    nested = splits * NESTED_SPLIT_BYTES + leaves * NESTED_LEAF_BYTES
-    return "nested" if nested < table else "table"
+    nested, table = [], []
+    for t in range(ens.n_trees):
+        split = ens.feature[ens.tree_nodes(t)] >= 0
+        splits, leaves = int(split.sum()), int((~split).sum())
+        table.append(splits * (feature_bytes + threshold_bytes + 2 * child_bytes))
+        nested.append(splits * NESTED_SPLIT_BYTES[kind] + leaves * NESTED_LEAF_BYTES[kind])
+    mixed = [n < tb for n, tb in zip(nested, table)]
+    mixed_bytes = sum(min(n, tb) for n, tb in zip(nested, table))
+    if not all(mixed) and sum(nested) <= mixed_bytes + TABLE_WALKER_BYTES:
+        return ["nested"] * ens.n_trees
+    return ["nested" if m else "table" for m in mixed]
 
 
 def _nested(layout: TreeLayout, node: int, depth: int) -> list[str]:
