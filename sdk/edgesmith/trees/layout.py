@@ -64,6 +64,9 @@ class TreeLayout:
     nested_code: dict[int, list[str]] = field(default_factory=dict)  # tree -> statements
     leaf_of: np.ndarray | None = None                    # node -> value row (-1: split)
     rows: np.ndarray | None = None                       # the distinct leaf values
+    #: s when every leaf and base value is an integer times 2**-s and no partial sum can
+    #: round: the sums are then added as integers, exactly what the float sums are
+    int_shift: int | None = None
     table_rows: list[tuple[int, str, int, int]] = field(default_factory=list)
     table_roots: list[int] = field(default_factory=list)  # per tree (0 for nested trees)
 
@@ -95,11 +98,30 @@ class TreeLayout:
         """Each leaf holds one value per output (forests) rather than one value."""
         return bool((self.ens.target < 0).all())
 
+    @property
+    def value_type(self) -> str:
+        """C type of the value table: the score type, or integers (see ``int_shift``)."""
+        if self.int_shift is None:
+            return self.score_type
+        scaled = self._scaled(self.rows)
+        return int_type(int(scaled.min(initial=0)), int(scaled.max(initial=0)))
+
+    @property
+    def int_scale_literal(self) -> str:
+        return c_float(2.0 ** -self.int_shift, self.score_type == "float")
+
+    def _scaled(self, values: np.ndarray) -> np.ndarray:
+        return np.asarray(values, np.float64) * 2.0 ** self.int_shift
+
     def leaf_values(self) -> list[str]:
+        if self.int_shift is not None:
+            return [", ".join(str(int(v)) for v in row) for row in self._scaled(self.rows)]
         single = self.ens.accumulate == "float32"
         return [", ".join(c_float(v, single) for v in row) for row in self.rows]
 
     def base_literals(self) -> list[str]:
+        if self.int_shift is not None:
+            return [str(int(v)) for v in self._scaled(self.ens.base)]
         single = self.ens.accumulate == "float32"
         return [c_float(b, single) for b in self.ens.base]
 
@@ -119,6 +141,7 @@ def lay_out(ens: TreeEnsemble, quantized: bool = False, force: str | None = None
     layout.rows = unique.view(np.float64).reshape(-1, width)
     layout.leaf_of = np.full(ens.n_nodes, -1)
     layout.leaf_of[is_leaf] = row_of_leaf.ravel()
+    layout.int_shift = exact_integer_shift(layout)
     table_index = {}
     for t, form in enumerate([force] * ens.n_trees if force else _smaller_forms(layout)):
         nodes = ens.tree_nodes(t)
@@ -135,6 +158,24 @@ def lay_out(ens: TreeEnsemble, quantized: bool = False, force: str | None = None
                                   _child(layout, table_index, int(ens.left[n])),
                                   _child(layout, table_index, int(ens.right[n]))))
     return layout
+
+
+def exact_integer_shift(layout: TreeLayout, max_shift: int = 24) -> int | None:
+    """The smallest s making every value an integer times 2**-s whose partial sums stay
+    exact in the score type and in int32, or None (e.g. a forest of pure leaves: s = 0)."""
+    ens = layout.ens
+    values = np.concatenate([layout.rows.ravel(), ens.base])
+    if not np.isfinite(values).all() or (np.signbit(ens.base) & (ens.base == 0)).any():
+        return None  # -0.0 start: the float sum can keep a sign the integers lose
+    mantissa = 53 if ens.accumulate == "float64" else 24
+    per_tree = np.abs(layout.rows).max(initial=0.0)
+    for shift in range(max_shift + 1):
+        scaled = values * 2.0 ** shift
+        if not (scaled == np.round(scaled)).all():
+            continue
+        bound = (np.abs(ens.base).max(initial=0.0) + ens.n_trees * per_tree) * 2.0 ** shift
+        return shift if bound < 2.0 ** min(mantissa, 31) else None
+    return None
 
 
 def _child(layout: TreeLayout, table_index: dict, node: int) -> int:
