@@ -52,3 +52,25 @@ def test_int8_features_on_qemu_equal_the_library(library, kind, dataset, tmp_pat
 
 def test_every_case_is_run():
     assert len(CASES) == 21
+
+
+def test_board_commands_run_a_tree_model(tmp_path):
+    import json
+
+    from edgesmith.cli import app
+    from typer.testing import CliRunner
+
+    model, x = fitted("xgboost", "XGB", "iris")
+    path = tmp_path / "iris.json"
+    model.save_model(path)
+    np.save(tmp_path / "x.npy", x)
+    runner = CliRunner()
+    result = runner.invoke(app, ["run", str(path), "--board", "mps2-an386", "-i",
+                                 str(tmp_path / "x.npy"), "-o", str(tmp_path / "out.npy")])
+    assert result.exit_code == 0, result.output
+    want, _ = reference(model, x)
+    np.testing.assert_array_equal(np.load(tmp_path / "out.npy"), want)
+    result = runner.invoke(app, ["bench", "latency", str(path), "--board", "mps2-an386",
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    assert "tree_ensemble" in result.output

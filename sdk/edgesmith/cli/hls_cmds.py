@@ -130,7 +130,12 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     from ..boards.fpga_boards import get_fpga_board
 
     fpga = get_fpga_board(board)
-    est = rules.estimate_graph(fixed_model(model, weights, precision), fpga, io=io,
+    graph = load_cli_model(model, weights)
+    if is_tree_graph(graph):
+        raise EdgesmithError(f"{model}: resource estimates of tree ensembles are not "
+                             "implemented yet", hint="generate the HLS project with "
+                             "`edgesmith generate hls` and synthesize it with Vitis HLS")
+    est = rules.estimate_graph(fixed_model(model, weights, precision, graph), fpga, io=io,
                                reuse_factor=reuse, clock_ns=clock_ns)
     if as_json:
         emit_json({**est.to_json(), "rules": rules.__doc__})
