@@ -70,7 +70,7 @@ def test_untrusted_skops_file_is_refused_before_loading(tmp_path):
 
 
 @pytest.mark.parametrize("name,data,needle", [
-    ("bad.txt", b"hello\n", "LightGBM text model"),
+    ("bad.txt", b"hello\n", "LightGBM text model: its first line is"),
     ("bad.json", b'{"learner": 3}', "not an XGBoost model file"),
     ("bad.ubj", b"{L\x00", "not an XGBoost model file"),
     ("bad.skops", b"PK", "not a readable skops file"),

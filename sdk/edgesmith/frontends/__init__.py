@@ -58,7 +58,8 @@ def _import_file(path: Path, weights) -> Graph:
     if suffix == ".tflite":
         from .tflite import load_tflite
         return load_tflite(path)
-    if suffix in (".ubj", ".txt", ".skops") or (suffix == ".json" and _is_xgboost_json(path)):
+    if suffix in (".ubj", ".skops") or (suffix == ".json" and _is_xgboost_json(path)) \
+            or (suffix == ".txt" and _is_lightgbm_text(path)):
         from ..trees.load import load_tree_file
         return load_tree_file(path)
     if suffix in (".keras", ".h5", ".hdf5", ".json"):
@@ -66,8 +67,10 @@ def _import_file(path: Path, weights) -> Graph:
     if suffix == ".esm":
         from ..io import load_esm
         return load_esm(path)
+    lightgbm = " (a .txt model is a LightGBM text model: its first line is 'tree')" \
+        if suffix == ".txt" else ""
     raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
-                           f"accepted: {ACCEPTED}")
+                           f"accepted: {ACCEPTED}{lightgbm}")
 
 
 def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
@@ -79,6 +82,11 @@ def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
 def _is_xgboost_json(path: Path) -> bool:
     from ..trees.load import is_xgboost_json
     return is_xgboost_json(path)
+
+
+def _is_lightgbm_text(path: Path) -> bool:
+    from ..trees.load import is_lightgbm_text
+    return is_lightgbm_text(path)
 
 
 def _is_tree_library_model(obj: Any) -> bool:

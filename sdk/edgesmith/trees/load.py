@@ -21,6 +21,11 @@ def is_xgboost_json(path: Path) -> bool:
         return _XGBOOST_JSON_KEY in f.read(4096)
 
 
+def is_lightgbm_text(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(len(_LIGHTGBM_HEAD)).replace(b"\r", b"") == _LIGHTGBM_HEAD
+
+
 def load_tree_file(path: Path) -> Graph:
     """The graph of a ``.json``/``.ubj`` (XGBoost), ``.txt`` (LightGBM) or ``.skops`` file."""
     suffix = path.suffix.lower()
@@ -29,10 +34,9 @@ def load_tree_file(path: Path) -> Graph:
         from ..frontends.trees_xgboost import load_xgboost
         return ensemble_graph(load_xgboost(path), name)
     if suffix == ".txt":
-        with open(path, "rb") as f:
-            if f.read(len(_LIGHTGBM_HEAD)).replace(b"\r", b"") != _LIGHTGBM_HEAD:
-                raise ModelFormatError(f"{path.name}: a .txt model must be a LightGBM text "
-                                       "model (it starts with the line 'tree')")
+        if not is_lightgbm_text(path):
+            raise ModelFormatError(f"{path.name}: a .txt model must be a LightGBM text "
+                                   "model (it starts with the line 'tree')")
         from ..frontends.trees_lightgbm import load_lightgbm
         return ensemble_graph(load_lightgbm(path), name)
     if suffix == ".skops":
