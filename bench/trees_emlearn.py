@@ -172,8 +172,10 @@ def main() -> None:
             "scikit-learn averages probabilities, tests `x < t` against thresholds printed with "
             "6 decimals, and adds regression leaves in float32; edgesmith keeps each library's "
             "comparison and adds in the library's type (float64 for scikit-learn and LightGBM, "
-            "software double on this core), which costs instructions and flash on a "
-            "single-precision FPU.")
+            "software double on this core; int32 where every partial sum is exact, as for "
+            "forests of pure leaves) and walks constant tables, the smaller form in flash; "
+            "nested comparisons (`generate_tree_c(form=\"nested\")`) take fewer "
+            "instructions.")
     publish("trees-emlearn", "Tree ensembles on Cortex-M4F: edgesmith vs emlearn",
             "python -m bench.trees_emlearn", body)
 
