@@ -59,3 +59,17 @@ def test_quantized_trees_equal_the_library_on_dequantized_features(library, kind
     scores, labels = run_tree_c_host(tmp_path / "c", q)
     np.testing.assert_array_equal(scores, want_scores.astype(scores.dtype))
     np.testing.assert_array_equal(np.asarray(graph.meta["classes"])[labels], want_predict)
+
+
+def test_string_labels_of_an_in_memory_classifier_are_kept():
+    lightgbm = pytest.importorskip("lightgbm")
+    from edgesmith.trees.ensemble import predict
+    from edgesmith.trees.graph import graph_ensemble
+    from edgesmith.trees.load import load_estimator
+
+    x, y, x_test = split("iris")
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    model = lightgbm.LGBMClassifier(n_estimators=5, verbose=-1).fit(x, names)
+    graph = load_estimator(model)
+    assert graph.meta["classes"] == ["setosa", "versicolor", "virginica"]
+    np.testing.assert_array_equal(predict(graph_ensemble(graph), x_test), model.predict(x_test))

@@ -48,12 +48,16 @@ def load_tree_file(path: Path) -> Graph:
 def load_estimator(model: Any, name: str | None = None) -> Graph:
     """The graph of an in-memory scikit-learn, XGBoost or LightGBM model."""
     module = type(model).__module__
-    if module.startswith("xgboost"):
-        from ..frontends.trees_xgboost import load_xgboost
-        return ensemble_graph(load_xgboost(model), name or "xgboost")
-    if module.startswith("lightgbm"):
-        from ..frontends.trees_lightgbm import load_lightgbm
-        return ensemble_graph(load_lightgbm(model), name or "lightgbm")
+    if module.startswith(("xgboost", "lightgbm")):
+        if module.startswith("xgboost"):
+            from ..frontends.trees_xgboost import load_xgboost as load
+        else:
+            from ..frontends.trees_lightgbm import load_lightgbm as load
+        ens = load(model)
+        labels = getattr(model, "classes_", None)  # the estimator's own labels, if it keeps them
+        if ens.classes and labels is not None and len(labels) == len(ens.classes):
+            ens.classes = list(labels)
+        return ensemble_graph(ens, name or module.split(".")[0])
     from ..frontends.trees_sklearn import is_sklearn_tree_model, load_sklearn_trees
     if is_sklearn_tree_model(model):
         return ensemble_graph(load_sklearn_trees(model),

@@ -24,8 +24,8 @@ def _shape(shapes, attrs):
     return [(shapes[0][0], shapes[7][0])]
 
 
-def ensemble_of(op, args) -> "object":
-    """The :class:`TreeEnsemble` an op's constant operands hold."""
+def ensemble_of(op, args) -> tuple:
+    """(the :class:`TreeEnsemble` an op's constant operands hold, its thresholds as stored)."""
     from ...trees.ensemble import TreeEnsemble
 
     _, feature, threshold, children, value, roots, target, base = args
