@@ -126,6 +126,10 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
     check_output_folder(output)
     remove_stale_staging(output)  # what a killed earlier run left beside it
     graph = load_cli_model(model, weights)
+    from ..trees.graph import is_tree_graph
+    if is_tree_graph(graph):  # trees have their own code form (cli/tree_cmds.py)
+        from .tree_cmds import generate_trees_c
+        return generate_trees_c(graph, model, output, name, as_json=as_json)
     patch, budget_kb, max_extra_macs = patching
     options = {"name": name, "strategy": strategy_name(strategy), "inplace": not no_inplace,
                "model_path": model, "kernel_set": kernel_set_name(core, kernels)}
@@ -205,6 +209,10 @@ def _plan_patched(model: Path, strategy: str, no_inplace: bool, weights: Path | 
     from ..memory.patch import patch_plan_to_json
 
     graph = load_cli_model(model, weights)
+    from ..trees.graph import is_tree_graph
+    if is_tree_graph(graph):  # trees have their own code form (cli/tree_cmds.py)
+        from .tree_cmds import generate_trees_c
+        return generate_trees_c(graph, model, output, name, as_json=as_json)
     patch, budget_kb, max_extra_macs = patching
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
     layout = c_patch_layout(graph, plan)

@@ -18,6 +18,7 @@ from .common import (
     load_array_file,
     status,
 )
+from ..trees.graph import is_tree_graph
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 IO_OPTION = typer.Option("parallel", "--io", help="I/O style: parallel (arrays) or stream "
@@ -32,11 +33,12 @@ BOARD_OPTION = typer.Option(None, "--board", help="FPGA board (pynq-z2, ultra96-
                                                   "alveo-u250, or a .toml): its part and clock.")
 
 
-def fixed_model(model: Path, weights: Path | None, precision: str | None):
-    """The model as a fixed-point graph (float models get ``--precision``), and its description."""
+def fixed_model(model: Path, weights: Path | None, precision: str | None, loaded=None):
+    """The model as a fixed-point graph (float models get ``--precision``), and its description;
+    ``loaded`` is its graph when the caller has loaded it already."""
     from ..hls.precision import fixed_point_graph, is_fixed_point, parse_precision
 
-    graph = load_cli_model(model, weights)
+    graph = loaded if loaded is not None else load_cli_model(model, weights)
     if is_fixed_point(graph):
         if precision:
             raise EdgesmithError(f"{model} is fixed-point already; --precision is for float models")
@@ -85,7 +87,11 @@ def _generate_hls(model: Path, output: Path, part: str | None, clock_ns: float |
     part, clock_ns, board_name = _target(board, part, clock_ns)
     check_output_folder(output)
     remove_stale_staging(output)
-    graph = fixed_model(model, weights, precision)
+    graph = load_cli_model(model, weights)
+    if is_tree_graph(graph):  # trees keep the library's score type (cli/tree_cmds.py)
+        from .tree_cmds import generate_trees_hls
+        return generate_trees_hls(graph, model, output, name, part, clock_ns, as_json=as_json)
+    graph = fixed_model(model, weights, precision, graph)
     result = generate_hls(graph, output, part=part, clock_ns=clock_ns, io=io,
                           reuse_factor=reuse, board=board_name, name=name, source=str(model))
     p = result.project
@@ -124,7 +130,12 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     from ..boards.fpga_boards import get_fpga_board
 
     fpga = get_fpga_board(board)
-    est = rules.estimate_graph(fixed_model(model, weights, precision), fpga, io=io,
+    graph = load_cli_model(model, weights)
+    if is_tree_graph(graph):
+        raise EdgesmithError(f"{model}: resource estimates of tree ensembles are not "
+                             "implemented yet", hint="generate the HLS project with "
+                             "`edgesmith generate hls` and synthesize it with Vitis HLS")
+    est = rules.estimate_graph(fixed_model(model, weights, precision, graph), fpga, io=io,
                                reuse_factor=reuse, clock_ns=clock_ns)
     if as_json:
         emit_json({**est.to_json(), "rules": rules.__doc__})
@@ -167,7 +178,11 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
     from ..boards.fpga_boards import get_fpga_board
     from ..hls.tbdata import random_fixed_inputs
 
-    graph = fixed_model(model, weights, precision)
+    graph = load_cli_model(model, weights)
+    if is_tree_graph(graph):  # trees: the library's float or int8 features (cli/tree_cmds.py)
+        from .tree_cmds import verify_trees_csim
+        return verify_trees_csim(graph, model, samples, inputs, seed, code, as_json=as_json)
+    graph = fixed_model(model, weights, precision, graph)
     batch = random_fixed_inputs(graph, samples, seed)
     if inputs is not None:  # real values, quantized into the input formats
         from ..io.arrays import prepare_inputs

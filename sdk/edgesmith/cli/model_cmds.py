@@ -13,7 +13,8 @@ from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
                      load_array_file, save_array_atomic)
 
-MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm.")
+MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm; "
+                                     "trees: .json/.ubj (XGBoost), .txt (LightGBM), .skops.")
 WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
 
 
@@ -22,8 +23,10 @@ def load_cli_model(path: Path, weights: Path | None = None) -> Graph:
     from ..frontends import load_model
     from ..passes import run_pipeline
 
+    from ..trees.graph import is_tree_graph
+
     graph = load_model(path, weights=weights)
-    if not graph.is_quantized():
+    if not graph.is_quantized() and not is_tree_graph(graph):
         graph = run_pipeline(graph)
     return graph
 
@@ -166,6 +169,10 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
     check_output_file(output)
     graph = load_cli_model(model, weights)
+    from ..trees.graph import is_tree_graph
+    if is_tree_graph(graph):  # int8 features, integer thresholds (cli/tree_cmds.py)
+        from .tree_cmds import quantize_trees
+        return quantize_trees(graph, model, calib, output, as_json=as_json)
     if graph.is_quantized() and graph.float_edges():
         raise EdgesmithError(f"{model} is already quantized: int8 inside, its float or uint8 "
                              "inputs and outputs converted by its own QUANTIZE/DEQUANTIZE ops",

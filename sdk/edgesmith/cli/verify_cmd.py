@@ -91,6 +91,14 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
         raise BadArgumentError("--target qemu: names no board; write qemu:BOARD",
                                hint="`edgesmith boards` lists the boards")
     graph = load_cli_model(model, weights)
+    from ..trees.graph import is_tree_graph
+    if is_tree_graph(graph):  # float or int8 features, host or QEMU (cli/tree_cmds.py)
+        if port is not None:
+            raise EdgesmithError("tree ensembles verify on --target host or qemu:BOARD; "
+                                 "boards at a serial port are not supported for them yet")
+        from .tree_cmds import verify_trees
+        return verify_trees(graph, model, target, samples, inputs, seed, code, name,
+                            as_json=as_json)
     check_integer_model(graph)
     if code is not None:
         _check_code_fits(code, graph, model)

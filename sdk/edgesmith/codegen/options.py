@@ -54,9 +54,14 @@ class CodeOptions:
 
 def generate_code(graph: Graph, out_dir: str | os.PathLike, options: CodeOptions | None = None):
     """The C model folder of ``graph`` at ``out_dir``, generated with ``options``."""
+    from ..trees.graph import is_tree_graph
     from .c_writer import generate_c
 
     o = options or CodeOptions()
+    if is_tree_graph(graph):  # a tree ensemble has its own code form (codegen/c_trees.py)
+        from .c_trees import generate_tree_c
+        return generate_tree_c(graph, Path(out_dir), name=o.name,
+                               model_path=o.model_path or graph.meta.get("path"))
     mixed = o.mixed if o.mixed is not None else mixed_model_of(graph)
     return generate_c(graph, Path(out_dir), name=o.name, strategy=o.strategy, inplace=o.inplace,
                       model_path=o.model_path or graph.meta.get("path"),

@@ -19,6 +19,9 @@ from .sklearn import load_sklearn
 
 ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, "
             "a keras.Model or a fitted scikit-learn estimator")
+#: tree models: XGBoost .json/.ubj, LightGBM .txt, scikit-learn .skops (edgesmith.trees.load)
+ACCEPTED += (", .json/.ubj (XGBoost), .txt (LightGBM), .skops (scikit-learn), "
+             "an XGBoost or LightGBM model")
 
 
 def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
@@ -32,8 +35,9 @@ def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
         return _load_file(Path(source), weights)
     if _is_instance_of(source, "keras", "Model"):
         return load_keras(source)
-    if _is_sklearn_estimator(source):
-        return load_sklearn(source)
+    if _is_sklearn_estimator(source) or _is_tree_library_model(source):
+        from ..trees.load import load_estimator
+        return load_estimator(source)
     raise ModelFormatError(f"cannot import a {type(source).__name__}; accepted: {ACCEPTED}")
 
 
@@ -54,19 +58,40 @@ def _import_file(path: Path, weights) -> Graph:
     if suffix == ".tflite":
         from .tflite import load_tflite
         return load_tflite(path)
+    if suffix in (".ubj", ".skops") or (suffix == ".json" and _is_xgboost_json(path)) \
+            or (suffix == ".txt" and _is_lightgbm_text(path)):
+        from ..trees.load import load_tree_file
+        return load_tree_file(path)
     if suffix in (".keras", ".h5", ".hdf5", ".json"):
         return load_keras(path, weights)
     if suffix == ".esm":
         from ..io import load_esm
         return load_esm(path)
+    lightgbm = " (a .txt model is a LightGBM text model: its first line is 'tree')" \
+        if suffix == ".txt" else ""
     raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
-                           f"accepted: {ACCEPTED}")
+                           f"accepted: {ACCEPTED}{lightgbm}")
 
 
 def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
     """isinstance against ``module.cls`` without importing a module nobody has loaded."""
     loaded = sys.modules.get(module)
     return loaded is not None and isinstance(obj, getattr(loaded, cls))
+
+
+def _is_xgboost_json(path: Path) -> bool:
+    from ..trees.load import is_xgboost_json
+    return is_xgboost_json(path)
+
+
+def _is_lightgbm_text(path: Path) -> bool:
+    from ..trees.load import is_lightgbm_text
+    return is_lightgbm_text(path)
+
+
+def _is_tree_library_model(obj: Any) -> bool:
+    """An in-memory XGBoost or LightGBM model (either library already imported by the caller)."""
+    return type(obj).__module__.split(".")[0] in ("xgboost", "lightgbm")
 
 
 def _is_sklearn_estimator(obj: Any) -> bool:

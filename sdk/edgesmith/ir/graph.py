@@ -22,7 +22,8 @@ import numpy as np
 
 from .formats import NumberFormat
 
-DTYPES = ("float32", "int8", "uint8", "int16", "int32", "int64", "bool")
+DTYPES = ("float32", "int8", "uint8", "int16", "int32", "int64", "bool",
+          "float64")  # float64: tree-ensemble scores, as the libraries add them
 
 
 @dataclass

@@ -43,7 +43,8 @@ def verify_graph(graph: Graph) -> None:
         if isinstance(t.fmt, (FixedFormat, Pow2Format)) and t.dtype != t.fmt.storage_dtype:
             add(f"tensor {t.name}: {t.fmt.describe()} stores {t.fmt.storage_dtype}, "
                 f"dtype is {t.dtype}")
-        if t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype != "int32":
+        if t.fmt is None and t.dtype != "float32" and not t.is_const \
+                and t.dtype not in ("int32", "float64"):
             add(f"tensor {t.name}: integer activation without a number format")
 
     produced: set[str] = set()

@@ -18,6 +18,7 @@ from .. import _sim
 from ..arith.params import compute_params, convert_kernel
 from ..ir import OP_DEFS, Graph, Op, with_defaults
 from ..ir.ops.movement import movement_kernel
+from ..ir.ops.tree_ensemble import integer_kernel as tree_integer_kernel
 
 Kernel = Callable[[Op, Graph, list], np.ndarray]
 INT_KERNELS: dict[str, Kernel] = {}
@@ -179,3 +180,4 @@ _numpy_kernels()
 
 # pure data movement (transpose, ...): the op's own move, exact on any integer format
 INT_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})
+INT_KERNELS["tree_ensemble"] = tree_integer_kernel  # int8 features, integer thresholds
