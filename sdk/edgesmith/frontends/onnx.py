@@ -10,6 +10,9 @@ Ports: a rank-4 graph input is an NCHW image, and the IR input is its NHWC trans
 outputs keep the layout their producer has (NHWC for an image). ``graph.meta["onnx_ports"]``
 records, for every IR port, its ONNX name and the permutation from ONNX to IR
 (``ports="nchw"`` keeps the ONNX layouts at the ports instead, with a transpose at each edge).
+Only the float outputs are imported: an integer output (the label a classifier exported by
+skl2onnx computes by ArgMax from its probabilities) is left out, with the nodes only it
+needs, and named in ``graph.meta["onnx_dropped_outputs"]``.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ class OnnxImporter:
         self.model, self.path, self.ports = model, path, ports
         self.opset = _default_opset(model, path)
         name = model.graph.name or path.stem
-        self.builder = GraphBuilder(name, {"source": "onnx", "path": path.name,
+        self.builder = GraphBuilder(name, {"source": "onnx", "path": str(path),
                                            "opset": self.opset})
         self.values: dict[str, Value] = {}
         self.consts: dict[str, np.ndarray] = {}
@@ -77,7 +80,15 @@ class OnnxImporter:
         for inp in graph.input:
             if inp.name not in self.consts:
                 self._input(inp)
+        outputs = [o.name for o in graph.output if o.type.tensor_type.elem_type == 1]
+        dropped = [o.name for o in graph.output if o.name not in outputs]
+        if not outputs:
+            raise UnsupportedError(f"{self.path}: the model has no float output")
+        self.builder.graph.meta["onnx_dropped_outputs"] = dropped
+        needed = _needed(graph.node, outputs)
         for i, node in enumerate(graph.node):
+            if i not in needed:
+                continue
             self.node_title = f"{self.path}: node {i} {node.op_type}" + \
                 (f" {node.name!r}" if node.name else "")
             if node.domain not in ("", "ai.onnx"):
@@ -93,7 +104,7 @@ class OnnxImporter:
                 raise UnsupportedError(f"{self.node_title}: ONNX operator {node.op_type} is not "
                                        f"supported; supported: {', '.join(sorted(converters))}")
             converters[node.op_type](self, node)
-        return self._finish([o.name for o in graph.output])
+        return self._finish(outputs)
 
     def _input(self, inp) -> None:
         dims = inp.type.tensor_type.shape.dim
@@ -200,6 +211,16 @@ def node_attrs(node) -> dict:
         v = helper.get_attribute_value(a)
         out[a.name] = v.decode() if isinstance(v, bytes) else v
     return out
+
+
+def _needed(nodes, outputs: list[str]) -> set[int]:
+    """Indices of the nodes the ``outputs`` depend on."""
+    wanted, needed = set(outputs), set()
+    for i in range(len(nodes) - 1, -1, -1):
+        if wanted.intersection(nodes[i].output):
+            needed.add(i)
+            wanted.update(n for n in nodes[i].input if n)
+    return needed
 
 
 def _perm_list(perm) -> list[int] | None:
