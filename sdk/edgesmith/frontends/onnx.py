@@ -63,6 +63,7 @@ class OnnxImporter:
         self.values: dict[str, Value] = {}
         self.consts: dict[str, np.ndarray] = {}
         self.node_title = ""
+        self.qdq = None  # QdqParams while importing a QDQ model
 
     # -- the conversion loop --------------------------------------------------------------
     def run(self) -> Graph:
@@ -72,8 +73,13 @@ class OnnxImporter:
         from .onnx_fold import fold_node
         from .onnx_movement import CONVERTERS as MOVEMENT
         from .onnx_nn import CONVERTERS as NN
+        from .onnx_qdq import CONVERTERS as QDQ
+        from .onnx_qdq import QdqParams, is_qdq, note_dequantized_constant
 
         converters = {**NN, **ELEMENTWISE, **MOVEMENT}
+        if is_qdq(self.model):
+            self.qdq = QdqParams()
+            converters.update(QDQ)
         graph = self.model.graph
         for init in graph.initializer:
             self.consts[init.name] = numpy_helper.to_array(init)
@@ -94,6 +100,8 @@ class OnnxImporter:
             if node.domain not in ("", "ai.onnx"):
                 raise UnsupportedError(f"{self.node_title}: operators of domain {node.domain!r} "
                                        "are not supported (only the standard ONNX domain)")
+            if self.qdq is not None:
+                note_dequantized_constant(self, node)
             if fold_node(self, node):
                 continue
             if node.op_type in WAITING:
@@ -136,10 +144,17 @@ class OnnxImporter:
             if value.order or (value.perm and self.ports == "nchw"):
                 value = self.onnx_order(value)
             ir = self.builder.rename_output(value.name, name)
+            if self.qdq is not None and value.name in self.qdq.formats:
+                self.qdq.formats[ir] = self.qdq.formats.pop(value.name)
             names.append(ir)
             port_meta[ir] = {"onnx": name, "perm": _perm_list(value.perm)}
         self.builder.graph.meta["onnx_ports"] = port_meta
-        return self.builder.finish(names)
+        graph = self.builder.finish(names)
+        if self.qdq is None:
+            return graph
+        from .onnx_qdq import quantize_as_written
+
+        return quantize_as_written(graph, self.qdq, self.path)
 
     # -- what converters use --------------------------------------------------------------
     def emit(self, op_type: str, inputs: list[str | None], attrs: dict | None = None,

@@ -34,11 +34,27 @@ def fold_node(imp, node) -> bool:
         return False
     if any(a.type in (5, 10) for a in node.attribute):  # GRAPH, GRAPHS: control flow
         return False
-    results = _evaluate(imp, node)
+    results = _dequantize(imp, node) if node.op_type == "DequantizeLinear" \
+        else _evaluate(imp, node)
     for name, data in zip(node.output, results):
         if name:
             imp.consts[name] = np.asarray(data)
     return True
+
+
+def _dequantize(imp, node) -> list:
+    """(q - zero point) * scale in float32, per tensor or along ``axis`` (the reference
+    evaluator lacks the opsets before 19 of this node)."""
+    q = imp.consts[node.input[0]]
+    scale = imp.consts[node.input[1]].astype(np.float32)
+    zp = imp.consts[node.input[2]] if len(node.input) > 2 and node.input[2] \
+        else np.zeros_like(scale, dtype=np.int64)
+    shape = [1] * q.ndim
+    if scale.size > 1:
+        axis = next((a.i for a in node.attribute if a.name == "axis"), 1)
+        shape[axis] = -1
+    centred = q.astype(np.int64) - zp.astype(np.int64).reshape(shape if zp.size > 1 else ())
+    return [centred.astype(np.float32) * scale.reshape(shape if scale.size > 1 else ())]
 
 
 def _evaluate(imp, node) -> list:

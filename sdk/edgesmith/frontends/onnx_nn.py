@@ -15,6 +15,7 @@ from ..errors import UnsupportedError
 from ..ir.ops.base import same_padding
 from .onnx import node_attrs
 from .onnx_layout import NHWC
+from .onnx_qdq import note_weights
 
 
 def window_pads(imp, a: dict, in_hw, kernel, stride, dilation) -> tuple[int, int, int, int]:
@@ -59,18 +60,21 @@ def conv(imp, node) -> None:
         raise UnsupportedError(f"{imp.node_title}: weights {list(w.shape)} do not fit "
                                f"{cin} input channels in {group} groups")
 
-    def one(x_ir: str, w_oihw: np.ndarray, b, op_type: str, extra: dict, tag: str) -> str:
+    def one(x_ir: str, rows: slice, op_type: str, extra: dict, tag: str) -> str:
         layout = (1, 2, 3, 0) if op_type == "depthwise_conv2d" else (0, 2, 3, 1)
-        inputs = [x_ir, imp.ir_const(f"{tag}/weights", w_oihw.transpose(layout))]
+        inputs = [x_ir, imp.ir_const(f"{tag}/weights", w[rows].transpose(layout))]
+        note_weights(imp, node.input[1], inputs[1], rows)
+        b = None if bias is None else bias[rows]
         if b is not None:
             inputs.append(imp.ir_const(f"{tag}/bias", b))
         return imp.emit(op_type, inputs, {**attrs, **extra}, tag)
 
     name = node.output[0]
     if group == 1:
-        out = one(x.name, w, bias, "conv2d", {}, name)
+        out = one(x.name, slice(None), "conv2d", {}, name)
     elif group == cin and w.shape[1] == 1:
-        out = one(x.name, w, bias, "depthwise_conv2d", {"depth_multiplier": cout // cin}, name)
+        out = one(x.name, slice(None), "depthwise_conv2d", {"depth_multiplier": cout // cin},
+                  name)
     else:  # grouped: one convolution per group of channels
         cin_g, cout_g, parts = cin // group, cout // group, []
         h, wd = x.shape[2:]
@@ -78,8 +82,7 @@ def conv(imp, node) -> None:
             xs = imp.emit("slice", [x.name], {"begin": (0, 0, 0, g * cin_g),
                                               "size": (1, h, wd, cin_g),
                                               "strides": (1, 1, 1, 1)}, f"{name}/group{g}/in")
-            rows = slice(g * cout_g, (g + 1) * cout_g)
-            parts.append(one(xs, w[rows], None if bias is None else bias[rows], "conv2d", {},
+            parts.append(one(xs, slice(g * cout_g, (g + 1) * cout_g), "conv2d", {},
                              f"{name}/group{g}"))
         out = imp.emit("concat", parts, {"axis": 3}, name)
     imp.define(name, imp.value(out, NHWC))
@@ -103,6 +106,7 @@ def dense(imp, node) -> None:
     elif x.perm:
         x = imp.onnx_order(x)
     inputs = [x.name, imp.ir_const(f"{node.output[0]}/weights", w.T)]
+    note_weights(imp, node.input[1], inputs[1])
     if len(node.input) > 2 and node.input[2]:
         c = imp.const(node.input[2], "Gemm bias C").astype(np.float64) * a.get("beta", 1.0)
         try:
