@@ -8,9 +8,9 @@ name; a DQ of a constant folds to the float weights) while noting each activatio
 exactly those parameters instead of calibrated ranges: the integer weights and activation
 formats are the model's own.
 
-Where the IR's int8 scheme cannot keep a parameter as written (tensors an int8 kernel
-passes through unchanged share one format; softmax and logistic outputs have the format
-their kernel requires), the tensor is listed in ``graph.meta["onnx_qdq_changed"]``.
+Where an int8 kernel needs another format than the model's (data movement keeps its
+input's format, softmax writes its own), a requantize op is inserted
+(:mod:`.onnx_qdq_formats`); ``graph.meta["onnx_requantize_ops"]`` counts them.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import AffineFormat, Graph, op_def
+from .onnx_qdq_formats import same_format
 QDQ_OPS = ("QuantizeLinear", "DequantizeLinear")
 
 
@@ -32,7 +33,8 @@ class QdqParams:
     def __init__(self):
         self.formats: dict[str, AffineFormat] = {}  # IR activation -> ONNX format
         self.weight_scales: dict[str, np.ndarray] = {}  # IR float weights -> scales per row
-        self.onnx_weights: dict[str, np.ndarray] = {}  # ONNX DQ output -> its scales
+        #: ONNX DQ output of a constant -> ((scales, zero points), the node's title)
+        self.onnx_weights: dict[str, tuple] = {}
 
 
 def _scale_zp(imp, node) -> tuple[np.ndarray, np.ndarray]:
@@ -54,7 +56,7 @@ def quantize_linear(imp, node) -> None:
                                "supported")
     fmt = AffineFormat([float(scale[0])], [int(zp[0])], bits=8)
     known = imp.qdq.formats.setdefault(x.name, fmt)
-    if not _same(known, fmt):
+    if not same_format(known, fmt):
         raise UnsupportedError(f"{imp.node_title}: {node.input[0]!r} is quantized twice with "
                                "different parameters")
     imp.define(node.output[0], x)
@@ -68,28 +70,39 @@ def dequantize_linear(imp, node) -> None:
 def note_dequantized_constant(imp, node) -> None:
     """Before a DQ of a constant folds away: remember its scales per output row."""
     if node.op_type == "DequantizeLinear" and all(n in imp.consts for n in node.input if n):
-        scale, zp = _scale_zp(imp, node)
-        if np.any(zp != 0):
-            raise UnsupportedError(f"{imp.node_title}: weights with a nonzero zero point are "
-                                   "not supported (int8 weights are symmetric)")
-        imp.qdq.onnx_weights[node.output[0]] = scale
+        imp.qdq.onnx_weights[node.output[0]] = (_scale_zp(imp, node), imp.node_title)
 
 
 def note_weights(imp, onnx_name: str, ir_name: str, rows=slice(None)) -> None:
     """IR weights ``ir_name`` are the rows ``rows`` (output channels) of ONNX ``onnx_name``."""
     qdq = getattr(imp, "qdq", None)
-    if qdq is not None and onnx_name in qdq.onnx_weights:
-        qdq.weight_scales[ir_name] = qdq.onnx_weights[onnx_name][rows] \
-            if qdq.onnx_weights[onnx_name].size > 1 else qdq.onnx_weights[onnx_name]
+    if qdq is None or onnx_name not in qdq.onnx_weights:
+        return
+    (scale, zp), title = qdq.onnx_weights[onnx_name]
+    if np.any(zp != 0):
+        raise UnsupportedError(f"{title}: weights with a nonzero zero point are not "
+                               "supported (int8 weights are symmetric)")
+    qdq.weight_scales[ir_name] = scale[rows] if scale.size > 1 else scale
 
 
 def quantize_as_written(graph: Graph, qdq: QdqParams, path) -> Graph:
     """``graph`` quantized with the QDQ model's own formats and integer weights."""
+    from ..passes.fold_batch_norm import FoldBatchNorm
     from ..quant.calibrate import Range
     from ..quant.int8 import _share_groups, quantize_int8
+    from .onnx_qdq_formats import apply_model_formats
 
+    for op in graph.ops:
+        if op.type == "batch_norm" and op.inputs[0] in qdq.formats:
+            raise UnsupportedError(
+                f"{path}: {op.origin}: a BatchNormalization of a quantized tensor is not "
+                "supported (its own int8 rounding has no int8 kernel)",
+                hint="fold it into the Conv before quantizing: run onnxruntime.quantization."
+                     "shape_inference.quant_pre_process on the float model first")
+    if any(op.type == "batch_norm" for op in graph.ops):  # of a float Conv output: fold it
+        graph = FoldBatchNorm().apply(graph)
     group = _share_groups(graph)
-    by_group = {group[n]: f for n, f in qdq.formats.items()}
+    by_group = {group[n]: f for n, f in qdq.formats.items() if n in group}
     ranges = {}
     for name, t in graph.tensors.items():
         if t.is_const:
@@ -104,39 +117,13 @@ def quantize_as_written(graph: Graph, qdq: QdqParams, path) -> Graph:
         s, zp = fmt.scale[0], int(fmt.zero_point[0])
         ranges[name] = Range((-128 - zp) * s, (127 - zp) * s)
     q = quantize_int8(graph, ranges, per_channel=True)
-    _keep_exact_formats(q, qdq.formats, group)
-    for op, qop in zip(graph.ops, q.ops):
+    requantized = apply_model_formats(q, qdq.formats)
+    for op, qop in zip(graph.ops, [op for op in q.ops if op.type != "quantize"]):
         if op_def(op.type).is_mac and op.inputs[1] in qdq.weight_scales:
             _exact_weights(graph, q, op, qop, qdq.weight_scales[op.inputs[1]])
-    changed = {n: [[f.scale[0], int(f.zero_point[0])],
-                   [q.tensors[n].fmt.scale[0], int(q.tensors[n].fmt.zero_point[0])]]
-               for n, f in qdq.formats.items()
-               if n in q.tensors and not _same(f, q.tensors[n].fmt)}
     q.meta = {**q.meta, "quantized": "int8 QDQ (the model's own parameters)",
-              "onnx_qdq_changed": changed}
+              "onnx_requantize_ops": requantized}
     return q
-
-
-def _keep_exact_formats(q: Graph, formats: dict[str, AffineFormat], group: dict) -> None:
-    """Give every share group whose tensors agree on one ONNX format exactly that format
-    (the range that stood for it may round its scale by an ulp); fixed-range outputs keep
-    the format their kernel needs."""
-    fixed = {group[op.outputs[0]] for op in q.ops if op_def(op.type).quant == "range"}
-    members: dict[str, list[str]] = {}
-    for name, t in q.tensors.items():
-        if not t.is_const and name in group:
-            members.setdefault(group[name], []).append(name)
-    for root, names in members.items():
-        written = [formats[n] for n in names if n in formats]
-        if root in fixed or not written or not all(_same(written[0], f) for f in written):
-            continue
-        for n in names:
-            q.tensors[n].fmt = written[0]
-
-
-def _same(a: AffineFormat, b: AffineFormat) -> bool:
-    return np.float32(a.scale[0]) == np.float32(b.scale[0]) and \
-        int(a.zero_point[0]) == int(b.zero_point[0])
 
 
 def _exact_weights(graph: Graph, q: Graph, op, qop, scales: np.ndarray) -> None:

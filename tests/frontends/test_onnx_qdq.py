@@ -1,0 +1,110 @@
+"""QDQ models made by onnxruntime's static quantizer, one op each: imported with their own
+parameters, the simulator against onnxruntime on 200 random inputs (equal bit for bit where
+its integer result does not depend on its CPU path, else within the documented units), and
+the C code against the simulator."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from edgesmith.errors import UnsupportedError
+from edgesmith.frontends import load_model
+from edgesmith.verify.host import verify_host
+from edgesmith.verify.onnxruntime import QDQ_UNITS, check_against_onnxruntime
+from tests.helpers.converter import edge_int8
+from tests.helpers.onnx_graphs import OnnxNet
+from tests.helpers.onnx_qdq import quantize_qdq
+
+IMAGE = (1, 4, 8, 8)
+
+
+def _split_relu_concat(n):  # the quantizer drops the Relu: the zero point clamps
+    a, b = n.node("Split", [n.x, n.constant([1, 3])], n_out=2, axis=1)
+    return n.node("Concat", [n.node("Relu", [b]), a], axis=1)
+
+
+def _after_conv(op, **attrs):
+    """``op`` on a Conv's output: onnxruntime's quantizer leaves a model of data movement
+    alone float, so these ops follow a Conv (whose own bound is one unit)."""
+    return lambda n: n.node(op, [n.conv(n.x, 4, 4, k=1), *attrs.pop("extra", lambda n: [])(n)],
+                            **attrs)
+
+
+#: op -> (model, units allowed: 0 = bit for bit)
+CASES = {
+    "Conv": (lambda n: n.conv(n.x, 4, 6, pads=[1, 1, 1, 1]), 1),
+    "Conv_depthwise": (lambda n: n.conv(n.x, 4, 8, group=4, pads=[1, 1, 1, 1]), 1),
+    "Conv_relu": (lambda n: n.node("Relu", [n.conv(n.x, 4, 6, strides=[2, 2])]), 1),
+    "Gemm": (lambda n: n.gemm(n.node("Flatten", [n.x]), 4 * 8 * 8, 5), 0),
+    "MatMul": (lambda n: n.node("MatMul", [n.node("Flatten", [n.x]), n.weight(256, 5)]), 0),
+    "Add": (lambda n: n.node("Add", [n.x, n.node("Pad", [n.x, n.constant([0] * 8)])]), 0),
+    "Mul": (lambda n: n.node("Mul", [n.x, n.x]), 1),
+    "MaxPool": (_after_conv("MaxPool", kernel_shape=[2, 2], strides=[2, 2]), 1),
+    "AveragePool": (_after_conv("AveragePool", kernel_shape=[2, 2], strides=[2, 2]), 1),
+    "GlobalAveragePool": (_after_conv("GlobalAveragePool"), 1),
+    "Resize": (_after_conv("Resize", extra=lambda n: ["", n.init([1, 1, 2, 2])],
+                           mode="nearest", coordinate_transformation_mode="asymmetric",
+                           nearest_mode="floor"), 1),
+    "Pad": (lambda n: n.node("Pad", [n.x, n.constant([0, 0, 1, 1, 0, 0, 1, 1])]), 0),
+    "Flatten": (_after_conv("Flatten"), 1),
+    "Split_Relu_Concat": (_split_relu_concat, 0),
+    "Sigmoid": (lambda n: n.node("Sigmoid", [n.x]), 1),
+    "Softmax": (lambda n: n.node("Softmax", [n.node("Flatten", [n.x])], axis=1), 1),
+}
+
+
+@pytest.fixture(scope="module")
+def calib():
+    return np.random.default_rng(0).uniform(-1, 1, (16, *IMAGE[1:])).astype(np.float32)
+
+
+def _qdq(tmp_path, build, calib, name="m"):
+    n = OnnxNet(IMAGE)
+    path = n.save(tmp_path / f"{name}.onnx", build(n))
+    return quantize_qdq(path, tmp_path / f"{name}_qdq.onnx", calib)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_qdq_model_equals_onnxruntime(case, tmp_path, calib):
+    build, units = CASES[case]
+    path = _qdq(tmp_path, build, calib)
+    assert load_model(path).is_quantized()
+    report = check_against_onnxruntime(path, samples=200)
+    assert report.samples == 200 and report.ok, report
+    assert report.max_units <= units <= QDQ_UNITS, report
+    if units == 0:
+        assert report.exact_samples == 200
+
+
+def test_qdq_weights_are_the_models_own_integers(tmp_path, calib):
+    import onnx
+    from onnx import numpy_helper
+
+    path = _qdq(tmp_path, CASES["Conv"][0], calib)
+    ints = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    weights = next(v for k, v in ints.items() if v.dtype == np.int8 and v.ndim == 4)
+    graph = load_model(path)
+    conv = next(op for op in graph.ops if op.type == "conv2d")
+    w = graph.tensors[conv.inputs[1]]
+    np.testing.assert_array_equal(w.data, weights.transpose(0, 2, 3, 1))
+    scale = next(v for k, v in ints.items() if v.dtype == np.float32 and v.shape == (6,))
+    np.testing.assert_array_equal(w.fmt.scale, scale)
+
+
+def test_qdq_model_runs_as_c_equal_to_the_simulator(tmp_path, calib):
+    def build(n):
+        y = n.node("MaxPool", [n.node("Relu", [n.conv(n.x, 4, 6, pads=[1, 1, 1, 1])])],
+                   kernel_shape=[2, 2], strides=[2, 2])
+        return n.node("Softmax", [n.gemm(n.node("Flatten", [y]), 6 * 4 * 4, 3)], axis=1)
+
+    graph = load_model(_qdq(tmp_path, build, calib))
+    report = verify_host(graph, edge_int8(graph.tensors["input"].shape[1:], samples=16))
+    assert report.samples == 16 and report.ok, report.first_mismatch
+
+
+def test_a_batch_norm_of_a_quantized_tensor_is_refused_with_what_to_do(tmp_path, calib):
+    path = _qdq(tmp_path, lambda n: n.batch_norm(n.conv(n.x, 4, 4, k=1), 4), calib)
+    with pytest.raises(UnsupportedError, match="BatchNormalization of a quantized tensor") as e:
+        load_model(path)
+    assert "quant_pre_process" in str(e.value)
