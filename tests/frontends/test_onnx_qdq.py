@@ -77,6 +77,17 @@ def test_qdq_model_equals_onnxruntime(case, tmp_path, calib):
         assert report.exact_samples == 200
 
 
+def test_per_tensor_weights_import_as_one_scale(tmp_path, calib):
+    n = OnnxNet(IMAGE)
+    path = n.save(tmp_path / "m.onnx", n.conv(n.x, 4, 6, pads=[1, 1, 1, 1]))
+    path = quantize_qdq(path, tmp_path / "m_qdq.onnx", calib, per_channel=False)
+    graph = load_model(path)
+    conv = next(op for op in graph.ops if op.type == "conv2d")
+    assert graph.tensors[conv.inputs[1]].fmt.scale.size == 1
+    report = check_against_onnxruntime(path, samples=200)
+    assert report.ok and report.max_units <= 1, report
+
+
 def test_qdq_weights_are_the_models_own_integers(tmp_path, calib):
     import onnx
     from onnx import numpy_helper
@@ -108,3 +119,22 @@ def test_a_batch_norm_of_a_quantized_tensor_is_refused_with_what_to_do(tmp_path,
     with pytest.raises(UnsupportedError, match="BatchNormalization of a quantized tensor") as e:
         load_model(path)
     assert "quant_pre_process" in str(e.value)
+
+
+def test_cli_checks_a_qdq_model_against_onnxruntime(tmp_path, calib):
+    import json
+    import subprocess
+    import sys
+
+    path = _qdq(tmp_path, CASES["Gemm"][0], calib)
+    cli = [sys.executable, "-m", "edgesmith.cli", "check"]
+    proc = subprocess.run([*cli, str(path), "--against", "onnxruntime", "--samples", "50",
+                           "--json"], capture_output=True, text=True, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["oracle"] == "onnxruntime CPU" and report["samples"] == 50
+    assert report["exact_samples"] == 50 and report["mismatched_samples"] == 0
+    proc = subprocess.run([*cli, str(path), "--against", "litert"], capture_output=True,
+                          text=True, timeout=300, check=False)
+    assert proc.returncode == 2 and "needs a .tflite model" in proc.stderr
+    assert "Traceback" not in proc.stderr
