@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -12,6 +10,7 @@ import pytest
 from edgesmith.errors import ModelFormatError, UnsupportedError
 from edgesmith.frontends import load_model
 from tests.helpers.onnx_graphs import OnnxNet, assert_float_matches
+from tests.hostile.cli_runner import assert_refused, run
 
 IMAGE = (1, 3, 8, 8)
 
@@ -21,11 +20,6 @@ def _cnn(tmp_path, name="cnn.onnx"):
     y = n.node("Relu", [n.batch_norm(n.conv(n.x, 3, 4, pads=[1, 1, 1, 1]), 4)])
     y = n.node("MaxPool", [y], kernel_shape=[2, 2], strides=[2, 2])
     return n.save(tmp_path / name, n.gemm(n.flatten_chain(y), 4 * 4 * 4, 3))
-
-
-def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "edgesmith.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def test_nchw_ports_keep_the_onnx_layout_with_a_transpose_at_each_edge(tmp_path):
@@ -86,24 +80,66 @@ def test_malformed_files_are_format_errors(tmp_path):
     for name in ("cut.onnx", "junk.onnx"):
         with pytest.raises(ModelFormatError, match="not a valid ONNX model"):
             load_model(tmp_path / name)
-    proc = _cli("inspect", tmp_path / "junk.onnx")
-    assert proc.returncode == 2 and "not a valid ONNX model" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert_refused(("inspect", tmp_path / "junk.onnx"), "not a valid ONNX model")
 
 
 def test_cli_inspects_quantizes_verifies_and_generates_an_onnx_model(tmp_path):
     path = _cnn(tmp_path)
-    info = json.loads(_cli("inspect", path, "--json").stdout)
-    assert info["quantized"] is False
+    code, text = run("inspect", path, "--json")
+    assert code == 0 and json.loads(text)["quantized"] is False
     calib = np.random.default_rng(0).uniform(-1, 1, (16, 8, 8, 3)).astype(np.float32)
     np.save(tmp_path / "calib.npy", calib)
-    proc = _cli("quantize", path, "--calib", tmp_path / "calib.npy", "-o", tmp_path / "q.esm")
-    assert proc.returncode == 0, proc.stderr
-    proc = _cli("verify", tmp_path / "q.esm", "--target", "host", "--samples", "4", "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["mismatched_samples"] == 0
-    proc = _cli("generate", "c", tmp_path / "q.esm", "-o", tmp_path / "c", "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert any((tmp_path / "c").glob("*.c"))
-    proc = _cli("verify", path, "--target", "host")
-    assert proc.returncode == 2 and "quantize it first" in proc.stderr
+    code, text = run("quantize", path, "--calib", tmp_path / "calib.npy", "-o",
+                     tmp_path / "q.esm")
+    assert code == 0, text
+    code, text = run("verify", tmp_path / "q.esm", "--target", "host", "--samples", "4",
+                     "--json")
+    assert code == 0 and json.loads(text)["mismatched_samples"] == 0, text
+    code, text = run("generate", "c", tmp_path / "q.esm", "-o", tmp_path / "c")
+    assert code == 0 and any((tmp_path / "c").glob("*.c")), text
+    assert_refused(("verify", path, "--target", "host"), "quantize it first")
+
+
+def _mutated(tmp_path, build, mutate):
+    import onnx
+
+    n = OnnxNet(IMAGE)
+    path = n.save(tmp_path / "m.onnx", build(n))
+    model = onnx.load(path)
+    mutate(model)
+    onnx.save(model, str(path))
+    return path
+
+
+def _set_attr(op_type, name, value):
+    def mutate(model):
+        node = next(n for n in model.graph.node if n.op_type == op_type)
+        attr = next(a for a in node.attribute if a.name == name)
+        if attr.ints:
+            attr.ints[:] = value
+        else:
+            attr.i = value
+    return mutate
+
+
+@pytest.mark.parametrize("build, mutate, needle", [
+    (lambda n: n.conv(n.x, 3, 3, k=1, group=3), _set_attr("Conv", "group", 0),
+     "group 0 is not positive"),
+    (lambda n: n.conv(n.x, 3, 3, k=1, strides=[1, 1]), _set_attr("Conv", "strides", [0, 1]),
+     r"strides \[0, 1\] outside"),
+    (lambda n: n.node("Concat", [n.x, n.x], axis=1), _set_attr("Concat", "axis", 7),
+     "malformed node"),
+    (lambda n: n.node("Reshape", [n.x, n.init([1, 1 << 30, 192], np.int64)]), lambda m: None,
+     "cannot reshape"),
+    (lambda n: n.node("Add", [n.x, n.node("ConstantOfShape", [n.init([1 << 20, 1 << 20],
+                                                                        np.int64)])]),
+     lambda m: None, "element count"),
+])
+def test_malformed_nodes_are_named_format_errors(tmp_path, build, mutate, needle):
+    from edgesmith.errors import EdgesmithError
+
+    path = _mutated(tmp_path, build, mutate)
+    with pytest.raises(EdgesmithError, match=needle) as err:
+        load_model(path)
+    assert "node" in str(err.value)
+    assert_refused(("inspect", path), needle.replace("\\", ""))

@@ -123,18 +123,13 @@ def test_a_batch_norm_of_a_quantized_tensor_is_refused_with_what_to_do(tmp_path,
 
 def test_cli_checks_a_qdq_model_against_onnxruntime(tmp_path, calib):
     import json
-    import subprocess
-    import sys
+
+    from tests.hostile.cli_runner import assert_refused, run
 
     path = _qdq(tmp_path, CASES["Gemm"][0], calib)
-    cli = [sys.executable, "-m", "edgesmith.cli", "check"]
-    proc = subprocess.run([*cli, str(path), "--against", "onnxruntime", "--samples", "50",
-                           "--json"], capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode == 0, proc.stderr
-    report = json.loads(proc.stdout)
+    code, text = run("check", path, "--against", "onnxruntime", "--samples", "50", "--json")
+    assert code == 0, text
+    report = json.loads(text)
     assert report["oracle"] == "onnxruntime CPU" and report["samples"] == 50
     assert report["exact_samples"] == 50 and report["mismatched_samples"] == 0
-    proc = subprocess.run([*cli, str(path), "--against", "litert"], capture_output=True,
-                          text=True, timeout=300, check=False)
-    assert proc.returncode == 2 and "needs a .tflite model" in proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert_refused(("check", path, "--against", "litert"), "needs a .tflite model")

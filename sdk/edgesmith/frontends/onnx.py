@@ -17,6 +17,7 @@ needs, and named in ``graph.meta["onnx_dropped_outputs"]``.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -111,7 +112,12 @@ class OnnxImporter:
             if node.op_type not in converters:
                 raise UnsupportedError(f"{self.node_title}: ONNX operator {node.op_type} is not "
                                        f"supported; supported: {', '.join(sorted(converters))}")
-            converters[node.op_type](self, node)
+            try:
+                converters[node.op_type](self, node)
+            except (ValueError, IndexError, KeyError, TypeError, ZeroDivisionError,
+                    OverflowError) as exc:  # attributes or constants that do not fit together
+                raise ModelFormatError(f"{self.node_title}: malformed node "
+                                       f"({type(exc).__name__}: {exc})") from None
         return self._finish(outputs)
 
     def _input(self, inp) -> None:
@@ -171,7 +177,19 @@ class OnnxImporter:
                      tuple(order) if order else None)
 
     def define(self, onnx_name: str, value: Value) -> None:
+        self.check_shape(value.shape)
         self.values[onnx_name] = value
+
+    def check_shape(self, shape) -> None:
+        """Refuse a shape above the resource limits before anything of its size exists."""
+        from ..io.limits import MAX_RANK, MAX_TENSOR_ELEMENTS, check_limit
+
+        check_limit(self.node_title, "the rank", len(shape), MAX_RANK)
+        if any(int(d) <= 0 for d in shape):
+            raise ModelFormatError(f"{self.node_title}: shape {list(shape)} has an empty or "
+                                   "negative dimension")
+        check_limit(self.node_title, "the element count", math.prod(int(d) for d in shape),
+                    MAX_TENSOR_ELEMENTS)
 
     def act(self, onnx_name: str) -> Value:
         if onnx_name in self.values:

@@ -34,8 +34,13 @@ def fold_node(imp, node) -> bool:
         return False
     if any(a.type in (5, 10) for a in node.attribute):  # GRAPH, GRAPHS: control flow
         return False
+    if node.op_type in ("ConstantOfShape", "Expand"):  # sizes read from a constant
+        imp.check_shape([int(d) for d in imp.consts[node.input[-1]].reshape(-1)])
     results = _dequantize(imp, node) if node.op_type == "DequantizeLinear" \
         else _evaluate(imp, node)
+    for data in results:
+        if np.asarray(data).ndim:
+            imp.check_shape(np.asarray(data).shape)
     for name, data in zip(node.output, results):
         if name:
             imp.consts[name] = np.asarray(data)

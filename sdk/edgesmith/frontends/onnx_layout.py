@@ -45,6 +45,8 @@ class Value:
     def ir_axis(self, onnx_axis: int) -> int:
         """The IR axis holding ONNX axis ``onnx_axis`` (an axis-permuted or plain value)."""
         axis = onnx_axis + self.rank if onnx_axis < 0 else onnx_axis
+        if not 0 <= axis < self.rank:
+            raise ValueError(f"axis {onnx_axis} is outside rank {self.rank}")
         return self.perm.index(axis) if self.perm else axis
 
     def element_order(self) -> np.ndarray:

@@ -19,6 +19,7 @@ from .onnx_layout import Value, const_in_layout, inverse, layout_for
 def _out_value(imp, node, x: Value, out_shape: tuple[int, ...]) -> None:
     """Define the node's output as ``x``'s elements under ONNX shape ``out_shape``."""
     out_shape = tuple(int(d) for d in out_shape)
+    imp.check_shape(out_shape)
     if not out_shape or out_shape[0] != 1:
         raise UnsupportedError(f"{imp.node_title}: a reshape to {list(out_shape)} moves the "
                                "batch axis, which is not supported")

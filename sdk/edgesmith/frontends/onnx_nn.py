@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UnsupportedError
+from ..errors import ModelFormatError, UnsupportedError
 from ..ir.ops.base import same_padding
 from .onnx import node_attrs
 from .onnx_layout import NHWC
@@ -33,6 +33,10 @@ def window_pads(imp, a: dict, in_hw, kernel, stride, dilation) -> tuple[int, int
     if len(pads) != 4:
         raise UnsupportedError(f"{imp.node_title}: only 2-D windows are supported "
                                f"(pads {list(pads)})")
+    from ..io.limits import MAX_WINDOW
+
+    if any(not 0 <= int(p) <= MAX_WINDOW for p in pads):
+        raise ModelFormatError(f"{imp.node_title}: pads {list(pads)} outside [0, {MAX_WINDOW}]")
     top, left, bottom, right = pads
     return (top, bottom, left, right)
 
@@ -41,9 +45,15 @@ def _window(imp, node, a: dict, kernel) -> dict:
     x = imp.act(node.input[0])
     stride = tuple(a.get("strides", (1, 1)))
     dilation = tuple(a.get("dilations", (1, 1)))
-    if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2:
+    if len(kernel) != 2 or len(stride) != 2 or len(dilation) != 2 or x.rank != 4:
         raise UnsupportedError(f"{imp.node_title}: only 2-D windows over NCHW inputs are "
                                f"supported (kernel {list(kernel)})")
+    from ..io.limits import MAX_WINDOW
+
+    for what, values in (("kernel", kernel), ("strides", stride), ("dilations", dilation)):
+        if any(not 1 <= int(v) <= MAX_WINDOW for v in values):
+            raise ModelFormatError(f"{imp.node_title}: {what} {list(values)} outside "
+                                   f"[1, {MAX_WINDOW}]")
     return {"stride": stride, "dilation": dilation,
             "pads": window_pads(imp, a, x.shape[2:], kernel, stride, dilation)}
 
@@ -56,6 +66,8 @@ def conv(imp, node) -> None:
     attrs = _window(imp, node, a, w.shape[2:])
     x = imp.nhwc(imp.act(node.input[0]))
     group, cin, cout = int(a.get("group", 1)), x.shape[1], w.shape[0]
+    if group < 1:
+        raise ModelFormatError(f"{imp.node_title}: group {group} is not positive")
     if cin % group or cout % group or w.shape[1] * group != cin:
         raise UnsupportedError(f"{imp.node_title}: weights {list(w.shape)} do not fit "
                                f"{cin} input channels in {group} groups")

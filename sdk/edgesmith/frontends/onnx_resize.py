@@ -34,6 +34,7 @@ def resize_nearest_attrs(imp, node, shape: tuple[int, ...]) -> dict:
         size = [int(np.floor(h * scales[2])), int(np.floor(w * scales[3]))]
     else:
         raise UnsupportedError(f"{imp.node_title}: Resize needs scales or sizes")
+    imp.check_shape((n, c, *size))
     scales = None if ins[3] else imp.consts[ins[2]].astype(np.float32).reshape(-1)
     rows, cols = _onnx_sources(imp, node, (h, w), size, scales)
     for align in (False, True):
