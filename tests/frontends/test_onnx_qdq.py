@@ -103,15 +103,38 @@ def test_qdq_weights_are_the_models_own_integers(tmp_path, calib):
     np.testing.assert_array_equal(w.fmt.scale, scale)
 
 
-def test_qdq_model_runs_as_c_equal_to_the_simulator(tmp_path, calib):
-    def build(n):
-        y = n.node("MaxPool", [n.node("Relu", [n.conv(n.x, 4, 6, pads=[1, 1, 1, 1])])],
-                   kernel_shape=[2, 2], strides=[2, 2])
-        return n.node("Softmax", [n.gemm(n.node("Flatten", [y]), 6 * 4 * 4, 3)], axis=1)
+def _requantizing_net(n):
+    """Conv, a Split whose Relu the quantizer drops, a Concat of differently quantized
+    inputs, and a Softmax in the model's format: requantize ops in the IR."""
+    a, b = n.node("Split", [n.conv(n.x, 4, 6, pads=[1, 1, 1, 1]), n.constant([2, 4])],
+                  n_out=2, axis=1)
+    y = n.node("Concat", [n.node("Relu", [b]), a], axis=1)
+    y = n.node("MaxPool", [y], kernel_shape=[2, 2], strides=[2, 2])
+    return n.node("Softmax", [n.gemm(n.node("Flatten", [y]), 6 * 4 * 4, 3)], axis=1)
 
-    graph = load_model(_qdq(tmp_path, build, calib))
+
+@pytest.fixture(scope="module")
+def requantizing(tmp_path_factory, calib):
+    graph = load_model(_qdq(tmp_path_factory.mktemp("qdq"), _requantizing_net, calib))
+    assert graph.meta["onnx_requantize_ops"] >= 3
+    assert [op.type for op in graph.ops].count("quantize") == graph.meta["onnx_requantize_ops"]
+    return graph
+
+
+def test_qdq_model_runs_as_c_equal_to_the_simulator(requantizing):
+    graph = requantizing
     report = verify_host(graph, edge_int8(graph.tensors["input"].shape[1:], samples=16))
     assert report.samples == 16 and report.ok, report.first_mismatch
+
+
+@pytest.mark.slow
+def test_qdq_model_on_the_emulated_m4_equals_the_simulator(requantizing):
+    from edgesmith.verify.qemu import verify_qemu
+
+    graph = requantizing
+    batch = {"input": edge_int8(graph.tensors["input"].shape[1:], samples=8)}
+    report = verify_qemu(graph, batch, board="mps2-an386")
+    assert report.samples == 8 and report.ok, report.first_mismatch
 
 
 def test_a_batch_norm_of_a_quantized_tensor_is_refused_with_what_to_do(tmp_path, calib):
