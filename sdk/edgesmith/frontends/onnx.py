@@ -146,12 +146,15 @@ class OnnxImporter:
             if name not in self.values:
                 raise UnsupportedError(f"{self.path}: output {name!r} is a constant; "
                                        "only computed outputs are supported")
-            value = self.values[name]
+            value = held = self.values[name]
             if value.order or (value.perm and self.ports == "nchw"):
                 value = self.onnx_order(value)
+            if self.qdq is not None and held.name in self.qdq.formats:
+                self.qdq.moved(held, value)
             ir = self.builder.rename_output(value.name, name)
-            if self.qdq is not None and value.name in self.qdq.formats:
+            if self.qdq is not None and ir != value.name and value.name in self.qdq.formats:
                 self.qdq.formats[ir] = self.qdq.formats.pop(value.name)
+                self.qdq.sources[ir] = self.qdq.sources.pop(value.name)
             names.append(ir)
             port_meta[ir] = {"onnx": name, "perm": _perm_list(value.perm)}
         self.builder.graph.meta["onnx_ports"] = port_meta

@@ -32,9 +32,20 @@ class QdqParams:
 
     def __init__(self):
         self.formats: dict[str, AffineFormat] = {}  # IR activation -> ONNX format
+        #: IR activation -> [its QuantizeLinear's output, perm, feature order]: where an
+        #: oracle run of the model shows that tensor's integers
+        self.sources: dict[str, list] = {}
         self.weight_scales: dict[str, np.ndarray] = {}  # IR float weights -> scales per row
         #: ONNX DQ output of a constant -> ((scales, zero points), the node's title)
         self.onnx_weights: dict[str, tuple] = {}
+
+    def moved(self, held, value) -> None:
+        """``value`` holds ``held``'s numbers in another layout (an output brought back to the
+        ONNX layout): the same format and source."""
+        if value.name != held.name:
+            self.formats[value.name] = self.formats[held.name]
+            self.sources[value.name] = [self.sources[held.name][0],
+                                        list(value.perm) if value.perm else None, None]
 
 
 def _scale_zp(imp, node) -> tuple[np.ndarray, np.ndarray]:
@@ -56,6 +67,8 @@ def quantize_linear(imp, node) -> None:
                                "supported")
     fmt = AffineFormat([float(scale[0])], [int(zp[0])], bits=8)
     known = imp.qdq.formats.setdefault(x.name, fmt)
+    imp.qdq.sources.setdefault(x.name, [node.output[0], list(x.perm) if x.perm else None,
+                                        list(x.order) if x.order else None])
     if not same_format(known, fmt):
         raise UnsupportedError(f"{imp.node_title}: {node.input[0]!r} is quantized twice with "
                                "different parameters")
@@ -122,7 +135,8 @@ def quantize_as_written(graph: Graph, qdq: QdqParams, path) -> Graph:
         if op_def(op.type).is_mac and op.inputs[1] in qdq.weight_scales:
             _exact_weights(graph, q, op, qop, qdq.weight_scales[op.inputs[1]])
     q.meta = {**q.meta, "quantized": "int8 QDQ (the model's own parameters)",
-              "onnx_requantize_ops": requantized}
+              "onnx_requantize_ops": requantized,
+              "onnx_tensors": {n: v for n, v in qdq.sources.items() if n in q.tensors}}
     return q
 
 
