@@ -17,7 +17,7 @@ from ..ir import Graph
 from .keras import load_keras  # light: Keras itself is imported on first use
 from .sklearn import load_sklearn
 
-ACCEPTED = (".tflite, .onnx, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, "
+ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .onnx, .esm, "
             "a keras.Model or a fitted scikit-learn estimator")
 
 
