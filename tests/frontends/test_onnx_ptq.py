@@ -4,6 +4,8 @@ built with onnx.helper, and scikit-learn MLPs written by skl2onnx."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -39,10 +41,12 @@ def _branches(n):
 def _sklearn(kind, path):
     from skl2onnx import to_onnx
     from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier, MLPRegressor
 
     x, y = load_iris(return_X_y=True)
     x = x.astype(np.float32)
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # a few iterations do
     if kind == "mlp_classifier":
         est = MLPClassifier(hidden_layer_sizes=(16,), max_iter=300, random_state=0).fit(x, y)
         model = to_onnx(est, x[:1], options={"zipmap": False})
