@@ -11,14 +11,18 @@ from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors
                      load_array_file, status)
 from .model_cmds import MODEL_ARG
 
-ORACLES = ("litert", "tflm")
-_ORACLE_NAMES = {"litert": "LiteRT reference kernels", "tflm": "TFLite Micro"}
+ORACLES = ("litert", "tflm", "onnxruntime")
+_ORACLE_NAMES = {"litert": "LiteRT reference kernels", "tflm": "TFLite Micro",
+                 "onnxruntime": "onnxruntime"}
+#: the model file each oracle runs
+_SUFFIX = {"litert": ".tflite", "tflm": ".tflite", "onnxruntime": ".onnx"}
 
 
 def check_model(model: Path = MODEL_ARG,
                 against: str = typer.Option("litert", "--against",
-                                            help="Oracle: litert (LiteRT reference kernels) "
-                                                 "or tflm (TFLite Micro; integer models)."),
+                                            help="Oracle: litert (LiteRT reference kernels), "
+                                                 "tflm (TFLite Micro; integer models) or "
+                                                 "onnxruntime (.onnx models)."),
                 samples: int = typer.Option(
                     200, "--samples", min=0,
                     help="Random inputs to draw, besides --inputs."),
@@ -31,7 +35,8 @@ def check_model(model: Path = MODEL_ARG,
                 as_json: bool = JSON_OPTION) -> None:
     """Exit 0 only if the simulator equals the oracle on every sample.
 
-    Integer models are compared bit for bit; float models within a stated tolerance.
+    Integer models are compared bit for bit; float models within a stated tolerance; QDQ
+    .onnx models within one unit where onnxruntime requantizes in float (docs/ONNX.md).
     """
     _check(model, against, samples, inputs, seed, tolerance, as_json=as_json)
 
@@ -44,15 +49,17 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
 
     if against not in ORACLES:
         raise EdgesmithError(f"unknown oracle {against!r}; choose one of {', '.join(ORACLES)}")
-    if model.suffix != ".tflite":
-        raise EdgesmithError(f"{model}: --against {against} needs a .tflite model",
-                             hint=f"{_ORACLE_NAMES[against]} runs .tflite files only")
+    if model.suffix.lower() != _SUFFIX[against]:
+        raise EdgesmithError(f"{model}: --against {against} needs a {_SUFFIX[against]} model",
+                             hint=f"{_ORACLE_NAMES[against]} runs {_SUFFIX[against]} files only")
     extra = load_array_file(inputs) if inputs is not None else None
     if samples == 0 and extra is None:
         raise EdgesmithError("nothing to check: --samples is 0 and no --inputs given")
     with status(f"running {model.name} on the simulator and {_ORACLE_NAMES[against]}...",
                 as_json):
-        if against == "tflm":
+        if against == "onnxruntime":
+            report, how, verdict = _check_onnxruntime(model, samples, extra, seed, tolerance)
+        elif against == "tflm":
             from ..verify.tflm import check_against_tflm
 
             report = check_against_tflm(model, samples=samples, inputs=extra, seed=seed)
@@ -68,7 +75,8 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
             verdict = "within tolerance"
     payload = report.to_json()
     payload["model"] = str(model)
-    payload["oracle"] = "tflite-micro" if against == "tflm" else "litert BUILTIN_REF"
+    payload["oracle"] = {"tflm": "tflite-micro", "onnxruntime": "onnxruntime CPU"}.get(
+        against, "litert BUILTIN_REF")
     if as_json:
         emit_json(payload)
     elif report.mismatched_samples == 0:
@@ -89,3 +97,19 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
                       f"compared ({report.litert_error})")
     if report.mismatched_samples:
         raise typer.Exit(1)
+
+
+def _check_onnxruntime(model: Path, samples: int, extra, seed: int, tolerance: float | None):
+    """(report, how it was compared, the word for a pass) of a float or QDQ .onnx model."""
+    from ..verify.onnxruntime import check_against_onnxruntime
+
+    report = check_against_onnxruntime(model, samples=samples, inputs=extra, seed=seed,
+                                       tolerance=tolerance)
+    if hasattr(report, "tolerance"):
+        return report, (f"max error {report.max_abs_error:.3g}, tolerance "
+                        f"{report.tolerance:g} x max(1, max |output|)"), "within tolerance"
+    ops = ", ".join(f"{op}: {units}" for op, units in report.op_units.items()) or "none"
+    how = (f"outputs bit for bit on {report.exact_samples}; ops differing from onnxruntime on "
+           f"its own inputs (largest units): {ops}; {report.allowed_units} allowed where "
+           "onnxruntime requantizes in float")
+    return report, how, "equal" if not report.op_units else "every op within one unit"

@@ -13,8 +13,9 @@ from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
                      load_array_file, save_array_atomic)
 
-MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm; "
-                                     "trees: .json/.ubj (XGBoost), .txt (LightGBM), .skops.")
+MODEL_ARG = typer.Argument(..., help="Model: .tflite, .onnx, .keras, .h5, .json (+ --weights), "
+                                     "or .esm; trees: .json/.ubj (XGBoost), .txt (LightGBM), "
+                                     ".skops.")
 WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
 
 

@@ -1,7 +1,7 @@
 """Model importers: every accepted kind of model becomes an IR :class:`Graph`.
 
 :func:`load_model` picks the importer from the source's type or file suffix.
-Heavy libraries (Keras/TensorFlow, scikit-learn, the TFLite schema) are
+Heavy libraries (Keras/TensorFlow, scikit-learn, the TFLite schema, ONNX) are
 imported only when a source needs them.
 """
 
@@ -17,7 +17,7 @@ from ..ir import Graph
 from .keras import load_keras  # light: Keras itself is imported on first use
 from .sklearn import load_sklearn
 
-ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, "
+ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .onnx, .esm, "
             "a keras.Model or a fitted scikit-learn estimator")
 #: tree models: XGBoost .json/.ubj, LightGBM .txt, scikit-learn .skops (edgesmith.trees.load)
 ACCEPTED += (", .json/.ubj (XGBoost), .txt (LightGBM), .skops (scikit-learn), "
@@ -62,6 +62,9 @@ def _import_file(path: Path, weights) -> Graph:
             or (suffix == ".txt" and _is_lightgbm_text(path)):
         from ..trees.load import load_tree_file
         return load_tree_file(path)
+    if suffix == ".onnx":
+        from .onnx import load_onnx
+        return load_onnx(path)
     if suffix in (".keras", ".h5", ".hdf5", ".json"):
         return load_keras(path, weights)
     if suffix == ".esm":

@@ -122,3 +122,15 @@ def _check_output(op: Op, graph: Graph, name: str, out, batch: int) -> np.ndarra
     if out.dtype != np.dtype(t.dtype):
         out = out.astype(t.dtype)
     return out
+
+
+def run_op(graph: Graph, op: Op, values: Mapping[str, np.ndarray]) -> np.ndarray:
+    """The output of one ``op`` of ``graph`` on given activations (``values``: tensor name ->
+    batched array; constants come from the graph): how an oracle's own inputs to an op are
+    run through the simulator's kernel, to compare that op alone."""
+    args = [None if n is None else graph.tensors[n].data if graph.tensors[n].is_const
+            else np.ascontiguousarray(values[n]) for n in op.inputs]
+    batch = next((a.shape[0] for n, a in zip(op.inputs, args)
+                  if n is not None and not graph.tensors[n].is_const), -1)
+    return _check_output(op, graph, op.outputs[0], _kernel_for(op, graph)(op, graph, args),
+                         batch)
