@@ -58,9 +58,19 @@ def _import_file(path: Path, weights) -> Graph:
         return load_keras(path, weights)
     if suffix == ".esm":
         from ..io import load_esm
-        return load_esm(path)
+        return _read_from(load_esm(path), path)
     raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
                            f"accepted: {ACCEPTED}")
+
+
+def _read_from(graph: Graph, path: Path) -> Graph:
+    """An .esm stands alone: the file it was read from is its source from now on (banners,
+    digests); the model it was made from is kept by name only, never opened again."""
+    made_from = graph.meta.get("path")
+    if made_from is not None and "made_from" not in graph.meta:
+        graph.meta["made_from"] = made_from
+    graph.meta["path"] = str(path)
+    return graph
 
 
 def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
