@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from ..io.outputs import check_output_file, check_output_folder, remove_stale_staging
+from ..io.outputs import check_output_file, check_output_folder
 from .common import (
     JSON_OPTION,
     console,
@@ -118,25 +118,20 @@ def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
 @handle_errors()
 def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
            patching: tuple, *, as_json: bool) -> None:
-    import tempfile
-
+    from ..api.firmware import build_for_board
     from ..boards import get_board
-    from ..boards.build import build_firmware
-    from ..codegen.options import CodeOptions, generate_code
+    from ..codegen.options import CodeOptions
 
     board = get_board(board_name)
     check_output_folder(output)
-    remove_stale_staging(output)
     graph = load_cli_model(model)
     (name, strategy, no_inplace), (patch, budget_kb, max_extra_macs) = code, patching
     carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
                           patch=plan, model_path=model).for_core(board.core, board.stack_bytes)
-    with status(f"building {model.name} for {board.name}...", as_json), \
-            tempfile.TemporaryDirectory(prefix="edgesmith-build-") as tmp:
-        folder = generate_code(graph, Path(tmp) / "model", options).folder
-        image = build_firmware(None, board, output, trace=trace, model_dir=folder)
+    with status(f"building {model.name} for {board.name}...", as_json):
+        image = build_for_board(graph, board, output, options=options, trace=trace)
     described = options.describe(image.model.name, image.model.arena_bytes)
     if as_json:
         emit_json({**image.to_json(), "code": described})

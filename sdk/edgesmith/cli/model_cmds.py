@@ -18,14 +18,10 @@ WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras J
 
 
 def load_cli_model(path: Path, weights: Path | None = None) -> Graph:
-    """Load a model file; float graphs are canonicalised by the pass pipeline."""
-    from ..frontends import load_model
-    from ..passes import run_pipeline
+    """Load a model file exactly as the Python API does (:func:`edgesmith.api.loading.load_graph`)."""
+    from ..api.loading import load_graph
 
-    graph = load_model(path, weights=weights)
-    if not graph.is_quantized():
-        graph = run_pipeline(graph)
-    return graph
+    return load_graph(path, weights)
 
 
 def _tensor_json(graph: Graph, name: str) -> dict:
@@ -153,13 +149,8 @@ def quantize_model(model: Path = MODEL_ARG,
 def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path | None, *,
               weight_bits: int | None = None, act_bits: int | None = None,
               precision: list[str] = (), headroom: int = 0, as_json: bool) -> None:
-    import warnings
-
+    from ..api.loading import quantize_checked
     from ..io import save_esm
-    from ..quant import quantize_graph
-    from ..arith.intervals import accumulator_report
-    from ..quant.overrides import split_assignments
-    from ..quant.saturation import count_overflows
     from ..report.metrics import weight_bytes
 
     if output.suffix != ".esm":
@@ -170,18 +161,13 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")
     data = load_array_file(calib, "calibration")
-    with warnings.catch_warnings():  # the accumulator report below says it once, in place
-        warnings.simplefilter("ignore")
-        qgraph = quantize_graph(graph, data, scheme=scheme, weight_bits=weight_bits,
-                                act_bits=act_bits, precision=split_assignments(precision),
-                                headroom=headroom)
-    overflows = count_overflows(qgraph, data, graph)
-    accumulators = accumulator_report(qgraph)
+    result = quantize_checked(graph, data, scheme=scheme, weight_bits=weight_bits,
+                              act_bits=act_bits, precision=precision, headroom=headroom)
+    qgraph, overflows, accumulators = result.graph, result.overflows, result.accumulators
     save_esm(qgraph, output)  # last: a failure above leaves nothing written
     info = {"model": str(model), "output": str(output), "scheme": scheme,
             "weight_bits": weight_bits, "act_bits": act_bits,
-            "calibration_samples": int(next(iter(data.values())).shape[0]
-                                       if isinstance(data, dict) else data.shape[0]),
+            "calibration_samples": result.calibration_samples,
             "weight_bytes_float": weight_bytes(graph), "weight_bytes": weight_bytes(qgraph),
             "overflows": [c.to_json() for c in overflows],
             "accumulators": [a.to_json() for a in accumulators]}

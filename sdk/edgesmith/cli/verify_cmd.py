@@ -154,15 +154,7 @@ def _check_code_fits(code: Path, graph, model: Path) -> None:
 
 def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
     """--inputs (if any), then seeded random samples."""
-    import numpy as np
+    from ..api.targets import verification_batch
 
-    from ..io.arrays import prepare_inputs
-    from ..sim.inputs import random_inputs
-
-    parts = [random_inputs(graph, samples, seed)]
-    if inputs is not None:
-        parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
-    batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
-    if batch[graph.inputs[0]].shape[0] == 0:
-        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
-    return batch
+    return verification_batch(graph, None if inputs is None else load_array_file(inputs),
+                              samples, seed)
