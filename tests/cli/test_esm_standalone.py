@@ -1,10 +1,7 @@
 """An .esm stands alone: moved to an empty folder, away from the model it was quantized
 from, every command that reads it works (build, run, verify, bench latency)."""
 
-import json
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -13,16 +10,10 @@ from numpy.testing import assert_array_equal
 from edgesmith.io import load_esm
 from edgesmith.sim import simulate
 
+from tests.helpers.cli_run import cli_json
 from tests.helpers.paths import SHARED_MODELS
 
 FLOAT_MODEL = SHARED_MODELS / "tflm" / "hello_world_float.tflite"
-
-
-def cli(cwd, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "edgesmith.cli", *args, "--json"], cwd=cwd,
-                          capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stderr
-    return json.loads(proc.stdout)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +24,7 @@ def alone(tmp_path_factory):
     model = src / "source_model.tflite"
     shutil.copy(FLOAT_MODEL, model)
     np.save(src / "calib.npy", np.linspace(0, 6, 32, dtype=np.float32).reshape(32, 1))
-    cli(src, "quantize", model.name, "--calib", "calib.npy", "-o", "m.esm")
+    cli_json(src, "quantize", model.name, "--calib", "calib.npy", "-o", "m.esm")
     folder = tmp_path_factory.mktemp("alone")
     shutil.move(src / "m.esm", folder / "m.esm")
     shutil.move(src / "calib.npy", folder / "x.npy")
@@ -48,26 +39,26 @@ def test_the_esm_keeps_the_source_name_only(alone):
 
 
 def test_build_from_an_esm_alone(alone):
-    info = cli(alone, "build", "m.esm", "--board", "mps2-an386", "-o", "fw")
+    info = cli_json(alone, "build", "m.esm", "--board", "mps2-an386", "-o", "fw")
     assert (alone / "fw" / "firmware.elf").is_file() and info["code"]["arena_bytes"] > 0
 
 
 def test_verify_on_the_host_from_an_esm_alone(alone):
-    report = cli(alone, "verify", "m.esm", "--target", "host", "--samples", "20")
+    report = cli_json(alone, "verify", "m.esm", "--target", "host", "--samples", "20")
     assert report["samples"] == 20 and report["mismatched_samples"] == 0
 
 
 def test_run_and_bench_latency_from_an_esm_alone(alone):
-    cli(alone, "run", "m.esm", "-i", "x.npy", "-o", "y.npy")
+    cli_json(alone, "run", "m.esm", "-i", "x.npy", "-o", "y.npy")
     graph = load_esm(alone / "m.esm")
     x = np.load(alone / "x.npy")
     expected = simulate(graph, graph.tensors[graph.inputs[0]].fmt.quantize(x))
     assert_array_equal(np.load(alone / "y.npy"), expected[graph.outputs[0]])
-    report = cli(alone, "bench", "latency", "m.esm", "--no-layers")
+    report = cli_json(alone, "bench", "latency", "m.esm", "--no-layers")
     assert report["instructions"] > 0
 
 
 @pytest.mark.slow
 def test_verify_on_qemu_from_an_esm_alone(alone):
-    report = cli(alone, "verify", "m.esm", "--target", "qemu:mps2-an386", "--samples", "20")
+    report = cli_json(alone, "verify", "m.esm", "--target", "qemu:mps2-an386", "--samples", "20")
     assert report["samples"] == 20 and report["mismatched_samples"] == 0

@@ -7,6 +7,7 @@ same functions (:mod:`.loading`, :mod:`.targets`, :mod:`.evaluate`).
     q.compile("host").predict(X)            # the generated C, through cffi
     q.evaluate(X, y)                        # against m, per output and per layer
     q.build("mps2-an386", "fw/"); q.verify("qemu:mps2-an386"); q.save("m.esm")
+    q.latency("mps2-an386").instructions    # as `edgesmith bench latency`
 """
 
 from __future__ import annotations
@@ -32,6 +33,19 @@ def load(source: Any, weights: str | os.PathLike | None = None) -> "Model":
 
 def _single(graph: Graph, outputs: dict[str, np.ndarray]):
     return outputs[graph.outputs[0]] if len(graph.outputs) == 1 else outputs
+
+
+def _stored(graph: Graph, name: str, values: np.ndarray) -> np.ndarray:
+    """``values`` in the tensor's storage dtype, as the simulator gives them (a testbench
+    writes wider integers); a value that does not fit is an error, never wrapped."""
+    from ..errors import EdgesmithError
+
+    values = np.asarray(values)
+    stored = values.astype(graph.tensors[name].dtype)
+    if not np.array_equal(stored, values):
+        raise EdgesmithError(f"output {name!r}: the compiled code wrote values outside "
+                             f"{graph.tensors[name].dtype}")
+    return stored
 
 
 class Model:
@@ -103,6 +117,16 @@ class Model:
         with self.compile(target, **options) as compiled:
             return compiled.verify(x, samples=samples, seed=seed)
 
+    def latency(self, board: str = "mps2-an386", *, samples: int = 1, per_layer: bool = False,
+                cpi: float = 1.0):
+        """Executed instructions per inference (and per layer) on an emulated board, exact,
+        as `edgesmith bench latency`; a LatencyReport."""
+        from ..boards import get_board
+        from ..boards.latency import measure_latency
+
+        return measure_latency(self.graph, get_board(board), samples=samples,
+                               per_layer=per_layer, cpi=cpi)
+
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as an .esm file (self-contained)."""
         from ..errors import EdgesmithError
@@ -145,6 +169,7 @@ class Compiled:
         """As :meth:`Model.predict`, computed by the compiled code."""
         graph = self.model.graph
         outputs, _ = self.target.run(prepare_inputs(graph, x))
+        outputs = {n: _stored(graph, n, outputs[n]) for n in graph.outputs}
         return _single(graph, outputs if raw else dequantized(graph, outputs))
 
     def verify(self, x=None, *, samples: int = 100, seed: int = 0):

@@ -78,14 +78,17 @@ def simulate_model(model: Path = MODEL_ARG,
                    input_file: Path = typer.Option(..., "--input", "-i",
                                                    help="Inputs .npy (batch on axis 0) or .npz."),
                    output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
+                   dequantize: bool = typer.Option(
+                       False, "--dequantize",
+                       help="Save real values (float32) instead of the raw integers."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Run the golden simulator on a batch of inputs and save the raw outputs."""
-    _simulate(model, input_file, output, weights, as_json=as_json)
+    _simulate(model, input_file, output, weights, dequantize, as_json=as_json)
 
 
 @handle_errors()
-def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None, *,
-              as_json: bool) -> None:
+def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
+              dequantize: bool = False, *, as_json: bool) -> None:
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
 
@@ -100,11 +103,16 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     else:
         from ..quant.mixed_simulate import simulate_mixed_patched
         outs, routes = simulate_mixed_patched(mixed, inputs)
+    if dequantize:
+        from ..api.evaluate import dequantized
+
+        outs = dequantized(graph, outs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else {
         n: outs[n] for n in graph.outputs}
     save_array_atomic(result, output)
     samples = next(iter(inputs.values())).shape[0]
     info = {"model": str(model), "samples": samples, "output_file": str(output),
+            "dequantized": dequantize,
             "outputs": [{"name": n, "shape": list(outs[n].shape), "dtype": str(outs[n].dtype)}
                         for n in graph.outputs]}
     if routes is not None:
