@@ -86,7 +86,6 @@ def open_target(graph: Graph, where: str, scratch: Path, options: CodeOptions, *
 
 
 def _csim_target(graph: Graph, scratch: Path, hls: dict):
-    from ..boards.fpga_boards import get_fpga_board
     from ..hls.precision import is_fixed_point
     from ..hls.writer import generate_hls
     from ..verify.csim import CsimTarget
@@ -94,10 +93,9 @@ def _csim_target(graph: Graph, scratch: Path, hls: dict):
     if not is_fixed_point(graph):
         raise EdgesmithError(f"{graph.name}: the HLS C-simulation runs fixed-point models",
                              hint="quantize with scheme='fixed' (or 'pow2') first")
-    board = get_fpga_board(hls.pop("board", None) or "pynq-z2")
-    project = generate_hls(graph, scratch / "hls", part=board.part, clock_ns=board.clock_ns,
-                           board=board.name, **hls)
-    return CsimTarget(project.folder, graph)
+    # the part only names the Tcl target: the C-simulation is the same for every board
+    options = {"board": "pynq-z2", **hls}
+    return CsimTarget(generate_hls(graph, scratch / "hls", **options).folder, graph)
 
 
 class Scratch:

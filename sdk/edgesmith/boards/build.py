@@ -87,9 +87,14 @@ class FirmwareImage:
                 "arena_bytes": self.model.arena_bytes}
 
 
-def build_firmware(graph: Graph | None, board: Board, out_dir: str | Path, *,
+def build_firmware(graph: Graph | None, board: Board | str, out_dir: str | Path, *,
                    trace: bool = False, model_dir: Path | None = None) -> FirmwareImage:
-    """Generate and build the firmware of ``graph`` for ``board`` into ``out_dir``."""
+    """Generate and build the firmware of ``graph`` for ``board`` (a Board or its name) into
+    ``out_dir``."""
+    if isinstance(board, str):
+        from . import get_board
+
+        board = get_board(board)
     tools = require_build_tools()
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
