@@ -52,4 +52,11 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def main() -> None:
+    import os
+
+    # this process is ours: TensorFlow (read for .keras files) says nothing unless asked;
+    # oneDNN's start-up notice is printed whatever the log level, so its ops are off here
+    # (the CLI never computes with TensorFlow, it only reads models with it)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     app()

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from ..io.outputs import check_output_file, check_output_folder
 from .common import (
@@ -16,6 +17,7 @@ from .common import (
     human_bytes,
     load_array_file,
     save_array_atomic,
+    say,
     status,
 )
 from .codegen_cmds import (BUDGET_OPTION, MAX_EXTRA_MACS_OPTION, NAME_OPTION, NO_INPLACE_OPTION,
@@ -82,7 +84,7 @@ def _list_boards(*, as_json: bool) -> None:
     for b in boards:
         runs = b.how_to_run() + (" (default)" if b.default else "")
         if b.status:
-            runs += f" [yellow]{b.status}[/yellow]"
+            runs = Text.assemble(runs, (f" {b.status}", "yellow"))
         table.add_row(b.name, b.core + ("" if b.has_fpu else ", no FPU"),
                       f"{b.clock_hz / 1e6:g} MHz", f"{b.flash.size // 1024:,} KiB",
                       f"{b.ram.size // 1024:,} KiB", runs)
@@ -147,7 +149,7 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
     files = ", ".join(p.name for p in image.artifacts().values())
     console.print(f"wrote {output}: {files}")
     if board.status:
-        console.print(f"[yellow]note:[/yellow] {board.name}: {board.status}")
+        say("note:", "yellow", f" {board.name}: {board.status}")
 
 
 def run_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
@@ -263,7 +265,7 @@ def _latency_on_board(model: Path, board_name: str, samples: int, code: Path | N
                       f"{report.instructions:,}; cycles per instruction "
                       f"{report.cycles_per_instruction:.2f}", highlight=False)
     if board.emulated:
-        console.print("[yellow]note:[/yellow] an emulated board's SysTick follows the host's "
+        say("note:", "yellow", " an emulated board's SysTick follows the host's "
                       "clock: these cycles prove the path, not a chip's speed")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from ..errors import BadArgumentError
@@ -75,7 +74,7 @@ def _num(value, digits: int = 4) -> str:
 
 
 def _print(result: dict) -> None:
-    console.print(f"{escape(result['model'])}: {result['samples']} samples on "
+    console.print(f"{result['model']}: {result['samples']} samples on "
                   f"{result['ran_on']}", highlight=False)
     table = Table(title="outputs")
     columns = ("accuracy", "reference_accuracy", "argmax_agreement", "rmse", "mae",
@@ -85,7 +84,7 @@ def _print(result: dict) -> None:
     for c in shown:
         table.add_column(c.replace("_", " "), justify="right")
     for row in result["outputs"]:
-        table.add_row(escape(row["output"]), *(_num(row.get(c)) for c in shown))
+        table.add_row(row["output"], *(_num(row.get(c)) for c in shown))
     console.print(table)
     if not result["layers"]:
         return

@@ -12,6 +12,7 @@ from ..io.outputs import check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
+    say,
     emit_json,
     handle_errors,
     human_bytes,
@@ -190,11 +191,11 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
     if as_json:
         emit_json(payload)
     elif report.ok:
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched, bit for "
+        say("equal", "green", f": {report.samples} samples, 0 mismatched, bit for "
                       f"bit ({model.name}: HLS C-simulation, {io} I/O, vs the simulator)")
     else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      "samples differ")
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               "samples differ")
         if testbench:
             console.print(f"testbench: {testbench}", highlight=False)
         if report.first_mismatch:

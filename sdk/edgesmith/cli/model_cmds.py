@@ -11,7 +11,7 @@ from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
-                     load_array_file, save_array_atomic)
+                     load_array_file, save_array_atomic, say)
 
 MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm.")
 WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
@@ -188,9 +188,9 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
     _print_overflows(qgraph, overflows)
     for a in accumulators:
         if a.problem:
-            console.print(f"[yellow]warning[/yellow]: op {a.op_index} ({a.op_type} -> "
-                          f"{a.output}): accumulator {a.override.describe()} {a.problem}; "
-                          f"interval analysis needs {a.required()}", highlight=False)
+            say("warning", "yellow", f": op {a.op_index} ({a.op_type} -> {a.output}): "
+                f"accumulator {a.override.describe()} {a.problem}; interval analysis needs "
+                f"{a.required()}")
 
 
 def _print_overflows(qgraph: Graph, overflows: list, top: int = 5) -> None:

@@ -18,7 +18,7 @@ from .codegen_cmds import (
     strategy_name,
 )
 from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
-                     load_array_file, status)
+                     load_array_file, say, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION, describe_board_run
 
@@ -121,11 +121,11 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
         emit_json(payload)
     elif report.ok:
         routed = ", with every patch's branch," if mixed is not None else ""
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched{routed} bit "
+        say("equal", "green", f": {report.samples} samples, 0 mismatched{routed} bit "
                       f"for bit ({model.name}: generated C on {where} vs the simulator)")
     else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      "samples differ")
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               "samples differ")
         if report.first_mismatch:
             f = report.first_mismatch
             console.print(f"first difference: op {f['op_index']} {f['op_type']} ({f['origin']}), "

@@ -85,11 +85,21 @@ def import_keras():
         import ortools.sat.python.cp_model  # noqa: F401  (must load before TensorFlow)
     except ImportError:
         pass
+    # TensorFlow's C++ and Python logs are not ours to show (a user's own setting wins)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         import keras
     except ImportError:
         raise UnsupportedError("this needs Keras; install edgesmith[keras]") from None
+    _quiet_tensorflow()
     return keras
+
+
+def _quiet_tensorflow() -> None:
+    import logging
+
+    for name in ("tensorflow", "absl", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 # -- in-memory models ------------------------------------------------------------
