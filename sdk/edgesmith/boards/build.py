@@ -187,10 +187,12 @@ def _run(command: list[str], what: str, board: Board) -> str:
         regions = {"FLASH": board.flash, "RAM": board.ram}
         parts = [f"{kind} ({regions[kind].name}, {regions[kind].size:,} bytes) overflows by "
                  f"{extra:,} bytes" for kind, extra in overflows.items()]
-        raise FirmwareTooLargeError(
+        error = FirmwareTooLargeError(
             f"the model does not fit board {board.name}: {'; '.join(parts)}",
             hint="pick a board with more memory (`edgesmith boards`), or make the model "
                  "smaller (fewer weights, or smaller activations for RAM)")
+        error.overflows = overflows  # region -> bytes over, for a caller with a remedy
+        raise error
     tail = "\n".join(output.strip().splitlines()[-30:])
     raise FirmwareBuildError(f"{what} for {board.name} failed:\n{tail}")
 
