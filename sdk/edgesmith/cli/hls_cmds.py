@@ -124,11 +124,17 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     from ..hls import estimate as rules
     from ..boards.fpga_boards import get_fpga_board
 
+    from ..hls.fit import over_budget, smallest_fitting_reuse
+
     fpga = get_fpga_board(board)
-    est = rules.estimate_graph(fixed_model(model, weights, precision), fpga, io=io,
-                               reuse_factor=reuse, clock_ns=clock_ns)
+    graph = fixed_model(model, weights, precision)
+    est = rules.estimate_graph(graph, fpga, io=io, reuse_factor=reuse, clock_ns=clock_ns)
+    over = over_budget(est)
+    fitting = smallest_fitting_reuse(graph, fpga, io=io, clock_ns=clock_ns,
+                                     start=reuse) if over else None
     if as_json:
-        emit_json({**est.to_json(), "rules": rules.__doc__})
+        emit_json({**est.to_json(), "rules": rules.__doc__, "over_budget": over,
+                   "smallest_fitting_reuse": fitting})
         return
     table = Table(title=f"{est.model} on {fpga.name} ({est.part}), {io} I/O, reuse {reuse}")
     for col in ("#", "op", "mults", "bits", "DSP/mult", "DSP", "LUT", "FF", "BRAM18",
@@ -146,6 +152,12 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     console.print(f"latency {est.latency_cycles} cycles ({est.latency_ns:.1f} ns at "
                   f"{est.clock_ns} ns), interval {est.interval_cycles} cycles; rules: "
                   "sdk/edgesmith/hls/estimate.py (an estimate, not synthesis)")
+    if over:
+        names = ", ".join(k.upper() for k in over)
+        remedy = (f"the smallest reuse factor that fits is {fitting} (--reuse {fitting})"
+                  if fitting else "no reuse factor fits; pick a bigger part or narrower types")
+        say("warning", "yellow", f": over {fpga.name}'s resources ({names}) at reuse {reuse}; "
+                                 f"{remedy}")
 
 
 # -- verify --target hls-csim ---------------------------------------------------------------
