@@ -15,13 +15,15 @@ from ..errors import EdgesmithError
 from ..ir import Graph
 
 
-def load_graph(source: Any, weights: str | os.PathLike | None = None) -> Graph:
+def load_graph(source: Any, weights: str | os.PathLike | None = None, *,
+               trust_pickle: bool = False) -> Graph:
     """The graph of a model file, ``keras.Model`` or scikit-learn estimator; a float graph
-    goes through the pass pipeline (activation fusion, folding) exactly once."""
+    goes through the pass pipeline (activation fusion, folding) exactly once. A pickled
+    estimator is read only with ``trust_pickle``."""
     from ..frontends import load_model
     from ..passes import run_pipeline
 
-    graph = load_model(source, weights=weights)
+    graph = load_model(source, weights=weights, trust_pickle=trust_pickle)
     if not graph.is_quantized():
         graph = run_pipeline(graph)
     return graph

@@ -25,10 +25,12 @@ from .loading import Quantization, load_graph, quantize_checked
 from .targets import Scratch, code_options, open_target
 
 
-def load(source: Any, weights: str | os.PathLike | None = None) -> "Model":
-    """A model from a file (.tflite, .keras, .h5, .json + ``weights``, .esm), a
-    ``keras.Model`` or a fitted scikit-learn estimator, read as the CLI reads it."""
-    return Model(load_graph(source, weights))
+def load(source: Any, weights: str | os.PathLike | None = None, *,
+         trust_pickle: bool = False) -> "Model":
+    """A model from a file (.tflite, .keras, .h5, .json + ``weights``, .esm, .skops; a
+    pickle only with ``trust_pickle``), a ``keras.Model`` or a fitted scikit-learn estimator
+    (or Pipeline of scalers and one), read as the CLI reads it."""
+    return Model(load_graph(source, weights, trust_pickle=trust_pickle))
 
 
 def _single(graph: Graph, outputs: dict[str, np.ndarray]):

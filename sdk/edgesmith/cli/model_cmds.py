@@ -11,17 +11,27 @@ from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
-                     load_array_file, save_array_atomic, say)
+                     err_console, load_array_file, save_array_atomic, say)
 
-MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), or .esm.")
+MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), .skops "
+                                          "(scikit-learn), or .esm.")
 WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
+TRUST_PICKLE_OPTION = typer.Option(
+    False, "--trust-pickle",
+    help="Read a pickled scikit-learn estimator (.pkl/.joblib): it runs any code it holds; "
+         "only for files you made. Prefer .skops.")
 
 
-def load_cli_model(path: Path, weights: Path | None = None) -> Graph:
+def load_cli_model(path: Path, weights: Path | None = None, trust_pickle: bool = False) -> Graph:
     """Load a model file exactly as the Python API does (:func:`edgesmith.api.loading.load_graph`)."""
     from ..api.loading import load_graph
+    from ..frontends.sklearn_files import PICKLE_SUFFIXES
 
-    return load_graph(path, weights)
+    if trust_pickle and path.suffix.lower() in PICKLE_SUFFIXES:
+        say("warning", "yellow", f": --trust-pickle: reading {path} runs any code the pickle "
+                                 "holds; do this only for files you made",
+            to=err_console)
+    return load_graph(path, weights, trust_pickle=trust_pickle)
 
 
 def _tensor_json(graph: Graph, name: str) -> dict:
@@ -31,17 +41,18 @@ def _tensor_json(graph: Graph, name: str) -> dict:
 
 
 def inspect_model(model: Path = MODEL_ARG, weights: Path | None = WEIGHTS_OPTION,
-                  as_json: bool = JSON_OPTION) -> None:
+                  trust_pickle: bool = TRUST_PICKLE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Ops, shapes, formats, MACs, weight bytes and the activation-memory lower bound."""
-    _inspect(model, weights, as_json=as_json)
+    _inspect(model, weights, trust_pickle, as_json=as_json)
 
 
 @handle_errors()
-def _inspect(model: Path, weights: Path | None, *, as_json: bool) -> None:
+def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
+             as_json: bool) -> None:
     from ..memory.lifetimes import lower_bound
     from ..report.metrics import op_rows, total_macs, weight_bytes
 
-    graph = load_cli_model(model, weights)
+    graph = load_cli_model(model, weights, trust_pickle)
     rows = op_rows(graph)
     bound = lower_bound(graph)
     totals = {"ops": len(graph.ops), "macs": total_macs(graph),
@@ -147,16 +158,19 @@ def quantize_model(model: Path = MODEL_ARG,
                    headroom: int = typer.Option(0, "--headroom", min=0, max=32,
                                                 help="Extra integer bits above the calibrated "
                                                      "range (fixed and pow2)."),
-                   weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
+                   weights: Path | None = WEIGHTS_OPTION,
+                   trust_pickle: bool = TRUST_PICKLE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Post-training quantization with calibration data; writes an .esm model."""
     _quantize(model, calib, output, scheme, weights, weight_bits=weight_bits, act_bits=act_bits,
-              precision=precision or [], headroom=headroom, as_json=as_json)
+              precision=precision or [], headroom=headroom, trust_pickle=trust_pickle,
+              as_json=as_json)
 
 
 @handle_errors()
 def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path | None, *,
               weight_bits: int | None = None, act_bits: int | None = None,
-              precision: list[str] = (), headroom: int = 0, as_json: bool) -> None:
+              precision: list[str] = (), headroom: int = 0, trust_pickle: bool = False,
+              as_json: bool) -> None:
     from ..api.loading import quantize_checked
     from ..io import save_esm
     from ..report.metrics import weight_bytes
@@ -164,7 +178,7 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
     if output.suffix != ".esm":
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
     check_output_file(output)
-    graph = load_cli_model(model, weights)
+    graph = load_cli_model(model, weights, trust_pickle)
     if graph.is_quantized():
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")

@@ -16,20 +16,24 @@ from ..errors import ModelFormatError
 from ..ir import Graph
 from .keras import load_keras  # light: Keras itself is imported on first use
 from .sklearn import load_sklearn
+from .sklearn_files import PICKLE_SUFFIXES, SKOPS_SUFFIXES, load_pickle, load_skops
 
-ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, "
+ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .esm, .skops, "
             "a keras.Model or a fitted scikit-learn estimator")
 
 
-def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
+def load_model(source: Any, weights: str | os.PathLike | None = None, *,
+               trust_pickle: bool = False) -> Graph:
     """The IR graph of a model file, an in-memory ``keras.Model`` or a scikit-learn estimator.
 
-    ``weights`` is the weights ``.h5`` of a Keras architecture ``.json``.
+    ``weights`` is the weights ``.h5`` of a Keras architecture ``.json``. A scikit-learn
+    estimator is read from ``.skops`` (trusted types only), or from a pickle only with
+    ``trust_pickle`` (:mod:`.sklearn_files`).
     Raises :class:`ModelFormatError` for a missing file or an unknown kind of
     source, naming what is accepted.
     """
     if isinstance(source, (str, os.PathLike)):
-        return _load_file(Path(source), weights)
+        return _load_file(Path(source), weights, trust_pickle)
     if _is_instance_of(source, "keras", "Model"):
         return load_keras(source)
     if _is_sklearn_estimator(source):
@@ -37,15 +41,15 @@ def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
     raise ModelFormatError(f"cannot import a {type(source).__name__}; accepted: {ACCEPTED}")
 
 
-def _load_file(path: Path, weights) -> Graph:
+def _load_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
     from ..io.limits import check_graph_bounds
 
-    graph = _import_file(path, weights)
+    graph = _import_file(path, weights, trust_pickle)
     check_graph_bounds(graph, str(path))
     return graph
 
 
-def _import_file(path: Path, weights) -> Graph:
+def _import_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
     if not path.exists():
         raise ModelFormatError(f"{path}: no such file")
     if not path.is_file():
@@ -59,6 +63,12 @@ def _import_file(path: Path, weights) -> Graph:
     if suffix == ".esm":
         from ..io import load_esm
         return _read_from(load_esm(path), path)
+    if suffix in SKOPS_SUFFIXES + PICKLE_SUFFIXES:
+        estimator = load_skops(path) if suffix in SKOPS_SUFFIXES else \
+            load_pickle(path, trust_pickle)
+        graph = load_sklearn(estimator)
+        graph.meta["path"] = str(path)
+        return graph
     raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
                            f"accepted: {ACCEPTED}")
 
