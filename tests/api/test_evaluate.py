@@ -104,3 +104,27 @@ def test_simulate_dequantize_writes_real_values(jet):
     assert real.dtype == np.float32
     assert_array_equal(real, fmt.dequantize(np.load(jet / "raw.npy")).astype(np.float32))
     assert_array_equal(real, q.predict(np.load(jet / "x.npy")))
+
+
+def test_chunks_give_the_numbers_of_one_batch(jet, monkeypatch):
+    from edgesmith.api import evaluate as evaluate_module
+
+    q = edgesmith.load(jet / "jet.esm")
+    reference = edgesmith.load(JET, weights=JET_WEIGHTS)
+    x, y = np.load(jet / "x.npy"), np.load(jet / "y.npy")
+    whole = evaluate_module.evaluate_graph(q.graph, x, y, reference.graph)
+    monkeypatch.setattr(evaluate_module, "CHUNK", 7)
+    steps = []
+    chunked = evaluate_module.evaluate_graph(q.graph, x, y, reference.graph,
+                                             advance=steps.append)
+    assert steps == [7] * 8 + [4]
+    # the quantized side is integers, equal in any chunking; the float reference's matrix
+    # products round a little differently with the batch size
+    for got, want in zip(chunked["outputs"] + chunked["layers"],
+                         whole["outputs"] + whole["layers"]):
+        assert got.keys() == want.keys()
+        for key, value in want.items():
+            if isinstance(value, float):
+                assert got[key] == pytest.approx(value, rel=1e-5, abs=1e-7), key
+            else:
+                assert got[key] == value, key

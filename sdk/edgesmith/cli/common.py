@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
@@ -48,6 +48,21 @@ def emit_json(payload: dict) -> None:
 def say(label: str, style: str, rest: str = "", *, to: Console | None = None) -> None:
     """Print ``label`` in ``style`` followed by plain ``rest``."""
     (to or console).print(Text.assemble((label, style), rest), highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int, as_json: bool):
+    """A rich progress bar on a terminal (none with --json or when piped); yields
+    ``advance(n)``."""
+    if as_json or not console.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(description, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 def status(message: str, as_json: bool) -> AbstractContextManager:

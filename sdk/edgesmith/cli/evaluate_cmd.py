@@ -8,7 +8,8 @@ import typer
 from rich.table import Table
 
 from ..errors import BadArgumentError
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, status
+from .common import (JSON_OPTION, console, emit_json, handle_errors, load_array_file,
+                     progress, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 
@@ -38,6 +39,7 @@ def _evaluate(model: Path, data: Path, labels: Path | None, against: tuple, targ
               weights: Path | None, *, as_json: bool) -> None:
     from ..api.evaluate import evaluate_graph
     from ..api.targets import Scratch, code_options, open_target
+    from ..io.arrays import prepare_inputs
 
     graph = load_cli_model(model, weights)
     x = load_array_file(data, "data")
@@ -50,17 +52,19 @@ def _evaluate(model: Path, data: Path, labels: Path | None, against: tuple, targ
                                "model it was made from")
     if y is None and float_graph is None:
         raise BadArgumentError("nothing to compare with: give --labels, --against or both")
-    with status(f"evaluating {model.name}...", as_json):
-        if target is None:
-            result = evaluate_graph(graph, x, y, float_graph)
-        else:
-            scratch = Scratch("edgesmith-evaluate-")
-            try:
+    samples = prepare_inputs(graph, x)[graph.inputs[0]].shape[0]
+    scratch = Scratch("edgesmith-evaluate-")
+    try:
+        runner = None
+        if target is not None:
+            with status(f"building {model.name} for {target}...", as_json):
                 runner = open_target(graph, target, scratch.path,
                                      code_options(graph, model_path=model))
-                result = evaluate_graph(graph, x, y, float_graph, runner, target)
-            finally:
-                scratch.close()
+        with progress(f"evaluating {model.name}", samples, as_json) as advance:
+            result = evaluate_graph(graph, x, y, float_graph, runner, target or "simulator",
+                                    advance=advance)
+    finally:
+        scratch.close()
     result = {**result, "model": str(model),
               "against": None if against[0] is None else str(against[0])}
     if as_json:

@@ -11,7 +11,7 @@ from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
-                     err_console, load_array_file, save_array_atomic, say)
+                     err_console, load_array_file, save_array_atomic, say, status)
 
 MODEL_ARG = typer.Argument(..., help="Model: .tflite, .keras, .h5, .json (+ --weights), .skops "
                                           "(scikit-learn), or .esm.")
@@ -183,8 +183,9 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")
     data = load_array_file(calib, "calibration")
-    result = quantize_checked(graph, data, scheme=scheme, weight_bits=weight_bits,
-                              act_bits=act_bits, precision=precision, headroom=headroom)
+    with status(f"quantizing {model.name} on the calibration data...", as_json):
+        result = quantize_checked(graph, data, scheme=scheme, weight_bits=weight_bits,
+                                  act_bits=act_bits, precision=precision, headroom=headroom)
     qgraph, overflows, accumulators = result.graph, result.overflows, result.accumulators
     save_esm(qgraph, output)  # last: a failure above leaves nothing written
     info = {"model": str(model), "output": str(output), "scheme": scheme,
