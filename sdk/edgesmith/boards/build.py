@@ -87,9 +87,14 @@ class FirmwareImage:
                 "arena_bytes": self.model.arena_bytes}
 
 
-def build_firmware(graph: Graph | None, board: Board, out_dir: str | Path, *,
+def build_firmware(graph: Graph | None, board: Board | str, out_dir: str | Path, *,
                    trace: bool = False, model_dir: Path | None = None) -> FirmwareImage:
-    """Generate and build the firmware of ``graph`` for ``board`` into ``out_dir``."""
+    """Generate and build the firmware of ``graph`` for ``board`` (a Board or its name) into
+    ``out_dir``."""
+    if isinstance(board, str):
+        from . import get_board
+
+        board = get_board(board)
     tools = require_build_tools()
     out_dir = Path(out_dir).resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -182,10 +187,12 @@ def _run(command: list[str], what: str, board: Board) -> str:
         regions = {"FLASH": board.flash, "RAM": board.ram}
         parts = [f"{kind} ({regions[kind].name}, {regions[kind].size:,} bytes) overflows by "
                  f"{extra:,} bytes" for kind, extra in overflows.items()]
-        raise FirmwareTooLargeError(
+        error = FirmwareTooLargeError(
             f"the model does not fit board {board.name}: {'; '.join(parts)}",
             hint="pick a board with more memory (`edgesmith boards`), or make the model "
                  "smaller (fewer weights, or smaller activations for RAM)")
+        error.overflows = overflows  # region -> bytes over, for a caller with a remedy
+        raise error
     tail = "\n".join(output.strip().splitlines()[-30:])
     raise FirmwareBuildError(f"{what} for {board.name} failed:\n{tail}")
 

@@ -8,6 +8,7 @@ from .. import __version__
 from .board_cmds import bench_app, build_cmd, flash_cmd, list_boards_cmd, run_cmd
 from .check_cmd import check_model
 from .codegen_cmds import generate_app, plan_model
+from .evaluate_cmd import evaluate_model
 from .hls_cmds import estimate_model, generate_hls_model
 from .mixed_cmds import quantize_mixed_model
 from .model_cmds import inspect_model, quantize_model, simulate_model
@@ -25,6 +26,7 @@ app.command("check")(check_model)
 app.command("quantize")(quantize_model)
 app.command("quantize-mixed")(quantize_mixed_model)
 app.command("simulate")(simulate_model)
+app.command("evaluate")(evaluate_model)
 app.add_typer(generate_app, name="generate")
 generate_app.command("hls")(generate_hls_model)
 app.command("plan")(plan_model)
@@ -50,4 +52,11 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def main() -> None:
+    import os
+
+    # this process is ours: TensorFlow (read for .keras files) says nothing unless asked;
+    # oneDNN's start-up notice is printed whatever the log level, so its ops are off here
+    # (the CLI never computes with TensorFlow, it only reads models with it)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     app()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from ..io.outputs import check_output_file, check_output_folder, remove_stale_staging
+from ..io.outputs import check_output_file, check_output_folder
 from .common import (
     JSON_OPTION,
     console,
@@ -16,6 +17,7 @@ from .common import (
     human_bytes,
     load_array_file,
     save_array_atomic,
+    say,
     status,
 )
 from .codegen_cmds import (BUDGET_OPTION, MAX_EXTRA_MACS_OPTION, NAME_OPTION, NO_INPLACE_OPTION,
@@ -82,7 +84,7 @@ def _list_boards(*, as_json: bool) -> None:
     for b in boards:
         runs = b.how_to_run() + (" (default)" if b.default else "")
         if b.status:
-            runs += f" [yellow]{b.status}[/yellow]"
+            runs = Text.assemble(runs, (f" {b.status}", "yellow"))
         table.add_row(b.name, b.core + ("" if b.has_fpu else ", no FPU"),
                       f"{b.clock_hz / 1e6:g} MHz", f"{b.flash.size // 1024:,} KiB",
                       f"{b.ram.size // 1024:,} KiB", runs)
@@ -118,25 +120,20 @@ def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
 @handle_errors()
 def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
            patching: tuple, *, as_json: bool) -> None:
-    import tempfile
-
+    from ..api.firmware import build_for_board
     from ..boards import get_board
-    from ..boards.build import build_firmware
-    from ..codegen.options import CodeOptions, generate_code
+    from ..codegen.options import CodeOptions
 
     board = get_board(board_name)
     check_output_folder(output)
-    remove_stale_staging(output)
     graph = load_cli_model(model)
     (name, strategy, no_inplace), (patch, budget_kb, max_extra_macs) = code, patching
     carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
                           patch=plan, model_path=model).for_core(board.core, board.stack_bytes)
-    with status(f"building {model.name} for {board.name}...", as_json), \
-            tempfile.TemporaryDirectory(prefix="edgesmith-build-") as tmp:
-        folder = generate_code(graph, Path(tmp) / "model", options).folder
-        image = build_firmware(None, board, output, trace=trace, model_dir=folder)
+    with status(f"building {model.name} for {board.name}...", as_json):
+        image = build_for_board(graph, board, output, options=options, trace=trace)
     described = options.describe(image.model.name, image.model.arena_bytes)
     if as_json:
         emit_json({**image.to_json(), "code": described})
@@ -152,7 +149,7 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
     files = ", ".join(p.name for p in image.artifacts().values())
     console.print(f"wrote {output}: {files}")
     if board.status:
-        console.print(f"[yellow]note:[/yellow] {board.name}: {board.status}")
+        say("note:", "yellow", f" {board.name}: {board.status}")
 
 
 def run_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
@@ -268,7 +265,7 @@ def _latency_on_board(model: Path, board_name: str, samples: int, code: Path | N
                       f"{report.instructions:,}; cycles per instruction "
                       f"{report.cycles_per_instruction:.2f}", highlight=False)
     if board.emulated:
-        console.print("[yellow]note:[/yellow] an emulated board's SysTick follows the host's "
+        say("note:", "yellow", " an emulated board's SysTick follows the host's "
                       "clock: these cycles prove the path, not a chip's speed")
 
 

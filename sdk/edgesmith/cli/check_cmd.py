@@ -8,7 +8,7 @@ import typer
 
 from ..errors import EdgesmithError
 from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
-                     load_array_file, status)
+                     load_array_file, say, status)
 from .model_cmds import MODEL_ARG
 
 ORACLES = ("litert", "tflm", "onnxruntime")
@@ -80,11 +80,11 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
     if as_json:
         emit_json(payload)
     elif report.mismatched_samples == 0:
-        console.print(f"[green]{verdict}[/green]: {report.samples} samples, 0 mismatched, {how} "
-                      f"({model.name} vs {_ORACLE_NAMES[against]})")
+        say(verdict, "green", f": {report.samples} samples, 0 mismatched, {how} "
+                              f"({model.name} vs {_ORACLE_NAMES[against]})")
     else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      f"samples differ")
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               "samples differ")
         if report.first_mismatch:
             console.print(f"first difference: {report.first_mismatch}")
     if not as_json and getattr(report, "oracles_differ", 0):

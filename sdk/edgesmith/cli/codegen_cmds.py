@@ -12,6 +12,7 @@ from ..io.outputs import check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
+    say,
     emit_json,
     handle_errors,
     human_bytes,
@@ -174,7 +175,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
                           f"low-bit (feature-map bits {widths}); {m.name}_patch_branches() "
                           "tells which")
         if plan.ram_bytes >= layer_based.ram_bytes:
-            console.print(f"[yellow]note[/yellow]: this patch-based code needs more RAM than "
+            say("note", "yellow", ": this patch-based code needs more RAM than "
                           f"layer-based code would ({human_bytes(layer_based.ram_bytes)}); "
                           "see `edgesmith plan MODEL --patch ...`")
     console.print(f"RAM   arena {human_bytes(plan.arena_bytes)} ({plan.strategy}"

@@ -5,20 +5,22 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 import typer
 from rich.console import Console
-from rich.markup import escape
+from rich.text import Text
 
 from ..errors import EdgesmithError
 
-# Piped output is not wrapped at 80 columns: tables stay one row per op.
-console = Console(width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+# Piped output is not wrapped at 80 columns: tables stay one row per op. Markup is off:
+# messages quote file names, tensor names and hints ("install edgesmith[keras]"), which are
+# text; colour comes only through say() and rich Text.
+console = Console(width=None if sys.stdout.isatty() else 160, markup=False)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160, markup=False)
 
 JSON_OPTION = typer.Option(False, "--json", help="Print one machine-readable JSON object.")
 SEED_OPTION = typer.Option(0, "--seed", min=0, max=2**63 - 1,
@@ -43,6 +45,26 @@ def emit_json(payload: dict) -> None:
     sys.stdout.write(json.dumps(_to_jsonable(payload), indent=2) + "\n")
 
 
+def say(label: str, style: str, rest: str = "", *, to: Console | None = None) -> None:
+    """Print ``label`` in ``style`` followed by plain ``rest``."""
+    (to or console).print(Text.assemble((label, style), rest), highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int, as_json: bool):
+    """A rich progress bar on a terminal (none with --json or when piped); yields
+    ``advance(n)``."""
+    if as_json or not console.is_terminal:
+        yield lambda n: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    with Progress(description, BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
 def status(message: str, as_json: bool) -> AbstractContextManager:
     """A spinner while something slow runs; none with --json (stdout stays one JSON object)."""
     return nullcontext() if as_json else console.status(message, spinner="dots")
@@ -61,7 +83,7 @@ def handle_errors(as_json_param: str = "as_json") -> Callable:
                 _report(exc.message, exc.hint, type(exc).__name__, as_json)
                 raise typer.Exit(exc.exit_code) from None
             except KeyboardInterrupt:
-                err_console.print("[red]interrupted[/red]")
+                say("interrupted", "red", to=err_console)
                 raise typer.Exit(130) from None
             except (typer.Exit, typer.Abort):
                 raise
@@ -79,10 +101,9 @@ def handle_errors(as_json_param: str = "as_json") -> Callable:
 def _report(message: str, hint: str | None, kind: str, as_json: bool) -> None:
     if as_json:
         emit_json({"error": {"type": kind, "message": message, "hint": hint}})
-    # messages quote file contents: "[...]" in them is text, not rich markup
-    err_console.print(f"[bold red]error:[/bold red] {escape(message)}", highlight=False)
+    say("error:", "bold red", f" {message}", to=err_console)
     if hint:
-        err_console.print(f"  [yellow]hint:[/yellow] {escape(hint)}", highlight=False)
+        say("  hint:", "yellow", f" {hint}", to=err_console)
 
 
 def load_array_file(path: Path, what: str = "input") -> np.ndarray | dict[str, np.ndarray]:

@@ -12,6 +12,7 @@ from ..io.outputs import check_output_folder, remove_stale_staging
 from .common import (
     JSON_OPTION,
     console,
+    say,
     emit_json,
     handle_errors,
     human_bytes,
@@ -129,16 +130,22 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     from ..hls import estimate as rules
     from ..boards.fpga_boards import get_fpga_board
 
+    from ..hls.fit import over_budget, smallest_fitting_reuse
+
     fpga = get_fpga_board(board)
     graph = load_cli_model(model, weights)
     if is_tree_graph(graph):
         raise EdgesmithError(f"{model}: resource estimates of tree ensembles are not "
                              "implemented yet", hint="generate the HLS project with "
                              "`edgesmith generate hls` and synthesize it with Vitis HLS")
-    est = rules.estimate_graph(fixed_model(model, weights, precision, graph), fpga, io=io,
-                               reuse_factor=reuse, clock_ns=clock_ns)
+    graph = fixed_model(model, weights, precision, graph)
+    est = rules.estimate_graph(graph, fpga, io=io, reuse_factor=reuse, clock_ns=clock_ns)
+    over = over_budget(est)
+    fitting = smallest_fitting_reuse(graph, fpga, io=io, clock_ns=clock_ns,
+                                     start=reuse) if over else None
     if as_json:
-        emit_json({**est.to_json(), "rules": rules.__doc__})
+        emit_json({**est.to_json(), "rules": rules.__doc__, "over_budget": over,
+                   "smallest_fitting_reuse": fitting})
         return
     table = Table(title=f"{est.model} on {fpga.name} ({est.part}), {io} I/O, reuse {reuse}")
     for col in ("#", "op", "mults", "bits", "DSP/mult", "DSP", "LUT", "FF", "BRAM18",
@@ -156,6 +163,12 @@ def _estimate(model: Path, board: str, reuse: int, io: str, precision: str | Non
     console.print(f"latency {est.latency_cycles} cycles ({est.latency_ns:.1f} ns at "
                   f"{est.clock_ns} ns), interval {est.interval_cycles} cycles; rules: "
                   "sdk/edgesmith/hls/estimate.py (an estimate, not synthesis)")
+    if over:
+        names = ", ".join(k.upper() for k in over)
+        remedy = (f"the smallest reuse factor that fits is {fitting} (--reuse {fitting})"
+                  if fitting else "no reuse factor fits; pick a bigger part or narrower types")
+        say("warning", "yellow", f": over {fpga.name}'s resources ({names}) at reuse {reuse}; "
+                                 f"{remedy}")
 
 
 # -- verify --target hls-csim ---------------------------------------------------------------
@@ -205,11 +218,11 @@ def _verify_hls(model: Path, samples: int, inputs: Path | None, seed: int, io: s
     if as_json:
         emit_json(payload)
     elif report.ok:
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched, bit for "
+        say("equal", "green", f": {report.samples} samples, 0 mismatched, bit for "
                       f"bit ({model.name}: HLS C-simulation, {io} I/O, vs the simulator)")
     else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      "samples differ")
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               "samples differ")
         if testbench:
             console.print(f"testbench: {testbench}", highlight=False)
         if report.first_mismatch:

@@ -9,7 +9,7 @@ from rich.table import Table
 
 from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
-from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file
+from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, say
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 
 
@@ -136,5 +136,5 @@ def _report(model: Path, output: Path, result, as_json: bool) -> None:
                   f"{b.mixed:,.0f} ({b.reduction:.2f}x fewer; every patch low-bit: "
                   f"{b.low_bit:,})")
     if not result.target_met:
-        console.print("[yellow]the BitOPs target was not reached; lambda 0 used[/yellow]")
+        say("the BitOPs target was not reached; lambda 0 used", "yellow")
     console.print(f"wrote {output}")

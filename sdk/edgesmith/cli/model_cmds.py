@@ -11,25 +11,28 @@ from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
-                     load_array_file, save_array_atomic)
+                     err_console, load_array_file, save_array_atomic, say, status)
 
 MODEL_ARG = typer.Argument(..., help="Model: .tflite, .onnx, .keras, .h5, .json (+ --weights), "
-                                     "or .esm; trees: .json/.ubj (XGBoost), .txt (LightGBM), "
-                                     ".skops.")
+                                     ".skops (scikit-learn), or .esm; trees: .json/.ubj "
+                                     "(XGBoost), .txt (LightGBM).")
 WEIGHTS_OPTION = typer.Option(None, "--weights", help="Weights .h5 for a Keras JSON architecture.")
+TRUST_PICKLE_OPTION = typer.Option(
+    False, "--trust-pickle",
+    help="Read a pickled scikit-learn estimator (.pkl/.joblib): it runs any code it holds; "
+         "only for files you made. Prefer .skops.")
 
 
-def load_cli_model(path: Path, weights: Path | None = None) -> Graph:
-    """Load a model file; float graphs are canonicalised by the pass pipeline."""
-    from ..frontends import load_model
-    from ..passes import run_pipeline
+def load_cli_model(path: Path, weights: Path | None = None, trust_pickle: bool = False) -> Graph:
+    """Load a model file exactly as the Python API does (:func:`edgesmith.api.loading.load_graph`)."""
+    from ..api.loading import load_graph
+    from ..frontends.sklearn_files import PICKLE_SUFFIXES
 
-    from ..trees.graph import is_tree_graph
-
-    graph = load_model(path, weights=weights)
-    if not graph.is_quantized() and not is_tree_graph(graph):
-        graph = run_pipeline(graph)
-    return graph
+    if trust_pickle and path.suffix.lower() in PICKLE_SUFFIXES:
+        say("warning", "yellow", f": --trust-pickle: reading {path} runs any code the pickle "
+                                 "holds; do this only for files you made",
+            to=err_console)
+    return load_graph(path, weights, trust_pickle=trust_pickle)
 
 
 def _tensor_json(graph: Graph, name: str) -> dict:
@@ -39,17 +42,18 @@ def _tensor_json(graph: Graph, name: str) -> dict:
 
 
 def inspect_model(model: Path = MODEL_ARG, weights: Path | None = WEIGHTS_OPTION,
-                  as_json: bool = JSON_OPTION) -> None:
+                  trust_pickle: bool = TRUST_PICKLE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Ops, shapes, formats, MACs, weight bytes and the activation-memory lower bound."""
-    _inspect(model, weights, as_json=as_json)
+    _inspect(model, weights, trust_pickle, as_json=as_json)
 
 
 @handle_errors()
-def _inspect(model: Path, weights: Path | None, *, as_json: bool) -> None:
+def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
+             as_json: bool) -> None:
     from ..memory.lifetimes import lower_bound
     from ..report.metrics import op_rows, total_macs, weight_bytes
 
-    graph = load_cli_model(model, weights)
+    graph = load_cli_model(model, weights, trust_pickle)
     rows = op_rows(graph)
     bound = lower_bound(graph)
     totals = {"ops": len(graph.ops), "macs": total_macs(graph),
@@ -86,14 +90,17 @@ def simulate_model(model: Path = MODEL_ARG,
                    input_file: Path = typer.Option(..., "--input", "-i",
                                                    help="Inputs .npy (batch on axis 0) or .npz."),
                    output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
+                   dequantize: bool = typer.Option(
+                       False, "--dequantize",
+                       help="Save real values (float32) instead of the raw integers."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Run the golden simulator on a batch of inputs and save the raw outputs."""
-    _simulate(model, input_file, output, weights, as_json=as_json)
+    _simulate(model, input_file, output, weights, dequantize, as_json=as_json)
 
 
 @handle_errors()
-def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None, *,
-              as_json: bool) -> None:
+def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
+              dequantize: bool = False, *, as_json: bool) -> None:
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
 
@@ -108,11 +115,16 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     else:
         from ..quant.mixed_simulate import simulate_mixed_patched
         outs, routes = simulate_mixed_patched(mixed, inputs)
+    if dequantize:
+        from ..api.evaluate import dequantized
+
+        outs = dequantized(graph, outs)
     result = outs[graph.outputs[0]] if len(graph.outputs) == 1 else {
         n: outs[n] for n in graph.outputs}
     save_array_atomic(result, output)
     samples = next(iter(inputs.values())).shape[0]
     info = {"model": str(model), "samples": samples, "output_file": str(output),
+            "dequantized": dequantize,
             "outputs": [{"name": n, "shape": list(outs[n].shape), "dtype": str(outs[n].dtype)}
                         for n in graph.outputs]}
     if routes is not None:
@@ -147,29 +159,27 @@ def quantize_model(model: Path = MODEL_ARG,
                    headroom: int = typer.Option(0, "--headroom", min=0, max=32,
                                                 help="Extra integer bits above the calibrated "
                                                      "range (fixed and pow2)."),
-                   weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
+                   weights: Path | None = WEIGHTS_OPTION,
+                   trust_pickle: bool = TRUST_PICKLE_OPTION, as_json: bool = JSON_OPTION) -> None:
     """Post-training quantization with calibration data; writes an .esm model."""
     _quantize(model, calib, output, scheme, weights, weight_bits=weight_bits, act_bits=act_bits,
-              precision=precision or [], headroom=headroom, as_json=as_json)
+              precision=precision or [], headroom=headroom, trust_pickle=trust_pickle,
+              as_json=as_json)
 
 
 @handle_errors()
 def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path | None, *,
               weight_bits: int | None = None, act_bits: int | None = None,
-              precision: list[str] = (), headroom: int = 0, as_json: bool) -> None:
-    import warnings
-
+              precision: list[str] = (), headroom: int = 0, trust_pickle: bool = False,
+              as_json: bool) -> None:
+    from ..api.loading import quantize_checked
     from ..io import save_esm
-    from ..quant import quantize_graph
-    from ..arith.intervals import accumulator_report
-    from ..quant.overrides import split_assignments
-    from ..quant.saturation import count_overflows
     from ..report.metrics import weight_bytes
 
     if output.suffix != ".esm":
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
     check_output_file(output)
-    graph = load_cli_model(model, weights)
+    graph = load_cli_model(model, weights, trust_pickle)
     from ..trees.graph import is_tree_graph
     if is_tree_graph(graph):  # int8 features, integer thresholds (cli/tree_cmds.py)
         from .tree_cmds import quantize_trees
@@ -183,18 +193,14 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")
     data = load_array_file(calib, "calibration")
-    with warnings.catch_warnings():  # the accumulator report below says it once, in place
-        warnings.simplefilter("ignore")
-        qgraph = quantize_graph(graph, data, scheme=scheme, weight_bits=weight_bits,
-                                act_bits=act_bits, precision=split_assignments(precision),
-                                headroom=headroom)
-    overflows = count_overflows(qgraph, data, graph)
-    accumulators = accumulator_report(qgraph)
+    with status(f"quantizing {model.name} on the calibration data...", as_json):
+        result = quantize_checked(graph, data, scheme=scheme, weight_bits=weight_bits,
+                                  act_bits=act_bits, precision=precision, headroom=headroom)
+    qgraph, overflows, accumulators = result.graph, result.overflows, result.accumulators
     save_esm(qgraph, output)  # last: a failure above leaves nothing written
     info = {"model": str(model), "output": str(output), "scheme": scheme,
             "weight_bits": weight_bits, "act_bits": act_bits,
-            "calibration_samples": int(next(iter(data.values())).shape[0]
-                                       if isinstance(data, dict) else data.shape[0]),
+            "calibration_samples": result.calibration_samples,
             "weight_bytes_float": weight_bytes(graph), "weight_bytes": weight_bytes(qgraph),
             "overflows": [c.to_json() for c in overflows],
             "accumulators": [a.to_json() for a in accumulators]}
@@ -207,9 +213,9 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
     _print_overflows(qgraph, overflows)
     for a in accumulators:
         if a.problem:
-            console.print(f"[yellow]warning[/yellow]: op {a.op_index} ({a.op_type} -> "
-                          f"{a.output}): accumulator {a.override.describe()} {a.problem}; "
-                          f"interval analysis needs {a.required()}", highlight=False)
+            say("warning", "yellow", f": op {a.op_index} ({a.op_type} -> {a.output}): "
+                f"accumulator {a.override.describe()} {a.problem}; interval analysis needs "
+                f"{a.required()}")
 
 
 def _print_overflows(qgraph: Graph, overflows: list, top: int = 5) -> None:

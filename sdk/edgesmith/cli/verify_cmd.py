@@ -18,7 +18,7 @@ from .codegen_cmds import (
     strategy_name,
 )
 from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
-                     load_array_file, status)
+                     load_array_file, say, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION, describe_board_run
 
@@ -129,11 +129,11 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
         emit_json(payload)
     elif report.ok:
         routed = ", with every patch's branch," if mixed is not None else ""
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched{routed} bit "
+        say("equal", "green", f": {report.samples} samples, 0 mismatched{routed} bit "
                       f"for bit ({model.name}: generated C on {where} vs the simulator)")
     else:
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      "samples differ")
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               "samples differ")
         if report.first_mismatch:
             f = report.first_mismatch
             console.print(f"first difference: op {f['op_index']} {f['op_type']} ({f['origin']}), "
@@ -162,15 +162,7 @@ def _check_code_fits(code: Path, graph, model: Path) -> None:
 
 def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: int) -> dict:
     """--inputs (if any), then seeded random samples."""
-    import numpy as np
+    from ..api.targets import verification_batch
 
-    from ..io.arrays import prepare_inputs
-    from ..sim.inputs import random_inputs
-
-    parts = [random_inputs(graph, samples, seed)]
-    if inputs is not None:
-        parts.insert(0, prepare_inputs(graph, load_array_file(inputs)))
-    batch = {n: np.concatenate([p[n] for p in parts]) for n in graph.inputs}
-    if batch[graph.inputs[0]].shape[0] == 0:
-        raise EdgesmithError("nothing to verify: --samples is 0 and there are no other inputs")
-    return batch
+    return verification_batch(graph, None if inputs is None else load_array_file(inputs),
+                              samples, seed)

@@ -43,6 +43,8 @@ def model_source(model_path: str | Path | None, graph: Graph) -> str:
     if model_path is None:
         return f"graph {graph.name!r} (built in Python, no model file)"
     path = Path(model_path)
+    if not path.is_file():  # a graph outlives its file (moved, or built from one in Python)
+        return f"{path.name} (graph {graph.name!r})"
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     return f"{path.name} (sha256 {digest})"
 

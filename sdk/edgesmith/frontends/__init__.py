@@ -16,6 +16,7 @@ from ..errors import ModelFormatError
 from ..ir import Graph
 from .keras import load_keras  # light: Keras itself is imported on first use
 from .sklearn import load_sklearn
+from .sklearn_files import PICKLE_SUFFIXES, SKOPS_SUFFIXES, load_pickle, load_skops
 
 ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .onnx, .esm, "
             "a keras.Model or a fitted scikit-learn estimator")
@@ -24,15 +25,18 @@ ACCEPTED += (", .json/.ubj (XGBoost), .txt (LightGBM), .skops (scikit-learn), "
              "an XGBoost or LightGBM model")
 
 
-def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
+def load_model(source: Any, weights: str | os.PathLike | None = None, *,
+               trust_pickle: bool = False) -> Graph:
     """The IR graph of a model file, an in-memory ``keras.Model`` or a scikit-learn estimator.
 
-    ``weights`` is the weights ``.h5`` of a Keras architecture ``.json``.
+    ``weights`` is the weights ``.h5`` of a Keras architecture ``.json``. A scikit-learn
+    estimator is read from ``.skops`` (trusted types only), or from a pickle only with
+    ``trust_pickle`` (:mod:`.sklearn_files`).
     Raises :class:`ModelFormatError` for a missing file or an unknown kind of
     source, naming what is accepted.
     """
     if isinstance(source, (str, os.PathLike)):
-        return _load_file(Path(source), weights)
+        return _load_file(Path(source), weights, trust_pickle)
     if _is_instance_of(source, "keras", "Model"):
         return load_keras(source)
     if _is_sklearn_estimator(source) or _is_tree_library_model(source):
@@ -41,15 +45,15 @@ def load_model(source: Any, weights: str | os.PathLike | None = None) -> Graph:
     raise ModelFormatError(f"cannot import a {type(source).__name__}; accepted: {ACCEPTED}")
 
 
-def _load_file(path: Path, weights) -> Graph:
+def _load_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
     from ..io.limits import check_graph_bounds
 
-    graph = _import_file(path, weights)
+    graph = _import_file(path, weights, trust_pickle)
     check_graph_bounds(graph, str(path))
     return graph
 
 
-def _import_file(path: Path, weights) -> Graph:
+def _import_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
     if not path.exists():
         raise ModelFormatError(f"{path}: no such file")
     if not path.is_file():
@@ -58,7 +62,14 @@ def _import_file(path: Path, weights) -> Graph:
     if suffix == ".tflite":
         from .tflite import load_tflite
         return load_tflite(path)
-    if suffix in (".ubj", ".skops") or (suffix == ".json" and _is_xgboost_json(path)) \
+    if suffix in SKOPS_SUFFIXES + PICKLE_SUFFIXES:  # trees, MLPs and linear models alike
+        from ..trees.load import load_estimator
+        estimator = load_skops(path) if suffix in SKOPS_SUFFIXES else \
+            load_pickle(path, trust_pickle)
+        graph = load_estimator(estimator)
+        graph.meta["path"] = str(path)
+        return graph
+    if suffix == ".ubj" or (suffix == ".json" and _is_xgboost_json(path)) \
             or (suffix == ".txt" and _is_lightgbm_text(path)):
         from ..trees.load import load_tree_file
         return load_tree_file(path)
@@ -69,11 +80,21 @@ def _import_file(path: Path, weights) -> Graph:
         return load_keras(path, weights)
     if suffix == ".esm":
         from ..io import load_esm
-        return load_esm(path)
+        return _read_from(load_esm(path), path)
     lightgbm = " (a .txt model is a LightGBM text model: its first line is 'tree')" \
         if suffix == ".txt" else ""
     raise ModelFormatError(f"{path}: unknown model file type {suffix or '(no suffix)'!r}; "
                            f"accepted: {ACCEPTED}{lightgbm}")
+
+
+def _read_from(graph: Graph, path: Path) -> Graph:
+    """An .esm stands alone: the file it was read from is its source from now on (banners,
+    digests); the model it was made from is kept by name only, never opened again."""
+    made_from = graph.meta.get("path")
+    if made_from is not None and "made_from" not in graph.meta:
+        graph.meta["made_from"] = made_from
+    graph.meta["path"] = str(path)
+    return graph
 
 
 def _is_instance_of(obj: Any, module: str, cls: str) -> bool:

@@ -85,11 +85,21 @@ def import_keras():
         import ortools.sat.python.cp_model  # noqa: F401  (must load before TensorFlow)
     except ImportError:
         pass
+    # TensorFlow's C++ and Python logs are not ours to show (a user's own setting wins)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     try:
         import keras
     except ImportError:
         raise UnsupportedError("this needs Keras; install edgesmith[keras]") from None
+    _quiet_tensorflow()
     return keras
+
+
+def _quiet_tensorflow() -> None:
+    import logging
+
+    for name in ("tensorflow", "absl", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
 
 
 # -- in-memory models ------------------------------------------------------------
@@ -140,14 +150,25 @@ def _short_weight_name(name: str) -> str:
 
 # -- .keras archives -------------------------------------------------------------
 def _from_keras_archive(path: Path) -> Graph:
+    from .keras_archive import archive_weights
+
     try:
         with zipfile.ZipFile(path) as archive:
             config = json.loads(archive.read("config.json"))
+            spec = parse_model_config(config)
+            refuse_unsupported(list(spec.layers.values()))
+            # read as data, without TensorFlow, when the layout is the one Keras 3 writes
+            table = archive_weights(path, archive, spec)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError,
             zlib.error, RecursionError) as exc:  # what a damaged ZIP member raises
         raise ModelFormatError(f"{path}: not a readable .keras archive ({exc})") from None
-    spec = parse_model_config(config)
-    refuse_unsupported(list(spec.layers.values()))
+    if table is not None:
+        return build_graph(spec, _lookup(table), {"path": str(path)})
+    return _from_keras_archive_with_keras(path)
+
+
+def _from_keras_archive_with_keras(path: Path) -> Graph:
+    """Keras itself loads the archive (safe mode): layouts the data reader does not know."""
     keras = import_keras()
     try:
         model = keras.saving.load_model(path, compile=False, safe_mode=True)

@@ -36,6 +36,7 @@ import numpy as np
 from ..errors import ModelFormatError, UnsupportedError
 from ..ir import Graph
 from .builder import GraphBuilder
+from .sklearn_pipeline import fold_input_affine, unwrap_pipeline
 
 #: MLP hidden activation name -> IR op type (identity adds nothing)
 _MLP_ACTIVATIONS = {"identity": None, "relu": "relu", "logistic": "logistic", "tanh": "tanh"}
@@ -53,8 +54,11 @@ def load_sklearn(estimator: Any, n_features: int | None = None) -> Graph:
     """The float graph of a fitted scikit-learn estimator (outputs: see the module doc).
 
     ``n_features`` is needed only when the estimator does not record
-    ``n_features_in_``; when both are known they must agree.
+    ``n_features_in_``; when both are known they must agree. A ``Pipeline`` of
+    StandardScaler/MinMaxScaler steps before a supported estimator is folded into the
+    estimator's first layer (:mod:`.sklearn_pipeline`).
     """
+    estimator, affine = unwrap_pipeline(estimator)
     kind = type(estimator).__name__
     if not type(estimator).__module__.startswith("sklearn.") or kind not in SUPPORTED_ESTIMATORS:
         raise UnsupportedError(f"scikit-learn estimator {kind} is not supported; supported: "
@@ -66,12 +70,16 @@ def load_sklearn(estimator: Any, n_features: int | None = None) -> Graph:
     features = _feature_count(estimator, n_features, kind)
     builder = GraphBuilder(kind.lower(), {"source": "sklearn", "estimator": kind})
     x = builder.input("input", (1, features))
+    if affine is not None and affine[0].size != features:
+        raise ModelFormatError(f"the pipeline's scalers take {affine[0].size} features, the "
+                               f"{kind} {features}")
     if kind.startswith("MLP"):
-        return _mlp(builder, estimator, x, kind)
+        return _mlp(builder, estimator, x, kind, affine)
     name, method = _LINEAR_OUTPUTS[kind]
     weights = np.atleast_2d(np.asarray(estimator.coef_, dtype=np.float64))
     bias = np.broadcast_to(np.asarray(estimator.intercept_, dtype=np.float64),
                            (weights.shape[0],))
+    weights, bias = fold_input_affine(weights, bias, affine)
     if kind == "SVC" and len(estimator.classes_) > 2:
         method = "decision_function (one-vs-one values)"
     y = _dense(builder, x, weights, bias, "linear", kind)
@@ -109,7 +117,7 @@ def _dense(builder: GraphBuilder, x: str, weights: np.ndarray, bias: np.ndarray,
     return builder.op("fully_connected", [x, w, b], name=name, origin=f"sklearn {kind} {name}")
 
 
-def _mlp(builder: GraphBuilder, mlp: Any, x: str, kind: str) -> Graph:
+def _mlp(builder: GraphBuilder, mlp: Any, x: str, kind: str, affine=None) -> Graph:
     if mlp.activation not in _MLP_ACTIVATIONS:
         raise UnsupportedError(f"{kind} activation {mlp.activation!r} is not supported; "
                                f"supported: {', '.join(_MLP_ACTIVATIONS)}")
@@ -119,6 +127,8 @@ def _mlp(builder: GraphBuilder, mlp: Any, x: str, kind: str) -> Graph:
     last = len(mlp.coefs_) - 1
     for i, (coef, intercept) in enumerate(zip(mlp.coefs_, mlp.intercepts_)):
         weights, bias = np.asarray(coef, np.float64).T, np.asarray(intercept, np.float64)
+        if i == 0:
+            weights, bias = fold_input_affine(weights, bias, affine)
         binary = i == last and kind == "MLPClassifier" and mlp.out_activation_ == "logistic" \
             and mlp.n_outputs_ == 1
         if binary:  # predict_proba = [1 - s(z), s(z)] = softmax([0, z])

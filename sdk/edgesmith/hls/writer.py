@@ -72,13 +72,23 @@ def render(project: HlsProject, template: str) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def generate_hls(graph: Graph, out_dir: str | os.PathLike, *, part: str, clock_ns: float,
+def generate_hls(graph: Graph, out_dir: str | os.PathLike, *, part: str | None = None,
+                 clock_ns: float | None = None,
                  io: str = "parallel", reuse_factor: int = 1, board: str | None = None,
                  name: str | None = None, source: str = "", precision: str = "",
                  tb_samples: int = DEFAULT_TB_SAMPLES, seed: int = 0) -> GeneratedHls:
     """Generate the HLS project of fixed-point ``graph`` at ``out_dir`` (replacing a
-    previous one)."""
+    previous one); ``board`` gives the part and clock that are not given."""
     from ..sim import simulate
+
+    if part is None or clock_ns is None:
+        from ..boards.fpga_boards import get_fpga_board
+        from ..errors import EdgesmithError
+
+        if board is None:
+            raise EdgesmithError("say which FPGA: board=..., or part=... and clock_ns=...")
+        fpga = get_fpga_board(board)
+        part, clock_ns = part or fpga.part, clock_ns or fpga.clock_ns
 
     project = build_hls_project(graph, io=io, reuse_factor=reuse_factor, part=part,
                                 clock_ns=clock_ns, board=board, name=name, source=source,

@@ -87,7 +87,7 @@ def save_esm(graph: Graph, path: str | os.PathLike) -> Path:
 
 
 #: meta keys naming the source files: only their names are kept (no user folder layout)
-_SOURCE_KEYS = ("path", "weights")
+_SOURCE_KEYS = ("path", "weights", "made_from")
 
 
 def _file_name_only(key: str, value):

@@ -202,7 +202,8 @@ def _kind(value) -> str:
 
 #: meta keys later stages read, and the type each must have
 _META_TYPES = {"source": str, "path": str, "weights": str, "quantized": str, "precision": str,
-               "hybrid": bool, "accumulators": dict, "mixed_patch": dict}
+               "hybrid": bool, "accumulators": dict, "mixed_patch": dict,
+               "made_from": str}
 
 
 def check_meta(path: Path, graph) -> None:

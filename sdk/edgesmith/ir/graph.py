@@ -38,6 +38,11 @@ class Tensor:
     def is_const(self) -> bool:
         return self.data is not None
 
+    def __repr__(self) -> str:  # short: a constant's values are not printed
+        kind = "const" if self.data is not None else "activation"
+        fmt = "float32" if self.fmt is None else self.fmt.describe()
+        return f"Tensor({self.name!r}, {list(self.shape)}, {self.dtype}, {fmt}, {kind})"
+
     @property
     def size(self) -> int:
         return int(np.prod(self.shape, dtype=np.int64))
@@ -80,6 +85,11 @@ class Graph:
     outputs: list[str] = field(default_factory=list)
     #: free-form facts about the source ("source": "tflite", "path": ...)
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def __repr__(self) -> str:  # a summary, not every weight
+        from .summary import graph_summary
+
+        return f"Graph({graph_summary(self)})"
 
     # -- building -----------------------------------------------------------
     def add_tensor(self, tensor: Tensor) -> Tensor:

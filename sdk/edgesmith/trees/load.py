@@ -27,7 +27,8 @@ def is_lightgbm_text(path: Path) -> bool:
 
 
 def load_tree_file(path: Path) -> Graph:
-    """The graph of a ``.json``/``.ubj`` (XGBoost), ``.txt`` (LightGBM) or ``.skops`` file."""
+    """The graph of a ``.json``/``.ubj`` (XGBoost) or ``.txt`` (LightGBM) file (``.skops``
+    files go through :func:`load_estimator` after the skops loader)."""
     suffix = path.suffix.lower()
     name = model_identifier(path.stem)
     if suffix in (".json", ".ubj"):
@@ -39,9 +40,6 @@ def load_tree_file(path: Path) -> Graph:
                                    "model (it starts with the line 'tree')")
         from ..frontends.trees_lightgbm import load_lightgbm
         return ensemble_graph(load_lightgbm(path), name)
-    if suffix == ".skops":
-        from ..frontends.skops_file import load_skops
-        return load_estimator(load_skops(path), name)
     raise ModelFormatError(f"{path.name}: not a tree model file")
 
 

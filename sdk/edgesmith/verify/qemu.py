@@ -61,7 +61,7 @@ class QemuTarget:
             yield op_index, decode(self.graph, self.graph.ops[op_index].outputs[0], raw)
 
 
-def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | None = None,
+def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray] | np.ndarray, *, board: str | None = None,
                 label: str | None = None, code_dir: Path | None = None,
                 options: CodeOptions | None = None,
                 mixed: MixedPatchModel | None = None) -> CheckReport:
@@ -73,6 +73,8 @@ def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str | N
     """
     from ..boards import default_board, get_board
 
+    if not isinstance(batch, Mapping):  # one array for a one-input model, as verify_host takes
+        batch = {graph.inputs[0]: batch}
     target = get_board(board) if board else default_board()
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
         options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
