@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
 import edgesmith  # noqa: E402
-from edgesmith.errors import ModelFormatError, UnsupportedError  # noqa: E402
+from edgesmith.errors import UnsupportedError  # noqa: E402
 
 from tests.helpers.cli_run import cli  # noqa: E402
 
@@ -50,7 +50,7 @@ def test_skops_reads_as_the_estimator(files):
 
 def test_skops_with_an_untrusted_type_is_refused(files):
     folder, _ = files
-    with pytest.raises(ModelFormatError, match="Payload"):
+    with pytest.raises(UnsupportedError, match="Payload"):
         edgesmith.load(folder / "odd.skops")
     proc = cli(folder, "inspect", "odd.skops")
     assert proc.returncode == 2 and "does not trust" in proc.stderr

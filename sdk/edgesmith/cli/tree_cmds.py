@@ -13,7 +13,7 @@ import typer
 
 from ..errors import EdgesmithError
 from ..ir import Graph
-from .common import console, emit_json, load_array_file
+from .common import console, emit_json, load_array_file, say
 
 
 def quantize_trees(graph: Graph, model: Path, calib: Path, output: Path, *,
@@ -90,13 +90,14 @@ def _print_report(report, model: Path, what: str, target: str, as_json: bool) ->
     if as_json:
         emit_json({**report.to_json(), "target": target, "reference": "edgesmith simulator"})
     elif report.ok:
-        console.print(f"[green]equal[/green]: {report.samples} samples, 0 mismatched bit for bit "
-                      f"({model.name}: {what} vs the simulator)")
+        say("equal", "green", f": {report.samples} samples, 0 mismatched bit for bit "
+                              f"({model.name}: {what} vs the simulator)")
     else:
         f = report.first_mismatch
-        console.print(f"[red]MISMATCH[/red]: {report.mismatched_samples} of {report.samples} "
-                      f"samples differ; first: sample {f['sample']}, score {f['index'][0]}: "
-                      f"{what} gives {f['ours']}, simulator {f['theirs']}", highlight=False)
+        say("MISMATCH", "red", f": {report.mismatched_samples} of {report.samples} "
+                               f"samples differ; first: sample {f['sample']}, score "
+                               f"{f['index'][0]}: {what} gives {f['ours']}, simulator "
+                               f"{f['theirs']}")
     if not report.ok:
         raise typer.Exit(1)
 
