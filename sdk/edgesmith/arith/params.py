@@ -258,6 +258,9 @@ def _more_builders() -> None:
     from .params_elementwise import BUILDERS  # it reads this module's format helpers
 
     _BUILDERS.update(BUILDERS)
+    from .params_lstm import BUILDERS as LSTM_BUILDERS
+
+    _BUILDERS.update(LSTM_BUILDERS)
 
 
 _more_builders()

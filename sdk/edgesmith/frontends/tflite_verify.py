@@ -77,6 +77,7 @@ class _Verifier:
     def run(self) -> None:
         check_limit(str(self.path), "the tensor count", self.n_tensors, MAX_TENSORS)
         const_bytes = 0
+        self.intermediates = self._intermediates()
         for i in range(self.n_tensors):
             const_bytes += self._tensor(i)
         check_limit(str(self.path), "the constant bytes", const_bytes, MAX_CONST_BYTES)
@@ -116,7 +117,10 @@ class _Verifier:
                 raise self.fail(where, f"buffer index {b} is outside [0, "
                                        f"{self.model.BuffersLength()})")
             data_len = self._buffer_bytes(b, where)
-            check_shape(f"{self.path}: {where}", shape, allow_zero=data_len > 0)
+            check_shape(f"{self.path}: {where}", shape,
+                        allow_zero=data_len > 0 or i in self.intermediates)
+            if t.IsVariable():  # a state tensor: readable before any op writes it
+                self.const.add(i)
             if data_len:
                 self.const.add(i)
                 if dtype is not None:
@@ -129,6 +133,18 @@ class _Verifier:
 
         self.guarded(f"tensor {i}", check)
         return nbytes[0]
+
+    def _intermediates(self) -> set[int]:
+        """Tensors named only as ops' intermediates (the LSTM's calibration records, of
+        shape [0]): no kernel reads them."""
+        found: set[int] = set()
+        for i in range(self.sg.OperatorsLength()):
+            def read(i=i):
+                op = self.sg.Operators(i)
+                if op.IntermediatesLength():
+                    found.update(int(v) for v in op.IntermediatesAsNumpy())
+            self.guarded(f"op {i} intermediates", read)
+        return found
 
     def _buffer_bytes(self, b: int, where: str) -> int:
         if b == 0 or b >= self.model.BuffersLength():

@@ -179,6 +179,9 @@ def _numpy_kernels() -> None:
     from .elementwise_s8 import KERNELS  # exact NumPy arithmetic (sub, abs, leaky_relu...)
 
     INT_KERNELS.update(KERNELS)
+    from .lstm_kernel import KERNELS as LSTM_KERNELS
+
+    INT_KERNELS.update(LSTM_KERNELS)
 
 
 _numpy_kernels()
