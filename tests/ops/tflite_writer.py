@@ -29,7 +29,7 @@ class T:
     axis: int = 0
     data: np.ndarray | None = None
     name: str = ""
-    #: a variable (state) tensor: no data, kept by the runtime across invocations
+    #: TFLite's is_variable (state an op updates across invocations)
     variable: bool = False
 
 

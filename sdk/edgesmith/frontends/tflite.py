@@ -34,6 +34,8 @@ from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
 from ..ir.ops import tflite_builtins, tflite_op
 
 _ACTIVATION_DTYPES = ("float32", "int8")
+#: dtypes of variable (state) tensors
+_STATE_DTYPES = ("float32", "int8", "int16")
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -117,6 +119,8 @@ class _Importer:
         """The IR name of an op input: an activation, or a constant (dequantized
         to float32 when a float op reads an integer constant)."""
         t = self.tflite(index)
+        if t.data is None and t.is_variable:
+            return self.state(index, op)
         if t.data is None:
             if (index, False) not in self.names:
                 raise ModelFormatError(f"{self.path}: {op.title} reads tensor {t.name!r} "
@@ -136,6 +140,22 @@ class _Importer:
         # np.require keeps a 0-d constant 0-d (np.ascontiguousarray makes it 1-d)
         return self.register(index, as_float, Tensor(t.name, tuple(data.shape), str(data.dtype),
                                                       fmt, np.require(data, requirements="C")))
+
+    def state(self, index: int, op: TflOperator) -> str:
+        """The IR name of variable tensor ``index``: persistent state, batch-major like an
+        activation (one copy per model instance)."""
+        if (index, False) in self.names:
+            return self.names[(index, False)]
+        t = self.tflite(index)
+        if t.dtype not in _STATE_DTYPES or not t.shape or t.shape[0] != 1:
+            raise UnsupportedError(f"{self.path}: {op.title}: state tensor {t.name!r} is "
+                                   f"{t.dtype} {list(t.shape)}; edgesmith keeps "
+                                   f"{', '.join(_STATE_DTYPES)} state with a leading batch of 1")
+        fmt = self.format(t, op.title)
+        if t.dtype != "float32" and fmt is None:
+            raise UnsupportedError(f"{self.path}: {op.title}: integer state tensor {t.name!r} "
+                                   "has no quantization parameters")
+        return self.register(index, False, Tensor(t.name, t.shape, t.dtype, fmt, variable=True))
 
     def format(self, t: TflTensor, where: str) -> AffineFormat | None:
         if t.scale is None or t.dtype not in ("int8", "int16", "int32"):

@@ -59,6 +59,8 @@ class _Verifier:
         self.sg = model.Subgraphs(0)
         self.n_tensors = self.sg.TensorsLength()
         self.const: set[int] = set()
+        #: variable (state) tensors without data: read and updated in place by their ops
+        self.variable: set[int] = set()
 
     def fail(self, where: str, what: str) -> TfliteStructureError:
         return TfliteStructureError(f"{self.path}: {where}: {what}",
@@ -119,8 +121,8 @@ class _Verifier:
             data_len = self._buffer_bytes(b, where)
             check_shape(f"{self.path}: {where}", shape,
                         allow_zero=data_len > 0 or i in self.intermediates)
-            if t.IsVariable():  # a state tensor: readable before any op writes it
-                self.const.add(i)
+            if not data_len and t.IsVariable():
+                self.variable.add(i)  # state: readable before any op, written by none
             if data_len:
                 self.const.add(i)
                 if dtype is not None:
@@ -214,11 +216,11 @@ class _Verifier:
                 self.guarded(f"{where} options", lambda: self._options(where, name, op))
         known = name in ARITY or tflite_op(name) is not None
         for v in ins if known else ():  # an op refused by name (CUSTOM) may read scratch
-            if v >= 0 and v not in written and v not in self.const:
+            if v >= 0 and v not in written and v not in self.const and v not in self.variable:
                 raise self.fail(where, f"reads tensor {v} before any op writes it (the ops "
                                        "must be in execution order, without cycles)")
         for v in outs:
-            if v in written or v in self.const:
+            if v in written or v in self.const or v in self.variable:
                 raise self.fail(where, f"writes tensor {v}, which is already written (a model "
                                        "input, a constant or another op's output)")
             written.add(v)

@@ -91,14 +91,19 @@ class HostModel:
                                 "outputs for these inputs)")
 
     def run(self, batch: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by sample."""
+        """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by
+        sample; a stateful model's samples are one sequence (``sequence_steps``: sequences
+        of that many), reset first."""
         g = self.graph
         count = batch[g.inputs[0]].shape[0]
+        steps = getattr(self, "sequence_steps", None) or count
         # ports are bytes in C: int8 values, or raw int32 of fixed-point tensors
         outputs = {n: np.empty((count, *g.tensors[n].shape[1:]), g.tensors[n].dtype)
                    for n in g.outputs}
         branches = np.zeros((count, self.num_patches), dtype=bool)
         for i in range(count):
+            if g.is_stateful and i % steps == 0:  # each sequence from fresh state
+                getattr(self.lib, f"{self.name}_reset")()
             ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer("int8_t[]", x) for x in ins]
             args += [self.ffi.from_buffer("int8_t[]", outputs[n][i]) for n in g.outputs]
