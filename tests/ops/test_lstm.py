@@ -61,7 +61,7 @@ CASES = {
     "tiny": LstmCase(5, 3, 4),
     "wider_q3_12_cell_asymmetric_hidden": LstmCase(12, 10, 16, hidden_zero_point=-5,
                                                    cell_power=-12),
-    "time_major_three_sequences": LstmCase(1, 6, 8, time_major=True, batch=3),
+    "time_major": LstmCase(1, 6, 8, time_major=True),
     "q0_15_cell_no_clip_large_weights": LstmCase(7, 4, 6, cell_power=-15, cell_clip=0.0,
                                                  weight_scale=0.08),
     "saturating_cell_clip": LstmCase(9, 8, 12, cell_power=-10, cell_clip=0.7,

@@ -80,10 +80,11 @@ def lstm_params(op: Op, graph: Graph) -> LstmParams:
             m, s = mq.quantize_multiplier(float(scale) * float(w_scale) / GATE_INPUT_SCALE)
             mults.append(m)
             shifts.append(s)
-    cell_scale = float(np.float32(op.attrs["cell_scale"]))
-    if not cell_scale > 0:
-        raise UnsupportedError(f"{op.origin or op.type}: the int8 LSTM needs its int16 cell "
-                               "state's scale")
+    cell_fmt = graph.tensors[op.inputs[14]].fmt
+    if cell_fmt is None or cell_fmt.bits != 16 or cell_fmt.per_channel:
+        raise UnsupportedError(f"{op.origin or op.type}: the int8 LSTM needs an int16 cell "
+                               "state with one scale")
+    cell_scale = float(np.float32(cell_fmt.scalar()[0]))
     forget = mq.quantize_multiplier(GATE_OUTPUT_SCALE * cell_scale / cell_scale)
     update = mq.quantize_multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / cell_scale)
     hidden = mq.quantize_multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / float(h_scale))

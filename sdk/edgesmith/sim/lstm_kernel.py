@@ -1,9 +1,9 @@
 """The int8 LSTM of the simulator: TFLite Micro's integer LSTM in the C++ module
 (``_sim.lstm_s8``), over every sequence of the batch at once.
 
-Each sample starts from zero hidden and cell states (TFLite Micro after a reset);
-:func:`run_lstm_s8` also takes and returns the states, for callers that carry them across
-invocations.
+The hidden (int8) and cell (int16) states are the op's last two inputs, state tensors
+batched one row per sample: the kernel starts from them and writes the final states back
+in place, so they persist across invocations as in TFLite Micro.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from ..ir import Graph, Op, with_defaults
 from ..ir.ops.lstm import batched_sample, sequences, unsequences
 
 
-def run_lstm_s8(op: Op, graph: Graph, args: list, hidden=None, cell=None):
-    """(outputs batched like the graph, final hidden [seqs, units] int8, final cell int16)."""
+def lstm_s8(op: Op, graph: Graph, args: list) -> np.ndarray:
     p = compute_params(op, graph)
     a = with_defaults(op.type, op.attrs)
     shape = graph.tensors[op.inputs[0]].shape
@@ -27,12 +26,10 @@ def run_lstm_s8(op: Op, graph: Graph, args: list, hidden=None, cell=None):
     w = np.ascontiguousarray(np.stack(args[1:5]), dtype=np.int8)
     r = np.ascontiguousarray(np.stack(args[5:9]), dtype=np.int8)
     b = np.ascontiguousarray(np.concatenate(args[9:13]), dtype=np.int32)
-    if hidden is None:
-        hidden = np.full((seq.shape[0], units), -p.hidden_offset, np.int8)
-    if cell is None:
-        cell = np.zeros((seq.shape[0], units), np.int16)
+    hidden, cell = args[13], args[14]
     y, h, c = _sim.lstm_s8(
-        seq, w, r, b, np.ascontiguousarray(hidden, np.int8), np.ascontiguousarray(cell, np.int16),
+        seq, w, r, b, np.ascontiguousarray(hidden, np.int8).reshape(-1),
+        np.ascontiguousarray(cell, np.int16).reshape(-1),
         input_offset=p.input_offset, hidden_offset=p.hidden_offset,
         gate_multiplier=p.gate_multiplier, gate_shift=p.gate_shift,
         forget_multiplier=p.forget_multiplier, forget_shift=p.forget_shift,
@@ -40,12 +37,10 @@ def run_lstm_s8(op: Op, graph: Graph, args: list, hidden=None, cell=None):
         hidden_multiplier=p.hidden_multiplier, hidden_shift=p.hidden_shift,
         hidden_zero_point=p.hidden_zero_point, cell_tanh_shift=p.cell_tanh_shift,
         cell_clip=p.cell_clip)
+    hidden.reshape(-1)[...] = h.reshape(-1)  # the state persists (updated in place)
+    cell.reshape(-1)[...] = c.reshape(-1)
     out = unsequences(y, x.shape[0], shape[0], shape[1], a["time_major"])
-    return out.reshape(-1, shape[1], units), h, c
-
-
-def lstm_s8(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return run_lstm_s8(op, graph, args)[0]
+    return out.reshape(-1, shape[1], units)
 
 
 KERNELS = {"lstm": lstm_s8}

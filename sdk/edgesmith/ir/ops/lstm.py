@@ -5,11 +5,12 @@ Inputs follow TFLite's gate order (input, forget, cell, output): the input ``x``
 weights ``[units, features]``, four recurrent weights ``[units, units]`` and four biases
 ``[units]``. The output holds the hidden state of every step, ``[.., .., units]``.
 
-The hidden and cell states are the kernel's own: they start at zero and are not IR
-tensors, so the int16 cell state and the int16 gates never appear in the graph. The
-int8 kernel (TFLite Micro's integer LSTM) needs the cell state's scale, kept in
-``cell_scale``; the hidden state shares the output's format. Peephole, projection,
-layer-norm and CIFG variants are refused, as TFLite Micro refuses them.
+The last two inputs are the hidden and cell states: TFLite's variable tensors
+(``Tensor.variable``), which the op reads and updates in place and which persist from one
+invocation to the next as in TFLite Micro (until a reset). The int8 kernel keeps the
+cell state int16 (its scale a power of two) and its int16 gates in its own scratch; the
+hidden state has the output's int8 format. Peephole, projection, layer-norm and CIFG
+variants are refused, as TFLite Micro refuses them.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ def _shape(shapes, a):
     for k, s in enumerate(shapes[9:13]):
         if tuple(s) != (units,):
             raise ValueError(f"lstm bias {s} of gate {GATES[k]} must be [{units}]")
+    sequences_per_sample = x[1] if a["time_major"] else x[0]
+    for s in shapes[13:15]:
+        if tuple(s) != (sequences_per_sample, units):
+            raise ValueError(f"lstm state {s} must be [{sequences_per_sample}, {units}]")
     return [(x[0], x[1], units)]
 
 
@@ -82,8 +87,7 @@ def _float(op, graph, args):
     r = [f32(args[k]) for k in range(5, 9)]
     b = [f32(args[k]) for k in range(9, 13)]
     units = w[0].shape[0]
-    h = np.zeros((seq.shape[0], units), np.float32)
-    c = np.zeros_like(h)
+    h, c = args[13].reshape(-1, units), args[14].reshape(-1, units)
     out = np.empty((seq.shape[0], seq.shape[1], units), np.float32)
     clip = np.float32(a["cell_clip"])
     for t in range(seq.shape[1]):
@@ -95,6 +99,8 @@ def _float(op, graph, args):
             c = np.clip(c, -clip, clip)
         h = (np.tanh(c) * o).astype(np.float32)
         out[:, t] = h
+    args[13].reshape(-1, units)[...] = h  # the state persists (updated in place)
+    args[14].reshape(-1, units)[...] = c
     y = unsequences(out, x.shape[0], shape[0], shape[1], a["time_major"])
     return y.reshape(-1, shape[1], units)
 
@@ -102,14 +108,21 @@ def _float(op, graph, args):
 def _from_tflite(imp, op) -> None:
     from .lstm_tflite import read_lstm
 
-    read_lstm(imp, op, _WEIGHTS + _RECURRENT + _BIASES, _VARIANTS, _OUTPUT_STATE, _CELL_STATE)
+    read_lstm(imp, op, _WEIGHTS + _RECURRENT + _BIASES + (_OUTPUT_STATE, _CELL_STATE), _VARIANTS)
+
+
+def _macs(graph, op) -> int:
+    """Per step and sequence, each gate's two dense layers: 4 * units * (features + units)."""
+    x = graph.tensors[op.inputs[0]].shape
+    units = graph.tensors[op.inputs[1]].shape[0]
+    return x[0] * x[1] * 4 * units * (x[2] + units)
 
 
 LSTM = register(OpDef(
     "lstm", ("x",) + tuple(f"{g}_weights" for g in GATES)
-    + tuple(f"{g}_recurrent" for g in GATES) + tuple(f"{g}_bias" for g in GATES),
-    {"time_major": Attr("bool", False), "cell_clip": Attr("float", 0.0),
-     "cell_scale": Attr("float", 0.0)},
+    + tuple(f"{g}_recurrent" for g in GATES) + tuple(f"{g}_bias" for g in GATES)
+    + ("hidden_state", "cell_state"),
+    {"time_major": Attr("bool", False), "cell_clip": Attr("float", 0.0)},
     _shape, doc="Unidirectional sequence LSTM (TFLite gate order input, forget, cell, output).",
-    pattern="opaque", quant="own", float_ref=_float,
+    pattern="opaque", quant="own", float_ref=_float, macs=_macs, stateful=True,
     tflite=("UNIDIRECTIONAL_SEQUENCE_LSTM",), from_tflite=_from_tflite))
