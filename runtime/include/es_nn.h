@@ -739,6 +739,35 @@ es_status es_reduce_max_s8(const es_reduce_params *params, const es_dims *input_
 es_status es_reduce_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                            const int8_t *input, int8_t *output);
 
+/**
+ * @brief UNIDIRECTIONAL_SEQUENCE_LSTM, int8 (TFLite Micro's integer LSTM, bit for bit).
+ *
+ * Per step and sequence: each gate is the sum of its input and recurrent dense layers
+ * (each requantized to Q3.12 int16, summed with int16 saturation), then the table sigmoid
+ * (tanh for the cell gate); cell = sat16(forget * cell) + sat16(input * cell gate),
+ * saturated and clipped; hidden = int8(tanh(cell) * output gate). The hidden and cell
+ * states are read and updated in place (they persist across calls); the new hidden
+ * state of a step is built in the output row and then copied, so no scratch is needed.
+ * @param[in]     params        shapes and requantization (es_lstm_params)
+ * @param[in]     input         int8 sequences ([sequences, steps, features] or time-major)
+ * @param[in]     input_to_input, input_to_forget, input_to_cell, input_to_output
+ *                              int8 [units, features] each
+ * @param[in]     recurrent_to_input, recurrent_to_forget, recurrent_to_cell,
+ *                recurrent_to_output   int8 [units, units] each
+ * @param[in]     input_bias, forget_bias, cell_bias, output_bias   int32 [units] each
+ * @param[in,out] hidden_state  int8 [sequences, units]
+ * @param[in,out] cell_state    int16 [sequences, units]
+ * @param[out]    output        int8 hidden state of every step, laid out like the input
+ */
+es_status es_lstm_s8(const es_lstm_params *params, const int8_t *input,
+                     const int8_t *input_to_input, const int8_t *input_to_forget,
+                     const int8_t *input_to_cell, const int8_t *input_to_output,
+                     const int8_t *recurrent_to_input, const int8_t *recurrent_to_forget,
+                     const int8_t *recurrent_to_cell, const int8_t *recurrent_to_output,
+                     const int32_t *input_bias, const int32_t *forget_bias,
+                     const int32_t *cell_bias, const int32_t *output_bias,
+                     int8_t *hidden_state, int16_t *cell_state, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -406,6 +406,29 @@ typedef struct {
     int32_t output_bits; /* 8, 4 or 2 */
 } es_packing;
 
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations and weights (TFLite Micro's integer
+ * LSTM): gates requantized to Q3.12 int16, gate functions in Q0.15, int16 cell state.
+ */
+typedef struct {
+    int32_t sequences;         /* independent sequences in one input (batch) */
+    int32_t steps;             /* time steps */
+    int32_t features;          /* input features per step */
+    int32_t units;             /* hidden units */
+    int32_t time_major;        /* 1: input [steps, sequences, features], else [sequences, steps, features] */
+    int32_t input_offset;      /* -input zero point */
+    int32_t hidden_offset;     /* -hidden state zero point */
+    const es_quant_params *gates; /* 8: per gate (input, forget, cell, output) its input then
+                                     its recurrent dense layer, to Q3.12 */
+    es_quant_params forget_mul; /* forget gate x cell state -> cell state */
+    es_quant_params input_mul;  /* input gate x cell gate -> cell state */
+    es_quant_params hidden_mul; /* tanh(cell) x output gate -> hidden state */
+    int32_t hidden_zero_point;
+    int32_t cell_tanh_shift;   /* the cell tanh reads cell * 3 * 2^shift (negative: rounded right shift) */
+    int32_t cell_clip;         /* |cell| bound in cell units, 0: none */
+    const uint16_t *sigmoid_table; /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
+} es_lstm_params;
+
 #ifdef __cplusplus
 }
 #endif

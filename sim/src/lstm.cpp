@@ -23,34 +23,6 @@ namespace {
 
 using ArrayI16 = Array<int16_t>;
 
-// Table of sigmoid(k / 24) in unsigned Q0.16, k = 0..255: the interpolation table of
-// TFLite's int16 logistic and tanh (tanh(x) = 2 sigmoid(2x) - 1). It is not a plain
-// rounding of the function, so the values are data, checked against TFLite Micro by the
-// tests through the kernels that read it.
-const uint16_t kSigmoidQ16[256] = {
-    32768, 33451, 34133, 34813, 35493, 36169, 36843, 37513, 38180, 38841, 39498, 40149,
-    40794, 41432, 42064, 42688, 43304, 43912, 44511, 45102, 45683, 46255, 46817, 47369,
-    47911, 48443, 48964, 49475, 49975, 50464, 50942, 51409, 51865, 52311, 52745, 53169,
-    53581, 53983, 54374, 54755, 55125, 55485, 55834, 56174, 56503, 56823, 57133, 57433,
-    57724, 58007, 58280, 58544, 58800, 59048, 59288, 59519, 59743, 59959, 60168, 60370,
-    60565, 60753, 60935, 61110, 61279, 61441, 61599, 61750, 61896, 62036, 62172, 62302,
-    62428, 62549, 62666, 62778, 62886, 62990, 63090, 63186, 63279, 63368, 63454, 63536,
-    63615, 63691, 63765, 63835, 63903, 63968, 64030, 64090, 64148, 64204, 64257, 64308,
-    64357, 64405, 64450, 64494, 64536, 64576, 64614, 64652, 64687, 64721, 64754, 64786,
-    64816, 64845, 64873, 64900, 64926, 64950, 64974, 64997, 65019, 65039, 65060, 65079,
-    65097, 65115, 65132, 65149, 65164, 65179, 65194, 65208, 65221, 65234, 65246, 65258,
-    65269, 65280, 65291, 65301, 65310, 65319, 65328, 65337, 65345, 65352, 65360, 65367,
-    65374, 65381, 65387, 65393, 65399, 65404, 65410, 65415, 65420, 65425, 65429, 65433,
-    65438, 65442, 65445, 65449, 65453, 65456, 65459, 65462, 65465, 65468, 65471, 65474,
-    65476, 65479, 65481, 65483, 65485, 65488, 65489, 65491, 65493, 65495, 65497, 65498,
-    65500, 65501, 65503, 65504, 65505, 65507, 65508, 65509, 65510, 65511, 65512, 65513,
-    65514, 65515, 65516, 65517, 65517, 65518, 65519, 65520, 65520, 65521, 65522, 65522,
-    65523, 65523, 65524, 65524, 65525, 65525, 65526, 65526, 65526, 65527, 65527, 65528,
-    65528, 65528, 65529, 65529, 65529, 65529, 65530, 65530, 65530, 65530, 65531, 65531,
-    65531, 65531, 65531, 65532, 65532, 65532, 65532, 65532, 65532, 65533, 65533, 65533,
-    65533, 65533, 65533, 65533, 65533, 65534, 65534, 65534, 65534, 65534, 65534, 65534,
-    65534, 65534, 65534, 65535};
-
 int16_t sat16(int32_t v) { return static_cast<int16_t>(std::min(32767, std::max(-32768, v))); }
 
 // x scaled by 3 * 2^shift (shift < 0: a rounding right shift), the input stage of the
@@ -61,13 +33,14 @@ int32_t table_input(int16_t x, int shift) {
     return (static_cast<int32_t>(x) * 3 + (1 << (right - 1))) >> right;
 }
 
-// Q3.12 (after table_input) to Q0.15 sigmoid, by linear interpolation in the table.
-int16_t sigmoid_q15(int32_t x) {
+// Q3.12 (after table_input) to Q0.15 sigmoid, by linear interpolation in `table`:
+// sigmoid(k / 24) in unsigned Q0.16 (edgesmith.arith.sigmoid_table), k = 0..255.
+int16_t sigmoid_q15(const uint16_t* table, int32_t x) {
     const uint32_t ax = static_cast<uint32_t>(std::abs(x));
     const uint32_t k = ax >> 9;
     uint32_t r = 0x7FFFu << 10;
     if (k < 255) {
-        const uint32_t a = kSigmoidQ16[k], b = kSigmoidQ16[k + 1];
+        const uint32_t a = table[k], b = table[k + 1];
         r = (a << 9) + (ax & 0x1FFu) * (b - a);
     }
     r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1;
@@ -75,12 +48,12 @@ int16_t sigmoid_q15(int32_t x) {
 }
 
 // tanh in Q0.15 by the same table at twice the argument.
-int16_t tanh_q15(int32_t x) {
+int16_t tanh_q15(const uint16_t* table, int32_t x) {
     const uint32_t ax = static_cast<uint32_t>(std::abs(x));
     const uint32_t k = ax >> 8;
     int32_t r = static_cast<int32_t>(0xFFFFu << 8);
     if (k < 255) {
-        const uint32_t a = kSigmoidQ16[k], b = kSigmoidQ16[k + 1];
+        const uint32_t a = table[k], b = table[k + 1];
         r = static_cast<int32_t>((a << 8) + (ax & 0xFFu) * (b - a));
     }
     r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
@@ -106,7 +79,8 @@ void gate_fc(const int8_t* v, int depth, int32_t offset, const int8_t* w, const 
 
 std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
     const ArrayI8& x, const ArrayI8& input_weights, const ArrayI8& recurrent_weights,
-    const ArrayI32& bias, const ArrayI8& hidden0, const ArrayI16& cell0, int32_t input_offset,
+    const ArrayI32& bias, const ArrayI8& hidden0, const ArrayI16& cell0,
+    const Array<uint16_t>& sigmoid_table, int32_t input_offset,
     int32_t hidden_offset, const ArrayI32& gate_multiplier, const ArrayI32& gate_shift,
     int32_t forget_multiplier, int forget_shift, int32_t input_multiplier, int input_shift,
     int32_t hidden_multiplier, int hidden_shift, int32_t hidden_zero_point,
@@ -128,6 +102,8 @@ std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
     require_size(cell0, seqs * units, "lstm cell state");
     require_size(gate_multiplier, 8, "lstm gate multipliers (input, recurrent per gate)");
     require_size(gate_shift, 8, "lstm gate shifts");
+    require_size(sigmoid_table, 256, "lstm sigmoid table");
+    const uint16_t* table = sigmoid_table.data();
 
     ArrayI8 out({seqs, steps, units});
     ArrayI8 hidden({seqs, units});
@@ -159,7 +135,7 @@ std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
                             nullptr, rec_rq[g], u, part.data());
                     for (int s = 0; s < u; ++s) {
                         const int32_t q312 = table_input(sat16(gv[s] + part[s]), 0);
-                        gv[s] = g == 2 ? tanh_q15(q312) : sigmoid_q15(q312);
+                        gv[s] = g == 2 ? tanh_q15(table, q312) : sigmoid_q15(table, q312);
                     }
                 }
                 const int16_t *ig = gate.data(), *fg = ig + units, *cg = fg + units,
@@ -173,7 +149,7 @@ std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
                             -cell_clip, std::min<int32_t>(cell_clip, next)));
                     }
                     c[s] = next;
-                    const int16_t squashed = tanh_q15(table_input(next, cell_tanh_shift));
+                    const int16_t squashed = tanh_q15(table, table_input(next, cell_tanh_shift));
                     const int32_t hv = hidden_rq.apply(squashed * og[s]) + hidden_zero_point;
                     h[s] = static_cast<int8_t>(std::min(127, std::max(-128, hv)));
                 }
@@ -188,7 +164,7 @@ std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
 
 void register_lstm(py::module_& m) {
     m.def("lstm_s8", &lstm_s8, py::arg("x"), py::arg("input_weights"),
-          py::arg("recurrent_weights"), py::arg("bias"), py::arg("hidden"), py::arg("cell"),
+          py::arg("recurrent_weights"), py::arg("bias"), py::arg("hidden"), py::arg("cell"), py::arg("sigmoid_table"),
           py::arg("input_offset"), py::arg("hidden_offset"), py::arg("gate_multiplier"),
           py::arg("gate_shift"), py::arg("forget_multiplier"), py::arg("forget_shift"),
           py::arg("input_multiplier"), py::arg("input_shift"), py::arg("hidden_multiplier"),

@@ -102,7 +102,8 @@ def check_plan(graph: Graph, plan: ArenaPlan) -> None:
 
     io_bytes = sum(max(lifetimes[m].nbytes for m in members)
                    for members in groups.groups() if members[0] in outside)
-    if plan.io_bytes != io_bytes or plan.ram_bytes != plan.arena_bytes + plan.io_bytes:
+    if plan.io_bytes != io_bytes \
+            or plan.ram_bytes != plan.arena_bytes + plan.io_bytes + plan.state_bytes:
         problems.append(f"io {plan.io_bytes} B / ram {plan.ram_bytes} B do not add up "
                         f"(io buffers take {io_bytes} B, arena {plan.arena_bytes} B)")
     if problems:

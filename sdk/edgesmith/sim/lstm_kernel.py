@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _sim
 from ..arith.params import compute_params
+from ..arith.sigmoid_table import sigmoid_table
 from ..ir import Graph, Op, with_defaults
 from ..ir.ops.lstm import batched_sample, sequences, unsequences
 
@@ -29,7 +30,7 @@ def lstm_s8(op: Op, graph: Graph, args: list) -> np.ndarray:
     hidden, cell = args[13], args[14]
     y, h, c = _sim.lstm_s8(
         seq, w, r, b, np.ascontiguousarray(hidden, np.int8).reshape(-1),
-        np.ascontiguousarray(cell, np.int16).reshape(-1),
+        np.ascontiguousarray(cell, np.int16).reshape(-1), sigmoid_table(),
         input_offset=p.input_offset, hidden_offset=p.hidden_offset,
         gate_multiplier=p.gate_multiplier, gate_shift=p.gate_shift,
         forget_multiplier=p.forget_multiplier, forget_shift=p.forget_shift,

@@ -74,5 +74,8 @@ def read_lstm(imp, op, positions, variants) -> None:
         _check_int8(imp, op, indices, cell)
     elif dtype != "float32":
         raise _refuse(imp, op, f"{dtype} activations are not supported")
+    # TFLite Micro is the oracle of recurrent models (LiteRT's integer LSTM rounds
+    # differently), so the whole model follows its arithmetic, its dense layers' Q31 stage too
+    imp.graph.meta["fc_output_stage"] = "q31"
     imp.emit(op, "lstm", [op.inputs[0]] + indices,
              {"time_major": time_major, "cell_clip": cell_clip})
