@@ -111,6 +111,12 @@ def _from_tflite(imp, op) -> None:
     read_lstm(imp, op, _WEIGHTS + _RECURRENT + _BIASES + (_OUTPUT_STATE, _CELL_STATE), _VARIANTS)
 
 
+def _from_keras(ctx, inputs):
+    from .lstm_keras import lstm_from_keras
+
+    return lstm_from_keras(ctx, inputs)
+
+
 def _macs(graph, op) -> int:
     """Per step and sequence, each gate's two dense layers: 4 * units * (features + units)."""
     x = graph.tensors[op.inputs[0]].shape
@@ -125,4 +131,5 @@ LSTM = register(OpDef(
     {"time_major": Attr("bool", False), "cell_clip": Attr("float", 0.0)},
     _shape, doc="Unidirectional sequence LSTM (TFLite gate order input, forget, cell, output).",
     pattern="opaque", quant="own", float_ref=_float, macs=_macs, stateful=True,
-    tflite=("UNIDIRECTIONAL_SEQUENCE_LSTM",), from_tflite=_from_tflite))
+    tflite=("UNIDIRECTIONAL_SEQUENCE_LSTM",), from_tflite=_from_tflite,
+    keras=("LSTM",), from_keras=_from_keras))
