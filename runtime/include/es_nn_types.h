@@ -415,7 +415,7 @@ typedef struct {
     int32_t steps;             /* time steps */
     int32_t features;          /* input features per step */
     int32_t units;             /* hidden units */
-    int32_t time_major;        /* 1: input [steps, sequences, features], else [sequences, steps, features] */
+    int32_t time_major;        /* 1: [steps, sequences, features]; 0: [sequences, steps, ..] */
     int32_t input_offset;      /* -input zero point */
     int32_t hidden_offset;     /* -hidden state zero point */
     const es_quant_params *gates; /* 8: per gate (input, forget, cell, output) its input then
@@ -424,7 +424,7 @@ typedef struct {
     es_quant_params input_mul;  /* input gate x cell gate -> cell state */
     es_quant_params hidden_mul; /* tanh(cell) x output gate -> hidden state */
     int32_t hidden_zero_point;
-    int32_t cell_tanh_shift;   /* the cell tanh reads cell * 3 * 2^shift (negative: rounded right shift) */
+    int32_t cell_tanh_shift;   /* the cell tanh reads cell * 3 * 2^shift (rounded if < 0) */
     int32_t cell_clip;         /* |cell| bound in cell units, 0: none */
     const uint16_t *sigmoid_table; /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
 } es_lstm_params;

@@ -164,7 +164,8 @@ std::tuple<ArrayI8, ArrayI8, ArrayI16> lstm_s8(
 
 void register_lstm(py::module_& m) {
     m.def("lstm_s8", &lstm_s8, py::arg("x"), py::arg("input_weights"),
-          py::arg("recurrent_weights"), py::arg("bias"), py::arg("hidden"), py::arg("cell"), py::arg("sigmoid_table"),
+          py::arg("recurrent_weights"), py::arg("bias"), py::arg("hidden"), py::arg("cell"),
+          py::arg("sigmoid_table"),
           py::arg("input_offset"), py::arg("hidden_offset"), py::arg("gate_multiplier"),
           py::arg("gate_shift"), py::arg("forget_multiplier"), py::arg("forget_shift"),
           py::arg("input_multiplier"), py::arg("input_shift"), py::arg("hidden_multiplier"),

@@ -102,9 +102,10 @@ es_status es_lstm_s8(const es_lstm_params *params, const int8_t *input,
     const int8_t *w_in[4], *w_rec[4];
     const int32_t *bias[4];
     int32_t n, t, s, g;
-    if (params == NULL || params->gates == NULL || params->sigmoid_table == NULL || input == NULL || input_to_input == NULL ||
-        input_to_forget == NULL || input_to_cell == NULL || input_to_output == NULL ||
-        recurrent_to_input == NULL || recurrent_to_forget == NULL || recurrent_to_cell == NULL ||
+    if (params == NULL || params->gates == NULL || params->sigmoid_table == NULL ||
+        input == NULL || input_to_input == NULL || input_to_forget == NULL ||
+        input_to_cell == NULL || input_to_output == NULL || recurrent_to_input == NULL ||
+        recurrent_to_forget == NULL || recurrent_to_cell == NULL ||
         recurrent_to_output == NULL || input_bias == NULL || forget_bias == NULL ||
         cell_bias == NULL || output_bias == NULL || hidden_state == NULL || cell_state == NULL ||
         output == NULL) {

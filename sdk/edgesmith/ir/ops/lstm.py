@@ -8,7 +8,7 @@ weights ``[units, features]``, four recurrent weights ``[units, units]`` and fou
 The last two inputs are the hidden and cell states: TFLite's variable tensors
 (``Tensor.variable``), which the op reads and updates in place and which persist from one
 invocation to the next as in TFLite Micro (until a reset). The int8 kernel keeps the
-cell state int16 (its scale a power of two) and its int16 gates in its own scratch; the
+cell state int16 (its scale a power of two) and computes its int16 gates internally; the
 hidden state has the output's int8 format. Peephole, projection, layer-norm and CIFG
 variants are refused, as TFLite Micro refuses them.
 """
