@@ -139,3 +139,15 @@ def test_keras_lstm_with_other_activations_is_refused():
                                         keras.layers.LSTM(3, activation="relu")]))
     with pytest.raises(UnsupportedError, match="other than tanh"):
         load_model(model)
+
+
+def test_post_training_quantization_of_an_lstm_is_refused_by_name(tmp_path):
+    from edgesmith.quant.calibrate import calibrate
+    from edgesmith.quant.int8 import quantize_int8
+
+    path = tmp_path / "float.tflite"
+    path.write_bytes(lstm_tflite(LstmCase(6, 3, 5), dtype="float32"))
+    graph = load_tflite(path)
+    ranges = calibrate(graph, np.random.default_rng(0).normal(size=(4, 6, 3)).astype(np.float32))
+    with pytest.raises(UnsupportedError, match=r"op 0 \(lstm, .*\) cannot be quantized to int8"):
+        quantize_int8(graph, ranges)
