@@ -1,6 +1,6 @@
-"""The generated C of LSTM models (es_lstm_s8, the states in the state block): on the host
-against the simulator and DTLN against the golden output of TFLite Micro's test; on the
-emulated Cortex-M4 (slow)."""
+"""The generated C of LSTM models (the lstm op as es_lstm_s8, the states in the state
+block): on the host against the simulator and DTLN against the golden output of TFLite
+Micro's test; on the emulated Cortex-M4 (slow)."""
 
 from __future__ import annotations
 
