@@ -424,7 +424,7 @@ typedef struct {
     es_quant_params input_mul;  /* input gate x cell gate -> cell state */
     es_quant_params hidden_mul; /* tanh(cell) x output gate -> hidden state */
     int32_t hidden_zero_point;
-    int32_t cell_tanh_shift;   /* the cell tanh reads cell * 3 * 2^shift (rounded if < 0) */
+    int32_t cell_tanh_shift;   /* in [-15, 14]: tanh reads cell * 3 * 2^shift (rounded if < 0) */
     int32_t cell_clip;         /* |cell| bound in cell units, 0: none */
     const uint16_t *sigmoid_table; /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
 } es_lstm_params;

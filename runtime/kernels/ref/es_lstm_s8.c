@@ -78,7 +78,7 @@ static int es_lstm_params_are_valid(const es_lstm_params *p)
     int32_t g;
     if (p->sequences < 1 || p->steps < 1 || p->features < 1 || p->units < 1 ||
         p->cell_clip < 0 || p->cell_clip > 32767 || p->cell_tanh_shift < -15 ||
-        p->cell_tanh_shift > 15 || !es_shift_is_valid(p->forget_mul.shift) ||
+        p->cell_tanh_shift > 14 || !es_shift_is_valid(p->forget_mul.shift) ||
         !es_shift_is_valid(p->input_mul.shift) || !es_shift_is_valid(p->hidden_mul.shift)) {
         return 0;
     }

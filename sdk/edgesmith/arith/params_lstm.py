@@ -85,11 +85,15 @@ def lstm_params(op: Op, graph: Graph) -> LstmParams:
         raise UnsupportedError(f"{op.origin or op.type}: the int8 LSTM needs an int16 cell "
                                "state with one scale")
     cell_scale = float(np.float32(cell_fmt.scalar()[0]))
+    tanh_shift = 12 + cell_power(cell_scale)
+    if not -15 <= tanh_shift <= 14:  # beyond, x * 3 * 2^shift leaves int32 (or rounds all away)
+        raise UnsupportedError(f"{op.origin or op.type}: cell state scale {cell_scale!r} is out "
+                               "of the int16 tanh's range (2^-27 .. 2^2)")
     forget = mq.quantize_multiplier(GATE_OUTPUT_SCALE * cell_scale / cell_scale)
     update = mq.quantize_multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / cell_scale)
     hidden = mq.quantize_multiplier(GATE_OUTPUT_SCALE * GATE_OUTPUT_SCALE / float(h_scale))
     return LstmParams(-in_zp, -h_zp, frozen_ints(mults), frozen_ints(shifts), *forget, *update,
-                      *hidden, h_zp, 12 + cell_power(cell_scale),
+                      *hidden, h_zp, tanh_shift,
                       quantized_cell_clip(op.attrs["cell_clip"], cell_scale))
 
 
