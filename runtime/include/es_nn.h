@@ -768,6 +768,30 @@ es_status es_lstm_s8(const es_lstm_params *params, const int8_t *input,
                      const int32_t *cell_bias, const int32_t *output_bias,
                      int8_t *hidden_state, int16_t *cell_state, int8_t *output);
 
+/**
+ * @brief SVDF, int8 input and output, int16 state and time weights (TFLite Micro's
+ *        integer SVDF): shift every filter's memory left by one, write the requantized
+ *        feature projection last, then per unit sum its rank filters' memory x time
+ *        weights plus the bias and requantize to int8.
+ * @param[in]     params           dimensions, offsets and the two requantizations
+ * @param[in]     input            input_size int8 values
+ * @param[in]     weights_feature  int8 [filters, input_size]
+ * @param[in]     weights_time     int16 [filters, memory]
+ * @param[in]     bias             int32 [filters / rank], or NULL
+ * @param[in,out] state            int16 [filters, memory], kept between invocations
+ * @param[out]    output           filters / rank int8 values
+ */
+es_status es_svdf_s8(const es_svdf_params *params, const int8_t *input,
+                     const int8_t *weights_feature, const int16_t *weights_time,
+                     const int32_t *bias, int16_t *state, int8_t *output);
+
+/**
+ * @brief es_svdf_s8 with int8 state and time weights (the state has a zero point).
+ */
+es_status es_svdf_s8_state8(const es_svdf_params *params, const int8_t *input,
+                            const int8_t *weights_feature, const int8_t *weights_time,
+                            const int32_t *bias, int8_t *state, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

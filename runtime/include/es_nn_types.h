@@ -429,6 +429,23 @@ typedef struct {
     const uint16_t *sigmoid_table; /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
 } es_lstm_params;
 
+/*
+ * SVDF with int8 input and output and a state (and time weights) of int16
+ * (es_svdf_s8) or int8 (es_svdf_s8_state8). The state is [filters, memory],
+ * the newest value of each filter last; it persists between invocations.
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t filters;          /* rows of weights_feature and weights_time */
+    int32_t memory;           /* columns of weights_time */
+    int32_t rank;             /* filters per output unit */
+    int32_t input_offset;     /* -input zero point */
+    int32_t state_zero_point;
+    int32_t output_offset;    /* output zero point */
+    es_quant_params feature;  /* input x weights_feature -> state scale */
+    es_quant_params time;     /* state x weights_time -> output scale */
+} es_svdf_params;
+
 #ifdef __cplusplus
 }
 #endif

@@ -189,6 +189,19 @@ def _prelu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams("es_prelu_s8", {"params": CStruct("es_prelu_params", dict(vars(p)))})
 
 
+def _svdf(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    from ..ir.ops.svdf import svdf_dims
+
+    size, filters, memory, _ = svdf_dims(graph, op)
+    fields = {"input_size": size, "filters": filters, "memory": memory,
+              "rank": a["rank"], "input_offset": p.input_offset,
+              "state_zero_point": p.state_zero_point, "output_offset": p.output_offset,
+              "feature": {"multiplier": p.feature_multiplier, "shift": p.feature_shift},
+              "time": {"multiplier": p.time_multiplier, "shift": p.time_shift}}
+    kernel = "es_svdf_s8" if p.state_bits == 16 else "es_svdf_s8_state8"
+    return KernelParams(kernel, {"params": CStruct("es_svdf_params", fields)})
+
+
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     rank = len(graph.tensors[op.inputs[0]].shape)
     axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
@@ -228,6 +241,7 @@ _BUILDERS = {
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
     "lstm": _lstm,
+    "svdf": _svdf,
 }
 
 #: op types the C runtime runs (views included)

@@ -182,6 +182,9 @@ def _numpy_kernels() -> None:
     from .lstm_kernel import KERNELS as LSTM_KERNELS
 
     INT_KERNELS.update(LSTM_KERNELS)
+    from .svdf_s8 import KERNELS as SVDF_KERNELS  # stateful: updates its state in place
+
+    INT_KERNELS.update(SVDF_KERNELS)
 
 
 _numpy_kernels()
