@@ -16,7 +16,7 @@ from edgesmith.ir import OP_DEFS, AffineFormat, FixedFormat, Graph, Op, Tensor, 
 ROOT = Path(__file__).resolve().parents[1]
 MATRIX = support_matrix()
 #: where each backend's kernels are tested
-TEST_DIRS = {"sim": ("ops", "formats", "sim", "quant", "frontends", "passes", "patch"),
+TEST_DIRS = {"sim": ("ops", "formats", "sim", "quant", "frontends", "passes", "patch", "recurrent"),
              "c": ("runtime", "codegen", "patch_c", "quantmcu"), "hls": ("hls",)}
 
 

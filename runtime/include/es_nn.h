@@ -793,6 +793,59 @@ es_status es_quantize_s8_s16(const es_requantize_params *params, int32_t size,
 es_status es_quantize_s16_s16(const es_requantize_params *params, int32_t size,
                               const int16_t *input, int16_t *output);
 
+/**
+ * @brief UNIDIRECTIONAL_SEQUENCE_LSTM, int8 (TFLite Micro's integer LSTM, bit for bit).
+ *
+ * Per step and sequence: each gate is the sum of its input and recurrent dense layers
+ * (each requantized to Q3.12 int16, summed with int16 saturation), then the table sigmoid
+ * (tanh for the cell gate); cell = sat16(forget * cell) + sat16(input * cell gate),
+ * saturated and clipped; hidden = int8(tanh(cell) * output gate). The hidden and cell
+ * states are read and updated in place (they persist across calls); the new hidden
+ * state of a step is built in the output row and then copied, so no scratch is needed.
+ * @param[in]     params        shapes and requantization (es_lstm_params)
+ * @param[in]     input         int8 sequences ([sequences, steps, features] or time-major)
+ * @param[in]     input_to_input, input_to_forget, input_to_cell, input_to_output
+ *                              int8 [units, features] each
+ * @param[in]     recurrent_to_input, recurrent_to_forget, recurrent_to_cell,
+ *                recurrent_to_output   int8 [units, units] each
+ * @param[in]     input_bias, forget_bias, cell_bias, output_bias   int32 [units] each
+ * @param[in,out] hidden_state  int8 [sequences, units]
+ * @param[in,out] cell_state    int16 [sequences, units]
+ * @param[out]    output        int8 hidden state of every step, laid out like the input
+ */
+es_status es_lstm_s8(const es_lstm_params *params, const int8_t *input,
+                     const int8_t *input_to_input, const int8_t *input_to_forget,
+                     const int8_t *input_to_cell, const int8_t *input_to_output,
+                     const int8_t *recurrent_to_input, const int8_t *recurrent_to_forget,
+                     const int8_t *recurrent_to_cell, const int8_t *recurrent_to_output,
+                     const int32_t *input_bias, const int32_t *forget_bias,
+                     const int32_t *cell_bias, const int32_t *output_bias,
+                     int8_t *hidden_state, int16_t *cell_state, int8_t *output);
+
+/**
+ * @brief SVDF, int8 input and output, int16 state and time weights (TFLite Micro's
+ *        integer SVDF): shift every filter's memory left by one, write the requantized
+ *        feature projection last, then per unit sum its rank filters' memory x time
+ *        weights plus the bias and requantize to int8.
+ * @param[in]     params           dimensions, offsets and the two requantizations
+ * @param[in]     input            input_size int8 values
+ * @param[in]     weights_feature  int8 [filters, input_size]
+ * @param[in]     weights_time     int16 [filters, memory]
+ * @param[in]     bias             int32 [filters / rank], or NULL
+ * @param[in,out] state            int16 [filters, memory], kept between invocations
+ * @param[out]    output           filters / rank int8 values
+ */
+es_status es_svdf_s8(const es_svdf_params *params, const int8_t *input,
+                     const int8_t *weights_feature, const int16_t *weights_time,
+                     const int32_t *bias, int16_t *state, int8_t *output);
+
+/**
+ * @brief es_svdf_s8 with int8 state and time weights (the state has a zero point).
+ */
+es_status es_svdf_s8_state8(const es_svdf_params *params, const int8_t *input,
+                            const int8_t *weights_feature, const int8_t *weights_time,
+                            const int32_t *bias, int8_t *state, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

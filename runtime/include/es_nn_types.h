@@ -422,6 +422,46 @@ typedef struct {
     int32_t zero_point; /* of the integer input */
 } es_dequantize_params;
 
+/*
+ * UNIDIRECTIONAL_SEQUENCE_LSTM with int8 activations and weights (TFLite Micro's integer
+ * LSTM): gates requantized to Q3.12 int16, gate functions in Q0.15, int16 cell state.
+ */
+typedef struct {
+    int32_t sequences;         /* independent sequences in one input (batch) */
+    int32_t steps;             /* time steps */
+    int32_t features;          /* input features per step */
+    int32_t units;             /* hidden units */
+    int32_t time_major;        /* 1: [steps, sequences, features]; 0: [sequences, steps, ..] */
+    int32_t input_offset;      /* -input zero point */
+    int32_t hidden_offset;     /* -hidden state zero point */
+    const es_quant_params *gates; /* 8: per gate (input, forget, cell, output) its input then
+                                     its recurrent dense layer, to Q3.12 */
+    es_quant_params forget_mul; /* forget gate x cell state -> cell state */
+    es_quant_params input_mul;  /* input gate x cell gate -> cell state */
+    es_quant_params hidden_mul; /* tanh(cell) x output gate -> hidden state */
+    int32_t hidden_zero_point;
+    int32_t cell_tanh_shift;   /* in [-15, 14]: tanh reads cell * 3 * 2^shift (rounded if < 0) */
+    int32_t cell_clip;         /* |cell| bound in cell units, 0: none */
+    const uint16_t *sigmoid_table; /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
+} es_lstm_params;
+
+/*
+ * SVDF with int8 input and output and a state (and time weights) of int16
+ * (es_svdf_s8) or int8 (es_svdf_s8_state8). The state is [filters, memory],
+ * the newest value of each filter last; it persists between invocations.
+ */
+typedef struct {
+    int32_t input_size;
+    int32_t filters;          /* rows of weights_feature and weights_time */
+    int32_t memory;           /* columns of weights_time */
+    int32_t rank;             /* filters per output unit */
+    int32_t input_offset;     /* -input zero point */
+    int32_t state_zero_point;
+    int32_t output_offset;    /* output zero point */
+    es_quant_params feature;  /* input x weights_feature -> state scale */
+    es_quant_params time;     /* state x weights_time -> output scale */
+} es_svdf_params;
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,4 +19,5 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_pow2(m);
     es_sim::register_subbyte(m);
     es_sim::register_convert(m);
+    es_sim::register_lstm(m);
 }

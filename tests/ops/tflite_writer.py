@@ -29,6 +29,8 @@ class T:
     axis: int = 0
     data: np.ndarray | None = None
     name: str = ""
+    #: TFLite's is_variable (state an op updates across invocations)
+    variable: bool = False
 
 
 @dataclass
@@ -87,6 +89,8 @@ def _tensor(b: flatbuffers.Builder, t: T, index: int, buffer: int) -> int:
     m.AddName(b, name)
     if quant is not None:
         m.AddQuantization(b, quant)
+    if t.variable:
+        m.AddIsVariable(b, True)
     return m.End(b)
 
 
@@ -183,5 +187,5 @@ def single_op(op: str, inputs: list[T], outputs: list[T], options: tuple | None 
     tensors = inputs + outputs
     ins = list(range(len(inputs)))
     outs = list(range(len(inputs), len(tensors)))
-    model_inputs = [i for i in ins if tensors[i].data is None]
+    model_inputs = [i for i in ins if tensors[i].data is None and not tensors[i].variable]
     return write_model(ModelSpec(tensors, [OpSpec(op, ins, outs, options)], model_inputs, outs))

@@ -287,8 +287,13 @@ _BUILDERS = {
 
 def _more_builders() -> None:
     from .params_elementwise import BUILDERS  # it reads this module's format helpers
+    from .params_svdf import svdf_params
 
     _BUILDERS.update(BUILDERS)
+    from .params_lstm import BUILDERS as LSTM_BUILDERS
+
+    _BUILDERS.update(LSTM_BUILDERS)
+    _BUILDERS["svdf"] = svdf_params
 
 
 _more_builders()

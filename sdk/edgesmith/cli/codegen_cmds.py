@@ -246,7 +246,8 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
             "out_of_place_op_types": [] if no_inplace else out_of_place_op_types(graph),
             "steps": [{"op_index": i, "op_type": op.type, "live_bytes": live}
                       for i, (op, live) in enumerate(zip(graph.ops, plan.steps))],
-            "offsets": dict(plan.offsets)}
+            "offsets": dict(plan.offsets), "state_bytes": plan.state_bytes,
+            "state_offsets": dict(plan.state_offsets)}
     if as_json:
         emit_json(info)
         return
@@ -264,6 +265,12 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
     proven = ", proven optimal" if plan.proven_optimal else ", not proven optimal"
     console.print(f"arena {human_bytes(plan.arena_bytes)} ({plan.strategy}{proven}), lower bound "
                   f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
+    if plan.state_bytes:  # persistent state: its own block, never in the arena
+        states = ", ".join(f"{name} [{offset}, +{graph.tensors[name].nbytes})"
+                           for name, offset in plan.state_offsets.items())
+        console.print(f"state {human_bytes(plan.state_bytes)} outside the arena, kept across "
+                      f"invocations: {states}; RAM {human_bytes(plan.ram_bytes)} in all",
+                      highlight=False)
     if info["out_of_place_op_types"]:
         console.print("kept out of place (the C kernel cannot run in place): "
                       + ", ".join(info["out_of_place_op_types"]))

@@ -75,6 +75,16 @@ class CPort:
     is_float: bool = False
 
 
+@dataclass(frozen=True)
+class CStateFill:
+    """One state tensor's bytes in the state block and the byte init/reset writes there."""
+
+    tensor: str
+    offset: int
+    nbytes: int
+    byte: int
+
+
 @dataclass
 class CModel:
     name: str
@@ -94,6 +104,8 @@ class CModel:
     kernel_set: str = "reference"
     #: the patch stage (MCUNetV2) run before ``steps``, or None for layer-based code
     patch: CPatchStage | None = None
+    #: the state tensors' places in the state block (empty for a stateless model)
+    state: list[CStateFill] = field(default_factory=list)
 
     @property
     def num_ops(self) -> int:
@@ -142,6 +154,9 @@ class CModel:
         p = self.plan
         bound = f"lower bound {p.lower_bound_bytes} bytes"
         lines = [f"Arena: {p.arena_bytes} bytes ({self.plan_md}); {bound}."]
+        if p.state_bytes:
+            lines.append(f"State: {p.state_bytes} bytes outside the arena, kept across "
+                         "invocations, reset by init and reset.")
         lines += [c_comment_text(f"Op {r.op_index} ({r.op_type}) runs in place: {r.output} over "
                                  f"{r.input}.", 200) for r in p.inplace_ops]
         lines += [f"Never in place here (its reference kernel cannot run in place): {t}."

@@ -21,7 +21,7 @@ from ..errors import EdgesmithError, UnsupportedError
 from ..ir import Graph, describe_format
 from ..memory import ArenaPlan
 from ..passes.lowering import lower
-from .c_context import CModel, CPort, markdown_text
+from .c_context import CModel, CPort, CStateFill, markdown_text
 from .c_kernel_sets import DEFAULT_KERNEL_SET, kernel_set_for
 from .c_formats import PORT_C_TYPES, check_formats, port_is_supported, port_scale
 from .c_names import c_comment_text, model_identifier
@@ -77,6 +77,10 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
     cname = c_name_of(graph, name)
     if patch is None:
         plan = plan_c_arena(graph, strategy, inplace=inplace)
+    elif graph.is_stateful:
+        raise UnsupportedError(f"model {graph.name!r} keeps state across invocations; "
+                               "patch-based code runs stateless models only",
+                               hint="generate it without --patch")
     else:
         layout = c_patch_layout(graph, patch)
         plan = layout.in_graph_terms(plan_c_patch_arena(layout, strategy, inplace=inplace))
@@ -89,12 +93,22 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
         inputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.inputs)],
         outputs=[_port(graph, plan, n, k) for k, n in enumerate(graph.outputs)],
         out_of_place=out_of_place_op_types(graph) if inplace else [],
-        kernel_set=kernel_set_for(requested=kernel_set))
+        kernel_set=kernel_set_for(requested=kernel_set),
+        state=state_fills(graph, plan))
     if patch is None:
         ScheduleBuilder(graph, model).build()
     else:
         PatchScheduleBuilder(graph, model, layout, mixed).build()
     return model
+
+
+def state_fills(graph: Graph, plan: ArenaPlan) -> list[CStateFill]:
+    """What init and reset write into the state block: each state tensor's reset value, which
+    is one repeated byte (an int8 zero point, or 0)."""
+    from ..sim.state import state_reset_value
+
+    return [CStateFill(c_comment_text(t.name, 120), plan.state_offsets[t.name], t.nbytes,
+                       state_reset_value(t) & 0xFF) for t in graph.state_tensors()]
 
 
 def check_integer_model(graph: Graph) -> None:

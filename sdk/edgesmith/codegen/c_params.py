@@ -27,6 +27,7 @@ from ..memory.lifetimes import VIEW_OPS
 from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
                             MulParams, PadParams, PoolParams, QuantizeParams, RequantizeParams,
                             SoftmaxParams, compute_params, convert_kernel)
+from ..arith.sigmoid_table import SIGMOID_Q16
 from .c_formats import format_kernel_params
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
                        gather_kernel, gather_table_kernel, tile)
@@ -208,11 +209,46 @@ def _prelu(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams("es_prelu_s8", {"params": CStruct("es_prelu_params", dict(vars(p)))})
 
 
+def _svdf(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    from ..ir.ops.svdf import svdf_dims
+
+    size, filters, memory, _ = svdf_dims(graph, op)
+    fields = {"input_size": size, "filters": filters, "memory": memory,
+              "rank": a["rank"], "input_offset": p.input_offset,
+              "state_zero_point": p.state_zero_point, "output_offset": p.output_offset,
+              "feature": {"multiplier": p.feature_multiplier, "shift": p.feature_shift},
+              "time": {"multiplier": p.time_multiplier, "shift": p.time_shift}}
+    kernel = "es_svdf_s8" if p.state_bits == 16 else "es_svdf_s8_state8"
+    return KernelParams(kernel, {"params": CStruct("es_svdf_params", fields)})
+
+
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     rank = len(graph.tensors[op.inputs[0]].shape)
     axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
     return KernelParams(f"es_{op.type}_s8",
                         {"params": CStruct("es_reduce_params", {"axes": axes})})
+
+
+def _lstm(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    x = graph.tensors[op.inputs[0]].shape
+
+    def quant(multiplier, shift) -> dict:
+        return {"multiplier": int(multiplier), "shift": int(shift)}
+
+    fields = {
+        "sequences": int(x[1] if a["time_major"] else x[0]),
+        "steps": int(x[0] if a["time_major"] else x[1]), "features": int(x[2]),
+        "units": int(graph.tensors[op.inputs[1]].shape[0]), "time_major": int(a["time_major"]),
+        "input_offset": p.input_offset, "hidden_offset": p.hidden_offset,
+        "gates": CArray("es_quant_params", tuple(quant(m, sh) for m, sh in
+                                                 zip(p.gate_multiplier, p.gate_shift))),
+        "forget_mul": quant(p.forget_multiplier, p.forget_shift),
+        "input_mul": quant(p.input_multiplier, p.input_shift),
+        "hidden_mul": quant(p.hidden_multiplier, p.hidden_shift),
+        "hidden_zero_point": p.hidden_zero_point, "cell_tanh_shift": p.cell_tanh_shift,
+        "cell_clip": p.cell_clip, "sigmoid_table": CArray("uint16_t", SIGMOID_Q16),
+    }
+    return KernelParams("es_lstm_s8", {"params": CStruct("es_lstm_params", fields)})
 
 
 _BUILDERS = {
@@ -224,6 +260,8 @@ _BUILDERS = {
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
+    "lstm": _lstm,
+    "svdf": _svdf,
 }
 
 #: op types the C runtime runs (views included)
@@ -231,13 +269,16 @@ C_OP_TYPES = tuple(sorted({*_BUILDERS, *VIEW_OPS}))
 FC_STAGES = ("exact", "q31")
 
 
-def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact") -> KernelParams:
+def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str | None = None
+                  ) -> KernelParams:
     """The C kernel and parameter structs of int8 ``op`` (not a view).
 
     ``params`` defaults to ``compute_params(op, graph)``. ``fc_stage``
     chooses fully_connected's output stage: ``"exact"`` (LiteRT's reference
-    arithmetic, what the simulator computes) or ``"q31"`` (TFLite Micro's).
+    arithmetic, what the simulator computes) or ``"q31"`` (TFLite Micro's); by default the
+    graph's ``meta["fc_output_stage"]``, the stage the simulator runs.
     """
+    fc_stage = fc_stage or graph.meta.get("fc_output_stage") or "exact"
     # fixed-point, power-of-two and sub-byte ops; sub-byte ones reuse the int8 builders
     formats = format_kernel_params(op, graph, lambda o, g: kernel_params(o, g, fc_stage=fc_stage))
     if formats is not None:

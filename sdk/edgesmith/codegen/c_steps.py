@@ -30,8 +30,8 @@ from .c_runtime import kernel_sources
 C_TYPES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int32_t",
            "int64": "int64_t"}
 #: names the generated .c file uses for itself
-_FIXED_NAMES = ("arena", "trace_fn", "trace_user", "copy_bytes", "status")
-_API = ("init", "input", "output", "invoke", "run", "set_trace", "patch_branches")
+_FIXED_NAMES = ("arena", "state", "trace_fn", "trace_user", "copy_bytes", "status")
+_API = ("init", "reset", "input", "output", "invoke", "run", "set_trace", "patch_branches")
 
 
 def _element_bytes(array: CArray) -> int:
@@ -70,6 +70,8 @@ class ScheduleBuilder:
         (named after its first ``use``, e.g. ``op3_filter``: framework tensor names are long)."""
         if tensor is None:
             return "NULL"
+        if tensor in self.model.plan.state_offsets:
+            return ArenaPointer(f"&state[{self.model.plan.state_offsets[tensor]}]")
         if tensor in self.model.plan.offsets or not self.graph.tensors[tensor].is_const:
             return ArenaPointer(f"&arena[{self.model.plan.offsets[tensor]}]")
         if tensor not in self.const_names:

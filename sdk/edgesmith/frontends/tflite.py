@@ -37,6 +37,8 @@ _ACTIVATION_DTYPES = ("float32", "int8")
 #: integer types that only the conversions at a model's edges read or write (a uint8 camera
 #: input, int16 ports): quantize and dequantize convert them from and to int8 or float32
 _EDGE_DTYPES = ("uint8", "int16")
+#: dtypes of variable (state) tensors
+_STATE_DTYPES = ("float32", "int8", "int16")
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -122,6 +124,8 @@ class _Importer:
         """The IR name of an op input: an activation, or a constant (dequantized
         to float32 when a float op reads an integer constant)."""
         t = self.tflite(index)
+        if t.data is None and t.is_variable:
+            return self.state(index, op)
         if t.data is None:
             if (index, False) not in self.names:
                 raise ModelFormatError(f"{self.path}: {op.title} reads tensor {t.name!r} "
@@ -141,6 +145,22 @@ class _Importer:
         # np.require keeps a 0-d constant 0-d (np.ascontiguousarray makes it 1-d)
         return self.register(index, as_float, Tensor(t.name, tuple(data.shape), str(data.dtype),
                                                       fmt, np.require(data, requirements="C")))
+
+    def state(self, index: int, op: TflOperator) -> str:
+        """The IR name of variable tensor ``index``: persistent state, batch-major like an
+        activation (one copy per model instance)."""
+        if (index, False) in self.names:
+            return self.names[(index, False)]
+        t = self.tflite(index)
+        if t.dtype not in _STATE_DTYPES or not t.shape or t.shape[0] != 1:
+            raise UnsupportedError(f"{self.path}: {op.title}: state tensor {t.name!r} is "
+                                   f"{t.dtype} {list(t.shape)}; edgesmith keeps "
+                                   f"{', '.join(_STATE_DTYPES)} state with a leading batch of 1")
+        fmt = self.format(t, op.title)
+        if t.dtype != "float32" and fmt is None:
+            raise UnsupportedError(f"{self.path}: {op.title}: integer state tensor {t.name!r} "
+                                   "has no quantization parameters")
+        return self.register(index, False, Tensor(t.name, t.shape, t.dtype, fmt, variable=True))
 
     def format(self, t: TflTensor, where: str) -> AffineFormat | None:
         if t.scale is None or t.dtype not in ("int8", "uint8", "int16", "int32"):
@@ -178,7 +198,7 @@ class _Importer:
             return
         for name in names:
             t = self.graph.tensors[name]
-            if not t.is_const and t.dtype in _EDGE_DTYPES:
+            if not t.is_const and not t.variable and t.dtype in _EDGE_DTYPES:
                 raise UnsupportedError(f"{self.path}: {op.title}: tensor {name!r} is {t.dtype}; "
                                        f"edgesmith runs {' and '.join(_ACTIVATION_DTYPES)} "
                                        f"activations ({', '.join(_EDGE_DTYPES)} only into "

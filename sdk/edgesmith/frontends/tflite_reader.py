@@ -41,6 +41,8 @@ _OPTION_CLASSES = {
     "RESIZE_NEAREST_NEIGHBOR": tflite.ResizeNearestNeighborOptions,
     "SUB": tflite.SubOptions, "LEAKY_RELU": tflite.LeakyReluOptions,
     "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
+    "UNIDIRECTIONAL_SEQUENCE_LSTM": tflite.UnidirectionalSequenceLSTMOptions,
+    "SVDF": tflite.SVDFOptions,
 }
 
 
@@ -56,6 +58,8 @@ class TflTensor:
     quantized_dimension: int
     #: constant contents (typed and shaped), None for activations
     data: np.ndarray | None
+    #: TFLite's is_variable: state an op reads and updates across invocations
+    is_variable: bool = False
 
 
 @dataclass
@@ -164,7 +168,8 @@ def _read_tensor(path: Path, buf: bytes, model, t, index: int) -> TflTensor:
                       else np.zeros(scale.size, np.int64))
         qdim = q.QuantizedDimension()
     data = _buffer_data(path, buf, model, t.Buffer(), shape, dtype, name)
-    return TflTensor(index, name, shape, dtype, scale, zero_point, qdim, data)
+    return TflTensor(index, name, shape, dtype, scale, zero_point, qdim, data,
+                     bool(t.IsVariable()))
 
 
 def _buffer_data(path: Path, buf: bytes, model, buffer_index: int, shape, dtype: str,

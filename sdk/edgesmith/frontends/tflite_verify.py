@@ -59,6 +59,8 @@ class _Verifier:
         self.sg = model.Subgraphs(0)
         self.n_tensors = self.sg.TensorsLength()
         self.const: set[int] = set()
+        #: variable (state) tensors without data: read and updated in place by their ops
+        self.variable: set[int] = set()
 
     def fail(self, where: str, what: str) -> TfliteStructureError:
         return TfliteStructureError(f"{self.path}: {where}: {what}",
@@ -77,6 +79,7 @@ class _Verifier:
     def run(self) -> None:
         check_limit(str(self.path), "the tensor count", self.n_tensors, MAX_TENSORS)
         const_bytes = 0
+        self.intermediates = self._intermediates()
         for i in range(self.n_tensors):
             const_bytes += self._tensor(i)
         check_limit(str(self.path), "the constant bytes", const_bytes, MAX_CONST_BYTES)
@@ -116,7 +119,10 @@ class _Verifier:
                 raise self.fail(where, f"buffer index {b} is outside [0, "
                                        f"{self.model.BuffersLength()})")
             data_len = self._buffer_bytes(b, where)
-            check_shape(f"{self.path}: {where}", shape, allow_zero=data_len > 0)
+            check_shape(f"{self.path}: {where}", shape,
+                        allow_zero=data_len > 0 or i in self.intermediates)
+            if not data_len and t.IsVariable():
+                self.variable.add(i)  # state: readable before any op, written by none
             if data_len:
                 self.const.add(i)
                 if dtype is not None:
@@ -129,6 +135,18 @@ class _Verifier:
 
         self.guarded(f"tensor {i}", check)
         return nbytes[0]
+
+    def _intermediates(self) -> set[int]:
+        """Tensors named only as ops' intermediates (the LSTM's calibration records, of
+        shape [0]): no kernel reads them."""
+        found: set[int] = set()
+        for i in range(self.sg.OperatorsLength()):
+            def read(i=i):
+                op = self.sg.Operators(i)
+                if op.IntermediatesLength():
+                    found.update(int(v) for v in op.IntermediatesAsNumpy())
+            self.guarded(f"op {i} intermediates", read)
+        return found
 
     def _buffer_bytes(self, b: int, where: str) -> int:
         if b == 0 or b >= self.model.BuffersLength():
@@ -198,11 +216,11 @@ class _Verifier:
                 self.guarded(f"{where} options", lambda: self._options(where, name, op))
         known = name in ARITY or tflite_op(name) is not None
         for v in ins if known else ():  # an op refused by name (CUSTOM) may read scratch
-            if v >= 0 and v not in written and v not in self.const:
+            if v >= 0 and v not in written and v not in self.const and v not in self.variable:
                 raise self.fail(where, f"reads tensor {v} before any op writes it (the ops "
                                        "must be in execution order, without cycles)")
         for v in outs:
-            if v in written or v in self.const:
+            if v in written or v in self.const or v in self.variable:
                 raise self.fail(where, f"writes tensor {v}, which is already written (a model "
                                        "input, a constant or another op's output)")
             written.add(v)

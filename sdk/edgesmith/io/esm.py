@@ -66,6 +66,8 @@ def save_esm(graph: Graph, path: str | os.PathLike) -> Path:
             "name": t.name, "shape": list(t.shape), "dtype": t.dtype,
             "fmt": None if t.fmt is None else t.fmt.to_json(), "data": member,
         })
+        if t.variable:  # written only when set: stateless files stay as they were
+            tensors[-1]["variable"] = True
     manifest = {
         "format": FORMAT_NAME, "version": FORMAT_VERSION, "name": graph.name,
         "inputs": graph.inputs, "outputs": graph.outputs,
@@ -146,7 +148,8 @@ def _build_graph(manifest: dict, formats: list, archive: EsmArchive) -> Graph:
         if entry["data"] is not None:
             data = archive.array(entry["data"], f"tensors/{k}/data", tuple(entry["shape"]),
                                  entry["dtype"])
-        graph.add_tensor(Tensor(entry["name"], tuple(entry["shape"]), entry["dtype"], fmt, data))
+        graph.add_tensor(Tensor(entry["name"], tuple(entry["shape"]), entry["dtype"], fmt, data,
+                                variable=entry.get("variable") is True))
     for entry in manifest["ops"]:
         attrs = {k: _attr_from_json(v) for k, v in entry["attrs"].items()}
         graph.add_op(Op(entry["type"], list(entry["inputs"]), list(entry["outputs"]),

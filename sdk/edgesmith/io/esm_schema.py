@@ -148,6 +148,8 @@ def _check_tensor(path: Path, key: str, entry, fail) -> NumberFormat | None:
     data = entry["data"]
     if data is not None and not isinstance(data, str):
         raise fail(f"{key}/data", f"expected a member name or null, got {_kind(data)}")
+    if entry.get("variable", False) not in (True, False) or entry.get("variable") and data:
+        raise fail(f"{key}/variable", "expected true (a state tensor, without data) or false")
     try:
         check_shape(where, entry.get("shape"), allow_zero=data is not None)
     except ResourceLimitError as exc:

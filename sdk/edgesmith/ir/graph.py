@@ -33,6 +33,9 @@ class Tensor:
     dtype: str
     fmt: NumberFormat | None = None
     data: np.ndarray | None = None
+    #: persistent state (TFLite's ``is_variable``): read and written by its ops, kept from one
+    #: invocation to the next, zeroed (its zero point) at init and by a reset; never a constant
+    variable: bool = False
 
     @property
     def is_const(self) -> bool:
@@ -130,6 +133,20 @@ class Graph:
 
     def const_tensors(self) -> Iterable[Tensor]:
         return (t for t in self.tensors.values() if t.is_const)
+
+    def state_tensors(self) -> list[Tensor]:
+        """The persistent state tensors, in order of first use by an op."""
+        seen: dict[str, Tensor] = {}
+        for op in self.ops:
+            for n in op.inputs:
+                if n is not None and self.tensors[n].variable:
+                    seen.setdefault(n, self.tensors[n])
+        return list(seen.values())
+
+    @property
+    def is_stateful(self) -> bool:
+        """True when an invocation depends on the ones before it (state tensors)."""
+        return any(t.variable for t in self.tensors.values())
 
     def is_quantized(self) -> bool:
         """True when every activation tensor has an integer format, except the float edges

@@ -21,6 +21,7 @@ def verify_graph(graph: Graph) -> None:
     problems: list[str] = []
     add = problems.append
     available = set(graph.inputs) | {t.name for t in graph.const_tensors()}
+    available |= {t.name for t in graph.tensors.values() if t.variable}
 
     for name in graph.inputs + graph.outputs:
         if name not in graph.tensors:
@@ -43,8 +44,9 @@ def verify_graph(graph: Graph) -> None:
         if isinstance(t.fmt, (FixedFormat, Pow2Format)) and t.dtype != t.fmt.storage_dtype:
             add(f"tensor {t.name}: {t.fmt.describe()} stores {t.fmt.storage_dtype}, "
                 f"dtype is {t.dtype}")
-        if t.fmt is None and t.dtype != "float32" and not t.is_const \
-                and t.dtype not in ("int32", "float64"):
+        if t.variable and (t.is_const or t.name in graph.inputs or t.name in graph.outputs):
+            add(f"tensor {t.name}: a state tensor is neither a constant nor a graph input/output")
+        if t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype not in ("int32", "float64"):
             add(f"tensor {t.name}: integer activation without a number format")
 
     produced: set[str] = set()
@@ -78,6 +80,8 @@ def verify_graph(graph: Graph) -> None:
                 add(f"{where}: output {name!r} is not a tensor")
             elif name in produced or name in graph.inputs:
                 add(f"{where}: output {name!r} is written twice")
+            elif graph.tensors[name].variable:
+                add(f"{where}: output {name!r} is a state tensor (its ops update it in place)")
             produced.add(name)
             available.add(name)
         if problems:

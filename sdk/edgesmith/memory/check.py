@@ -57,6 +57,25 @@ def _may_share(a: Lifetime, b: Lifetime, offsets: dict[str, int], groups: Tensor
     return step is not None and max(a.first, b.first) == min(a.last, b.last) == step
 
 
+def _state_problems(graph: Graph, plan: ArenaPlan) -> list[str]:
+    """Every state tensor has its own aligned bytes inside the state block, none in the arena."""
+    problems, spans = [], []
+    for t in graph.state_tensors():
+        offset = plan.state_offsets.get(t.name)
+        if offset is None or t.name in plan.offsets:
+            problems.append(f"state {t.name} must be in the state block and not in the arena")
+            continue
+        if offset % plan.alignment or offset < 0 or offset + t.nbytes > plan.state_bytes:
+            problems.append(f"state {t.name} at {offset} (+{t.nbytes}) is unaligned or beyond "
+                            f"the {plan.state_bytes} B state block")
+        spans.append((offset, offset + t.nbytes, t.name))
+    spans.sort()
+    for (a0, a1, a), (b0, _, b) in zip(spans, spans[1:]):
+        if b0 < a1:
+            problems.append(f"state {a} overlaps state {b}")
+    return problems
+
+
 def check_plan(graph: Graph, plan: ArenaPlan) -> None:
     """Raise :class:`InvalidPlanError` listing every way ``plan`` is unsafe for ``graph``.
 
@@ -107,9 +126,12 @@ def check_plan(graph: Graph, plan: ArenaPlan) -> None:
 
     io_bytes = sum(max(lifetimes[m].nbytes for m in members)
                    for members in groups.groups() if members[0] in outside)
-    if plan.io_bytes != io_bytes or plan.ram_bytes != plan.arena_bytes + plan.io_bytes:
+    if plan.io_bytes != io_bytes or \
+            plan.ram_bytes != plan.arena_bytes + plan.io_bytes + plan.state_bytes:
         problems.append(f"io {plan.io_bytes} B / ram {plan.ram_bytes} B do not add up "
-                        f"(io buffers take {io_bytes} B, arena {plan.arena_bytes} B)")
+                        f"(io buffers take {io_bytes} B, arena {plan.arena_bytes} B, state "
+                        f"{plan.state_bytes} B)")
+    problems += _state_problems(graph, plan)
     if problems:
         raise InvalidPlanError(f"arena plan for {graph.name!r} is invalid:\n  "
                                + "\n  ".join(problems))

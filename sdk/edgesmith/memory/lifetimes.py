@@ -6,7 +6,8 @@ included, so the inputs and the output of an op are live together at its
 step and need separate memory unless the op runs in place (:mod:`.inplace`).
 Graph inputs are live from step 0 and graph outputs to the last step, because
 the caller writes the first before running and reads the second after.
-Constants live in flash and are never planned. Sizes are ``Tensor.nbytes``:
+Constants live in flash and are never planned; state tensors (``Tensor.variable``)
+persist across inferences, so they sit in a block of their own (:func:`state_layout`). Sizes are ``Tensor.nbytes``:
 batch 1, packed as stored.
 
 Views: the output of ``reshape`` is its input under a new shape, one buffer
@@ -98,6 +99,23 @@ class TensorGroups:
         return list(by_root.values())
 
 
+def is_arena_tensor(graph: Graph, name: str) -> bool:
+    """Whether ``name`` is planned per inference: constants stay in flash and state tensors
+    persist across inferences in their own block (:func:`state_layout`)."""
+    t = graph.tensors[name]
+    return not t.is_const and not t.variable
+
+
+def state_layout(graph: Graph, alignment: int = 16) -> tuple[dict[str, int], int]:
+    """Offsets of the state tensors in the model's state block, one after the other (all
+    live for the model's whole life), and the block's size; both multiples of ``alignment``."""
+    offsets, end = {}, 0
+    for t in graph.state_tensors():
+        offsets[t.name] = end
+        end += -(-t.nbytes // alignment) * alignment
+    return offsets, end
+
+
 def num_steps(graph: Graph) -> int:
     return max(len(graph.ops), 1)
 
@@ -108,7 +126,7 @@ def tensor_lifetimes(graph: Graph) -> dict[str, Lifetime]:
     last: dict[str, int] = dict.fromkeys(graph.inputs, 0)
     for step, op in enumerate(graph.ops):
         for name in op.inputs:
-            if name is not None and not graph.tensors[name].is_const:
+            if name is not None and is_arena_tensor(graph, name):
                 last[name] = step
         for name in op.outputs:
             first.setdefault(name, step)
@@ -116,7 +134,7 @@ def tensor_lifetimes(graph: Graph) -> dict[str, Lifetime]:
     for name in graph.outputs:
         last[name] = num_steps(graph) - 1
     return {name: Lifetime(name, graph.tensors[name].nbytes, first[name], last[name])
-            for name in first if not graph.tensors[name].is_const}
+            for name in first if is_arena_tensor(graph, name)}
 
 
 def view_groups(graph: Graph, lifetimes: dict[str, Lifetime]) -> TensorGroups:

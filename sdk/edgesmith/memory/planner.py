@@ -18,6 +18,10 @@ What it does, in order:
    a function ``place(blocks, time_limit_s) -> (offsets, proven_optimal)``
    registered in :data:`STRATEGIES`; swapping one changes nothing else.
 
+State tensors (TFLite's variable tensors) persist across inferences: they are
+not in the arena but in a state block of their own (``state_offsets``,
+``state_bytes``, counted in ``ram_bytes``).
+
 With ``inputs_in_arena=False`` graph inputs and outputs (and their views)
 live in caller-owned buffers outside the arena; they are counted in
 ``io_bytes`` and have no offset.
@@ -41,7 +45,7 @@ compares with ``ram_bytes``. In-place ops can take the plan below it;
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from collections.abc import Callable, Sequence
 
 from ..io.limits import MAX_ARENA_BYTES, check_limit
@@ -50,7 +54,7 @@ from . import greedy, optimal
 from .greedy import Block, arena_end
 from .inplace import InplaceOp, InplacePolicy, choose_inplace_ops, scratch_lifetimes
 from .lifetimes import (Buffer, Segment, io_tensors, live_per_step, lower_bound, make_buffers,
-                        num_steps, tensor_lifetimes, view_groups)
+                        num_steps, state_layout, tensor_lifetimes, view_groups)
 
 Strategy = Callable[[Sequence[Block], float], tuple[list[int], bool]]
 
@@ -76,12 +80,19 @@ class ArenaPlan:
     inputs_in_arena: bool
     #: True when no smaller arena exists for these buffers and this alignment
     proven_optimal: bool
+    #: offset of every state tensor in the state block, which persists across inferences
+    state_offsets: dict[str, int] = field(default_factory=dict)
+    #: bytes of the state block (0 for a stateless model); counted in ram_bytes
+    state_bytes: int = 0
 
     def summary(self) -> str:
         proven = ", proven optimal" if self.proven_optimal else ""
         io = f" incl. {self.io_bytes} B of inputs/outputs" if self.io_bytes else ""
+        state = f", {self.state_bytes} B of state" if self.state_bytes else ""
         lines = [(f"arena {self.arena_bytes} B ({self.strategy}{proven}), lower bound "
-                  f"{self.lower_bound_bytes} B, RAM {self.ram_bytes} B{io}")]
+                  f"{self.lower_bound_bytes} B, RAM {self.ram_bytes} B{io}{state}")]
+        for name, offset in self.state_offsets.items():
+            lines.append(f"  state {name} at {offset} of the state block (outside the arena)")
         for op in self.inplace_ops:
             scratch = f", scratch {op.scratch_bytes} B" if op.scratch else ""
             lines.append(f"  op {op.op_index} {op.op_type} in place: {op.output} over "
@@ -132,16 +143,19 @@ def plan_arena(graph: Graph, strategy: str = "greedy", *, inplace: InplacePolicy
                for b, off in zip(arena, slot_offsets, strict=True) for name in b.tensors}
     arena_bytes = arena_end(blocks, slot_offsets) * alignment
     io_bytes = sum(b.nbytes for b in io)
+    state_offsets, state_bytes = state_layout(graph, alignment)
     return ArenaPlan(
         offsets=offsets,
         arena_bytes=arena_bytes,
         lower_bound_bytes=bound,
         io_bytes=io_bytes,
-        ram_bytes=arena_bytes + io_bytes,
+        ram_bytes=arena_bytes + io_bytes + state_bytes,
         steps=tuple(live_per_step((b.segments for b in arena + io), num_steps(graph))),
         inplace_ops=tuple(inplace_ops),
         strategy=strategy,
         alignment=alignment,
         inputs_in_arena=inputs_in_arena,
         proven_optimal=proven,
+        state_offsets=state_offsets,
+        state_bytes=state_bytes,
     )

@@ -19,6 +19,8 @@ def op_macs(graph: Graph, op: Op) -> int:
     """Multiply-accumulates of one inference (batch 1) of a MAC op: every output element
     sums the weights of its output channel (the weights' ``weight_axis``)."""
     d = op_def_or_opaque(op.type)  # memory graphs hold pseudo ops (tile copies)
+    if d.macs is not None:
+        return int(d.macs(graph, op))
     if not d.is_mac:
         return 0
     w = graph.tensors[op.inputs[1]].shape

@@ -18,21 +18,29 @@ from ..ir import Graph, Op
 from ..ir.ops import op_def_or_opaque
 from .format_kernels import kernels_for_formats
 from .int_kernels import INT_KERNELS
+from .state import initial_state
 
 
 
 def simulate(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray],
-             keep_intermediates: bool = False) -> dict[str, np.ndarray]:
+             keep_intermediates: bool = False,
+             state: dict[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     """Outputs of ``graph`` for a batch of ``inputs`` (batch on axis 0, any size N).
 
     ``inputs`` is an array for a single-input graph, or a dict input name ->
     array. Returns graph output name -> batched array; with
     ``keep_intermediates`` every activation tensor (the inputs and each op
-    output) is included too, constants are not.
+    output) is included too, constants and state are not.
+
+    A stateful graph reads and updates ``state`` in place (name -> batched array, one row per
+    sample; :class:`~.state.ModelInstance` keeps one across calls); without it every sample
+    starts from fresh state.
     """
     values = _bind_inputs(graph, inputs)
     # read once: the first input may be freed after its last use, the check must not stop
     batch = next(iter(values.values())).shape[0] if values else -1
+    values.update(_bind_state(graph, state, batch))
+    state_names = {t.name for t in graph.state_tensors()}
     last_use = _last_uses(graph)
     for step, op in enumerate(graph.ops):
         args = [None if n is None else
@@ -53,7 +61,7 @@ def simulate(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray],
                 if n is not None and last_use.get(n) == step and n not in graph.outputs:
                     values.pop(n, None)
     if keep_intermediates:
-        return values
+        return {n: v for n, v in values.items() if n not in state_names}
     return {name: values[name] for name in graph.outputs}
 
 
@@ -83,6 +91,22 @@ def _bind_inputs(graph: Graph, inputs) -> dict[str, np.ndarray]:
         batch = x.shape[0]
         values[name] = np.ascontiguousarray(x)
     return values
+
+
+def _bind_state(graph: Graph, state: dict[str, np.ndarray] | None,
+                batch: int) -> dict[str, np.ndarray]:
+    """The state arrays the stateful ops update in place (fresh ones without ``state``)."""
+    if state is None:
+        return initial_state(graph, max(batch, 0))
+    for t in graph.state_tensors():
+        want = (batch,) + tuple(t.shape[1:])
+        x = state.get(t.name)
+        if x is None or x.shape != want or x.dtype != np.dtype(t.dtype) \
+                or not x.flags.c_contiguous:
+            raise EdgesmithError(f"state {t.name!r}: expected a C-contiguous {t.dtype} array "
+                                 f"of shape {list(want)}",
+                                 hint="keep state in a ModelInstance made for this batch size")
+    return {t.name: state[t.name] for t in graph.state_tensors()}
 
 
 def _last_uses(graph: Graph) -> dict[str, int]:

@@ -174,6 +174,12 @@ def _numpy_kernels() -> None:
     from .elementwise_s8 import KERNELS  # exact NumPy arithmetic (sub, abs, leaky_relu...)
 
     INT_KERNELS.update(KERNELS)
+    from .lstm_kernel import KERNELS as LSTM_KERNELS
+
+    INT_KERNELS.update(LSTM_KERNELS)
+    from .svdf_s8 import KERNELS as SVDF_KERNELS  # stateful: updates its state in place
+
+    INT_KERNELS.update(SVDF_KERNELS)
 
 
 _numpy_kernels()

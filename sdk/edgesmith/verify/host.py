@@ -97,14 +97,19 @@ class HostModel:
                                 "outputs for these inputs)")
 
     def run(self, batch: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by sample."""
+        """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by
+        sample; a stateful model's samples are one sequence (``sequence_steps``: sequences
+        of that many), reset first."""
         g = self.graph
         count = batch[g.inputs[0]].shape[0]
+        steps = getattr(self, "sequence_steps", None) or count
         # each port in its own C type (codegen.c_formats.PORT_C_TYPES)
         outputs = {n: np.empty((count, *g.tensors[n].shape[1:]), g.tensors[n].dtype)
                    for n in g.outputs}
         branches = np.zeros((count, self.num_patches), dtype=bool)
         for i in range(count):
+            if g.is_stateful and i % steps == 0:  # each sequence from fresh state
+                getattr(self.lib, f"{self.name}_reset")()
             ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer(_c_array(g, n), x) for n, x in zip(g.inputs, ins)]
             args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i]) for n in g.outputs]

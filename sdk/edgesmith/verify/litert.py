@@ -79,11 +79,13 @@ def make_interpreter(path: str | Path, *, reference: bool = True,
 
 
 def run_litert(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray], *,
-               reference: bool = True, preserve_intermediates: bool = False) -> LiteRTRun:
+               reference: bool = True, preserve_intermediates: bool = False,
+               steps: int | None = None) -> LiteRTRun:
     """Run ``path`` on a batch, one sample at a time through one interpreter.
 
     ``inputs`` is an array (single-input models) or a sequence of arrays in the
-    model's input order, each batched on axis 0.
+    model's input order, each batched on axis 0. A stateful model's variable tensors are
+    reset before every ``steps``-th sample (None: the batch is one sequence).
     """
     interpreter = make_interpreter(path, reference=reference,
                                    preserve_intermediates=preserve_intermediates)
@@ -97,6 +99,8 @@ def run_litert(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray], *,
     per_tensor: dict[int, list[np.ndarray]] = {}
     watched = _activation_indices(path) if preserve_intermediates else []
     for s in range(n):
+        if steps and s % steps == 0:
+            interpreter.reset_all_variables()
         for detail, x in zip(in_details, batch):
             sample = np.ascontiguousarray(x[s:s + 1], dtype=detail["dtype"])
             interpreter.set_tensor(detail["index"], sample.reshape(detail["shape"]))

@@ -51,10 +51,18 @@ def check_mixed_fits(graph: Graph, mixed: MixedPatchModel | None) -> None:
 
 
 def reference_outputs(graph: Graph, batch: Mapping[str, np.ndarray],
-                      mixed: MixedPatchModel | None = None, keep_intermediates: bool = False
+                      mixed: MixedPatchModel | None = None, keep_intermediates: bool = False,
+                      steps: int | None = None
                       ) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     """The simulator's outputs of ``batch`` and, for a mixed model, its routing (samples x
-    patches, True = 8-bit); None for a plain graph. Also checks the inputs."""
+    patches, True = 8-bit); None for a plain graph. Also checks the inputs. A stateful
+    graph runs the samples in order as sequences of ``steps`` (None: one sequence), each
+    through one fresh instance, as a target running them one by one does."""
+    if mixed is None and graph.is_stateful:
+        from ..sim import simulate, simulate_sequences
+
+        simulate(graph, {n: np.asarray(x)[:1] for n, x in batch.items()})  # checks the inputs
+        return simulate_sequences(graph, dict(batch), steps, keep_intermediates), None
     if mixed is None:
         from ..sim import simulate
 

@@ -86,12 +86,24 @@ def first_difference(graph: Graph, traced: Iterable[tuple[int, np.ndarray]],
 def verify_target(graph: Graph, target: Target, batch: Batch, *, label: str,
                   mixed: MixedPatchModel | None = None) -> CheckReport:
     """Every sample of ``batch`` on ``target`` against the simulator (the outputs, and with
-    ``mixed`` every patch's branch), the first difference located on a mismatch."""
+    ``mixed`` every patch's branch), the first difference located on a mismatch. A stateful
+    graph's samples are time steps: the target runs them in order through one instance,
+    reset every ``target.sequence_steps`` samples (absent or None: one sequence), and so
+    does the simulator."""
     check_mixed_fits(graph, mixed)
-    golden = reference_outputs(graph, batch, mixed)  # also checks the inputs
+    steps = getattr(target, "sequence_steps", None)
+    golden = reference_outputs(graph, batch, mixed, steps=steps)  # also checks the inputs
     outputs, branches = target.run(batch)
     report, differs = compare_with_reference(graph, label, golden, outputs, branches, mixed)
-    if report.first_mismatch is None and differs.any():
+    if report.first_mismatch is None and differs.any() and graph.is_stateful:
+        # one sample replayed alone would start from fresh state: locate it in the outputs
+        sample = int(np.flatnonzero(differs)[0])
+        traced = ((next(i for i, op in enumerate(graph.ops) if name in op.outputs),
+                   np.asarray(outputs[name])[sample].reshape(-1)) for name in graph.outputs)
+        expected = {n: golden[0][n][sample:sample + 1] for n in graph.outputs}
+        report.first_mismatch = first_difference(graph, traced, expected, sample,
+                                                 oracle=target.oracle)
+    elif report.first_mismatch is None and differs.any():
         sample = int(np.flatnonzero(differs)[0])
         one = {n: np.asarray(batch[n][sample:sample + 1]) for n in graph.inputs}
         expected, _ = reference_outputs(graph, one, mixed, keep_intermediates=True)

@@ -39,9 +39,12 @@ class OracleCheckReport(CheckReport):
     litert_error: str | None = None
 
 
-def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray]) -> list[np.ndarray]:
-    """``path`` on a batch in TFLite Micro, one sample at a time: the outputs in model order,
-    batched on axis 0."""
+def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray],
+             steps: int | None = 1) -> list[np.ndarray]:
+    """``path`` on a batch in TFLite Micro, one sample at a time through one interpreter:
+    the outputs in model order, batched on axis 0. The interpreter (and a stateful model's
+    variable tensors) is reset before every ``steps``-th sample; None: only before the first,
+    so the batch is one sequence."""
     try:
         from tflite_micro.python.tflite_micro import runtime
     except ImportError as exc:
@@ -56,7 +59,8 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray]) -> lis
     batch = [inputs] if isinstance(inputs, np.ndarray) else list(inputs)
     outputs: list[list[np.ndarray]] = [[] for _ in read_tflite(path).outputs]
     for s in range(batch[0].shape[0]):
-        interpreter.reset()  # no state carries from one sample to the next
+        if s % (steps or batch[0].shape[0]) == 0:
+            interpreter.reset()  # a new sequence starts from fresh state
         for k, x in enumerate(batch):
             detail = interpreter.get_input_details(k)
             interpreter.set_input(np.ascontiguousarray(
@@ -69,15 +73,18 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray]) -> lis
 
 class TflmTarget:
     """TFLite Micro's interpreter on the ``.tflite`` file: an oracle; it keeps no
-    intermediate tensors, so its trace holds the model outputs only."""
+    intermediate tensors, so its trace holds the model outputs only. A stateful model runs
+    sequences of ``sequence_steps`` samples through one interpreter, reset in between."""
 
     oracle = True
 
-    def __init__(self, path: str | Path, graph: Graph):
+    def __init__(self, path: str | Path, graph: Graph, sequence_steps: int | None = None):
         self.path, self.graph, self.outputs = path, graph, None
+        self.sequence_steps = sequence_steps if graph.is_stateful else 1
 
     def run(self, batch):
-        self.outputs = run_tflm(self.path, [batch[n] for n in self.graph.inputs])
+        self.outputs = run_tflm(self.path, [batch[n] for n in self.graph.inputs],
+                                self.sequence_steps)
         return dict(zip(self.graph.outputs, self.outputs)), None
 
     def trace(self, sample):
@@ -87,12 +94,18 @@ class TflmTarget:
             yield op_index, values.reshape(-1)
 
 
+#: steps of each sequence a stateful model runs in a check (200 samples: 20 sequences)
+CHECK_SEQUENCE_STEPS = 10
+
+
 def check_against_tflm(path: str | Path, samples: int = 200,
                        inputs: np.ndarray | Mapping[str, np.ndarray] | None = None,
                        seed: int = 0) -> OracleCheckReport:
     """The simulator against TFLite Micro on ``inputs`` (if any) and ``samples`` random
     inputs, as :func:`~.check.check_against_litert` draws them; LiteRT runs the same batch so
-    that the report can say where the two oracles differ."""
+    that the report can say where the two oracles differ. A stateful model's samples run as
+    sequences of :data:`CHECK_SEQUENCE_STEPS` steps, each through one fresh instance (the
+    user's inputs, if any, are one sequence of their own)."""
     from ..frontends.tflite import load_tflite
 
     graph = load_tflite(path)
@@ -101,18 +114,44 @@ def check_against_tflm(path: str | Path, samples: int = 200,
                                "float activations")
     graph.meta["fc_output_stage"] = "q31"  # TFLite Micro's arithmetic
     batch = _sample_batch(graph, samples, inputs, seed)
-    target = TflmTarget(path, graph)
+    steps = _check_steps(graph, batch, samples, inputs is not None)
+    target = TflmTarget(path, graph, steps)
     base = verify_target(graph, target, batch, label=str(path))
     feed = [batch[n] for n in graph.inputs]
     try:
-        litert, litert_error = run_litert(path, feed).outputs, None
+        if (reason := _litert_cannot_run(graph)) is not None:
+            raise EdgesmithError(reason)
+        litert, litert_error = run_litert(path, feed, steps=target.sequence_steps).outputs, None
     except EdgesmithError as exc:  # e.g. an op version its reference resolver lacks
         litert, litert_error = None, str(exc)
+    except RuntimeError as exc:  # its kernel refuses at invoke (int8 SVDF without RELU)
+        litert, litert_error = None, f"LiteRT cannot run {path}: {exc}".strip()
     report = OracleCheckReport(base.model, base.samples, base.mismatched_samples,
                                base.first_mismatch, litert_error=litert_error)
     if litert is not None:
         _compare_oracles(graph, report, dict(zip(graph.outputs, litert)), target.outputs)
     return report
+
+
+def _litert_cannot_run(graph: Graph) -> str | None:
+    """Why LiteRT must not be run on ``graph`` (it would crash the process), or None."""
+    for op in graph.ops:
+        if op.type == "svdf" and graph.tensors[op.inputs[4]].dtype == "int8":
+            return (f"{op.origin}: LiteRT's integer SVDF reads the state and time weights as "
+                    "int16 whatever their type, so on int8 state it reads past the tensors "
+                    "(not run)")
+    return None
+
+
+def _check_steps(graph: Graph, batch, samples: int, user_inputs: bool) -> int | None:
+    """Sequence length of a check: CHECK_SEQUENCE_STEPS when the samples split into such
+    sequences, else one sequence (the user's own inputs are one)."""
+    total = next(iter(batch.values())).shape[0]
+    if not graph.is_stateful:
+        return 1
+    if user_inputs or total % CHECK_SEQUENCE_STEPS:
+        return None
+    return CHECK_SEQUENCE_STEPS
 
 
 def _compare_oracles(graph: Graph, report: OracleCheckReport, litert: Mapping[str, np.ndarray],

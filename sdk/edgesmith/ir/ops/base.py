@@ -106,6 +106,11 @@ class OpDef:
     #: the converter of those Keras layers, ``(ctx, inputs) -> output name``, where the op
     #: file holds it (others live in edgesmith.frontends.keras_layers / keras_conv)
     from_keras: Callable | None = None
+    #: ``(graph, op) -> int``: multiply-accumulates of one inference where the ``mac``
+    #: pattern's rule (outputs x weights per output channel) does not fit (recurrent ops)
+    macs: Callable | None = None
+    #: True: the op reads and updates a state tensor (``Tensor.variable``) in place
+    stateful: bool = False
 
     def __post_init__(self):
         if self.pattern not in PATTERNS:

@@ -28,8 +28,34 @@ def _float(op, graph, args):
 def _from_tflite(imp, op) -> None:
     if option(op, "WeightsFormat", 0) != 0:
         raise UnsupportedError(f"{imp.path}: {op.title}: shuffled weight formats are not supported")
-    imp.emit(op, "fully_connected", [op.inputs[0], op.inputs[1], optional_input(op, 2)],
-             {"activation": fused_activation(imp, op)})
+    attrs = {"activation": fused_activation(imp, op)}
+    if option(op, "KeepNumDims", False) and len(imp.tflite(op.outputs[0]).shape) != 2:
+        _keep_num_dims(imp, op, attrs)
+        return
+    imp.emit(op, "fully_connected", [op.inputs[0], op.inputs[1], optional_input(op, 2)], attrs)
+
+
+def _keep_num_dims(imp, op, attrs) -> None:
+    """KEEP_NUM_DIMS (the dense layer after an LSTM): the same bytes as the flat dense
+    layer, so it becomes fully_connected to [1, units] and a reshape to the kept shape."""
+    from ...ir import Op, Tensor
+
+    out = imp.tflite(op.outputs[0])
+    if len(out.shape) < 2 or any(d != 1 for d in out.shape[:-1]):
+        raise UnsupportedError(f"{imp.path}: {op.title}: keep_num_dims with output shape "
+                               f"{list(out.shape)}; only a single row [1, .., 1, units] is "
+                               "supported")
+    final = imp.activation(op.outputs[0], f"{op.title} output")
+    t = imp.graph.tensors[final]
+    flat = imp.graph.unique_name(f"{final}/flat")
+    imp.graph.add_tensor(Tensor(flat, (1, out.shape[-1]), t.dtype, t.fmt))
+    names = [imp.operand(i, op, float_consumer=t.dtype == "float32") if i >= 0 else None
+             for i in (op.inputs[0], op.inputs[1], optional_input(op, 2))]
+    while names[-1] is None:
+        names.pop()
+    where = f"tflite {op.title}"
+    imp.graph.add_op(Op("fully_connected", names, [flat], attrs, where))
+    imp.graph.add_op(Op("reshape", [flat], [final], {"shape": tuple(out.shape)}, where))
 
 
 FULLY_CONNECTED = register(OpDef(
