@@ -739,6 +739,36 @@ es_status es_reduce_max_s8(const es_reduce_params *params, const es_dims *input_
 es_status es_reduce_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                            const int8_t *input, int8_t *output);
 
+/* -- int8 unary ops tabulated offline (edgesmith.arith.unary_tables) ------------------ */
+
+/**
+ * @brief HARD_SWISH through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_hard_swish_s8(const int8_t *table, int32_t size, const int8_t *input,
+                           int8_t *output);
+
+/**
+ * @brief ELU through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief RSQRT through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -256,8 +256,10 @@ _BUILDERS = {
 
 def _more_builders() -> None:
     from .params_elementwise import BUILDERS  # it reads this module's format helpers
+    from .unary_tables import BUILDERS as TABLES
 
     _BUILDERS.update(BUILDERS)
+    _BUILDERS.update(TABLES)
 
 
 _more_builders()

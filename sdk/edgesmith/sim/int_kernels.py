@@ -127,7 +127,7 @@ def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _sim.softmax_s8(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
-@_kernel("logistic", "tanh")
+@_kernel("logistic", "tanh", "elu", "hard_swish", "rsqrt")
 def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
     return getattr(_sim, f"{op.type}_s8")(_i8(args[0]), compute_params(op, graph).table)
 
