@@ -769,6 +769,18 @@ es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8
  */
 es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
 
+/**
+ * @brief L2_NORMALIZATION over the last axis: each value times 1 / sqrt of its row's sum
+ *        of squares (TFLite's fixed-point inverse square root), output scale 1/128.
+ * @param[in]  params  input_offset
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1 (at most 33025, so the sum fits int32)
+ * @param[in]  input   int8 values, rows * depth
+ * @param[out] output  int8 values, rows * depth (not over the input)
+ */
+es_status es_l2_normalization_s8(const es_l2_norm_params *params, int32_t rows, int32_t depth,
+                                 const int8_t *input, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -209,6 +209,11 @@ typedef struct {
     uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */
 } es_reduce_params;
 
+/* L2_NORMALIZATION: output scale 1/128 and zero point 0, fixed by the op. */
+typedef struct {
+    int32_t input_offset; /* minus the input zero point */
+} es_l2_norm_params;
+
 typedef struct {
     es_dims before; /* values inserted before the data along n, h, w, c */
     int32_t pad_value;

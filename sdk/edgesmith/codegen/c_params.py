@@ -123,6 +123,15 @@ def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
                                           "rows": out.size // depth, "depth": depth})
 
 
+def _l2_normalization(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    out = graph.tensors[op.outputs[0]]
+    depth = out.shape[-1]
+    fields = {"input_offset": -p.input_zero_point}
+    return KernelParams("es_l2_normalization_s8",
+                        {"params": CStruct("es_l2_norm_params", fields),
+                         "rows": out.size // depth, "depth": depth})
+
+
 def _lut(op: Op, graph: Graph, p: LutParams, a: dict) -> KernelParams:
     return KernelParams(f"es_{op.type}_s8", {"table": CArray("int8_t", tuple(map(int, p.table))),
                                              "size": graph.tensors[op.outputs[0]].size})
@@ -200,7 +209,7 @@ _BUILDERS = {
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut,
+    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,

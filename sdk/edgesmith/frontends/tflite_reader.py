@@ -41,6 +41,7 @@ _OPTION_CLASSES = {
     "RESIZE_NEAREST_NEIGHBOR": tflite.ResizeNearestNeighborOptions,
     "SUB": tflite.SubOptions, "LEAKY_RELU": tflite.LeakyReluOptions,
     "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
+    "L2_NORMALIZATION": tflite.L2NormOptions,
 }
 
 

@@ -179,6 +179,9 @@ def _numpy_kernels() -> None:
     from .elementwise_s8 import KERNELS  # exact NumPy arithmetic (sub, abs, leaky_relu...)
 
     INT_KERNELS.update(KERNELS)
+    from .normalize_s8 import KERNELS as NORMALIZE  # l2_normalization
+
+    INT_KERNELS.update(NORMALIZE)
 
 
 _numpy_kernels()
