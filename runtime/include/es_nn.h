@@ -781,6 +781,27 @@ es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, in
 es_status es_l2_normalization_s8(const es_l2_norm_params *params, int32_t rows, int32_t depth,
                                  const int8_t *input, int8_t *output);
 
+/**
+ * @brief ARG_MAX: the index of the largest raw value along one axis, the first on ties.
+ *        (The code generator calls it once model outputs may be int32, branch io-edges.)
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit, the axis searched
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int32 indices, the searched axis removed (row-major)
+ */
+es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dims,
+                        const int8_t *input, int32_t *output);
+
+/**
+ * @brief ARG_MIN: the index of the smallest raw value along one axis; as es_arg_max_s8.
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int32 indices
+ */
+es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
+                        const int8_t *input, int32_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -42,6 +42,7 @@ _OPTION_CLASSES = {
     "SUB": tflite.SubOptions, "LEAKY_RELU": tflite.LeakyReluOptions,
     "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
     "L2_NORMALIZATION": tflite.L2NormOptions,
+    "ARG_MAX": tflite.ArgMaxOptions, "ARG_MIN": tflite.ArgMinOptions,
 }
 
 

@@ -121,9 +121,11 @@ class Graph:
         return (t for t in self.tensors.values() if t.is_const)
 
     def is_quantized(self) -> bool:
-        """True when every activation tensor has an integer format."""
+        """True when every activation tensor has an integer format (or holds indices, the
+        int32/int64 output of arg_max and arg_min)."""
         acts = [t for t in self.tensors.values() if not t.is_const]
-        return bool(acts) and all(t.fmt is not None for t in acts)
+        return bool(acts) and all(t.fmt is not None or t.dtype in ("int32", "int64")
+                                  for t in acts)
 
     def remove_unused_tensors(self) -> None:
         used = set(self.inputs) | set(self.outputs)

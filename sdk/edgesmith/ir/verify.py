@@ -26,6 +26,9 @@ def verify_graph(graph: Graph) -> None:
         if name not in graph.tensors:
             add(f"graph input/output {name!r} is not a tensor")
 
+    # the int32/int64 indices of arg_max and arg_min are the one format-free integer output
+    indices = {o for op in graph.ops for o in op.outputs
+               if o in graph.tensors and op.attrs.get("output_type") == graph.tensors[o].dtype}
     for t in graph.tensors.values():
         if t.dtype not in DTYPES:
             add(f"tensor {t.name}: unknown dtype {t.dtype}")
@@ -43,7 +46,8 @@ def verify_graph(graph: Graph) -> None:
         if isinstance(t.fmt, (FixedFormat, Pow2Format)) and t.dtype != t.fmt.storage_dtype:
             add(f"tensor {t.name}: {t.fmt.describe()} stores {t.fmt.storage_dtype}, "
                 f"dtype is {t.dtype}")
-        if t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype != "int32":
+        if (t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype != "int32"
+                and t.name not in indices):
             add(f"tensor {t.name}: integer activation without a number format")
 
     produced: set[str] = set()
