@@ -256,12 +256,12 @@ _BUILDERS = {
 
 def _more_builders() -> None:
     from .params_elementwise import BUILDERS  # it reads this module's format helpers
-    from .params_normalize import BUILDERS as NORMALIZE
+    from .params_reduce import BUILDERS as REDUCE
     from .unary_tables import BUILDERS as TABLES
 
     _BUILDERS.update(BUILDERS)
     _BUILDERS.update(TABLES)
-    _BUILDERS.update(NORMALIZE)
+    _BUILDERS.update(REDUCE)
 
 
 _more_builders()

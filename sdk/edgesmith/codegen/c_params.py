@@ -210,7 +210,7 @@ _BUILDERS = {
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
-    "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,

@@ -132,7 +132,7 @@ def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
     return getattr(_sim, f"{op.type}_s8")(_i8(args[0]), compute_params(op, graph).table)
 
 
-@_kernel("mean")
+@_kernel("mean", "sum")
 def mean(op: Op, graph: Graph, args: list) -> np.ndarray:
     p = compute_params(op, graph)
     x = _i8(args[0])

@@ -1,9 +1,12 @@
-"""Integer parameters of int8 l2_normalization, checked as TFLite's Prepare checks them.
+"""Integer parameters of the int8 reductions l2_normalization and sum, as TFLite's Prepare
+computes and checks them.
 :mod:`.params` dispatches to :data:`BUILDERS`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import Graph, Op
@@ -28,4 +31,19 @@ def _l2_normalization(op: Op, graph: Graph) -> L2NormParams:
     return L2NormParams(z_in)
 
 
-BUILDERS = {"l2_normalization": _l2_normalization}
+def _sum(op: Op, graph: Graph):
+    """sum: MEAN's parameters without the division by the count (the multiplier is
+    input scale / output scale, as TFLite's Prepare computes it for both)."""
+    from . import multiplier as mq
+    from .param_types import MeanParams
+    from .params import _scalar
+
+    s_in, z_in = _scalar(op, graph, op.inputs[0])
+    s_out, z_out = _scalar(op, graph, op.outputs[0])
+    shape = graph.tensors[op.inputs[0]].shape
+    count = int(np.prod([shape[a % len(shape)] for a in op.attrs["axes"]]))
+    m, sh = mq.quantize_multiplier(float(s_in) / float(s_out))
+    return MeanParams(z_in, z_out, count, m, sh)
+
+
+BUILDERS = {"l2_normalization": _l2_normalization, "sum": _sum}
