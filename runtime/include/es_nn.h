@@ -802,6 +802,20 @@ es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dim
 es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                         const int8_t *input, int32_t *output);
 
+/**
+ * @brief RESIZE_BILINEAR of the height and width, TFLite's integer kernel: four raw values
+ *        weighted in 2^-10 steps, one rounding (half away from zero) of the 2^20 sum.
+ * @param[in]  params       height_scale, width_scale (align_corners folded in),
+ *                          half_pixel_centers
+ * @param[in]  input_dims   [N, H, W, C]
+ * @param[in]  input        int8 values
+ * @param[in]  output_dims  [N, H', W', C]
+ * @param[out] output       int8 values, the input's format (not over the input)
+ */
+es_status es_resize_bilinear_s8(const es_resize_bilinear_params *params,
+                                const es_dims *input_dims, const int8_t *input,
+                                const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -209,6 +209,13 @@ typedef struct {
     uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */
 } es_reduce_params;
 
+/* RESIZE_BILINEAR: positions on a 2^10 grid; input and output share one format. */
+typedef struct {
+    int32_t height_scale;       /* input / output height times 2^10, rounded */
+    int32_t width_scale;        /* input / output width times 2^10, rounded */
+    int32_t half_pixel_centers; /* 1: sample at pixel centres */
+} es_resize_bilinear_params;
+
 /* L2_NORMALIZATION: output scale 1/128 and zero point 0, fixed by the op. */
 typedef struct {
     int32_t input_offset; /* minus the input zero point */

@@ -132,6 +132,17 @@ def _l2_normalization(op: Op, graph: Graph, p, a: dict) -> KernelParams:
                          "rows": out.size // depth, "depth": depth})
 
 
+def _resize_bilinear(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    from ..ir.ops.resize_bilinear import grid_scale
+
+    _, h, w, _ = graph.tensors[op.inputs[0]].shape
+    fields = {"height_scale": grid_scale(h, a["size"][0], a["align_corners"]),
+              "width_scale": grid_scale(w, a["size"][1], a["align_corners"]),
+              "half_pixel_centers": int(a["half_pixel_centers"])}
+    return KernelParams("es_resize_bilinear_s8",
+                        {"params": CStruct("es_resize_bilinear_params", fields)})
+
+
 def _lut(op: Op, graph: Graph, p: LutParams, a: dict) -> KernelParams:
     return KernelParams(f"es_{op.type}_s8", {"table": CArray("int8_t", tuple(map(int, p.table))),
                                              "size": graph.tensors[op.outputs[0]].size})
@@ -210,6 +221,7 @@ _BUILDERS = {
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
+    "resize_bilinear": _resize_bilinear,
     "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,

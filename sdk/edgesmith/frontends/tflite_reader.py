@@ -43,7 +43,7 @@ _OPTION_CLASSES = {
     "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
     "L2_NORMALIZATION": tflite.L2NormOptions,
     "ARG_MAX": tflite.ArgMaxOptions, "ARG_MIN": tflite.ArgMinOptions,
-    "SUM": tflite.ReducerOptions,
+    "SUM": tflite.ReducerOptions, "RESIZE_BILINEAR": tflite.ResizeBilinearOptions,
 }
 
 
