@@ -816,6 +816,24 @@ es_status es_resize_bilinear_s8(const es_resize_bilinear_params *params,
                                 const es_dims *input_dims, const int8_t *input,
                                 const es_dims *output_dims, int8_t *output);
 
+/**
+ * @brief FULLY_CONNECTED with keep_num_dims: es_fully_connected_s8 on each of `rows` rows of
+ *        the last axis (a Keras Dense on a 3-D or 4-D input).
+ * @param[in]  ctx     as es_fully_connected_s8
+ * @param[in]  params  as es_fully_connected_s8
+ * @param[in]  quant   as es_fully_connected_s8
+ * @param[in]  dims    accum_depth K (the last input axis), output_depth O
+ * @param[in]  rows    number of rows >= 1 (the product of the other axes)
+ * @param[in]  input   rows * K int8 values
+ * @param[in]  filter  int8 weights [O, K]
+ * @param[in]  bias    int32 bias of O values, or NULL
+ * @param[out] output  rows * O int8 values
+ */
+es_status es_fully_connected_rows_s8(const es_context *ctx, const es_fc_params *params,
+                                     const es_fc_quant_params *quant, const es_fc_dims *dims,
+                                     int32_t rows, const int8_t *input, const int8_t *filter,
+                                     const int32_t *bias, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -87,12 +87,14 @@ def _fully_connected(op: Op, graph: Graph, p: FullyConnectedParams, a: dict,
     }
     params = {"input_offset": p.input_offset, "filter_offset": p.weights_offset,
               "output_offset": p.output_offset, "activation": activation(p)}
-    return KernelParams("es_fully_connected_s8", {
-        "params": CStruct("es_fc_params", params),
-        "quant": CStruct("es_fc_quant_params", quant),
-        "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
-                                       "output_depth": int(out_features)}),
-    })
+    args = {"params": CStruct("es_fc_params", params),
+            "quant": CStruct("es_fc_quant_params", quant),
+            "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
+                                           "output_depth": int(out_features)})}
+    if a["keep_num_dims"]:  # every row of the last axis is one dense product
+        rows = graph.tensors[op.inputs[0]].size // int(depth)
+        return KernelParams("es_fully_connected_rows_s8", {**args, "rows": rows})
+    return KernelParams("es_fully_connected_s8", args)
 
 
 def _pool(op: Op, graph: Graph, p: PoolParams, a: dict) -> KernelParams:

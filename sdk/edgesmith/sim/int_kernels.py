@@ -74,12 +74,15 @@ def fully_connected(op: Op, graph: Graph, args: list) -> np.ndarray:
     # LiteRT's reference output stage (double scales), or with graph.meta["fc_output_stage"]
     # == "q31" TFLite Micro's (Q31 multiplier and shift), which rounds differently
     p = compute_params(op, graph)
-    x = _i8(args[0]).reshape(args[0].shape[0], -1)
-    return _sim.fully_connected_s8(
+    rows = _attrs(op)["keep_num_dims"]  # each row of the last axis is one sample
+    x = _i8(args[0]).reshape(-1, args[0].shape[-1]) if rows \
+        else _i8(args[0]).reshape(args[0].shape[0], -1)
+    out = _sim.fully_connected_s8(
         x, _i8(args[1]), _bias(args), input_offset=p.input_offset,
         weights_offset=p.weights_offset, output_offset=p.output_offset, multiplier=p.multiplier,
         shift=p.shift, real_scale=None if graph.meta.get("fc_output_stage") == "q31"
         else p.real_scale, act_min=p.act_min, act_max=p.act_max)
+    return out.reshape(*args[0].shape[:-1], -1) if rows else out
 
 
 @_kernel("avg_pool2d", "max_pool2d")
