@@ -834,6 +834,21 @@ es_status es_fully_connected_rows_s8(const es_context *ctx, const es_fc_params *
                                      int32_t rows, const int8_t *input, const int8_t *filter,
                                      const int32_t *bias, int8_t *output);
 
+/**
+ * @brief BATCH_MATMUL: a @ b over the last two dimensions (h and w of es_dims the rows and
+ *        columns), n and h batches broadcast where one operand has 1.
+ * @param[in]  params       offsets, quant, adj_x, adj_y
+ * @param[in]  input1_dims  a: [n, h, M, K] ([n, h, K, M] with adj_x)
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  b: [n, h, K, N] ([n, h, N, K] with adj_y)
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  [n, h, M, N]
+ * @param[out] output       int8 a @ b (not over an input)
+ */
+es_status es_batch_matmul_s8(const es_batch_matmul_params *params, const es_dims *input1_dims,
+                             const int8_t *input1, const es_dims *input2_dims,
+                             const int8_t *input2, const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

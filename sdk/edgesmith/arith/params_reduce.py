@@ -1,5 +1,5 @@
-"""Integer parameters of the int8 reductions l2_normalization and sum, as TFLite's Prepare
-computes and checks them.
+"""Integer parameters of the int8 reductions l2_normalization, sum and batch_matmul (a sum
+of products), as TFLite's Prepare computes and checks them.
 :mod:`.params` dispatches to :data:`BUILDERS`."""
 
 from __future__ import annotations
@@ -46,4 +46,30 @@ def _sum(op: Op, graph: Graph):
     return MeanParams(z_in, z_out, count, m, sh)
 
 
-BUILDERS = {"l2_normalization": _l2_normalization, "sum": _sum}
+@dataclass(frozen=True)
+class BatchMatmulParams:
+    """batch_matmul: sum over k of (a + a_offset)(b + b_offset), requantized once by
+    (multiplier, shift), plus output_offset, clamped to int8."""
+
+    a_offset: int
+    b_offset: int
+    output_offset: int
+    multiplier: int
+    shift: int
+
+
+def _batch_matmul(op: Op, graph: Graph) -> BatchMatmulParams:
+    """As TFLite's Prepare: the two scales multiplied in float32, divided in double."""
+    from . import multiplier as mq
+    from .params import _scalar
+
+    s_a, z_a = _scalar(op, graph, op.inputs[0])
+    s_b, z_b = _scalar(op, graph, op.inputs[1])
+    s_out, z_out = _scalar(op, graph, op.outputs[0])
+    product = float(np.float32(s_a) * np.float32(s_b))
+    m, sh = mq.quantize_multiplier(product / float(s_out))
+    return BatchMatmulParams(-z_a, -z_b, z_out, m, sh)
+
+
+BUILDERS = {"l2_normalization": _l2_normalization, "sum": _sum,
+            "batch_matmul": _batch_matmul}

@@ -145,6 +145,15 @@ def _resize_bilinear(op: Op, graph: Graph, p, a: dict) -> KernelParams:
                         {"params": CStruct("es_resize_bilinear_params", fields)})
 
 
+def _batch_matmul(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    fields = {"input1_offset": p.a_offset, "input2_offset": p.b_offset,
+              "output_offset": p.output_offset,
+              "quant": {"multiplier": p.multiplier, "shift": p.shift},
+              "adj_x": int(a["adj_x"]), "adj_y": int(a["adj_y"])}
+    return KernelParams("es_batch_matmul_s8",
+                        {"params": CStruct("es_batch_matmul_params", fields)})
+
+
 def _lut(op: Op, graph: Graph, p: LutParams, a: dict) -> KernelParams:
     return KernelParams(f"es_{op.type}_s8", {"table": CArray("int8_t", tuple(map(int, p.table))),
                                              "size": graph.tensors[op.outputs[0]].size})
@@ -223,7 +232,7 @@ _BUILDERS = {
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
-    "resize_bilinear": _resize_bilinear,
+    "resize_bilinear": _resize_bilinear, "batch_matmul": _batch_matmul,
     "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
