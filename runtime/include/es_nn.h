@@ -849,6 +849,26 @@ es_status es_batch_matmul_s8(const es_batch_matmul_params *params, const es_dims
                              const int8_t *input1, const es_dims *input2_dims,
                              const int8_t *input2, const es_dims *output_dims, int8_t *output);
 
+/**
+ * @brief TRANSPOSE_CONV (2-D, per-channel): each output sums (x + input_offset) * w over
+ *        the input pixels and taps that reach it, then bias and requantization as conv2d.
+ * @param[in]  params       offsets, stride, padding (top, left of the convolution from the
+ *                          output back to the input), activation; dilation must be 1
+ * @param[in]  quant        per output channel multiplier and shift
+ * @param[in]  input_dims   [N, H, W, I]
+ * @param[in]  input        int8 values
+ * @param[in]  filter_dims  [O, KH, KW, I]
+ * @param[in]  filter       int8 weights
+ * @param[in]  bias         int32 bias of O values, or NULL
+ * @param[in]  output_dims  [N, H', W', O]
+ * @param[out] output       int8 values (not over the input)
+ */
+es_status es_transpose_conv_s8(const es_conv_params *params,
+                               const es_per_channel_quant_params *quant,
+                               const es_dims *input_dims, const int8_t *input,
+                               const es_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -247,6 +247,7 @@ def _same_format(op: Op, graph: Graph) -> NoParams:
 
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
+    "transpose_conv": _conv,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _add, "mul": _mul,
     "relu": _relu, "relu6": _relu, "relu_n1_to_1": _relu, "quantize": _quantize,
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,

@@ -228,6 +228,7 @@ def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
 
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
+    "transpose_conv": _conv,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,

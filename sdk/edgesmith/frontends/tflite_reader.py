@@ -44,7 +44,7 @@ _OPTION_CLASSES = {
     "L2_NORMALIZATION": tflite.L2NormOptions,
     "ARG_MAX": tflite.ArgMaxOptions, "ARG_MIN": tflite.ArgMinOptions,
     "SUM": tflite.ReducerOptions, "RESIZE_BILINEAR": tflite.ResizeBilinearOptions,
-    "BATCH_MATMUL": tflite.BatchMatMulOptions,
+    "BATCH_MATMUL": tflite.BatchMatMulOptions, "TRANSPOSE_CONV": tflite.TransposeConvOptions,
 }
 
 

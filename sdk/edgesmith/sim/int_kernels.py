@@ -185,6 +185,9 @@ def _numpy_kernels() -> None:
     from .normalize_s8 import KERNELS as NORMALIZE  # l2_normalization
 
     INT_KERNELS.update(NORMALIZE)
+    from .transpose_conv_s8 import KERNELS as TRANSPOSE_CONV
+
+    INT_KERNELS.update(TRANSPOSE_CONV)
 
 
 _numpy_kernels()
