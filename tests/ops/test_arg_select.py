@@ -16,6 +16,7 @@ from edgesmith.verify.check import check_against_litert
 from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, tflite_ops
+from tests.helpers.op_oracles import default_and_slow
 from tests.helpers.tf_function import function_int8_tflite
 
 tf = pytest.importorskip("tensorflow")
@@ -31,7 +32,7 @@ CASES = {  # (function, TFLite builtin, IR op, index type)
 }
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
+@pytest.fixture(scope="module", params=default_and_slow(list(CASES), keep=3))
 def case(request, tmp_path_factory):
     fn, builtin, ir_op, index_type = CASES[request.param]
     path = function_int8_tflite(fn, SHAPE, tmp_path_factory.mktemp("arg") / "m.tflite", scale=2.0)

@@ -7,11 +7,10 @@ from __future__ import annotations
 import pytest
 
 from edgesmith.frontends import load_model
-from edgesmith.verify.check import check_against_litert
-from edgesmith.verify.host import verify_host
-from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, tflite_ops
+from tests.helpers.op_oracles import (assert_c_equals_simulator, assert_equals_litert,
+                                      assert_equals_tflm, default_and_slow)
 from tests.helpers.tf_function import function_int8_tflite
 
 tf = pytest.importorskip("tensorflow")
@@ -25,7 +24,7 @@ CASES = {  # (function, adj_x, adj_y)
 }
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
+@pytest.fixture(scope="module", params=default_and_slow(sorted(CASES)))
 def case(request, tmp_path_factory):
     fn, adj_x, adj_y = CASES[request.param]
     path = function_int8_tflite(fn, SHAPE, tmp_path_factory.mktemp("bmm") / "m.tflite",
@@ -37,16 +36,12 @@ def case(request, tmp_path_factory):
 
 
 def test_simulator_equals_litert(case):
-    report = check_against_litert(case, samples=40, inputs=edge_int8(SHAPE, samples=24))
-    assert report.samples == 64 and report.mismatched_samples == 0, report.first_mismatch
+    assert_equals_litert(case, edge_int8(SHAPE, samples=24), samples=40)
 
 
 def test_simulator_equals_tflite_micro(case):
-    report = check_against_tflm(case, samples=16, inputs=edge_int8(SHAPE))
-    assert report.samples == 32 and report.mismatched_samples == 0, report.first_mismatch
-    assert report.oracles_differ == 0, report.first_oracle_difference
+    assert_equals_tflm(case, edge_int8(SHAPE), samples=16)
 
 
 def test_generated_c_equals_the_simulator(case):
-    report = verify_host(load_model(case), edge_int8(SHAPE, samples=12, seed=3))
-    assert report.samples == 12 and report.ok, report.first_mismatch
+    assert_c_equals_simulator(case, edge_int8(SHAPE, samples=12, seed=3))

@@ -18,6 +18,7 @@ from edgesmith.verify.litert import run_litert
 from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, tflite_ops
+from tests.helpers.op_oracles import default_and_slow
 from tests.helpers.tf_function import function_int8_tflite
 
 tf = pytest.importorskip("tensorflow")
@@ -35,7 +36,9 @@ CASES = {  # (function, TFLite builtin, IR op)
 }
 
 
-@pytest.fixture(scope="module", params=sorted(CASES))
+@pytest.fixture(scope="module", params=default_and_slow(
+    ["sum_rows", "sum_channels_keepdims", "mean_1_3_keepdims", "sum_1_3_keepdims",
+     "sum_all_keepdims", "mean_middle"], keep=3))
 def case(request, tmp_path_factory):
     fn, builtin, ir_op = CASES[request.param]
     path = function_int8_tflite(fn, SHAPE, tmp_path_factory.mktemp("sum") / "m.tflite", scale=2.0)

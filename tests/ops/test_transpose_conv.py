@@ -9,11 +9,10 @@ import numpy as np
 import pytest
 
 from edgesmith.frontends import load_model
-from edgesmith.verify.check import check_against_litert
-from edgesmith.verify.host import verify_host
-from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, full_int8_tflite, tflite_ops
+from tests.helpers.op_oracles import (assert_c_equals_simulator, assert_equals_litert,
+                                      assert_equals_tflm, default_and_slow)
 
 tf = pytest.importorskip("tensorflow")
 
@@ -38,7 +37,7 @@ def _model(options):
     return model
 
 
-@pytest.fixture(scope="module", params=sorted(LAYERS))
+@pytest.fixture(scope="module", params=default_and_slow(list(LAYERS)))
 def case(request, tmp_path_factory):
     options, pads = LAYERS[request.param]
     model = _model(options)
@@ -52,19 +51,15 @@ def case(request, tmp_path_factory):
 
 
 def test_simulator_equals_litert(case):
-    report = check_against_litert(case, samples=20, inputs=edge_int8(SHAPE, samples=12))
-    assert report.samples == 32 and report.mismatched_samples == 0, report.first_mismatch
+    assert_equals_litert(case, edge_int8(SHAPE, samples=12), samples=20)
 
 
 def test_simulator_equals_tflite_micro(case):
-    report = check_against_tflm(case, samples=8, inputs=edge_int8(SHAPE, samples=8))
-    assert report.samples == 16 and report.mismatched_samples == 0, report.first_mismatch
-    assert report.oracles_differ == 0, report.first_oracle_difference
+    assert_equals_tflm(case, edge_int8(SHAPE, samples=8))
 
 
 def test_generated_c_equals_the_simulator(case):
-    report = verify_host(load_model(case), edge_int8(SHAPE, samples=6, seed=3))
-    assert report.samples == 6 and report.ok, report.first_mismatch
+    assert_c_equals_simulator(case, edge_int8(SHAPE, samples=6, seed=3))
 
 
 def test_float_reference_equals_keras():

@@ -16,6 +16,7 @@ from edgesmith.verify.host import verify_host
 from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, tflite_ops
+from tests.helpers.op_oracles import default_and_slow
 from tests.helpers.tf_function import function_int8_tflite
 from tests.ops.tflite_writer import T, single_op
 
@@ -63,7 +64,9 @@ def litert_builtin(path, x: np.ndarray) -> np.ndarray:
 NO_TFLM_KERNEL = {"relu_n1_to_1"}
 
 
-@pytest.fixture(scope="module", params=sorted(CONVERTED) + sorted(ELU_FORMATS))
+@pytest.fixture(scope="module", params=default_and_slow(
+    ["hard_swish", "rsqrt", "relu_n1_to_1", "elu", "hard_swish_wide", "elu_wide",
+     "hard_swish_narrow", "rsqrt_small", "elu_narrow"], keep=6))
 def case(request, tmp_path_factory):
     path = tmp_path_factory.mktemp("unary") / f"{request.param}.tflite"
     if request.param in ELU_FORMATS:
