@@ -846,6 +846,136 @@ es_status es_svdf_s8_state8(const es_svdf_params *params, const int8_t *input,
                             const int8_t *weights_feature, const int8_t *weights_time,
                             const int32_t *bias, int8_t *state, int8_t *output);
 
+/* -- int8 unary ops tabulated offline (edgesmith.arith.unary_tables) ------------------ */
+
+/**
+ * @brief HARD_SWISH through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_hard_swish_s8(const int8_t *table, int32_t size, const int8_t *input,
+                           int8_t *output);
+
+/**
+ * @brief ELU through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief RSQRT through a 256-entry table: output[i] = table[input[i] + 128].
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief L2_NORMALIZATION over the last axis: each value times 1 / sqrt of its row's sum
+ *        of squares (TFLite's fixed-point inverse square root), output scale 1/128.
+ * @param[in]  params  input_offset
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1 (at most 33025, so the sum fits int32)
+ * @param[in]  input   int8 values, rows * depth
+ * @param[out] output  int8 values, rows * depth (not over the input)
+ */
+es_status es_l2_normalization_s8(const es_l2_norm_params *params, int32_t rows, int32_t depth,
+                                 const int8_t *input, int8_t *output);
+
+/**
+ * @brief ARG_MAX: the index of the largest raw value along one axis, the first on ties.
+ *        (The code generator calls it once model outputs may be int32, branch io-edges.)
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit, the axis searched
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int32 indices, the searched axis removed (row-major)
+ */
+es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dims,
+                        const int8_t *input, int32_t *output);
+
+/**
+ * @brief ARG_MIN: the index of the smallest raw value along one axis; as es_arg_max_s8.
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int32 indices
+ */
+es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
+                        const int8_t *input, int32_t *output);
+
+/**
+ * @brief RESIZE_BILINEAR of the height and width, TFLite's integer kernel: four raw values
+ *        weighted in 2^-10 steps, one rounding (half away from zero) of the 2^20 sum.
+ * @param[in]  params       height_scale, width_scale (align_corners folded in),
+ *                          half_pixel_centers
+ * @param[in]  input_dims   [N, H, W, C]
+ * @param[in]  input        int8 values
+ * @param[in]  output_dims  [N, H', W', C]
+ * @param[out] output       int8 values, the input's format (not over the input)
+ */
+es_status es_resize_bilinear_s8(const es_resize_bilinear_params *params,
+                                const es_dims *input_dims, const int8_t *input,
+                                const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief FULLY_CONNECTED with keep_num_dims: es_fully_connected_s8 on each of `rows` rows of
+ *        the last axis (a Keras Dense on a 3-D or 4-D input).
+ * @param[in]  ctx     as es_fully_connected_s8
+ * @param[in]  params  as es_fully_connected_s8
+ * @param[in]  quant   as es_fully_connected_s8
+ * @param[in]  dims    accum_depth K (the last input axis), output_depth O
+ * @param[in]  rows    number of rows >= 1 (the product of the other axes)
+ * @param[in]  input   rows * K int8 values
+ * @param[in]  filter  int8 weights [O, K]
+ * @param[in]  bias    int32 bias of O values, or NULL
+ * @param[out] output  rows * O int8 values
+ */
+es_status es_fully_connected_rows_s8(const es_context *ctx, const es_fc_params *params,
+                                     const es_fc_quant_params *quant, const es_fc_dims *dims,
+                                     int32_t rows, const int8_t *input, const int8_t *filter,
+                                     const int32_t *bias, int8_t *output);
+
+/**
+ * @brief BATCH_MATMUL: a @ b over the last two dimensions (h and w of es_dims the rows and
+ *        columns), n and h batches broadcast where one operand has 1.
+ * @param[in]  params       offsets, quant, adj_x, adj_y
+ * @param[in]  input1_dims  a: [n, h, M, K] ([n, h, K, M] with adj_x)
+ * @param[in]  input1       int8 a
+ * @param[in]  input2_dims  b: [n, h, K, N] ([n, h, N, K] with adj_y)
+ * @param[in]  input2       int8 b
+ * @param[in]  output_dims  [n, h, M, N]
+ * @param[out] output       int8 a @ b (not over an input)
+ */
+es_status es_batch_matmul_s8(const es_batch_matmul_params *params, const es_dims *input1_dims,
+                             const int8_t *input1, const es_dims *input2_dims,
+                             const int8_t *input2, const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief TRANSPOSE_CONV (2-D, per-channel): each output sums (x + input_offset) * w over
+ *        the input pixels and taps that reach it, then bias and requantization as conv2d.
+ * @param[in]  params       offsets, stride, padding (top, left of the convolution from the
+ *                          output back to the input), activation; dilation must be 1
+ * @param[in]  quant        per output channel multiplier and shift
+ * @param[in]  input_dims   [N, H, W, I]
+ * @param[in]  input        int8 values
+ * @param[in]  filter_dims  [O, KH, KW, I]
+ * @param[in]  filter       int8 weights
+ * @param[in]  bias         int32 bias of O values, or NULL
+ * @param[in]  output_dims  [N, H', W', O]
+ * @param[out] output       int8 values (not over the input)
+ */
+es_status es_transpose_conv_s8(const es_conv_params *params,
+                               const es_per_channel_quant_params *quant,
+                               const es_dims *input_dims, const int8_t *input,
+                               const es_dims *filter_dims, const int8_t *filter,
+                               const int32_t *bias, const es_dims *output_dims, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

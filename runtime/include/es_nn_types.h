@@ -209,6 +209,28 @@ typedef struct {
     uint32_t axes; /* ES_AXIS_* bits of the reduced dimensions */
 } es_reduce_params;
 
+/* RESIZE_BILINEAR: positions on a 2^10 grid; input and output share one format. */
+typedef struct {
+    int32_t height_scale;       /* input / output height times 2^10, rounded */
+    int32_t width_scale;        /* input / output width times 2^10, rounded */
+    int32_t half_pixel_centers; /* 1: sample at pixel centres */
+} es_resize_bilinear_params;
+
+/* BATCH_MATMUL: one requantization of the sum of offset products; no fused activation. */
+typedef struct {
+    int32_t input1_offset; /* minus the zero point of a */
+    int32_t input2_offset; /* minus the zero point of b */
+    int32_t output_offset;
+    es_quant_params quant; /* scale a * scale b / output scale */
+    int32_t adj_x;         /* 1: a is stored [K, M] */
+    int32_t adj_y;         /* 1: b is stored [N, K] */
+} es_batch_matmul_params;
+
+/* L2_NORMALIZATION: output scale 1/128 and zero point 0, fixed by the op. */
+typedef struct {
+    int32_t input_offset; /* minus the input zero point */
+} es_l2_norm_params;
+
 typedef struct {
     es_dims before; /* values inserted before the data along n, h, w, c */
     int32_t pad_value;

@@ -83,8 +83,11 @@ ArrayI8 populate_lut_s8(const std::string& function, float input_scale, int32_t 
         transform = [](float v) { return 1.0f / (1.0f + std::exp(-v)); };
     } else if (function == "tanh") {
         transform = [](float v) { return std::tanh(v); };
+    } else if (function == "elu") {
+        // exp(v) - 1 in float, not expm1: the transform LiteRT and TFLite Micro tabulate
+        transform = [](float v) { return v < 0.0f ? std::exp(v) - 1.0f : v; };
     } else {
-        throw py::value_error("lookup tables exist for 'logistic' and 'tanh' only");
+        throw py::value_error("lookup tables exist for 'logistic', 'tanh' and 'elu' only");
     }
     ArrayI8 table(py::ssize_t{256});
     int8_t* dst = table.mutable_data();
@@ -116,9 +119,9 @@ void register_activations(py::module_& m) {
           "int8 softmax over the last axis; output scale 1/256, zero point -128.");
     m.def("populate_lut_s8", &populate_lut_s8, py::arg("function"), py::arg("input_scale"),
           py::arg("input_zero_point"), py::arg("output_scale"), py::arg("output_zero_point"),
-          "256-entry int8 table of 'logistic' or 'tanh', indexed by q + 128.");
-    // logistic and tanh: one kernel, a 256-entry int8 table indexed by q + 128
-    for (const char *name : {"logistic_s8", "tanh_s8"}) {
+          "256-entry int8 table of 'logistic', 'tanh' or 'elu', indexed by q + 128.");
+    // logistic, tanh and the unary ops tabulated offline: one kernel, a 256-entry table
+    for (const char *name : {"logistic_s8", "tanh_s8", "elu_s8", "hard_swish_s8", "rsqrt_s8"}) {
         m.def(name, &lut_s8, py::arg("x"), py::arg("table"),
               "Apply a 256-entry int8 table indexed by q + 128.");
     }

@@ -85,7 +85,8 @@ def elementwise_chain() -> tuple[Graph, dict]:
                "s": SOFTMAX_OUT, "q": fmt(0.01, 7), "u": fmt(0.02, -1), "a": fmt(0.02, 0),
                "m": fmt(0.004, 4), "ab": fmt(0.003, -128), "lr": fmt(0.004, -30),
                "pr": fmt(0.005, 2), "sb": fmt(0.03, 5), "sd": fmt(0.05, -128),
-               "mx": fmt(0.05, -128), "mn": fmt(0.05, -128)}
+               "mx": fmt(0.05, -128), "mn": fmt(0.05, -128),
+               "hs": fmt(0.03, -90), "el": fmt(0.02, 40), "rs": fmt(0.04, -128)}
     shape = (1, 4, 4, 3)
     for name, f in formats.items():
         g.add_tensor(Tensor(name, shape, "int8", f))
@@ -115,7 +116,10 @@ def elementwise_chain() -> tuple[Graph, dict]:
     k = g.add_const("k", np.arange(-6, 6, dtype=np.int8).reshape(1, 4, 1, 3), fmt(0.05, -128))
     g.add_op(Op("maximum", ["sd", k.name], ["mx"], origin="chain maximum"))
     g.add_op(Op("minimum", ["mx", k.name], ["mn"], origin="chain minimum"))
-    depthwise("mn", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
+    for op_type, src, dst in [("hard_swish", "mn", "hs"), ("elu", "hs", "el"),
+                              ("rsqrt", "el", "rs")]:
+        g.add_op(Op(op_type, [src], [dst], origin=f"chain {op_type}"))
+    depthwise("rs", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
     g.inputs, g.outputs = ["x", "u"], ["y"]
     feeds = {n: random_int8(rng, (5, *shape[1:]), extremes=True) for n in g.inputs}
     return g, feeds

@@ -136,7 +136,7 @@ def test_unknown_builtin_names_op_index_and_supported_list(tmp_path):
     path = tmp_path / "floor.tflite"
     path.write_bytes(write_model(spec))
     with pytest.raises(UnsupportedError, match=r"op 1 FLOOR is not supported; supported TFLite "
-                                               r"ops: ABS, ADD, AVERAGE_POOL_2D"):
+                                               r"ops: ABS, ADD, ARG_MAX, ARG_MIN, AVERAGE_POOL_2D"):
         load_tflite(path)
 
 

@@ -34,13 +34,14 @@ MEAN_CASES = [
 ]
 
 
+@pytest.mark.parametrize("op_type", ["mean", "sum"])  # sum: es_mean_s8 without 1/count
 @pytest.mark.parametrize("shape, axes, keepdims", MEAN_CASES)
-def test_mean_random(rt, rng, shape, axes, keepdims):
+def test_mean_random(rt, rng, op_type, shape, axes, keepdims):
     for _ in range(3):
         x = random_int8(rng, (2,) + shape[1:])
         in_fmt = fmt(random_scale(rng, 1e-2, 1.0), random_zero_point(rng))
         out_fmt = fmt(random_scale(rng, 1e-2, 1.0), random_zero_point(rng))
-        case = single_op("mean", [(x, in_fmt, False)], out_fmt,
+        case = single_op(op_type, [(x, in_fmt, False)], out_fmt,
                          {"axes": axes, "keepdims": keepdims})
         np.testing.assert_array_equal(c_mean(rt, case), case.golden())
 

@@ -278,6 +278,7 @@ def _same_format(op: Op, graph: Graph) -> NoParams:
 
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
+    "transpose_conv": _conv,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _add, "mul": _mul,
     "relu": _relu, "relu6": _relu, "relu_n1_to_1": _relu, "quantize": _quantize,
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
@@ -288,12 +289,15 @@ _BUILDERS = {
 def _more_builders() -> None:
     from .params_elementwise import BUILDERS  # it reads this module's format helpers
     from .params_svdf import svdf_params
+    from .params_lstm import BUILDERS as LSTM_BUILDERS
+    from .params_reduce import BUILDERS as REDUCE
+    from .unary_tables import BUILDERS as TABLES
 
     _BUILDERS.update(BUILDERS)
-    from .params_lstm import BUILDERS as LSTM_BUILDERS
-
     _BUILDERS.update(LSTM_BUILDERS)
     _BUILDERS["svdf"] = svdf_params
+    _BUILDERS.update(TABLES)
+    _BUILDERS.update(REDUCE)
 
 
 _more_builders()

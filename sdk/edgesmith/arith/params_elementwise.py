@@ -102,4 +102,5 @@ def _same_format(op: Op, graph: Graph):
 
 BUILDERS = {"sub": _sub, "squared_difference": _squared_difference, "abs": _abs,
             "leaky_relu": _leaky_relu, "prelu": _prelu, "maximum": _same_format, "minimum": _same_format,
-            "reduce_max": _same_format, "reduce_min": _same_format}
+            "reduce_max": _same_format, "reduce_min": _same_format,
+            "resize_bilinear": _same_format}

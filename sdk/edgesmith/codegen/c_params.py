@@ -88,12 +88,14 @@ def _fully_connected(op: Op, graph: Graph, p: FullyConnectedParams, a: dict,
     }
     params = {"input_offset": p.input_offset, "filter_offset": p.weights_offset,
               "output_offset": p.output_offset, "activation": activation(p)}
-    return KernelParams("es_fully_connected_s8", {
-        "params": CStruct("es_fc_params", params),
-        "quant": CStruct("es_fc_quant_params", quant),
-        "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
-                                       "output_depth": int(out_features)}),
-    })
+    args = {"params": CStruct("es_fc_params", params),
+            "quant": CStruct("es_fc_quant_params", quant),
+            "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
+                                           "output_depth": int(out_features)})}
+    if a["keep_num_dims"]:  # every row of the last axis is one dense product
+        rows = graph.tensors[op.inputs[0]].size // int(depth)
+        return KernelParams("es_fully_connected_rows_s8", {**args, "rows": rows})
+    return KernelParams("es_fully_connected_s8", args)
 
 
 def _pool(op: Op, graph: Graph, p: PoolParams, a: dict) -> KernelParams:
@@ -142,6 +144,35 @@ def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
     depth = out.shape[-1]
     return KernelParams("es_softmax_s8", {"params": CStruct("es_softmax_params", dict(vars(p))),
                                           "rows": out.size // depth, "depth": depth})
+
+
+def _l2_normalization(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    out = graph.tensors[op.outputs[0]]
+    depth = out.shape[-1]
+    fields = {"input_offset": -p.input_zero_point}
+    return KernelParams("es_l2_normalization_s8",
+                        {"params": CStruct("es_l2_norm_params", fields),
+                         "rows": out.size // depth, "depth": depth})
+
+
+def _resize_bilinear(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    from ..ir.ops.resize_bilinear import grid_scale
+
+    _, h, w, _ = graph.tensors[op.inputs[0]].shape
+    fields = {"height_scale": grid_scale(h, a["size"][0], a["align_corners"]),
+              "width_scale": grid_scale(w, a["size"][1], a["align_corners"]),
+              "half_pixel_centers": int(a["half_pixel_centers"])}
+    return KernelParams("es_resize_bilinear_s8",
+                        {"params": CStruct("es_resize_bilinear_params", fields)})
+
+
+def _batch_matmul(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    fields = {"input1_offset": p.a_offset, "input2_offset": p.b_offset,
+              "output_offset": p.output_offset,
+              "quant": {"multiplier": p.multiplier, "shift": p.shift},
+              "adj_x": int(a["adj_x"]), "adj_y": int(a["adj_y"])}
+    return KernelParams("es_batch_matmul_s8",
+                        {"params": CStruct("es_batch_matmul_params", fields)})
 
 
 def _lut(op: Op, graph: Graph, p: LutParams, a: dict) -> KernelParams:
@@ -253,10 +284,13 @@ def _lstm(op: Op, graph: Graph, p, a: dict) -> KernelParams:
 
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
+    "transpose_conv": _conv,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _convert, "dequantize": _convert, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
+    "resize_bilinear": _resize_bilinear, "batch_matmul": _batch_matmul,
+    "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,

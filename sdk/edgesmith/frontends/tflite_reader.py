@@ -43,6 +43,10 @@ _OPTION_CLASSES = {
     "REDUCE_MAX": tflite.ReducerOptions, "REDUCE_MIN": tflite.ReducerOptions,
     "UNIDIRECTIONAL_SEQUENCE_LSTM": tflite.UnidirectionalSequenceLSTMOptions,
     "SVDF": tflite.SVDFOptions,
+    "L2_NORMALIZATION": tflite.L2NormOptions,
+    "ARG_MAX": tflite.ArgMaxOptions, "ARG_MIN": tflite.ArgMinOptions,
+    "SUM": tflite.ReducerOptions, "RESIZE_BILINEAR": tflite.ResizeBilinearOptions,
+    "BATCH_MATMUL": tflite.BatchMatMulOptions, "TRANSPOSE_CONV": tflite.TransposeConvOptions,
 }
 
 

@@ -149,11 +149,13 @@ class Graph:
         return any(t.variable for t in self.tensors.values())
 
     def is_quantized(self) -> bool:
-        """True when every activation tensor has an integer format, except the float edges
-        of an integer model (:meth:`float_edges`)."""
+        """True when every activation tensor has an integer format (or holds indices, the
+        int32/int64 output of arg_max and arg_min), except the float edges of an integer
+        model (:meth:`float_edges`)."""
         edges = self.float_edges()
         acts = [t for t in self.tensors.values() if not t.is_const and t.name not in edges]
-        return bool(acts) and all(t.fmt is not None for t in acts)
+        return bool(acts) and all(t.fmt is not None or t.dtype in ("int32", "int64")
+                                  for t in acts)
 
     def float_edges(self) -> set[str]:
         """Float model inputs read only by quantize ops and float model outputs written by a

@@ -27,6 +27,9 @@ def verify_graph(graph: Graph) -> None:
         if name not in graph.tensors:
             add(f"graph input/output {name!r} is not a tensor")
 
+    # the int32/int64 indices of arg_max and arg_min are the one format-free integer output
+    indices = {o for op in graph.ops for o in op.outputs
+               if o in graph.tensors and op.attrs.get("output_type") == graph.tensors[o].dtype}
     for t in graph.tensors.values():
         if t.dtype not in DTYPES:
             add(f"tensor {t.name}: unknown dtype {t.dtype}")
@@ -46,7 +49,8 @@ def verify_graph(graph: Graph) -> None:
                 f"dtype is {t.dtype}")
         if t.variable and (t.is_const or t.name in graph.inputs or t.name in graph.outputs):
             add(f"tensor {t.name}: a state tensor is neither a constant nor a graph input/output")
-        if t.fmt is None and t.dtype != "float32" and not t.is_const and t.dtype not in ("int32", "float64"):
+        if (t.fmt is None and t.dtype != "float32" and not t.is_const
+                and t.dtype not in ("int32", "float64") and t.name not in indices):
             add(f"tensor {t.name}: integer activation without a number format")
 
     produced: set[str] = set()

@@ -78,5 +78,21 @@ def reduce_select(op: Op, graph: Graph, args: list) -> np.ndarray:
     return pick(np.asarray(args[0], np.int8), axis=tuple(a["axes"]), keepdims=a["keepdims"])
 
 
+def arg_select(op: Op, graph: Graph, args: list) -> np.ndarray:
+    """arg_max, arg_min: raw int8 values order as their reals; ties give the first index."""
+    a = with_defaults(op.type, op.attrs)
+    pick = np.argmax if op.type == "arg_max" else np.argmin
+    return pick(np.asarray(args[0], np.int8), axis=a["axis"]).astype(a["output_type"])
+
+
+def resize_bilinear(op: Op, graph: Graph, args: list) -> np.ndarray:
+    from ..ir.ops.resize_bilinear import resize_integer
+
+    compute_params(op, graph)  # checks that input and output share one format
+    return resize_integer(np.asarray(args[0], np.int8), with_defaults(op.type, op.attrs))
+
+
 KERNELS = {"sub": sub, "squared_difference": squared_difference, "abs": abs_s8,
-           "leaky_relu": leaky_relu, "prelu": prelu, "reduce_max": reduce_select, "reduce_min": reduce_select}
+           "leaky_relu": leaky_relu, "prelu": prelu, "reduce_max": reduce_select,
+           "reduce_min": reduce_select,
+           "arg_max": arg_select, "arg_min": arg_select, "resize_bilinear": resize_bilinear}

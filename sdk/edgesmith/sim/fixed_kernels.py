@@ -76,6 +76,9 @@ def _mac(op: Op, graph: Graph, args: list, **layer) -> np.ndarray:
         common["w_type"] = _fixed(op, graph, op.inputs[1]).sim_type()
     kernel = getattr(_sim, f"{op.type}_{tag}")  # the kernel of (op, format tag)
     x = _i32(args[0])
+    if op.type == "fully_connected" and with_defaults(op.type, op.attrs)["keep_num_dims"]:
+        rows = kernel(x.reshape(-1, x.shape[-1]), weights, **common)  # one row per sample
+        return rows.reshape(*x.shape[:-1], -1)
     if op.type == "fully_connected":
         return kernel(x.reshape(x.shape[0], -1), weights, **common)
     return kernel(x, weights, **layer, **common)

@@ -75,12 +75,15 @@ def fully_connected(op: Op, graph: Graph, args: list) -> np.ndarray:
     # LiteRT's reference output stage (double scales), or with graph.meta["fc_output_stage"]
     # == "q31" TFLite Micro's (Q31 multiplier and shift), which rounds differently
     p = compute_params(op, graph)
-    x = _i8(args[0]).reshape(args[0].shape[0], -1)
-    return _sim.fully_connected_s8(
+    rows = _attrs(op)["keep_num_dims"]  # each row of the last axis is one sample
+    x = _i8(args[0]).reshape(-1, args[0].shape[-1]) if rows \
+        else _i8(args[0]).reshape(args[0].shape[0], -1)
+    out = _sim.fully_connected_s8(
         x, _i8(args[1]), _bias(args), input_offset=p.input_offset,
         weights_offset=p.weights_offset, output_offset=p.output_offset, multiplier=p.multiplier,
         shift=p.shift, real_scale=None if graph.meta.get("fc_output_stage") == "q31"
         else p.real_scale, act_min=p.act_min, act_max=p.act_max)
+    return out.reshape(*args[0].shape[:-1], -1) if rows else out
 
 
 @_kernel("avg_pool2d", "max_pool2d")
@@ -122,12 +125,12 @@ def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _sim.softmax_s8(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
-@_kernel("logistic", "tanh")
+@_kernel("logistic", "tanh", "elu", "hard_swish", "rsqrt")
 def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
     return getattr(_sim, f"{op.type}_s8")(_i8(args[0]), compute_params(op, graph).table)
 
 
-@_kernel("mean")
+@_kernel("mean", "sum")
 def mean(op: Op, graph: Graph, args: list) -> np.ndarray:
     p = compute_params(op, graph)
     x = _i8(args[0])
@@ -180,6 +183,12 @@ def _numpy_kernels() -> None:
     from .svdf_s8 import KERNELS as SVDF_KERNELS  # stateful: updates its state in place
 
     INT_KERNELS.update(SVDF_KERNELS)
+    from .normalize_s8 import KERNELS as NORMALIZE  # l2_normalization
+
+    INT_KERNELS.update(NORMALIZE)
+    from .transpose_conv_s8 import KERNELS as TRANSPOSE_CONV
+
+    INT_KERNELS.update(TRANSPOSE_CONV)
 
 
 _numpy_kernels()

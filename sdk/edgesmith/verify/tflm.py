@@ -65,7 +65,11 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray],
             detail = interpreter.get_input_details(k)
             interpreter.set_input(np.ascontiguousarray(
                 x[s:s + 1], dtype=detail["dtype"]).reshape(detail["shape"]), k)
-        interpreter.invoke()
+        try:
+            interpreter.invoke()
+        except RuntimeError as exc:  # a kernel it has refuses these types (int64 ARG_MAX)
+            raise EdgesmithError(f"{path}: TFLite Micro cannot run the model: {exc} (its "
+                                 "kernel log above names the op)") from None
         for k, store in enumerate(outputs):
             store.append(interpreter.get_output(k).copy())
     return [np.concatenate(o) for o in outputs]

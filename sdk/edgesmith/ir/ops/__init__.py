@@ -15,6 +15,13 @@ from . import (abs, leaky_relu, prelu, reduce_max, reduce_min,  # noqa: F401
 from . import tree_ensemble  # noqa: F401
 from . import lstm  # noqa: F401
 from . import svdf  # noqa: F401  (stateful: reads and updates a state tensor)
+from . import elu, hard_swish, rsqrt  # noqa: F401
+from . import l2_normalization  # noqa: F401
+from . import arg_max, arg_min  # noqa: F401
+from . import sum  # noqa: F401
+from . import resize_bilinear  # noqa: F401
+from . import batch_matmul  # noqa: F401
+from . import transpose_conv  # noqa: F401
 from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
                    conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
                    tflite_builtins, tflite_op, with_defaults)

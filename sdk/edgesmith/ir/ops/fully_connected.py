@@ -1,5 +1,7 @@
 """fully_connected: a dense layer; the input is flattened to [N, features], weights
-``[out_features, in_features]``."""
+``[out_features, in_features]``. With ``keep_num_dims`` (TFLite's option, what the converter
+writes for a Keras Dense on 3-D or 4-D inputs) it maps the last axis only and keeps the
+others: [N, ..., features] to [N, ..., out_features]."""
 
 from __future__ import annotations
 
@@ -11,6 +13,11 @@ from .tflite_read import fused_activation, option, optional_input
 
 def _shape(shapes, a):
     x, w = shapes[0], shapes[1]
+    if a.get("keep_num_dims"):
+        if len(w) != 2 or w[1] != x[-1]:
+            raise ValueError(f"fully_connected input {x} has {x[-1]} features per row, "
+                             f"weights {w} expect {w[1] if len(w) == 2 else '?'}")
+        return [(*x[:-1], w[0])]
     k = 1
     for d in x[1:]:
         k *= d
@@ -21,46 +28,24 @@ def _shape(shapes, a):
 
 
 def _float(op, graph, args):
-    x, w = f32(args[0]), f32(args[1])
-    return bias_act(x.reshape(x.shape[0], -1) @ w.T, args, attrs_of(op))
+    x, w, a = f32(args[0]), f32(args[1]), attrs_of(op)
+    if a["keep_num_dims"]:
+        rows = bias_act(x.reshape(-1, x.shape[-1]) @ w.T, args, a)
+        return rows.reshape(*x.shape[:-1], w.shape[0])
+    return bias_act(x.reshape(x.shape[0], -1) @ w.T, args, a)
 
 
 def _from_tflite(imp, op) -> None:
     if option(op, "WeightsFormat", 0) != 0:
         raise UnsupportedError(f"{imp.path}: {op.title}: shuffled weight formats are not supported")
-    attrs = {"activation": fused_activation(imp, op)}
-    if option(op, "KeepNumDims", False) and len(imp.tflite(op.outputs[0]).shape) != 2:
-        _keep_num_dims(imp, op, attrs)
-        return
-    imp.emit(op, "fully_connected", [op.inputs[0], op.inputs[1], optional_input(op, 2)], attrs)
-
-
-def _keep_num_dims(imp, op, attrs) -> None:
-    """KEEP_NUM_DIMS (the dense layer after an LSTM): the same bytes as the flat dense
-    layer, so it becomes fully_connected to [1, units] and a reshape to the kept shape."""
-    from ...ir import Op, Tensor
-
-    out = imp.tflite(op.outputs[0])
-    if len(out.shape) < 2 or any(d != 1 for d in out.shape[:-1]):
-        raise UnsupportedError(f"{imp.path}: {op.title}: keep_num_dims with output shape "
-                               f"{list(out.shape)}; only a single row [1, .., 1, units] is "
-                               "supported")
-    final = imp.activation(op.outputs[0], f"{op.title} output")
-    t = imp.graph.tensors[final]
-    flat = imp.graph.unique_name(f"{final}/flat")
-    imp.graph.add_tensor(Tensor(flat, (1, out.shape[-1]), t.dtype, t.fmt))
-    names = [imp.operand(i, op, float_consumer=t.dtype == "float32") if i >= 0 else None
-             for i in (op.inputs[0], op.inputs[1], optional_input(op, 2))]
-    while names[-1] is None:
-        names.pop()
-    where = f"tflite {op.title}"
-    imp.graph.add_op(Op("fully_connected", names, [flat], attrs, where))
-    imp.graph.add_op(Op("reshape", [flat], [final], {"shape": tuple(out.shape)}, where))
+    keep = bool(option(op, "KeepNumDims", False)) and len(imp.tflite(op.inputs[0]).shape) > 2
+    imp.emit(op, "fully_connected", [op.inputs[0], op.inputs[1], optional_input(op, 2)],
+             {"activation": fused_activation(imp, op), "keep_num_dims": keep})
 
 
 FULLY_CONNECTED = register(OpDef(
     "fully_connected", ("x", "weights", "bias?"),
-    {"activation": Attr("str", "none", ACTIVATIONS)}, _shape,
-    doc="Dense layer; the input is flattened to [N, features].",
+    {"activation": Attr("str", "none", ACTIVATIONS), "keep_num_dims": Attr("bool", False)},
+    _shape, doc="Dense layer over the flattened input, or over the last axis (keep_num_dims).",
     pattern="mac", weight_axis=0, fuses_activation=True,
     float_ref=_float, tflite=("FULLY_CONNECTED",), from_tflite=_from_tflite, keras=("Dense",)))

@@ -23,18 +23,22 @@ def _float(op, graph, args):
     return np.mean(f32(args[0]), axis=tuple(a["axes"]), keepdims=a["keepdims"], dtype=np.float32)
 
 
-def _from_tflite(imp, op) -> None:
-    rank = len(imp.tflite(op.inputs[0]).shape)
-    axes = sorted({int(a) % rank for a in imp.const_values(op, 1, "axes").reshape(-1)})
-    if 0 in axes:
-        raise UnsupportedError(f"{imp.path}: {op.title}: a mean over the batch axis is not "
-                               "supported")
-    imp.emit(op, "mean", op.inputs[:1],
-             {"axes": tuple(axes), "keepdims": bool(option(op, "KeepDims", False))})
+def tflite_reducer(op_type: str, what: str):
+    """The TFLite reader of a reduction over constant axes (MEAN, SUM)."""
+    def read(imp, op) -> None:
+        rank = len(imp.tflite(op.inputs[0]).shape)
+        axes = sorted({int(a) % rank for a in imp.const_values(op, 1, "axes").reshape(-1)})
+        if 0 in axes:
+            raise UnsupportedError(f"{imp.path}: {op.title}: a {what} over the batch axis is "
+                                   "not supported")
+        imp.emit(op, op_type, op.inputs[:1],
+                 {"axes": tuple(axes), "keepdims": bool(option(op, "KeepDims", False))})
+    return read
 
 
 MEAN = register(OpDef(
     "mean", ("x",), {"axes": Attr("ints", required=True), "keepdims": Attr("bool", False)},
     _shape, doc="Mean over the given axes.",
-    pattern="reduction", float_ref=_float, tflite=("MEAN",), from_tflite=_from_tflite,
+    pattern="reduction", float_ref=_float, tflite=("MEAN",),
+    from_tflite=tflite_reducer("mean", "mean"),
     keras=("GlobalAveragePooling1D", "GlobalAveragePooling2D")))

@@ -8,25 +8,20 @@ import numpy as np
 
 from ...errors import UnsupportedError
 from .base import Attr, OpDef, register
-from .mean import MEAN
+from .mean import MEAN, tflite_reducer
 from .reference import attrs_of, f32
-from .tflite_read import option
 
 
 def _reader(op_type: str):
+    read_axes = tflite_reducer(op_type, "reduction")
+
     def read(imp, op) -> None:
-        rank = len(imp.tflite(op.inputs[0]).shape)
-        axes = sorted({int(a) % rank for a in imp.const_values(op, 1, "axes").reshape(-1)})
-        if 0 in axes:
-            raise UnsupportedError(f"{imp.path}: {op.title}: a reduction over the batch axis is "
-                                   "not supported")
         x, y = imp.tflite(op.inputs[0]), imp.tflite(op.outputs[0])
         if x.scale is not None and (not np.array_equal(x.scale, y.scale)
                                     or not np.array_equal(x.zero_point, y.zero_point)):
             raise UnsupportedError(f"{imp.path}: {op.title}: input and output of an integer "
                                    f"{op.name} must share one scale and zero point")
-        imp.emit(op, op_type, op.inputs[:1],
-                 {"axes": tuple(axes), "keepdims": bool(option(op, "KeepDims", False))})
+        read_axes(imp, op)
     return read
 
 
