@@ -46,6 +46,16 @@
 extern "C" {
 #endif
 
+/*
+ * A loop kept out of its caller: inlined into a large function, GCC spills
+ * the loop's registers; on its own it keeps them.
+ */
+#if defined(__GNUC__)
+#define ES_FAST_NOINLINE __attribute__((noinline))
+#else
+#define ES_FAST_NOINLINE
+#endif
+
 /* Elements of the int16 buffers the fast kernels keep on the stack (2 bytes each). */
 #define ES_FAST_BUFFER 1280
 
@@ -55,6 +65,12 @@ static inline uint32_t es_fast_load32(const void *p)
     uint32_t v;
     memcpy(&v, p, sizeof v);
     return v;
+}
+
+/* lo in the low 16-bit half, hi in the high one. */
+static inline uint32_t es_fast_halves(int32_t lo, int32_t hi)
+{
+    return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
 }
 
 #if ES_FAST_INTRINSICS
@@ -91,16 +107,22 @@ static inline uint32_t es_fast_add_bytes13(uint32_t pair, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(pair), "r"(x));
     return r;
 }
+
+/* acc + lo(a) * hi(b) (SMLABT) and acc + hi(a) * lo(b) (SMLATB). */
+static inline int32_t es_fast_mac_lo_hi(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t es_fast_mac_hi_lo(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlatb((int32_t)a, (int32_t)b, acc);
+}
 #else
 static inline int32_t es_fast_half(uint32_t x, int high)
 {
     const uint32_t h = high ? x >> 16 : x & 0xFFFFu;
     return h >= 0x8000u ? (int32_t)h - 0x10000 : (int32_t)h;
-}
-
-static inline uint32_t es_fast_halves(int32_t lo, int32_t hi)
-{
-    return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
 }
 
 static inline int32_t es_fast_dual_mac(uint32_t a, uint32_t b, int32_t acc)
@@ -133,6 +155,16 @@ static inline uint32_t es_fast_add_bytes13(uint32_t pair, uint32_t x)
 {
     return es_fast_halves(es_fast_half(pair, 0) + es_fast_byte(x, 1),
                           es_fast_half(pair, 1) + es_fast_byte(x, 3));
+}
+
+static inline int32_t es_fast_mac_lo_hi(uint32_t a, uint32_t b, int32_t acc)
+{
+    return acc + es_fast_half(a, 0) * es_fast_half(b, 1);
+}
+
+static inline int32_t es_fast_mac_hi_lo(uint32_t a, uint32_t b, int32_t acc)
+{
+    return acc + es_fast_half(a, 1) * es_fast_half(b, 0);
 }
 #endif
 
@@ -204,6 +236,73 @@ static inline int32_t es_fast_requantize(int32_t acc, const es_fast_requant *r)
     }
     t = x - (x < 0);
     return (t >> r->right) + ((t >> (r->right - 1)) & 1);
+}
+
+/*
+ * The output stage of one channel in its shortest exact form. It applies where
+ * the shift is a right shift of 1..21 and every accumulator (bias included) is
+ * known to stay below 2^29 in magnitude (es_fast_short_fits; the bound comes
+ * from the weights and the input range, so nothing is tested per output):
+ * then 2 * acc fits int32 and the doubling high multiply is one SMMULR (as in
+ * es_fast_requantize); x / 2^right rounded half away from zero is
+ * (x + (x < 0 ? -1 : 0) + 2^(right-1)) >> right, and the output offset rides
+ * in the same add as offset * 2^right (|x| <= 2^29 + 1, so nothing overflows).
+ */
+typedef struct {
+    int32_t multiplier;
+    int32_t right;
+    int32_t round;  /* 2^(right-1) + output_offset * 2^right */
+    int32_t min, max;
+} es_fast_short;
+
+/* Whether accumulators with |acc| <= bound take the short form of r. */
+static inline int es_fast_short_fits(const es_fast_requant *r, int64_t bound)
+{
+    return !r->exact_only && r->left == 0 && r->right >= 1 && r->right <= 21 &&
+           bound < ((int64_t)1 << 29);
+}
+
+static inline es_fast_short es_fast_short_of(const es_fast_requant *r, int32_t output_offset,
+                                             es_activation act)
+{
+    es_fast_short s;
+    s.multiplier = r->multiplier;
+    s.right = r->right;
+    s.round = (int32_t)(1u << (r->right - 1)) + output_offset * (int32_t)(1u << r->right);
+    s.min = act.min;
+    s.max = act.max;
+    return s;
+}
+
+/* The value before the clamp: requantized, offset added. */
+static inline int32_t es_fast_short_value(int32_t acc, const es_fast_short *s)
+{
+    const int32_t x = es_fast_high_rounded(acc + acc, s->multiplier);
+    return (x + (x >> 31) + s->round) >> s->right;
+}
+
+static inline int8_t es_fast_short_output_s8(int32_t acc, const es_fast_short *s)
+{
+    const int32_t v = es_fast_short_value(acc, s);
+    return (int8_t)(v < s->min ? s->min : v > s->max ? s->max : v);
+}
+
+/* The same where the clamp is the whole int8 range: one SSAT on a DSP core. */
+static inline int8_t es_fast_short_saturate_s8(int32_t acc, const es_fast_short *s)
+{
+#if ES_FAST_INTRINSICS
+    return (int8_t)__ssat(es_fast_short_value(acc, s), 8);
+#else
+    const int32_t v = es_fast_short_value(acc, s);
+    return (int8_t)(v < -128 ? -128 : v > 127 ? 127 : v);
+#endif
+}
+
+/* The largest |x + input_offset| of an int8 x. */
+static inline int64_t es_fast_input_bound(int32_t input_offset)
+{
+    const int64_t low = -128 + (int64_t)input_offset, high = 127 + (int64_t)input_offset;
+    return low < 0 ? (-low > high ? -low : high) : high;
 }
 
 /* Requantize, add the output offset and clamp: the reference's output stage after the bias. */

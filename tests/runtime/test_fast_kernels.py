@@ -137,3 +137,59 @@ def test_dense_exact_scale_where_the_double_rounding_decides(rng, build):
                          input=np.zeros(1, np.int8), filter=np.zeros((16, 1), np.int8))
         call.output_size = 16
         assert_same_as_reference(call, build)
+
+
+def depthwise_3x3_call(rng, h: int, w: int, stride: int, boundary: bool) -> Call:
+    """A 3x3 depthwise call of the band planes (es_nn_fast_dw3x3.h): planes wider than one
+    band of rows or of accumulators, both strides, and with ``boundary`` the limits of the
+    short output stage: right shifts 1, 21 and 22, biases that put the accumulator bound on
+    either side of 2^29, output offsets of -128 and 127 riding in the rounding add."""
+    c = int(rng.choice([1, 3, 8]))
+    mult = int(rng.integers(1, 3))
+    pads = [max(int(v), 1 if n < 3 else 0) for v, n in zip(rng.integers(0, 3, 2), (h, w))]
+    oh = (h + 2 * pads[0] - 3) // stride + 1
+    ow = (w + 2 * pads[1] - 3) // stride + 1
+    out_c = c * mult
+    weights = rng.integers(-128, 128, (1, 3, 3, out_c)).astype(np.int8)
+    multiplier = rng.integers(1 << 30, (1 << 31) - 1, out_c, dtype=np.int64).astype(np.int32)
+    shift = rng.integers(-12, 0, out_c)
+    bias = rng.integers(-50000, 50000, out_c).astype(np.int32)
+    offset = int(rng.integers(-127, 129))
+    x = rng.integers(-128, 128, (1, h, w, c)).astype(np.int8)
+    if boundary:
+        # every |x + offset| at its largest and the weights of one sign: the accumulators
+        # reach the bound the kernel computes, placed around 2^29 (the short form's limit)
+        # and 2^30 (where the doubled accumulator no longer fits)
+        shift = rng.choice([-1, -21, -22], out_c)
+        x[:] = -128 if abs(-128 + offset) >= abs(127 + offset) else 127
+        weights = (rng.integers(1, 128, weights.shape) * rng.choice([-1, 1])).astype(np.int8)
+        taps = np.abs(weights.astype(np.int64)).reshape(9, out_c).sum(0) * abs(int(x[0, 0, 0, 0])
+                                                                              + offset)
+        target = rng.choice([1 << 29, 1 << 30], out_c) + rng.integers(-2, 2, out_c)
+        bias = (np.sign(weights[0, 0, 0]) * np.sign(int(x[0, 0, 0, 0]) + offset)
+                * (target - taps)).astype(np.int32)
+    params = {"input_offset": offset,
+              "output_offset": int(rng.choice([-128, 127, int(rng.integers(-128, 128))])),
+              "stride": {"h": stride, "w": stride}, "dilation": {"h": 1, "w": 1},
+              "padding": {"h": pads[0], "w": pads[1]}, "activation": random_activation(rng),
+              "depth_multiplier": mult}
+    args = {"params": params, "multiplier": multiplier, "shift": shift, "bias": bias,
+            "input": x, "filter": weights,
+            "input_dims": {"n": 1, "h": h, "w": w, "c": c},
+            "filter_dims": {"n": 1, "h": 3, "w": 3, "c": out_c},
+            "output_dims": {"n": 1, "h": oh, "w": ow, "c": out_c}}
+    kernel = "es_depthwise_conv2d_s8"
+    if mult == 1 and stride == 1 and pads[0] == pads[1] == 1 and rng.random() < 0.5:
+        kernel += "_inplace"
+    return Call(kernel, args, oh * ow * out_c)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("stride", [1, 2])
+def test_depthwise_3x3_planes_equal_reference(rng, build, stride):
+    # (h, w): one band; more rows than the accumulators hold; rows longer than a band of
+    # 3 rows holds (the ring takes those); narrow and odd widths
+    shapes = [(9, 7), (25, 5), (40, 30), (70, 9), (6, 300), (5, 640), (1, 3), (3, 1)]
+    for h, w in shapes:
+        for boundary in (False, True):
+            assert_same_as_reference(depthwise_3x3_call(rng, h, w, stride, boundary), build)
