@@ -274,6 +274,34 @@ static inline es_fast_short es_fast_short_of(const es_fast_requant *r, int32_t o
     return s;
 }
 
+/*
+ * es_fast_short_fits and es_fast_short_of from the raw per-channel values, in
+ * the few instructions a per-output loop can afford: bias_limit is 2^29 less
+ * the bound of the dot product (<= 0: the short form never applies).
+ */
+static inline int es_fast_short_from(int32_t multiplier, int32_t shift, int32_t bias,
+                                     int32_t bias_limit, int32_t output_offset,
+                                     es_activation act, es_fast_short *s)
+{
+    const uint32_t right = (uint32_t)-shift;
+    if (right - 1u >= 21u || multiplier == INT32_MIN || bias <= -bias_limit ||
+        bias >= bias_limit) {
+        return 0;
+    }
+    s->multiplier = multiplier;
+    s->right = (int32_t)right;
+    s->round = (int32_t)((1u << (right - 1u)) + ((uint32_t)output_offset << right));
+    s->min = act.min;
+    s->max = act.max;
+    return 1;
+}
+
+/* 2^29 less `bound` (the bound of a dot product), or 0 where that is not positive. */
+static inline int32_t es_fast_bias_limit(int64_t bound)
+{
+    return bound < ((int64_t)1 << 29) ? (int32_t)(((int64_t)1 << 29) - bound) : 0;
+}
+
 /* The value before the clamp: requantized, offset added. */
 static inline int32_t es_fast_short_value(int32_t acc, const es_fast_short *s)
 {

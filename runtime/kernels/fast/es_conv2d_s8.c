@@ -65,7 +65,7 @@ static void reorder_column(int16_t *col, int32_t length)
  * column and row start `depth` after the first (cols is one buffer, filter
  * rows are contiguous), so one offset register addresses both.
  */
-static void block_2x2(const int16_t *col0, const int8_t *w0, int32_t depth, int32_t acc[4])
+static inline void block_2x2(const int16_t *col0, const int8_t *w0, int32_t depth, int32_t acc[4])
 {
     const int16_t *col1 = col0 + depth;
     const int8_t *w1 = w0 + depth;
@@ -158,39 +158,56 @@ static void block_2x1(const int16_t *col0, const int8_t *w0, int32_t depth, int3
     }
 }
 
-/* Output channel oc of the pixel at out (acc0) and, if `two`, of the next (acc1). */
-static inline void output_channel(const es_conv_params *p,
-                                  const es_per_channel_quant_params *quant, const int32_t *bias,
-                                  int32_t oc, int32_t acc0, int32_t acc1, int two, int8_t *out,
-                                  int32_t channels)
+/* Output channel oc of two pixels (out0, out1) by the general output stage; out1 is
+ * written first, so a last pixel alone passes out1 = out0. */
+static ES_FAST_NOINLINE void output_general(const es_conv_params *p,
+                                            const es_per_channel_quant_params *quant,
+                                            int32_t b, int32_t oc, int32_t acc0, int32_t acc1,
+                                            int8_t *out0, int8_t *out1)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    out1[oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
+    out0[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
+}
+
+/*
+ * Output channel oc of two pixels: the short output stage where bias_limit
+ * (es_fast_bias_limit of the dot product's bound) and the bias allow it.
+ */
+static inline void output_channel(const es_conv_params *p,
+                                  const es_per_channel_quant_params *quant, const int32_t *bias,
+                                  int32_t bias_limit, int32_t oc, int32_t acc0, int32_t acc1,
+                                  int8_t *out0, int8_t *out1)
+{
     const int32_t b = bias != NULL ? bias[oc] : 0;
-    out[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
-    if (two) {
-        out[channels + oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
+    es_fast_short s;
+    if (es_fast_short_from(quant->multiplier[oc], quant->shift[oc], b, bias_limit,
+                           p->output_offset, p->activation, &s)) {
+        out1[oc] = es_fast_short_output_s8(acc1 + b, &s);
+        out0[oc] = es_fast_short_output_s8(acc0 + b, &s);
+    } else {
+        output_general(p, quant, b, oc, acc0, acc1, out0, out1);
     }
 }
 
-/* Outputs of pixels `pixel` and (if `two`) pixel + 1 from their columns. */
+/* Outputs of two pixels (out1 = out0 for a last pixel alone) from their columns. */
 static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
                        const int8_t *filter, const int32_t *bias, int32_t depth,
-                       int32_t channels, const int16_t *col0, int two,
-                       int8_t *out)
+                       int32_t channels, const int16_t *col0, int8_t *out0, int8_t *out1)
 {
+    const int32_t limit =
+        es_fast_bias_limit((int64_t)depth * 128 * es_fast_input_bound(p->input_offset));
     int32_t oc;
-    for (oc = 0; oc < channels; oc += 2) {
-        const int8_t *w0 = filter + oc * depth;
+    for (oc = 0; oc + 1 < channels; oc += 2) {
         int32_t acc[4] = {0, 0, 0, 0};
-        if (oc + 1 < channels) {
-            block_2x2(col0, w0, depth, acc);
-        } else {
-            block_2x1(col0, w0, depth, acc); /* an odd last channel: no row follows */
-        }
-        output_channel(p, quant, bias, oc, acc[0], acc[2], two, out, channels);
-        if (oc + 1 < channels) {
-            output_channel(p, quant, bias, oc + 1, acc[1], acc[3], two, out, channels);
-        }
+        block_2x2(col0, filter + oc * depth, depth, acc);
+        output_channel(p, quant, bias, limit, oc, acc[0], acc[2], out0, out1);
+        output_channel(p, quant, bias, limit, oc + 1, acc[1], acc[3], out0, out1);
+    }
+    if (oc < channels) { /* an odd last channel: no row follows */
+        int32_t acc[4] = {0, 0, 0, 0};
+        block_2x1(col0, filter + oc * depth, depth, acc);
+        output_channel(p, quant, bias, limit, oc, acc[0], acc[2], out0, out1);
     }
 }
 
@@ -212,7 +229,7 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                     }
                 }
             }
-            output_channel(p, quant, bias, oc, acc, 0, 0, output, 0);
+            output_general(p, quant, bias != NULL ? bias[oc] : 0, oc, acc, 0, output, output);
         }
     }
 }
@@ -253,8 +270,9 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
             reorder_column(cols, depth);
             reorder_column(col1, depth);
         }
-        pixel_pair(params, quant, filter, bias, depth, filter_dims->n, cols, two,
-                   output + px * filter_dims->n);
+        pixel_pair(params, quant, filter, bias, depth, filter_dims->n, cols,
+                   output + px * filter_dims->n,
+                   output + (two ? px + 1 : px) * filter_dims->n);
     }
     return ES_OK;
 }
