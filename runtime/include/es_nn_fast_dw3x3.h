@@ -127,15 +127,17 @@ static ES_FAST_NOINLINE void es_dw3x3_widen(const es_dw_conv_params *p, const es
 /*
  * The plane of one output channel (its input channel in_c) into dst[k * stride],
  * k in row-major order, with the rows buffer of `buffer` int16 values. Returns 0
- * (nothing written) where the shape does not fit the buffers. *zeroed is the
- * row stride for which the buffer's padding columns are 0 (0: none): they are
- * zeroed once for all the channels of a call.
+ * (nothing written) where the shape does not fit the buffers, or with `whole`
+ * where one band does not hold the whole channel (with `whole`, dst may be the
+ * channel's input: all of it is widened before the first output is written).
+ * *zeroed is the row stride for which the buffer's padding columns are 0 (0:
+ * none): they are zeroed once for all the channels of a call.
  */
 static inline int es_dw3x3_plane(const es_dw_conv_params *p, const es_dims *in,
                                  const int8_t *input, int32_t in_c, const es_dims *out,
                                  const es_dw3x3_weights *t, const es_fast_short *s,
-                                 int16_t *rows, int32_t buffer, int32_t *zeroed, int8_t *dst,
-                                 int32_t stride)
+                                 int16_t *rows, int32_t buffer, int32_t *zeroed, int whole,
+                                 int8_t *dst, int32_t stride)
 {
     const int32_t sh = p->stride.h;
     const int32_t row_stride = ((out->w - 1) * p->stride.w + 3 + 2) & ~1; /* one read past */
@@ -144,7 +146,7 @@ static inline int es_dw3x3_plane(const es_dw_conv_params *p, const es_dims *in,
     const int32_t band = by_rows < by_acc ? by_rows : by_acc; /* output rows per band */
     int32_t acc[ES_DW3X3_ACC];
     int32_t oy, count;
-    if (out->w > ES_DW3X3_ACC || buffer / row_stride < 3) {
+    if (out->w > ES_DW3X3_ACC || buffer / row_stride < 3 || (whole && band < out->h)) {
         return 0;
     }
     if (*zeroed != row_stride) {

@@ -193,3 +193,21 @@ def test_depthwise_3x3_planes_equal_reference(rng, build, stride):
     for h, w in shapes:
         for boundary in (False, True):
             assert_same_as_reference(depthwise_3x3_call(rng, h, w, stride, boundary), build)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_conv_with_more_channels_than_a_stage_table(rng, build):
+    # the fast conv prepares the output stages of 48 channels at a time: 49..130 channels
+    # cross one or more chunk edges, an odd count ends on a lone channel
+    for out_c in (49, 96, 97, 130):
+        call = window_call(rng, False, False)
+        a = call.args
+        c = a["input_dims"]["c"]
+        kh, kw = a["filter_dims"]["h"], a["filter_dims"]["w"]
+        a["filter"] = rng.integers(-128, 128, (out_c, kh, kw, c)).astype(np.int8)
+        a["filter_dims"] = {**a["filter_dims"], "n": out_c}
+        a["output_dims"] = {**a["output_dims"], "c": out_c}
+        a["multiplier"], a["shift"] = random_quant(rng, out_c, out_c % 2 == 1)
+        a["bias"] = rng.integers(-50000, 50000, out_c).astype(np.int32)
+        call.output_size = a["output_dims"]["h"] * a["output_dims"]["w"] * out_c
+        assert_same_as_reference(call, build)

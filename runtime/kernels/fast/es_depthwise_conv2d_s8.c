@@ -166,12 +166,13 @@ static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_p
 
 /*
  * Channel oc by es_dw3x3_plane where the window is 3x3 with dilation 1 and the
- * accumulator bound (bias, weights, input range) allows the short output stage.
+ * accumulator bound (bias, weights, input range) allows the short output stage;
+ * `whole`: only where one band holds the whole channel (then dst may be its input).
  */
 static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
                      const es_dims *in, const int8_t *input, const es_dims *f,
                      const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
-                     row_buffer *rows, int8_t *dst, int32_t stride)
+                     row_buffer *rows, int whole, int8_t *dst, int32_t stride)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
     const int64_t input_bound = es_fast_input_bound(p->input_offset);
@@ -198,7 +199,7 @@ static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_para
     }
     s = es_fast_short_of(&r, p->output_offset, p->activation);
     return es_dw3x3_plane(p, in, input, oc / p->depth_multiplier, out, &t, &s, rows->values,
-                          ES_FAST_BUFFER, &rows->zeroed, dst, stride);
+                          ES_FAST_BUFFER, &rows->zeroed, whole, dst, stride);
 }
 
 /* Output channel oc into dst[k * stride], by the row ring where it fits. */
@@ -209,7 +210,7 @@ static void channel(const es_dw_conv_params *p, const es_per_channel_quant_param
 {
     plane_geometry g;
     const int32_t in_c = oc / p->depth_multiplier;
-    if (plane_3x3(p, quant, in, input, f, filter, bias, out, oc, rows, dst, stride)) {
+    if (plane_3x3(p, quant, in, input, f, filter, bias, out, oc, rows, 0, dst, stride)) {
         return;
     }
     g.p = p;
@@ -254,7 +255,10 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
     return ES_OK;
 }
 
-/* As the reference: channel c's plane goes to scratch, then over channel c's slots. */
+/*
+ * As the reference: channel c's plane goes to scratch, then over channel c's slots;
+ * a 3x3 plane that widens the whole channel before writing goes to its slots directly.
+ */
 es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
                                          const es_per_channel_quant_params *quant,
                                          const es_dims *input_dims, int8_t *data,
@@ -275,6 +279,10 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     pixels = output_dims->h * output_dims->w;
     rows.zeroed = 0;
     for (c = 0; c < channels; ++c) {
+        if (plane_3x3(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c,
+                      &rows, 1, data + c, channels)) {
+            continue;
+        }
         channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, &rows,
                 scratch, 1);
         for (px = 0; px < pixels; ++px) {
