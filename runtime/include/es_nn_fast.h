@@ -372,6 +372,51 @@ static inline int32_t es_fast_round_exact_scale(int32_t x, es_exact_scale scale)
     return x < 0 ? -(int32_t)magnitude : (int32_t)magnitude;
 }
 
+/*
+ * es_fast_round_exact_scale with the scale's parts prepared once per call
+ * (es_fast_exact_of): for binary points s in [34, 63] the fraction below the
+ * point fits 32 bits, so each output costs two UMULLs and a few word
+ * operations; any other scale, and the cases that routine hands to the
+ * reference, still go there.
+ */
+typedef struct {
+    es_exact_scale scale;
+    uint32_t m_hi, m_lo;
+    int32_t shift; /* s - 32, in [2, 31]; 0: use es_fast_round_exact_scale */
+} es_fast_exact;
+
+static inline es_fast_exact es_fast_exact_of(es_exact_scale scale)
+{
+    es_fast_exact e;
+    const int32_t s = -scale.exponent;
+    e.scale = scale;
+    e.m_hi = (uint32_t)((uint64_t)scale.mantissa >> 32);
+    e.m_lo = (uint32_t)((uint64_t)scale.mantissa & 0xFFFFFFFFu);
+    e.shift = s >= 34 && s <= 63 ? s - 32 : 0;
+    return e;
+}
+
+static inline int32_t es_fast_round_exact(int32_t x, const es_fast_exact *e)
+{
+    const uint32_t a = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
+    uint64_t high, magnitude;
+    uint32_t fraction, half;
+    if (e->shift == 0) {
+        return es_fast_round_exact_scale(x, e->scale);
+    }
+    high = (uint64_t)a * e->m_hi + (((uint64_t)a * e->m_lo) >> 32);
+    fraction = (uint32_t)high & ((1u << e->shift) - 1u);
+    half = 1u << (e->shift - 1);
+    if (fraction + 1u >= half && fraction <= half + 1u) {
+        return es_round_exact_scale(x, e->scale); /* within 2^32 of a half: the double decides */
+    }
+    magnitude = (high >> e->shift) + (fraction >= half ? 1u : 0u);
+    if (magnitude > (uint64_t)INT32_MAX) {
+        return es_round_exact_scale(x, e->scale);
+    }
+    return x < 0 ? -(int32_t)magnitude : (int32_t)magnitude;
+}
+
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)
 {

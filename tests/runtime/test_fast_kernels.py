@@ -211,3 +211,43 @@ def test_conv_with_more_channels_than_a_stage_table(rng, build):
         a["bias"] = rng.integers(-50000, 50000, out_c).astype(np.int32)
         call.output_size = a["output_dims"]["h"] * a["output_dims"]["w"] * out_c
         assert_same_as_reference(call, build)
+
+
+def near_half_at(rng, count: int, s: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Accumulators a and scales m * 2^-s (53-bit m) whose exact product lies just below a
+    half (k + 0.5) * 2^s and rounds onto it as a double, for the binary points of
+    es_fast_round_exact's word path (s in [34, 63]): small accumulators keep k < 64, which
+    a 53-bit m allows from s = 56 on (below, every such output saturates int8)."""
+    accs, scales = [], []
+    while len(accs) < count:
+        half = (2 * int(rng.integers(4, 64)) + 1) << (s - 1)
+        low, high = half // (1 << 53) + 1, min(half // (1 << 52), (1 << 31) - 1)
+        if low > high:
+            continue
+        a = int(rng.integers(low, high + 1))
+        m = half // a
+        if (1 << 52) <= m < (1 << 53) and a * m < half and float(a * m) == float(half):
+            accs.append(a)
+            scales.append((m, -s))
+    return np.array(accs, np.int64), scales
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("s", [56, 60, 63])
+def test_dense_exact_scale_near_halves_on_the_word_path(rng, build, s):
+    for sign in (1, -1):
+        accs, scales = near_half_at(rng, 16, s)
+        for per_channel, depth in ((1, 1), (0, 1)):
+            call = dense_call(rng, False)
+            chosen = scales if per_channel else [scales[0]]
+            call.args.update(params={**call.args["params"], "filter_offset": 0,
+                                     "input_offset": 0, "output_offset": 0,
+                                     "activation": {"min": -128, "max": 127}},
+                             dims={"accum_depth": depth, "output_depth": 16},
+                             per_channel=per_channel, stage=1, scales=chosen,
+                             bias=(sign * (accs if per_channel else accs[:1].repeat(16))
+                                   ).astype(np.int32),
+                             input=np.zeros(depth, np.int8),
+                             filter=np.zeros((16, depth), np.int8))
+            call.output_size = 16
+            assert_same_as_reference(call, build)
