@@ -99,13 +99,17 @@ static void dot_4(const es_fc_params *p, int32_t depth, const int8_t *x, const u
     for (; pairs < end; pairs += 2, row0 += 4, row1 += 4, row2 += 4, row3 += 4) {
         const uint32_t x02 = pairs[0], x13 = pairs[1];
         uint32_t w = es_fast_load32(row0);
-        a0 = es_fast_dual_mac(x13, es_fast_bytes13(w), es_fast_dual_mac(x02, es_fast_bytes02(w), a0));
+        a0 = es_fast_dual_mac(x02, es_fast_bytes02(w), a0);
+        a0 = es_fast_dual_mac(x13, es_fast_bytes13(w), a0);
         w = es_fast_load32(row1);
-        a1 = es_fast_dual_mac(x13, es_fast_bytes13(w), es_fast_dual_mac(x02, es_fast_bytes02(w), a1));
+        a1 = es_fast_dual_mac(x02, es_fast_bytes02(w), a1);
+        a1 = es_fast_dual_mac(x13, es_fast_bytes13(w), a1);
         w = es_fast_load32(row2);
-        a2 = es_fast_dual_mac(x13, es_fast_bytes13(w), es_fast_dual_mac(x02, es_fast_bytes02(w), a2));
+        a2 = es_fast_dual_mac(x02, es_fast_bytes02(w), a2);
+        a2 = es_fast_dual_mac(x13, es_fast_bytes13(w), a2);
         w = es_fast_load32(row3);
-        a3 = es_fast_dual_mac(x13, es_fast_bytes13(w), es_fast_dual_mac(x02, es_fast_bytes02(w), a3));
+        a3 = es_fast_dual_mac(x02, es_fast_bytes02(w), a3);
+        a3 = es_fast_dual_mac(x13, es_fast_bytes13(w), a3);
     }
     for (k = depth & ~3; k < depth; ++k, ++row0, ++row1, ++row2, ++row3) {
         const int32_t xv = x[k] + p->input_offset;
