@@ -90,8 +90,9 @@ def layer_table(graphs) -> str:
         row = [name]
         for kind in (*LAYER_KINDS, "other"):
             count, macs = sums[kind]
-            row.append("-" if count == 0 else f"{count / 1e6:.2f} M" + (
-                f" ({count / macs:.2f}/MAC)" if macs else ""))
+            amount = f"{count / 1e6:.2f} M" if count >= 1e5 else f"{count / 1e3:.1f} k"
+            row.append("-" if count == 0 else amount + (f" ({count / macs:.2f}/MAC)" if macs
+                                                        else ""))
         rows.append(row)
         print(row)
     return markdown_table(["model (M4, fast kernels)", *LAYER_KINDS, "other"], rows)
