@@ -69,6 +69,35 @@ def latency_table(graphs) -> str:
          "goal (M4)", "M4 / goal"], rows)
 
 
+#: op types shown apart in the per-layer table; the rest are summed as "other"
+LAYER_KINDS = ("conv2d", "depthwise_conv2d", "fully_connected", "add")
+
+
+def layer_table(graphs) -> str:
+    """Per model on the M4 (fast kernels): instructions and instructions per MAC by op type,
+    summed over the model's layers (the traced build's per-op counts)."""
+    from edgesmith.boards.latency import measure_latency
+    from edgesmith.boards.registry import get_board
+
+    rows = []
+    for name, graph in graphs.items():
+        report = measure_latency(graph, get_board(M4), per_layer=True)
+        sums = {kind: [0, 0] for kind in (*LAYER_KINDS, "other")}
+        for layer in report.layers:
+            kind = layer.type if layer.type in LAYER_KINDS else "other"
+            sums[kind][0] += layer.instructions
+            sums[kind][1] += layer.macs
+        row = [name]
+        for kind in (*LAYER_KINDS, "other"):
+            count, macs = sums[kind]
+            amount = f"{count / 1e6:.2f} M" if count >= 1e5 else f"{count / 1e3:.1f} k"
+            row.append("-" if count == 0 else amount + (f" ({count / macs:.2f}/MAC)" if macs
+                                                        else ""))
+        rows.append(row)
+        print(row)
+    return markdown_table(["model (M4, fast kernels)", *LAYER_KINDS, "other"], rows)
+
+
 def size_table(graphs) -> str:
     from edgesmith.boards.build import build_firmware
     from edgesmith.boards.registry import list_boards
@@ -106,6 +135,8 @@ def main() -> None:
              "(github.com/mlcommons/tiny_results_v1.1 and v1.2, closed division), which "
              "include flash wait states and need not be bit-exact with TFLite. The 2020 TFLM "
              "2.3.1 reference run (600.6 ms for VWW) is no CMSIS-NN anchor and is not shown.")
+    body += ("\n\nPer op type on the M4 (instructions of the ES_TRACE build, summed over the "
+             "layers of each type, and per MAC):\n\n" + layer_table(graphs))
     body += "\n\n" + size_table(graphs)
     body += ("\n\nFirmware = generated model + kernels + harness + startup, built for each "
              "board; flash = text + data, RAM = data + bss + stack (the model arena is in bss).")

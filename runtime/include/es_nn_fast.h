@@ -46,6 +46,16 @@
 extern "C" {
 #endif
 
+/*
+ * A loop kept out of its caller: inlined into a large function, GCC spills
+ * the loop's registers; on its own it keeps them.
+ */
+#if defined(__GNUC__)
+#define ES_FAST_NOINLINE __attribute__((noinline))
+#else
+#define ES_FAST_NOINLINE
+#endif
+
 /* Elements of the int16 buffers the fast kernels keep on the stack (2 bytes each). */
 #define ES_FAST_BUFFER 1280
 
@@ -55,6 +65,12 @@ static inline uint32_t es_fast_load32(const void *p)
     uint32_t v;
     memcpy(&v, p, sizeof v);
     return v;
+}
+
+/* lo in the low 16-bit half, hi in the high one. */
+static inline uint32_t es_fast_halves(int32_t lo, int32_t hi)
+{
+    return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
 }
 
 #if ES_FAST_INTRINSICS
@@ -91,16 +107,22 @@ static inline uint32_t es_fast_add_bytes13(uint32_t pair, uint32_t x)
     __asm__("sxtab16 %0, %1, %2, ror #8" : "=r"(r) : "r"(pair), "r"(x));
     return r;
 }
+
+/* acc + lo(a) * hi(b) (SMLABT) and acc + hi(a) * lo(b) (SMLATB). */
+static inline int32_t es_fast_mac_lo_hi(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlabt((int32_t)a, (int32_t)b, acc);
+}
+
+static inline int32_t es_fast_mac_hi_lo(uint32_t a, uint32_t b, int32_t acc)
+{
+    return __smlatb((int32_t)a, (int32_t)b, acc);
+}
 #else
 static inline int32_t es_fast_half(uint32_t x, int high)
 {
     const uint32_t h = high ? x >> 16 : x & 0xFFFFu;
     return h >= 0x8000u ? (int32_t)h - 0x10000 : (int32_t)h;
-}
-
-static inline uint32_t es_fast_halves(int32_t lo, int32_t hi)
-{
-    return ((uint32_t)lo & 0xFFFFu) | ((uint32_t)hi << 16);
 }
 
 static inline int32_t es_fast_dual_mac(uint32_t a, uint32_t b, int32_t acc)
@@ -134,6 +156,16 @@ static inline uint32_t es_fast_add_bytes13(uint32_t pair, uint32_t x)
     return es_fast_halves(es_fast_half(pair, 0) + es_fast_byte(x, 1),
                           es_fast_half(pair, 1) + es_fast_byte(x, 3));
 }
+
+static inline int32_t es_fast_mac_lo_hi(uint32_t a, uint32_t b, int32_t acc)
+{
+    return acc + es_fast_half(a, 0) * es_fast_half(b, 1);
+}
+
+static inline int32_t es_fast_mac_hi_lo(uint32_t a, uint32_t b, int32_t acc)
+{
+    return acc + es_fast_half(a, 1) * es_fast_half(b, 0);
+}
 #endif
 
 /* v in both 16-bit halves. */
@@ -142,108 +174,7 @@ static inline uint32_t es_fast_pair(int32_t v)
     return ((uint32_t)v & 0xFFFFu) * 0x10001u;
 }
 
-/*
- * The requantization of one channel, prepared once per call: the left and
- * right parts of the shift, and whether the short form applies.
- */
-typedef struct {
-    int32_t multiplier;
-    int32_t left;
-    int32_t right;
-    int32_t exact_only; /* multiplier INT32_MIN: the one saturating case, left to the reference */
-} es_fast_requant;
-
-static inline es_fast_requant es_fast_requant_of(int32_t multiplier, int32_t shift)
-{
-    es_fast_requant r;
-    r.multiplier = multiplier;
-    r.left = shift > 0 ? shift : 0;
-    r.right = shift > 0 ? 0 : -shift;
-    r.exact_only = multiplier == INT32_MIN;
-    return r;
-}
-
-#if ES_FAST_INTRINSICS
-/* (a * b + 2^31) >> 32: the high word rounded, one SMMULR. */
-static inline int32_t es_fast_high_rounded(int32_t a, int32_t b)
-{
-    int32_t r;
-    __asm__("smmulr %0, %1, %2" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-}
-#else
-static inline int32_t es_fast_high_rounded(int32_t a, int32_t b)
-{
-    return (int32_t)(((int64_t)a * b + ((int64_t)1 << 31)) >> 32);
-}
-#endif
-
-/*
- * es_multiply_by_quantized_multiplier(acc, multiplier, shift), bit for bit:
- * the nudged, truncated doubling high multiply equals floor((a*b + 2^30) / 2^31)
- * for both signs, which is the rounded high word of (2a) * b wherever 2a fits
- * int32 (|a| < 2^30, every accumulator of a real layer): one SMMULR. The
- * result x is above INT32_MIN (multiplier is not INT32_MIN), so
- * t = x - (x < 0) cannot overflow, and rounding half away from zero by 2^e is
- * floor(t / 2^e) plus bit e-1 of t.
- */
-static inline int32_t es_fast_requantize(int32_t acc, const es_fast_requant *r)
-{
-    const int32_t shifted = es_wrap32((uint32_t)acc << r->left);
-    int32_t x, t;
-    if (r->exact_only) {
-        return es_multiply_by_quantized_multiplier(acc, r->multiplier, r->left - r->right);
-    }
-    if ((uint32_t)shifted + 0x40000000u < 0x80000000u) {
-        x = es_fast_high_rounded(shifted * 2, r->multiplier);
-    } else {
-        x = (int32_t)(((int64_t)shifted * r->multiplier + ((int64_t)1 << 30)) >> 31);
-    }
-    if (r->right == 0) {
-        return x;
-    }
-    t = x - (x < 0);
-    return (t >> r->right) + ((t >> (r->right - 1)) & 1);
-}
-
-/* Requantize, add the output offset and clamp: the reference's output stage after the bias. */
-static inline int8_t es_fast_output_s8(int32_t acc, const es_fast_requant *r, int32_t output_offset,
-                                       es_activation act)
-{
-    return es_clamp_to_s8(es_fast_requantize(acc, r) + output_offset, act);
-}
-
-/*
- * es_round_exact_scale(x, scale), bit for bit, in a few multiplies. The exact
- * magnitude |x| * mantissa (P, below 2^84) is rounded to an integer at the
- * binary point s = -exponent, half away from zero. The double the reference
- * models rounds P to 53 significant bits first, moving it by at most 2^30, and
- * that changes the integer only when P lies within 2^30 of a half: those
- * cases (about one in 2^(s-33)), a binary point outside [34, 95] and results
- * beyond int32 take the reference's routine.
- */
-static inline int32_t es_fast_round_exact_scale(int32_t x, es_exact_scale scale)
-{
-    const uint32_t a = x < 0 ? 0u - (uint32_t)x : (uint32_t)x;
-    const uint64_t m = (uint64_t)scale.mantissa;
-    const int32_t s = -scale.exponent;
-    uint64_t high, fraction, half, magnitude;
-    if (s < 34 || s > 95) {
-        return es_round_exact_scale(x, scale);
-    }
-    /* P >> 32: the low 32 bits of P cannot reach a half (s - 1 >= 33) */
-    high = (uint64_t)a * (m >> 32) + (((uint64_t)a * (m & 0xFFFFFFFFu)) >> 32);
-    fraction = high & ((((uint64_t)1) << (s - 32)) - 1u);
-    half = (uint64_t)1 << (s - 33);
-    if (fraction + 1u >= half && fraction <= half + 1u) {
-        return es_round_exact_scale(x, scale); /* within 2^32 of a half: the double decides */
-    }
-    magnitude = (high >> (s - 32)) + (fraction >= half ? 1u : 0u);
-    if (magnitude > (uint64_t)INT32_MAX) {
-        return es_round_exact_scale(x, scale);
-    }
-    return x < 0 ? -(int32_t)magnitude : (int32_t)magnitude;
-}
+#include "es_nn_fast_output.h"
 
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)

@@ -14,39 +14,57 @@
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_gemm.h"
 
-/* Copy the window of output pixel (oy, ox) into col, input + offset, padding 0. */
+/* n values at px into col, + offset; in the DSP order (groups of 4) where `grouped`. */
+static void widen_run(const int8_t *px, int32_t n, int32_t offset, int grouped, int16_t *col)
+{
+    const uint32_t offsets = es_fast_pair(offset);
+    int32_t k;
+    if (grouped) {
+        for (k = 0; k < n; k += 4) {
+            const uint32_t x = es_fast_load32(px + k);
+            const uint32_t even = es_fast_add_bytes02(offsets, x);
+            const uint32_t odd = es_fast_add_bytes13(offsets, x);
+            memcpy(col + k, &even, 4);
+            memcpy(col + k + 2, &odd, 4);
+        }
+        return;
+    }
+    for (k = 0; k < n; ++k) {
+        col[k] = (int16_t)(px[k] + offset);
+    }
+}
+
+/*
+ * Copy the window of output pixel (oy, ox) into col, input + offset, padding 0:
+ * a window row inside the input (dilation 1) is one contiguous run of NHWC bytes.
+ */
 static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
                         const int8_t *input, int32_t oy, int32_t ox, int16_t *col)
 {
-    const int32_t c = in->c;
-    const uint32_t offsets = es_fast_pair(p->input_offset);
-    int32_t ky, kx, k;
-    int natural = !ES_FAST_DSP || (c & 3) != 0;
-    for (ky = 0; ky < f->h; ++ky) {
+    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
+    /* whole groups of 4 channels: the DSP order straight away */
+    const int grouped = ES_FAST_DSP && (c & 3) == 0;
+    int32_t ky, kx;
+    for (ky = 0; ky < f->h; ++ky, col += run) {
         const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        for (kx = 0; kx < f->w; ++kx, col += c) {
-            const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
-            const int8_t *px = input + (iy * in->w + ix) * c;
-            if (iy < 0 || iy >= in->h || ix < 0 || ix >= in->w) {
-                memset(col, 0, (size_t)c * sizeof *col);
-            } else if (natural) {
-                for (k = 0; k < c; ++k) {
-                    col[k] = (int16_t)(px[k] + p->input_offset);
-                }
-            } else {
-                /* whole groups of 4: the DSP order straight away */
-                for (k = 0; k < c; k += 4) {
-                    const uint32_t x = es_fast_load32(px + k);
-                    const uint32_t even = es_fast_add_bytes02(offsets, x);
-                    const uint32_t odd = es_fast_add_bytes13(offsets, x);
-                    memcpy(col + k, &even, 4);
-                    memcpy(col + k + 2, &odd, 4);
+        if (iy < 0 || iy >= in->h) {
+            memset(col, 0, (size_t)run * sizeof *col);
+        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
+            widen_run(input + (iy * in->w + ix0) * c, run, p->input_offset, grouped, col);
+        } else {
+            for (kx = 0; kx < f->w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation.w;
+                if (ix < 0 || ix >= in->w) {
+                    memset(col + kx * c, 0, (size_t)c * sizeof *col);
+                } else {
+                    widen_run(input + (iy * in->w + ix) * c, c, p->input_offset, grouped,
+                              col + kx * c);
                 }
             }
         }
     }
-    (void)natural;
 }
 
 /* Put each whole group of 4 of a natural-order column into the DSP order 0, 2, 1, 3. */
@@ -60,137 +78,80 @@ static void reorder_column(int16_t *col, int32_t length)
     }
 }
 
-/*
- * acc[2 * i + j] += column i . weight row j, over `depth` values. The second
- * column and row start `depth` after the first (cols is one buffer, filter
- * rows are contiguous), so one offset register addresses both.
- */
-static void block_2x2(const int16_t *col0, const int8_t *w0, int32_t depth, int32_t acc[4])
-{
-    const int16_t *col1 = col0 + depth;
-    const int8_t *w1 = w0 + depth;
-    int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-    int32_t k = 0;
-#if ES_FAST_INTRINSICS
-    if (depth >= 4) {
-        /* The loop in assembly: GCC spills two of its 14 live registers (1.44 instr/MAC);
-         * this is 20 instructions per 16 MACs. Per group of 4: x02, x13 of column 0, y of
-         * column 1 (bytes 0/2 first, then 1/3), weight words wa, wb; SXTB16 splits them. */
-        const int16_t *x = col0;
-        const int8_t *w = w0;
-        const int8_t *end = w0 + (depth & ~3);
-        uint32_t x02, x13, y, wa, wb, t;
-        __asm__ volatile(
-            "1:\n\t"
-            "ldr %[y], [%[x], %[d], lsl #1]\n\t"
-            "ldr %[x02], [%[x]], #4\n\t"
-            "ldr %[x13], [%[x]], #4\n\t"
-            "ldr %[wb], [%[w], %[d]]\n\t"
-            "ldr %[wa], [%[w]], #4\n\t"
-            "sxtb16 %[t], %[wa]\n\t"
-            "smlad %[a00], %[x02], %[t], %[a00]\n\t"
-            "smlad %[a10], %[y], %[t], %[a10]\n\t"
-            "sxtb16 %[t], %[wb]\n\t"
-            "smlad %[a01], %[x02], %[t], %[a01]\n\t"
-            "smlad %[a11], %[y], %[t], %[a11]\n\t"
-            "sub %[t], %[x], #4\n\t"
-            "ldr %[y], [%[t], %[d], lsl #1]\n\t"
-            "sxtb16 %[wa], %[wa], ror #8\n\t"
-            "smlad %[a00], %[x13], %[wa], %[a00]\n\t"
-            "smlad %[a10], %[y], %[wa], %[a10]\n\t"
-            "sxtb16 %[wb], %[wb], ror #8\n\t"
-            "smlad %[a01], %[x13], %[wb], %[a01]\n\t"
-            "smlad %[a11], %[y], %[wb], %[a11]\n\t"
-            "cmp %[w], %[end]\n\t"
-            "bne 1b\n\t"
-            : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11),
-              [x] "+r"(x), [w] "+r"(w), [x02] "=&r"(x02), [x13] "=&r"(x13), [y] "=&r"(y),
-              [wa] "=&r"(wa), [wb] "=&r"(wb), [t] "=&r"(t)
-            : [d] "r"(depth), [end] "r"(end)
-            : "cc", "memory");
-    }
-    k = depth & ~3;
-#elif ES_FAST_DSP
-    for (; k + 4 <= depth; k += 4) { /* the same steps in C (the host's DSP-order test build) */
-        const uint32_t wa = es_fast_load32(w0 + k), wb = es_fast_load32(w1 + k);
-        const uint32_t x02 = es_fast_load32(col0 + k), x13 = es_fast_load32(col0 + k + 2);
-        const uint32_t y02 = es_fast_load32(col1 + k), y13 = es_fast_load32(col1 + k + 2);
-        a00 = es_fast_dual_mac(x02, es_fast_bytes02(wa), a00);
-        a00 = es_fast_dual_mac(x13, es_fast_bytes13(wa), a00);
-        a01 = es_fast_dual_mac(x02, es_fast_bytes02(wb), a01);
-        a01 = es_fast_dual_mac(x13, es_fast_bytes13(wb), a01);
-        a10 = es_fast_dual_mac(y02, es_fast_bytes02(wa), a10);
-        a10 = es_fast_dual_mac(y13, es_fast_bytes13(wa), a10);
-        a11 = es_fast_dual_mac(y02, es_fast_bytes02(wb), a11);
-        a11 = es_fast_dual_mac(y13, es_fast_bytes13(wb), a11);
-    }
-#endif
-    for (; k < depth; ++k) {
-        a00 += col0[k] * w0[k];
-        a01 += col0[k] * w1[k];
-        a10 += col1[k] * w0[k];
-        a11 += col1[k] * w1[k];
-    }
-    acc[0] = a00;
-    acc[1] = a01;
-    acc[2] = a10;
-    acc[3] = a11;
-}
-
-/* The column position of value k: the DSP order swaps the middle two of each whole group. */
-static inline int32_t column_position(int32_t k, int32_t depth)
-{
-    if (!ES_FAST_DSP || k >= (depth & ~3)) {
-        return k;
-    }
-    return (k & ~3) | ((k & 1) << 1) | ((k >> 1) & 1);
-}
-
-/* acc[0] and acc[2] of block_2x2 for a single weight row. */
-static void block_2x1(const int16_t *col0, const int8_t *w0, int32_t depth, int32_t acc[4])
-{
-    const int16_t *col1 = col0 + depth;
-    int32_t k;
-    for (k = 0; k < depth; ++k) {
-        const int32_t at = column_position(k, depth);
-        acc[0] += col0[at] * w0[k];
-        acc[2] += col1[at] * w0[k];
-    }
-}
-
-/* Output channel oc of the pixel at out (acc0) and, if `two`, of the next (acc1). */
-static inline void output_channel(const es_conv_params *p,
-                                  const es_per_channel_quant_params *quant, const int32_t *bias,
-                                  int32_t oc, int32_t acc0, int32_t acc1, int two, int8_t *out,
-                                  int32_t channels)
+/* Output channel oc of two pixels (out0, out1) by the general output stage; out1 is
+ * written first, so a last pixel alone passes out1 = out0. */
+static ES_FAST_NOINLINE void output_general(const es_conv_params *p,
+                                            const es_per_channel_quant_params *quant,
+                                            int32_t b, int32_t oc, int32_t acc0, int32_t acc1,
+                                            int8_t *out0, int8_t *out1)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
-    const int32_t b = bias != NULL ? bias[oc] : 0;
-    out[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
-    if (two) {
-        out[channels + oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
+    out1[oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
+    out0[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
+}
+
+/* Channels whose output stages a call prepares at once (a table on the stack). */
+#define STAGE_CHUNK 48
+
+/* One channel's output stage: the short form, or right 0 for the general one. */
+typedef struct {
+    es_fast_short s;
+    int32_t bias;
+} channel_stage;
+
+/* The stages of channels first .. first + count - 1 (es_fast_short_from decides the form). */
+static void prepare_stages(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                           const int32_t *bias, int32_t depth, int32_t first, int32_t count,
+                           channel_stage *stages)
+{
+    const int32_t limit =
+        es_fast_bias_limit((int64_t)depth * 128 * es_fast_input_bound(p->input_offset));
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        const int32_t oc = first + k;
+        stages[k].bias = bias != NULL ? bias[oc] : 0;
+        if (!es_fast_short_from(quant->multiplier[oc], quant->shift[oc], stages[k].bias, limit,
+                                p->output_offset, p->activation, &stages[k].s)) {
+            stages[k].s.right = 0;
+        }
     }
 }
 
-/* Outputs of pixels `pixel` and (if `two`) pixel + 1 from their columns. */
-static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                       const int8_t *filter, const int32_t *bias, int32_t depth,
-                       int32_t channels, const int16_t *col0, int two,
-                       int8_t *out)
+/* Output channel oc (stage st) of two pixels; out1 first, so out1 = out0 for a pixel alone. */
+static inline void output_channel(const es_conv_params *p,
+                                  const es_per_channel_quant_params *quant,
+                                  const channel_stage *st, int32_t oc, int32_t acc0,
+                                  int32_t acc1, int8_t *out0, int8_t *out1)
 {
+    if (st->s.right != 0) {
+        out1[oc] = es_fast_short_output_s8(acc1 + st->bias, &st->s);
+        out0[oc] = es_fast_short_output_s8(acc0 + st->bias, &st->s);
+    } else {
+        output_general(p, quant, st->bias, oc, acc0, acc1, out0, out1);
+    }
+}
+
+/*
+ * Channels first .. first + count - 1 of two pixels (out1 = out0 for a last pixel
+ * alone) from their columns, with the stages of those channels.
+ */
+static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       const int8_t *filter, const channel_stage *stages, int32_t depth,
+                       int32_t first, int32_t count, const int16_t *col0, int8_t *out0,
+                       int8_t *out1)
+{
+    const int32_t end = first + count;
     int32_t oc;
-    for (oc = 0; oc < channels; oc += 2) {
-        const int8_t *w0 = filter + oc * depth;
+    for (oc = first; oc + 1 < end; oc += 2, stages += 2) {
         int32_t acc[4] = {0, 0, 0, 0};
-        if (oc + 1 < channels) {
-            block_2x2(col0, w0, depth, acc);
-        } else {
-            block_2x1(col0, w0, depth, acc); /* an odd last channel: no row follows */
-        }
-        output_channel(p, quant, bias, oc, acc[0], acc[2], two, out, channels);
-        if (oc + 1 < channels) {
-            output_channel(p, quant, bias, oc + 1, acc[1], acc[3], two, out, channels);
-        }
+        es_fast_block_2x2(col0, filter + oc * depth, depth, acc);
+        output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
+        output_channel(p, quant, stages + 1, oc + 1, acc[1], acc[3], out0, out1);
+    }
+    if (oc < end) { /* an odd last channel: no row follows */
+        int32_t acc[4] = {0, 0, 0, 0};
+        es_fast_block_2x1(col0, filter + oc * depth, depth, acc);
+        output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
     }
 }
 
@@ -212,7 +173,7 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                     }
                 }
             }
-            output_channel(p, quant, bias, oc, acc, 0, 0, output, 0);
+            output_general(p, quant, bias != NULL ? bias[oc] : 0, oc, acc, 0, output, output);
         }
     }
 }
@@ -223,9 +184,10 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
                        const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
     int16_t cols[ES_FAST_BUFFER];
+    channel_stage stages[STAGE_CHUNK];
     es_window win;
     es_status status;
-    int32_t depth, pixels, px;
+    int32_t depth, pixels, px, first, count;
     (void)ctx;
     status = es_conv_begin_s8(&win, params, quant, input_dims, input, filter_dims, filter,
                               output_dims, output);
@@ -238,23 +200,28 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
         return ES_OK;
     }
     pixels = output_dims->h * output_dims->w;
-    for (px = 0; px < pixels; px += 2) {
-        const int two = px + 1 < pixels;
-        int16_t *col1 = cols + depth;
-        fill_column(params, input_dims, filter_dims, input, px / output_dims->w,
-                    px % output_dims->w, cols);
-        if (two) {
-            fill_column(params, input_dims, filter_dims, input, (px + 1) / output_dims->w,
-                        (px + 1) % output_dims->w, col1);
-        } else {
-            memset(col1, 0, (size_t)depth * sizeof *col1); /* a last pixel alone: unused zeros */
+    for (first = 0; first < filter_dims->n; first += count) {
+        count = filter_dims->n - first < STAGE_CHUNK ? filter_dims->n - first : STAGE_CHUNK;
+        prepare_stages(params, quant, bias, depth, first, count, stages);
+        for (px = 0; px < pixels; px += 2) {
+            const int two = px + 1 < pixels;
+            int16_t *col1 = cols + depth;
+            fill_column(params, input_dims, filter_dims, input, px / output_dims->w,
+                        px % output_dims->w, cols);
+            if (two) {
+                fill_column(params, input_dims, filter_dims, input, (px + 1) / output_dims->w,
+                            (px + 1) % output_dims->w, col1);
+            } else {
+                memset(col1, 0, (size_t)depth * sizeof *col1); /* a pixel alone: unused zeros */
+            }
+            if (ES_FAST_DSP && (input_dims->c & 3) != 0) {
+                reorder_column(cols, depth);
+                reorder_column(col1, depth);
+            }
+            pixel_pair(params, quant, filter, stages, depth, first, count, cols,
+                       output + px * filter_dims->n,
+                       output + (two ? px + 1 : px) * filter_dims->n);
         }
-        if (ES_FAST_DSP && (input_dims->c & 3) != 0) {
-            reorder_column(cols, depth);
-            reorder_column(col1, depth);
-        }
-        pixel_pair(params, quant, filter, bias, depth, filter_dims->n, cols, two,
-                   output + px * filter_dims->n);
     }
     return ES_OK;
 }

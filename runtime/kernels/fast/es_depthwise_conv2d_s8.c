@@ -8,12 +8,21 @@
  * and no row is widened twice for stride 1. A 3-tap row with dilation 1
  * costs one dual MAC and one MAC per output. Shapes whose rows do not fit
  * ES_FAST_BUFFER take a plain per-output loop with the same output stage.
+ * 3x3 windows with dilation 1 whose channel takes the short output stage go
+ * to the band planes of es_nn_fast_dw3x3.h instead.
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_dw3x3.h"
 
 #define MAX_ROWS 16
 #define MAX_TAPS 64
+
+/* The int16 rows of a call, and the row stride of the 3x3 planes their zero padding suits. */
+typedef struct {
+    int16_t values[ES_FAST_BUFFER];
+    int32_t zeroed;
+} row_buffer;
 
 /* One output channel's plane: where its outputs go and what it reads. */
 typedef struct {
@@ -155,26 +164,68 @@ static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_p
     }
 }
 
+/*
+ * Channel oc by es_dw3x3_plane where the window is 3x3 with dilation 1 and the
+ * accumulator bound (bias, weights, input range) allows the short output stage;
+ * `whole`: only where one band holds the whole channel (then dst may be its input).
+ */
+static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                     const es_dims *in, const int8_t *input, const es_dims *f,
+                     const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
+                     row_buffer *rows, int whole, int8_t *dst, int32_t stride)
+{
+    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
+    const int64_t input_bound = es_fast_input_bound(p->input_offset);
+    es_dw3x3_weights t;
+    es_fast_short s;
+    int64_t bound;
+    int32_t k, w[9];
+    if (f->h != 3 || f->w != 3 || p->dilation.h != 1 || p->dilation.w != 1 ||
+        !es_fast_offset_fits(p->input_offset)) {
+        return 0;
+    }
+    t.bias = bias != NULL ? bias[oc] : 0;
+    bound = t.bias < 0 ? -(int64_t)t.bias : t.bias;
+    for (k = 0; k < 9; ++k) {
+        w[k] = filter[k * f->c + oc];
+        bound += (w[k] < 0 ? -w[k] : w[k]) * input_bound;
+    }
+    if (!es_fast_short_fits(&r, bound)) {
+        return 0;
+    }
+    for (k = 0; k < 3; ++k) {
+        t.w01[k] = es_fast_halves(w[3 * k], w[3 * k + 1]);
+        t.w12[k] = es_fast_halves(w[3 * k + 1], w[3 * k + 2]);
+    }
+    s = es_fast_short_of(&r, p->output_offset, p->activation);
+    return es_dw3x3_plane(p, in, input, oc / p->depth_multiplier, out, &t, &s, rows->values,
+                          ES_FAST_BUFFER, &rows->zeroed, whole, dst, stride);
+}
+
 /* Output channel oc into dst[k * stride], by the row ring where it fits. */
 static void channel(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
                     const es_dims *in, const int8_t *input, const es_dims *f,
                     const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
-                    int16_t *rows, int8_t *dst, int32_t stride)
+                    row_buffer *rows, int8_t *dst, int32_t stride)
 {
     plane_geometry g;
     const int32_t in_c = oc / p->depth_multiplier;
+    if (plane_3x3(p, quant, in, input, f, filter, bias, out, oc, rows, 0, dst, stride)) {
+        return;
+    }
     g.p = p;
     g.in = in;
     g.out = out;
     g.row_len = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
     g.ring = (f->h - 1) * p->dilation.h + 1;
-    g.rows = rows;
+    g.rows = rows->values;
+    rows->zeroed = 0; /* the ring's rows overwrite the padding columns */
     if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS ||
         (g.ring + 1) * g.row_len > ES_FAST_BUFFER ||
         !es_fast_offset_fits(p->input_offset)) {
         plain_plane(p, quant, in, input, in_c, f, filter, bias, out, oc, dst, stride);
     } else {
-        memset(rows + g.ring * g.row_len, 0, (size_t)g.row_len * sizeof *rows);
+        memset(g.rows + g.ring * g.row_len, 0, (size_t)g.row_len * sizeof *g.rows);
         plane(&g, quant, input, in_c, f, filter, bias, oc, dst, stride);
     }
 }
@@ -185,7 +236,7 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
                                  const es_dims *filter_dims, const int8_t *filter,
                                  const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
-    int16_t rows[ES_FAST_BUFFER];
+    row_buffer rows;
     es_status status;
     int32_t oc;
     (void)ctx;
@@ -196,14 +247,18 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
     if (status != ES_OK) {
         return status;
     }
+    rows.zeroed = 0;
     for (oc = 0; oc < output_dims->c; ++oc) {
         channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, oc,
-                rows, output + oc, output_dims->c);
+                &rows, output + oc, output_dims->c);
     }
     return ES_OK;
 }
 
-/* As the reference: channel c's plane goes to scratch, then over channel c's slots. */
+/*
+ * As the reference: channel c's plane goes to scratch, then over channel c's slots;
+ * a 3x3 plane that widens the whole channel before writing goes to its slots directly.
+ */
 es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv_params *params,
                                          const es_per_channel_quant_params *quant,
                                          const es_dims *input_dims, int8_t *data,
@@ -211,7 +266,7 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
                                          const int32_t *bias, const es_dims *output_dims,
                                          int8_t *scratch)
 {
-    int16_t rows[ES_FAST_BUFFER];
+    row_buffer rows;
     int32_t c, px, channels, pixels;
     es_status status;
     (void)ctx;
@@ -222,8 +277,13 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     }
     channels = output_dims->c;
     pixels = output_dims->h * output_dims->w;
+    rows.zeroed = 0;
     for (c = 0; c < channels; ++c) {
-        channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, rows,
+        if (plane_3x3(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c,
+                      &rows, 1, data + c, channels)) {
+            continue;
+        }
+        channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, &rows,
                 scratch, 1);
         for (px = 0; px < pixels; ++px) {
             data[px * channels + c] = scratch[px];
