@@ -7,7 +7,7 @@ import numpy as np
 
 from edgesmith.ir import AffineFormat, verify_graph
 from edgesmith.sim import simulate
-from edgesmith.trees.ensemble import TreeEnsemble
+from edgesmith.ir.tree_ensemble import TreeEnsemble
 from edgesmith.trees.graph import ensemble_graph
 
 # two stumps on two outputs: tree 0 splits feature 0 at 0.5, tree 1 feature 1 at -1

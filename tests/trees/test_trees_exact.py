@@ -13,7 +13,7 @@ pytest.importorskip("lightgbm")
 
 from edgesmith.codegen.c_trees import generate_tree_c
 from edgesmith.sim import simulate
-from edgesmith.trees.ensemble import predict
+from edgesmith.ir.tree_ensemble import predict
 from edgesmith.trees.graph import ensemble_graph, graph_ensemble
 from edgesmith.verify.trees_host import run_tree_c_host
 

@@ -13,7 +13,8 @@ pytest.importorskip("sklearn")
 
 from edgesmith.cli import app
 from edgesmith.codegen.c_trees import generate_tree_c
-from edgesmith.hls.trees import generate_tree_hls, verify_tree_csim
+from edgesmith.hls.trees import generate_tree_hls
+from edgesmith.verify.trees_check import verify_tree_csim
 from edgesmith.trees.graph import ensemble_graph
 from edgesmith.trees.quantize import quantize_features, quantize_tree_graph
 from edgesmith.verify.trees_check import tree_random_inputs, verify_tree_host

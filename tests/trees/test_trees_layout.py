@@ -8,7 +8,7 @@ import pytest
 
 from edgesmith.codegen.c_trees import generate_tree_c
 from edgesmith.sim import simulate
-from edgesmith.trees.ensemble import TreeEnsemble
+from edgesmith.ir.tree_ensemble import TreeEnsemble
 from edgesmith.trees.graph import ensemble_graph
 from edgesmith.trees.layout import lay_out
 from edgesmith.verify.trees_host import run_tree_c_host

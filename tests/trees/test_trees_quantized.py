@@ -63,9 +63,9 @@ def test_quantized_trees_equal_the_library_on_dequantized_features(library, kind
 
 def test_string_labels_of_an_in_memory_classifier_are_kept():
     lightgbm = pytest.importorskip("lightgbm")
-    from edgesmith.trees.ensemble import predict
+    from edgesmith.ir.tree_ensemble import predict
     from edgesmith.trees.graph import graph_ensemble
-    from edgesmith.trees.load import load_estimator
+    from edgesmith.frontends.trees_load import load_estimator
 
     x, y, x_test = split("iris")
     names = np.array(["setosa", "versicolor", "virginica"])[y]

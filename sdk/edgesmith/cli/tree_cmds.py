@@ -123,7 +123,7 @@ def generate_trees_hls(graph: Graph, model: Path, output: Path, name: str | None
 
 def verify_trees_csim(graph: Graph, model: Path, samples: int, inputs: Path | None, seed: int,
                       code: Path | None, *, as_json: bool) -> None:
-    from ..hls.trees import verify_tree_csim
+    from ..verify.trees_check import verify_tree_csim
 
     x = _verify_samples(graph, samples, inputs, seed)
     report = verify_tree_csim(graph, x, code_dir=code, label=str(model))

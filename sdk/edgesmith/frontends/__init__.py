@@ -20,7 +20,7 @@ from .sklearn_files import PICKLE_SUFFIXES, SKOPS_SUFFIXES, load_pickle, load_sk
 
 ACCEPTED = (".tflite, .keras, .h5, .hdf5, .json (+ weights .h5), .onnx, .esm, "
             "a keras.Model or a fitted scikit-learn estimator")
-#: tree models: XGBoost .json/.ubj, LightGBM .txt, scikit-learn .skops (edgesmith.trees.load)
+#: tree models: XGBoost .json/.ubj, LightGBM .txt, scikit-learn .skops (edgesmith.frontends.trees_load)
 ACCEPTED += (", .json/.ubj (XGBoost), .txt (LightGBM), .skops (scikit-learn), "
              "an XGBoost or LightGBM model")
 
@@ -40,7 +40,7 @@ def load_model(source: Any, weights: str | os.PathLike | None = None, *,
     if _is_instance_of(source, "keras", "Model"):
         return load_keras(source)
     if _is_sklearn_estimator(source) or _is_tree_library_model(source):
-        from ..trees.load import load_estimator
+        from .trees_load import load_estimator
         return load_estimator(source)
     raise ModelFormatError(f"cannot import a {type(source).__name__}; accepted: {ACCEPTED}")
 
@@ -63,7 +63,7 @@ def _import_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
         from .tflite import load_tflite
         return load_tflite(path)
     if suffix in SKOPS_SUFFIXES + PICKLE_SUFFIXES:  # trees, MLPs and linear models alike
-        from ..trees.load import load_estimator
+        from .trees_load import load_estimator
         estimator = load_skops(path) if suffix in SKOPS_SUFFIXES else \
             load_pickle(path, trust_pickle)
         graph = load_estimator(estimator)
@@ -71,7 +71,7 @@ def _import_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
         return graph
     if suffix == ".ubj" or (suffix == ".json" and _is_xgboost_json(path)) \
             or (suffix == ".txt" and _is_lightgbm_text(path)):
-        from ..trees.load import load_tree_file
+        from .trees_load import load_tree_file
         return load_tree_file(path)
     if suffix == ".onnx":
         from .onnx import load_onnx
@@ -104,12 +104,12 @@ def _is_instance_of(obj: Any, module: str, cls: str) -> bool:
 
 
 def _is_xgboost_json(path: Path) -> bool:
-    from ..trees.load import is_xgboost_json
+    from .trees_load import is_xgboost_json
     return is_xgboost_json(path)
 
 
 def _is_lightgbm_text(path: Path) -> bool:
-    from ..trees.load import is_lightgbm_text
+    from .trees_load import is_lightgbm_text
     return is_lightgbm_text(path)
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
-from ..trees.ensemble import TreeEnsemble
+from ..ir.tree_ensemble import TreeEnsemble
 from ..trees.thresholds import le_float64
 
 _ZERO = 1e-35  # LightGBM's kZeroThreshold: |x| below it is "zero" for missing_type Zero

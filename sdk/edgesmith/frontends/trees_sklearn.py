@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
-from ..trees.ensemble import TreeEnsemble
+from ..ir.tree_ensemble import TreeEnsemble
 from ..trees.thresholds import le_float64
 
 SINGLE = ("DecisionTreeClassifier", "DecisionTreeRegressor")

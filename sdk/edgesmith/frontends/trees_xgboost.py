@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFormatError, UnsupportedError
-from ..trees.ensemble import TreeEnsemble
+from ..ir.tree_ensemble import TreeEnsemble
 from ..trees.thresholds import lt_float32
 
 #: objective -> (link of base_score, decision)

@@ -21,7 +21,6 @@ from .. import __version__
 from ..codegen.c_names import model_identifier
 from ..codegen.c_writer import write_folder_atomically
 from ..ir import Graph
-from ..report.check_report import CheckReport
 from ..trees.graph import graph_ensemble
 from ..trees.layout import TreeLayout, lay_out
 from .writer import template_environment
@@ -98,28 +97,3 @@ def raw_features(graph: Graph, x: np.ndarray) -> np.ndarray:
 def scores_from_raw(raw: np.ndarray, dtype) -> np.ndarray:
     wide = np.dtype(dtype) == np.float64
     return np.ascontiguousarray(raw, np.int64 if wide else np.int32).view(dtype)
-
-
-def verify_tree_csim(graph: Graph, x: np.ndarray, *, code_dir: Path | None = None,
-                     label: str = "") -> CheckReport:
-    """C-simulate the HLS code of a tree graph on ``x`` and compare with the simulator."""
-    import tempfile
-
-    from ..sim import simulate
-    from ..verify.trees_check import compare_tree_outputs
-    from .csim import build_testbench, run_testbench
-
-    want = simulate(graph, x)[graph.outputs[0]]
-    with tempfile.TemporaryDirectory(prefix="edgesmith-trees-hls-") as tmp:
-        folder = code_dir or generate_tree_hls(graph, Path(tmp) / "hls").folder
-        binary = build_testbench(folder)
-        expected = np.ascontiguousarray(want).view(np.int64 if want.dtype == np.float64
-                                                   else np.int32)
-        run = run_testbench(binary, graph, {graph.inputs[0]: raw_features(graph, x)},
-                            {graph.outputs[0]: expected})
-    got = run.outputs.get(graph.outputs[0])
-    if got is None or got.shape[0] != x.shape[0]:
-        from ..errors import EdgesmithError
-        raise EdgesmithError(f"the C-simulation of {label or graph.name} stopped: "
-                             f"{run.message[:300]}")
-    return compare_tree_outputs(graph, x, scores_from_raw(got, want.dtype), None, label)

@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import Graph, Op, Tensor, verify_graph
 from ..ir.ops.tree_ensemble import ensemble_of
-from .ensemble import TreeEnsemble
+from ..ir.tree_ensemble import TreeEnsemble
 
 
 def ensemble_graph(ens: TreeEnsemble, name: str = "trees") -> Graph:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .ensemble import TreeEnsemble
+from ..ir.tree_ensemble import TreeEnsemble
 
 #: Thumb-2 bytes (arm-none-eabi-gcc -Os, Cortex-M4F) of one nested split (load the
 #: feature, the threshold literal, compare, branch) and one nested leaf (return a row),

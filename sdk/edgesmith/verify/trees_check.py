@@ -16,7 +16,7 @@ import numpy as np
 from ..ir import Graph
 from ..report.check_report import CheckReport, mismatch_record, samples_differ
 from ..sim import simulate
-from ..trees.ensemble import decide
+from ..ir.tree_ensemble import decide
 from ..trees.graph import graph_ensemble
 
 
@@ -92,3 +92,27 @@ def verify_tree_qemu(graph: Graph, x: np.ndarray, board: str, *, code_dir: Path 
         folder = code_dir or generate_tree_c(graph, Path(tmp) / "c", name=name).folder
         outputs, _ = run_graph(graph, get_board(board), {graph.inputs[0]: x}, model_dir=folder)
     return compare_tree_outputs(graph, x, outputs[graph.outputs[0]], None, label)
+
+
+def verify_tree_csim(graph: Graph, x: np.ndarray, *, code_dir: Path | None = None,
+                     label: str = "") -> CheckReport:
+    """C-simulate the HLS code of a tree graph on ``x`` and compare with the simulator."""
+    import tempfile
+
+    from ..hls.csim import build_testbench, run_testbench
+    from ..hls.trees import generate_tree_hls, raw_features, scores_from_raw
+
+    want = simulate(graph, x)[graph.outputs[0]]
+    with tempfile.TemporaryDirectory(prefix="edgesmith-trees-hls-") as tmp:
+        folder = code_dir or generate_tree_hls(graph, Path(tmp) / "hls").folder
+        binary = build_testbench(folder)
+        expected = np.ascontiguousarray(want).view(np.int64 if want.dtype == np.float64
+                                                   else np.int32)
+        run = run_testbench(binary, graph, {graph.inputs[0]: raw_features(graph, x)},
+                            {graph.outputs[0]: expected})
+    got = run.outputs.get(graph.outputs[0])
+    if got is None or got.shape[0] != x.shape[0]:
+        from ..errors import EdgesmithError
+        raise EdgesmithError(f"the C-simulation of {label or graph.name} stopped: "
+                             f"{run.message[:300]}")
+    return compare_tree_outputs(graph, x, scores_from_raw(got, want.dtype), None, label)

@@ -1,6 +1,6 @@
 """tree_ensemble: decision trees whose leaves add up to scores (forests, boosted trees).
 
-Operands (constants, see :class:`edgesmith.trees.ensemble.TreeEnsemble`):
+Operands (constants, see :class:`edgesmith.ir.tree_ensemble.TreeEnsemble`):
 ``feature`` int32 [N] (-1: leaf), ``threshold`` [N] (float32 ``x <= t`` for a
 float input; int16 ``q <= t`` for a quantized one), ``children`` int32 [N, 2],
 ``value`` float64 [N, V] leaf values, ``roots`` int32 [T], ``target`` int32 [T]
@@ -26,7 +26,7 @@ def _shape(shapes, attrs):
 
 def ensemble_of(op, args) -> tuple:
     """(the :class:`TreeEnsemble` an op's constant operands hold, its thresholds as stored)."""
-    from ...trees.ensemble import TreeEnsemble
+    from ..tree_ensemble import TreeEnsemble
 
     _, feature, threshold, children, value, roots, target, base = args
     return TreeEnsemble(
@@ -37,7 +37,7 @@ def ensemble_of(op, args) -> tuple:
 
 
 def _float(op, graph, args):
-    from ...trees.ensemble import scores
+    from ..tree_ensemble import scores
 
     ens, ens.threshold = ensemble_of(op, args)
     return scores(ens, args[0])
@@ -45,7 +45,7 @@ def _float(op, graph, args):
 
 def integer_kernel(op, graph, args):
     """Quantized features: the same walk with integer thresholds (``q <= t``)."""
-    from ...trees.ensemble import scores
+    from ..tree_ensemble import scores
 
     ens, ens.threshold = ensemble_of(op, args)
     return scores(ens, args[0])  # integers up to 16 bits are exact in float32: same decisions

@@ -9,7 +9,7 @@ from typing import Any
 from ..errors import ModelFormatError
 from ..ir import Graph
 from ..codegen.c_names import model_identifier
-from .graph import ensemble_graph
+from ..trees.graph import ensemble_graph
 
 #: a JSON file whose first bytes hold this key is an XGBoost model (Keras JSON has none)
 _XGBOOST_JSON_KEY = b'"learner"'
@@ -32,13 +32,13 @@ def load_tree_file(path: Path) -> Graph:
     suffix = path.suffix.lower()
     name = model_identifier(path.stem)
     if suffix in (".json", ".ubj"):
-        from ..frontends.trees_xgboost import load_xgboost
+        from .trees_xgboost import load_xgboost
         return ensemble_graph(load_xgboost(path), name)
     if suffix == ".txt":
         if not is_lightgbm_text(path):
             raise ModelFormatError(f"{path.name}: a .txt model must be a LightGBM text "
                                    "model (it starts with the line 'tree')")
-        from ..frontends.trees_lightgbm import load_lightgbm
+        from .trees_lightgbm import load_lightgbm
         return ensemble_graph(load_lightgbm(path), name)
     raise ModelFormatError(f"{path.name}: not a tree model file")
 
@@ -48,17 +48,17 @@ def load_estimator(model: Any, name: str | None = None) -> Graph:
     module = type(model).__module__
     if module.startswith(("xgboost", "lightgbm")):
         if module.startswith("xgboost"):
-            from ..frontends.trees_xgboost import load_xgboost as load
+            from .trees_xgboost import load_xgboost as load
         else:
-            from ..frontends.trees_lightgbm import load_lightgbm as load
+            from .trees_lightgbm import load_lightgbm as load
         ens = load(model)
         labels = getattr(model, "classes_", None)  # the estimator's own labels, if it keeps them
         if ens.classes and labels is not None and len(labels) == len(ens.classes):
             ens.classes = list(labels)
         return ensemble_graph(ens, name or module.split(".")[0])
-    from ..frontends.trees_sklearn import is_sklearn_tree_model, load_sklearn_trees
+    from .trees_sklearn import is_sklearn_tree_model, load_sklearn_trees
     if is_sklearn_tree_model(model):
         return ensemble_graph(load_sklearn_trees(model),
                               name or model_identifier(type(model).__name__.lower()))
-    from ..frontends.sklearn import load_sklearn
+    from .sklearn import load_sklearn
     return load_sklearn(model)
