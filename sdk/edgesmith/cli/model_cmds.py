@@ -48,13 +48,16 @@ def _inspect(model: Path, weights: Path | None, *, as_json: bool) -> None:
     graph = load_cli_model(model, weights)
     rows = op_rows(graph)
     bound = lower_bound(graph)
+    state = graph.state_tensors()
     totals = {"ops": len(graph.ops), "macs": total_macs(graph),
-              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound}
+              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound,
+              "state_bytes": sum(t.nbytes for t in state)}
     if as_json:
         emit_json({
             "model": str(model), "name": graph.name, "quantized": graph.is_quantized(),
             "inputs": [_tensor_json(graph, n) for n in graph.inputs],
             "outputs": [_tensor_json(graph, n) for n in graph.outputs],
+            "state": [_tensor_json(graph, t.name) for t in state],
             "ops": [{"index": r.index, "type": r.type, "output": r.output,
                      "shape": list(r.shape), "format": r.fmt, "macs": r.macs,
                      "weight_bytes": r.weight_bytes, "origin": r.origin} for r in rows],
@@ -73,9 +76,13 @@ def _inspect(model: Path, weights: Path | None, *, as_json: bool) -> None:
         for n in names:
             t = graph.tensors[n]
             console.print(f"{label:<7} {n}: {list(t.shape)} {t.dtype} {describe_format(t.fmt)}")
+    for t in state:
+        console.print(f"state   {t.name}: {list(t.shape)} {t.dtype} {describe_format(t.fmt)}, "
+                      f"{human_bytes(t.nbytes)} kept across invocations")
+    kept = f"   state {human_bytes(totals['state_bytes'])}" if state else ""
     console.print(f"ops {totals['ops']}   MACs {totals['macs']:,}   "
                   f"weights {human_bytes(totals['weight_bytes'])}   "
-                  f"activation lower bound {human_bytes(bound)}")
+                  f"activation lower bound {human_bytes(bound)}{kept}")
 
 
 def simulate_model(model: Path = MODEL_ARG,
