@@ -763,6 +763,18 @@ es_status es_svdf_s8_state8(const es_svdf_params *params, const int8_t *input,
                             const int8_t *weights_feature, const int8_t *weights_time,
                             const int32_t *bias, int8_t *state, int8_t *output);
 
+/**
+ * @brief es_softmax_s8 with int16 output (scale 1/65536, zero point -32768), as TFLite
+ *        Micro's int8-in, int16-out softmax: the same algorithm, a 16-bit final shift.
+ * @param[in]  params  as es_softmax_s8
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   int8 [rows, depth]
+ * @param[out] output  int16 [rows, depth]
+ */
+es_status es_softmax_s8_s16(const es_softmax_params *params, int32_t rows, int32_t depth,
+                            const int8_t *input, int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -192,8 +192,15 @@ def _dequantize(op: Op, graph: Graph) -> DequantizeParams:
 
 def _softmax(op: Op, graph: Graph) -> SoftmaxParams:
     s_in, _ = _scalar(op, graph, op.inputs[0])
-    s_out, z_out = _scalar(op, graph, op.outputs[0])
-    if z_out != -128 or abs(s_out - 1 / 256) > 0.001 / 256:
+    out = graph.tensors[op.outputs[0]].fmt
+    if isinstance(out, AffineFormat) and out.bits == 16 and not out.per_channel:
+        s_out, z_out = out.scalar()  # int8 in, int16 out (TFLite Micro)
+        if z_out != -32768 or abs(s_out - 1 / 65536) > 0.001 / 65536:
+            raise UnsupportedError(f"{_where(op)}: int16-output softmax needs output scale "
+                                   f"1/65536 and zero point -32768, got {s_out:g} and {z_out}")
+    else:
+        s_out, z_out = _scalar(op, graph, op.outputs[0])
+    if out.bits == 8 and (z_out != -128 or abs(s_out - 1 / 256) > 0.001 / 256):
         raise UnsupportedError(f"{_where(op)}: int8 softmax needs output scale 1/256 and "
                                f"zero point -128, got {s_out:g} and {z_out}")
     beta = float(np.float32(op.attrs.get("beta", 1.0)))  # TFLite stores beta as float32

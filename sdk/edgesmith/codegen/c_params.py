@@ -119,7 +119,8 @@ def _requantize(op: Op, graph: Graph, p: RequantizeParams, a: dict) -> KernelPar
 def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
     out = graph.tensors[op.outputs[0]]
     depth = out.shape[-1]
-    return KernelParams("es_softmax_s8", {"params": CStruct("es_softmax_params", dict(vars(p))),
+    kernel = "es_softmax_s8_s16" if out.dtype == "int16" else "es_softmax_s8"
+    return KernelParams(kernel, {"params": CStruct("es_softmax_params", dict(vars(p))),
                                           "rows": out.size // depth, "depth": depth})
 
 

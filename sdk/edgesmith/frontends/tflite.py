@@ -33,7 +33,7 @@ from .tflite_fold import fold_shape_arithmetic
 from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
 from ..ir.ops import tflite_builtins, tflite_op
 
-_ACTIVATION_DTYPES = ("float32", "int8")
+_ACTIVATION_DTYPES = ("float32", "int8", "int16")
 #: dtypes of variable (state) tensors
 _STATE_DTYPES = ("float32", "int8", "int16")
 
@@ -103,15 +103,15 @@ class _Importer:
         t = self.tflite(index)
         if t.dtype not in _ACTIVATION_DTYPES:
             raise UnsupportedError(f"{self.path}: {where}: tensor {t.name!r} is {t.dtype}; "
-                                   f"edgesmith runs {' and '.join(_ACTIVATION_DTYPES)} activations")
+                                   f"edgesmith runs {', '.join(_ACTIVATION_DTYPES)} activations")
         shape = t.shape
         if len(shape) == 0 or shape[0] != 1:
             raise UnsupportedError(f"{self.path}: {where}: tensor {t.name!r} has shape "
                                    f"{list(shape)}; activations need a leading batch dimension "
                                    "of 1")
-        fmt = self.format(t, where) if t.dtype == "int8" else None
-        if t.dtype == "int8" and fmt is None:
-            raise UnsupportedError(f"{self.path}: {where}: int8 tensor {t.name!r} has no "
+        fmt = self.format(t, where) if t.dtype in ("int8", "int16") else None
+        if t.dtype in ("int8", "int16") and fmt is None:
+            raise UnsupportedError(f"{self.path}: {where}: {t.dtype} tensor {t.name!r} has no "
                                    "quantization parameters")
         return self.register(index, False, Tensor(t.name, shape, t.dtype, fmt))
 
