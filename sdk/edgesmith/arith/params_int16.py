@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..ir import AffineFormat, Graph, Op, with_defaults
+from ..ir import AffineFormat, Graph, Op, op_def, with_defaults
 from . import multiplier as mq
 
 
@@ -38,8 +38,9 @@ def multiply_by_quantized_multiplier_64(acc: np.ndarray, multiplier, shift) -> n
 
 
 @dataclass(frozen=True, eq=False)
-class FullyConnected16Params:
-    """acc = sum((w + weights_offset) * x) + bias (int64); out = clamp(mbqm64(acc))."""
+class Mac16Params:
+    """conv2d, depthwise_conv2d, fully_connected on int16: acc = sum((w + weights_offset) * x)
+    + bias (int64); out = clamp(mbqm64(acc)) per output channel."""
 
     weights_offset: int
     #: one entry per output channel (repeated for a per-tensor filter)
@@ -49,22 +50,22 @@ class FullyConnected16Params:
     act_max: int
 
 
-def fully_connected_16(op: Op, graph: Graph) -> FullyConnected16Params:
+def mac16_params(op: Op, graph: Graph) -> Mac16Params:
     x, out = _int16(op, graph, op.inputs[0]), _int16(op, graph, op.outputs[0])
     w = graph.tensors[op.inputs[1]]
     if not isinstance(w.fmt, AffineFormat) or w.fmt.bits != 8:
-        raise UnsupportedError(f"{op.origin or op.type}: 16x8 fully_connected needs int8 "
+        raise UnsupportedError(f"{op.origin or op.type}: 16x8 {op.type} needs int8 "
                                f"weights, got {w.dtype}")
     bias = op.inputs[2] if len(op.inputs) > 2 else None
     if bias is not None and graph.tensors[bias].dtype != "int64":
-        raise UnsupportedError(f"{op.origin or op.type}: 16x8 fully_connected needs an int64 "
+        raise UnsupportedError(f"{op.origin or op.type}: 16x8 {op.type} needs an int64 "
                                f"bias, got {graph.tensors[bias].dtype}")
-    channels = w.shape[0]
+    channels = w.shape[op_def(op.type).weight_axis]
     scales = np.broadcast_to(np.asarray(w.fmt.scale, np.float64).reshape(-1), (channels,))
     s_in, s_out = float(np.float32(x.scalar()[0])), float(np.float32(out.scalar()[0]))
     pairs = [mq.quantize_multiplier(s_in * float(s) / s_out) for s in scales]
     act = with_defaults(op.type, op.attrs).get("activation", "none")
     lo, hi = mq.activation_range(act, s_out, 0, -32768, 32767)
     offset = 0 if w.fmt.per_channel else -int(w.fmt.scalar()[1])
-    return FullyConnected16Params(offset, np.array([m for m, _ in pairs], np.int64),
+    return Mac16Params(offset, np.array([m for m, _ in pairs], np.int64),
                                   np.array([s for _, s in pairs], np.int64), lo, hi)
