@@ -775,6 +775,41 @@ es_status es_svdf_s8_state8(const es_svdf_params *params, const int8_t *input,
 es_status es_softmax_s8_s16(const es_softmax_params *params, int32_t rows, int32_t depth,
                             const int8_t *input, int16_t *output);
 
+/**
+ * @brief 16x8 FULLY_CONNECTED: int16 input (zero point 0), int8 weights [O, K], int64
+ *        bias; 64-bit accumulators requantized per output channel (TFLite Micro's).
+ * @param[in]  quant   weights offset, per-channel multipliers and shifts, int16 clamp
+ * @param[in]  dims    accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input   K int16 values
+ * @param[in]  filter  int8 [O, K]
+ * @param[in]  bias    int64 [O], or NULL
+ * @param[out] output  O int16 values
+ */
+es_status es_fully_connected_s16(const es_quant16_params *quant, const es_fc_dims *dims,
+                                 const int16_t *input, const int8_t *filter,
+                                 const int64_t *bias, int16_t *output);
+
+/**
+ * @brief 16x8 ADD with broadcasting: es_add_s8's arithmetic on int16 values (left_shift
+ *        15, zero points 0), clamped to params->activation widened by `clamp`.
+ * @param[in]  params  as es_add_params; its activation is ignored
+ * @param[in]  clamp   int16 bounds of the output
+ */
+es_status es_add_s16(const es_add_params *params, const es_activation16 *clamp,
+                     const es_dims *input1_dims, const int16_t *input1,
+                     const es_dims *input2_dims, const int16_t *input2,
+                     const es_dims *output_dims, int16_t *output);
+
+/**
+ * @brief 16x8 MUL with broadcasting: es_mul_s8's arithmetic on int16 values.
+ * @param[in]  params  as es_mul_params; its activation is ignored
+ * @param[in]  clamp   int16 bounds of the output
+ */
+es_status es_mul_s16(const es_mul_params *params, const es_activation16 *clamp,
+                     const es_dims *input1_dims, const int16_t *input1,
+                     const es_dims *input2_dims, const int16_t *input2,
+                     const es_dims *output_dims, int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif

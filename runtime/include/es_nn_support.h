@@ -167,6 +167,26 @@ static inline int es_activation_is_valid(es_activation act)
     return act.min >= INT8_MIN && act.min <= act.max && act.max <= INT8_MAX;
 }
 
+/* x >> exponent rounding toward minus infinity for a 64-bit x of any sign. */
+static inline int64_t es_asr64(int64_t x, int32_t exponent)
+{
+    return x >= 0 ? x >> exponent : -(int64_t)(((uint64_t)(-(x + 1)) >> exponent) + 1u);
+}
+
+/*
+ * TFLite's MultiplyByQuantizedMultiplier of a 64-bit accumulator (16x8 ops): the Q31
+ * multiplier rounded to 15 bits, then one rounding shift right by 15 - shift. Defined for
+ * |x| < 2^47 and shift in [-31, 7], where the product fits in 62 bits.
+ */
+static inline int32_t es_multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier,
+                                                             int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16
+                                                    : 0x7FFF;
+    const int32_t total_shift = 15 - shift;
+    return (int32_t)es_asr64(x * reduced + ((int64_t)1 << (total_shift - 1)), total_shift);
+}
+
 /* A Q31 shift that es_multiply_by_quantized_multiplier accepts. */
 static inline int es_shift_is_valid(int32_t shift)
 {

@@ -202,6 +202,33 @@ def _svdf(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams(kernel, {"params": CStruct("es_svdf_params", fields)})
 
 
+def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
+    """The 16x8 kernel of an op reading an int16 activation, or None for other ops."""
+    from ..arith.params_int16 import is_int16, mac16_params
+
+    if not op.inputs or not is_int16(graph, op.inputs[0]) or op.type not in C_INT16_OP_TYPES:
+        return None
+    if op.type == "fully_connected":
+        p = mac16_params(op, graph)
+        out_features, depth = graph.tensors[op.inputs[1]].shape
+        quant = {"weights_offset": p.weights_offset, "multiplier": _int32s(p.multiplier),
+                 "shift": _int32s(p.shift), "min": p.act_min, "max": p.act_max}
+        return KernelParams("es_fully_connected_s16", {
+            "quant": CStruct("es_quant16_params", quant),
+            "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
+                                           "output_depth": int(out_features)})})
+    p = compute_params(op, graph)  # add, mul: the int8 structs, an int16 clamp beside
+    fields = {k: int(v) for k, v in vars(p).items() if k not in ("act_min", "act_max")}
+    fields["activation"] = {"min": -128, "max": 127}  # unused by the int16 kernels
+    return KernelParams(f"es_{op.type}_s16", {
+        "params": CStruct(f"es_{op.type}_params", fields),
+        "clamp": CStruct("es_activation16", {"min": int(p.act_min), "max": int(p.act_max)})})
+
+
+#: op types with a 16x8 C kernel
+C_INT16_OP_TYPES = ("fully_connected", "add", "mul")
+
+
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     rank = len(graph.tensors[op.inputs[0]].shape)
     axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
@@ -237,6 +264,8 @@ def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact")
     formats = format_kernel_params(op, graph, lambda o, g: kernel_params(o, g, fc_stage=fc_stage))
     if formats is not None:
         return formats
+    if (int16 := _int16_kernel(op, graph)) is not None:
+        return int16
     if op.type not in _BUILDERS:
         raise UnsupportedError(f"{op.origin or op.type}: the C runtime has no kernel for "
                                f"{op.type!r}; it runs {', '.join(C_OP_TYPES)}")
