@@ -810,6 +810,60 @@ es_status es_mul_s16(const es_mul_params *params, const es_activation16 *clamp,
                      const es_dims *input2_dims, const int16_t *input2,
                      const es_dims *output_dims, int16_t *output);
 
+/* ---- Model edges: float32, uint8 and int16 ports converted to and from int8 ------------- */
+
+/**
+ * @brief QUANTIZE float32 -> integer as TFLite's reference: round(x / scale) half away from
+ *        zero, in float32; a quotient outside int32 (or NaN) counts as INT32_MIN; plus the
+ *        zero point (wrapping), clamped.
+ * @param[in]  params  output scale and zero point, clamp inside the output type
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   float32 values
+ * @param[out] output  integer values
+ */
+es_status es_quantize_f32_s8(const es_quantize_float_params *params, int32_t size,
+                             const float *input, int8_t *output);
+es_status es_quantize_f32_u8(const es_quantize_float_params *params, int32_t size,
+                             const float *input, uint8_t *output);
+es_status es_quantize_f32_s16(const es_quantize_float_params *params, int32_t size,
+                              const float *input, int16_t *output);
+
+/**
+ * @brief DEQUANTIZE integer -> float32: scale * (q - zero_point), one float32 multiply
+ *        (the same bits as TFLite's double product rounded to float32).
+ * @param[in]  params  input scale and zero point
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   integer values
+ * @param[out] output  float32 values
+ */
+es_status es_dequantize_s8_f32(const es_dequantize_params *params, int32_t size,
+                               const int8_t *input, float *output);
+es_status es_dequantize_u8_f32(const es_dequantize_params *params, int32_t size,
+                               const uint8_t *input, float *output);
+es_status es_dequantize_s16_f32(const es_dequantize_params *params, int32_t size,
+                                const int16_t *input, float *output);
+
+/**
+ * @brief QUANTIZE between integer types: (x + input_offset) * M + output_offset, clamped to
+ *        the activation range, which must lie inside the output type (as es_requantize_s8).
+ * @param[in]  params  offsets, Q31 quant (input scale / output scale), clamp
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   integer values
+ * @param[out] output  integer values (may alias an input of the same width)
+ */
+es_status es_quantize_u8_s8(const es_requantize_params *params, int32_t size,
+                            const uint8_t *input, int8_t *output);
+es_status es_quantize_s8_u8(const es_requantize_params *params, int32_t size,
+                            const int8_t *input, uint8_t *output);
+es_status es_quantize_u8_u8(const es_requantize_params *params, int32_t size,
+                            const uint8_t *input, uint8_t *output);
+es_status es_quantize_s16_s8(const es_requantize_params *params, int32_t size,
+                             const int16_t *input, int8_t *output);
+es_status es_quantize_s8_s16(const es_requantize_params *params, int32_t size,
+                             const int8_t *input, int16_t *output);
+es_status es_quantize_s16_s16(const es_requantize_params *params, int32_t size,
+                              const int16_t *input, int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif

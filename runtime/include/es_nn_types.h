@@ -442,6 +442,22 @@ typedef struct {
     int32_t max;
 } es_activation16;
 
+/*
+ * The edges of an integer model (QUANTIZE from float32, DEQUANTIZE to float32), in
+ * single precision only: the same IEEE binary32 operations give the same bits on the host
+ * and on a Cortex-M with or without an FPU. The scale is the tensor's float32 scale.
+ */
+typedef struct {
+    float scale;             /* of the integer output */
+    int32_t zero_point;      /* of the integer output */
+    es_activation activation; /* clamp: the output type's whole range */
+} es_quantize_float_params;
+
+typedef struct {
+    float scale;        /* of the integer input */
+    int32_t zero_point; /* of the integer input */
+} es_dequantize_params;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,9 +1,7 @@
 // Elementwise int8 kernels: add, mul, requantize (also relu/relu6 and the
-// int8 -> int8 quantize), float -> int8 quantize and int8 -> float dequantize.
+// int8 -> int8 quantize). The float edges are in convert.cpp.
 //
 // Binary kernels take operands already broadcast to the output shape.
-#include <cmath>
-#include <limits>
 
 #include "es_sim/bindings.h"
 #include "es_sim/ndarray.h"
@@ -90,41 +88,6 @@ ArrayI8 requantize_s8(const ArrayI8& x, int32_t input_zero_point, int32_t output
     return out;
 }
 
-// round(x / scale) + zero_point in float arithmetic, rounding half away from
-// zero; a quotient that does not fit int32 (or NaN) becomes INT32_MIN, as the
-// unchecked cast of the reference does on x86-64.
-ArrayI8 quantize_f32_s8(const ArrayF32& x, float scale, int32_t zero_point, int32_t qmin,
-                        int32_t qmax) {
-    check_activation_range(qmin, qmax);
-    ArrayI8 out(shape_of(x));
-    const float* src = x.data();
-    int8_t* dst = out.mutable_data();
-    py::gil_scoped_release release;
-    for (py::ssize_t i = 0; i < x.size(); ++i) {
-        const float r = std::round(src[i] / scale);
-        const int32_t q = (r >= -2147483648.0f && r < 2147483648.0f)
-                              ? static_cast<int32_t>(r)
-                              : std::numeric_limits<int32_t>::min();
-        // Adding the zero point wraps like the reference's int32 addition.
-        const int32_t shifted =
-            static_cast<int32_t>(static_cast<uint32_t>(q) + static_cast<uint32_t>(zero_point));
-        dst[i] = clamp_to_s8(shifted, qmin, qmax);
-    }
-    return out;
-}
-
-// float(scale * (q - zero_point)) with the product taken in double.
-ArrayF32 dequantize_s8_f32(const ArrayI8& x, double scale, int32_t zero_point) {
-    ArrayF32 out(shape_of(x));
-    const int8_t* src = x.data();
-    float* dst = out.mutable_data();
-    py::gil_scoped_release release;
-    for (py::ssize_t i = 0; i < x.size(); ++i) {
-        dst[i] = static_cast<float>(scale * static_cast<double>(src[i] - zero_point));
-    }
-    return out;
-}
-
 }  // namespace
 
 void register_elementwise(py::module_& m) {
@@ -155,11 +118,6 @@ void register_elementwise(py::module_& m) {
               py::arg("act_max"),
               "int8 -> int8 with a new format and a clamp (quantize, relu, relu6).");
     }
-    m.def("quantize_f32_s8", &quantize_f32_s8, py::arg("x"), py::arg("scale"),
-          py::arg("zero_point"), py::arg("qmin"), py::arg("qmax"),
-          "float32 -> int8 as TFLite's reference quantize rounds.");
-    m.def("dequantize_s8_f32", &dequantize_s8_f32, py::arg("x"), py::arg("scale"),
-          py::arg("zero_point"), "int8 -> float32, scale * (q - zero_point).");
 }
 
 }  // namespace es_sim

@@ -18,4 +18,5 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_fixed_layers(m);
     es_sim::register_pow2(m);
     es_sim::register_subbyte(m);
+    es_sim::register_convert(m);
 }

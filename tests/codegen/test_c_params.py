@@ -60,12 +60,22 @@ def _graph(op_type, in_fmt, out_fmt, out_dtype="int8"):
 
 def test_ops_without_c_kernels_are_refused_by_name():
     f = AffineFormat([0.1], [0])
+    g = _graph("batch_norm", f, f)
+    with pytest.raises(UnsupportedError, match="test batch_norm.*no kernel"):
+        kernel_params(g.ops[0], g)
+
+
+def test_float_edges_call_their_conversion_kernels():
+    f = AffineFormat([0.1], [3])
     g = _graph("dequantize", f, None, "float32")
-    with pytest.raises(UnsupportedError, match="test dequantize.*no kernel"):
-        kernel_params(g.ops[0], g)
+    kp = kernel_params(g.ops[0], g)
+    assert kp.kernel == "es_dequantize_s8_f32"
+    assert kp.args["params"].fields == {"scale": np.float32(0.1), "zero_point": 3}
     g = _graph("quantize", None, f)
-    with pytest.raises(UnsupportedError, match="quantize from float"):
-        kernel_params(g.ops[0], g)
+    kp = kernel_params(g.ops[0], g)
+    assert kp.kernel == "es_quantize_f32_s8"
+    assert c_initializer(kp.args["params"].fields["scale"]) == "0x1.99999a0000000p-4f"
+    assert kp.args["params"].fields["activation"] == {"min": -128, "max": 127}
 
 
 def test_a_view_of_a_constant_is_refused(tmp_path):

@@ -1,5 +1,6 @@
 """Test models built with the TFLite converter from small Keras models: full-int8 (int8
-weights and activations) with int8 model inputs and outputs."""
+weights and activations) with int8 model inputs and outputs, or with the float32 / uint8
+inputs and outputs published models keep (``io=(input type, output type)``)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ from pathlib import Path
 import numpy as np
 
 
-def full_int8_tflite(model, calibration: np.ndarray, path: Path) -> Path:
-    """``model`` converted to a full-int8 ``.tflite`` at ``path`` (int8 I/O)."""
+def full_int8_tflite(model, calibration: np.ndarray, path: Path,
+                     io: tuple[str, str] = ("int8", "int8")) -> Path:
+    """``model`` converted to a full-int8 ``.tflite`` at ``path`` (int8 I/O by default)."""
     import tensorflow as tf
 
     return convert_full_int8(tf.lite.TFLiteConverter.from_keras_model(model),
-                             calibration[:, None], path)
+                             calibration[:, None], path, io)
 
 
-def convert_full_int8(converter, calibration: np.ndarray, path: Path) -> Path:
-    """A TFLite ``converter`` run full-int8 with int8 I/O, calibrated on the batch-1 samples
-    of ``calibration`` (axis 0 lists them), written to ``path``."""
+def convert_full_int8(converter, calibration: np.ndarray, path: Path,
+                      io: tuple[str, str] = ("int8", "int8")) -> Path:
+    """A TFLite ``converter`` run full-int8, calibrated on the batch-1 samples of
+    ``calibration`` (axis 0 lists them), written to ``path``; ``io`` names the model's input
+    and output types (``int8``, ``uint8``, ``float32``; ``int16`` if the converter takes
+    it)."""
     import tensorflow as tf
 
     def representative():
@@ -28,8 +33,8 @@ def convert_full_int8(converter, calibration: np.ndarray, path: Path) -> Path:
     converter.optimizations = [tf.lite.Optimize.DEFAULT]
     converter.representative_dataset = representative
     converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    converter.inference_input_type = tf.int8
-    converter.inference_output_type = tf.int8
+    converter.inference_input_type = tf.as_dtype(io[0])
+    converter.inference_output_type = tf.as_dtype(io[1])
     path.write_bytes(converter.convert())
     return path
 

@@ -89,8 +89,8 @@ class MulParams:
 
 @dataclass(frozen=True)
 class RequantizeParams:
-    """int8 -> int8 rescaling with a clamp: quantize between two int8 formats,
-    relu, relu6, relu_n1_to_1."""
+    """Integer rescaling with a clamp: quantize between two integer formats (int8, uint8,
+    int16), relu, relu6, relu_n1_to_1."""
 
     input_zero_point: int
     output_zero_point: int
@@ -102,7 +102,7 @@ class RequantizeParams:
 
 @dataclass(frozen=True)
 class QuantizeParams:
-    """float32 -> int8: round(x / scale) + zero_point, in float32, clamped."""
+    """float32 -> int8, uint8 or int16: round(x / scale) + zero_point, in float32, clamped."""
 
     scale: float
     zero_point: int
@@ -112,7 +112,9 @@ class QuantizeParams:
 
 @dataclass(frozen=True)
 class DequantizeParams:
-    """int8 -> float32: float(scale * (q - zero_point)) with the product in double."""
+    """int8, uint8 or int16 -> float32: float(scale * (q - zero_point)); TFLite's double
+    product of a float32 scale and an integer below 2^17 is exact, so one float32 multiply
+    gives the same bits."""
 
     scale: float
     zero_point: int

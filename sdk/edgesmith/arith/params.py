@@ -57,6 +57,7 @@ __all__ = [
     "RequantizeParams",
     "SoftmaxParams",
     "compute_params",
+    "convert_kernel",
 ]
 
 
@@ -193,19 +194,49 @@ def _relu(op: Op, graph: Graph) -> RequantizeParams:
     return RequantizeParams(z_in, z_out, m, sh, *_act_range(op, graph, op_def(op.type).activation))
 
 
+#: the integer types the model-edge conversions (quantize, dequantize) read and write
+EDGE_TYPES = ("int8", "uint8", "int16")
+
+
+def _edge_format(op: Op, graph: Graph, name: str) -> AffineFormat:
+    t = graph.tensors[name]
+    fmt = t.fmt
+    if not isinstance(fmt, AffineFormat) or t.dtype not in EDGE_TYPES \
+            or t.dtype != fmt.storage_dtype or fmt.per_channel:
+        raise UnsupportedError(f"{_where(op)}: tensor {name!r} is {t.dtype}; quantize and "
+                               f"dequantize convert float32 and {', '.join(EDGE_TYPES)} "
+                               "tensors with one scale")
+    return fmt
+
+
 def _quantize(op: Op, graph: Graph) -> QuantizeParams | RequantizeParams:
-    out = _int8(op, graph, op.outputs[0])
+    """TFLite's quantize Prepare: float input -> divide by the output scale; integer input
+    -> the multiplier of (double) input scale / output scale."""
+    out = _edge_format(op, graph, op.outputs[0])
     s_out, z_out = out.scalar()
     if graph.tensors[op.inputs[0]].fmt is None:
         return QuantizeParams(float(s_out), z_out, out.qmin, out.qmax)
-    s_in, z_in = _scalar(op, graph, op.inputs[0])
+    s_in, z_in = _edge_format(op, graph, op.inputs[0]).scalar()
     m, sh = mq.quantize_multiplier(float(s_in) / float(s_out))
     return RequantizeParams(z_in, z_out, m, sh, out.qmin, out.qmax)
 
 
 def _dequantize(op: Op, graph: Graph) -> DequantizeParams:
-    scale, zp = _scalar(op, graph, op.inputs[0])
+    scale, zp = _edge_format(op, graph, op.inputs[0]).scalar()
     return DequantizeParams(float(scale), zp)
+
+
+def convert_kernel(op: Op, graph: Graph) -> str:
+    """The kernel name of a quantize or dequantize op, by its operand types:
+    ``quantize_f32_u8``, ``quantize_u8_s8``, ``dequantize_s16_f32``... (int8 -> int8 is
+    ``quantize_s8``); the simulator's and, prefixed ``es_``, the C runtime's."""
+    src, dst = (_TYPE_TAGS[graph.tensors[n].dtype] for n in (op.inputs[0], op.outputs[0]))
+    if (src, dst) == ("s8", "s8"):
+        return "quantize_s8"
+    return f"{op.type}_{src}_{dst}"
+
+
+_TYPE_TAGS = {"float32": "f32", "int8": "s8", "uint8": "u8", "int16": "s16"}
 
 
 def _softmax(op: Op, graph: Graph) -> SoftmaxParams:

@@ -1,7 +1,9 @@
 """The files the harness firmware exchanges with the host (boards/harness/es_harness_io.h).
 
 input.bin:  header (magic "ESIN", version, samples, input and output counts, flags,
-            input sizes), then every sample's inputs, raw bytes, in order.
+            input sizes), then every sample's inputs, raw bytes, in order. The firmware
+            checks the sizes; the element types (float32, uint8, int16...) are checked here
+            against the model header's ``<PREFIX>_INPUTk_TYPE`` before anything is sent.
 output.bin: every sample's outputs, raw bytes, in order, (a mixed-precision patch model:
             then one byte per patch, the branch it took), then a uint32 cycle count.
 trace.bin:  (ES_TRACE builds, flag DUMP_OPS) per op: int32 index, int32 bytes, the bytes.
@@ -41,21 +43,39 @@ def explain_exit(status: int) -> str:
     return f"unexpected exit status {status}"
 
 
+#: numpy dtype of each C element type a model port may have (codegen.c_formats.PORT_C_TYPES)
+PORT_DTYPES = {"float": "<f4", "int8_t": "i1", "uint8_t": "u1", "int16_t": "<i2",
+               "int32_t": "<i4"}
+
+
 def input_rows(api: ModelApi, inputs: list[np.ndarray]) -> np.ndarray:
-    """One row of raw bytes per sample: every input's bytes, in the model's order.
-    ``inputs``: one batched int8/uint8 array per model input."""
+    """One row of raw bytes per sample: every input's bytes (little-endian, as on the
+    targets), in the model's order. ``inputs``: one batched array per model input, of the
+    port's type (a uint8 array also stands for int8 bytes)."""
     if len(inputs) != len(api.input_bytes) or len(inputs) > MAX_TENSORS:
         raise EdgesmithError(f"model {api.name} has {len(api.input_bytes)} inputs; "
                              f"got {len(inputs)} arrays")
     samples = inputs[0].shape[0]
     rows = []
     for k, (array, size) in enumerate(zip(inputs, api.input_bytes)):
+        array = _as_port_type(api, k, np.asarray(array))
         flat = np.ascontiguousarray(array).reshape(samples, -1).view(np.uint8)
         if flat.shape[1] != size:
             raise EdgesmithError(f"input {k} of {api.name} has {size} bytes per sample; "
                                  f"got {flat.shape[1]}")
         rows.append(flat)
     return np.concatenate(rows, axis=1)
+
+
+def _as_port_type(api: ModelApi, k: int, array: np.ndarray) -> np.ndarray:
+    ctype = api.input_types[k] if k < len(api.input_types) else "int8_t"
+    want = np.dtype(PORT_DTYPES.get(ctype, "i1"))
+    if array.dtype == want or (array.dtype.itemsize == 1 and want.itemsize == 1):
+        return array
+    if array.dtype.kind == want.kind == "f" or np.can_cast(array.dtype, want, "safe") \
+            or (want.kind == "f" and array.dtype.kind in "iu"):
+        return array.astype(want)
+    raise EdgesmithError(f"input {k} of {api.name} holds {ctype} values; got {array.dtype}")
 
 
 def pack_inputs(api: ModelApi, inputs: list[np.ndarray], *, dump_ops: bool = False) -> bytes:

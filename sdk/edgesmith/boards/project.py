@@ -46,6 +46,9 @@ class ModelApi:
     arena_bytes: int
     #: patches of a mixed-precision patch model, whose branches follow the outputs; or 0
     patch_branches: int = 0
+    #: each port's C element type (``<PREFIX>_INPUTk_TYPE``; int8_t in older headers)
+    input_types: tuple[str, ...] = ()
+    output_types: tuple[str, ...] = ()
 
 
 def read_model_api(model_dir: Path) -> ModelApi:
@@ -65,9 +68,12 @@ def read_model_api(model_dir: Path) -> ModelApi:
                 raise EdgesmithError(f"{header}: the model header lacks {prefix}_{exc.args[0]}"
                                      ) from None
             mixed = re.search(rf"\b{re.escape(header.stem)}_patch_branches\s*\(", text)
+            types = dict(re.findall(rf"#define\s+{prefix}_(\w+)_TYPE\s+(\w+)", text))
             return ModelApi(header.stem, prefix, inputs, outputs,
                             int(defines.get("ARENA_SIZE", 0)),
-                            int(defines.get("NUM_PATCHES", 0)) if mixed else 0)
+                            int(defines.get("NUM_PATCHES", 0)) if mixed else 0,
+                            tuple(types.get(f"INPUT{k}", "int8_t") for k in range(len(inputs))),
+                            tuple(types.get(f"OUTPUT{k}", "int8_t") for k in range(len(outputs))))
     raise EdgesmithError(f"{model_dir} holds no generated model header "
                          "(a <name>.h declaring <name>_invoke and <NAME>_NUM_INPUTS)")
 

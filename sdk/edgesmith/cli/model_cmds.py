@@ -173,6 +173,11 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"output {output} must end in .esm (edgesmith model file)")
     check_output_file(output)
     graph = load_cli_model(model, weights)
+    if graph.is_quantized() and graph.float_edges():
+        raise EdgesmithError(f"{model} is already quantized: int8 inside, its float or uint8 "
+                             "inputs and outputs converted by its own QUANTIZE/DEQUANTIZE ops",
+                             hint=f"use it as it is: edgesmith verify {model} --target host, "
+                                  f"edgesmith generate c {model}, edgesmith build {model}")
     if graph.is_quantized():
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")

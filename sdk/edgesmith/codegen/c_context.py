@@ -67,6 +67,12 @@ class CPort:
     offset: int
     zero_point: int
     scale: str
+    #: the C type of one element (``float``, ``uint8_t``, ``int16_t``, ``int32_t``, ``int8_t``)
+    ctype: str = "int8_t"
+    #: elements per sample
+    count: int = 0
+    #: whether the port holds float32 (no scale, no zero point)
+    is_float: bool = False
 
 
 @dataclass(frozen=True)
@@ -121,9 +127,13 @@ class CModel:
         return header_files() + self.kernel_sources
 
     @property
+    def has_float_ports(self) -> bool:
+        return any(p.is_float for p in self.inputs + self.outputs)
+
+    @property
     def run_signature(self) -> str:
-        ins = [f"const int8_t *in{p.index}" for p in self.inputs]
-        outs = [f"int8_t *out{p.index}" for p in self.outputs]
+        ins = [f"const {p.ctype} *in{p.index}" for p in self.inputs]
+        outs = [f"{p.ctype} *out{p.index}" for p in self.outputs]
         return ", ".join(ins + outs)
 
     @property

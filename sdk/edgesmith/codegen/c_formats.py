@@ -87,16 +87,27 @@ def c_constant(t: Tensor) -> np.ndarray:
     return t.data
 
 
+#: the C element type of each dtype a model port may have
+PORT_C_TYPES = {"float32": "float", "int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t",
+                "int32": "int32_t"}
+
+
 def port_is_supported(t: Tensor) -> bool:
-    """Model inputs and outputs: int8 affine with one scale, or fixed-point raw int32."""
+    """Model inputs and outputs: float32; int8, uint8 or int16 affine with one scale, stored
+    in its own type; or fixed-point raw int32."""
     if isinstance(t.fmt, FixedFormat):
         return t.dtype == "int32"
-    return (t.dtype == "int8" and isinstance(t.fmt, AffineFormat) and t.fmt.bits == 8
-            and not t.fmt.per_channel)
+    if t.fmt is None:
+        return t.dtype == "float32"
+    return (isinstance(t.fmt, AffineFormat) and not t.fmt.per_channel
+            and t.dtype in PORT_C_TYPES and t.dtype == t.fmt.storage_dtype)
 
 
 def port_scale(t: Tensor) -> tuple[float, int]:
-    """(scale, zero point) of a model port: real = scale * (stored - zero point)."""
+    """(scale, zero point) of a model port: real = scale * (stored - zero point); (1, 0) for
+    a float32 port."""
+    if t.fmt is None:
+        return 1.0, 0
     if isinstance(t.fmt, FixedFormat):
         return math.ldexp(1.0, -t.fmt.frac_bits), 0
     return t.fmt.scalar()

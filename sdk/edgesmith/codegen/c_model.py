@@ -23,7 +23,7 @@ from ..memory import ArenaPlan
 from ..passes.lowering import lower
 from .c_context import CModel, CPort, CStateFill, markdown_text
 from .c_kernel_sets import DEFAULT_KERNEL_SET, kernel_set_for
-from .c_formats import check_formats, port_is_supported, port_scale
+from .c_formats import PORT_C_TYPES, check_formats, port_is_supported, port_scale
 from .c_names import c_comment_text, model_identifier
 from .c_params import C_OP_TYPES
 from .c_patch_plan import c_patch_layout, plan_c_patch_arena
@@ -110,7 +110,8 @@ def state_fills(graph: Graph, plan: ArenaPlan) -> list[CStateFill]:
 
 
 def check_integer_model(graph: Graph) -> None:
-    """Raise UnsupportedError unless generated C code can run ``graph`` (int8 throughout)."""
+    """Raise UnsupportedError unless generated C code can run ``graph`` (integer inside; float
+    only at its edges, converted by its own quantize and dequantize ops)."""
     if not graph.is_quantized():
         raise UnsupportedError(f"model {graph.name!r} has float tensors; the C runtime is int8 "
                                "only", hint="quantize it first: edgesmith quantize MODEL "
@@ -120,8 +121,9 @@ def check_integer_model(graph: Graph) -> None:
         t = graph.tensors[name]
         if not port_is_supported(t):
             raise UnsupportedError(f"model input/output {name!r} is {t.dtype} "
-                                   f"({describe_format(t.fmt)}); generated C code takes int8 "
-                                   "affine tensors with one scale, or fixed-point (raw int32)")
+                                   f"({describe_format(t.fmt)}); generated C code takes float32, "
+                                   "int8, uint8 or int16 affine tensors with one scale, or "
+                                   "fixed-point (raw int32)")
 
 
 def _port(graph: Graph, plan: ArenaPlan, tensor: str, index: int) -> CPort:
@@ -129,4 +131,5 @@ def _port(graph: Graph, plan: ArenaPlan, tensor: str, index: int) -> CPort:
     scale, zero_point = port_scale(t)
     # str() of a float32 is its shortest decimal that reads back as the same float32
     return CPort(index, tensor, markdown_text(tensor), t.nbytes, plan.offsets[tensor],
-                 zero_point, f"{np.float32(scale)}f")
+                 zero_point, f"{np.float32(scale)}f", PORT_C_TYPES[t.dtype],
+                 t.size // t.shape[0], t.fmt is None)

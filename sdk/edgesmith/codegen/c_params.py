@@ -26,7 +26,7 @@ from ..ir import Graph, Op, with_defaults
 from ..memory.lifetimes import VIEW_OPS
 from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutParams, MeanParams,
                             MulParams, PadParams, PoolParams, QuantizeParams, RequantizeParams,
-                            SoftmaxParams, compute_params)
+                            SoftmaxParams, compute_params, convert_kernel)
 from .c_formats import format_kernel_params
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
                        gather_kernel, gather_table_kernel, tile)
@@ -111,9 +111,26 @@ def _requantize(op: Op, graph: Graph, p: RequantizeParams, a: dict) -> KernelPar
     fields = {"input_offset": -p.input_zero_point, "output_offset": p.output_zero_point,
               "quant": {"multiplier": p.multiplier, "shift": p.shift},
               "activation": activation(p)}
-    kernel = "es_requantize_s8" if op.type == "quantize" else "es_relu_s8"
+    kernel = "es_relu_s8" if op.type != "quantize" else "es_requantize_s8" \
+        if convert_kernel(op, graph) == "quantize_s8" else f"es_{convert_kernel(op, graph)}"
     return KernelParams(kernel, {"params": CStruct("es_requantize_params", fields),
                                  "size": graph.tensors[op.outputs[0]].size})
+
+
+def _convert(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    """quantize (from float32, or between integer types) and dequantize at a model's edges;
+    the float32 scale is emitted as an exact C99 hexadecimal float constant."""
+    if isinstance(p, RequantizeParams):
+        return _requantize(op, graph, p, a)
+    if isinstance(p, QuantizeParams):
+        fields = {"scale": np.float32(p.scale), "zero_point": p.zero_point,
+                  "activation": {"min": p.qmin, "max": p.qmax}}
+        params = CStruct("es_quantize_float_params", fields)
+    else:
+        params = CStruct("es_dequantize_params", {"scale": np.float32(p.scale),
+                                                  "zero_point": p.zero_point})
+    return KernelParams(f"es_{convert_kernel(op, graph)}",
+                        {"params": params, "size": graph.tensors[op.outputs[0]].size})
 
 
 def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
@@ -239,7 +256,7 @@ def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
 _BUILDERS = {
     "conv2d": _conv, "depthwise_conv2d": _conv, "fully_connected": _fully_connected,
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
-    "quantize": _requantize, "relu": _requantize, "relu6": _requantize,
+    "quantize": _convert, "dequantize": _convert, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
@@ -272,9 +289,6 @@ def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str = "exact")
     if fc_stage not in FC_STAGES:
         raise ValueError(f"fc_stage must be one of {FC_STAGES}, got {fc_stage!r}")
     p = compute_params(op, graph) if params is None else params
-    if isinstance(p, QuantizeParams):
-        raise UnsupportedError(f"{op.origin or op.type}: quantize from float has no C kernel "
-                               "(the C runtime is integer-only); give the model int8 inputs")
     a = with_defaults(op.type, op.attrs)
     if op.type == "fully_connected":
         return _fully_connected(op, graph, p, a, fc_stage)
@@ -314,6 +328,8 @@ def c_initializer(value) -> str:
         return "{" + ", ".join(c_initializer(v) for v in value) + "}"
     if isinstance(value, (bool, np.bool_)):
         return "1" if value else "0"
+    if isinstance(value, np.float32):  # exact: a hexadecimal float constant
+        return f"{float(value).hex()}f"
     return c_int(value)
 
 

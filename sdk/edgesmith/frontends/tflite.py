@@ -36,6 +36,9 @@ from ..ir.ops import tflite_builtins, tflite_op
 _ACTIVATION_DTYPES = ("float32", "int8", "int16")
 #: dtypes of variable (state) tensors
 _STATE_DTYPES = ("float32", "int8", "int16")
+#: integer types that only the conversions at a model's edges read or write (a uint8
+#: camera input): quantize and dequantize convert them from and to int8 or float32
+_EDGE_DTYPES = ("uint8",)
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -101,16 +104,18 @@ class _Importer:
         if (index, False) in self.names:
             return self.names[(index, False)]
         t = self.tflite(index)
-        if t.dtype not in _ACTIVATION_DTYPES:
+        if t.dtype not in _ACTIVATION_DTYPES + _EDGE_DTYPES:
             raise UnsupportedError(f"{self.path}: {where}: tensor {t.name!r} is {t.dtype}; "
-                                   f"edgesmith runs {', '.join(_ACTIVATION_DTYPES)} activations")
+                                   f"edgesmith runs {', '.join(_ACTIVATION_DTYPES)} activations "
+                                   f"({', '.join(_EDGE_DTYPES)} only into QUANTIZE or "
+                                   "DEQUANTIZE)")
         shape = t.shape
         if len(shape) == 0 or shape[0] != 1:
             raise UnsupportedError(f"{self.path}: {where}: tensor {t.name!r} has shape "
                                    f"{list(shape)}; activations need a leading batch dimension "
                                    "of 1")
-        fmt = self.format(t, where) if t.dtype in ("int8", "int16") else None
-        if t.dtype in ("int8", "int16") and fmt is None:
+        fmt = self.format(t, where) if t.dtype != "float32" else None
+        if t.dtype != "float32" and fmt is None:
             raise UnsupportedError(f"{self.path}: {where}: {t.dtype} tensor {t.name!r} has no "
                                    "quantization parameters")
         return self.register(index, False, Tensor(t.name, shape, t.dtype, fmt))
@@ -158,16 +163,17 @@ class _Importer:
         return self.register(index, False, Tensor(t.name, t.shape, t.dtype, fmt, variable=True))
 
     def format(self, t: TflTensor, where: str) -> AffineFormat | None:
-        if t.scale is None or t.dtype not in ("int8", "int16", "int32"):
+        if t.scale is None or t.dtype not in ("int8", "uint8", "int16", "int32"):
             return None
         axis = None
         if t.scale.size > 1:
             axis = t.quantized_dimension
             if axis >= len(t.shape) and len(t.shape) == 1:
                 axis = 0  # some converters tag 1-D per-channel biases with the filter's axis
-        bits = {"int8": 8, "int16": 16, "int32": 32}[t.dtype]
+        bits = {"int8": 8, "uint8": 8, "int16": 16, "int32": 32}[t.dtype]
         try:
-            return AffineFormat(t.scale, t.zero_point, axis=axis, bits=bits)
+            return AffineFormat(t.scale, t.zero_point, axis=axis, bits=bits,
+                                signed=t.dtype != "uint8")
         except ValueError as exc:
             raise ModelFormatError(f"{self.path}: {where}: tensor {t.name!r} has invalid "
                                    f"quantization parameters: {exc}") from None
@@ -185,6 +191,18 @@ class _Importer:
         real = (t.data.astype(np.float64) - fmt.zero_point.reshape(shape)) \
             * fmt.scale.astype(np.float64).reshape(shape)
         return real.astype(np.float32)
+
+    def refuse_edge_dtypes(self, op: TflOperator, op_type: str, names: list[str]) -> None:
+        """uint8 and int16 activations only enter or leave quantize and dequantize."""
+        if op_type in ("quantize", "dequantize"):
+            return
+        for name in names:
+            t = self.graph.tensors[name]
+            if not t.is_const and t.dtype in _EDGE_DTYPES:
+                raise UnsupportedError(f"{self.path}: {op.title}: tensor {name!r} is {t.dtype}; "
+                                       f"edgesmith runs {' and '.join(_ACTIVATION_DTYPES)} "
+                                       f"activations ({', '.join(_EDGE_DTYPES)} only into "
+                                       "QUANTIZE or DEQUANTIZE)")
 
     def const_values(self, op: TflOperator, position: int, what: str) -> np.ndarray:
         if position >= len(op.inputs) or op.inputs[position] < 0:
@@ -205,6 +223,7 @@ class _Importer:
             names.pop()
         (out_index,) = op.outputs
         out_name = self.activation(out_index, f"{op.title} output")
+        self.refuse_edge_dtypes(op, op_type, [n for n in names if n is not None] + [out_name])
         attrs = with_defaults(op_type, attrs)
         shapes = [self.graph.tensors[n].shape for n in names if n is not None]
         try:

@@ -138,9 +138,33 @@ class Graph:
         return any(t.variable for t in self.tensors.values())
 
     def is_quantized(self) -> bool:
-        """True when every activation tensor has an integer format."""
-        acts = [t for t in self.tensors.values() if not t.is_const]
+        """True when every activation tensor has an integer format, except the float edges
+        of an integer model (:meth:`float_edges`)."""
+        edges = self.float_edges()
+        acts = [t for t in self.tensors.values() if not t.is_const and t.name not in edges]
         return bool(acts) and all(t.fmt is not None for t in acts)
+
+    def float_edges(self) -> set[str]:
+        """Float model inputs read only by quantize ops and float model outputs written by a
+        dequantize op: published int8 models keep these, and convert them themselves."""
+        def is_float(name: str) -> bool:
+            return self.tensors[name].fmt is None
+
+        def integer(name: str | None) -> bool:
+            return name is not None and self.tensors[name].fmt is not None
+
+        edges = set()
+        for name in self.inputs:
+            readers = self.consumers(name)
+            if is_float(name) and readers and all(
+                    op.type == "quantize" and integer(op.outputs[0]) for op in readers):
+                edges.add(name)
+        for name in self.outputs:
+            op = self.producer(name)
+            if is_float(name) and op is not None and op.type == "dequantize" \
+                    and integer(op.inputs[0]) and not self.consumers(name):
+                edges.add(name)
+        return edges
 
     def remove_unused_tensors(self) -> None:
         used = set(self.inputs) | set(self.outputs)

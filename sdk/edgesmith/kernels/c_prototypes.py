@@ -30,7 +30,7 @@ _DEFINE = re.compile(r"^\s*#define\s+(\w+)\s+(\d+)\s*$", re.M)
 
 #: size and alignment of scalar types on the 32-bit targets (AAPCS: int64 aligned to 8)
 _SCALARS = {"int8_t": 1, "uint8_t": 1, "int16_t": 2, "uint16_t": 2, "int32_t": 4,
-            "uint32_t": 4, "int64_t": 8, "uint64_t": 8}
+            "uint32_t": 4, "int64_t": 8, "uint64_t": 8, "float": 4}
 _POINTER_BYTES = 4
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from .. import _sim
-from ..arith.params import QuantizeParams, compute_params
+from ..arith.params import compute_params, convert_kernel
 from ..ir import OP_DEFS, Graph, Op, with_defaults
 from ..ir.ops.movement import movement_kernel
 
@@ -109,17 +109,11 @@ def relu(op: Op, graph: Graph, args: list) -> np.ndarray:
     return _sim.relu_s8(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
-@_kernel("quantize")
-def quantize(op: Op, graph: Graph, args: list) -> np.ndarray:
-    p = compute_params(op, graph)
-    if isinstance(p, QuantizeParams):
-        return _sim.quantize_f32_s8(np.ascontiguousarray(args[0], dtype=np.float32), **vars(p))
-    return _sim.quantize_s8(_i8(args[0]), **vars(p))
-
-
-@_kernel("dequantize")
-def dequantize(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return _sim.dequantize_s8_f32(_i8(args[0]), **vars(compute_params(op, graph)))
+@_kernel("quantize", "dequantize")
+def convert(op: Op, graph: Graph, args: list) -> np.ndarray:
+    """The model-edge conversions, one C++ kernel per pair of operand types."""
+    x = np.ascontiguousarray(args[0], dtype=graph.tensors[op.inputs[0]].dtype)
+    return getattr(_sim, convert_kernel(op, graph))(x, **vars(compute_params(op, graph)))
 
 
 @_kernel("softmax")

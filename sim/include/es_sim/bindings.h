@@ -15,4 +15,5 @@ void register_fixed(pybind11::module_& m);
 void register_fixed_layers(pybind11::module_& m);
 void register_pow2(pybind11::module_& m);
 void register_subbyte(pybind11::module_& m);
+void register_convert(pybind11::module_& m);
 }  // namespace es_sim
