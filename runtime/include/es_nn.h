@@ -809,6 +809,26 @@ es_status es_mul_s16(const es_mul_params *params, const es_activation16 *clamp,
                      const es_dims *input1_dims, const int16_t *input1,
                      const es_dims *input2_dims, const int16_t *input2,
                      const es_dims *output_dims, int16_t *output);
+/**
+ * @brief 16x8 CONV_2D (NHWC int16 input with zero point 0, OHWI int8 weights, int64 bias):
+ *        64-bit accumulators over the taps inside the image, es_quant16_params output.
+ * @param[in]  params  stride, dilation, padding (offsets and activation unused)
+ * @param[in]  quant   per-channel output stage and int16 clamp
+ */
+es_status es_conv2d_s16(const es_conv_params *params, const es_quant16_params *quant,
+                        const es_dims *input_dims, const int16_t *input,
+                        const es_dims *filter_dims, const int8_t *filter, const int64_t *bias,
+                        const es_dims *output_dims, int16_t *output);
+
+/**
+ * @brief 16x8 DEPTHWISE_CONV_2D: as es_conv2d_s16 with a [1, KH, KW, C * M] filter.
+ * @param[in]  params  depth multiplier, stride, dilation, padding (offsets unused)
+ */
+es_status es_depthwise_conv2d_s16(const es_dw_conv_params *params,
+                                  const es_quant16_params *quant, const es_dims *input_dims,
+                                  const int16_t *input, const es_dims *filter_dims,
+                                  const int8_t *filter, const int64_t *bias,
+                                  const es_dims *output_dims, int16_t *output);
 
 /* ---- Model edges: float32, uint8 and int16 ports converted to and from int8 ------------- */
 

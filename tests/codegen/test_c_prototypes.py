@@ -51,7 +51,7 @@ def test_every_defined_kernel_has_a_prototype_and_every_prototype_a_definition()
     kernels = {k for k, p in runtime_prototypes().items() if p.returns == "es_status"}
     # files that define two kernels: the in-place depthwise, maximum/minimum, sub/squared
     # difference, reduce_max/reduce_min, gather_table s8/fx
-    assert len(sources) == 49 and len(definitions) == 67
+    assert len(sources) == 50 and len(definitions) == 69
     assert kernels == definitions
 
 
@@ -60,7 +60,7 @@ def test_the_header_names_tensor_parameters_by_role():
     assert inplace.names == ("ctx", "params", "quant", "input_dims", "input", "filter_dims",
                              "filter", "bias", "output_dims", "scratch")
     kernels = [p for p in runtime_prototypes().values() if p.returns == "es_status"]
-    assert len(kernels) == 67
+    assert len(kernels) == 69
     for proto in kernels:  # each <role>_dims has its tensor pointer (or pointer array)
         roles = {*proto.names, "output"}  # also where the kernel writes over its input
         dims = [p.name.removesuffix("_dims") for p in proto.params

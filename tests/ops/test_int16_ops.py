@@ -76,11 +76,11 @@ def test_16x8_model_equals_tflm(converted, name):
     assert len(np.unique(theirs)) > 100  # outputs spread: the comparison means something
 
 
-@pytest.mark.parametrize("name", ["dense", "add_mul"])
+@pytest.mark.parametrize("name", ["dense", "conv", "add_mul"])
 def test_16x8_c_kernels_equal_the_simulator(converted, name):
-    """es_fully_connected_s16, es_add_s16 and es_mul_s16 on every such op of the converted
-    models, fed the simulator's own inputs of that op (generated code needs typed int16
-    model ports first)."""
+    """es_fully_connected_s16, es_conv2d_s16, es_depthwise_conv2d_s16, es_add_s16 and
+    es_mul_s16 on every such op of the converted models, fed the simulator's own inputs of
+    that op."""
     from edgesmith.codegen.c_params import C_INT16_OP_TYPES, kernel_params
     from tests.runtime.harness import runtime
 
@@ -98,7 +98,16 @@ def test_16x8_c_kernels_equal_the_simulator(converted, name):
                 else values[n] for n in op.inputs]
         for s in range(want.shape[0]):
             out = got[s:s + 1]
-            if op.type == "fully_connected":
+            if op.type in ("conv2d", "depthwise_conv2d"):
+                bias = args[2] if len(args) > 2 and args[2] is not None else None
+                xi = np.ascontiguousarray(args[0][s:s + 1])
+                rt.ok(getattr(rt.lib, kp.kernel)(
+                    rt.struct(kp.args["params"]), rt.struct(kp.args["quant"]),
+                    rt.dims(xi.shape), rt.ptr("int16_t", xi), rt.dims(args[1].shape),
+                    rt.ptr("int8_t", args[1]),
+                    rt.ffi.NULL if bias is None else rt.ptr("int64_t", bias),
+                    rt.dims(out.shape), rt.ptr("int16_t", out)))
+            elif op.type == "fully_connected":
                 bias = args[2] if len(args) > 2 and args[2] is not None else None
                 rt.ok(rt.lib.es_fully_connected_s16(
                     rt.struct(kp.args["quant"]), rt.struct(kp.args["dims"]),
@@ -115,4 +124,4 @@ def test_16x8_c_kernels_equal_the_simulator(converted, name):
                     rt.ptr("int16_t", b), rt.dims(out.shape), rt.ptr("int16_t", out)))
         np.testing.assert_array_equal(got, want)
         checked += 1
-    assert checked == {"dense": 2, "add_mul": 5}[name]
+    assert checked == {"dense": 2, "conv": 3, "add_mul": 5}[name]

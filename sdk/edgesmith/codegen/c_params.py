@@ -225,11 +225,23 @@ def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
 
     if not op.inputs or not is_int16(graph, op.inputs[0]) or op.type not in C_INT16_OP_TYPES:
         return None
-    if op.type == "fully_connected":
+    if op.type in ("conv2d", "depthwise_conv2d", "fully_connected"):
         p = mac16_params(op, graph)
-        out_features, depth = graph.tensors[op.inputs[1]].shape
         quant = {"weights_offset": p.weights_offset, "multiplier": _int32s(p.multiplier),
                  "shift": _int32s(p.shift), "min": p.act_min, "max": p.act_max}
+    if op.type in ("conv2d", "depthwise_conv2d"):
+        a = with_defaults(op.type, op.attrs)
+        fields = {"input_offset": 0, "output_offset": 0}
+        if op.type == "depthwise_conv2d":
+            fields["depth_multiplier"] = a["depth_multiplier"]
+        fields.update(stride=tile(a["stride"]), dilation=tile(a["dilation"]),
+                      padding=tile((a["pads"][0], a["pads"][2])),
+                      activation={"min": -128, "max": 127})  # unused by the int16 kernels
+        ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
+        return KernelParams(f"es_{op.type}_s16", {"params": CStruct(ctype, fields),
+                                                  "quant": CStruct("es_quant16_params", quant)})
+    if op.type == "fully_connected":
+        out_features, depth = graph.tensors[op.inputs[1]].shape
         return KernelParams("es_fully_connected_s16", {
             "quant": CStruct("es_quant16_params", quant),
             "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
@@ -243,7 +255,7 @@ def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
 
 
 #: op types with a 16x8 C kernel
-C_INT16_OP_TYPES = ("fully_connected", "add", "mul")
+C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul")
 
 
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
