@@ -51,6 +51,34 @@ def test_check_against_tflm_runs_sequences(model):
     assert info["samples"] == 200 and info["mismatched_samples"] == 0
 
 
+def test_simulate_runs_the_batch_as_one_sequence(model, tmp_path):
+    import numpy as np
+
+    from edgesmith.frontends.tflite import load_tflite
+    from edgesmith.sim import simulate_sequences
+
+    x = np.random.default_rng(0).integers(-128, 128, (12, 8)).astype(np.int8)
+    np.save(tmp_path / "x.npy", x)
+    code, text = run("simulate", model, "-i", tmp_path / "x.npy", "-o", tmp_path / "y.npy")
+    assert code == 0, text
+    graph = load_tflite(model)
+    np.testing.assert_array_equal(np.load(tmp_path / "y.npy"),
+                                  simulate_sequences(graph, {graph.inputs[0]: x})[graph.outputs[0]])
+
+
+def test_quantizing_a_float_svdf_model_is_refused(tmp_path):
+    import numpy as np
+
+    from tests.hostile.cli_runner import assert_refused
+
+    path = tmp_path / "svdf_f32.tflite"
+    path.write_bytes(svdf_model("float32"))
+    np.save(tmp_path / "calib.npy", np.zeros((4, 1, 8), np.float32))
+    assert_refused(["quantize", path, "--calib", tmp_path / "calib.npy", "-o",
+                    tmp_path / "q.esm"], "keeps state across invocations (svdf)")
+    assert not (tmp_path / "q.esm").exists()
+
+
 @pytest.mark.slow
 def test_verify_under_qemu_runs_one_sequence(model):
     info = _json("verify", model, "--target", "qemu:mps2-an386", "--samples", "40")

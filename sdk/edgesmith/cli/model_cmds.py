@@ -90,7 +90,8 @@ def simulate_model(model: Path = MODEL_ARG,
                                                    help="Inputs .npy (batch on axis 0) or .npz."),
                    output: Path = typer.Option(..., "--output", "-o", help="Outputs .npy/.npz."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Run the golden simulator on a batch of inputs and save the raw outputs."""
+    """Run the golden simulator on a batch of inputs and save the raw outputs (a stateful
+    model's samples are one sequence through one instance)."""
     _simulate(model, input_file, output, weights, as_json=as_json)
 
 
@@ -106,7 +107,10 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     graph = load_cli_model(model, weights)
     inputs = prepare_inputs(graph, load_array_file(input_file))
     mixed = mixed_model_of(graph)  # QuantMCU: each patch on its branch, as the firmware runs it
-    if mixed is None:
+    if mixed is None and graph.is_stateful:  # the batch is one sequence, as `verify` runs it
+        from ..sim import simulate_sequences
+        outs, routes = simulate_sequences(graph, inputs), None
+    elif mixed is None:
         outs, routes = simulate(graph, inputs), None
     else:
         from ..quant.mixed_simulate import simulate_mixed_patched
