@@ -167,10 +167,10 @@ static inline int es_activation_is_valid(es_activation act)
     return act.min >= INT8_MIN && act.min <= act.max && act.max <= INT8_MAX;
 }
 
-/* x >> exponent rounding toward minus infinity for a 64-bit x of any sign. */
-static inline int64_t es_asr64(int64_t x, int32_t exponent)
+/* floor(x / 2^n) for any sign of x, n in [0, 63]. */
+static inline int64_t es_asr64(int64_t x, int32_t n)
 {
-    return x >= 0 ? x >> exponent : -(int64_t)(((uint64_t)(-(x + 1)) >> exponent) + 1u);
+    return x < 0 ? ~(~x >> n) : x >> n;
 }
 
 /*
