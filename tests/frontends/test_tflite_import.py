@@ -156,7 +156,7 @@ def test_int16_activations_import_and_an_op_without_an_int16_kernel_is_refused(t
     path.write_bytes(single_op("RELU", [T((1, 4), "int16", **fmt)], [T((1, 4), "int16", **fmt)]))
     graph = load_tflite(path)
     assert graph.tensors[graph.inputs[0]].fmt.bits == 16
-    with pytest.raises(UnsupportedError, match="int16 activations are not supported"):
+    with pytest.raises(UnsupportedError, match=r"no int16 \(16x8\) kernel for 'relu'"):
         simulate(graph, np.zeros((1, 4), np.int16))
 
 
