@@ -125,3 +125,13 @@ def test_16x8_c_kernels_equal_the_simulator(converted, name):
         np.testing.assert_array_equal(got, want)
         checked += 1
     assert checked == {"dense": 2, "conv": 3, "add_mul": 5}[name]
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_generated_c_of_16x8_models_equals_the_simulator(converted, name):
+    """The whole converted model as generated C on the host (int16 ports), edge inputs."""
+    from edgesmith.verify.host import verify_host
+
+    graph = load_tflite(converted[name])
+    report = verify_host(graph, edge_int16(MODELS[name][1], samples=40))
+    assert report.samples == 40 and report.mismatched_samples == 0
