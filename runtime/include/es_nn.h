@@ -739,6 +739,73 @@ es_status es_reduce_max_s8(const es_reduce_params *params, const es_dims *input_
 es_status es_reduce_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                            const int8_t *input, int8_t *output);
 
+/**
+ * @brief es_softmax_s8 with int16 output (scale 1/65536, zero point -32768), as TFLite
+ *        Micro's int8-in, int16-out softmax: the same algorithm, a 16-bit final shift.
+ * @param[in]  params  as es_softmax_s8
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   int8 [rows, depth]
+ * @param[out] output  int16 [rows, depth]
+ */
+es_status es_softmax_s8_s16(const es_softmax_params *params, int32_t rows, int32_t depth,
+                            const int8_t *input, int16_t *output);
+
+/**
+ * @brief 16x8 FULLY_CONNECTED: int16 input (zero point 0), int8 weights [O, K], int64
+ *        bias; 64-bit accumulators requantized per output channel (TFLite Micro's).
+ * @param[in]  quant   weights offset, per-channel multipliers and shifts, int16 clamp
+ * @param[in]  dims    accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input   K int16 values
+ * @param[in]  filter  int8 [O, K]
+ * @param[in]  bias    int64 [O], or NULL
+ * @param[out] output  O int16 values
+ */
+es_status es_fully_connected_s16(const es_quant16_params *quant, const es_fc_dims *dims,
+                                 const int16_t *input, const int8_t *filter,
+                                 const int64_t *bias, int16_t *output);
+
+/**
+ * @brief 16x8 ADD with broadcasting: es_add_s8's arithmetic on int16 values (left_shift
+ *        15, zero points 0), clamped to params->activation widened by `clamp`.
+ * @param[in]  params  as es_add_params; its activation is ignored
+ * @param[in]  clamp   int16 bounds of the output
+ */
+es_status es_add_s16(const es_add_params *params, const es_activation16 *clamp,
+                     const es_dims *input1_dims, const int16_t *input1,
+                     const es_dims *input2_dims, const int16_t *input2,
+                     const es_dims *output_dims, int16_t *output);
+
+/**
+ * @brief 16x8 MUL with broadcasting: es_mul_s8's arithmetic on int16 values.
+ * @param[in]  params  as es_mul_params; its activation is ignored
+ * @param[in]  clamp   int16 bounds of the output
+ */
+es_status es_mul_s16(const es_mul_params *params, const es_activation16 *clamp,
+                     const es_dims *input1_dims, const int16_t *input1,
+                     const es_dims *input2_dims, const int16_t *input2,
+                     const es_dims *output_dims, int16_t *output);
+/**
+ * @brief 16x8 CONV_2D (NHWC int16 input with zero point 0, OHWI int8 weights, int64 bias):
+ *        64-bit accumulators over the taps inside the image, es_quant16_params output.
+ * @param[in]  params  stride, dilation, padding (offsets and activation unused)
+ * @param[in]  quant   per-channel output stage and int16 clamp
+ */
+es_status es_conv2d_s16(const es_conv_params *params, const es_quant16_params *quant,
+                        const es_dims *input_dims, const int16_t *input,
+                        const es_dims *filter_dims, const int8_t *filter, const int64_t *bias,
+                        const es_dims *output_dims, int16_t *output);
+
+/**
+ * @brief 16x8 DEPTHWISE_CONV_2D: as es_conv2d_s16 with a [1, KH, KW, C * M] filter.
+ * @param[in]  params  depth multiplier, stride, dilation, padding (offsets unused)
+ */
+es_status es_depthwise_conv2d_s16(const es_dw_conv_params *params,
+                                  const es_quant16_params *quant, const es_dims *input_dims,
+                                  const int16_t *input, const es_dims *filter_dims,
+                                  const int8_t *filter, const int64_t *bias,
+                                  const es_dims *output_dims, int16_t *output);
+
 /* ---- Model edges: float32, uint8 and int16 ports converted to and from int8 ------------- */
 
 /**

@@ -32,11 +32,7 @@ static inline int64_t es_wrap64(uint64_t u)
     return u <= (uint64_t)INT64_MAX ? (int64_t)u : -(int64_t)(~u) - 1;
 }
 
-/* floor(x / 2^n) for any sign of x, n in [0, 63]. */
-static inline int64_t es_asr64(int64_t x, int32_t n)
-{
-    return x < 0 ? ~(~x >> n) : x >> n;
-}
+/* es_asr64 (floor(x / 2^n)) is in es_nn_support.h: the 16x8 kernels use it too. */
 
 /* x * 2^n for n in [0, 62], when the result fits (the caller's interval bound says so). */
 static inline int64_t es_shl64(int64_t x, int32_t n)

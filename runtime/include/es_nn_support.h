@@ -167,6 +167,55 @@ static inline int es_activation_is_valid(es_activation act)
     return act.min >= INT8_MIN && act.min <= act.max && act.max <= INT8_MAX;
 }
 
+/* floor(x / 2^n) for any sign of x, n in [0, 63]. */
+static inline int64_t es_asr64(int64_t x, int32_t n)
+{
+    return x < 0 ? ~(~x >> n) : x >> n;
+}
+
+/*
+ * TFLite's MultiplyByQuantizedMultiplier of a 64-bit accumulator (16x8 ops): the Q31
+ * multiplier rounded to 15 bits, then one rounding shift right by 15 - shift. Defined for
+ * |x| < 2^47 and shift in [-31, 7], where the product fits in 62 bits.
+ */
+static inline int32_t es_multiply_by_quantized_multiplier_64(int64_t x, int32_t multiplier,
+                                                             int32_t shift)
+{
+    const int64_t reduced = multiplier < 0x7FFF0000 ? ((int64_t)multiplier + (1 << 15)) >> 16
+                                                    : 0x7FFF;
+    const int32_t total_shift = 15 - shift;
+    return (int32_t)es_asr64(x * reduced + ((int64_t)1 << (total_shift - 1)), total_shift);
+}
+
+/* The output stage of the 16x8 MAC kernels: bias, 64-bit requantization, int16 clamp. */
+static inline int16_t es_quant16_output(const es_quant16_params *q, int64_t acc,
+                                        const int64_t *bias, int32_t channel)
+{
+    int32_t out;
+    if (bias != NULL) {
+        acc += bias[channel];
+    }
+    out = es_multiply_by_quantized_multiplier_64(acc, q->multiplier[channel], q->shift[channel]);
+    out = out < q->min ? q->min : (out > q->max ? q->max : out);
+    return (int16_t)out;
+}
+
+/* `channels` multipliers >= 0 and shifts in [-31, 7], a clamp inside int16. */
+static inline int es_quant16_is_valid(const es_quant16_params *q, int32_t channels)
+{
+    int32_t c;
+    if (q->multiplier == NULL || q->shift == NULL || q->min < INT16_MIN || q->max > INT16_MAX ||
+        q->min > q->max) {
+        return 0;
+    }
+    for (c = 0; c < channels; ++c) {
+        if (q->multiplier[c] < 0 || q->shift[c] < -31 || q->shift[c] > 7) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* A Q31 shift that es_multiply_by_quantized_multiplier accepts. */
 static inline int es_shift_is_valid(int32_t shift)
 {

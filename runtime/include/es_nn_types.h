@@ -484,6 +484,25 @@ typedef struct {
     es_quant_params time;     /* state x weights_time -> output scale */
 } es_svdf_params;
 
+/*
+ * The output stage of a 16x8 MAC op (int16 activations with zero point 0, int8 weights,
+ * int64 bias): the 64-bit accumulator requantized per output channel with TFLite's
+ * 64-bit rounding (es_multiply_by_quantized_multiplier_64), clamped to [min, max].
+ */
+typedef struct {
+    int32_t weights_offset;     /* -weights zero point (0 for per-channel weights) */
+    const int32_t *multiplier;  /* one per output channel */
+    const int32_t *shift;       /* one per output channel, in [-31, 7] */
+    int32_t min;                /* int16 clamp of the fused activation */
+    int32_t max;
+} es_quant16_params;
+
+/* A clamp inside the int16 range (ADD and MUL on int16 activations). */
+typedef struct {
+    int32_t min;
+    int32_t max;
+} es_activation16;
+
 #ifdef __cplusplus
 }
 #endif

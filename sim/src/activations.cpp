@@ -5,7 +5,9 @@
 // table instead). Logistic and tanh in int8 are a 256-entry lookup table in
 // every TFLite CPU kernel; the table is built here, with the C library's
 // single-precision expf/tanhf, because the reference builds it that way.
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "es_sim/bindings.h"
@@ -26,8 +28,13 @@ int32_t exp_of_scaled_diff(int32_t input_diff, int32_t multiplier, int left_shif
     return fixed::exp_on_negative_values(rescaled, kScaledDiffIntegerBits);
 }
 
-void softmax_row(const int8_t* in, int8_t* out, py::ssize_t depth, int32_t multiplier,
+// OutT: int8 (scale 1/256, zero point -128) or int16 (scale 1/65536, zero point -32768);
+// only the final shift and the clamp depend on it, as in the reference's template.
+template <typename OutT>
+void softmax_row(const int8_t* in, OutT* out, py::ssize_t depth, int32_t multiplier,
                  int left_shift, int32_t diff_min) {
+    constexpr int32_t kOutMin = std::numeric_limits<OutT>::min();
+    constexpr int32_t kOutMax = std::numeric_limits<OutT>::max();
     int32_t max_in_row = -128;
     for (py::ssize_t c = 0; c < depth; ++c) max_in_row = std::max<int32_t>(max_in_row, in[c]);
 
@@ -42,31 +49,32 @@ void softmax_row(const int8_t* in, int8_t* out, py::ssize_t depth, int32_t multi
     int num_bits_over_unit = 0;
     const int32_t shifted_scale =
         fixed::reciprocal(sum_of_exps, kAccumulationIntegerBits, &num_bits_over_unit);
-    // Output is 1/256 per step: a Q0.31 probability shifted down to 8 bits.
-    const int exponent = num_bits_over_unit + 31 - 8;
+    // Output is 2^-bits per step: a Q0.31 probability shifted down to the output's bits.
+    const int exponent = num_bits_over_unit + 31 - 8 * static_cast<int>(sizeof(OutT));
     if (exponent < 0 || exponent > 31) throw std::runtime_error("softmax exponent out of range");
     for (py::ssize_t c = 0; c < depth; ++c) {
         const int32_t diff = in[c] - max_in_row;
         if (diff < diff_min) {
-            out[c] = -128;
+            out[c] = static_cast<OutT>(kOutMin);
             continue;
         }
         const int32_t e = exp_of_scaled_diff(diff, multiplier, left_shift);
         const int32_t unsat = rounding_divide_by_pot(fixed::mul(shifted_scale, e), exponent);
-        out[c] = clamp_to_s8(unsat - 128, -128, 127);
+        out[c] = static_cast<OutT>(std::min(std::max(unsat + kOutMin, kOutMin), kOutMax));
     }
 }
 
-ArrayI8 softmax_s8(const ArrayI8& x, int32_t input_multiplier, int input_left_shift,
-                   int32_t diff_min) {
+template <typename OutT>
+Array<OutT> softmax_from_s8(const ArrayI8& x, int32_t input_multiplier, int input_left_shift,
+                            int32_t diff_min) {
     if (x.ndim() < 1) throw py::value_error("softmax input needs at least one dimension");
     if (input_left_shift < 0 || input_left_shift > 31) {
         throw py::value_error("softmax input_left_shift outside [0, 31]");
     }
     const py::ssize_t depth = x.shape(x.ndim() - 1);
-    ArrayI8 out(shape_of(x));
+    Array<OutT> out(shape_of(x));
     const int8_t* src = x.data();
-    int8_t* dst = out.mutable_data();
+    OutT* dst = out.mutable_data();
     py::gil_scoped_release release;
     for (py::ssize_t row = 0; depth > 0 && row < x.size() / depth; ++row) {
         softmax_row(src + row * depth, dst + row * depth, depth, input_multiplier, input_left_shift,
@@ -114,9 +122,13 @@ ArrayI8 lut_s8(const ArrayI8& x, const ArrayI8& table) {
 }  // namespace
 
 void register_activations(py::module_& m) {
-    m.def("softmax_s8", &softmax_s8, py::arg("x"), py::arg("input_multiplier"),
+    m.def("softmax_s8", &softmax_from_s8<int8_t>, py::arg("x"), py::arg("input_multiplier"),
           py::arg("input_left_shift"), py::arg("diff_min"),
           "int8 softmax over the last axis; output scale 1/256, zero point -128.");
+    m.def("softmax_s8_s16", &softmax_from_s8<int16_t>, py::arg("x"),
+          py::arg("input_multiplier"), py::arg("input_left_shift"), py::arg("diff_min"),
+          "int8 in, int16 out softmax over the last axis; output scale 1/65536, zero point "
+          "-32768.");
     m.def("populate_lut_s8", &populate_lut_s8, py::arg("function"), py::arg("input_scale"),
           py::arg("input_zero_point"), py::arg("output_scale"), py::arg("output_zero_point"),
           "256-entry int8 table of 'logistic', 'tanh' or 'elu', indexed by q + 128.");

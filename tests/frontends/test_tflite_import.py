@@ -141,11 +141,23 @@ def test_unknown_builtin_names_op_index_and_supported_list(tmp_path):
 
 
 def test_unsupported_dtype_is_refused(tmp_path):
+    path = tmp_path / "uint8.tflite"
+    fmt = {"scale": [0.1], "zero_point": [0]}
+    path.write_bytes(single_op("RELU", [T((1, 4), "uint8", **fmt)], [T((1, 4), "uint8", **fmt)]))
+    with pytest.raises(UnsupportedError, match="uint8"):
+        load_tflite(path)
+
+
+def test_int16_activations_import_and_an_op_without_an_int16_kernel_is_refused(tmp_path):
+    from edgesmith.sim import simulate
+
     path = tmp_path / "int16.tflite"
     fmt = {"scale": [0.1], "zero_point": [0]}
     path.write_bytes(single_op("RELU", [T((1, 4), "int16", **fmt)], [T((1, 4), "int16", **fmt)]))
-    with pytest.raises(UnsupportedError, match="int16"):
-        load_tflite(path)
+    graph = load_tflite(path)
+    assert graph.tensors[graph.inputs[0]].fmt.bits == 16
+    with pytest.raises(UnsupportedError, match=r"no int16 \(16x8\) kernel for 'relu'"):
+        simulate(graph, np.zeros((1, 4), np.int16))
 
 
 def test_unsupported_fused_activation_is_refused(tmp_path):

@@ -53,3 +53,32 @@ def edge_int8(shape: tuple[int, ...], samples: int = 16, seed: int = 0) -> np.nd
     x[0], x[1] = -128, 127
     x[2] = np.resize(np.arange(-128, 128, dtype=np.int16), shape).astype(np.int8)
     return x
+
+
+def full_int16x8_tflite(model, calibration: np.ndarray, path: Path) -> Path:
+    """``model`` converted with TFLite's 16x8 scheme (int16 activations, int8 weights, int64
+    bias: EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8) with int16 I/O."""
+    import tensorflow as tf
+
+    def representative():
+        for sample in calibration[:, None]:
+            yield [sample.astype(np.float32)]
+
+    converter = tf.lite.TFLiteConverter.from_keras_model(model)
+    converter.optimizations = [tf.lite.Optimize.DEFAULT]
+    converter.representative_dataset = representative
+    converter.target_spec.supported_ops = [
+        tf.lite.OpsSet.EXPERIMENTAL_TFLITE_BUILTINS_ACTIVATIONS_INT16_WEIGHTS_INT8]
+    converter.inference_input_type = tf.int16
+    converter.inference_output_type = tf.int16
+    path.write_bytes(converter.convert())
+    return path
+
+
+def edge_int16(shape: tuple[int, ...], samples: int = 16, seed: int = 0) -> np.ndarray:
+    """Random int16 inputs whose first samples hold the extremes and a ramp through zero."""
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-32768, 32768, size=(samples, *shape), dtype=np.int16)
+    x[0], x[1] = -32768, 32767
+    x[2] = np.resize(np.arange(-32768, 32768, 257, dtype=np.int32), shape).astype(np.int16)
+    return x

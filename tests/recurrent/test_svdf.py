@@ -19,7 +19,7 @@ from edgesmith.verify.tflm import check_against_tflm, run_tflm
 
 from tests.helpers.paths import SHARED_MODELS
 from tests.recurrent.svdf_models import svdf_model
-from tests.recurrent.tflite_cut import cut_ops
+from tests.recurrent.tflite_cut import cut_ops, models_with_op
 
 pytest.importorskip("tflite_micro")
 
@@ -30,35 +30,21 @@ KEYWORD_CHAIN = (1, 11)
 
 
 def _keyword_models() -> list[Path]:
-    found = sorted(p for p in RECURRENT.glob("*.tflite")
-                   if any(op.type == "svdf" for op in _graph_or_none(p, *KEYWORD_CHAIN)))
-    return found
+    return models_with_op(RECURRENT, "SVDF")
 
 
-def _graph_or_none(path: Path, first: int, last: int):
-    try:
-        return load_tflite(_cut(path, first, last)).ops
-    except Exception:  # noqa: BLE001 (a model without an SVDF there is not one of them)
-        return []
-
-
-def _cut(path: Path, first: int, last: int) -> Path:
-    out = Path(pytest.svdf_tmp) / f"{path.stem}_ops{first}-{last}.tflite"
+def _cut(path: Path, first: int, last: int, folder: Path) -> Path:
+    out = folder / f"{path.stem}_ops{first}-{last}.tflite"
     if not out.exists():
         out.write_bytes(cut_ops(path, first, last))
     return out
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _tmp(tmp_path_factory):
-    pytest.svdf_tmp = tmp_path_factory.mktemp("svdf")
-
-
 @pytest.fixture(scope="module")
-def models(_tmp) -> dict[str, Path]:
-    out = {}
+def models(tmp_path_factory) -> dict[str, Path]:
+    out, folder = {}, tmp_path_factory.mktemp("svdf")
     for state in ("int16", "int8", "float32"):
-        out[state] = Path(pytest.svdf_tmp) / f"svdf_{state}.tflite"
+        out[state] = folder / f"svdf_{state}.tflite"
         out[state].write_bytes(svdf_model(state))
     return out
 
@@ -86,12 +72,12 @@ def test_integer_svdf_equals_tflm_over_sequences(models, state):
     np.testing.assert_array_equal(ours, in_sequences)
 
 
-def test_both_keyword_models_svdf_chains_equal_tflm():
+def test_both_keyword_models_svdf_chains_equal_tflm(tmp_path):
     models = _keyword_models()
     assert len(models) == 2  # keyword_scrambled (int16 state), keyword_scrambled_8bit (int8)
     bits = set()
     for path in models:
-        cut = _cut(path, *KEYWORD_CHAIN)
+        cut = _cut(path, *KEYWORD_CHAIN, tmp_path)
         graph = load_tflite(cut)
         bits |= {t.dtype for t in graph.state_tensors()}
         assert len(graph.state_tensors()) == 7
@@ -158,10 +144,10 @@ def test_generated_c_keeps_state_like_the_simulator(models, state, tmp_path):
             != simulate_sequences(graph, {graph.inputs[0]: x})[graph.outputs[0]]).any()
 
 
-def test_generated_c_runs_the_keyword_svdf_chains():
+def test_generated_c_runs_the_keyword_svdf_chains(tmp_path):
     models = _keyword_models()
     assert len(models) == 2
     for path in models:
-        graph = load_tflite(_cut(path, *KEYWORD_CHAIN))
+        graph = load_tflite(_cut(path, *KEYWORD_CHAIN, tmp_path))
         report = verify_host(graph, _inputs(graph, 30))
         assert report.samples == 30 and report.mismatched_samples == 0

@@ -20,3 +20,19 @@ def cut_ops(path: str | Path, first: int, last: int) -> bytes:
     builder = flatbuffers.Builder(1024)
     builder.Finish(model.Pack(builder), file_identifier=b"TFL3")
     return bytes(builder.Output())
+
+
+def models_with_op(folder: Path, builtin: str) -> list[Path]:
+    """The ``.tflite`` files of ``folder`` that hold a ``builtin`` op (by their contents, not
+    their names); files this reader refuses are left out."""
+    from edgesmith.errors import EdgesmithError
+    from edgesmith.frontends.tflite_reader import read_tflite
+
+    found = []
+    for path in sorted(Path(folder).glob("*.tflite")):
+        try:
+            if any(op.name == builtin for op in read_tflite(path).operators):
+                found.append(path)
+        except EdgesmithError:
+            continue
+    return found

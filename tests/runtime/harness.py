@@ -38,7 +38,8 @@ __all__ = ["exact_scale"]  # re-exported for test_primitives
 
 RUNTIME = data_path("runtime")
 INCLUDE = RUNTIME / "include"
-KERNEL_SOURCES = sorted((RUNTIME / "kernels" / "ref").glob("es_*_s8.c"))
+KERNEL_SOURCES = sorted((RUNTIME / "kernels" / "ref").glob("es_*_s8.c")) + sorted(
+    (RUNTIME / "kernels" / "ref").glob("es_*_s16.c"))  # 16x8 kernels: reference only
 #: the fast set's own int8 kernels (edgesmith.codegen.c_kernel_sets)
 FAST_SOURCES = sorted((RUNTIME / "kernels" / "fast").glob("es_*_s8.c"))
 SHIM = Path(__file__).parent / "c" / "es_test_shim.c"

@@ -14,7 +14,7 @@
 #include "es_nn.h"
 #include "es_nn_support.h"
 
-enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12, OUTPUT_BITS = 8 };
+enum { SCALED_DIFF_INTEGER_BITS = 5, ACCUMULATION_INTEGER_BITS = 12 };
 
 static int32_t fx_sub(int32_t a, int32_t b)
 {
@@ -117,9 +117,14 @@ static int32_t exp_of_diff(const es_softmax_params *p, int32_t diff)
     return exp_on_negative_values(scaled);
 }
 
+/* One row into int8 (`output8`, scale 1/256) or int16 (`output16`, scale 1/65536) values:
+ * only the final shift and the clamp differ. */
 static es_status softmax_row(const es_softmax_params *p, int32_t depth, const int8_t *input,
-                             int8_t *output)
+                             int8_t *output8, int16_t *output16)
 {
+    const int32_t output_bits = output16 != NULL ? 16 : 8;
+    const int32_t output_min = output16 != NULL ? INT16_MIN : INT8_MIN;
+    const int32_t output_max = output16 != NULL ? INT16_MAX : INT8_MAX;
     int32_t max_in_row = INT8_MIN;
     int32_t sum_of_exps = 0; /* 12 integer bits */
     int32_t headroom, num_bits_over_unit, exponent, reciprocal, c;
@@ -136,7 +141,7 @@ static es_status softmax_row(const es_softmax_params *p, int32_t depth, const in
     /* 1 / sum as a Q0.31 value times 2^-num_bits_over_unit; the row maximum makes sum >= 1. */
     headroom = count_leading_zeros32((uint32_t)sum_of_exps);
     num_bits_over_unit = ACCUMULATION_INTEGER_BITS - headroom;
-    exponent = num_bits_over_unit + 31 - OUTPUT_BITS;
+    exponent = num_bits_over_unit + 31 - output_bits;
     if (exponent > 31) {
         return ES_ERR_RANGE; /* the sum of exponentials reached 512: the reference aborts */
     }
@@ -148,7 +153,32 @@ static es_status softmax_row(const es_softmax_params *p, int32_t depth, const in
             probability = es_rounding_divide_by_pot(
                 es_sat_rounding_doubling_high_mul(reciprocal, exp_of_diff(p, diff)), exponent);
         }
-        output[c] = es_clamp_to_s8(probability + INT8_MIN, es_full_range_s8());
+        probability += output_min;
+        probability = probability > output_max ? output_max : probability;
+        if (output16 != NULL) {
+            output16[c] = (int16_t)probability;
+        } else {
+            output8[c] = (int8_t)probability;
+        }
+    }
+    return ES_OK;
+}
+
+static es_status softmax_rows(const es_softmax_params *params, int32_t rows, int32_t depth,
+                              const int8_t *input, int8_t *output8, int16_t *output16)
+{
+    int32_t row;
+    if (params->input_multiplier < 0 || params->input_left_shift < 0 ||
+        params->input_left_shift > 31 || params->diff_min > 0) {
+        return ES_ERR_RANGE;
+    }
+    for (row = 0; row < rows; ++row) {
+        const es_status status = softmax_row(
+            params, depth, input + row * depth, output8 != NULL ? output8 + row * depth : NULL,
+            output16 != NULL ? output16 + row * depth : NULL);
+        if (status != ES_OK) {
+            return status;
+        }
     }
     return ES_OK;
 }
@@ -156,20 +186,17 @@ static es_status softmax_row(const es_softmax_params *p, int32_t depth, const in
 es_status es_softmax_s8(const es_softmax_params *params, int32_t rows, int32_t depth,
                         const int8_t *input, int8_t *output)
 {
-    int32_t row;
     if (!es_elementwise_args_are_valid(params, rows, input, output) || depth < 1) {
         return ES_ERR_ARG;
     }
-    if (params->input_multiplier < 0 || params->input_left_shift < 0 ||
-        params->input_left_shift > 31 || params->diff_min > 0) {
-        return ES_ERR_RANGE;
+    return softmax_rows(params, rows, depth, input, output, NULL);
+}
+
+es_status es_softmax_s8_s16(const es_softmax_params *params, int32_t rows, int32_t depth,
+                            const int8_t *input, int16_t *output)
+{
+    if (params == NULL || input == NULL || output == NULL || rows < 0 || depth < 1) {
+        return ES_ERR_ARG;
     }
-    for (row = 0; row < rows; ++row) {
-        const es_status status =
-            softmax_row(params, depth, input + row * depth, output + row * depth);
-        if (status != ES_OK) {
-            return status;
-        }
-    }
-    return ES_OK;
+    return softmax_rows(params, rows, depth, input, NULL, output);
 }

@@ -145,28 +145,46 @@ def _pool(op: Op, graph: Graph) -> PoolParams:
     return PoolParams(*_act_range(op, graph))
 
 
+def _activation_scalar(op: Op, graph: Graph, name: str) -> tuple[float, int]:
+    """(scale, zero point) of an int8 tensor, or of an int16 one (16x8 add and mul)."""
+    from .params_int16 import is_int16
+
+    return graph.tensors[name].fmt.scalar() if is_int16(graph, name) and \
+        not graph.tensors[name].fmt.per_channel else _scalar(op, graph, name)
+
+
+def _activation_range(op: Op, graph: Graph) -> tuple[int, int]:
+    fmt = graph.tensors[op.outputs[0]].fmt
+    if getattr(fmt, "bits", 8) != 16:
+        return _act_range(op, graph)
+    scale, zp = fmt.scalar()
+    return mq.activation_range(op.attrs.get("activation", "none"), scale, zp, fmt.qmin, fmt.qmax)
+
+
 def _add(op: Op, graph: Graph) -> AddParams:
-    s1, z1 = _scalar(op, graph, op.inputs[0])
-    s2, z2 = _scalar(op, graph, op.inputs[1])
-    so, zo = _scalar(op, graph, op.outputs[0])
-    left_shift = 20
+    s1, z1 = _activation_scalar(op, graph, op.inputs[0])
+    s2, z2 = _activation_scalar(op, graph, op.inputs[1])
+    so, zo = _activation_scalar(op, graph, op.outputs[0])
+    # TFLite Micro shifts int16 inputs by 15 bits, int8 ones by 20, before rescaling them
+    left_shift = 15 if graph.tensors[op.outputs[0]].fmt.bits == 16 else 20
     # 2 * max(...) and (1 << 20) * output_scale are float32 products (exact: powers of two)
     twice_max = float(np.float32(2) * np.float32(max(s1, s2)))
     m1, sh1 = mq.quantize_multiplier_below_one(float(s1) / twice_max)
     m2, sh2 = mq.quantize_multiplier_below_one(float(s2) / twice_max)
     mo, sho = mq.quantize_multiplier_below_one(
         twice_max / float(np.float32(1 << left_shift) * np.float32(so)))
-    return AddParams(left_shift, -z1, m1, sh1, -z2, m2, sh2, zo, mo, sho, *_act_range(op, graph))
+    return AddParams(left_shift, -z1, m1, sh1, -z2, m2, sh2, zo, mo, sho,
+                     *_activation_range(op, graph))
 
 
 def _mul(op: Op, graph: Graph) -> MulParams:
-    s1, z1 = _scalar(op, graph, op.inputs[0])
-    s2, z2 = _scalar(op, graph, op.inputs[1])
-    so, zo = _scalar(op, graph, op.outputs[0])
+    s1, z1 = _activation_scalar(op, graph, op.inputs[0])
+    s2, z2 = _activation_scalar(op, graph, op.inputs[1])
+    so, zo = _activation_scalar(op, graph, op.outputs[0])
     # TFLite multiplies and divides the float32 scales in float32 here
     real = np.float32(np.float32(s1) * np.float32(s2)) / np.float32(so)
     m, sh = mq.quantize_multiplier(float(real))
-    return MulParams(-z1, -z2, zo, m, sh, *_act_range(op, graph))
+    return MulParams(-z1, -z2, zo, m, sh, *_activation_range(op, graph))
 
 
 def _relu(op: Op, graph: Graph) -> RequantizeParams:
@@ -223,8 +241,15 @@ _TYPE_TAGS = {"float32": "f32", "int8": "s8", "uint8": "u8", "int16": "s16"}
 
 def _softmax(op: Op, graph: Graph) -> SoftmaxParams:
     s_in, _ = _scalar(op, graph, op.inputs[0])
-    s_out, z_out = _scalar(op, graph, op.outputs[0])
-    if z_out != -128 or abs(s_out - 1 / 256) > 0.001 / 256:
+    out = graph.tensors[op.outputs[0]].fmt
+    if isinstance(out, AffineFormat) and out.bits == 16 and not out.per_channel:
+        s_out, z_out = out.scalar()  # int8 in, int16 out (TFLite Micro)
+        if z_out != -32768 or abs(s_out - 1 / 65536) > 0.001 / 65536:
+            raise UnsupportedError(f"{_where(op)}: int16-output softmax needs output scale "
+                                   f"1/65536 and zero point -32768, got {s_out:g} and {z_out}")
+    else:
+        s_out, z_out = _scalar(op, graph, op.outputs[0])
+    if out.bits == 8 and (z_out != -128 or abs(s_out - 1 / 256) > 0.001 / 256):
         raise UnsupportedError(f"{_where(op)}: int8 softmax needs output scale 1/256 and "
                                f"zero point -128, got {s_out:g} and {z_out}")
     beta = float(np.float32(op.attrs.get("beta", 1.0)))  # TFLite stores beta as float32

@@ -178,9 +178,11 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
             say("note", "yellow", ": this patch-based code needs more RAM than "
                           f"layer-based code would ({human_bytes(layer_based.ram_bytes)}); "
                           "see `edgesmith plan MODEL --patch ...`")
+    state = f", state {human_bytes(plan.state_bytes)} beside it" if plan.state_bytes else ""
     console.print(f"RAM   arena {human_bytes(plan.arena_bytes)} ({plan.strategy}"
                   f"{', proven optimal' if plan.proven_optimal else ''}), lower bound "
-                  f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
+                  f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place"
+                  f"{state}")
     console.print(f"flash weights {human_bytes(m.weights_bytes)}, parameter arrays "
                   f"{human_bytes(m.params_bytes)}")
     files = ", ".join(f"{k} {human_bytes(v)}" for k, v in result.model_files.items()
@@ -265,12 +267,12 @@ def _plan(model: Path, strategy: str, no_inplace: bool, weights: Path | None, *,
     proven = ", proven optimal" if plan.proven_optimal else ", not proven optimal"
     console.print(f"arena {human_bytes(plan.arena_bytes)} ({plan.strategy}{proven}), lower bound "
                   f"{human_bytes(plan.lower_bound_bytes)}, {len(plan.inplace_ops)} ops in place")
-    if plan.state_bytes:  # persistent state: its own block, never in the arena
-        states = ", ".join(f"{name} [{offset}, +{graph.tensors[name].nbytes})"
-                           for name, offset in plan.state_offsets.items())
+    if plan.state_offsets:
         console.print(f"state {human_bytes(plan.state_bytes)} outside the arena, kept across "
-                      f"invocations: {states}; RAM {human_bytes(plan.ram_bytes)} in all",
-                      highlight=False)
+                      f"invocations (RAM {human_bytes(plan.ram_bytes)} in all):")
+        for name, offset in plan.state_offsets.items():
+            console.print(f"  {name}: offset {offset:,}, "
+                          f"{human_bytes(graph.tensors[name].nbytes)}", highlight=False)
     if info["out_of_place_op_types"]:
         console.print("kept out of place (the C kernel cannot run in place): "
                       + ", ".join(info["out_of_place_op_types"]))

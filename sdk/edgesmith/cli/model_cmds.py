@@ -56,13 +56,16 @@ def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
     graph = load_cli_model(model, weights, trust_pickle)
     rows = op_rows(graph)
     bound = lower_bound(graph)
+    state = graph.state_tensors()
     totals = {"ops": len(graph.ops), "macs": total_macs(graph),
-              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound}
+              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound,
+              "state_bytes": sum(t.nbytes for t in state)}
     if as_json:
         emit_json({
             "model": str(model), "name": graph.name, "quantized": graph.is_quantized(),
             "inputs": [_tensor_json(graph, n) for n in graph.inputs],
             "outputs": [_tensor_json(graph, n) for n in graph.outputs],
+            "state": [_tensor_json(graph, t.name) for t in state],
             "ops": [{"index": r.index, "type": r.type, "output": r.output,
                      "shape": list(r.shape), "format": r.fmt, "macs": r.macs,
                      "weight_bytes": r.weight_bytes, "origin": r.origin} for r in rows],
@@ -81,9 +84,13 @@ def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
         for n in names:
             t = graph.tensors[n]
             console.print(f"{label:<7} {n}: {list(t.shape)} {t.dtype} {describe_format(t.fmt)}")
+    for t in state:
+        console.print(f"state   {t.name}: {list(t.shape)} {t.dtype} {describe_format(t.fmt)}, "
+                      f"{human_bytes(t.nbytes)} kept across invocations")
+    kept = f"   state {human_bytes(totals['state_bytes'])}" if state else ""
     console.print(f"ops {totals['ops']}   MACs {totals['macs']:,}   "
                   f"weights {human_bytes(totals['weight_bytes'])}   "
-                  f"activation lower bound {human_bytes(bound)}")
+                  f"activation lower bound {human_bytes(bound)}{kept}")
 
 
 def simulate_model(model: Path = MODEL_ARG,
@@ -94,7 +101,8 @@ def simulate_model(model: Path = MODEL_ARG,
                        False, "--dequantize",
                        help="Save real values (float32) instead of the raw integers."),
                    weights: Path | None = WEIGHTS_OPTION, as_json: bool = JSON_OPTION) -> None:
-    """Run the golden simulator on a batch of inputs and save the raw outputs."""
+    """Run the golden simulator on a batch of inputs and save the raw outputs (a stateful
+    model's samples are one sequence through one instance)."""
     _simulate(model, input_file, output, weights, dequantize, as_json=as_json)
 
 
@@ -110,7 +118,10 @@ def _simulate(model: Path, input_file: Path, output: Path, weights: Path | None,
     graph = load_cli_model(model, weights)
     inputs = prepare_inputs(graph, load_array_file(input_file))
     mixed = mixed_model_of(graph)  # QuantMCU: each patch on its branch, as the firmware runs it
-    if mixed is None:
+    if mixed is None and graph.is_stateful:  # the batch is one sequence, as `verify` runs it
+        from ..sim import simulate_sequences
+        outs, routes = simulate_sequences(graph, inputs), None
+    elif mixed is None:
         outs, routes = simulate(graph, inputs), None
     else:
         from ..quant.mixed_simulate import simulate_mixed_patched

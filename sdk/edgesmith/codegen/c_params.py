@@ -142,7 +142,8 @@ def _convert(op: Op, graph: Graph, p, a: dict) -> KernelParams:
 def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
     out = graph.tensors[op.outputs[0]]
     depth = out.shape[-1]
-    return KernelParams("es_softmax_s8", {"params": CStruct("es_softmax_params", dict(vars(p))),
+    kernel = "es_softmax_s8_s16" if out.dtype == "int16" else "es_softmax_s8"
+    return KernelParams(kernel, {"params": CStruct("es_softmax_params", dict(vars(p))),
                                           "rows": out.size // depth, "depth": depth})
 
 
@@ -253,6 +254,45 @@ def _svdf(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     return KernelParams(kernel, {"params": CStruct("es_svdf_params", fields)})
 
 
+def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
+    """The 16x8 kernel of an op reading an int16 activation, or None for other ops."""
+    from ..arith.params_int16 import is_int16, mac16_params
+
+    if not op.inputs or not is_int16(graph, op.inputs[0]) or op.type not in C_INT16_OP_TYPES:
+        return None
+    if op.type in ("conv2d", "depthwise_conv2d", "fully_connected"):
+        p = mac16_params(op, graph)
+        quant = {"weights_offset": p.weights_offset, "multiplier": _int32s(p.multiplier),
+                 "shift": _int32s(p.shift), "min": p.act_min, "max": p.act_max}
+    if op.type in ("conv2d", "depthwise_conv2d"):
+        a = with_defaults(op.type, op.attrs)
+        fields = {"input_offset": 0, "output_offset": 0}
+        if op.type == "depthwise_conv2d":
+            fields["depth_multiplier"] = a["depth_multiplier"]
+        fields.update(stride=tile(a["stride"]), dilation=tile(a["dilation"]),
+                      padding=tile((a["pads"][0], a["pads"][2])),
+                      activation={"min": -128, "max": 127})  # unused by the int16 kernels
+        ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
+        return KernelParams(f"es_{op.type}_s16", {"params": CStruct(ctype, fields),
+                                                  "quant": CStruct("es_quant16_params", quant)})
+    if op.type == "fully_connected":
+        out_features, depth = graph.tensors[op.inputs[1]].shape
+        return KernelParams("es_fully_connected_s16", {
+            "quant": CStruct("es_quant16_params", quant),
+            "dims": CStruct("es_fc_dims", {"accum_depth": int(depth),
+                                           "output_depth": int(out_features)})})
+    p = compute_params(op, graph)  # add, mul: the int8 structs, an int16 clamp beside
+    fields = {k: int(v) for k, v in vars(p).items() if k not in ("act_min", "act_max")}
+    fields["activation"] = {"min": -128, "max": 127}  # unused by the int16 kernels
+    return KernelParams(f"es_{op.type}_s16", {
+        "params": CStruct(f"es_{op.type}_params", fields),
+        "clamp": CStruct("es_activation16", {"min": int(p.act_min), "max": int(p.act_max)})})
+
+
+#: op types with a 16x8 C kernel
+C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul")
+
+
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     rank = len(graph.tensors[op.inputs[0]].shape)
     axes = sum(1 << ax for ax in {axis4(x, rank) for x in a["axes"]})  # ES_AXIS_* bits
@@ -317,6 +357,8 @@ def kernel_params(op: Op, graph: Graph, params=None, *, fc_stage: str | None = N
     formats = format_kernel_params(op, graph, lambda o, g: kernel_params(o, g, fc_stage=fc_stage))
     if formats is not None:
         return formats
+    if (int16 := _int16_kernel(op, graph)) is not None:
+        return int16
     if op.type not in _BUILDERS:
         raise UnsupportedError(f"{op.origin or op.type}: the C runtime has no kernel for "
                                f"{op.type!r}; it runs {', '.join(C_OP_TYPES)}")

@@ -34,12 +34,12 @@ from .tflite_fold import fold_shape_arithmetic
 from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
 from ..ir.ops import tflite_builtins, tflite_op
 
-_ACTIVATION_DTYPES = ("float32", "int8")
-#: integer types that only the conversions at a model's edges read or write (a uint8 camera
-#: input, int16 ports): quantize and dequantize convert them from and to int8 or float32
-_EDGE_DTYPES = ("uint8", "int16")
+_ACTIVATION_DTYPES = ("float32", "int8", "int16")
 #: dtypes of variable (state) tensors
 _STATE_DTYPES = ("float32", "int8", "int16")
+#: integer types that only the conversions at a model's edges read or write (a uint8
+#: camera input): quantize and dequantize convert them from and to int8 or float32
+_EDGE_DTYPES = ("uint8",)
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -107,7 +107,7 @@ class _Importer:
         t = self.tflite(index)
         if t.dtype not in _ACTIVATION_DTYPES + _EDGE_DTYPES:
             raise UnsupportedError(f"{self.path}: {where}: tensor {t.name!r} is {t.dtype}; "
-                                   f"edgesmith runs {' and '.join(_ACTIVATION_DTYPES)} activations "
+                                   f"edgesmith runs {', '.join(_ACTIVATION_DTYPES)} activations "
                                    f"({', '.join(_EDGE_DTYPES)} only into QUANTIZE or "
                                    "DEQUANTIZE)")
         shape = t.shape
@@ -117,7 +117,7 @@ class _Importer:
                                    "of 1")
         fmt = self.format(t, where) if t.dtype != "float32" else None
         if t.dtype != "float32" and fmt is None:
-            raise UnsupportedError(f"{self.path}: {where}: int8 tensor {t.name!r} has no "
+            raise UnsupportedError(f"{self.path}: {where}: {t.dtype} tensor {t.name!r} has no "
                                    "quantization parameters")
         return self.register(index, False, Tensor(t.name, shape, t.dtype, fmt))
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..errors import EdgesmithError
+from ..errors import EdgesmithError, UnsupportedError
 from ..ir import Graph
 
 
@@ -31,6 +31,13 @@ def calibrate(graph: Graph, data, *, chunk: int = 256) -> dict[str, Range]:
 
     if graph.is_quantized():
         raise EdgesmithError("calibration needs a float graph; this one is already quantized")
+    if graph.is_stateful:
+        kinds = sorted({op.type for op in graph.ops if any(
+            n is not None and graph.tensors[n].variable for n in op.inputs)})
+        raise UnsupportedError(f"model {graph.name!r} keeps state across invocations "
+                               f"({', '.join(kinds)}); edgesmith does not quantize stateful "
+                               "float models", hint="convert it to full int8 with the TFLite "
+                                                    "converter and use that .tflite")
     inputs = prepare_inputs(graph, data)
     n = next(iter(inputs.values())).shape[0]
     if n == 0:

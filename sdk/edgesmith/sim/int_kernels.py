@@ -122,7 +122,9 @@ def convert(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 @_kernel("softmax")
 def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
-    return _sim.softmax_s8(_i8(args[0]), **vars(compute_params(op, graph)))
+    kernel = _sim.softmax_s8_s16 if graph.tensors[op.outputs[0]].dtype == "int16" \
+        else _sim.softmax_s8  # int8 in, int16 out: TFLite Micro's keyword-spotting head
+    return kernel(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
 @_kernel("logistic", "tanh", "elu", "hard_swish", "rsqrt")

@@ -8,6 +8,20 @@ stage with a Q31 multiplier where LiteRT's reference kernel uses a double-precis
 computes either (``graph.meta["fc_output_stage"]``), so against TFLite Micro it runs
 TFLite Micro's stage, and the report counts the samples on which LiteRT and TFLite Micro
 differ from each other.
+
+SVDF: LiteRT's integer kernel (``lite/kernels/svdf.cc``) runs only with a fused RELU, reads
+the state and the time weights as int16 whatever their type and has no state zero point, so
+a model with int8 state is not given to it (it would read past the tensors; the report
+says why). TFLite Micro (``EvalIntegerSvdfReference``) takes int8 state with a zero point
+and ignores the fused activation (the int8 clamp only); the simulator computes what it
+does. On int16 state the two runtimes agree (0 of 200 samples differ on the shared
+keyword model's SVDF chain).
+
+16x8 (int16 activations): the simulator computes TFLite Micro's output stage of the 64-bit
+accumulator (the Q31 multiplier reduced to 15 bits, one rounding shift). LiteRT's
+interpreter differs from TFLite Micro by one code on some samples of converter-built 16x8
+dense, convolution and add/mul models (5 to 10 of 216); the check reports it in
+``oracles_differ``.
 """
 
 from __future__ import annotations
