@@ -859,6 +859,8 @@ es_status es_quantize_s8_s16(const es_requantize_params *params, int32_t size,
                              const int8_t *input, int16_t *output);
 es_status es_quantize_s16_s16(const es_requantize_params *params, int32_t size,
                               const int16_t *input, int16_t *output);
+es_status es_quantize_s16_s32(const es_requantize_params *params, int32_t size,
+                              const int16_t *input, int32_t *output);
 
 /**
  * @brief UNIDIRECTIONAL_SEQUENCE_LSTM, int8 (TFLite Micro's integer LSTM, bit for bit).

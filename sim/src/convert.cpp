@@ -65,7 +65,8 @@ Array<Out> requantize(const Array<In>& x, int32_t input_zero_point, int32_t outp
     for (py::ssize_t i = 0; i < x.size(); ++i) {
         const int32_t scaled = multiply_by_quantized_multiplier(
             static_cast<int32_t>(src[i]) - input_zero_point, multiplier, shift);
-        dst[i] = clamp_to<Out>(scaled + output_zero_point, qmin, qmax);
+        const int64_t value = static_cast<int64_t>(scaled) + output_zero_point;  // no overflow
+        dst[i] = static_cast<Out>(value < qmin ? qmin : (value > qmax ? qmax : value));
     }
     return out;
 }
@@ -113,6 +114,7 @@ void register_convert(py::module_& m) {
     def_requantize<int16_t, int8_t>(m, "quantize_s16_s8");
     def_requantize<int8_t, int16_t>(m, "quantize_s8_s16");
     def_requantize<int16_t, int16_t>(m, "quantize_s16_s16");
+    def_requantize<int16_t, int32_t>(m, "quantize_s16_s32");  // SVDF models' int32 outputs
 }
 
 }  // namespace es_sim

@@ -85,6 +85,8 @@ def test_quantize_from_float(tmp_path, dtype, fmt):
     ("int16", "int8", (0.0005, 0), (0.02, -3)),
     ("int8", "int16", (0.1, 3), (0.001, 0)),
     ("int16", "int16", (0.0005, 0), (0.0007, 0)),
+    ("int16", "int32", (3.0517578e-05, 0), (1.5e-8, 0)),   # the SVDF models' int32 output
+    ("int16", "int32", (0.0005, 0), (0.0007, -123456)),
 ])
 def test_requantize_between_integer_types(tmp_path, src, dst, fmt_in, fmt_out):
     x = every_value(src)

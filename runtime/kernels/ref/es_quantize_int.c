@@ -21,14 +21,17 @@ static es_status check_requantize(const es_requantize_params *params, int32_t si
     return ES_OK;
 }
 
-/* The rescaled value, clamped to the activation range (inside the output type). */
+/* The rescaled value, clamped to the activation range (inside the output type). The zero
+ * point is added in 64 bits: for an int32 output the int32 sum could overflow. */
 static int32_t requantize_value(int32_t x, const es_requantize_params *params)
 {
-    int32_t value = es_multiply_by_quantized_multiplier(x + params->input_offset,
-                                                        params->quant.multiplier,
-                                                        params->quant.shift) + params->output_offset;
-    value = value < params->activation.min ? params->activation.min : value;
-    return value > params->activation.max ? params->activation.max : value;
+    const int64_t value = (int64_t)es_multiply_by_quantized_multiplier(
+                              x + params->input_offset, params->quant.multiplier,
+                              params->quant.shift) + params->output_offset;
+    if (value < params->activation.min) {
+        return params->activation.min;
+    }
+    return value > params->activation.max ? params->activation.max : (int32_t)value;
 }
 
 #define ES_REQUANTIZE_LOOP(out_type, type_min, type_max) \
@@ -75,4 +78,10 @@ es_status es_quantize_s16_s16(const es_requantize_params *params, int32_t size,
                               const int16_t *input, int16_t *output)
 {
     ES_REQUANTIZE_LOOP(int16_t, INT16_MIN, INT16_MAX);
+}
+
+es_status es_quantize_s16_s32(const es_requantize_params *params, int32_t size,
+                              const int16_t *input, int32_t *output)
+{
+    ES_REQUANTIZE_LOOP(int32_t, INT32_MIN, INT32_MAX);
 }

@@ -195,7 +195,7 @@ def _relu(op: Op, graph: Graph) -> RequantizeParams:
 
 
 #: the integer types the model-edge conversions (quantize, dequantize) read and write
-EDGE_TYPES = ("int8", "uint8", "int16")
+EDGE_TYPES = ("int8", "uint8", "int16", "int32")
 
 
 def _edge_format(op: Op, graph: Graph, name: str) -> AffineFormat:
@@ -236,7 +236,7 @@ def convert_kernel(op: Op, graph: Graph) -> str:
     return f"{op.type}_{src}_{dst}"
 
 
-_TYPE_TAGS = {"float32": "f32", "int8": "s8", "uint8": "u8", "int16": "s16"}
+_TYPE_TAGS = {"float32": "f32", "int8": "s8", "uint8": "u8", "int16": "s16", "int32": "s32"}
 
 
 def _softmax(op: Op, graph: Graph) -> SoftmaxParams:

@@ -38,8 +38,8 @@ _ACTIVATION_DTYPES = ("float32", "int8", "int16")
 #: dtypes of variable (state) tensors
 _STATE_DTYPES = ("float32", "int8", "int16")
 #: integer types that only the conversions at a model's edges read or write (a uint8
-#: camera input): quantize and dequantize convert them from and to int8 or float32
-_EDGE_DTYPES = ("uint8",)
+#: camera input, the int32 output of an int16 model): quantize and dequantize convert them
+_EDGE_DTYPES = ("uint8", "int32")
 
 
 def load_tflite(path: str | Path) -> Graph:
@@ -199,7 +199,8 @@ class _Importer:
             return
         for name in names:
             t = self.graph.tensors[name]
-            if not t.is_const and not t.variable and t.dtype in _EDGE_DTYPES:
+            if not t.is_const and not t.variable and t.dtype in _EDGE_DTYPES \
+                    and t.fmt is not None:  # (an int32 index output has no format)
                 raise UnsupportedError(f"{self.path}: {op.title}: tensor {name!r} is {t.dtype}; "
                                        f"edgesmith runs {' and '.join(_ACTIVATION_DTYPES)} "
                                        f"activations ({', '.join(_EDGE_DTYPES)} only into "
