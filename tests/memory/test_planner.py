@@ -165,3 +165,15 @@ def test_plan_is_frozen_and_summarized():
     with pytest.raises(dataclasses.FrozenInstanceError):
         plan.arena_bytes = 0
     assert "depthwise_conv2d in place" in plan.summary()
+
+
+def test_the_solver_child_equals_the_solver_and_a_failed_child_falls_back(monkeypatch):
+    """With TensorFlow loaded first CP-SAT cannot run in process: a bare child interpreter
+    solves instead, and a child that dies leaves the valid greedy placement, never a hang."""
+    from edgesmith.memory import greedy, optimal
+
+    blocks = [[(0, 1, 4)], [(1, 2, 4)], [(0, 2, 2)], [(2, 3, 6)]]
+    hint, _ = greedy.place(blocks)
+    assert optimal._solve_in_child(blocks, hint, 5) == optimal._solve(blocks, hint, 5)
+    monkeypatch.setattr(optimal, "_CHILD", "import os; os.abort()")
+    assert optimal._solve_in_child(blocks, hint, 5) == (hint, False)

@@ -38,11 +38,34 @@ def place(blocks: Sequence[Block], time_limit_s: float | None = 10.0) -> tuple[l
     if reaches_bound:
         return hint, True
     if _in_process_unsafe():
-        import multiprocessing
-
-        with multiprocessing.get_context("spawn").Pool(1) as pool:
-            return pool.apply(_solve, (list(blocks), hint, time_limit_s))
+        return _solve_in_child(blocks, hint, time_limit_s)
     return _solve(blocks, hint, time_limit_s)
+
+
+#: the child that solves when this process cannot: a bare interpreter that imports only
+#: edgesmith.memory (a multiprocessing child would re-import the caller's main module, and
+#: with it TensorFlow, and crash the same way; a crashed pool worker hangs its caller)
+_CHILD = ("import pickle, sys\n"
+          "from edgesmith.memory.optimal import _solve\n"
+          "sys.stdout.buffer.write(pickle.dumps(_solve(*pickle.loads(sys.stdin.buffer.read()))))\n")
+
+
+def _solve_in_child(blocks: Sequence[Block], hint: list[int],
+                    time_limit_s: float | None) -> tuple[list[int], bool]:
+    """:func:`_solve` in a fresh interpreter; the greedy placement (valid, not proven
+    optimal) if that child fails or overruns its time."""
+    import pickle
+    import subprocess
+
+    try:
+        done = subprocess.run([sys.executable, "-c", _CHILD],
+                              input=pickle.dumps((list(blocks), hint, time_limit_s)),
+                              capture_output=True, timeout=(time_limit_s or 600) + 120)
+    except subprocess.TimeoutExpired:
+        return hint, False
+    if done.returncode != 0 or not done.stdout:
+        return hint, False
+    return pickle.loads(done.stdout)
 
 
 def _in_process_unsafe() -> bool:
