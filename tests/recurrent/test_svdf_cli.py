@@ -83,3 +83,12 @@ def test_quantizing_a_float_svdf_model_is_refused(tmp_path):
 def test_verify_under_qemu_runs_one_sequence(model):
     info = _json("verify", model, "--target", "qemu:mps2-an386", "--samples", "40")
     assert info["samples"] == 40 and info["mismatched_samples"] == 0
+
+
+def test_litert_is_not_run_where_it_would_crash(tmp_path):
+    """LiteRT's integer SVDF reads int8 state as int16 and crashes the process: `check`
+    against it refuses by name (exit 2) and points to TFLite Micro."""
+    path = tmp_path / "svdf_int8.tflite"
+    path.write_bytes(svdf_model("int8"))
+    code, text = run("check", path, "--samples", "4")
+    assert code == 2 and "int8 state" in text and "--against tflm" in text

@@ -13,7 +13,7 @@ from ..io.arrays import prepare_inputs
 from ..ir import Graph
 from ..report.check_report import CheckReport
 from ..sim.inputs import random_inputs
-from .litert import run_litert
+from .litert import litert_cannot_run, run_litert
 from .target import verify_target
 
 
@@ -29,6 +29,9 @@ def check_against_litert(path: str | Path, samples: int = 200,
     if not graph.is_quantized():
         raise UnsupportedError(f"{path}: a bit-exact check needs an integer model; this one has "
                                "float activations (compare float models within a tolerance)")
+    if (reason := litert_cannot_run(graph)) is not None:  # it would crash this process
+        raise UnsupportedError(reason, hint=f"check it against TFLite Micro: edgesmith check "
+                                            f"{path} --against tflm")
     batch = _sample_batch(graph, samples, inputs, seed)
     return verify_target(graph, LiteRTTarget(path, graph), batch, label=str(path))
 

@@ -119,3 +119,13 @@ def _activation_indices(path: str | Path) -> list[int]:
     from ..frontends.tflite_reader import read_tflite
 
     return [i for op in read_tflite(path).operators for i in op.outputs if i >= 0]
+
+
+def litert_cannot_run(graph) -> str | None:
+    """Why LiteRT must not be run on ``graph`` (it would crash the process), or None."""
+    for op in graph.ops:
+        if op.type == "svdf" and graph.tensors[op.inputs[4]].dtype == "int8":
+            return (f"{op.origin}: LiteRT's integer SVDF reads the state and time weights as "
+                    "int16 whatever their type, so on int8 state it reads past the tensors "
+                    "(not run)")
+    return None

@@ -36,7 +36,7 @@ from ..errors import EdgesmithError, UnsupportedError
 from ..report.check_report import CheckReport, samples_differ
 from .check import _sample_batch
 from ..ir import Graph
-from .litert import run_litert
+from .litert import litert_cannot_run, run_litert
 from .target import first_difference, verify_target
 
 
@@ -137,7 +137,7 @@ def check_against_tflm(path: str | Path, samples: int = 200,
     base = verify_target(graph, target, batch, label=str(path))
     feed = [batch[n] for n in graph.inputs]
     try:
-        if (reason := _litert_cannot_run(graph)) is not None:
+        if (reason := litert_cannot_run(graph)) is not None:
             raise EdgesmithError(reason)
         litert, litert_error = run_litert(path, feed, steps=target.sequence_steps).outputs, None
     except EdgesmithError as exc:  # e.g. an op version its reference resolver lacks
@@ -149,16 +149,6 @@ def check_against_tflm(path: str | Path, samples: int = 200,
     if litert is not None:
         _compare_oracles(graph, report, dict(zip(graph.outputs, litert)), target.outputs)
     return report
-
-
-def _litert_cannot_run(graph: Graph) -> str | None:
-    """Why LiteRT must not be run on ``graph`` (it would crash the process), or None."""
-    for op in graph.ops:
-        if op.type == "svdf" and graph.tensors[op.inputs[4]].dtype == "int8":
-            return (f"{op.origin}: LiteRT's integer SVDF reads the state and time weights as "
-                    "int16 whatever their type, so on int8 state it reads past the tensors "
-                    "(not run)")
-    return None
 
 
 def _check_steps(graph: Graph, batch, samples: int, user_inputs: bool) -> int | None:
