@@ -156,7 +156,9 @@ def zoo_table(rows: list[ZooRow]) -> str:
     internal = sum("INTERNAL ERROR" in r.refused for r in rows)
     return (markdown_table(header, [r.cells() for r in rows]) +
             f"\n\n{len(rows)} models: {ran} through every step, {len(rows) - ran} refused "
-            f"({internal} internal errors).")
+            f"({internal} internal errors). Where LiteRT and TFLite Micro disagree (the LSTM "
+            "models: docs/COVERAGE.md says why), edgesmith equals TFLite Micro, the runtime "
+            "that runs on microcontrollers.")
 
 
 def main(argv: list[str] | None = None) -> int:
