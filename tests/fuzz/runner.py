@@ -248,6 +248,20 @@ def _outcome(w: _Worker, ready: list, time_limit: float) -> tuple[str, str] | No
     return None
 
 
+def mutants(seeds: list[Seed], count: int, rng: np.random.Generator) -> list[tuple[Seed, bytes]]:
+    """``count`` (seed, mutant bytes) drawn round-robin from ``seeds``: a structure-aware
+    edit, or flipped bytes where the edit does not apply."""
+    out = []
+    for i in range(count):
+        s = seeds[i % len(seeds)]
+        try:
+            blob = mutate(s.kind, s.blob, rng)
+        except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
+            blob = byte_flip(s.blob, rng)
+        out.append((s, blob))
+    return out
+
+
 def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
              time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT,
              mode: str = "api") -> FuzzResult:
@@ -258,14 +272,7 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
     rng = np.random.default_rng(seed)
     ctx = mp.get_context("fork")
     result = FuzzResult()
-    jobs = []
-    for i in range(count):
-        s = seeds[i % len(seeds)]
-        try:
-            blob = mutate(s.kind, s.blob, rng)
-        except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
-            blob = byte_flip(s.blob, rng)
-        jobs.append((s.kind, blob, s.partner, mode))
+    jobs = [(s.kind, blob, s.partner, mode) for s, blob in mutants(seeds, count, rng)]
     limits = (memory_limit, any(s.kind in KERAS_LOADED_KINDS for s in seeds), time_limit)
     with tempfile.TemporaryDirectory() as tmp:
         pool = [_Worker(ctx, tempfile.mkdtemp(dir=tmp), limits)

@@ -6,8 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.fuzz.mutators import byte_flip, mutate
-from tests.fuzz.runner import SUFFIXES, default_seeds
+from tests.fuzz.runner import SUFFIXES, default_seeds, mutants
 from tests.fuzz.sanitized_sim import build_sanitized_sim, run_sanitized
 
 pytestmark = pytest.mark.slow
@@ -19,12 +18,7 @@ def test_fuzz_batch_on_the_sanitized_simulator(tmp_path):
     rng = np.random.default_rng(21)
     seeds = [s for s in default_seeds() if s.kind in ("tflite", "array", "keras_json")]
     lines = []
-    for k in range(COUNT):
-        s = seeds[k % len(seeds)]
-        try:
-            blob = mutate(s.kind, s.blob, rng)
-        except Exception:  # noqa: BLE001  (a structure edit that does not apply: flip bytes)
-            blob = byte_flip(s.blob, rng)
+    for k, (s, blob) in enumerate(mutants(seeds, COUNT, rng)):
         path = tmp_path / f"m{k}{SUFFIXES[s.kind]}"
         path.write_bytes(blob)
         lines.append(f"{s.kind}\t{path}\t{s.partner or ''}")
