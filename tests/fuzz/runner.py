@@ -31,6 +31,9 @@ from tests.fuzz.mutators import byte_flip, mutate
 from tests.helpers.paths import HLS4ML_MODELS, SHARED_MODELS
 
 OK_OUTCOMES = ("ran", "refused")
+#: the table's columns; ``verified``: of the ran ones, how many also ran as C on the host equal
+#: to the simulator (verify mode); ``wrong``: accepted, but the C differs from the simulator
+TABLE_OUTCOMES = ("ran", "verified", "refused", "exception", "wrong", "memory", "hang", "signal")
 #: seed kinds that Keras itself loads (the worker imports it once, before timing anything)
 KERAS_LOADED_KINDS = ("keras_archive", "keras_model_h5")
 HELLO = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
@@ -52,11 +55,14 @@ class FuzzResult:
     counts: Counter = field(default_factory=Counter)
     #: (kind, outcome, detail) -> (mutant bytes, partner) of the first mutant seen
     failures: dict = field(default_factory=dict)
+    #: kind -> accepted mutants whose generated C ran on the host equal to the simulator
+    verified: Counter = field(default_factory=Counter)
 
     def table_rows(self) -> list[list]:
+        """Per seed kind: the count of each of :data:`TABLE_OUTCOMES`."""
         kinds = sorted({k for k, _ in self.counts})
-        outcomes = ["ran", "refused", "exception", "memory", "hang", "signal"]
-        return [[k, *(self.counts[(k, o)] for o in outcomes)] for k in kinds]
+        return [[k, *(self.verified[k] if o == "verified" else self.counts[(k, o)]
+                      for o in TABLE_OUTCOMES)] for k in kinds]
 
 
 def default_seeds(esm_blob: bytes | None = None) -> list[Seed]:
@@ -77,8 +83,9 @@ def default_seeds(esm_blob: bytes | None = None) -> list[Seed]:
     return seeds
 
 
-def drive(kind: str, path: Path, partner: Path | None) -> None:
-    """What a user would run on the file: load, passes, simulate, report, memory bound."""
+def drive(kind: str, path: Path, partner: Path | None):
+    """What a user would run on the file: load, passes, simulate, report, memory bound; the
+    graph (None for an array mutant)."""
     from edgesmith.frontends import load_model
     from edgesmith.io.arrays import prepare_inputs, read_user_arrays
     from edgesmith.memory.lifetimes import lower_bound
@@ -90,7 +97,7 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     if kind == "array":
         graph = load_model(HELLO)
         simulate(graph, prepare_inputs(graph, read_user_arrays(path)))
-        return
+        return None
     if kind == "keras_h5":
         graph = load_model(partner, weights=path)
     else:
@@ -100,6 +107,7 @@ def drive(kind: str, path: Path, partner: Path | None) -> None:
     simulate(graph, random_inputs(graph, 2))
     op_rows(graph)
     lower_bound(graph)
+    return graph
 
 
 def _model_args(kind: str, path: Path, partner: Path | None) -> list[str]:
@@ -146,22 +154,28 @@ def drive_cli(kind: str, path: Path, partner: Path | None) -> tuple[str, str]:
     return "ran", ""
 
 
-def drive_verify(kind: str, path: Path, partner: Path | None) -> None:
-    """``drive``, then for an accepted quantized model the generated C on the host against
-    the simulator: a mutant edgesmith accepts must also run exactly (a wrong acceptance is
-    raised as a RuntimeError: a finding, not a refusal)."""
-    from edgesmith.frontends import load_model
+class WrongAcceptance(Exception):
+    """An accepted mutant whose generated C differs from the simulator: a finding."""
+
+
+def drive_verify(kind: str, path: Path, partner: Path | None) -> bool:
+    """``drive``, then what ``verify --target host`` checks, on every accepted model: a float
+    model is first quantized (int8, eight random calibration samples, as a user would before
+    verifying), then its generated C runs on the host against the simulator. True when the C
+    ran; a mutant edgesmith accepts that does not run exactly raises :class:`WrongAcceptance`."""
+    from edgesmith.quant import quantize_graph
     from edgesmith.sim.inputs import random_inputs
     from edgesmith.verify.host import verify_host
 
-    drive(kind, path, partner)
-    if kind not in ("tflite", "esm"):
-        return
-    graph = load_model(path)
-    if graph.is_quantized():
-        report = verify_host(graph, random_inputs(graph, 2))
-        if not report.ok:
-            raise RuntimeError(f"wrong acceptance: the C differs ({report.first_mismatch})")
+    graph = drive(kind, path, partner)
+    if graph is None:
+        return False
+    if not graph.is_quantized():
+        graph = quantize_graph(graph, random_inputs(graph, 8))
+    report = verify_host(graph, random_inputs(graph, 2))
+    if not report.ok:
+        raise WrongAcceptance(f"the C differs from the simulator ({report.first_mismatch})")
+    return True
 
 
 #: how a worker drives a mutant: the Python API, the CLI, or the API plus host verification
@@ -196,9 +210,13 @@ def _worker(conn, folder: str, memory_limit: int, warm_keras: bool, time_limit: 
         try:
             if mode == "cli":
                 outcome, detail = drive_cli(kind, path, partner)
+            elif mode == "verify":
+                outcome, detail = "ran", ("host" if drive_verify(kind, path, partner) else "")
             else:
-                (drive_verify if mode == "verify" else drive)(kind, path, partner)
+                drive(kind, path, partner)
                 outcome, detail = "ran", ""
+        except WrongAcceptance as exc:
+            outcome, detail = "wrong", str(exc)[:120]
         except EdgesmithError:
             outcome, detail = "refused", ""
         except MemoryError:
@@ -262,7 +280,7 @@ def mutants(seeds: list[Seed], count: int, rng: np.random.Generator) -> list[tup
     return out
 
 
-def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
+def run_fuzz(seeds: list[Seed], count: int, seed: int | list[int] = 0, workers: int = 2,
              time_limit: float = 20.0, memory_limit: int = MEMORY_LIMIT,
              mode: str = "api") -> FuzzResult:
     """``count`` mutants drawn round-robin from ``seeds``, each driven as ``mode`` says
@@ -291,6 +309,8 @@ def run_fuzz(seeds: list[Seed], count: int, seed: int = 0, workers: int = 2,
                 outcome, detail = found
                 kind, blob, partner, _ = w.job
                 result.counts[(kind, outcome)] += 1
+                if outcome == "ran" and detail == "host":
+                    result.verified[kind] += 1
                 if outcome not in OK_OUTCOMES:
                     result.failures.setdefault((kind, outcome, detail), (blob, partner))
                 w.job = None

@@ -17,7 +17,7 @@ KINDS = {suffix: kind for kind, suffix in SUFFIXES.items()}
 
 
 def test_corpus_is_there():
-    assert len(FILES) == 5
+    assert len(FILES) == 6
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)

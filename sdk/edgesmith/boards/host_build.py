@@ -1,10 +1,11 @@
 """Compile C sources into a shared library on the host and load it with cffi.
 
-This is how host tests run C code: the runtime kernels now, generated model
-code later. ``build_host_library`` compiles with the system compiler (``cc``,
-or ``$CC``, or the ``compiler`` argument) into a cache folder keyed by a hash
-of everything that decides the binary (compiler, flags, sources, the headers
-under the include folders), so repeated test runs do not recompile.
+This is how host tests and ``verify --target host`` run C code.
+``build_host_library`` compiles with the system compiler (``cc``, or ``$CC``, or
+the ``compiler`` argument) into a cache folder: an object per source keyed by a
+hash of everything that decides it (compiler, flags, the source, the headers
+under the include folders and beside it), and a library per set of objects, so
+repeated runs and the kernels shared by many generated folders do not recompile.
 
 Sanitizers. ``sanitize=True`` adds ``-fsanitize=address,undefined
 -fno-sanitize-recover=all``. An AddressSanitizer library can only be loaded
@@ -26,6 +27,7 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import cffi
@@ -90,35 +92,53 @@ def build_host_library(sources: Iterable[PathLike], include_dirs: Iterable[PathL
 def build_shared_object(sources: Iterable[PathLike], include_dirs: Iterable[PathLike], *,
                         cflags: Sequence[str] = (), sanitize: bool = False,
                         libraries: Sequence[str] = (), compiler: str | None = None) -> Path:
-    """The path of the built (or cached) shared library."""
+    """The path of the built (or cached) shared library.
+
+    Each source is compiled into an object cached by its content, the flags and the headers it
+    can see (not by its path: the runtime kernels copied into every generated folder compile
+    once); the library is linked from the objects and cached by their keys."""
     compiler = compiler or default_compiler()
     sources = [Path(s).resolve() for s in sources]
     include_dirs = [Path(d).resolve() for d in include_dirs]
     command_flags = [*_BASE_FLAGS, *(SANITIZE_FLAGS if sanitize else ()), *cflags]
+    compile_flags = [f for f in command_flags if f != "-shared"]
     link_flags = [f"-l{name}" for name in libraries]
-    key = _cache_key(compiler, command_flags + link_flags, sources, include_dirs)
-    target = cache_root() / f"lib_{key}.so"
+    root = cache_root()
+    root.mkdir(parents=True, exist_ok=True)
+    headers = _headers_key(include_dirs)
+    keys = [_key(compiler, compile_flags, [("source", src.read_bytes()), ("headers", headers),
+                                          ("beside", _headers_key([src.parent], deep=False))])
+            for src in sources]
+    target = root / f"lib_{_key(compiler, command_flags + link_flags, [('objects', ' '.join(keys).encode())])}.so"
     if target.is_file():
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Build under a unique name and rename: parallel test workers never see half a file.
-    fd, tmp_name = tempfile.mkstemp(suffix=".so", dir=target.parent)
+    missing = [(src, k) for src, k in zip(sources, keys) if not (root / f"obj_{k}.o").is_file()]
+    includes = [f"-I{d}" for d in include_dirs]
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), os.cpu_count() or 1))) as pool:
+        list(pool.map(lambda job: _run_to(root / f"obj_{job[1]}.o", [
+            *shlex.split(compiler), *compile_flags, *includes, "-c", str(job[0])]), missing))
+    objects = [str(root / f"obj_{k}.o") for k in keys]
+    _run_to(target, [*shlex.split(compiler), *command_flags, *objects, *link_flags])
+    return target
+
+
+def _run_to(target: Path, command: list[str]) -> None:
+    """Run ``command -o`` a unique name, then rename it to ``target``: parallel builders never
+    see half a file, and a failed build leaves nothing behind."""
+    fd, tmp_name = tempfile.mkstemp(suffix=target.suffix, dir=target.parent)
     os.close(fd)
-    command = [*shlex.split(compiler), *command_flags, *(f"-I{d}" for d in include_dirs),
-               *(str(s) for s in sources), *link_flags, "-o", tmp_name]
     try:
-        proc = subprocess.run(command, capture_output=True, text=True, check=False)
+        proc = subprocess.run([*command, "-o", tmp_name], capture_output=True, text=True,
+                              check=False)
         if proc.returncode != 0:
             raise HostBuildError(f"compiling failed ({shlex.join(command)}):\n{proc.stderr}")
         os.replace(tmp_name, target)
     finally:
         if os.path.exists(tmp_name):
             os.unlink(tmp_name)
-    return target
 
 
-def _cache_key(compiler: str, flags: Sequence[str], sources: Sequence[Path],
-               include_dirs: Sequence[Path]) -> str:
+def _key(compiler: str, flags: Sequence[str], parts: Sequence[tuple[str, bytes]]) -> str:
     digest = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
@@ -129,15 +149,22 @@ def _cache_key(compiler: str, flags: Sequence[str], sources: Sequence[Path],
     feed("compiler-version", _compiler_identity(compiler).encode())
     for flag in flags:
         feed("flag", flag.encode())
-    for src in sources:
-        feed("source", str(src).encode())
-        feed("content", src.read_bytes())
-    for folder in include_dirs:
-        feed("include", str(folder).encode())
-        for header in sorted(p for p in folder.rglob("*") if p.suffix in _HEADER_SUFFIXES):
-            feed("header", str(header).encode())
-            feed("content", header.read_bytes())
+    for label, data in parts:
+        feed(label, data)
     return digest.hexdigest()[:24]
+
+
+def _headers_key(folders: Sequence[Path], deep: bool = True) -> bytes:
+    """The headers under ``folders`` (names relative to their folder, and contents)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        found = folder.rglob("*") if deep else folder.glob("*")
+        for header in sorted(p for p in found if p.suffix in _HEADER_SUFFIXES):
+            name = str(header.relative_to(folder)).encode()
+            digest.update(b"%d:%s:%d:" % (len(name), name, header.stat().st_size))
+            digest.update(header.read_bytes())
+        digest.update(b"/")
+    return digest.digest()
 
 
 @functools.cache

@@ -50,6 +50,10 @@ def _load_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
 
     graph = _import_file(path, weights, trust_pickle)
     check_graph_bounds(graph, str(path))
+    for what, names in (("inputs", graph.inputs), ("outputs", graph.outputs)):
+        if not names:  # e.g. a Keras config whose layer list is empty
+            raise ModelFormatError(f"{path}: the model has no {what}; nothing to run",
+                                   hint="check that the file is the whole model")
     return graph
 
 
