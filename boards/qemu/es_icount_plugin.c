@@ -2,10 +2,13 @@
  * edgesmith instruction counter: a QEMU TCG plugin (host code, not firmware).
  *
  * Counts every guest instruction executed, exactly: an inline add of 1 is
- * attached to each instruction when QEMU translates it. When the guest
+ * attached to each instruction when QEMU translates it. Beside it, an estimate
+ * of Cortex-M4 cycles: an inline add of the instruction's cycle weight
+ * (es_m4_cycles.h), plus a pipeline refill whenever a block starts anywhere
+ * but where the previous one falls through (a taken branch). When the guest
  * reaches one of the marker addresses it was given (the first instruction of
- * es_mark_begin, es_mark_end, ...), the plugin appends "<address> <count>"
- * to the output file, <count> being the instructions executed before it.
+ * es_mark_begin, es_mark_end, ...), the plugin appends "<address> <count>
+ * <cycles>" to the output file, both counted before that instruction.
  * The host subtracts counts of consecutive markers. Single core, no
  * interrupts: the count is deterministic.
  *
@@ -16,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "es_m4_cycles.h"
 #include "es_qemu_plugin_api.h"
 
 ES_QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
@@ -23,6 +27,15 @@ ES_QEMU_PLUGIN_EXPORT int qemu_plugin_version = 1;
 #define ES_MAX_MARKS 8
 
 static uint64_t es_executed;
+static uint64_t es_cycles;
+/* where the block executed last falls through to (0 before the first one) */
+static uint64_t es_fall_through;
+
+/* A translated block: where it starts and where it falls through to. */
+struct es_block {
+    uint64_t start;
+    uint64_t next;
+};
 static uint64_t es_marks[ES_MAX_MARKS];
 static size_t es_mark_count;
 static FILE *es_out;
@@ -30,13 +43,34 @@ static FILE *es_out;
 static void es_on_mark(unsigned int vcpu_index, void *userdata)
 {
     (void)vcpu_index;
-    fprintf(es_out, "%" PRIx64 " %" PRIu64 "\n", (uint64_t)(uintptr_t)userdata, es_executed);
+    fprintf(es_out, "%" PRIx64 " %" PRIu64 " %" PRIu64 "\n", (uint64_t)(uintptr_t)userdata,
+            es_executed, es_cycles);
+}
+
+static void es_on_block(unsigned int vcpu_index, void *userdata)
+{
+    (void)vcpu_index;
+    const struct es_block *block = userdata;
+    if (es_fall_through != 0 && block->start != es_fall_through) {
+        es_cycles += ES_M4_REFILL; /* the previous block ended in a taken branch */
+    }
+    es_fall_through = block->next;
 }
 
 static void es_on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
     (void)id;
     size_t n = qemu_plugin_tb_n_insns(tb);
+    struct es_block *block = malloc(sizeof *block); /* lives as long as the translation */
+    if (block != NULL && n > 0) {
+        struct qemu_plugin_insn *last = qemu_plugin_tb_get_insn(tb, n - 1);
+        block->start = qemu_plugin_tb_vaddr(tb);
+        block->next = qemu_plugin_insn_vaddr(last) + qemu_plugin_insn_size(last);
+        qemu_plugin_register_vcpu_tb_exec_cb(tb, es_on_block, QEMU_PLUGIN_CB_NO_REGS, block);
+    } else {
+        free(block);
+    }
+    int single_load = 0;
     for (size_t i = 0; i < n; ++i) {
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t address = qemu_plugin_insn_vaddr(insn);
@@ -49,13 +83,18 @@ static void es_on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         }
         qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
                                                    &es_executed, 1);
+        char *text = qemu_plugin_insn_disas(insn);
+        const unsigned cycles = text != NULL ? es_m4_cycles(text, &single_load) : 1u;
+        free(text);
+        qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64,
+                                                   &es_cycles, cycles);
     }
 }
 
 static void es_on_exit(qemu_plugin_id_t id, void *userdata)
 {
     (void)id, (void)userdata;
-    fprintf(es_out, "total %" PRIu64 "\n", es_executed);
+    fprintf(es_out, "total %" PRIu64 " %" PRIu64 "\n", es_executed, es_cycles);
     fclose(es_out);
 }
 

@@ -85,6 +85,11 @@ def test_instruction_counts_are_exact_and_repeatable():
     # the per-op counts leave out only the trace hook's own body: they add up to the total
     # within a few instructions per op
     assert abs(first.traced_instructions - first.instructions) < 40 * len(graph.ops)
+    # the cycle estimate is as repeatable, above one cycle per instruction (loads take two)
+    # and split per layer the same way
+    assert first.estimated_m4_cycles_per_sample == second.estimated_m4_cycles_per_sample
+    assert first.instructions < first.estimated_m4_cycles < 3 * first.instructions
+    assert all(x.instructions <= x.estimated_m4_cycles for x in first.layers)
 
 
 def test_cli_bench_latency_json():

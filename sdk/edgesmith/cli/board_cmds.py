@@ -286,12 +286,14 @@ def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: floa
     if report.layers:
         table = Table(title=f"{report.model} on {board.name} ({board.core})")
         for col, justify in (("#", "right"), ("op", "left"), ("MACs", "right"),
-                             ("instructions", "right"), ("instr/MAC", "right")):
+                             ("instructions", "right"), ("instr/MAC", "right"),
+                             ("est. M4 cycles", "right")):
             table.add_column(col, justify=justify)
         for layer in report.layers:
             per_mac = f"{layer.instructions / layer.macs:.2f}" if layer.macs else ""
             table.add_row(str(layer.index), layer.type, f"{layer.macs:,}" if layer.macs else "",
-                          f"{layer.instructions:,}", per_mac)
+                          f"{layer.instructions:,}", per_mac,
+                          f"{layer.estimated_m4_cycles:,}" if layer.estimated_m4_cycles else "")
         console.print(table)
         console.print(f"sum of ops (trace build, includes the hook calls): "
                       f"{report.traced_instructions:,}")
@@ -300,3 +302,6 @@ def _latency(model: Path, board_name: str, samples: int, layers: bool, cpi: floa
     console.print(f"estimated time at {board.clock_hz / 1e6:g} MHz, CPI {cpi:g}: "
                   f"{report.estimated_ms:.2f} ms (an estimate from instruction counts, "
                   "not a measurement)")
+    if report.estimated_m4_cycles:
+        console.print(f"estimated Cortex-M4 cycles: {report.estimated_m4_cycles:,} (the TRM's "
+                      "timings at zero wait states: an estimate, not a measurement)")
