@@ -9,7 +9,7 @@ import pytest
 
 from edgesmith.boards.project import write_project
 from edgesmith.boards.registry import get_board
-from edgesmith.codegen.c_kernel_sets import FAST_MIN_STACK, kernel_set_for
+from edgesmith.codegen.c_kernel_sets import FAST_MIN_STACK, kernel_set_for, set_chain
 from edgesmith.errors import EdgesmithError
 
 from tests.helpers.paths import SHARED_MODELS
@@ -29,6 +29,16 @@ def test_the_fast_set_unless_asked_or_the_stack_is_too_small():
     assert kernel_set_for("cortex-m4", requested="reference") == "reference"
     with pytest.raises(EdgesmithError, match="unknown kernel set 'turbo'"):
         kernel_set_for(requested="turbo")
+
+
+def test_a_helium_core_gets_the_mve_set_and_its_missing_kernels_fall_back():
+    from edgesmith.codegen.c_runtime import kernel_sources
+
+    assert kernel_set_for("cortex-m55") == "mve" != kernel_set_for("cortex-m33")
+    assert set_chain("mve") == ["mve", "fast", "reference"]
+    assert kernel_sources(["es_conv2d_s8", "es_fully_connected_s8", "es_softmax_s8"], "mve") \
+        == ["runtime/kernels/fast/es_fully_connected_s8.c", "runtime/kernels/mve/es_conv2d_s8.c",
+            "runtime/kernels/ref/es_softmax_s8.c"]
 
 
 @pytest.mark.parametrize("kernels", ["fast", "reference"])

@@ -36,7 +36,8 @@ CORE_OPTION = typer.Option("generic", "--core",
                            help="The core the folder is for (a board file's core, or generic): "
                                 "decides its kernel set.")
 KERNELS_OPTION = typer.Option(None, "--kernels",
-                              help="C kernel set: fast (default) or reference (the readable "
+                              help="C kernel set: fast (default), mve (Helium, the "
+                                   "default on a Cortex-M55) or reference (the readable "
                                    "specification, slower).")
 TARGETS = ("host",)
 

@@ -6,7 +6,7 @@ plus the kernels those call in turn (``es_relu_s8`` calls
 dependency between kernels nor a variant defined beside its kernel
 (``es_depthwise_conv2d_s8_inplace``) needs a table here. A kernel set
 (:mod:`.c_kernel_sets`) takes each kernel from its own folder where that
-defines it, else from the reference folder.
+defines it, else from the sets it falls back to (:func:`.c_kernel_sets.set_chain`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..resources import data_path
-from .c_kernel_sets import KERNEL_SETS
+from .c_kernel_sets import KERNEL_SETS, set_chain
 
 #: where runtime files go inside a generated folder (the layout of ``runtime/``)
 INCLUDE_DIR = "runtime/include"
@@ -34,8 +34,10 @@ def runtime_root() -> Path:
 
 
 def kernel_source(kernel: str, kernel_set: str = REFERENCE_SET) -> Path:
-    """The source that defines ``kernel`` in ``kernel_set`` (else in the reference set)."""
-    source = _definitions(kernel_set).get(kernel) or _definitions(REFERENCE_SET).get(kernel)
+    """The source that defines ``kernel`` in ``kernel_set`` (else in the sets it falls back
+    to, the reference set last)."""
+    source = next((found for found in (_definitions(k).get(kernel) for k in set_chain(kernel_set))
+                   if found is not None), None)
     if source is None:
         raise FileNotFoundError(f"the C runtime has no source for {kernel} "
                                 f"({runtime_root() / 'kernels' / 'ref'})")
@@ -54,7 +56,7 @@ def kernel_sources(kernels: Iterable[str], kernel_set: str = REFERENCE_SET) -> l
     """Paths (inside a generated folder) of the kernel sources that ``kernels`` need."""
     needed: set[Path] = set()
     todo = [kernel_source(k, kernel_set) for k in kernels]
-    defined = set(_definitions(REFERENCE_SET)) | set(_definitions(kernel_set))
+    defined = set().union(*(_definitions(k) for k in set_chain(kernel_set)))
     while todo:
         source = todo.pop()
         if source in needed:

@@ -1,0 +1,169 @@
+/*
+ * int8 2-D convolution with Helium (MVE, Armv8.1-M: Cortex-M55): the integers of
+ * runtime/kernels/ref/es_conv2d_s8.c.
+ *
+ * The window of each output pixel is copied once as int8 (taps in the padding hold the
+ * input zero point, so that they add nothing), and (x + input_offset) * w is summed as
+ * x * w plus input_offset times the channel's weight sum, prepared per call with the
+ * bias (a 1x1 window at stride 1 is read where it is). Four output channels at a time:
+ * VMLADAVA adds 16 int8 products into a scalar per load of 16 weights, the tail of a
+ * window is predicated. The
+ * requantization runs on the four channels at once (es_nn_mve.h). Without MVE, or for
+ * windows too long for the column buffer, the reference's window loop runs instead.
+ */
+#include <string.h>
+
+#include "es_nn.h"
+#include "es_nn_mve.h"
+#include "es_nn_support.h"
+
+/* Longest window (taps x input channels) the int8 column on the stack holds. */
+#define ES_MVE_CONV_DEPTH 1024
+/* Output channels whose bias terms a call prepares at once. */
+#define ES_MVE_CONV_CHUNK 64
+
+/* The window loop of the reference, for what the columns cannot hold. */
+static void plain_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       es_window *win, const int8_t *input, const es_dims *f,
+                       const int8_t *filter, const int32_t *bias, int8_t *output)
+{
+    int32_t oc, ky, kx, ic;
+    for (; es_window_next(win); output += f->n) {
+        for (oc = 0; oc < f->n; ++oc) {
+            int32_t acc = 0;
+            for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
+                for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
+                    const int8_t *in_px = input + es_window_offset(win, ky, kx);
+                    const int8_t *w_px = filter + es_conv_filter_offset(f, oc, ky, kx);
+                    for (ic = 0; ic < f->c; ++ic) {
+                        acc += (int32_t)w_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
+                    }
+                }
+            }
+            output[oc] = es_conv_output_s8(acc, bias, quant, oc, p->output_offset,
+                                           p->activation);
+        }
+    }
+}
+
+#if ES_MVE
+
+/* The window of output pixel (oy, ox) into col as int8; taps in the padding hold pad. */
+static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                        const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
+{
+    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
+    int32_t ky, kx;
+    for (ky = 0; ky < f->h; ++ky, col += run) {
+        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+        if (iy < 0 || iy >= in->h) {
+            memset(col, pad, (size_t)run);
+        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
+            memcpy(col, input + (iy * in->w + ix0) * c, (size_t)run);
+        } else {
+            for (kx = 0; kx < f->w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation.w;
+                if (ix < 0 || ix >= in->w) {
+                    memset(col + kx * c, pad, (size_t)c);
+                } else {
+                    memcpy(col + kx * c, input + (iy * in->w + ix) * c, (size_t)c);
+                }
+            }
+        }
+    }
+}
+
+/* Bias plus input_offset times the weight sum, for channels first .. first + count - 1. */
+static void prepare_terms(const es_conv_params *p, const int8_t *filter, const int32_t *bias,
+                          int32_t depth, int32_t first, int32_t count, int32_t *terms)
+{
+    int32_t k;
+    for (k = 0; k < count; ++k) {
+        const int32_t oc = first + k;
+        terms[k] = (bias != NULL ? bias[oc] : 0) +
+                   p->input_offset * es_mve_sum_s8(filter + oc * depth, depth);
+    }
+}
+
+/* Channels first .. first + count - 1 of one pixel from its column, four at a time. */
+static void pixel_channels(const es_per_channel_quant_params *quant, const int8_t *filter,
+                           const int32_t *terms, int32_t depth, int32_t first, int32_t count,
+                           const int8_t *col, const es_mve_output_stage *stage, int8_t *out)
+{
+    int32_t k;
+    for (k = 0; k < count; k += 4) {
+        const int32_t oc = first + k, left = count - k;
+        /* a channel past the last repeats the last one: computed, never stored */
+        const int8_t *w0 = filter + oc * depth;
+        const int8_t *w1 = filter + (oc + (left > 1 ? 1 : 0)) * depth;
+        const int8_t *w2 = filter + (oc + (left > 2 ? 2 : left - 1)) * depth;
+        const int8_t *w3 = filter + (oc + (left > 3 ? 3 : left - 1)) * depth;
+        es_mve_store_4(out + oc, es_mve_dot_1x4(col, w0, w1, w2, w3, depth), terms + k, quant,
+                       oc, left, stage);
+    }
+}
+
+static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                     const es_dims *in, const int8_t *input, const es_dims *f,
+                     const int8_t *filter, const int32_t *bias, const es_dims *out,
+                     int8_t *output)
+{
+    int8_t col[ES_MVE_CONV_DEPTH];
+    int32_t terms[ES_MVE_CONV_CHUNK];
+    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    /* a 1x1 window at stride 1 without padding is the input pixel itself: no copy */
+    const int direct = f->h == 1 && f->w == 1 && p->stride.h == 1 && p->stride.w == 1 &&
+                       p->padding.h == 0 && p->padding.w == 0 && in->h == out->h &&
+                       in->w == out->w;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    int32_t first, count, px;
+    for (first = 0; first < f->n; first += count) {
+        count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
+        prepare_terms(p, filter, bias, depth, first, count, terms);
+        for (px = 0; px < pixels; ++px) {
+            const int8_t *column = input + px * depth;
+            if (!direct) {
+                fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
+                column = col;
+            }
+            pixel_channels(quant, filter, terms, depth, first, count, column, &stage,
+                           output + px * f->n);
+        }
+    }
+}
+
+#endif /* ES_MVE */
+
+es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
+                       const es_per_channel_quant_params *quant, const es_dims *input_dims,
+                       const int8_t *input, const es_dims *filter_dims, const int8_t *filter,
+                       const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    es_window win;
+    es_status status;
+    (void)ctx;
+    status = es_conv_begin_s8(&win, params, quant, input_dims, input, filter_dims, filter,
+                              output_dims, output);
+    if (status != ES_OK) {
+        return status;
+    }
+#if ES_MVE
+    /* the padding value is the input zero point, which must be an int8 */
+    if (filter_dims->h * filter_dims->w * filter_dims->c <= ES_MVE_CONV_DEPTH &&
+        params->input_offset >= -127 && params->input_offset <= 128) {
+        mve_conv(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                 output);
+        return ES_OK;
+    }
+#endif
+    plain_conv(params, quant, &win, input, filter_dims, filter, bias, output);
+    return ES_OK;
+}
+
+int32_t es_conv2d_s8_get_buffer_size(const es_dims *input_dims, const es_dims *filter_dims)
+{
+    (void)input_dims;
+    (void)filter_dims;
+    return 0;
+}

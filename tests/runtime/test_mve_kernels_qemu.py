@@ -1,0 +1,52 @@
+"""The Helium (MVE) kernels the Cortex-M55 gets (runtime/kernels/mve) equal the simulator.
+
+One-op graphs run as firmware on the emulated M55 (mps3-an547), which executes the vector
+instructions the host never does: windows longer and shorter than a vector and not a
+multiple of 16, output channels not a multiple of 4 and more than a call prepares at once,
+the 1x1 path that reads the input in place, padding with the input zero point at both
+int8 extremes, left and right shifts of the requantization (tiny and large weight scales),
+every activation, and windows too long for the column (the plain loop).
+"""
+
+import numpy as np
+import pytest
+
+from edgesmith.codegen import generate_c
+from edgesmith.codegen.c_kernel_sets import kernel_set_for
+from tests.boards.helpers import needs_cross, needs_qemu
+
+from .harness import fmt
+from .test_conv_s8 import conv_case
+
+pytestmark = [needs_cross, needs_qemu, pytest.mark.slow]
+
+BOARD = "mps3-an547"
+# (H, W, C, KH, KW, stride, dilation, pads (top, bottom, left, right)), output channels,
+# input zero point, weight scales (None: random)
+CASES = [
+    ((6, 5, 8, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 13, -128, None),   # 1x1 in place, K < 16
+    ((4, 4, 37, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 70, 127, None),   # K tail, 70 > a chunk
+    ((9, 7, 3, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)), 8, 127, None),     # VWW's first layer
+    ((7, 7, 5, 3, 3, (1, 1), (2, 2), (2, 2, 2, 2)), 6, -128, None),    # dilated, padded
+    ((5, 6, 19, 2, 3, (1, 2), (1, 1), (1, 0, 2, 0)), 5, 3, [8.0] * 5),  # left shifts
+    ((5, 5, 16, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 4, -7, [1e-6] * 4),  # long right shifts
+    ((3, 3, 130, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 3, 0, None),     # 1,170 taps: plain loop
+]
+
+
+def test_the_m55_gets_the_mve_set():
+    assert kernel_set_for("cortex-m55") == "mve"
+
+
+@pytest.mark.parametrize("k", range(len(CASES)))
+def test_mve_conv_equals_the_simulator(rng, tmp_path, k):
+    from edgesmith.verify.qemu import verify_qemu
+
+    geometry, out_c, zero_point, w_scales = CASES[k]
+    case = conv_case(rng, geometry, out_c, extremes=k % 2 == 1, batch=3, w_scales=w_scales,
+                     in_fmt=fmt(0.05, zero_point))
+    folder = generate_c(case.graph, tmp_path / "model", kernel_set="mve").folder
+    assert (folder / "runtime" / "kernels" / "mve" / "es_conv2d_s8.c").is_file()
+    report = verify_qemu(case.graph, case.feeds, board=BOARD)
+    assert report.samples == 3 and report.ok, report.first_mismatch
+    assert np.abs(case.feeds["x0"]).max() > 0
