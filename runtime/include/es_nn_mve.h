@@ -4,7 +4,8 @@
  * ES_MVE is 1 where the compiler targets the integer M-profile vector extension
  * (Cortex-M55 and later); the kernels fall back to plain loops elsewhere.
  *
- * The vector requantization equals es_multiply_by_quantized_multiplier lane by lane:
+ * The vector requantization (es_mve_output_4) equals es_multiply_by_quantized_multiplier
+ * lane by lane:
  * VQRDMULH rounds the doubled high product as floor((a*b + 2^30) / 2^31), which is what
  * the nudged, truncated doubling high multiply of the reference gives for both signs, and
  * saturates the one overflowing case (INT32_MIN squared) to INT32_MAX as the reference
@@ -28,6 +29,24 @@
 
 #if ES_MVE
 
+/* n bytes from src to dst, 16 at a time (short window rows: cheaper than a memcpy call). */
+static inline void es_mve_copy(int8_t *dst, const int8_t *src, int32_t n)
+{
+    for (; n > 0; n -= 16, src += 16, dst += 16) {
+        const mve_pred16_t active = vctp8q((uint32_t)n);
+        vstrbq_p_s8(dst, vldrbq_z_s8(src, active), active);
+    }
+}
+
+/* n bytes of dst set to value, 16 at a time. */
+static inline void es_mve_fill(int8_t *dst, int8_t value, int32_t n)
+{
+    const int8x16_t v = vdupq_n_s8(value);
+    for (; n > 0; n -= 16, dst += 16) {
+        vstrbq_p_s8(dst, v, vctp8q((uint32_t)n));
+    }
+}
+
 /* The sum of n int8 values. */
 static inline int32_t es_mve_sum_s8(const int8_t *p, int32_t n)
 {
@@ -40,42 +59,54 @@ static inline int32_t es_mve_sum_s8(const int8_t *p, int32_t n)
 }
 
 /*
- * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
- * each, as the four lanes of a vector. One pixel by four channels keeps every pointer and
- * sum in a register.
+ * The dot products of an int8 column x with four int8 weight rows w0..w3 of depth (> 0)
+ * values, added to s0..s3: a tail-predicated loop (the last iteration's lanes past the
+ * depth load and add nothing; the compiler does not form DLSTP/LETP loops from
+ * intrinsics). VMLADAVA accumulates into even registers, so s0..s3 must be register
+ * variables in r0, r2, r4 and r6.
  */
-/* not inlined: its fixed registers would clash with the caller's */
+#define ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3)                          \
+    __asm__ volatile("   dlstp.8 lr, %[n]\n"                                               \
+                     "1: vldrb.8 q0, [%[px]], #16\n"                                       \
+                     "   vldrb.8 q1, [%[p0]], #16\n"                                       \
+                     "   vmladava.s8 %[a0], q0, q1\n"                                      \
+                     "   vldrb.8 q1, [%[p1]], #16\n"                                       \
+                     "   vmladava.s8 %[a1], q0, q1\n"                                      \
+                     "   vldrb.8 q1, [%[p2]], #16\n"                                       \
+                     "   vmladava.s8 %[a2], q0, q1\n"                                      \
+                     "   vldrb.8 q1, [%[p3]], #16\n"                                       \
+                     "   vmladava.s8 %[a3], q0, q1\n"                                      \
+                     "   letp lr, 1b\n"                                                    \
+                     : [a0] "+r"(s0), [a1] "+r"(s1), [a2] "+r"(s2), [a3] "+r"(s3),           \
+                       [px] "+r"(x), [p0] "+r"(w0), [p1] "+r"(w1), [p2] "+r"(w2),            \
+                       [p3] "+r"(w3)                                                         \
+                     : [n] "r"(depth)                                                        \
+                     : "q0", "q1", "lr", "memory")
+
+/* Four sums as the lanes of a vector. */
+static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t s3)
+{
+    int32x4_t v = vdupq_n_s32(s0);
+    v = vsetq_lane_s32(s1, v, 1);
+    v = vsetq_lane_s32(s2, v, 2);
+    return vsetq_lane_s32(s3, v, 3);
+}
+
+/*
+ * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
+ * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
+ * a large caller's.
+ */
 static __attribute__((noinline)) int32x4_t es_mve_dot_1x4(const int8_t *x, const int8_t *w0,
                                                           const int8_t *w1, const int8_t *w2,
                                                           const int8_t *w3, int32_t depth)
 {
-    /* VMLADAVA accumulates into an even register */
     register int32_t s0 __asm__("r0") = 0;
     register int32_t s1 __asm__("r2") = 0;
     register int32_t s2 __asm__("r4") = 0;
     register int32_t s3 __asm__("r6") = 0;
-    int32x4_t sums;
-    /* a tail-predicated loop: the last iteration's lanes past the depth load and add
-     * nothing (the compiler does not form DLSTP/LETP loops from intrinsics) */
-    __asm__ volatile("   dlstp.8 lr, %[n]\n"
-                     "1: vldrb.8 q0, [%[x]], #16\n"
-                     "   vldrb.8 q1, [%[w0]], #16\n"
-                     "   vmladava.s8 %[s0], q0, q1\n"
-                     "   vldrb.8 q1, [%[w1]], #16\n"
-                     "   vmladava.s8 %[s1], q0, q1\n"
-                     "   vldrb.8 q1, [%[w2]], #16\n"
-                     "   vmladava.s8 %[s2], q0, q1\n"
-                     "   vldrb.8 q1, [%[w3]], #16\n"
-                     "   vmladava.s8 %[s3], q0, q1\n"
-                     "   letp lr, 1b\n"
-                     : [s0] "+r"(s0), [s1] "+r"(s1), [s2] "+r"(s2), [s3] "+r"(s3), [x] "+r"(x),
-                       [w0] "+r"(w0), [w1] "+r"(w1), [w2] "+r"(w2), [w3] "+r"(w3)
-                     : [n] "r"(depth)
-                     : "q0", "q1", "lr", "memory");
-    sums = vdupq_n_s32(s0);
-    sums = vsetq_lane_s32(s1, sums, 1);
-    sums = vsetq_lane_s32(s2, sums, 2);
-    return vsetq_lane_s32(s3, sums, 3);
+    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
+    return es_mve_lanes(s0, s1, s2, s3);
 }
 
 /* What follows the requantization of every output: the offset and the activation clamp. */
@@ -93,31 +124,37 @@ static inline es_mve_output_stage es_mve_output_stage_of(int32_t output_offset,
     return s;
 }
 
-/* es_multiply_by_quantized_multiplier on four lanes (see the header comment). */
-static inline int32x4_t es_mve_requantize(int32x4_t acc, int32x4_t multiplier, int32x4_t shift)
+/* The requantization of four channels (the first `left` of them real), prepared once. */
+typedef struct {
+    int32x4_t terms, multiplier, left, right;
+    mve_pred16_t active;
+} es_mve_channels;
+
+static inline es_mve_channels es_mve_channels_of(const es_per_channel_quant_params *quant,
+                                                 const int32_t *terms, int32_t oc,
+                                                 int32_t left)
 {
     const int32x4_t zero = vdupq_n_s32(0);
-    const int32x4_t right = vminq_s32(shift, zero); /* minus the right shift */
-    int32x4_t x = vqrdmulhq_s32(vshlq_s32(acc, vmaxq_s32(shift, zero)), multiplier);
-    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, right), 31));
-    return vrshlq_s32(x, right);
+    es_mve_channels c;
+    int32x4_t shift;
+    c.active = vctp32q((uint32_t)left);
+    c.terms = vldrwq_z_s32(terms, c.active);
+    c.multiplier = vldrwq_z_s32(quant->multiplier + oc, c.active);
+    shift = vldrbq_z_s32(quant->shift + oc, c.active);
+    c.left = vmaxq_s32(shift, zero);
+    c.right = vminq_s32(shift, zero);
+    return c;
 }
 
-/*
- * Channels oc .. oc + 3 (the first `left` of them, at most 4) of one pixel: sums plus the
- * prepared terms, requantized, offset, clamped and stored as int8.
- */
-static inline void es_mve_store_4(int8_t *out, int32x4_t sums, const int32_t *terms,
-                                  const es_per_channel_quant_params *quant, int32_t oc,
-                                  int32_t left, const es_mve_output_stage *stage)
+/* Sums of four channels of one pixel: plus the terms, requantized, offset, clamped, stored. */
+static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_channels *c,
+                                   const es_mve_output_stage *stage)
 {
-    const mve_pred16_t active = vctp32q((uint32_t)left);
-    const int32x4_t sum = vaddq_s32(sums, vldrwq_z_s32(terms, active));
-    const int32x4_t multiplier = vldrwq_z_s32(quant->multiplier + oc, active);
-    const int32x4_t shift = vldrbq_z_s32(quant->shift + oc, active);
-    int32x4_t x = vaddq_s32(es_mve_requantize(sum, multiplier, shift), stage->offset);
+    int32x4_t x = vqrdmulhq_s32(vshlq_s32(vaddq_s32(sums, c->terms), c->left), c->multiplier);
+    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
+    x = vaddq_s32(vrshlq_s32(x, c->right), stage->offset);
     x = vminq_s32(vmaxq_s32(x, stage->min), stage->max);
-    vstrbq_p_s32(out, x, active);
+    vstrbq_p_s32(out, x, c->active);
 }
 
 #endif /* ES_MVE */

@@ -5,14 +5,13 @@
  * The window of each output pixel is copied once as int8 (taps in the padding hold the
  * input zero point, so that they add nothing), and (x + input_offset) * w is summed as
  * x * w plus input_offset times the channel's weight sum, prepared per call with the
- * bias (a 1x1 window at stride 1 is read where it is). Four output channels at a time:
+ * bias (a 1x1 window at stride 1 is read where it is, four channels over every pixel at a
+ * time). Four output channels at a time:
  * VMLADAVA adds 16 int8 products into a scalar per load of 16 weights, the tail of a
  * window is predicated. The
  * requantization runs on the four channels at once (es_nn_mve.h). Without MVE, or for
  * windows too long for the column buffer, the reference's window loop runs instead.
  */
-#include <string.h>
-
 #include "es_nn.h"
 #include "es_nn_mve.h"
 #include "es_nn_support.h"
@@ -57,16 +56,16 @@ static void fill_column(const es_conv_params *p, const es_dims *in, const es_dim
     for (ky = 0; ky < f->h; ++ky, col += run) {
         const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
         if (iy < 0 || iy >= in->h) {
-            memset(col, pad, (size_t)run);
+            es_mve_fill(col, pad, run);
         } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
-            memcpy(col, input + (iy * in->w + ix0) * c, (size_t)run);
+            es_mve_copy(col, input + (iy * in->w + ix0) * c, run);
         } else {
             for (kx = 0; kx < f->w; ++kx) {
                 const int32_t ix = ix0 + kx * p->dilation.w;
                 if (ix < 0 || ix >= in->w) {
-                    memset(col + kx * c, pad, (size_t)c);
+                    es_mve_fill(col + kx * c, pad, c);
                 } else {
-                    memcpy(col + kx * c, input + (iy * in->w + ix) * c, (size_t)c);
+                    es_mve_copy(col + kx * c, input + (iy * in->w + ix) * c, c);
                 }
             }
         }
@@ -85,6 +84,17 @@ static void prepare_terms(const es_conv_params *p, const int8_t *filter, const i
     }
 }
 
+/* Rows of the four weight rows of channels oc.. (a channel past the last repeats the last
+ * one: computed, never stored). */
+static void group_rows(const int8_t *filter, int32_t depth, int32_t oc, int32_t left,
+                       const int8_t *rows[4])
+{
+    int32_t j;
+    for (j = 0; j < 4; ++j) {
+        rows[j] = filter + (oc + (j < left ? j : left - 1)) * depth;
+    }
+}
+
 /* Channels first .. first + count - 1 of one pixel from its column, four at a time. */
 static void pixel_channels(const es_per_channel_quant_params *quant, const int8_t *filter,
                            const int32_t *terms, int32_t depth, int32_t first, int32_t count,
@@ -92,14 +102,36 @@ static void pixel_channels(const es_per_channel_quant_params *quant, const int8_
 {
     int32_t k;
     for (k = 0; k < count; k += 4) {
-        const int32_t oc = first + k, left = count - k;
-        /* a channel past the last repeats the last one: computed, never stored */
-        const int8_t *w0 = filter + oc * depth;
-        const int8_t *w1 = filter + (oc + (left > 1 ? 1 : 0)) * depth;
-        const int8_t *w2 = filter + (oc + (left > 2 ? 2 : left - 1)) * depth;
-        const int8_t *w3 = filter + (oc + (left > 3 ? 3 : left - 1)) * depth;
-        es_mve_store_4(out + oc, es_mve_dot_1x4(col, w0, w1, w2, w3, depth), terms + k, quant,
-                       oc, left, stage);
+        const int8_t *rows[4];
+        const es_mve_channels c = es_mve_channels_of(quant, terms + k, first + k, count - k);
+        group_rows(filter, depth, first + k, count - k, rows);
+        es_mve_output_4(out + first + k,
+                        es_mve_dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
+                        stage);
+    }
+}
+
+/*
+ * A 1x1 window at stride 1 without padding: every pixel's column is the input pixel itself.
+ * Four channels over all pixels at a time, so that their weights and requantization stay
+ * in registers.
+ */
+static __attribute__((noinline)) void direct_group(const int8_t *input, int32_t pixels,
+                                                   int32_t depth, const int8_t *const rows[4],
+                                                   const es_mve_channels *c,
+                                                   const es_mve_output_stage *stage,
+                                                   int8_t *out, int32_t out_pitch)
+{
+    /* an end pointer and the rows reloaded per pixel: few values live across the loop */
+    const int8_t *const end = input + pixels * depth;
+    for (; input != end; input += depth, out += out_pitch) {
+        register int32_t s0 __asm__("r0") = 0;
+        register int32_t s1 __asm__("r2") = 0;
+        register int32_t s2 __asm__("r4") = 0;
+        register int32_t s3 __asm__("r6") = 0;
+        const int8_t *x = input, *w0 = rows[0], *w1 = rows[1], *w2 = rows[2], *w3 = rows[3];
+        ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
+        es_mve_output_4(out, es_mve_lanes(s0, s1, s2, s3), c, stage);
     }
 }
 
@@ -112,22 +144,27 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
     int32_t terms[ES_MVE_CONV_CHUNK];
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
-    /* a 1x1 window at stride 1 without padding is the input pixel itself: no copy */
     const int direct = f->h == 1 && f->w == 1 && p->stride.h == 1 && p->stride.w == 1 &&
                        p->padding.h == 0 && p->padding.w == 0 && in->h == out->h &&
                        in->w == out->w;
     const int8_t pad = (int8_t)(-p->input_offset);
-    int32_t first, count, px;
+    int32_t first, count, px, k;
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
         prepare_terms(p, filter, bias, depth, first, count, terms);
-        for (px = 0; px < pixels; ++px) {
-            const int8_t *column = input + px * depth;
-            if (!direct) {
-                fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
-                column = col;
+        if (direct) {
+            for (k = 0; k < count; k += 4) {
+                const int8_t *rows[4];
+                const es_mve_channels c =
+                    es_mve_channels_of(quant, terms + k, first + k, count - k);
+                group_rows(filter, depth, first + k, count - k, rows);
+                direct_group(input, pixels, depth, rows, &c, &stage, output + first + k, f->n);
             }
-            pixel_channels(quant, filter, terms, depth, first, count, column, &stage,
+            continue;
+        }
+        for (px = 0; px < pixels; ++px) {
+            fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
+            pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
                            output + px * f->n);
         }
     }
