@@ -92,23 +92,6 @@ static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t
     return vsetq_lane_s32(s3, v, 3);
 }
 
-/*
- * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
- * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
- * a large caller's.
- */
-static __attribute__((noinline)) int32x4_t es_mve_dot_1x4(const int8_t *x, const int8_t *w0,
-                                                          const int8_t *w1, const int8_t *w2,
-                                                          const int8_t *w3, int32_t depth)
-{
-    register int32_t s0 __asm__("r0") = 0;
-    register int32_t s1 __asm__("r2") = 0;
-    register int32_t s2 __asm__("r4") = 0;
-    register int32_t s3 __asm__("r6") = 0;
-    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
-    return es_mve_lanes(s0, s1, s2, s3);
-}
-
 /* What follows the requantization of every output: the offset and the activation clamp. */
 typedef struct {
     int32x4_t offset, min, max;
@@ -146,15 +129,29 @@ static inline es_mve_channels es_mve_channels_of(const es_per_channel_quant_para
     return c;
 }
 
-/* Sums of four channels of one pixel: plus the terms, requantized, offset, clamped, stored. */
-static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_channels *c,
-                                   const es_mve_output_stage *stage)
+/* Sums of four channels plus their terms, requantized, offset and clamped. */
+static inline int32x4_t es_mve_outputs(int32x4_t sums, const es_mve_channels *c,
+                                       const es_mve_output_stage *stage)
 {
     int32x4_t x = vqrdmulhq_s32(vshlq_s32(vaddq_s32(sums, c->terms), c->left), c->multiplier);
     x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
     x = vaddq_s32(vrshlq_s32(x, c->right), stage->offset);
-    x = vminq_s32(vmaxq_s32(x, stage->min), stage->max);
-    vstrbq_p_s32(out, x, c->active);
+    return vminq_s32(vmaxq_s32(x, stage->min), stage->max);
+}
+
+/* es_mve_outputs of four consecutive channels of one pixel, stored as int8. */
+static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_channels *c,
+                                   const es_mve_output_stage *stage)
+{
+    vstrbq_p_s32(out, es_mve_outputs(sums, c, stage), c->active);
+}
+
+/* es_mve_outputs of four channels every other byte (one parity of eight), stored as int8. */
+static inline void es_mve_output_parity(int8_t *out, int32x4_t sums, const es_mve_channels *c,
+                                        const es_mve_output_stage *stage)
+{
+    vstrbq_scatter_offset_p_s32(out, vidupq_n_u32(0, 2), es_mve_outputs(sums, c, stage),
+                                c->active);
 }
 
 #endif /* ES_MVE */

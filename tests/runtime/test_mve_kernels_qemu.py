@@ -1,5 +1,10 @@
 """The Helium (MVE) kernels the Cortex-M55 gets (runtime/kernels/mve) equal the simulator.
 
+Depthwise: channel counts not a multiple of 8 (the predicated tail and an odd last
+parity), strides 1 and 2, padding on every side, dilation, depth multiplier 2 (the plain
+loop). The planner's in-place variant (its ring of output rows) runs in every depthwise
+layer of vww_96_int8, which the slow suite verifies on every emulated board.
+
 One-op graphs run as firmware on the emulated M55 (mps3-an547), which executes the vector
 instructions the host never does: windows longer and shorter than a vector and not a
 multiple of 16, output channels not a multiple of 4 and more than a call prepares at once,
@@ -50,3 +55,25 @@ def test_mve_conv_equals_the_simulator(rng, tmp_path, k):
     report = verify_qemu(case.graph, case.feeds, board=BOARD)
     assert report.samples == 3 and report.ok, report.first_mismatch
     assert np.abs(case.feeds["x0"]).max() > 0
+
+
+# (H, W, C, KH, KW, stride, dilation, pads), depth multiplier, input zero point
+DEPTHWISE = [
+    ((9, 7, 16, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, -128),
+    ((8, 9, 13, 3, 3, (2, 2), (1, 1), (0, 1, 0, 1)), 1, 127),
+    ((7, 7, 5, 3, 3, (1, 1), (2, 2), (2, 2, 2, 2)), 1, 5),
+    ((6, 5, 24, 5, 5, (1, 2), (1, 1), (2, 2, 2, 2)), 1, -3),
+    ((5, 6, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 2, 0),
+]
+
+
+@pytest.mark.parametrize("k", range(len(DEPTHWISE)))
+def test_mve_depthwise_equals_the_simulator(rng, k):
+    from edgesmith.verify.qemu import verify_qemu
+
+    geometry, multiplier, zero_point = DEPTHWISE[k]
+    case = conv_case(rng, geometry, 0, depthwise=True, multiplier=multiplier,
+                     extremes=k % 2 == 0, batch=3, in_fmt=fmt(0.05, zero_point))
+    report = verify_qemu(case.graph, case.feeds, board=BOARD)
+    assert report.samples == 3 and report.ok, report.first_mismatch
+
