@@ -15,6 +15,8 @@
  * multipliers, rings too large for the stack and cores without MVE take the reference's
  * loops (in place through the caller's scratch, one channel at a time).
  */
+#include <string.h>
+
 #include "es_nn.h"
 #include "es_nn_mve.h"
 #include "es_nn_support.h"
@@ -71,7 +73,7 @@ static es_mve_channels parity_channels(const es_per_channel_quant_params *quant,
 typedef struct {
     es_mve_channels even, odd;
     mve_pred16_t active; /* 16-bit lanes: channels c .. c + left - 1 */
-    int32_t c;
+    int32_t c, full;     /* full: all eight channels */
 } group8;
 
 static group8 group_of(const es_per_channel_quant_params *quant, const int32_t *bias, int32_t c,
@@ -82,39 +84,54 @@ static group8 group_of(const es_per_channel_quant_params *quant, const int32_t *
     g.odd = parity_channels(quant, bias, c + 1, left - 1);
     g.active = vctp16q((uint32_t)left);
     g.c = c;
+    g.full = left == 8;
     return g;
 }
 
-/* Output pixel (oy, ox) of the group's channels at out (channel c at out[0], pitch 1). */
+/* Taps k of a window starting at `start` (step `step`, `taps` of them) that fall inside
+ * 0 .. size - 1: k0 .. k1 - 1 (a padded tap adds nothing, as in the reference). */
+static inline void inside_taps(int32_t start, int32_t step, int32_t taps, int32_t size,
+                               int32_t *k0, int32_t *k1)
+{
+    const int32_t first = start < 0 ? (-start + step - 1) / step : 0;
+    const int32_t end = size - start <= 0 ? 0 : (size - start + step - 1) / step;
+    *k0 = first < taps ? first : taps;
+    *k1 = end < taps ? end : taps;
+    if (*k1 < *k0) {
+        *k1 = *k0;
+    }
+}
+
+/* Output pixel (oy, ox) of the group's channels at out (channel c at out[0]), over the
+ * window rows ky0 .. ky1 - 1 inside the input. */
 static void group_pixel(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
                         const es_dims *f, const int8_t *filter, const group8 *g,
-                        const es_mve_output_stage *stage, int32_t oy, int32_t ox, int8_t *out)
+                        const es_mve_output_stage *stage, int32_t ky0, int32_t ky1,
+                        int32_t oy, int32_t ox, int8_t *out)
 {
     const int32_t y0 = oy * p->stride.h - p->padding.h, x0 = ox * p->stride.w - p->padding.w;
-    const int32_t tap_step = p->dilation.w * in->c;
-    /* the taps inside the input: a padded tap adds nothing, as in the reference */
-    int32_t ky0 = 0, ky1 = f->h, kx0 = 0, kx1 = f->w, ky, kx;
+    const int32_t tap_step = p->dilation.w * in->c, row_step = p->dilation.h * in->w * in->c;
+    const int16_t offset = (int16_t)p->input_offset;
+    const int8_t *row, *pw;
+    int32_t kx0, kx1, ky, kx;
     int32x4_t even = vdupq_n_s32(0), odd = vdupq_n_s32(0);
-    while (ky0 < ky1 && y0 + ky0 * p->dilation.h < 0) {
-        ++ky0;
-    }
-    while (ky1 > ky0 && y0 + (ky1 - 1) * p->dilation.h >= in->h) {
-        --ky1;
-    }
-    while (kx0 < kx1 && x0 + kx0 * p->dilation.w < 0) {
-        ++kx0;
-    }
-    while (kx1 > kx0 && x0 + (kx1 - 1) * p->dilation.w >= in->w) {
-        --kx1;
-    }
-    for (ky = ky0; ky < ky1; ++ky) {
-        const int8_t *px = input + ((y0 + ky * p->dilation.h) * in->w + x0 + kx0 * p->dilation.w) *
-                                       in->c + g->c;
-        const int8_t *pw = filter + (ky * f->w + kx0) * f->c + g->c;
+    inside_taps(x0, p->dilation.w, f->w, in->w, &kx0, &kx1);
+    row = input + ((y0 + ky0 * p->dilation.h) * in->w + x0 + kx0 * p->dilation.w) * in->c + g->c;
+    for (ky = ky0; ky < ky1; ++ky, row += row_step) {
+        const int8_t *px = row;
+        pw = filter + (ky * f->w + kx0) * f->c + g->c;
+        if (g->full) { /* eight channels: loads need no predicate */
+            for (kx = kx0; kx < kx1; ++kx, px += tap_step, pw += f->c) {
+                const int16x8_t x = vaddq_n_s16(vldrbq_s16(px), offset);
+                const int16x8_t w = vldrbq_s16(pw);
+                even = vaddq_s32(even, vmullbq_int_s16(x, w));
+                odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
+            }
+            continue;
+        }
         for (kx = kx0; kx < kx1; ++kx, px += tap_step, pw += f->c) {
             /* x + offset and w fit int16; their products, int32 lanes by parity */
-            const int16x8_t x = vaddq_n_s16(vldrbq_z_s16(px, g->active),
-                                            (int16_t)p->input_offset);
+            const int16x8_t x = vaddq_n_s16(vldrbq_z_s16(px, g->active), offset);
             const int16x8_t w = vldrbq_z_s16(pw, g->active);
             even = vaddq_s32(even, vmullbq_int_s16(x, w));
             odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
@@ -130,9 +147,10 @@ static void group_row(const es_dw_conv_params *p, const es_dims *in, const int8_
                       const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
                       int32_t pitch)
 {
-    int32_t ox;
+    int32_t ox, ky0, ky1;
+    inside_taps(oy * p->stride.h - p->padding.h, p->dilation.h, f->h, in->h, &ky0, &ky1);
     for (ox = 0; ox < ow; ++ox) {
-        group_pixel(p, in, input, f, filter, g, stage, oy, ox, out + ox * pitch);
+        group_pixel(p, in, input, f, filter, g, stage, ky0, ky1, oy, ox, out + ox * pitch);
     }
 }
 
@@ -162,6 +180,10 @@ static void flush_row(const int8_t *ring_row, int8_t *data, int32_t channels, in
     int8_t *slot = data + r * ow * channels + c;
     int32_t ox, j;
     for (ox = 0; ox < ow; ++ox, slot += channels, ring_row += 8) {
+        if (left == 8) {
+            memcpy(slot, ring_row, 8); /* two word moves */
+            continue;
+        }
         for (j = 0; j < left; ++j) {
             slot[j] = ring_row[j];
         }
