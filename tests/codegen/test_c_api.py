@@ -235,3 +235,24 @@ def test_arena_goes_to_the_section_the_user_names(tmp_path):
                                  re.finditer(r"\sO\s+(\S+)\s+\S+\s+(arena|state)$", table, re.M)}
     assert sections[0] == {"arena": ".bss", "state": ".bss"}
     assert sections[1] == {"arena": ".myram", "state": ".myram"}
+
+
+@pytest.mark.parametrize("weight_bits,ctype", [(8, "int8_t"), (16, "int16_t"), (24, "int32_t")])
+def test_fixed_point_filters_in_the_smallest_type(weight_bits, ctype, tmp_path):
+    """A W-bit fixed-point weight is stored in the smallest C integer holding W bits and read
+    by the kernel variant for it; the code stays equal to the simulator."""
+    m = edgesmith.load(HLS4ML_MODELS / "KERAS_3layer.json", HLS4ML_MODELS / "KERAS_3layer_weights.h5")
+    calib = np.random.default_rng(0).normal(size=(64, 16)).astype(np.float32)
+    q = m.quantize(calib, scheme="fixed", weight_bits=weight_bits)
+    result = generate_c(q.graph, tmp_path / "m", name="jet")
+    weights = (result.folder / "jet_weights.c").read_text()
+    filters = re.findall(r"^const (\w+) jet_op\d_filter\[(\d+)\]", weights, re.M)
+    assert len(filters) == 4 and {t for t, _ in filters} == {ctype}
+    biases = re.findall(r"^const (\w+) jet_op\d_bias\[", weights, re.M)
+    assert biases == ["int32_t"] * 4  # the kernels add the bias in int32
+    infix = {"int8_t": "_w8", "int16_t": "_w16", "int32_t": ""}[ctype]
+    assert len(re.findall(rf"es_fully_connected{infix}_fx\(", (result.folder / "jet.c").read_text())) == 4
+    size = np.dtype(ctype.removesuffix("_t")).itemsize
+    assert result.model.weights_bytes == size * sum(int(n) for _, n in filters) + 4 * (64 + 32 + 32 + 5)
+    report = q.verify("host", calib[:16], samples=16)
+    assert report.ok and report.samples == 32
