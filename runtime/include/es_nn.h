@@ -342,6 +342,39 @@ es_status es_depthwise_conv2d_fx(const es_context *ctx, const es_dw_conv_fx_para
                                  const es_dims *filter_dims, const int32_t *filter,
                                  const int32_t *bias, const es_dims *output_dims, int32_t *output);
 
+/* ---- Fixed-point weights in the smallest type that holds their format ------------------ */
+
+/**
+ * @brief es_fully_connected_fx, es_conv2d_fx and es_depthwise_conv2d_fx with a filter whose
+ *        ap_fixed format fits 16 bits (w16: int16_t) or 8 bits (w8: int8_t): the same raw
+ *        integers in half or a quarter of the flash, the same results. Bias, input and
+ *        output stay raw int32.
+ */
+es_status es_fully_connected_w16_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                    const es_fc_dims *dims, const int32_t *input,
+                                    const int16_t *filter, const int32_t *bias, int32_t *output);
+es_status es_fully_connected_w8_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                   const es_fc_dims *dims, const int32_t *input,
+                                   const int8_t *filter, const int32_t *bias, int32_t *output);
+es_status es_conv2d_w16_fx(const es_context *ctx, const es_conv_fx_params *params,
+                           const es_dims *input_dims, const int32_t *input,
+                           const es_dims *filter_dims, const int16_t *filter, const int32_t *bias,
+                           const es_dims *output_dims, int32_t *output);
+es_status es_conv2d_w8_fx(const es_context *ctx, const es_conv_fx_params *params,
+                          const es_dims *input_dims, const int32_t *input,
+                          const es_dims *filter_dims, const int8_t *filter, const int32_t *bias,
+                          const es_dims *output_dims, int32_t *output);
+es_status es_depthwise_conv2d_w16_fx(const es_context *ctx, const es_dw_conv_fx_params *params,
+                                     const es_dims *input_dims, const int32_t *input,
+                                     const es_dims *filter_dims, const int16_t *filter,
+                                     const int32_t *bias, const es_dims *output_dims,
+                                     int32_t *output);
+es_status es_depthwise_conv2d_w8_fx(const es_context *ctx, const es_dw_conv_fx_params *params,
+                                    const es_dims *input_dims, const int32_t *input,
+                                    const es_dims *filter_dims, const int8_t *filter,
+                                    const int32_t *bias, const es_dims *output_dims,
+                                    int32_t *output);
+
 /**
  * @brief Fixed-point max pooling over the window cells inside the image.
  * @param[in]  params       window >= 1, stride >= 1, padding >= 0, input_shift in [0, 30], output stage

@@ -98,6 +98,19 @@ static inline int32_t es_fx_apply_overflow(int64_t v, int huge, int negative, co
     return (int32_t)(above ? hi : lo);
 }
 
+/* Weight `index` of a fixed-point filter stored in the smallest type that holds its format
+ * (`bytes`: 1 for int8_t, 2 for int16_t, 4 for int32_t); the value is the same raw integer. */
+static inline int32_t es_fx_weight(const void *filter, int32_t bytes, int32_t index)
+{
+    if (bytes == 1) {
+        return ((const int8_t *)filter)[index];
+    }
+    if (bytes == 2) {
+        return ((const int16_t *)filter)[index];
+    }
+    return ((const int32_t *)filter)[index];
+}
+
 /* The exact value v * 2^-F_acc cast into t, dropping `drop` = F_acc - F_out bits. */
 static inline int32_t es_fx_cast(int64_t v, int32_t drop, const es_fx_type *t)
 {

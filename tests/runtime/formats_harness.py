@@ -17,6 +17,7 @@ import re
 import numpy as np
 from edgesmith.codegen.c_formats import c_constant
 from edgesmith.codegen.c_params import CStruct, kernel_params
+from edgesmith.codegen.c_steps import narrowed_constant, narrower_dtype
 from edgesmith.ir import Graph, NumberFormat, Op, Tensor, infer_shape, verify_graph
 from edgesmith.ir.packing import pack_subbyte, unpack_subbyte
 from edgesmith.sim import simulate
@@ -115,6 +116,8 @@ def run_c(graph: Graph, feeds: dict, rt: Runtime | None = None, expect_status: s
                 data = (stored or {}).get(tensor)
                 if data is None:
                     data = _stored(t, None if t.is_const else feeds[tensor][s:s + 1])
+                if (narrow := narrower_dtype(t, data, ctype.item.cname + " *")) is not None:
+                    data = narrowed_constant(tensor, data, narrow)  # a _w8/_w16 kernel's filter
                 keep.append(data)
                 args.append(rt.ffi.from_buffer(f"{ctype.item.cname}[]", data))
         status = fn(*args)

@@ -9,12 +9,12 @@
 #include "es_nn.h"
 #include "es_nn_fx_support.h"
 
-es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *params,
-                                const es_fc_dims *dims, const int32_t *input, const int32_t *filter,
-                                const int32_t *bias, int32_t *output)
+/* The filter holds `bytes`-byte raw weights (es_fx_weight); one body for every width. */
+static es_status fully_connected(const es_fx_mac_params *params, const es_fc_dims *dims,
+                                 const int32_t *input, const void *filter, int32_t bytes,
+                                 const int32_t *bias, int32_t *output)
 {
     int32_t oc, k;
-    (void)ctx;
     if (!es_fc_args_are_valid(params, dims, input, filter, output)) {
         return ES_ERR_ARG;
     }
@@ -23,12 +23,36 @@ es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *p
     }
 
     for (oc = 0; oc < dims->output_depth; ++oc) {
-        const int32_t *weights = filter + oc * dims->accum_depth;
+        const int32_t row = oc * dims->accum_depth;
         int64_t sum = 0;
         for (k = 0; k < dims->accum_depth; ++k) {
-            sum += (int64_t)input[k] * weights[k];
+            sum += (int64_t)input[k] * es_fx_weight(filter, bytes, row + k);
         }
         output[oc] = es_fx_mac_output(sum, bias, oc, params);
     }
     return ES_OK;
+}
+
+es_status es_fully_connected_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                const es_fc_dims *dims, const int32_t *input, const int32_t *filter,
+                                const int32_t *bias, int32_t *output)
+{
+    (void)ctx;
+    return fully_connected(params, dims, input, filter, 4, bias, output);
+}
+
+es_status es_fully_connected_w16_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                    const es_fc_dims *dims, const int32_t *input,
+                                    const int16_t *filter, const int32_t *bias, int32_t *output)
+{
+    (void)ctx;
+    return fully_connected(params, dims, input, filter, 2, bias, output);
+}
+
+es_status es_fully_connected_w8_fx(const es_context *ctx, const es_fx_mac_params *params,
+                                   const es_fc_dims *dims, const int32_t *input,
+                                   const int8_t *filter, const int32_t *bias, int32_t *output)
+{
+    (void)ctx;
+    return fully_connected(params, dims, input, filter, 1, bias, output);
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,9 +46,11 @@ class Quantization:
 def quantize_checked(graph: Graph, calib, *, scheme: str = "int8",
                      weight_bits: int | None = None, act_bits: int | None = None,
                      precision: str | list[str] | tuple[str, ...] = (),
-                     headroom: int = 0) -> Quantization:
+                     headroom: int = 0,
+                     advance: Callable[[int], None] | None = None) -> Quantization:
     """Post-training quantization of float ``graph`` with calibration data (an array, batch on
-    axis 0, or one unbatched sample; a dict by input name for several inputs)."""
+    axis 0, or one unbatched sample; a dict by input name for several inputs). ``advance(n)``
+    hears of every n samples run: twice the samples in all (calibration, then saturation)."""
     from ..arith.intervals import accumulator_report
     from ..io.arrays import prepare_inputs
     from ..quant import quantize_graph
@@ -66,6 +69,6 @@ def quantize_checked(graph: Graph, calib, *, scheme: str = "int8",
         warnings.simplefilter("ignore")
         qgraph = quantize_graph(graph, batch, scheme=scheme, weight_bits=weight_bits,
                                 act_bits=act_bits, precision=split_assignments(precision),
-                                headroom=headroom)
-    overflows = count_overflows(qgraph, batch, graph)
+                                headroom=headroom, advance=advance)
+    overflows = count_overflows(qgraph, batch, graph, advance=advance)
     return Quantization(qgraph, overflows, accumulator_report(qgraph), samples)

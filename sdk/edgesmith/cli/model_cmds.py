@@ -11,7 +11,7 @@ from ..errors import EdgesmithError
 from ..io.outputs import check_output_file
 from ..ir import Graph, describe_format
 from .common import (JSON_OPTION, console, emit_json, handle_errors, human_bytes,
-                     err_console, load_array_file, save_array_atomic, say, status)
+                     err_console, load_array_file, progress, save_array_atomic, say)
 
 MODEL_ARG = typer.Argument(..., help="Model: .tflite, .onnx, .keras, .h5, .json (+ --weights), "
                                      ".skops (scikit-learn), or .esm; trees: .json/.ubj "
@@ -184,6 +184,7 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
               precision: list[str] = (), headroom: int = 0, trust_pickle: bool = False,
               as_json: bool) -> None:
     from ..api.loading import quantize_checked
+    from ..io.arrays import prepare_inputs
     from ..io import save_esm
     from ..report.metrics import weight_bytes
 
@@ -204,9 +205,12 @@ def _quantize(model: Path, calib: Path, output: Path, scheme: str, weights: Path
         raise EdgesmithError(f"{model} is already quantized",
                              hint="quantize the float model instead")
     data = load_array_file(calib, "calibration")
-    with status(f"quantizing {model.name} on the calibration data...", as_json):
+    samples = next(iter(prepare_inputs(graph, data).values())).shape[0]
+    # each sample runs twice: calibration, then the saturation count on the quantized model
+    with progress(f"quantizing {model.name}", 2 * samples, as_json) as advance:
         result = quantize_checked(graph, data, scheme=scheme, weight_bits=weight_bits,
-                                  act_bits=act_bits, precision=precision, headroom=headroom)
+                                  act_bits=act_bits, precision=precision, headroom=headroom,
+                                  advance=advance)
     qgraph, overflows, accumulators = result.graph, result.overflows, result.accumulators
     save_esm(qgraph, output)  # last: a failure above leaves nothing written
     info = {"model": str(model), "output": str(output), "scheme": scheme,

@@ -57,6 +57,20 @@ class CStep:
 
 
 @dataclass(frozen=True)
+class CFixedPort:
+    """A fixed-point port's ``ap_fixed`` format, as its macros and float helpers state it."""
+
+    width: int
+    frac_bits: int
+    signed: int
+    #: the ``es_fx_rounding`` / ``es_fx_overflow`` enumerators
+    rounding: str
+    overflow: str
+    #: 2^-frac_bits as an exact C float literal
+    step: str
+
+
+@dataclass(frozen=True)
 class CPort:
     """A graph input or output: where it lives in the arena and its number format."""
 
@@ -73,6 +87,32 @@ class CPort:
     count: int = 0
     #: whether the port holds float32 (no scale, no zero point)
     is_float: bool = False
+    #: the tensor's shape, batch first, and its layout letters (channels last)
+    shape: tuple[int, ...] = ()
+    layout: str = ""
+    #: the stored integers' range (affine and fixed point)
+    qmin: int = 0
+    qmax: int = 0
+    #: the fixed-point format, or None for an affine or float port
+    fixed: CFixedPort | None = None
+    #: the number format in words, for the README
+    format_md: str = ""
+
+    @property
+    def shape_c(self) -> str:
+        """The shape as a C initializer, e.g. ``{1, 96, 96, 3}``."""
+        return "{" + ", ".join(str(d) for d in self.shape) + "}"
+
+    @property
+    def qmin_c(self) -> str:
+        """The smallest stored value as a C int32 expression (INT32_MIN has no literal)."""
+        return "(-2147483647 - 1)" if self.qmin == -2**31 else str(self.qmin)
+
+    @property
+    def wide(self) -> bool:
+        """An int32 affine port: (q - zero point) may not fit a float exactly, so its helper
+        rounds the product in double first, as the simulator does."""
+        return self.fixed is None and self.ctype == "int32_t"
 
 
 @dataclass(frozen=True)
@@ -129,6 +169,15 @@ class CModel:
     @property
     def has_float_ports(self) -> bool:
         return any(p.is_float for p in self.inputs + self.outputs)
+
+    @property
+    def has_helpers(self) -> bool:
+        """Whether any port has float helpers (float ports need none)."""
+        return any(not p.is_float for p in self.inputs + self.outputs)
+
+    @property
+    def has_fixed_ports(self) -> bool:
+        return any(p.fixed is not None for p in self.inputs + self.outputs)
 
     @property
     def run_signature(self) -> str:

@@ -13,6 +13,8 @@ sigmoid and tanh tables are the simulator's own table objects
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import UnsupportedError
 from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
@@ -113,7 +115,23 @@ def _fx_mac(op: Op, graph: Graph, a: dict) -> KernelParams:
         args["code"] = CStruct("es_pow2_code", {
             "exponent_bits": w_fmt.exponent_bits, "max_field": w_fmt.max_exp - w_fmt.min_exp + 1,
             "code_bits": 4 if w_fmt.bits <= 4 else 8})
+    if kind == "fx":
+        kind = f"{filter_storage(w_fmt)[1]}_fx".lstrip("_")
     return KernelParams(f"es_{op.type}_{kind}", args)
+
+
+#: the filter types of the fixed-point MAC kernels: (numpy dtype, kernel name infix)
+FILTER_STORAGE = (("int8", "_w8"), ("int16", "_w16"), ("int32", ""))
+
+
+def filter_storage(fmt: FixedFormat) -> tuple[str, str]:
+    """The smallest (dtype, kernel infix) whose integers hold every raw value of ``fmt``:
+    a 16-bit weight is stored in 16 bits, and the kernel variant reads it so."""
+    for dtype, infix in FILTER_STORAGE:
+        info = np.iinfo(dtype)
+        if info.min <= fmt.qmin and fmt.qmax <= info.max:
+            return dtype, infix
+    raise ValueError(f"{fmt.describe()} does not fit 32 bits")
 
 
 def _fx_pool(op: Op, graph: Graph, a: dict) -> KernelParams:

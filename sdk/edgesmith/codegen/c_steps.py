@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from ..errors import UnsupportedError
-from ..ir import Graph, Op, describe_format
+from ..ir import FixedFormat, Graph, Op, Tensor, describe_format
 from .c_calls import (ArenaPointer, CObject, call_values, pointer_expression, render_call,
                       tensor_params, variant)
 from .c_context import CData, CDecl, CModel, CStep, markdown_text
@@ -65,22 +67,27 @@ class ScheduleBuilder:
                                                   self.model.kernel_set)
 
     # -- tensors ----------------------------------------------------------------------
-    def pointer(self, tensor: str | None, use: str = "") -> str:
+    def pointer(self, tensor: str | None, use: str = "", ctype: str | None = None) -> str:
         """The C expression of a tensor's data: its place in the arena, or its constant array
-        (named after its first ``use``, e.g. ``op3_filter``: framework tensor names are long)."""
+        (named after its first ``use``, e.g. ``op3_filter``: framework tensor names are long),
+        in ``ctype`` (the kernel parameter's) where that stores a fixed-point constant in
+        fewer bytes (the ``_w8``/``_w16`` kernels, :func:`.c_fixed.filter_storage`)."""
         if tensor is None:
             return "NULL"
         if tensor in self.model.plan.state_offsets:
             return ArenaPointer(f"&state[{self.model.plan.state_offsets[tensor]}]")
         if tensor in self.model.plan.offsets or not self.graph.tensors[tensor].is_const:
             return ArenaPointer(f"&arena[{self.model.plan.offsets[tensor]}]")
-        if tensor not in self.const_names:
-            self.const_names[tensor] = self._declare_constant(tensor, use)
-        return self.const_names[tensor]
+        data = c_constant(self.graph.tensors[tensor])  # sub-byte and pow2 codes packed
+        narrow = narrower_dtype(self.graph.tensors[tensor], data, ctype)
+        key = tensor if narrow is None else f"{tensor} as {narrow}"
+        if key not in self.const_names:
+            self.const_names[key] = self._declare_constant(
+                tensor, use, data if narrow is None else narrowed_constant(tensor, data, narrow))
+        return self.const_names[key]
 
-    def _declare_constant(self, tensor: str, use: str) -> str:
+    def _declare_constant(self, tensor: str, use: str, data: np.ndarray) -> str:
         t = self.graph.tensors[tensor]
-        data = c_constant(t)  # sub-byte values and pow2 codes packed (c_formats)
         if str(data.dtype) not in C_TYPES:
             raise UnsupportedError(f"constant {tensor!r} ({t.dtype}, {describe_format(t.fmt)}) "
                                    "has no C representation yet")
@@ -144,7 +151,8 @@ class ScheduleBuilder:
                 args[param.name] = self._declare_array(f"op{index}_{param.name}",
                                                        CArray(ctype, pointers))
             else:
-                args[param.name] = self.pointer(tensor, f"op{index}_{param.name}")
+                args[param.name] = self.pointer(tensor, f"op{index}_{param.name}",
+                                                param.ctype if param.pointer == 1 else None)
         return args
 
     # -- parameters ---------------------------------------------------------------------
@@ -172,3 +180,23 @@ class ScheduleBuilder:
                                            c_array_lines(value.values, per_line), "",
                                            _element_bytes(value) * len(value.values)))
         return name
+
+
+def narrower_dtype(t: Tensor, data: np.ndarray, ctype: str | None) -> str | None:
+    """The dtype of a kernel parameter ``ctype`` narrower than a fixed-point constant's, if
+    any (a ``_w16`` kernel's ``const int16_t *filter``); None: the constant stays as it is."""
+    if ctype is None or not isinstance(t.fmt, FixedFormat):
+        return None
+    words = ctype.replace("*", " ").split()
+    base = next((d for d, c in C_TYPES.items() if c in words), None)
+    if base is None or np.dtype(base).itemsize >= data.itemsize:
+        return None
+    return base
+
+
+def narrowed_constant(tensor: str, data: np.ndarray, dtype: str) -> np.ndarray:
+    narrow = data.astype(dtype)
+    if not np.array_equal(narrow, data):  # the kernel variant was chosen from the format
+        raise UnsupportedError(f"constant {tensor!r} holds values outside {dtype}, the type its "
+                               "kernel reads")
+    return narrow

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..errors import EdgesmithError
 from ..ir import Graph
 
@@ -10,7 +12,8 @@ SCHEMES = ("int8", "fixed", "pow2")
 
 def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bool = True,
                    weight_bits: int | None = None, act_bits: int | None = None,
-                   precision: dict | None = None, headroom: int = 0) -> Graph:
+                   precision: dict | None = None, headroom: int = 0,
+                   advance: Callable[[int], None] | None = None) -> Graph:
     """Quantize a float graph with calibration data (array or dict of arrays, batch on axis 0).
 
     * ``int8``: TFLite's affine scheme; ``weight_bits``/``act_bits`` 4 or 2 give sub-byte
@@ -22,6 +25,7 @@ def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bo
 
     ``precision`` maps ``LAYER[:weight|:bias|:acc]`` (op output tensor or index, or ``*``)
     to a ``fixed<W,I,Q,O>`` type for the fixed and pow2 schemes (:mod:`.overrides`).
+    ``advance(n)`` is told the calibration samples run so far (a progress bar).
     """
     from .calibrate import calibrate
 
@@ -34,7 +38,7 @@ def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bo
         if precision:
             raise EdgesmithError("--precision sets fixed-point types; it applies to --scheme "
                                  "fixed and pow2, not int8")
-        ranges = calibrate(graph, calib)
+        ranges = calibrate(graph, calib, advance=advance)
         return quantize_subbyte(graph, ranges, weight_bits=weight_bits or 8,
                                 act_bits=act_bits or 8, per_channel=per_channel)
     from .fixed import DEFAULT_WIDTH, check_fixed_ops, quantize_fixed
@@ -44,7 +48,8 @@ def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bo
     check_fixed_ops(graph, scheme)  # before calibrating: refuse early
     overrides = parse_precision(graph, precision)
     coder = pow2_weights(weight_bits or DEFAULT_CODE_BITS) if scheme == "pow2" else None
-    return quantize_fixed(graph, calibrate(graph, calib), act_bits=act_bits or DEFAULT_WIDTH,
+    ranges = calibrate(graph, calib, advance=advance)
+    return quantize_fixed(graph, ranges, act_bits=act_bits or DEFAULT_WIDTH,
                           weight_bits=weight_bits or DEFAULT_WIDTH, headroom=headroom,
                           overrides=overrides, weight_coder=coder, scheme=scheme)
 

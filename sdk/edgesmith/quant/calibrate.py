@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,12 +20,14 @@ class Range:
         return Range(min(self.lo, other.lo), max(self.hi, other.hi))
 
 
-def calibrate(graph: Graph, data, *, chunk: int = 256) -> dict[str, Range]:
+def calibrate(graph: Graph, data, *, chunk: int = 256,
+              advance: Callable[[int], None] | None = None) -> dict[str, Range]:
     """Min and max of every activation tensor of a float graph over ``data``.
 
     ``data`` is an array (single-input graphs) or a dict of arrays, batched on
     axis 0. The float reference runs ``chunk`` samples at a time so that
-    large calibration sets do not hold every intermediate tensor at once.
+    large calibration sets do not hold every intermediate tensor at once; ``advance(n)``
+    is told each chunk's sample count (a progress bar).
     """
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
@@ -53,4 +56,6 @@ def calibrate(graph: Graph, data, *, chunk: int = 256) -> dict[str, Range]:
                 continue
             r = Range(float(np.min(arr)), float(np.max(arr)))
             ranges[name] = ranges[name].merge(r) if name in ranges else r
+        if advance is not None:
+            advance(len(next(iter(batch.values()))))
     return ranges

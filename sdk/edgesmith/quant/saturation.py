@@ -20,6 +20,7 @@ A 32-bit tensor cannot be widened; its values at the range ends are counted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -106,10 +107,11 @@ def _affine_counts(qgraph: Graph, float_values: dict, tally: dict) -> None:
         tally[(name, *producers.get(name, (-1, "input")))] += clipped
 
 
-def count_overflows(qgraph: Graph, calib, float_graph: Graph | None = None) -> list[OverflowCount]:
+def count_overflows(qgraph: Graph, calib, float_graph: Graph | None = None,
+                    advance: Callable[[int], None] | None = None) -> list[OverflowCount]:
     """Per activation tensor of ``qgraph``, the values that saturated, wrapped or were clipped
     on ``calib`` (float inputs, batch on axis 0); affine tensors need the ``float_graph``.
-    Sorted, most first."""
+    Sorted, most first. ``advance(n)`` is told each chunk's sample count."""
     float_inputs = prepare_inputs(float_graph, calib) if float_graph is not None else None
     has_fixed = any(isinstance(t.fmt, FixedFormat) for t in qgraph.tensors.values())
     data = calib if isinstance(calib, dict) else {qgraph.inputs[0]: calib}
@@ -129,6 +131,8 @@ def count_overflows(qgraph: Graph, calib, float_graph: Graph | None = None) -> l
         if float_graph is not None:
             chunk = {k: v[start:start + _CHUNK] for k, v in float_inputs.items()}
             _affine_counts(qgraph, simulate(float_graph, chunk, keep_intermediates=True), tally)
+        if advance is not None:
+            advance(len(next(iter(batch.values()))))
     counts = []
     for (name, index, op_type), count in tally.items():
         fmt = qgraph.tensors[name].fmt
