@@ -148,3 +148,13 @@ def test_generated_c_of_the_16x8_activation_model_equals_the_simulator(chain):
 
     report = verify_host(load_tflite(chain), edge_int16((12,), samples=40))
     assert report.samples == 40 and report.mismatched_samples == 0
+
+
+@pytest.mark.slow
+def test_16x8_activation_model_on_the_emulated_m4_equals_the_simulator(chain):
+    from edgesmith.verify.qemu import verify_qemu
+
+    graph = load_tflite(chain)
+    report = verify_qemu(graph, {graph.inputs[0]: edge_int16((12,), samples=8)},
+                         board="mps2-an386")
+    assert report.samples == 8 and report.ok, report.first_mismatch
