@@ -1078,6 +1078,42 @@ es_status es_transpose_conv_s8(const es_conv_params *params,
                                const es_dims *filter_dims, const int8_t *filter,
                                const int32_t *bias, const es_dims *output_dims, int8_t *output);
 
+/* ---- int16 table-based activations (TFLite Micro's int16 kernels) ---------------------- */
+
+/**
+ * @brief int16 LOGISTIC (input zero point 0, output Q0.15): the input stage of
+ *        es_sigmoid16_params, then the interpolated sigmoid table.
+ * @param[in]  params  input multiplier and shift, the 256-entry sigmoid table
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int16 values
+ * @param[out] output  int16 values (may alias input)
+ */
+es_status es_logistic_s16(const es_sigmoid16_params *params, int32_t size,
+                          const int16_t *input, int16_t *output);
+
+/**
+ * @brief int16 TANH (input zero point 0, output Q0.15): as es_logistic_s16, the table read
+ *        at twice the argument.
+ * @param[in]  params  input multiplier and shift, the 256-entry sigmoid table
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int16 values
+ * @param[out] output  int16 values (may alias input)
+ */
+es_status es_tanh_s16(const es_sigmoid16_params *params, int32_t size, const int16_t *input,
+                      int16_t *output);
+
+/**
+ * @brief int16 -> int16 SOFTMAX over each row (zero points 0, output Q0.15), TFLite
+ *        Micro's table-based algorithm; the exponentials wait in the output row.
+ * @param[in]  params  input rescaling and the exp and 1 / (1 + x) tables (513 entries each)
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   int16 [rows, depth]
+ * @param[out] output  int16 [rows, depth] (not over the input)
+ */
+es_status es_softmax_s16(const es_softmax16_params *params, int32_t rows, int32_t depth,
+                         const int16_t *input, int16_t *output);
+
 #ifdef __cplusplus
 }
 #endif

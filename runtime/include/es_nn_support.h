@@ -435,6 +435,41 @@ static inline es_status es_table_lookup_s8(const int8_t *table, int32_t size, co
     return ES_OK;
 }
 
+/* |x| as an unsigned value (defined for INT32_MIN too). */
+static inline uint32_t es_magnitude32(int32_t x)
+{
+    return x < 0 ? (uint32_t)0 - (uint32_t)x : (uint32_t)x;
+}
+
+/* TFLite's int16 sigmoid: x (Q3.12 times 3) to Q0.15, interpolating the 256-entry table of
+ * sigmoid(k / 24) in Q0.16. Shared by es_logistic_s16 and the LSTM's gates. */
+static inline int16_t es_sigmoid_q15(const uint16_t *table, int32_t x)
+{
+    const uint32_t ax = es_magnitude32(x);
+    const uint32_t k = ax >> 9;
+    uint32_t r = (uint32_t)0x7FFF << 10;
+    if (k < 255u) {
+        const uint32_t a = table[k], b = table[k + 1u];
+        r = (a << 9) + (ax & 0x1FFu) * (b - a);
+    }
+    r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
+    return (int16_t)(r >> 10);
+}
+
+/* tanh in Q0.15 from the same table at twice the argument (tanh(x) = 2 sigmoid(2x) - 1). */
+static inline int16_t es_tanh_q15(const uint16_t *table, int32_t x)
+{
+    const uint32_t ax = es_magnitude32(x);
+    const uint32_t k = ax >> 8;
+    int32_t r = (int32_t)((uint32_t)0xFFFF << 8);
+    if (k < 255u) {
+        const uint32_t a = table[k], b = table[k + 1u];
+        r = (int32_t)((a << 8) + (ax & 0xFFu) * (b - a));
+    }
+    r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
+    return (int16_t)es_asr32(r, 8);
+}
+
 #ifdef __cplusplus
 }
 #endif

@@ -503,6 +503,29 @@ typedef struct {
     int32_t max;
 } es_activation16;
 
+/*
+ * int16 LOGISTIC and TANH (TFLite Micro's int16 kernels): v = (x * input_multiplier +
+ * round) >> input_left_shift rescales x to 1 / (3 * 4096) per unit; input_multiplier 0 is
+ * the power-of-two case, v = x * (3 << input_left_shift). The output is Q0.15.
+ */
+typedef struct {
+    int32_t input_multiplier;       /* in [0, 65535] */
+    int32_t input_left_shift;       /* in [0, 31] */
+    const uint16_t *sigmoid_table;  /* 256: sigmoid(k / 24) in Q0.16, TFLite's int16 table */
+} es_sigmoid16_params;
+
+/*
+ * int16 -> int16 SOFTMAX (TFLite Micro's): the difference to the row maximum, rescaled by
+ * (input_multiplier, input_left_shift) so that [-65535, 0] spans [-10, 0], goes through
+ * the exp table; the row sum through the 1 / (1 + x) table. Output Q0.15.
+ */
+typedef struct {
+    int32_t input_multiplier;          /* Q31, >= 0 */
+    int32_t input_left_shift;          /* in [-31, 15] */
+    const int16_t *exp_table;          /* 513: exp on [-10, 0] in Q0.15 */
+    const int16_t *reciprocal_table;   /* 513: 1 / (1 + x) on [0, 1] in Q0.15 */
+} es_softmax16_params;
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,8 +19,8 @@ from .ir import OP_DEFS, op_def
 from .kernels import c_kernel
 
 #: number formats by tag, in table order
-FORMATS = {"f32": "float32", "s8": "int8 affine", "s4": "4-/2-bit affine", "fx": "fixed point",
-           "p2": "power-of-two weights"}
+FORMATS = {"f32": "float32", "s8": "int8 affine", "s16": "16x8 (int16 activations)",
+           "s4": "4-/2-bit affine", "fx": "fixed point", "p2": "power-of-two weights"}
 BACKENDS = ("sim", "c", "hls")
 VIEW = "(view)"
 
@@ -28,13 +28,14 @@ VIEW = "(view)"
 def _sim_cells() -> dict[tuple[str, str], str]:
     from .sim.fixed_kernels import FIXED_KERNELS
     from .sim.float_ref import FLOAT_KERNELS
+    from .sim.int16_kernels import INT16_KERNELS
     from .sim.int_kernels import INT_KERNELS
     from .sim.subbyte_kernels import SUBBYTE_KERNELS
 
     cells = {}
     for name in OP_DEFS:
-        for tag, table in (("f32", FLOAT_KERNELS), ("s8", INT_KERNELS), ("s4", SUBBYTE_KERNELS),
-                           ("fx", FIXED_KERNELS)):
+        for tag, table in (("f32", FLOAT_KERNELS), ("s8", INT_KERNELS), ("s16", INT16_KERNELS),
+                           ("s4", SUBBYTE_KERNELS), ("fx", FIXED_KERNELS)):
             if name in table:
                 cells[name, tag] = f"{table[name].__module__.rsplit('.', 1)[1]}.{name}"
         if name in FIXED_KERNELS and op_def(name).is_mac:  # the MAC kernels take pow2 weights
@@ -44,15 +45,17 @@ def _sim_cells() -> dict[tuple[str, str], str]:
 
 def _c_cells() -> dict[tuple[str, str], str]:
     from .codegen.c_fixed import _FX_BUILDERS
-    from .codegen.c_params import C_OP_TYPES
+    from .codegen.c_params import C_INT16_OP_TYPES, C_OP_TYPES
 
     cells = {}
     for name, d in OP_DEFS.items():
         if d.view:
-            cells.update({(name, tag): VIEW for tag in ("s8", "s4", "fx", "p2")})
+            cells.update({(name, tag): VIEW for tag in ("s8", "s16", "s4", "fx", "p2")})
             continue
         if name in C_OP_TYPES:
             cells[name, "s8"] = c_kernel(name, "s8") or "es_requantize_s8"
+        if name in C_INT16_OP_TYPES:
+            cells[name, "s16"] = c_kernel(name, "s16")
         if name in _FX_BUILDERS:
             cells[name, "fx"] = c_kernel(name, "fx") or "es_relu_fx"
         for tag in ("s4", "p2"):

@@ -16,6 +16,7 @@
 #include "es_sim/bindings.h"
 #include "es_sim/ndarray.h"
 #include "es_sim/requant.h"
+#include "es_sim/sigmoid_q15.h"
 
 namespace es_sim {
 
@@ -31,33 +32,6 @@ int32_t table_input(int16_t x, int shift) {
     if (shift >= 0) return static_cast<int32_t>(x) * (3 << shift);
     const int right = -shift;
     return (static_cast<int32_t>(x) * 3 + (1 << (right - 1))) >> right;
-}
-
-// Q3.12 (after table_input) to Q0.15 sigmoid, by linear interpolation in `table`:
-// sigmoid(k / 24) in unsigned Q0.16 (edgesmith.arith.sigmoid_table), k = 0..255.
-int16_t sigmoid_q15(const uint16_t* table, int32_t x) {
-    const uint32_t ax = static_cast<uint32_t>(std::abs(x));
-    const uint32_t k = ax >> 9;
-    uint32_t r = 0x7FFFu << 10;
-    if (k < 255) {
-        const uint32_t a = table[k], b = table[k + 1];
-        r = (a << 9) + (ax & 0x1FFu) * (b - a);
-    }
-    r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1;
-    return static_cast<int16_t>(r >> 10);
-}
-
-// tanh in Q0.15 by the same table at twice the argument.
-int16_t tanh_q15(const uint16_t* table, int32_t x) {
-    const uint32_t ax = static_cast<uint32_t>(std::abs(x));
-    const uint32_t k = ax >> 8;
-    int32_t r = static_cast<int32_t>(0xFFFFu << 8);
-    if (k < 255) {
-        const uint32_t a = table[k], b = table[k + 1];
-        r = static_cast<int32_t>((a << 8) + (ax & 0xFFu) * (b - a));
-    }
-    r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
-    return static_cast<int16_t>(r >> 8);
 }
 
 struct Requant {

@@ -82,3 +82,27 @@ def edge_int16(shape: tuple[int, ...], samples: int = 16, seed: int = 0) -> np.n
     x[0], x[1] = -32768, 32767
     x[2] = np.resize(np.arange(-32768, 32768, 257, dtype=np.int32), shape).astype(np.int16)
     return x
+
+
+def keras2_lstm_tflite(units: int, steps: int, features: int, return_sequences: bool,
+                       calibration: np.ndarray | None, path: Path, seed: int = 0) -> Path:
+    """A ``tf_keras`` (Keras 2) LSTM(``units``) over [``steps``, ``features``] and a Dense(3),
+    converted at batch 1 so that the converter fuses the LSTM into one
+    UNIDIRECTIONAL_SEQUENCE_LSTM (Keras 3 layers carry no fusion annotation: they become a
+    WHILE loop): full-int8 with int8 I/O calibrated on ``calibration``, or float when None."""
+    import tensorflow as tf
+    import tf_keras
+
+    tf_keras.utils.set_random_seed(seed)
+    model = tf_keras.Sequential([
+        tf_keras.Input((steps, features)),
+        tf_keras.layers.LSTM(units, return_sequences=return_sequences),
+        tf_keras.layers.Dense(3)])
+    run = tf.function(lambda x: model(x))
+    spec = tf.TensorSpec([1, steps, features], tf.float32)
+    converter = tf.lite.TFLiteConverter.from_concrete_functions(
+        [run.get_concrete_function(spec)], model)
+    if calibration is None:
+        path.write_bytes(converter.convert())
+        return path
+    return convert_full_int8(converter, calibration[:, None], path)

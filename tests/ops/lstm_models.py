@@ -1,8 +1,10 @@
 """Hand-written UNIDIRECTIONAL_SEQUENCE_LSTM models (one op) for the LSTM tests.
 
-The TFLite converter of this environment (TF 2.21, Keras 3) does not fuse a Keras LSTM
+The TFLite converter of this environment (TF 2.21, Keras 3) does not fuse a Keras 3 LSTM
 into UNIDIRECTIONAL_SEQUENCE_LSTM (it writes a WHILE loop in three subgraphs, and its
-full-int8 calibration of that loop crashes), so the tests write the op themselves, laid
+full-int8 calibration of that loop crashes); a Keras 2 (``tf_keras``) LSTM converted at
+batch 1 is fused (tests/recurrent/test_keras2_lstm.py, slow: minutes of conversion). So the
+fast tests write the op themselves, laid
 out as the converter lays out a Keras LSTM: 24 inputs, gate order input, forget, cell,
 output, the states as variable tensors, int8 weights with zero point 0, int32 biases,
 an int16 cell state with a power-of-two scale.

@@ -23,39 +23,6 @@ static int32_t es_table_input(int16_t x, int32_t shift)
     return es_asr32((int32_t)x * 3 + (1 << (-shift - 1)), -shift);
 }
 
-static uint32_t es_magnitude(int32_t x)
-{
-    return x < 0 ? (uint32_t)0 - (uint32_t)x : (uint32_t)x;
-}
-
-/* sigmoid of Q3.12 * 3 in Q0.15, interpolating the table (sigmoid(k / 24) in Q0.16). */
-static int16_t es_sigmoid_q15(const uint16_t *table, int32_t x)
-{
-    const uint32_t ax = es_magnitude(x);
-    const uint32_t k = ax >> 9;
-    uint32_t r = (uint32_t)0x7FFF << 10;
-    if (k < 255u) {
-        const uint32_t a = table[k], b = table[k + 1u];
-        r = (a << 9) + (ax & 0x1FFu) * (b - a);
-    }
-    r = x >= 0 ? r + (1u << 9) : (1u << 25) - r + (1u << 9) - 1u;
-    return (int16_t)(r >> 10);
-}
-
-/* tanh in Q0.15 from the same table at twice the argument. */
-static int16_t es_tanh_q15(const uint16_t *table, int32_t x)
-{
-    const uint32_t ax = es_magnitude(x);
-    const uint32_t k = ax >> 8;
-    int32_t r = (int32_t)((uint32_t)0xFFFF << 8);
-    if (k < 255u) {
-        const uint32_t a = table[k], b = table[k + 1u];
-        r = (int32_t)((a << 8) + (ax & 0xFFu) * (b - a));
-    }
-    r = x >= 0 ? r - (1 << 23) + (1 << 7) : -r + (1 << 23) + (1 << 7) - 1;
-    return (int16_t)es_asr32(r, 8);
-}
-
 static int32_t es_requant(int32_t x, const es_quant_params *q)
 {
     return es_multiply_by_quantized_multiplier(x, q->multiplier, q->shift);

@@ -9,7 +9,6 @@ scale, input x cell gate to the cell scale, tanh(cell) x output gate to the hidd
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +17,7 @@ from ..errors import UnsupportedError
 from ..ir import Graph, Op
 from . import multiplier as mq
 from .param_types import frozen_ints
+from .params_int16_lut import checked_log2
 
 #: the gates' int16 scales: Q3.12 before the gate function, Q0.15 after
 GATE_INPUT_SCALE, GATE_OUTPUT_SCALE = 2.0 ** -12, 2.0 ** -15
@@ -48,8 +48,7 @@ class LstmParams:
 def cell_power(cell_scale: float) -> int:
     """log2 of the cell scale rounded to an integer in float32, as TFLite's CheckedLog2
     (TFLite Micro does not check that the scale is a power of two, so neither do we)."""
-    x = np.float32(math.log(np.float32(cell_scale))) * (np.float32(1) / np.float32(math.log(2.0)))
-    return int(np.round(np.float32(x)))
+    return checked_log2(cell_scale)[0]
 
 
 def quantized_cell_clip(cell_clip: float, cell_scale: float) -> int:

@@ -162,7 +162,8 @@ def quantize_model(model: Path = MODEL_ARG,
                                                    "pow2 code bits (4)."),
                    act_bits: int | None = typer.Option(
                        None, "--act-bits", min=1, max=32,
-                       help="Activation bits: int8 8|4|2; fixed/pow2 W (16)."),
+                       help="Activation bits: int8 8|4|2, or 16 (TFLite's 16x8: "
+                            "int16 activations, int8 weights); fixed/pow2 W (16)."),
                    precision: list[str] | None = typer.Option(
                        None, "--precision", help="LAYER=fixed<W,I,Q,O> (LAYER: op output tensor "
                                                  "or index; LAYER:weight=, :bias=, :acc=; *= for "

@@ -275,6 +275,8 @@ def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
         ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
         return KernelParams(f"es_{op.type}_s16", {"params": CStruct(ctype, fields),
                                                   "quant": CStruct("es_quant16_params", quant)})
+    if op.type in _LUT16_OP_TYPES:
+        return _lut16_kernel(op, graph)
     if op.type == "fully_connected":
         out_features, depth = graph.tensors[op.inputs[1]].shape
         return KernelParams("es_fully_connected_s16", {
@@ -289,8 +291,28 @@ def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
         "clamp": CStruct("es_activation16", {"min": int(p.act_min), "max": int(p.act_max)})})
 
 
+def _lut16_kernel(op: Op, graph: Graph) -> KernelParams:
+    """int16 logistic, tanh (the sigmoid table) and softmax (exp and reciprocal tables)."""
+    from ..arith.params_int16_lut import BUILDERS as LUT16_PARAMS
+
+    p, out = LUT16_PARAMS[op.type](op, graph), graph.tensors[op.outputs[0]]
+    if op.type == "softmax":
+        depth = out.shape[-1]
+        fields = {"input_multiplier": p.input_multiplier, "input_left_shift": p.input_left_shift,
+                  "exp_table": CArray("int16_t", tuple(map(int, p.exp_table))),
+                  "reciprocal_table": CArray("int16_t", tuple(map(int, p.reciprocal_table)))}
+        return KernelParams("es_softmax_s16", {"params": CStruct("es_softmax16_params", fields),
+                                               "rows": out.size // depth, "depth": depth})
+    fields = {"input_multiplier": p.input_multiplier, "input_left_shift": p.input_left_shift,
+              "sigmoid_table": CArray("uint16_t", SIGMOID_Q16)}
+    return KernelParams(f"es_{op.type}_s16", {"params": CStruct("es_sigmoid16_params", fields),
+                                              "size": out.size})
+
+
+_LUT16_OP_TYPES = ("logistic", "tanh", "softmax")
 #: op types with a 16x8 C kernel
-C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul")
+C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul",
+                    *_LUT16_OP_TYPES)
 
 
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:

@@ -17,7 +17,8 @@ def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bo
     """Quantize a float graph with calibration data (array or dict of arrays, batch on axis 0).
 
     * ``int8``: TFLite's affine scheme; ``weight_bits``/``act_bits`` 4 or 2 give sub-byte
-      weights/activations with the same arithmetic (:mod:`.subbyte`).
+      weights/activations with the same arithmetic (:mod:`.subbyte`); ``act_bits`` 16 gives
+      TFLite's 16x8 scheme (int16 activations, int8 weights, int64 bias: :mod:`.int16x8`).
     * ``fixed``: ``ap_fixed`` types per tensor, W = ``act_bits``/``weight_bits`` (16 by
       default), I from the calibrated ranges plus ``headroom`` bits (:mod:`.fixed`).
     * ``pow2``: power-of-two weights with ``weight_bits``-bit codes (4 by default) on
@@ -38,6 +39,15 @@ def quantize_graph(graph: Graph, calib, *, scheme: str = "int8", per_channel: bo
         if precision:
             raise EdgesmithError("--precision sets fixed-point types; it applies to --scheme "
                                  "fixed and pow2, not int8")
+        if act_bits == 16:  # TFLite's 16x8 scheme: int16 activations, int8 weights
+            from .int16x8 import check_int16x8_ops, quantize_16x8
+
+            if weight_bits not in (None, 8):
+                raise EdgesmithError("--act-bits 16 (16x8) takes int8 weights; drop "
+                                     f"--weight-bits {weight_bits}")
+            check_int16x8_ops(graph)  # before calibrating: refuse early
+            return quantize_16x8(graph, calibrate(graph, calib, advance=advance),
+                                 per_channel=per_channel)
         ranges = calibrate(graph, calib, advance=advance)
         return quantize_subbyte(graph, ranges, weight_bits=weight_bits or 8,
                                 act_bits=act_bits or 8, per_channel=per_channel)

@@ -142,7 +142,10 @@ def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool =
     return q
 
 
-def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 8) -> None:
+def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 8, *,
+                        bias_fn=quantize_bias, constant_format=activation_format) -> None:
+    """Quantize ``op``'s constant inputs in ``q``: MAC weights and bias (``bias_fn(data,
+    input scale, weight format)``), other quantized constants in ``constant_format(range)``."""
     new_inputs = list(op.inputs)
     d = op_def(op.type)
     for k, name in enumerate(op.inputs):
@@ -155,10 +158,10 @@ def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 
         elif d.is_mac and k == 2:
             w_fmt = q.tensors[new_inputs[1]].fmt
             in_scale = q.tensors[op.inputs[0]].fmt.scalar()[0]
-            data, fmt = quantize_bias(t.data, in_scale, w_fmt)
+            data, fmt = bias_fn(t.data, in_scale, w_fmt)
         elif d.quantizes_constants:
             data_f = t.data.astype(np.float32)
-            fmt = activation_format(Range(float(data_f.min()), float(data_f.max())))
+            fmt = constant_format(Range(float(data_f.min()), float(data_f.max())))
             data = fmt.quantize(data_f)
         else:
             continue  # shape-like constants stay as they are

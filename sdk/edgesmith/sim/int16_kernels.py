@@ -1,14 +1,18 @@
 """Kernels of the 16x8 ops (int16 activations, int8 weights, int64 bias) in NumPy, exact:
 64-bit accumulators and TFLite's 64-bit requantization for the MAC ops
 (``arith.params_int16``); ADD and MUL take the int8 ops' parameters (``compute_params``,
-which shifts int16 inputs by 15 bits) and their int32 arithmetic."""
+which shifts int16 inputs by 15 bits) and their int32 arithmetic; LOGISTIC, TANH and SOFTMAX
+are TFLite Micro's table-based int16 kernels in the C++ module (``arith.params_int16_lut``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .. import _sim
 from ..arith.params import compute_params
+from ..arith.params_int16_lut import BUILDERS as LUT16_PARAMS
 from ..arith.params_int16 import mac16_params, multiply_by_quantized_multiplier_64
+from ..arith.sigmoid_table import sigmoid_table
 from ..ir import OP_DEFS, Graph, Op, with_defaults
 from ..ir.ops.movement import movement_kernel
 from ..ir.ops.reference import taps
@@ -64,6 +68,22 @@ def mul(op: Op, graph: Graph, args: list) -> np.ndarray:
     return np.clip(out, p.act_min, p.act_max).astype(np.int16)
 
 
+def _i16(x) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.int16)
+
+
+def sigmoid_like(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = LUT16_PARAMS[op.type](op, graph)
+    return getattr(_sim, f"{op.type}_s16")(_i16(args[0]), sigmoid_table(), p.input_multiplier,
+                                           p.input_left_shift)
+
+
+def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
+    p = LUT16_PARAMS["softmax"](op, graph)
+    return _sim.softmax_s16(_i16(args[0]), p.input_multiplier, p.input_left_shift,
+                            p.exp_table, p.reciprocal_table)
+
+
 def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     out = graph.tensors[op.outputs[0]]
     return np.asarray(args[0]).reshape((args[0].shape[0],) + tuple(out.shape[1:]))
@@ -71,6 +91,7 @@ def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
 
 INT16_KERNELS = {"fully_connected": fully_connected, "conv2d": conv2d,
                  "depthwise_conv2d": depthwise_conv2d, "add": add, "mul": mul,
-                 "reshape": reshape}
+                 "reshape": reshape, "logistic": sigmoid_like, "tanh": sigmoid_like,
+                 "softmax": softmax}
 # pure data movement: the op's own move, exact on any dtype
 INT16_KERNELS.update({name: movement_kernel for name, d in OP_DEFS.items() if d.move})
