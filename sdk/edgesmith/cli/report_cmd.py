@@ -44,17 +44,19 @@ def report_model(model: Path = MODEL_ARG,
 @handle_errors()
 def _report(model: Path, output: Path, weights: Path | None, choices: tuple, *,
             as_json: bool) -> None:
-    from ..report.page import ReportOptions, build_report, check_report_path, write_report
+    from ..report.page import (ReportOptions, build_report, check_report_path, checked_options,
+                               write_report)
 
     board, target, patch, budget_kb, max_extra_macs, reuse, io, precision, calib, samples, \
         seed = choices
     check_report_path(output)
-    graph = load_cli_model(model, weights)
     options = ReportOptions(board=board, target=target, patch=patch, budget_kb=budget_kb,
                             max_extra_macs=max_extra_macs, reuse=reuse, io=io,
-                            precision=precision, samples=samples, seed=seed,
-                            calib=None if calib is None else load_array_file(calib, "calib"),
-                            source=model.name)
+                            precision=precision, samples=samples, seed=seed, source=model.name)
+    checked_options(options)  # a wrong board or target is said before the model is read
+    graph = load_cli_model(model, weights)
+    if calib is not None:
+        options.calib = load_array_file(calib, "calib")
     with status(f"reporting on {model.name}...", as_json):
         report = build_report(graph, options)
         path = write_report(report, output)

@@ -60,14 +60,35 @@ class Report:
     data: dict = field(default_factory=dict)
 
 
+def checked_options(o: ReportOptions):
+    """Refuse options that cannot go together or name nothing, before any work; the FPGA
+    board of ``o.target`` (or None)."""
+    if o.patch is not None and o.target is not None:
+        raise EdgesmithError("--patch plans microcontroller RAM; an FPGA --target has no arena",
+                             hint="drop --patch or --target")
+    if o.board is not None and o.target is not None:
+        raise EdgesmithError("--board is a microcontroller, --target an FPGA: give one",
+                             hint="one report per target")
+    if o.precision and o.target is None:
+        raise EdgesmithError("--precision is for a float model on an FPGA target",
+                             hint="add --target BOARD, or drop --precision")
+    if o.board is not None:
+        from ..boards import get_board
+
+        get_board(o.board)
+    return fpga_board(o.target) if o.target else None
+
+
 def _deployed_graph(graph: Graph, o: ReportOptions, fpga) -> Graph:
     """The graph the page describes: for an FPGA target, a float model in fixed point."""
+    if fpga is None:
+        return graph
     from ..hls.precision import fixed_point_graph, is_fixed_point, parse_precision
 
-    if fpga is None or is_fixed_point(graph):
+    if is_fixed_point(graph):
         if o.precision:
-            raise EdgesmithError("--precision is for a float model on an FPGA target",
-                                 hint="add --target BOARD, or drop --precision")
+            raise EdgesmithError("the model is fixed-point already; --precision is for float "
+                                 "models", hint="drop --precision")
         return graph
     return fixed_point_graph(graph, parse_precision(o.precision))
 
@@ -91,10 +112,7 @@ def build_report(graph: Graph, options: ReportOptions | None = None) -> Report:
         raise UnsupportedError(f"model {graph.name!r} is a tree ensemble; `edgesmith report` "
                                "describes neural networks only",
                                hint="`edgesmith inspect` lists its trees")
-    if o.patch is not None and o.target is not None:
-        raise EdgesmithError("--patch plans microcontroller RAM; an FPGA --target has no arena",
-                             hint="drop --patch or --target")
-    fpga = fpga_board(o.target) if o.target else None
+    fpga = checked_options(o)
     graph = _deployed_graph(graph, o, fpga)
     plan = None
     if o.patch is not None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from ..ir import Graph
 from . import svg
-from .metrics import op_rows, total_macs, weight_bytes
+from .metrics import graph_totals, op_rows
 
 
 @dataclass
@@ -42,15 +42,11 @@ def _count(n: int) -> str:
 def ops_sections(graph: Graph, data: dict) -> tuple[Section, Section]:
     """MACs per layer (the page's top), and the op table (shapes, format, MACs, weight
     bytes; its end)."""
-    from ..memory.lifetimes import lower_bound
-
     rows = op_rows(graph)
     data["ops"] = [{"index": r.index, "type": r.type, "output": r.output, "shape": list(r.shape),
                     "format": r.fmt, "macs": r.macs, "weight_bytes": r.weight_bytes}
                    for r in rows]
-    data["totals"] = {"ops": len(graph.ops), "macs": total_macs(graph),
-                      "weight_bytes": weight_bytes(graph),
-                      "activation_lower_bound_bytes": lower_bound(graph)}
+    data["totals"] = graph_totals(graph)
     table = Table(["#", "op", "input shapes", "output shape", "format", "MACs", "weight bytes",
                    "origin"], [], numeric={0, 5, 6})
     for r, op in zip(rows, graph.ops):

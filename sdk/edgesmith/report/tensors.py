@@ -65,12 +65,9 @@ def tensors_section(graph: Graph, batch: dict[str, np.ndarray], source: str,
     return Section("tensors", "Bit widths and saturation per tensor", notes, charts, table)
 
 
-_OP_OF_NAME = re.compile(r"_op(\d+)_")
-
-
 def flash_per_op(graph: Graph) -> tuple[list[int], int] | str:
     """Flash bytes of the generated C code per op: its constants (weights) and parameter
-    arrays, found by the ``<model>_op<N>_`` names the code gives them; and the bytes no op
+    arrays, found by the ``[<model>_]op<N>_`` names the code gives them; and the bytes no op
     name claims. For a model the C generator does not take, why not."""
     from ..codegen.c_model import build_c_model
     from ..errors import UnsupportedError
@@ -80,8 +77,9 @@ def flash_per_op(graph: Graph) -> tuple[list[int], int] | str:
     except UnsupportedError as exc:  # a float model, or an op C has no kernel for: said so
         return exc.message
     per_op, other = [0] * len(graph.ops), 0
+    named = re.compile(rf"(?:{re.escape(model.name)}_)?op(\d+)_")
     for array in model.weights + model.param_data:
-        match = _OP_OF_NAME.search(array.name[len(model.name):])
+        match = named.match(array.name)
         if match and int(match[1]) < len(per_op):
             per_op[int(match[1])] += array.nbytes
         else:
@@ -98,7 +96,7 @@ def flash_section(graph: Graph, data: dict) -> Section:
     data["flash"] = {"per_op": per_op, "unattributed_bytes": other,
                      "total_bytes": sum(per_op) + other}
     labels = [short_label(i, op.type) for i, op in enumerate(graph.ops)]
-    notes = [f"weights and parameter arrays of the generated C: {sum(per_op) + other:,} B "
+    notes = [f"weights and parameter arrays of the layer-based C code: {sum(per_op) + other:,} B "
              f"({other:,} B shared or not named after one op); code and runtime kernels not "
              "counted"]
     return Section("flash", "Flash per layer", notes,
