@@ -79,8 +79,8 @@ def memory_section(graph: Graph, data: dict) -> Section:
              f"{plan.lower_bound_bytes:,} B, {len(plan.inplace_ops)} ops in place"]
     chart = svg.step_chart(
         {"live bytes": list(plan.steps)}, "Arena: live bytes per op", xlabel="op",
-        lines=(svg.Line(plan.lower_bound_bytes, "lower bound"),
-               svg.Line(plan.arena_bytes, "arena", svg.PALETTE[2])))
+        lines=(svg.Line(plan.arena_bytes, "arena", svg.PALETTE[2], "2 3"),
+               svg.Line(plan.lower_bound_bytes, "lower bound")))
     return Section("memory", "Memory timeline of the arena", notes, [chart])
 
 
@@ -104,7 +104,7 @@ def patch_section(graph: Graph, plan, data: dict) -> Section:
     timeline = svg.step_chart(
         {"live bytes": list(plan.arena.steps)},
         "Patch-based schedule: live bytes per step", xlabel="step (patch stage, then layers)",
-        lines=(svg.Line(plan.peak_bytes, "peak", svg.PALETTE[2]),
+        lines=(svg.Line(plan.peak_bytes, "peak", svg.PALETTE[2], "2 3"),
                svg.Line(plan.layer_based_peak_bytes, "layer-based peak")))
     return Section("patch", "Patch plan and halo", notes, [grid, timeline])
 

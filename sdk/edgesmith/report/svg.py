@@ -22,6 +22,8 @@ class Line:
     value: float
     label: str
     colour: str = "#ee6677"
+    #: dashes differ between lines, so that two lines at one value both show
+    dash: str = "6 4"
 
 
 def _nice(n: float) -> str:
@@ -110,8 +112,8 @@ def step_chart(series: dict[str, list[float]], title: str, *, lines: tuple[Line,
     for ln in lines:
         y = at(0, ln.value).split(",")[1]
         body.append(f'<line x1="{left}" y1="{y}" x2="{left + w}" y2="{y}" stroke="{ln.colour}" '
-                    'stroke-dasharray="6 4" stroke-width="1.5"/>')
-        legend.append((ln.label, ln.colour, ' stroke-dasharray="6 4"'))
+                    f'stroke-dasharray="{ln.dash}" stroke-width="1.5"/>')
+        legend.append((ln.label, ln.colour, f' stroke-dasharray="{ln.dash}"'))
     for k, (name, colour, dash) in enumerate(legend):
         y = top + 12 + 18 * k
         body.append(f'<line x1="{left + w + 10}" y1="{y}" x2="{left + w + 30}" y2="{y}" '
