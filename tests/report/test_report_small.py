@@ -6,8 +6,8 @@ import pytest
 
 from edgesmith.errors import EdgesmithError
 from edgesmith.ir import AffineFormat
-from edgesmith.report.page import ReportOptions, build_report, render_report
-from edgesmith.report.tensors import saturation
+from edgesmith.report.page import ReportOptions, build_report, render_report, sample_batch
+from edgesmith.report.tensors import saturation, tensors_section
 from tests.helpers.cli_run import cli
 from tests.helpers.paths import SHARED_MODELS
 from tests.patch.graphs import chain_graph, quantized
@@ -66,3 +66,18 @@ def test_bad_options_raise_and_write_nothing(tmp_path, path, options, message):
     with pytest.raises(EdgesmithError, match=message):
         edgesmith.load(MODEL).report(tmp_path / path, **options)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_saturation_on_calibration_data():
+    """Real-valued calibration inputs are quantized with the input's format first."""
+    graph = quantized(chain_graph())
+    fmt = graph.tensors[graph.inputs[0]].fmt
+    scale, zp = fmt.scalar()
+    top = scale * (fmt.qmax - zp)
+    calib = np.zeros((5, 8, 8, 2), np.float32)
+    calib[:2, 0, 0, 0] = 2 * top  # two samples reach the top of the input's range
+    data = {}
+    tensors_section(graph, *sample_batch(graph, ReportOptions(calib=calib)), data)
+    first = data["tensors"]["rows"][0]
+    assert data["tensors"]["source"] == "calibration samples" and data["tensors"]["samples"] == 5
+    assert (first["saturated_samples"], first["saturated_values"]) == (2 / 5, 2 / (5 * 128))

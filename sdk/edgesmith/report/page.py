@@ -93,7 +93,8 @@ def _deployed_graph(graph: Graph, o: ReportOptions, fpga) -> Graph:
     return fixed_point_graph(graph, parse_precision(o.precision))
 
 
-def _sample_batch(graph: Graph, o: ReportOptions) -> tuple[dict, str]:
+def sample_batch(graph: Graph, o: ReportOptions) -> tuple[dict, str]:
+    """The inputs saturation is counted on, and how the page names them."""
     from ..io.arrays import prepare_inputs
     from ..sim.inputs import random_inputs
 
@@ -132,7 +133,7 @@ def build_report(graph: Graph, options: ReportOptions | None = None) -> Report:
     sections.append(memory_section(graph, data))
     if fpga is None:
         sections.append(board_section(graph, o.board, plan, data))
-    sections.append(tensors_section(graph, *_sample_batch(graph, o), data))
+    sections.append(tensors_section(graph, *sample_batch(graph, o), data))
     sections += [flash_section(graph, data), op_table]
     return Report(f"{graph.name}: edgesmith report", sections, data)
 
