@@ -67,7 +67,7 @@ def bar_chart(values: list[float], labels: list[str], title: str, *, unit: str =
               width: int = 500, height: int = 250, colour: str = PALETTE[0]) -> str:
     """One bar per value (a layer), labelled below with ``labels`` (kept short)."""
     rotate = len(values) > 8
-    left, top, bottom = 56, 10, 90 if rotate else 24
+    left, top, bottom = (80, 10, 90) if rotate else (56, 10, 24)  # room for slanted labels
     w, h = width - left - 10, height - top - bottom
     peak = max(values, default=0) or 1
     body = _axes(left, top, w, h, peak)
