@@ -95,8 +95,9 @@ def test_board_run_is_bench_latency_of_the_patched_code(vww_page, tmp_path):
     assert board["name"] == "mps2-an386" and board["ran"]
     assert board["instructions"] == bench["instructions"]
     assert board["traced_instructions"] == bench["traced_instructions"]
-    assert [r["instructions"] for r in board["layers"]] == \
-        [r["instructions"] for r in bench["layers"]]
+    assert [(r["instructions"], r["estimated_m4_cycles"]) for r in board["layers"]] == \
+        [(r["instructions"], r["estimated_m4_cycles"]) for r in bench["layers"]]
+    assert board["estimated_m4_cycles"] == bench["estimated_m4_cycles"] > 0
     split = page_data(vww_page.read_text())["patch"]["split"]
     assert board["layers"][0]["label"] == f"patch stage 0..{split}"
     assert len(board["layers"]) == 31 - split

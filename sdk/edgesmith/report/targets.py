@@ -34,16 +34,21 @@ def board_section(graph: Graph, board_name: str | None, patch_plan, data: dict) 
     data["board"] = {"name": board.name, "ran": True, "core": board.core,
                      "instructions": report.instructions, "macs": report.macs,
                      "traced_instructions": report.traced_instructions,
-                     "layers": [{"label": n, "instructions": layer.instructions}
+                     "estimated_m4_cycles": report.estimated_m4_cycles,
+                     "layers": [{"label": n, "instructions": layer.instructions,
+                                 "estimated_m4_cycles": layer.estimated_m4_cycles}
                                 for n, layer in zip(names, report.layers)]}
     notes = [f"{report.instructions:,} instructions per inference on {board.name} "
              f"({board.core}, QEMU, exact), {report.instructions_per_mac:.2f} per MAC; per layer "
              f"from the trace build (sum {report.traced_instructions:,}, hook calls included)"]
+    if report.estimated_m4_cycles:
+        notes.append(f"estimated Cortex-M4 cycles {report.estimated_m4_cycles:,} (TRM timings, "
+                     "zero wait states: an estimate, as `bench latency` prints it)")
     if patch_plan is not None:
         notes.append(f"the patch-based code: ops 0..{patch_plan.split} count as one step")
-    table = Table(["step", "instructions"], [[n, f"{layer.instructions:,}"]
-                                             for n, layer in zip(names, report.layers)],
-                  numeric={1})
+    table = Table(["step", "instructions", "estimated M4 cycles"],
+                  [[n, f"{layer.instructions:,}", f"{layer.estimated_m4_cycles:,}"]
+                   for n, layer in zip(names, report.layers)], numeric={1, 2})
     chart = svg.bar_chart([layer.instructions for layer in report.layers], names,
                           "Instructions per layer", unit=" instructions", colour=svg.PALETTE[4])
     return Section("board", f"Instructions per layer on {board.name}", notes, [chart], table)
