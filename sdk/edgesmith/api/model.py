@@ -8,6 +8,7 @@ same functions (:mod:`.loading`, :mod:`.targets`, :mod:`.evaluate`).
     q.evaluate(X, y)                        # against m, per output and per layer
     q.build("mps2-an386", "fw/"); q.verify("qemu:mps2-an386"); q.save("m.esm")
     q.latency("mps2-an386").instructions    # as `edgesmith bench latency`
+    q.report("report.html", board="mps2-an386", patch="auto")   # as `edgesmith report`
 """
 
 from __future__ import annotations
@@ -128,6 +129,20 @@ class Model:
 
         return measure_latency(self.graph, get_board(board), samples=samples,
                                per_layer=per_layer, cpi=cpi)
+
+    def report(self, path: str | os.PathLike, *, board: str | None = None,
+               target: str | None = None, patch: str | None = None, calib=None,
+               **options) -> Path:
+        """One self-contained HTML page about the model, as `edgesmith report`: ``board`` an
+        emulated board to count instructions per layer, ``target`` an FPGA board or part,
+        ``patch`` "auto" or "SPLIT:N"; ``options`` are the CLI's others (budget_kb,
+        max_extra_macs, reuse, io, precision, samples, seed)."""
+        from ..report.page import ReportOptions, build_report, check_report_path, write_report
+
+        check_report_path(path)
+        report = build_report(self.graph, ReportOptions(board=board, target=target, patch=patch,
+                                                        calib=calib, **options))
+        return write_report(report, path)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Write the model as an .esm file (self-contained)."""

@@ -12,6 +12,7 @@ from .evaluate_cmd import evaluate_model
 from .hls_cmds import estimate_model, generate_hls_model
 from .mixed_cmds import quantize_mixed_model
 from .model_cmds import inspect_model, quantize_model, simulate_model
+from .report_cmd import report_model
 from .verify_cmd import verify_model
 
 app = typer.Typer(
@@ -37,6 +38,7 @@ app.command("build")(build_cmd)
 app.command("run")(run_cmd)
 app.command("flash")(flash_cmd)
 app.add_typer(bench_app, name="bench")
+app.command("report")(report_model)
 
 
 def _version(value: bool) -> None:

@@ -50,16 +50,13 @@ def inspect_model(model: Path = MODEL_ARG, weights: Path | None = WEIGHTS_OPTION
 @handle_errors()
 def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
              as_json: bool) -> None:
-    from ..memory.lifetimes import lower_bound
-    from ..report.metrics import op_rows, total_macs, weight_bytes
+    from ..report.metrics import graph_totals, op_rows
 
     graph = load_cli_model(model, weights, trust_pickle)
     rows = op_rows(graph)
-    bound = lower_bound(graph)
     state = graph.state_tensors()
-    totals = {"ops": len(graph.ops), "macs": total_macs(graph),
-              "weight_bytes": weight_bytes(graph), "activation_lower_bound_bytes": bound,
-              "state_bytes": sum(t.nbytes for t in state)}
+    totals = graph_totals(graph)
+    bound = totals["activation_lower_bound_bytes"]
     if as_json:
         emit_json({
             "model": str(model), "name": graph.name, "quantized": graph.is_quantized(),
