@@ -76,4 +76,5 @@ TRANSPOSE_CONV = register(OpDef(
     {**WINDOW_ATTRS, "dilation": Attr("ints", (1, 1), choices=((1, 1),)),
      "size": Attr("ints", required=True)}, _shape,
     doc="Transpose of a 2-D convolution to output size `size`.", pattern="opaque",
-    weight_axis=0, float_ref=_float, tflite=("TRANSPOSE_CONV",), from_tflite=_from_tflite))
+    weight_axis=0, float_ref=_float, tflite=("TRANSPOSE_CONV",), from_tflite=_from_tflite,
+    keras=("Conv2DTranspose",)))
