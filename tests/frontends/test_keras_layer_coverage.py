@@ -139,3 +139,44 @@ def test_layer_imports_quantizes_and_runs_as_c(case):
                                                                       "hard_tanh"}))
 def test_activation_imports_quantizes_and_runs_as_c(activation):
     _check(_one((10,), L.Dense(6, activation=activation))(), ACTIVATIONS[activation])
+
+
+def _new_layers_model():
+    x = keras.Input((5, 6, 3), batch_size=1)
+    y = L.Conv2DTranspose(4, 3, strides=2, padding="same", activation="elu")(x)
+    y = L.UpSampling2D(2, interpolation="bilinear")(y)
+    y = L.Softmax(axis=1)(L.ELU()(y))
+    return randomize(keras.Model(x, L.Conv2D(2, 1, activation="hard_swish")(y)))
+
+
+@pytest.mark.parametrize("suffix", ["keras", "h5"])
+def test_new_layers_load_from_files(tmp_path, suffix):
+    model = _new_layers_model()
+    path = tmp_path / f"m.{suffix}"
+    model.save(path)
+    graph = import_and_compare(model, samples((5, 6, 3)), source=path)
+    assert {"transpose_conv", "elu", "resize_bilinear", "softmax", "hard_swish"} <= \
+        set(op_types(graph))
+
+
+def test_hard_sigmoid_of_a_keras2_file_is_keras2s(tmp_path):
+    """Keras 2 defined hard_sigmoid as clip(0.2 x + 0.5, 0, 1); Keras 3 as relu6(x + 3) / 6.
+    A file whose keras_version says 2 gets the Keras 2 function."""
+    import h5py
+
+    from edgesmith.frontends import load_keras
+    from tests.helpers.float_run import assert_close, run_float
+
+    model = randomize(keras.Sequential([keras.Input((6,), batch_size=1),
+                                        L.Dense(4, activation="hard_sigmoid")]))
+    path = tmp_path / "m.h5"
+    model.save(path)
+    x = samples((6,), n=64) * 4
+    kernel, bias = model.layers[-1].get_weights()
+    z = x.astype(np.float64) @ kernel + bias
+    with h5py.File(path, "r+") as f:
+        f.attrs["keras_version"] = "2.13.1"
+    graph = load_keras(path)
+    ours = run_float(graph, x)[graph.outputs[0]]
+    assert_close(ours, np.clip(0.2 * z + 0.5, 0, 1))
+    assert np.abs(ours - np.clip(z / 6 + 0.5, 0, 1)).max() > 0.05  # the two differ here

@@ -102,7 +102,10 @@ ACTIVATION_OPS = {"relu": "relu", "relu6": "relu6", "sigmoid": "logistic", "tanh
 
 
 def _hard_sigmoid(ctx: LayerContext, x: str) -> str:
-    """Keras 3: relu6(x + 3) / 6."""
+    """Keras 3: relu6(x + 3) / 6; Keras 2 (its files say so): clip(0.2 x + 0.5, 0, 1),
+    that is relu6(1.2 x + 3) / 6."""
+    if str(ctx.builder.graph.meta.get("keras_version", "3")).startswith("2."):
+        x = ctx.op("mul", [x, ctx.scalar("keras2_slope", 1.2)], suffix="hard_sigmoid_slope")
     shifted = ctx.op("add", [x, ctx.scalar("three", 3.0)], suffix="hard_sigmoid_shift")
     clipped = ctx.op("relu6", [shifted], suffix="hard_sigmoid_clip")
     return ctx.op("mul", [clipped, ctx.scalar("sixth", 1.0 / 6.0)], suffix="hard_sigmoid")
