@@ -180,3 +180,16 @@ def test_hard_sigmoid_of_a_keras2_file_is_keras2s(tmp_path):
     ours = run_float(graph, x)[graph.outputs[0]]
     assert_close(ours, np.clip(0.2 * z + 0.5, 0, 1))
     assert np.abs(ours - np.clip(z / 6 + 0.5, 0, 1)).max() > 0.05  # the two differ here
+
+
+@pytest.mark.slow
+def test_new_layers_quantized_on_the_emulated_m4_equal_the_simulator():
+    from edgesmith.frontends import load_keras
+    from edgesmith.passes import run_pipeline
+    from edgesmith.quant import quantize_graph
+    from edgesmith.verify.qemu import verify_qemu
+
+    model = _new_layers_model()
+    graph = quantize_graph(run_pipeline(load_keras(model)), samples((5, 6, 3), n=32, seed=7))
+    report = verify_qemu(graph, _int8_batch(graph, n=6), board="mps2-an386")
+    assert report.samples == 6 and report.ok, report.first_mismatch

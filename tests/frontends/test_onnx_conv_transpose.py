@@ -108,3 +108,16 @@ def test_qdq_conv_transpose_is_within_one_unit_of_onnxruntime(tmp_path, per_chan
     assert report.samples == 200 and report.ok, report
     assert all(key.split()[1] == "transpose_conv" and units <= QDQ_UNITS
                for key, units in report.op_units.items()), report
+
+
+@pytest.mark.slow
+def test_quantized_model_on_the_emulated_m4_equals_the_simulator(tmp_path):
+    from edgesmith.verify.qemu import verify_qemu
+
+    net = OnnxNet(IMAGE)
+    graph = load_model(net.save(tmp_path / "m.onnx", CASES["conv_deconv_hardswish"](net)))
+    calib = np.random.default_rng(3).uniform(-1, 1, (32, 5, 6, 3)).astype(np.float32)
+    quantized = quantize_graph(run_pipeline(graph), calib)
+    x = edge_int8((5, 6, 3), samples=6, seed=7)
+    report = verify_qemu(quantized, {quantized.inputs[0]: x}, board="mps2-an386")
+    assert report.samples == 6 and report.ok, report.first_mismatch
