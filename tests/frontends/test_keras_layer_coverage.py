@@ -60,8 +60,10 @@ CASES = {
         2, (2, 3), strides=(1, 2), padding="same", use_bias=False)), "transpose_conv"),
     "conv2d_transpose_kernel_below_stride": (_one((3, 3, 2), L.Conv2DTranspose(
         3, 2, strides=3)), "transpose_conv"),
-    "conv2d_transpose_output_padding": (_one((4, 4, 2), L.Conv2DTranspose(
-        3, 3, strides=2, padding="same", output_padding=0)), "transpose_conv"),
+    "conv2d_transpose_output_padding": (_one((3, 5, 2), L.Conv2DTranspose(
+        3, 4, strides=(2, 3), padding="same", output_padding=(1, 2))), "transpose_conv"),
+    "conv2d_transpose_valid_output_padding": (_one((4, 4, 3), L.Conv2DTranspose(
+        3, 3, strides=2, output_padding=1)), "transpose_conv"),
     "cropping1d": (_one((7, 3), L.Cropping1D((1, 2))), "slice"),
     "cropping2d": (_one((6, 7, 3), L.Cropping2D(((1, 0), (2, 1)))), "slice"),
     "zero_padding1d": (_one((5, 3), L.ZeroPadding1D((2, 1))), "pad"),
@@ -74,7 +76,7 @@ CASES = {
     "minimum": (_merge("Minimum"), "minimum"),
     "average": (_merge("Average"), "add"),
     "softmax_axis1": (_one((4, 5), L.Softmax(axis=1)), "softmax"),
-    "softmax_middle_axis": (_one((3, 4, 5), L.Softmax(axis=2)), "softmax"),
+    "softmax_middle_axis": (_one((3, 4, 5), L.Softmax(axis=-2)), "softmax"),
     "softmax_two_axes": (_one((3, 4, 5), L.Softmax(axis=(1, 2))), "softmax"),
     "rescaling": (_one((4, 4, 3), L.Rescaling(1 / 127.5, offset=-1.0)), "mul"),
     "normalization": (_one((5,), L.Normalization(mean=[1.0, 2, 3, 4, 5],
@@ -84,7 +86,7 @@ CASES = {
 
 #: the cases this importer added, run by default; the others (older layers, also in
 #: test_keras_more_layers) run with the slow suite, each case compiling its C
-DEFAULT = {"conv2d_transpose_same_relu", "conv2d_transpose_kernel_below_stride",
+DEFAULT = {"conv2d_transpose_same_relu", "conv2d_transpose_output_padding",
            "up_sampling2d_bilinear", "elu", "softmax_axis1", "softmax_two_axes"}
 
 #: Keras activation name -> the op type (or fused activation) it becomes after a Dense
