@@ -122,8 +122,8 @@ def softmax_layer(ctx: LayerContext, inputs: list[str]) -> str:
         x = ctx.op("transpose", [x], {"perm": tuple(perm)}, suffix="axes_last")
     moved_shape = ctx.shape(x)
     if len(axes) > 1:
-        x = ctx.op("reshape", [x], {"shape": (*moved_shape[:-len(axes)],
-                                                math.prod(moved_shape[-len(axes):]))}, suffix="merge")
+        merged = (*moved_shape[:-len(axes)], math.prod(moved_shape[-len(axes):]))
+        x = ctx.op("reshape", [x], {"shape": merged}, suffix="merge")
     y = ctx.op("softmax", [x], {"beta": 1.0})
     if len(axes) > 1:
         y = ctx.op("reshape", [y], {"shape": moved_shape}, suffix="split")

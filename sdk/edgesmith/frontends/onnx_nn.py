@@ -230,6 +230,7 @@ def global_pool(imp, node) -> None:
     imp.define(node.output[0], imp.value(out, NHWC))
 
 
-CONVERTERS = {"Conv": conv, "ConvTranspose": conv_transpose, "Gemm": dense, "MatMul": dense, "BatchNormalization": batch_norm,
+CONVERTERS = {"Conv": conv, "ConvTranspose": conv_transpose, "Gemm": dense, "MatMul": dense,
+              "BatchNormalization": batch_norm,
               "MaxPool": pool, "AveragePool": pool, "GlobalAveragePool": global_pool,
               "GlobalMaxPool": global_pool}
