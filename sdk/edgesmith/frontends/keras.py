@@ -234,10 +234,17 @@ def _from_h5_model(path: Path) -> Graph:
                                    "architecture .json as the model and this file as weights")
         config = json.loads(_text(f.attrs["model_config"]))
         group = f.get("model_weights", f)
-        return config, _legacy_weights(group)
+        return config, _legacy_weights(group), _text(f.attrs.get("keras_version", ""))
 
-    config, table = _read_h5(path, read)
-    return build_graph(parse_model_config(config), _lookup(table), {"path": str(path)})
+    config, table, version = _read_h5(path, read)
+    return build_graph(parse_model_config(config), _lookup(table),
+                       _with_version({"path": str(path)}, version))
+
+
+def _with_version(meta: dict, version) -> dict:
+    """``meta`` with the Keras version that wrote the file, when it says (Keras 2 defines
+    some activations differently)."""
+    return {**meta, "keras_version": str(version)} if version else meta
 
 
 def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
@@ -253,7 +260,8 @@ def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
     refuse_unsupported(list(spec.layers.values()))
     weights_path = _existing(weights)
     legacy = _read_h5(weights_path, lambda f: "layer_names" in f.attrs)
-    meta = {"path": str(path), "weights": str(weights_path)}
+    meta = _with_version({"path": str(path), "weights": str(weights_path)},
+                         config.get("keras_version") if isinstance(config, dict) else None)
     if legacy:
         table = _read_h5(weights_path, _legacy_weights)
         return build_graph(spec, _lookup(table), meta)

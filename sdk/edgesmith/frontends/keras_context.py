@@ -97,11 +97,15 @@ class LayerContext:
 
 #: Keras activation name -> IR op type
 ACTIVATION_OPS = {"relu": "relu", "relu6": "relu6", "sigmoid": "logistic", "tanh": "tanh",
-                  "softmax": "softmax"}
+                  "softmax": "softmax", "elu": "elu", "hard_tanh": "relu_n1_to_1",
+                  "hard_swish": "hard_swish", "hard_silu": "hard_swish"}
 
 
 def _hard_sigmoid(ctx: LayerContext, x: str) -> str:
-    """Keras 3: relu6(x + 3) / 6."""
+    """Keras 3: relu6(x + 3) / 6; Keras 2 (its files say so): clip(0.2 x + 0.5, 0, 1),
+    that is relu6(1.2 x + 3) / 6."""
+    if str(ctx.builder.graph.meta.get("keras_version", "3")).startswith("2."):
+        x = ctx.op("mul", [x, ctx.scalar("keras2_slope", 1.2)], suffix="hard_sigmoid_slope")
     shifted = ctx.op("add", [x, ctx.scalar("three", 3.0)], suffix="hard_sigmoid_shift")
     clipped = ctx.op("relu6", [shifted], suffix="hard_sigmoid_clip")
     return ctx.op("mul", [clipped, ctx.scalar("sixth", 1.0 / 6.0)], suffix="hard_sigmoid")
@@ -112,18 +116,12 @@ def _swish(ctx: LayerContext, x: str) -> str:
     return ctx.op("mul", [x, ctx.op("logistic", [x], suffix="swish_gate")], suffix="swish")
 
 
-def _hard_swish(ctx: LayerContext, x: str) -> str:
-    """x * hard_sigmoid(x) (Keras ``hard_swish`` and ``hard_silu``)."""
-    return ctx.op("mul", [x, _hard_sigmoid(ctx, x)], suffix="hard_swish")
-
-
 def _leaky_relu(ctx: LayerContext, x: str) -> str:
     return ctx.op("leaky_relu", [x], {"alpha": 0.2})  # keras.activations.leaky_relu's default
 
 
 #: Keras activations made of several IR ops
 COMPOSITE_ACTIVATIONS = {"hard_sigmoid": _hard_sigmoid, "swish": _swish, "silu": _swish,
-                         "hard_swish": _hard_swish, "hard_silu": _hard_swish,
                          "leaky_relu": _leaky_relu}
 
 Converter = Callable[[LayerContext, list[str]], str]

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..ir import same_padding
+from ..ir.ops.transpose_conv import transpose_pads
 from .keras_context import LayerContext, converter, ints
 
 
@@ -75,6 +76,37 @@ def conv2d(ctx: LayerContext, inputs: list[str]) -> str:
 @converter("Conv1D")
 def conv1d(ctx: LayerContext, inputs: list[str]) -> str:
     return _as_2d(ctx, inputs[0], lambda view: _conv(ctx, view, one_d=True))
+
+
+def _transposed_size(ctx: LayerContext, n: int, k: int, s: int, extra) -> int:
+    """Keras' output length of a transpose convolution along one axis."""
+    same = str(ctx.config.get("padding", "valid")).lower() == "same"
+    if extra is None:
+        return n * s if same else n * s + max(k - s, 0)
+    return (n - 1) * s + k - (2 * (k // 2) if same else 0) + extra
+
+
+@converter("Conv2DTranspose")
+def conv2d_transpose(ctx: LayerContext, inputs: list[str]) -> str:
+    ctx.require_channels_last()
+    x = inputs[0]
+    if _spatial(ctx, "dilation_rate", False, 1) != (1, 1):
+        raise ctx.refuse("dilated transpose convolution is not supported")
+    if str(ctx.config.get("padding", "valid")).lower() not in ("same", "valid"):
+        raise ctx.refuse(f"padding {ctx.config.get('padding')!r} is not supported")
+    kernel = ctx.weight("kernel")  # Keras [kh, kw, out, in] -> [out, kh, kw, in]
+    size, strides = kernel.shape[:2], _spatial(ctx, "strides", False, 1)
+    extra = ctx.config.get("output_padding")
+    extra = (None, None) if extra is None else ints(extra, 2, "output_padding")
+    in_hw = ctx.shape(x)[1:3]
+    out_hw = tuple(_transposed_size(ctx, n, k, s, e)
+                   for n, k, s, e in zip(in_hw, size, strides, extra))
+    valid = str(ctx.config.get("padding", "valid")).lower() == "valid"
+    attrs = {"size": out_hw, "stride": strides,
+             "pads": transpose_pads(in_hw, size, strides, out_hw, valid)}
+    y = ctx.op("transpose_conv", [x, ctx.const("weights", kernel.transpose(2, 0, 1, 3)),
+                                  ctx.bias()], attrs)
+    return ctx.activate(y)
 
 
 def _depthwise(ctx: LayerContext, x: str, kernel, bias: str | None) -> str:

@@ -56,6 +56,15 @@ def leaky_relu_layer(ctx: LayerContext, inputs: list[str]) -> str:
     return ctx.op("leaky_relu", inputs[:1], {"alpha": float(slope)})
 
 
+@converter("ELU")
+def elu_layer(ctx: LayerContext, inputs: list[str]) -> str:
+    alpha = float(ctx.config.get("alpha", 1.0))
+    if alpha != 1.0:
+        raise ctx.refuse(f"ELU with alpha={alpha} is not supported (only alpha=1, the "
+                         "TFLite ELU)")
+    return ctx.op("elu", inputs[:1])
+
+
 @converter("PReLU")
 def prelu_layer(ctx: LayerContext, inputs: list[str]) -> str:
     # alpha has the input's shape without the batch, of size 1 along the shared axes
@@ -98,11 +107,30 @@ def normalization(ctx: LayerContext, inputs: list[str]) -> str:
 
 @converter("Softmax")
 def softmax_layer(ctx: LayerContext, inputs: list[str]) -> str:
-    rank = len(ctx.shape(inputs[0]))
+    """Softmax over any axes: the softmax op normalises the last axis, so the axes are
+    transposed to the end and merged into one, and put back afterwards."""
+    x = inputs[0]
+    shape = ctx.shape(x)
     axis = ctx.config.get("axis", -1)
-    if isinstance(axis, (list, tuple)) or axis % rank != rank - 1:
-        raise ctx.refuse(f"softmax over axis {axis} is not supported (only the last axis)")
-    return ctx.op("softmax", inputs[:1], {"beta": 1.0})
+    axes = sorted({int(a) % len(shape) for a in (axis if isinstance(axis, (list, tuple))
+                                                 else [axis])})
+    if not axes or axes[0] == 0:
+        raise ctx.refuse(f"softmax over axis {axis} (the batch axis) is not supported")
+    perm = [d for d in range(len(shape)) if d not in axes] + axes
+    moved = perm != list(range(len(shape)))
+    if moved:
+        x = ctx.op("transpose", [x], {"perm": tuple(perm)}, suffix="axes_last")
+    moved_shape = ctx.shape(x)
+    if len(axes) > 1:
+        merged = (*moved_shape[:-len(axes)], math.prod(moved_shape[-len(axes):]))
+        x = ctx.op("reshape", [x], {"shape": merged}, suffix="merge")
+    y = ctx.op("softmax", [x], {"beta": 1.0})
+    if len(axes) > 1:
+        y = ctx.op("reshape", [y], {"shape": moved_shape}, suffix="split")
+    if moved:
+        y = ctx.op("transpose", [y], {"perm": tuple(int(i) for i in np.argsort(perm))},
+                   suffix="axes_back")
+    return y
 
 
 @converter("BatchNormalization")

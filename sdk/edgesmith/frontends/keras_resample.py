@@ -1,5 +1,5 @@
-"""Converters of the Keras layers that move data without arithmetic: cropping, nearest
-up-sampling and 1-D zero padding, 1-D and 2-D (global pooling is in :mod:`.keras_conv`).
+"""Converters of the Keras layers that move data without arithmetic: cropping, nearest and
+bilinear up-sampling and 1-D zero padding, 1-D and 2-D (global pooling is in :mod:`.keras_conv`).
 
 1-D layers work on ``[N, W, C]``; the ops they become (slice, resize_nearest, pad) take the
 axes they need directly, so no 2-D view is needed except for the resize, which is defined
@@ -43,6 +43,11 @@ def zero_padding1d(ctx: LayerContext, inputs: list[str]) -> str:
     return ctx.op("pad", inputs[:1], {"pads": ((0, 0), pad, (0, 0))})
 
 
+#: Keras interpolation -> IR resize op; Keras resizes bilinearly with half-pixel centers
+#: (tf.image.resize), and nearest by repeating each pixel (no half-pixel offset)
+RESIZE_OPS = {"nearest": "resize_nearest", "bilinear": "resize_bilinear"}
+
+
 @converter("UpSampling1D", "UpSampling2D")
 def up_sampling(ctx: LayerContext, inputs: list[str]) -> str:
     ctx.require_channels_last()
@@ -50,16 +55,18 @@ def up_sampling(ctx: LayerContext, inputs: list[str]) -> str:
     shape = ctx.shape(x)
     one_d = len(shape) == 3
     interpolation = str(ctx.config.get("interpolation", "nearest"))
-    if interpolation != "nearest":
-        raise ctx.refuse(f"interpolation {interpolation!r} is not supported (only 'nearest')")
+    if interpolation not in RESIZE_OPS:
+        raise ctx.refuse(f"interpolation {interpolation!r} is not supported (only "
+                         f"{' or '.join(map(repr, RESIZE_OPS))})")
     if one_d:
         factors = (1, ints(ctx.config.get("size", 2), 1, "size")[0])
         x = ctx.op("reshape", [x], {"shape": (shape[0], 1, shape[1], shape[2])}, suffix="as_2d")
     else:
         factors = ints(ctx.config.get("size", 2), 2, "size")
     _, h, w, c = ctx.shape(x)
-    y = ctx.op("resize_nearest", [x], {"size": (h * factors[0], w * factors[1]),
-                                       "align_corners": False, "half_pixel_centers": False})
+    y = ctx.op(RESIZE_OPS[interpolation], [x],
+               {"size": (h * factors[0], w * factors[1]), "align_corners": False,
+                "half_pixel_centers": interpolation == "bilinear"})
     if one_d:
         y = ctx.op("reshape", [y], {"shape": (shape[0], w * factors[1], c)}, suffix="as_1d")
     return y

@@ -37,6 +37,7 @@ _SHAPE_KEYS = ("batch_input_shape", "batch_shape")
 _WEIGHT_RANKS = {
     "Dense": {"kernel": 2, "bias": 1},
     "Conv2D": {"kernel": 4, "bias": 1}, "Conv1D": {"kernel": 3, "bias": 1},
+    "Conv2DTranspose": {"kernel": 4, "bias": 1},
     "DepthwiseConv2D": {"depthwise_kernel": 4, "kernel": 4, "bias": 1},
     "SeparableConv2D": {"depthwise_kernel": 4, "pointwise_kernel": 4, "bias": 1},
     "BatchNormalization": {"gamma": 1, "beta": 1, "moving_mean": 1, "moving_variance": 1},
@@ -260,12 +261,14 @@ def check_layer_weights(layer, arrays: dict, source: str) -> dict[str, np.ndarra
 
 
 def _check_bias(layer, arrays: dict, source: str) -> None:
-    """A bias has one value per output channel (the kernel's last axis)."""
+    """A bias has one value per output channel (the kernel's last axis; a transposed
+    convolution's kernel has them on the one before)."""
     kernel = arrays.get("pointwise_kernel", arrays.get("kernel"))
     bias = arrays.get("bias")
     if kernel is None or bias is None or kernel.ndim == 0 or layer.class_name == "DepthwiseConv2D":
         return
-    if bias.shape != (kernel.shape[-1],):
+    out_axis = -2 if layer.class_name.endswith("Transpose") and kernel.ndim > 1 else -1
+    if bias.shape != (kernel.shape[out_axis],):
         raise _fail(f"{source}: {layer.label}", f"bias of shape {list(bias.shape)} does not "
                                                 f"match a kernel of shape {list(kernel.shape)}")
 

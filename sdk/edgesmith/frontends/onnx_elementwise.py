@@ -14,7 +14,7 @@ from ..errors import UnsupportedError
 from .onnx import node_attrs
 from .onnx_layout import Value, const_in_layout
 
-_UNARY = {"Relu": "relu", "Sigmoid": "logistic", "Tanh": "tanh"}
+_UNARY = {"Relu": "relu", "Sigmoid": "logistic", "Tanh": "tanh", "HardSwish": "hard_swish"}
 _BINARY = {"Add": "add", "Sub": "sub", "Mul": "mul", "Div": "mul"}
 
 

@@ -1,4 +1,5 @@
-"""ONNX convolutions, dense layers, batch normalization and pooling, as IR window and MAC ops.
+"""ONNX convolutions (plain, grouped and transposed), dense layers, batch normalization
+and pooling, as IR window and MAC ops.
 
 Weights are rearranged once, at import: Conv ``[O, I/g, KH, KW]`` becomes OHWI (conv2d)
 or ``[1, KH, KW, C*M]`` (depthwise, ``group == C``); a grouped convolution with more than
@@ -100,6 +101,47 @@ def conv(imp, node) -> None:
     imp.define(name, imp.value(out, NHWC))
 
 
+def conv_transpose(imp, node) -> None:
+    """ConvTranspose as torch exports it (explicit pads, output_padding), group 1, no
+    dilation. Weights ``[I, O, KH, KW]`` become ``[O, KH, KW, I]``; output pixel
+    ``i * stride - pad_begin + k`` takes tap ``k`` of input pixel ``i``, as in the IR op."""
+    a = node_attrs(node)
+    w = imp.const(node.input[1], "ConvTranspose weights").astype(np.float32)
+    if int(a.get("group", 1)) != 1:
+        raise UnsupportedError(f"{imp.node_title}: grouped ConvTranspose (group "
+                               f"{a.get('group')}) is not supported")
+    if a.get("auto_pad", "NOTSET") not in ("NOTSET", "VALID") or "output_shape" in a:
+        raise UnsupportedError(f"{imp.node_title}: ConvTranspose with auto_pad "
+                               f"{a.get('auto_pad')!r} or output_shape is not supported; "
+                               "export it with explicit pads (torch does)")
+    attrs = _window(imp, node, {k: v for k, v in a.items() if k != "auto_pad"}, w.shape[2:])
+    if attrs["dilation"] != (1, 1):
+        raise UnsupportedError(f"{imp.node_title}: dilated ConvTranspose is not supported")
+    x = imp.nhwc(imp.act(node.input[0]))
+    if w.ndim != 4 or w.shape[0] != x.shape[1]:
+        raise UnsupportedError(f"{imp.node_title}: weights {list(w.shape)} do not take "
+                               f"{x.shape[1]} input channels")
+    extra = tuple(a.get("output_padding", (0, 0)))
+    top, bottom, left, right = attrs["pads"]
+    size = tuple((n - 1) * s + k + e - p for n, s, k, e, p in
+                 zip(x.shape[2:], attrs["stride"], w.shape[2:], extra,
+                     (top + bottom, left + right)))
+    if len(extra) != 2 or any(not 0 <= e < s for e, s in zip(extra, attrs["stride"])) \
+            or min(size) < 1:
+        raise ModelFormatError(f"{imp.node_title}: output_padding {list(extra)} and pads "
+                               f"{list(attrs['pads'])} do not fit strides "
+                               f"{list(attrs['stride'])}")
+    name = node.output[0]
+    inputs = [x.name, imp.ir_const(f"{name}/weights", w.transpose(1, 2, 3, 0))]
+    note_weights(imp, node.input[1], inputs[1])
+    if len(node.input) > 2 and node.input[2]:
+        inputs.append(imp.ir_const(f"{name}/bias", imp.const(node.input[2],
+                                                             "ConvTranspose bias")))
+    out = imp.emit("transpose_conv", inputs, {"size": size, "stride": attrs["stride"],
+                                              "pads": attrs["pads"]}, name)
+    imp.define(name, imp.value(out, NHWC))
+
+
 def dense(imp, node) -> None:
     """Gemm (alpha, beta, transB; transA only with the input as-is) and MatMul by constants."""
     a = node_attrs(node) if node.op_type == "Gemm" else {}
@@ -188,6 +230,7 @@ def global_pool(imp, node) -> None:
     imp.define(node.output[0], imp.value(out, NHWC))
 
 
-CONVERTERS = {"Conv": conv, "Gemm": dense, "MatMul": dense, "BatchNormalization": batch_norm,
+CONVERTERS = {"Conv": conv, "ConvTranspose": conv_transpose, "Gemm": dense, "MatMul": dense,
+              "BatchNormalization": batch_norm,
               "MaxPool": pool, "AveragePool": pool, "GlobalAveragePool": global_pool,
               "GlobalMaxPool": global_pool}

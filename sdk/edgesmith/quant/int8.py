@@ -148,14 +148,16 @@ def _quantize_constants(q: Graph, op: Op, per_channel: bool, weight_bits: int = 
     input scale, weight format)``), other quantized constants in ``constant_format(range)``."""
     new_inputs = list(op.inputs)
     d = op_def(op.type)
+    # weights and bias as a MAC op's (transpose_conv is no MAC pattern but has both)
+    weighted = d.is_mac or d.weight_axis is not None
     for k, name in enumerate(op.inputs):
         if name is None or not q.tensors[name].is_const:
             continue
         t = q.tensors[name]
-        if d.is_mac and k == 1:
+        if weighted and k == 1:
             data, fmt = quantize_weights(t.data, d.weight_axis if per_channel else None,
                                          weight_bits)
-        elif d.is_mac and k == 2:
+        elif weighted and k == 2:
             w_fmt = q.tensors[new_inputs[1]].fmt
             in_scale = q.tensors[op.inputs[0]].fmt.scalar()[0]
             data, fmt = bias_fn(t.data, in_scale, w_fmt)

@@ -17,4 +17,4 @@ def _float(op, graph, args):
 ELU = register(OpDef(
     "elu", ("x",), doc="x if x >= 0 else exp(x) - 1.", pattern="elementwise",
     inplace="elementwise", float_ref=_float, tflite=("ELU",),
-    from_tflite=tflite_unary("elu")))
+    from_tflite=tflite_unary("elu"), keras=("ELU", "Activation(elu)")))

@@ -17,4 +17,4 @@ def _float(op, graph, args):
 HARD_SWISH = register(OpDef(
     "hard_swish", ("x",), doc="x * relu6(x + 3) / 6.", pattern="elementwise",
     inplace="elementwise", float_ref=_float, tflite=("HARD_SWISH",),
-    from_tflite=tflite_unary("hard_swish")))
+    from_tflite=tflite_unary("hard_swish"), keras=("Activation(hard_swish)",)))

@@ -89,4 +89,4 @@ RESIZE_BILINEAR = register(OpDef(
      "half_pixel_centers": Attr("bool", False)}, RESIZE_NEAREST.shape_fn,
     doc="NHWC height and width resized to `size` by bilinear interpolation.",
     pattern="window", quant="shares", float_ref=_float, tflite=("RESIZE_BILINEAR",),
-    from_tflite=_from_tflite))
+    from_tflite=_from_tflite, keras=("UpSampling2D(interpolation=bilinear)",)))

@@ -45,6 +45,17 @@ def _float(op, graph, args):
     return bias_act(out, args, a)
 
 
+def transpose_pads(in_hw, kernel, stride, out_hw, valid: bool) -> tuple[int, ...]:
+    """(top, bottom, left, right): the padding of the convolution from the output back to
+    the input ('same': what the stride and kernel overshoot the output by, odd pixel after;
+    'valid': none). TFLite and Keras agree on it."""
+    pads: list[int] = []
+    for n, k, s, out in zip(in_hw, kernel, stride, out_hw):
+        total = 0 if valid else max(0, (n - 1) * s + k - out)
+        pads += [total // 2, total - total // 2]
+    return tuple(pads)
+
+
 def _from_tflite(imp, op) -> None:
     size = imp.const_values(op, 0, "output shape").reshape(-1)
     w = imp.tflite(op.inputs[1])
@@ -53,12 +64,9 @@ def _from_tflite(imp, op) -> None:
     if len(size) != 4 or len(w.shape) != 4:
         raise UnsupportedError(f"{imp.path}: {op.title}: only 2-D transpose convolutions are "
                                "supported")
-    pads = []
-    for axis in (0, 1):  # the padding of the convolution from the output back to the input
-        total = 0 if option(op, "Padding", 0) == 1 else max(
-            0, (x.shape[1 + axis] - 1) * stride[axis] + w.shape[1 + axis] - int(size[1 + axis]))
-        pads += [total // 2, total - total // 2]
-    attrs = {"size": (int(size[1]), int(size[2])), "stride": stride, "pads": tuple(pads),
+    pads = transpose_pads(x.shape[1:3], w.shape[1:3], stride, (int(size[1]), int(size[2])),
+                          valid=option(op, "Padding", 0) == 1)
+    attrs = {"size": (int(size[1]), int(size[2])), "stride": stride, "pads": pads,
              "activation": fused_activation(imp, op)}
     imp.emit(op, "transpose_conv", [op.inputs[2], op.inputs[1], optional_input(op, 3)], attrs)
 
@@ -68,4 +76,5 @@ TRANSPOSE_CONV = register(OpDef(
     {**WINDOW_ATTRS, "dilation": Attr("ints", (1, 1), choices=((1, 1),)),
      "size": Attr("ints", required=True)}, _shape,
     doc="Transpose of a 2-D convolution to output size `size`.", pattern="opaque",
-    weight_axis=0, float_ref=_float, tflite=("TRANSPOSE_CONV",), from_tflite=_from_tflite))
+    weight_axis=0, float_ref=_float, tflite=("TRANSPOSE_CONV",), from_tflite=_from_tflite,
+    keras=("Conv2DTranspose",)))
