@@ -946,6 +946,28 @@ es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8
 es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
 
 /**
+ * @brief NEG through a 256-entry table: output[i] = table[input[i] + 128] (the table is the
+ *        float DEQUANTIZE -> NEG -> QUANTIZE chain of a converter model, computed offline).
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_neg_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief LOG_SOFTMAX over each row of `depth` values, as TFLite's int8 reference kernel;
+ *        output scale 16/256, zero point 127.
+ * @param[in]  params  input_multiplier >= 0, shifts in [0, 31], diff_min <= 0
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   int8 [rows, depth]
+ * @param[out] output  int8 [rows, depth]
+ */
+es_status es_log_softmax_s8(const es_log_softmax_params *params, int32_t rows, int32_t depth,
+                            const int8_t *input, int8_t *output);
+
+/**
  * @brief L2_NORMALIZATION over the last axis: each value times 1 / sqrt of its row's sum
  *        of squares (TFLite's fixed-point inverse square root), output scale 1/128.
  * @param[in]  params  input_offset

@@ -147,6 +147,13 @@ def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
                                           "rows": out.size // depth, "depth": depth})
 
 
+def _log_softmax(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    depth = graph.tensors[op.outputs[0]].shape[-1]
+    return KernelParams("es_log_softmax_s8",
+                        {"params": CStruct("es_log_softmax_params", dict(vars(p))),
+                         "rows": graph.tensors[op.outputs[0]].size // depth, "depth": depth})
+
+
 def _l2_normalization(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     out = graph.tensors[op.outputs[0]]
     depth = out.shape[-1]
@@ -328,7 +335,8 @@ _BUILDERS = {
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _convert, "dequantize": _convert, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
+    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "neg": _lut, "l2_normalization": _l2_normalization,
+    "log_softmax": _log_softmax,
     "resize_bilinear": _resize_bilinear, "batch_matmul": _batch_matmul,
     "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
     "gather_table": _gather_table,
