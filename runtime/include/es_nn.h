@@ -981,7 +981,6 @@ es_status es_l2_normalization_s8(const es_l2_norm_params *params, int32_t rows, 
 
 /**
  * @brief ARG_MAX: the index of the largest raw value along one axis, the first on ties.
- *        (The code generator calls it once model outputs may be int32, branch io-edges.)
  * @param[in]  params      axes: exactly one ES_AXIS_* bit, the axis searched
  * @param[in]  input_dims  [N, H, W, C]
  * @param[in]  input       int8 values
@@ -999,6 +998,26 @@ es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dim
  */
 es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                         const int8_t *input, int32_t *output);
+
+/**
+ * @brief es_arg_max_s8 writing int64 indices (a model that declares ARG_MAX's output int64).
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int64 indices
+ */
+es_status es_arg_max_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output);
+
+/**
+ * @brief es_arg_min_s8 writing int64 indices.
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int64 indices
+ */
+es_status es_arg_min_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output);
 
 /**
  * @brief RESIZE_BILINEAR of the height and width, TFLite's integer kernel: four raw values

@@ -101,5 +101,18 @@ def _log_softmax(op: Op, graph: Graph) -> LogSoftmaxParams:
     return LogSoftmaxParams(multiplier, left_shift, divisor, -reverse_shift, diff_min)
 
 
+def _arg_select(op: Op, graph: Graph):
+    """arg_max / arg_min compare raw codes (a positive scale keeps their order): no
+    parameters; the output holds int32 or int64 indices."""
+    from .param_types import NoParams
+    from .params import _int8, _where
+
+    _int8(op, graph, op.inputs[0])
+    if graph.tensors[op.outputs[0]].dtype not in ("int32", "int64"):
+        raise UnsupportedError(f"{_where(op)}: {op.type} writes int32 or int64 indices")
+    return NoParams()
+
+
 BUILDERS = {"l2_normalization": _l2_normalization, "sum": _sum,
-            "batch_matmul": _batch_matmul, "log_softmax": _log_softmax}
+            "batch_matmul": _batch_matmul, "log_softmax": _log_softmax,
+            "arg_max": _arg_select, "arg_min": _arg_select}

@@ -307,6 +307,15 @@ def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
                         {"params": CStruct("es_reduce_params", {"axes": axes})})
 
 
+def _arg_select(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    """arg_max / arg_min: the reduce walk over one axis; the index type is the output's
+    (int32 or int64, as the model declares it)."""
+    kp = _reduce(op, graph, p, {"axes": (a["axis"],)})
+    if graph.tensors[op.outputs[0]].dtype == "int64":
+        return KernelParams(f"{kp.kernel}_s64", kp.args)
+    return kp
+
+
 def _lstm(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     x = graph.tensors[op.inputs[0]].shape
 
@@ -342,6 +351,7 @@ _BUILDERS = {
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
+    "arg_max": _arg_select, "arg_min": _arg_select,
     "lstm": _lstm,
     "svdf": _svdf,
 }

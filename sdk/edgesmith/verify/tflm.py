@@ -85,7 +85,8 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray],
             raise EdgesmithError(f"{path}: TFLite Micro cannot run the model: {exc} (its "
                                  "kernel log above names the op)") from None
         for k, store in enumerate(outputs):
-            store.append(interpreter.get_output(k).copy())
+            # a scalar output (a reduction over every axis) is the IR's [batch of 1]
+            store.append(np.atleast_1d(interpreter.get_output(k)).copy())
     return [np.concatenate(o) for o in outputs]
 
 
