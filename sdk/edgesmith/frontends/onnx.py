@@ -30,8 +30,7 @@ from .onnx_layout import NHWC, Value, inverse
 
 MIN_OPSET = 13
 #: ONNX ops whose IR op another branch adds (they are refused until it lands)
-WAITING = {"ConvTranspose": "transpose_conv", "HardSwish": "hard_swish",
-           "LogSoftmax": "log_softmax"}
+WAITING = {"ConvTranspose": "transpose_conv", "HardSwish": "hard_swish"}
 
 
 def load_onnx(path: str | os.PathLike, *, ports: str = "nhwc") -> Graph:
