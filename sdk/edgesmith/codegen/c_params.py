@@ -348,6 +348,7 @@ _BUILDERS = {
     "log_softmax": _log_softmax,
     "resize_bilinear": _resize_bilinear, "batch_matmul": _batch_matmul,
     "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "pad_value": _pad,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,

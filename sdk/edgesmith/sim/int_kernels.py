@@ -153,7 +153,7 @@ def mean(op: Op, graph: Graph, args: list) -> np.ndarray:
     return out.reshape(shape)
 
 
-@_kernel("pad")
+@_kernel("pad", "pad_value")
 def pad(op: Op, graph: Graph, args: list) -> np.ndarray:
     pads = op.attrs["pads"]
     return _sim.pad_s8(_i8(args[0]), before=[b for b, _ in pads], after=[a for _, a in pads],
