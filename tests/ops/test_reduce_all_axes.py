@@ -1,4 +1,4 @@
-"""MEAN and SUM over every axis without keep_dims (tf.reduce_mean(x) with no axis, or all
+"""MEAN, SUM and REDUCE_MAX over every axis without keep_dims (tf.reduce_mean(x) with no axis, or all
 axes listed, the batch included): one value per sample, a scalar in TFLite and the IR's
 [batch of 1]. The simulator against LiteRT (MEAN) and TFLite Micro, the generated C against
 the simulator on the host (the host harness once wrote that one value into a copy)."""
@@ -22,6 +22,7 @@ CASES = {  # (function, TFLite builtin, IR op)
     "sum_no_axis": (lambda x: tf.reduce_sum(x), "SUM", "sum"),
     "mean_listed_axes": (lambda x: tf.reduce_mean(x, axis=[0, 1, 2, 3]), "MEAN", "mean"),
     "mean_all_but_batch": (lambda x: tf.reduce_mean(x, axis=[1, 2, 3]), "MEAN", "mean"),
+    "reduce_max_no_axis": (lambda x: tf.reduce_max(x), "REDUCE_MAX", "reduce_max"),
 }
 
 
