@@ -979,6 +979,28 @@ es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8
 es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
 
 /**
+ * @brief NEG through a 256-entry table: output[i] = table[input[i] + 128] (the table is the
+ *        float DEQUANTIZE -> NEG -> QUANTIZE chain of a converter model, computed offline).
+ * @param[in]  table   the output code for each input code -128..127
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   int8 values
+ * @param[out] output  int8 values (may alias input)
+ */
+es_status es_neg_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output);
+
+/**
+ * @brief LOG_SOFTMAX over each row of `depth` values, as TFLite's int8 reference kernel;
+ *        output scale 16/256, zero point 127.
+ * @param[in]  params  input_multiplier >= 0, shifts in [0, 31], diff_min <= 0
+ * @param[in]  rows    number of rows >= 1
+ * @param[in]  depth   values per row >= 1
+ * @param[in]  input   int8 [rows, depth]
+ * @param[out] output  int8 [rows, depth]
+ */
+es_status es_log_softmax_s8(const es_log_softmax_params *params, int32_t rows, int32_t depth,
+                            const int8_t *input, int8_t *output);
+
+/**
  * @brief L2_NORMALIZATION over the last axis: each value times 1 / sqrt of its row's sum
  *        of squares (TFLite's fixed-point inverse square root), output scale 1/128.
  * @param[in]  params  input_offset
@@ -992,7 +1014,6 @@ es_status es_l2_normalization_s8(const es_l2_norm_params *params, int32_t rows, 
 
 /**
  * @brief ARG_MAX: the index of the largest raw value along one axis, the first on ties.
- *        (The code generator calls it once model outputs may be int32, branch io-edges.)
  * @param[in]  params      axes: exactly one ES_AXIS_* bit, the axis searched
  * @param[in]  input_dims  [N, H, W, C]
  * @param[in]  input       int8 values
@@ -1010,6 +1031,26 @@ es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dim
  */
 es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                         const int8_t *input, int32_t *output);
+
+/**
+ * @brief es_arg_max_s8 writing int64 indices (a model that declares ARG_MAX's output int64).
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int64 indices
+ */
+es_status es_arg_max_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output);
+
+/**
+ * @brief es_arg_min_s8 writing int64 indices.
+ * @param[in]  params      axes: exactly one ES_AXIS_* bit
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       int8 values
+ * @param[out] output      int64 indices
+ */
+es_status es_arg_min_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output);
 
 /**
  * @brief RESIZE_BILINEAR of the height and width, TFLite's integer kernel: four raw values

@@ -163,6 +163,16 @@ typedef struct {
     int32_t diff_min; /* input differences below this contribute nothing */
 } es_softmax_params;
 
+/* Fixed-point log-softmax: softmax's input scaling and its inverse (reverse_scaling_*), which
+ * brings the log of the sum of exponentials back to input steps. */
+typedef struct {
+    int32_t input_multiplier;
+    int32_t input_left_shift;
+    int32_t reverse_scaling_divisor;
+    int32_t reverse_scaling_right_shift;
+    int32_t diff_min; /* input differences below this contribute nothing */
+} es_log_softmax_params;
+
 /* (x + input_offset) * M + output_offset, clamped: QUANTIZE int8->int8 and RELU*. */
 typedef struct {
     int32_t input_offset;

@@ -133,7 +133,8 @@ void register_activations(py::module_& m) {
           py::arg("input_zero_point"), py::arg("output_scale"), py::arg("output_zero_point"),
           "256-entry int8 table of 'logistic', 'tanh' or 'elu', indexed by q + 128.");
     // logistic, tanh and the unary ops tabulated offline: one kernel, a 256-entry table
-    for (const char *name : {"logistic_s8", "tanh_s8", "elu_s8", "hard_swish_s8", "rsqrt_s8"}) {
+    for (const char *name : {"logistic_s8", "tanh_s8", "elu_s8", "hard_swish_s8", "rsqrt_s8",
+                             "neg_s8"}) {
         m.def(name, &lut_s8, py::arg("x"), py::arg("table"),
               "Apply a 256-entry int8 table indexed by q + 128.");
     }

@@ -21,4 +21,5 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_convert(m);
     es_sim::register_lstm(m);
     es_sim::register_activations16(m);
+    es_sim::register_log_softmax(m);
 }

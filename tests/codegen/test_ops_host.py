@@ -77,7 +77,8 @@ def test_one_op_models_equal_the_simulator(case, tmp_path):
 def elementwise_chain() -> tuple[Graph, dict]:
     """x -> depthwise -> relu -> relu6 -> relu_n1_to_1 -> tanh -> logistic -> quantize -> add(u)
     -> mul(c) -> abs -> leaky_relu -> prelu(c) -> sub(u) -> squared_difference(u) -> maximum(k)
-    -> minimum(k) -> depthwise stride 2: every op runs in place."""
+    -> minimum(k) -> hard_swish -> elu -> rsqrt -> neg -> depthwise stride 2: every op runs in
+    place."""
     g = Graph("chain")
     rng = np.random.default_rng(RNG_SEED)
     formats = {"x": fmt(0.05, 3), "d": fmt(0.04, -20), "r1": fmt(0.05, -128),
@@ -86,7 +87,8 @@ def elementwise_chain() -> tuple[Graph, dict]:
                "m": fmt(0.004, 4), "ab": fmt(0.003, -128), "lr": fmt(0.004, -30),
                "pr": fmt(0.005, 2), "sb": fmt(0.03, 5), "sd": fmt(0.05, -128),
                "mx": fmt(0.05, -128), "mn": fmt(0.05, -128),
-               "hs": fmt(0.03, -90), "el": fmt(0.02, 40), "rs": fmt(0.04, -128)}
+               "hs": fmt(0.03, -90), "el": fmt(0.02, 40), "rs": fmt(0.04, -128),
+               "ng": fmt(0.05, 10)}
     shape = (1, 4, 4, 3)
     for name, f in formats.items():
         g.add_tensor(Tensor(name, shape, "int8", f))
@@ -117,9 +119,9 @@ def elementwise_chain() -> tuple[Graph, dict]:
     g.add_op(Op("maximum", ["sd", k.name], ["mx"], origin="chain maximum"))
     g.add_op(Op("minimum", ["mx", k.name], ["mn"], origin="chain minimum"))
     for op_type, src, dst in [("hard_swish", "mn", "hs"), ("elu", "hs", "el"),
-                              ("rsqrt", "el", "rs")]:
+                              ("rsqrt", "el", "rs"), ("neg", "rs", "ng")]:
         g.add_op(Op(op_type, [src], [dst], origin=f"chain {op_type}"))
-    depthwise("rs", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
+    depthwise("ng", "y", {"stride": (2, 2), "pads": (0, 1, 0, 1)})
     g.inputs, g.outputs = ["x", "u"], ["y"]
     feeds = {n: random_int8(rng, (5, *shape[1:]), extremes=True) for n in g.inputs}
     return g, feeds

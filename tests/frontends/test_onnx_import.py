@@ -31,14 +31,6 @@ def test_nchw_ports_keep_the_onnx_layout_with_a_transpose_at_each_edge(tmp_path)
     assert load_model(path).tensors["input"].shape == (1, 8, 8, 3)
 
 
-@pytest.mark.parametrize("op, ir_op", [("LogSoftmax", "log_softmax")])
-def test_ops_waiting_for_their_ir_op_are_refused_by_name(tmp_path, op, ir_op):
-    n = OnnxNet(IMAGE)
-    path = n.save(tmp_path / "m.onnx", n.node(op, [n.x]))
-    with pytest.raises(UnsupportedError, match=f"{op} needs the IR op {ir_op}"):
-        load_model(path)
-
-
 @pytest.mark.parametrize("build, needle", [
     (lambda n: n.node("Div", [n.x, n.node("Relu", [n.x])]), "only division by constants"),
     (lambda n: n.node("Erf", [n.x]), "ONNX operator Erf is not supported"),

@@ -88,6 +88,15 @@ def _softmax_classifier(n):
     return n.node("Softmax", [n.gemm(y, 4, 3)], axis=-1)
 
 
+def _log_softmax_channels(n):
+    return n.node("LogSoftmax", [n.conv(n.x, 4, 5, k=1)], axis=1)
+
+
+def _log_softmax_classifier(n):
+    y = n.node("Squeeze", [n.node("GlobalAveragePool", [n.x]), n.constant([2, 3])])
+    return n.node("LogSoftmax", [n.gemm(y, 4, 3)], axis=-1)
+
+
 def _transpose_nhwc_out(n):
     return n.node("Transpose", [n.node("Relu", [n.conv(n.x, 4, 3, k=1)])], perm=[0, 2, 3, 1])
 
@@ -139,6 +148,7 @@ CASES = {f.__name__[1:]: f for f in (
     _conv_bn_relu, _conv_strided_dilated, _conv_same_upper, _conv_same_lower, _conv_valid,
     _depthwise, _grouped, _gemm_flatten_chain, _matmul_flatten, _activations, _clips,
     _arith_channel_consts, _pools, _softmax_channels, _softmax_classifier,
+    _log_softmax_channels, _log_softmax_classifier,
     _transpose_nhwc_out, _unsqueeze_to_conv, _slice_split_concat, _pads, _reductions,
     _gather_resize, _identity_dropout_reshape)}
 

@@ -38,6 +38,11 @@ def _branches(n):
     return n.gemm(n.node("Flatten", [n.conv(y, 8, 2, k=3, strides=[2, 2])]), 2 * 3 * 3, 3)
 
 
+def _log_softmax_head(n):
+    y = n.flatten_chain(n.node("GlobalAveragePool", [n.node("Relu", [n.conv(n.x, 3, 6, k=1)])]))
+    return n.node("LogSoftmax", [n.gemm(y, 6, 5)], axis=-1)
+
+
 def _sklearn(kind, path):
     from skl2onnx import to_onnx
     from sklearn.datasets import load_iris
@@ -57,7 +62,7 @@ def _sklearn(kind, path):
     return path, x
 
 
-MODELS = ("cnn", "branches", "mlp_classifier", "mlp_regressor")
+MODELS = ("cnn", "branches", "log_softmax_head", "mlp_classifier", "mlp_regressor")
 
 
 @pytest.fixture(scope="module", params=MODELS)
@@ -69,7 +74,8 @@ def imported(request, tmp_path_factory):
         graph = assert_float_matches(path)
         return path, graph, x
     n = OnnxNet((1, 3, 16, 16))
-    path = n.save(path, {"cnn": _cnn, "branches": _branches}[request.param](n))
+    path = n.save(path, {"cnn": _cnn, "branches": _branches,
+                         "log_softmax_head": _log_softmax_head}[request.param](n))
     graph = assert_float_matches(path)
     calib = np.random.default_rng(3).uniform(-1, 1, (32, 16, 16, 3)).astype(np.float32)
     return path, graph, calib
@@ -106,3 +112,13 @@ def test_quantized_onnx_model_on_the_emulated_m4_equals_the_simulator(imported):
 def test_imported_graph_has_no_unexpected_ops(imported):
     path, graph, _ = imported
     assert "transpose" not in {op.type for op in graph.ops}, load_model(path).summary()
+
+
+def test_quantized_log_softmax_has_tflites_output_format(tmp_path):
+    n = OnnxNet((1, 3, 16, 16))
+    graph = assert_float_matches(n.save(tmp_path / "m.onnx", _log_softmax_head(n)))
+    calib = np.random.default_rng(4).uniform(-1, 1, (16, 16, 16, 3)).astype(np.float32)
+    qgraph = quantize_graph(run_pipeline(graph), calib)
+    (op,) = [op for op in qgraph.ops if op.type == "log_softmax"]
+    fmt = qgraph.tensors[op.outputs[0]].fmt
+    assert (float(fmt.scale[0]), int(fmt.zero_point[0])) == (16 / 256, 127)

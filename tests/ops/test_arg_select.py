@@ -1,18 +1,19 @@
 """arg_max and arg_min (TFLite ARG_MAX, ARG_MIN) on int8 inputs, with the int32 or int64
 index output the model declares: the simulator against LiteRT's reference kernels and
 TFLite Micro (which runs int32 indices only) on converter-built models, ties and extremes
-among the inputs. The C kernel (int32 indices) is checked in tests/runtime; the generated
-C refuses arg_max until model outputs other than int8 reach the C API."""
+among the inputs; the generated C (an int32 or int64 index output port) against the
+simulator on the host and under QEMU. The C kernels are checked in tests/runtime."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from edgesmith.errors import EdgesmithError, UnsupportedError
+from edgesmith.errors import EdgesmithError
 from edgesmith.frontends import load_model
 from edgesmith.sim import simulate
 from edgesmith.verify.check import check_against_litert
+from edgesmith.verify.host import verify_host
 from edgesmith.verify.tflm import check_against_tflm
 
 from tests.helpers.converter import edge_int8, tflite_ops
@@ -66,10 +67,28 @@ def test_simulator_equals_tflite_micro(case):
     assert report.oracles_differ == 0, report.first_oracle_difference
 
 
-def test_the_c_generator_refuses_it_by_name(case):
-    from edgesmith.codegen.c_params import kernel_params
-
-    path, ir_op, _ = case
+def test_generated_c_equals_the_simulator(case):
+    path, _, index_type = case
     graph = load_model(path)
-    with pytest.raises(UnsupportedError, match=f"no kernel for '{ir_op}'"):
-        kernel_params(graph.ops[0], graph)
+    assert graph.tensors[graph.outputs[0]].dtype == index_type
+    report = verify_host(graph, _inputs()[:12])
+    assert report.samples == 12 and report.ok, report.first_mismatch
+
+
+def test_the_header_declares_the_index_type(case, tmp_path):
+    from edgesmith.codegen import generate_c
+
+    path, _, index_type = case
+    generate_c(load_model(path), tmp_path / "c", name="arg")
+    header = (tmp_path / "c" / "arg.h").read_text()
+    assert f"#define ARG_OUTPUT0_TYPE {index_type}_t" in " ".join(header.split())
+
+
+@pytest.mark.slow
+def test_firmware_on_the_emulated_m4_equals_the_simulator(case):
+    from edgesmith.verify.qemu import verify_qemu
+
+    path, _, _ = case
+    graph = load_model(path)
+    report = verify_qemu(graph, {graph.inputs[0]: _inputs()[:4]}, board="mps2-an386")
+    assert report.samples == 4 and report.ok, report.first_mismatch

@@ -1,4 +1,4 @@
-"""es_hard_swish_s8, es_elu_s8 and es_rsqrt_s8 (table lookups, the tables computed offline
+"""es_hard_swish_s8, es_elu_s8, es_rsqrt_s8 and es_neg_s8 (table lookups, the tables computed offline
 in edgesmith.arith.unary_tables) against the golden simulator on every input code and
 several formats (the simulator itself is checked against LiteRT in tests/ops)."""
 
@@ -9,7 +9,7 @@ from .harness import fmt, random_scale, random_zero_point
 from .test_activations_s8 import c_lut, lut_case
 
 
-@pytest.mark.parametrize("op_type", ["hard_swish", "elu", "rsqrt"])
+@pytest.mark.parametrize("op_type", ["hard_swish", "elu", "rsqrt", "neg"])
 def test_every_code_and_format(rt, rng, op_type):
     codes = np.arange(-128, 128, dtype=np.int8).reshape(4, 8, 8)
     formats = [(fmt(0.1, 0), fmt(0.05, -20)), (fmt(1.0, -128), fmt(0.5, 3)),

@@ -6,11 +6,14 @@
 #include "es_nn.h"
 #include "es_nn_shapes.h"
 
+/* Indices go to `output32` or, for a model that declares int64 indices, `output64`. */
 static es_status arg_select(int larger, const es_reduce_params *params,
-                            const es_dims *input_dims, const int8_t *input, int32_t *output)
+                            const es_dims *input_dims, const int8_t *input, int32_t *output32,
+                            int64_t *output64)
 {
     int32_t outer = 1, inner = 1, size = 1, axis = -1, a, o, i, k;
-    if (params == NULL || input == NULL || output == NULL || !es_dims_are_valid(input_dims)) {
+    if (params == NULL || input == NULL || (output32 == NULL && output64 == NULL) ||
+        !es_dims_are_valid(input_dims)) {
         return ES_ERR_ARG;
     }
     for (a = 0; a < 4; ++a) {
@@ -43,7 +46,11 @@ static es_status arg_select(int larger, const es_reduce_params *params,
                     index = k;
                 }
             }
-            *output++ = index;
+            if (output64 != NULL) {
+                *output64++ = index;
+            } else {
+                *output32++ = index;
+            }
         }
     }
     return ES_OK;
@@ -52,11 +59,23 @@ static es_status arg_select(int larger, const es_reduce_params *params,
 es_status es_arg_max_s8(const es_reduce_params *params, const es_dims *input_dims,
                         const int8_t *input, int32_t *output)
 {
-    return arg_select(1, params, input_dims, input, output);
+    return arg_select(1, params, input_dims, input, output, NULL);
 }
 
 es_status es_arg_min_s8(const es_reduce_params *params, const es_dims *input_dims,
                         const int8_t *input, int32_t *output)
 {
-    return arg_select(0, params, input_dims, input, output);
+    return arg_select(0, params, input_dims, input, output, NULL);
+}
+
+es_status es_arg_max_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output)
+{
+    return arg_select(1, params, input_dims, input, NULL, output);
+}
+
+es_status es_arg_min_s8_s64(const es_reduce_params *params, const es_dims *input_dims,
+                            const int8_t *input, int64_t *output)
+{
+    return arg_select(0, params, input_dims, input, NULL, output);
 }

@@ -1,5 +1,5 @@
 /*
- * Reference int8 HARD_SWISH, ELU and RSQRT. Each is a function of the 256 input codes, so
+ * Reference int8 HARD_SWISH, ELU, RSQRT and NEG. Each is a function of the 256 input codes, so
  * its table is computed offline with the TFLite kernel's own arithmetic
  * (edgesmith.arith.unary_tables) and these kernels only look codes up.
  */
@@ -18,6 +18,11 @@ es_status es_elu_s8(const int8_t *table, int32_t size, const int8_t *input, int8
 }
 
 es_status es_rsqrt_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output)
+{
+    return es_table_lookup_s8(table, size, input, output);
+}
+
+es_status es_neg_s8(const int8_t *table, int32_t size, const int8_t *input, int8_t *output)
 {
     return es_table_lookup_s8(table, size, input, output);
 }

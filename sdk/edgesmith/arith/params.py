@@ -286,6 +286,14 @@ def _pad(op: Op, graph: Graph) -> PadParams:
     return PadParams(_scalar(op, graph, op.outputs[0])[1])
 
 
+def _pad_value(op: Op, graph: Graph) -> PadParams:
+    """PADV2: the value as a code of the output format (the input's: the op shares it)."""
+    _same_format(op, graph)
+    s_out, z_out = _int8(op, graph, op.outputs[0]).scalar()
+    code = mq.quantize_real(s_out, z_out, float(op.attrs.get("value", 0.0)))
+    return PadParams(int(np.clip(code, -128, 127)))
+
+
 def _reshape(op: Op, graph: Graph) -> NoParams:
     return NoParams()
 
@@ -308,6 +316,7 @@ _BUILDERS = {
     "relu": _relu, "relu6": _relu, "relu_n1_to_1": _relu, "quantize": _quantize,
     "dequantize": _dequantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
     "mean": _mean, "pad": _pad, "reshape": _reshape, "concat": _same_format,
+    "pad_value": _pad_value,
 }
 
 

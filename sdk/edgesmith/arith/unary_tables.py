@@ -1,4 +1,4 @@
-"""int8 unary ops as 256-entry tables (hard_swish, elu, rsqrt).
+"""int8 unary ops as 256-entry tables (hard_swish, elu, rsqrt, neg).
 
 An int8 op of one input without broadcasting is a function of 256 codes, so its kernel in
 every backend is a table lookup, ``output = table[input + 128]``, as LiteRT's logistic and
@@ -106,4 +106,17 @@ def _rsqrt(op: Op, graph: Graph) -> LutParams:
     return _table(one(q) for q in CODES)
 
 
-BUILDERS = {"hard_swish": _hard_swish, "elu": _elu, "rsqrt": _rsqrt}
+def _neg(op: Op, graph: Graph) -> LutParams:
+    """-x as the converter's float island computes it: DEQUANTIZE to float32, negate (exact),
+    QUANTIZE back with TFLite's rounding; the simulator's own conversion kernels, so the
+    table is the chain it replaces, code for code."""
+    from .. import _sim
+
+    s_in, z_in, s_out, z_out = _formats(op, graph)
+    codes = np.arange(-128, 128, dtype=np.int8)
+    real = np.asarray(_sim.dequantize_s8_f32(codes, scale=float(s_in), zero_point=z_in))
+    return _table(_sim.quantize_f32_s8(np.negative(real), scale=float(s_out), zero_point=z_out,
+                                       qmin=-128, qmax=127))
+
+
+BUILDERS = {"hard_swish": _hard_swish, "elu": _elu, "rsqrt": _rsqrt, "neg": _neg}

@@ -88,10 +88,12 @@ def _check(model: Path, against: str, samples: int, inputs: Path | None, seed: i
         if report.first_mismatch:
             console.print(f"first difference: {report.first_mismatch}")
     if not as_json and getattr(report, "oracles_differ", 0):
+        first = dict(report.first_oracle_difference)
+        where = first.pop("op", None) or "an op the simulator runs one way"
         console.print(f"note: LiteRT's reference kernels and TFLite Micro differ on "
-                      f"{report.oracles_differ} of {report.samples} samples (first: "
-                      f"{report.first_oracle_difference}); the simulator ran TFLite Micro's "
-                      "fully-connected output stage")
+                      f"{report.oracles_differ} of {report.samples} samples, first at {where} "
+                      f"({first}); edgesmith follows TFLite Micro there (its fully-connected "
+                      "output stage)")
     if not as_json and getattr(report, "litert_error", None):
         console.print(f"note: LiteRT could not run the model, so the two oracles were not "
                       f"compared ({report.litert_error})")

@@ -85,7 +85,8 @@ class CPort:
     ctype: str = "int8_t"
     #: elements per sample
     count: int = 0
-    #: whether the port holds float32 (no scale, no zero point)
+    #: whether the port has no number format (float32, or int32/int64 indices): no scale, no
+    #: zero point
     is_float: bool = False
     #: the tensor's shape, batch first, and its layout letters (channels last)
     shape: tuple[int, ...] = ()

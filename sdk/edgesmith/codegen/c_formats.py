@@ -89,16 +89,18 @@ def c_constant(t: Tensor) -> np.ndarray:
 
 #: the C element type of each dtype a model port may have
 PORT_C_TYPES = {"float32": "float", "int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t",
-                "int32": "int32_t"}
+                "int32": "int32_t", "int64": "int64_t"}
+#: integer tensors without a number format: the indices arg_max / arg_min write
+INDEX_DTYPES = ("int32", "int64")
 
 
 def port_is_supported(t: Tensor) -> bool:
     """Model inputs and outputs: float32; int8, uint8 or int16 affine with one scale, stored
-    in its own type; or fixed-point raw int32."""
+    in its own type; fixed-point raw int32; or int32 / int64 indices (no format)."""
     if isinstance(t.fmt, FixedFormat):
         return t.dtype == "int32"
     if t.fmt is None:
-        return t.dtype == "float32"
+        return t.dtype == "float32" or t.dtype in INDEX_DTYPES
     return (isinstance(t.fmt, AffineFormat) and not t.fmt.per_channel
             and t.dtype in PORT_C_TYPES and t.dtype == t.fmt.storage_dtype)
 

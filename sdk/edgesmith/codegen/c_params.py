@@ -147,6 +147,13 @@ def _softmax(op: Op, graph: Graph, p: SoftmaxParams, a: dict) -> KernelParams:
                                           "rows": out.size // depth, "depth": depth})
 
 
+def _log_softmax(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    depth = graph.tensors[op.outputs[0]].shape[-1]
+    return KernelParams("es_log_softmax_s8",
+                        {"params": CStruct("es_log_softmax_params", dict(vars(p))),
+                         "rows": graph.tensors[op.outputs[0]].size // depth, "depth": depth})
+
+
 def _l2_normalization(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     out = graph.tensors[op.outputs[0]]
     depth = out.shape[-1]
@@ -322,6 +329,15 @@ def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:
                         {"params": CStruct("es_reduce_params", {"axes": axes})})
 
 
+def _arg_select(op: Op, graph: Graph, p, a: dict) -> KernelParams:
+    """arg_max / arg_min: the reduce walk over one axis; the index type is the output's
+    (int32 or int64, as the model declares it)."""
+    kp = _reduce(op, graph, p, {"axes": (a["axis"],)})
+    if graph.tensors[op.outputs[0]].dtype == "int64":
+        return KernelParams(f"{kp.kernel}_s64", kp.args)
+    return kp
+
+
 def _lstm(op: Op, graph: Graph, p, a: dict) -> KernelParams:
     x = graph.tensors[op.inputs[0]].shape
 
@@ -350,12 +366,15 @@ _BUILDERS = {
     "avg_pool2d": _pool, "max_pool2d": _pool, "add": _binary, "mul": _binary,
     "quantize": _convert, "dequantize": _convert, "relu": _requantize, "relu6": _requantize,
     "relu_n1_to_1": _requantize, "softmax": _softmax, "logistic": _lut, "tanh": _lut,
-    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "l2_normalization": _l2_normalization,
+    "elu": _lut, "hard_swish": _lut, "rsqrt": _lut, "neg": _lut, "l2_normalization": _l2_normalization,
+    "log_softmax": _log_softmax,
     "resize_bilinear": _resize_bilinear, "batch_matmul": _batch_matmul,
     "mean": _mean, "sum": _mean, "pad": _pad, "concat": _concat, "gather": _gather,
+    "pad_value": _pad,
     "gather_table": _gather_table,
     "maximum": _select, "minimum": _select, "sub": _subtract, "squared_difference": _subtract,
     "abs": _abs, "leaky_relu": _leaky_relu, "prelu": _prelu, "reduce_max": _reduce, "reduce_min": _reduce,
+    "arg_max": _arg_select, "arg_min": _arg_select,
     "lstm": _lstm,
     "svdf": _svdf,
 }

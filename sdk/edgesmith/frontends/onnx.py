@@ -29,8 +29,6 @@ from .builder import GraphBuilder
 from .onnx_layout import NHWC, Value, inverse
 
 MIN_OPSET = 13
-#: ONNX ops whose IR op another branch adds (they are refused until it lands)
-WAITING = {"LogSoftmax": "log_softmax"}
 
 
 def load_onnx(path: str | os.PathLike, *, ports: str = "nhwc") -> Graph:
@@ -104,10 +102,6 @@ class OnnxImporter:
                 note_dequantized_constant(self, node)
             if fold_node(self, node):
                 continue
-            if node.op_type in WAITING:
-                raise UnsupportedError(
-                    f"{self.node_title}: {node.op_type} needs the IR op "
-                    f"{WAITING[node.op_type]}, which this edgesmith does not have yet")
             if node.op_type not in converters:
                 raise UnsupportedError(f"{self.node_title}: ONNX operator {node.op_type} is not "
                                        f"supported; supported: {', '.join(sorted(converters))}")

@@ -99,6 +99,9 @@ def hard_sigmoid(imp, node) -> None:
 
 
 def softmax(imp, node) -> None:
+    """Softmax and LogSoftmax (opset 13: one axis), over the last IR axis."""
+    op_type, attrs = ("softmax", {"beta": 1.0}) if node.op_type == "Softmax" \
+        else ("log_softmax", {})
     x = imp.act(node.input[0])
     axis = int(node_attrs(node).get("axis", -1))
     axis = axis + x.rank if axis < 0 else axis
@@ -107,10 +110,10 @@ def softmax(imp, node) -> None:
     if x.order and axis == 1:  # softmax does not mind the order of the features
         pass
     elif x.ir_axis(axis) != x.rank - 1:
-        raise UnsupportedError(f"{imp.node_title}: Softmax over axis {axis} of "
+        raise UnsupportedError(f"{imp.node_title}: {node.op_type} over axis {axis} of "
                                f"{list(x.shape)} is not supported (the last axis, or the "
                                "channels of an image)")
-    _define_like(imp, node, imp.emit("softmax", [x.name], {"beta": 1.0}, node.output[0]), x)
+    _define_like(imp, node, imp.emit(op_type, [x.name], attrs, node.output[0]), x)
 
 
 def reduce(imp, node) -> None:
@@ -141,4 +144,5 @@ def reduce(imp, node) -> None:
 
 CONVERTERS = {**{k: unary for k in (*_UNARY, "LeakyRelu")},
               **{k: binary for k in _BINARY}, "Clip": clip, "HardSigmoid": hard_sigmoid,
-              "Softmax": softmax, "ReduceMean": reduce, "ReduceMax": reduce}
+              "Softmax": softmax, "LogSoftmax": softmax, "ReduceMean": reduce,
+              "ReduceMax": reduce}

@@ -30,6 +30,7 @@ import numpy as np
 from ..errors import ModelFormatError, UnsupportedError
 from ..ir import AffineFormat, Graph, Op, Tensor, infer_shape, verify_graph, with_defaults
 from .tflite_dilation import fold_space_to_batch_convolutions
+from .tflite_float_island import fold_float_islands
 from .tflite_fold import fold_shape_arithmetic
 from .tflite_reader import TflModel, TflOperator, TflTensor, read_tflite
 from ..ir.ops import tflite_builtins, tflite_op
@@ -50,7 +51,8 @@ def load_tflite(path: str | Path) -> Graph:
     does not support (the message names the file, the op index and type, and
     lists the supported ops).
     """
-    model = fold_space_to_batch_convolutions(fold_shape_arithmetic(read_tflite(path)))
+    model = fold_float_islands(
+        fold_space_to_batch_convolutions(fold_shape_arithmetic(read_tflite(path))))
     graph = _Importer(model).run()
     verify_graph(graph)
     return graph

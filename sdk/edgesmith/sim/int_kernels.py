@@ -127,7 +127,12 @@ def softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
     return kernel(_i8(args[0]), **vars(compute_params(op, graph)))
 
 
-@_kernel("logistic", "tanh", "elu", "hard_swish", "rsqrt")
+@_kernel("log_softmax")
+def log_softmax(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.log_softmax_s8(_i8(args[0]), **vars(compute_params(op, graph)))
+
+
+@_kernel("logistic", "tanh", "elu", "hard_swish", "rsqrt", "neg")
 def lookup_table(op: Op, graph: Graph, args: list) -> np.ndarray:
     return getattr(_sim, f"{op.type}_s8")(_i8(args[0]), compute_params(op, graph).table)
 
@@ -148,7 +153,7 @@ def mean(op: Op, graph: Graph, args: list) -> np.ndarray:
     return out.reshape(shape)
 
 
-@_kernel("pad")
+@_kernel("pad", "pad_value")
 def pad(op: Op, graph: Graph, args: list) -> np.ndarray:
     pads = op.attrs["pads"]
     return _sim.pad_s8(_i8(args[0]), before=[b for b, _ in pads], after=[a for _, a in pads],

@@ -112,7 +112,10 @@ class HostModel:
                 getattr(self.lib, f"{self.name}_reset")()
             ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer(_c_array(g, n), x) for n, x in zip(g.inputs, ins)]
-            args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i]) for n in g.outputs]
+            # a slice, not outputs[n][i]: one value per sample (a reduction over every axis)
+            # would index a scalar copy, and the C code would write into that copy
+            args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i:i + 1])
+                     for n in g.outputs]
             self._call("run", *args)
             if self.num_patches:
                 taken = getattr(self.lib, f"{self.name}_patch_branches")()

@@ -105,10 +105,12 @@ def run_litert(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray], *,
             sample = np.ascontiguousarray(x[s:s + 1], dtype=detail["dtype"])
             interpreter.set_tensor(detail["index"], sample.reshape(detail["shape"]))
         interpreter.invoke()
+        # atleast_1d: a reduction over every axis writes a scalar, the IR's [batch of 1]
         for store, detail in zip(outputs, out_details):
-            store.append(interpreter.get_tensor(detail["index"]).copy())
+            store.append(np.atleast_1d(interpreter.get_tensor(detail["index"])).copy())
         for index in watched:
-            per_tensor.setdefault(index, []).append(interpreter.get_tensor(index).copy())
+            per_tensor.setdefault(index, []).append(
+                np.atleast_1d(interpreter.get_tensor(index)).copy())
     stacked = [np.concatenate(o) for o in outputs]
     tensors = {i: np.concatenate(v) for i, v in per_tensor.items()} if watched else None
     return LiteRTRun(stacked, tensors)

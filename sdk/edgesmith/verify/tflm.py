@@ -37,6 +37,7 @@ from ..report.check_report import CheckReport, samples_differ
 from .check import _sample_batch
 from ..ir import Graph
 from .litert import litert_cannot_run, run_litert
+from .oracle_gaps import first_stage_difference, tflm_cannot_run
 from .target import first_difference, verify_target
 
 
@@ -47,7 +48,8 @@ class OracleCheckReport(CheckReport):
     oracle: str = "tflm"
     #: samples on which LiteRT's reference kernels and TFLite Micro differ
     oracles_differ: int = 0
-    #: None, or the first output element where they differ: output, sample, index, litert, tflm
+    #: None, or the first output element where they differ: output, sample, index, litert,
+    #: tflm, and op (the first op whose output the two fully-connected stages change)
     first_oracle_difference: dict | None = None
     #: why LiteRT could not run the model (then the oracles are not compared), or None
     litert_error: str | None = None
@@ -85,7 +87,8 @@ def run_tflm(path: str | Path, inputs: np.ndarray | Sequence[np.ndarray],
             raise EdgesmithError(f"{path}: TFLite Micro cannot run the model: {exc} (its "
                                  "kernel log above names the op)") from None
         for k, store in enumerate(outputs):
-            store.append(interpreter.get_output(k).copy())
+            # a scalar output (a reduction over every axis) is the IR's [batch of 1]
+            store.append(np.atleast_1d(interpreter.get_output(k)).copy())
     return [np.concatenate(o) for o in outputs]
 
 
@@ -130,6 +133,9 @@ def check_against_tflm(path: str | Path, samples: int = 200,
     if not graph.is_quantized():
         raise UnsupportedError(f"{path}: a bit-exact check needs an integer model; this one has "
                                "float activations")
+    if (reason := tflm_cannot_run(graph)) is not None:
+        raise UnsupportedError(f"{path}: {reason}", hint="check it against LiteRT instead: "
+                               "edgesmith check MODEL --against litert")
     graph.meta["fc_output_stage"] = "q31"  # TFLite Micro's arithmetic
     batch = _sample_batch(graph, samples, inputs, seed)
     steps = _check_steps(graph, batch, samples, inputs is not None)
@@ -148,6 +154,10 @@ def check_against_tflm(path: str | Path, samples: int = 200,
                                base.first_mismatch, litert_error=litert_error)
     if litert is not None:
         _compare_oracles(graph, report, dict(zip(graph.outputs, litert)), target.outputs)
+    if report.first_oracle_difference is not None:
+        at = report.first_oracle_difference["sample"]
+        report.first_oracle_difference["op"] = first_stage_difference(
+            graph, {n: batch[n][at:at + 1] for n in graph.inputs})
     return report
 
 

@@ -22,6 +22,8 @@ from . import sum  # noqa: F401
 from . import resize_bilinear  # noqa: F401
 from . import batch_matmul  # noqa: F401
 from . import transpose_conv  # noqa: F401
+from . import log_softmax, neg  # noqa: F401
+from . import pad_value  # noqa: F401
 from .base import (ACTIVATIONS, OP_DEFS, OP_SPECS, Attr, OpDef, OpSpec, broadcast_shapes,
                    conv_out_size, infer_shape, op_def, op_types, op_def_or_opaque, same_padding, spec_of,
                    tflite_builtins, tflite_op, with_defaults)
