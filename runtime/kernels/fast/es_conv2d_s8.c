@@ -15,6 +15,7 @@
 #include "es_nn.h"
 #include "es_nn_fast.h"
 #include "es_nn_fast_gemm.h"
+#include "es_nn_plain.h"
 
 /* n values at px into col, + offset; in the DSP order (groups of 4) where `grouped`. */
 static void widen_run(const int8_t *px, int32_t n, int32_t offset, int grouped, int16_t *col)
@@ -155,29 +156,6 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
     }
 }
 
-/* The window loop of the reference, for shapes the columns cannot hold. */
-static void plain_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                       es_window *win, const int8_t *input, const es_dims *f,
-                       const int8_t *filter, const int32_t *bias, int8_t *output)
-{
-    int32_t oc, ky, kx, ic;
-    for (; es_window_next(win); output += f->n) {
-        for (oc = 0; oc < f->n; ++oc) {
-            int32_t acc = 0;
-            for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
-                for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
-                    const int8_t *in_px = input + es_window_offset(win, ky, kx);
-                    const int8_t *w_px = filter + es_conv_filter_offset(f, oc, ky, kx);
-                    for (ic = 0; ic < f->c; ++ic) {
-                        acc += (int32_t)w_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
-                    }
-                }
-            }
-            output_general(p, quant, bias != NULL ? bias[oc] : 0, oc, acc, 0, output, output);
-        }
-    }
-}
-
 es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
                        const es_per_channel_quant_params *quant, const es_dims *input_dims,
                        const int8_t *input, const es_dims *filter_dims, const int8_t *filter,
@@ -196,7 +174,7 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
     }
     depth = filter_dims->h * filter_dims->w * filter_dims->c;
     if (2 * depth > ES_FAST_BUFFER || !es_fast_offset_fits(params->input_offset)) {
-        plain_conv(params, quant, &win, input, filter_dims, filter, bias, output);
+        es_conv_plain_s8(params, quant, &win, input, filter_dims, filter, bias, output);
         return ES_OK;
     }
     pixels = output_dims->h * output_dims->w;

@@ -10,40 +10,17 @@
  * VMLADAVA adds 16 int8 products into a scalar per load of 16 weights, the tail of a
  * window is predicated. The
  * requantization runs on the four channels at once (es_nn_mve.h). Without MVE, or for
- * windows too long for the column buffer, the reference's window loop runs instead.
+ * windows too long for the column buffer, the reference's window loop runs instead
+ * (es_nn_plain.h).
  */
 #include "es_nn.h"
 #include "es_nn_mve.h"
-#include "es_nn_support.h"
+#include "es_nn_plain.h"
 
 /* Longest window (taps x input channels) the int8 column on the stack holds. */
 #define ES_MVE_CONV_DEPTH 1024
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
-
-/* The window loop of the reference, for what the columns cannot hold. */
-static void plain_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                       es_window *win, const int8_t *input, const es_dims *f,
-                       const int8_t *filter, const int32_t *bias, int8_t *output)
-{
-    int32_t oc, ky, kx, ic;
-    for (; es_window_next(win); output += f->n) {
-        for (oc = 0; oc < f->n; ++oc) {
-            int32_t acc = 0;
-            for (ky = win->ky_begin; ky < win->ky_end; ++ky) {
-                for (kx = win->kx_begin; kx < win->kx_end; ++kx) {
-                    const int8_t *in_px = input + es_window_offset(win, ky, kx);
-                    const int8_t *w_px = filter + es_conv_filter_offset(f, oc, ky, kx);
-                    for (ic = 0; ic < f->c; ++ic) {
-                        acc += (int32_t)w_px[ic] * ((int32_t)in_px[ic] + p->input_offset);
-                    }
-                }
-            }
-            output[oc] = es_conv_output_s8(acc, bias, quant, oc, p->output_offset,
-                                           p->activation);
-        }
-    }
-}
 
 #if ES_MVE
 
@@ -211,7 +188,7 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
         return ES_OK;
     }
 #endif
-    plain_conv(params, quant, &win, input, filter_dims, filter, bias, output);
+    es_conv_plain_s8(params, quant, &win, input, filter_dims, filter, bias, output);
     return ES_OK;
 }
 

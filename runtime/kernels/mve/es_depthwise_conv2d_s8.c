@@ -19,35 +19,10 @@
 
 #include "es_nn.h"
 #include "es_nn_mve.h"
-#include "es_nn_support.h"
+#include "es_nn_plain.h"
 
 /* Bytes of the in-place ring of output rows on the stack. */
 #define ES_MVE_DW_RING 2048
-
-/* Output (oy, ox, oc) as the reference computes it, for any depth multiplier. */
-static int8_t plain_value(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
-                          const es_dims *in, const int8_t *input, const es_dims *f,
-                          const int8_t *filter, const int32_t *bias, int32_t oy, int32_t ox,
-                          int32_t oc)
-{
-    const int32_t ic = oc / p->depth_multiplier;
-    int32_t acc = 0, ky, kx;
-    for (ky = 0; ky < f->h; ++ky) {
-        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        for (kx = 0; iy >= 0 && iy < in->h && kx < f->w; ++kx) {
-            const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
-            if (ix >= 0 && ix < in->w) {
-                acc += filter[(ky * f->w + kx) * f->c + oc] *
-                       (input[(iy * in->w + ix) * in->c + ic] + p->input_offset);
-            }
-        }
-    }
-    if (bias != NULL) {
-        acc += bias[oc];
-    }
-    acc = es_multiply_by_quantized_multiplier(acc, quant->multiplier[oc], quant->shift[oc]);
-    return es_clamp_to_s8(acc + p->output_offset, p->activation);
-}
 
 #if ES_MVE
 
@@ -211,6 +186,22 @@ static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_p
     }
 }
 
+static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
+                          const es_dims *in, const int8_t *input, const es_dims *f,
+                          const int8_t *filter, const int32_t *bias, const es_dims *out,
+                          int8_t *output)
+{
+    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    int32_t oc, oy;
+    for (oc = 0; oc < out->c; oc += 8) {
+        const group8 g = group_of(quant, bias, oc, out->c - oc < 8 ? out->c - oc : 8);
+        for (oy = 0; oy < out->h; ++oy) {
+            group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
+                      output + oy * out->w * out->c + oc, out->c);
+        }
+    }
+}
+
 #endif /* ES_MVE */
 
 es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params *params,
@@ -219,7 +210,6 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
                                  const es_dims *filter_dims, const int8_t *filter,
                                  const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
-    int32_t oy, ox, oc;
     es_status status;
     (void)ctx;
     if (input == NULL || output == NULL) {
@@ -231,28 +221,13 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
     }
 #if ES_MVE
     if (params->depth_multiplier == 1) {
-        const es_mve_output_stage stage =
-            es_mve_output_stage_of(params->output_offset, params->activation);
-        for (oc = 0; oc < output_dims->c; oc += 8) {
-            const int32_t left = output_dims->c - oc < 8 ? output_dims->c - oc : 8;
-            const group8 g = group_of(quant, bias, oc, left);
-            for (oy = 0; oy < output_dims->h; ++oy) {
-                group_row(params, input_dims, input, filter_dims, filter, &g, &stage, oy,
-                          output_dims->w, output + oy * output_dims->w * output_dims->c + oc,
-                          output_dims->c);
-            }
-        }
+        mve_depthwise(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                      output);
         return ES_OK;
     }
 #endif
-    for (oy = 0; oy < output_dims->h; ++oy) {
-        for (ox = 0; ox < output_dims->w; ++ox) {
-            for (oc = 0; oc < output_dims->c; ++oc) {
-                *output++ = plain_value(params, quant, input_dims, input, filter_dims, filter,
-                                        bias, oy, ox, oc);
-            }
-        }
-    }
+    es_dw_conv_plain_s8(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                        output);
     return ES_OK;
 }
 
@@ -263,7 +238,6 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
                                          const int32_t *bias, const es_dims *output_dims,
                                          int8_t *scratch)
 {
-    int32_t oy, ox, c, px, channels, pixels;
     es_status status;
     (void)ctx;
     status = es_dw_conv_inplace_check_s8(params, quant, input_dims, data, filter_dims, filter,
@@ -281,21 +255,8 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
         }
     }
 #endif
-    /* channel by channel through the scratch, as the reference */
-    channels = output_dims->c;
-    pixels = output_dims->h * output_dims->w;
-    for (c = 0; c < channels; ++c) {
-        int8_t *out = scratch;
-        for (oy = 0; oy < output_dims->h; ++oy) {
-            for (ox = 0; ox < output_dims->w; ++ox) {
-                *out++ = plain_value(params, quant, input_dims, data, filter_dims, filter, bias,
-                                     oy, ox, c);
-            }
-        }
-        for (px = 0; px < pixels; ++px) {
-            data[px * channels + c] = scratch[px];
-        }
-    }
+    es_dw_conv_inplace_plain_s8(params, quant, input_dims, data, filter_dims, filter, bias,
+                                output_dims, scratch);
     return ES_OK;
 }
 
