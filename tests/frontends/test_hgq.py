@@ -54,9 +54,9 @@ def trained(tmp_path_factory):
         keras.Input((FEATURES,)), QDense(64, activation="relu"), QDense(32, activation="relu"),
         QDense(32, activation="relu", iq_conf=per_tensor), QDense(CLASSES)], name="jet_hgq")
     model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
-    x, y = _jet_like(2000, seed=1)
-    model.fit(x, y, epochs=2, batch_size=128, verbose=0)
-    trace_minmax(model, x, batch_size=2000)  # the WRAP quantizers' integer bits
+    x, y = _jet_like(1000, seed=1)
+    model.fit(x, y, epochs=2, batch_size=100, verbose=0)
+    trace_minmax(model, x, batch_size=1000)  # the WRAP quantizers' integer bits
     path = tmp_path_factory.mktemp("hgq") / "jet_hgq.keras"
     model.save(path)
     graph = load_model(path)
@@ -95,6 +95,7 @@ def test_generated_c_equals_simulator(trained):
     assert (report.samples, report.mismatched_samples) == (SAMPLES, 0)
 
 
+@pytest.mark.slow  # compiling the 48-layer project takes about a minute
 def test_hls_csim_equals_simulator(trained):
     from edgesmith.verify.csim import verify_csim
     from tests.hls.conftest import CLOCK_NS, PART
@@ -109,15 +110,22 @@ def test_hls_csim_equals_simulator(trained):
 
 
 def test_estimate_reports_resources(trained):
-    path = trained[0]
-    done = subprocess.run([sys.executable, "-m", "edgesmith.cli", "estimate", str(path),
+    from edgesmith.hls import estimate_graph, get_fpga_board
+
+    est = estimate_graph(trained[1], get_fpga_board("pynq-z2"))
+    totals = {k.lower(): v for k, v in est.totals.items()}
+    assert totals["dsp"] + totals["lut"] > 0 and est.latency_cycles > 0
+    macs = [layer for layer in est.layers if layer.op_type == "fully_connected"]
+    assert len(macs) >= 4 and all(layer.multipliers > 0 for layer in macs)
+
+
+@pytest.mark.slow  # a child process that loads TensorFlow and HGQ2 again
+def test_estimate_command(trained):
+    done = subprocess.run([sys.executable, "-m", "edgesmith.cli", "estimate", str(trained[0]),
                            "--board", "pynq-z2", "--json"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    totals = {k.lower(): v for k, v in report["totals"].items()}
-    assert totals["dsp"] + totals["lut"] > 0 and report["latency_cycles"] > 0
-    macs = [layer for layer in report["layers"] if layer["op_type"] == "fully_connected"]
-    assert len(macs) >= 4 and all(layer["multipliers"] > 0 for layer in macs)
+    assert report["latency_cycles"] > 0 and len(report["layers"]) == len(trained[1].ops)
 
 
 def _archive(tmp_path, layers: list[dict]):
