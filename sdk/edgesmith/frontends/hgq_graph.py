@@ -28,6 +28,7 @@ import numpy as np
 
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, Tensor, verify_graph, with_defaults
+from ..ir.fixed import MAX_WIDTH
 from .hgq_formats import (accumulator_format, covering_format, exact_raw, format_range,
                           holding_format)
 
@@ -96,13 +97,16 @@ class _Emitter:
             start = end
         return parts
 
-    def quantize(self, step: Quant) -> None:
+    def quantize(self, step: Quant, keep_order: bool = False) -> None:
+        """Apply ``step``; the model's output quantizer keeps the lanes in Keras order."""
         if self.pending is not None:
             dense, self.pending = self.pending, None
             # outputs grouped by format (lanes of no bits first: they are dropped)
             keys = [(-1,) if f is None else (0, f.width, f.integer_bits, f.signed, f.overflow,
                                              f.rounding) for f in step.formats]
             order = np.array(sorted(range(len(keys)), key=lambda j: keys[j]), np.int64)
+            if keep_order:
+                order = np.arange(len(keys))
             acc = self.dense(dense, order)
             self.parts = self.split(acc, order, step.formats, step.name)
         else:
@@ -111,6 +115,29 @@ class _Emitter:
         if not self.parts:
             raise UnsupportedError(f"HGQ2 quantizer {step.name!r} has 0 bits on every element: "
                                    "the model's output does not depend on its input")
+
+    def join(self, parts: list[Part], name: str, n: int) -> str:
+        """One output tensor of the parts, in Keras order (``concat`` two at a time, into a
+        format that holds every part exactly)."""
+        lanes = np.concatenate([p.lanes for p in parts])
+        if not np.array_equal(lanes, np.arange(len(lanes))) or \
+                len(lanes) != n:
+            raise UnsupportedError(f"HGQ2 output quantizer {name!r} has lanes of 0 bits; "
+                                   "an output lane must have at least one bit")
+        formats = [self.fmt(p.tensor) for p in parts]
+        frac = max(f.frac_bits for f in formats)
+        ints = max(f.integer_bits + (0 if f.signed else 1) for f in formats)
+        if ints + frac > MAX_WIDTH:
+            raise UnsupportedError(f"HGQ2 output quantizer {name!r}: one format holding all "
+                                   f"of its lanes needs {ints + frac} bits (at most {MAX_WIDTH})")
+        joined = FixedFormat(ints + frac, ints, True, "TRN", "WRAP")
+        total, size = parts[0].tensor, len(parts[0].lanes)
+        for part in parts[1:]:
+            size += len(part.lanes)
+            total = self.op("concat", [total, part.tensor],
+                            self.tensor(f"{name}_joined", size, joined), {"axis": 1},
+                            f"hgq {name}")
+        return total
 
     # -- dense --------------------------------------------------------------------------------
     def dense(self, step: Dense, order: np.ndarray) -> str:
@@ -170,20 +197,16 @@ def emit_graph(name: str, n_inputs: int, steps: list, meta: dict) -> Graph:
         em.parts = [Part(source, np.arange(n_inputs))]
     else:
         em.parts = em.split(source, np.arange(n_inputs), first.formats, first.name)
-    for step in steps[1:]:
+    for k, step in enumerate(steps[1:], start=1):
         if isinstance(step, Quant):
-            em.quantize(step)
+            em.quantize(step, keep_order=k == len(steps) - 1)
         elif em.pending is not None:
             raise UnsupportedError(f"HGQ2 layer {step.name!r} follows {em.pending.name!r} "
                                    "without an input quantizer between them (enable_iq=False)")
         else:
             em.pending = step
     if em.pending is None:
-        if len(em.parts) != 1 or not np.array_equal(em.parts[0].lanes,
-                                                    np.arange(len(em.parts[0].lanes))):
-            raise UnsupportedError("the HGQ2 model ends on a quantizer with per-element "
-                                   "formats; only one format (or a dense layer) can be the output")
-        output = em.parts[0].tensor
+        output = em.join(em.parts, steps[-1].name, len(steps[-1].formats))
     else:
         n = em.pending.kernel.shape[1]
         output = em.dense(em.pending, np.arange(n))

@@ -113,7 +113,7 @@ def _from_model(model, meta: dict) -> Graph:
                                "class_name": type(layer).__name__}, model.name) == "hgq"
            for layer in by_key.values()):
         from .keras_hgq import graph_of_model, import_hgq
-        return graph_of_model(import_hgq(), model, {"source": "hgq2", **meta})
+        return graph_of_model(import_hgq(), model, meta)
     refuse_unsupported([KerasLayer(layer.name, type(layer).__name__, {}, type(layer).__module__)
                         for layer in by_key.values()])
     kind = "Sequential" if isinstance(model, keras.Sequential) else "Functional"

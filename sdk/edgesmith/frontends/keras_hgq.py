@@ -62,7 +62,7 @@ def import_hgq():
 def load_hgq(source) -> Graph:
     """The fixed-point graph of an HGQ2 ``.keras`` file or in-memory model."""
     keras = import_hgq()
-    meta = {"source": "hgq2", "quantized": "HGQ2 quantization-aware training"}
+    meta = {}
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
@@ -125,6 +125,8 @@ def _values(tensor) -> np.ndarray:
 
 
 def graph_of_model(keras, model, meta: dict) -> Graph:
+    """The fixed-point graph of a loaded HGQ2 ``keras.Model``."""
+    meta = {**meta, "source": "hgq2", "quantized": "HGQ2 quantization-aware training"}
     if not isinstance(model, keras.Model):
         raise ModelFormatError(f"expected a keras.Model, got {type(model).__name__}")
     shape = tuple(model.inputs[0].shape)
