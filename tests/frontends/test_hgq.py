@@ -22,11 +22,11 @@ from edgesmith.ir import FixedFormat
 from edgesmith.sim import simulate
 from numpy.testing import assert_array_equal
 
-from tests.helpers.keras_check import keras_or_skip
+from tests.helpers.hgq_check import hgq_keras, skip_without_hgq
 
 FEATURES, CLASSES, SAMPLES = 16, 5, 400
 
-pytest.importorskip("hgq", reason="needs HGQ2 (edgesmith[hgq])")
+skip_without_hgq()
 
 
 def _jet_like(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -40,13 +40,11 @@ def _jet_like(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
-    keras = keras_or_skip()
-    from edgesmith.frontends.keras_hgq import import_hgq
+    keras = hgq_keras()
     from hgq.config import QuantizerConfig
     from hgq.layers import QDense
     from hgq.utils import trace_minmax
 
-    import_hgq()
     keras.utils.set_random_seed(3)
     per_tensor = QuantizerConfig("kif", "datalane", heterogeneous_axis=(), round_mode="TRN",
                                  overflow_mode="SAT")
@@ -149,11 +147,9 @@ def test_qkeras_is_refused(tmp_path):
     (lambda L: L.QBatchNormDense(4, name="bn"), r"'bn' \(QBatchNormDense\) is not supported"),
 ])
 def test_unmapped_hgq2_layers_are_named(tmp_path, build, message):
-    keras = keras_or_skip()
-    from edgesmith.frontends.keras_hgq import import_hgq
+    keras = hgq_keras()
     from hgq import layers
 
-    import_hgq()
     model = keras.Sequential([keras.Input((FEATURES,)), build(layers)])
     path = tmp_path / "m.keras"
     model.save(path)

@@ -11,18 +11,15 @@ from edgesmith.frontends import load_model
 from edgesmith.sim import simulate
 from numpy.testing import assert_array_equal
 
-from tests.helpers.keras_check import keras_or_skip
+from tests.helpers.hgq_check import hgq_keras, skip_without_hgq
 
-pytest.importorskip("hgq", reason="needs HGQ2 (edgesmith[hgq])")
+skip_without_hgq()
 SAMPLES = 300
 
 
 @pytest.fixture(scope="module")
 def model_and_graph():
-    keras = keras_or_skip()
-    from edgesmith.frontends.keras_hgq import import_hgq
-
-    import_hgq()
+    keras = hgq_keras()
     from hgq.layers import QDense
     from hgq.quantizer import Quantizer, QuantizerConfig
 

@@ -9,13 +9,11 @@ An HGQ2 fixed-point quantizer holds, per element (or shared along its homogeneou
 * WRAP: round, then wrap modulo ``2^(k+i)``, as ``ap_fixed`` with WRAP.
 
 so one element is ``ap_fixed<k+i+f, k+i, Q, O>`` (``ap_ufixed<i+f, i>`` when k = 0), with
-``i`` first raised to ``-f`` (HGQ2 does the same) and an element of ``k+i+f <= 0`` bits
-always 0. Stochastic rounding (``S_RND``) is a training mode; inference rounds with ``RND``.
+``i`` first raised to ``-f`` (HGQ2 does the same); an element of ``k+i+f <= 0`` bits
+(before raising ``i``) is always 0. Stochastic rounding (``S_RND``) is a training mode; inference rounds with ``RND``.
 """
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 
@@ -57,10 +55,13 @@ def element_formats(quantizer, shape: tuple[int, ...], where: str) -> list[Fixed
     k, i, f = (_numpy(inner.bw_mapper.bw_to_x(v, full)).reshape(-1) for v in inner.kif)
     formats: list[FixedFormat | None] = []
     for kk, ii, ff in zip(k, i, f):
-        kk, ff = int(kk), int(ff)
-        ii = max(int(ii), -ff)
+        kk, ii, ff = int(kk), int(ii), int(ff)
+        if kk + ii + ff <= 0:  # HGQ2 zeroes these lanes (checked before raising i)
+            formats.append(None)
+            continue
+        ii = max(ii, -ff)
         width = kk + ii + ff
-        if width <= 0:
+        if width == 1 and kk and overflow == "SAT_SYM":  # a sign bit clamped to +-0
             formats.append(None)
             continue
         mode = overflow
@@ -124,17 +125,17 @@ def covering_format(formats: list[FixedFormat], where: str) -> FixedFormat:
     return FixedFormat(width, ints, True, "TRN", overflow)
 
 
-def accumulator_format(bound: float, frac: int, where: str) -> FixedFormat:
-    """Signed format of ``frac`` fractional bits holding every value of magnitude <= bound."""
-    ints = max(math.ceil(math.log2(bound + 2.0 ** -frac)) + 1, 1) if bound > 0 else 1
-    width = ints + frac
+def accumulator_format(bound: int, frac: int, where: str) -> FixedFormat:
+    """Signed format of ``frac`` fractional bits holding every raw value of magnitude at most
+    ``bound`` (an exact integer at that binary point)."""
+    width = max(int(bound).bit_length() + 1, 2)
     if width > MAX_WIDTH:
         raise UnsupportedError(f"{where}: the exact accumulator needs {width} bits "
-                               f"({ints} integer, {frac} fractional); edgesmith's fixed-point "
-                               f"tensors hold at most {MAX_WIDTH}")
-    return FixedFormat(width, ints, True, "TRN", "WRAP")
+                               f"({frac} fractional); edgesmith's fixed-point tensors hold at "
+                               f"most {MAX_WIDTH}")
+    return FixedFormat(width, width - frac, True, "TRN", "WRAP")
 
 
-def format_range(fmt: FixedFormat) -> float:
-    """Largest magnitude a format holds."""
-    return max(abs(fmt.qmin), fmt.qmax) * 2.0 ** -fmt.frac_bits
+def peak_raw(fmt: FixedFormat) -> int:
+    """Largest raw magnitude of a format."""
+    return max(-fmt.qmin, fmt.qmax)

@@ -29,8 +29,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Graph, Op, Tensor, verify_graph, with_defaults
 from ..ir.fixed import MAX_WIDTH
-from .hgq_formats import (accumulator_format, covering_format, exact_raw, format_range,
-                          holding_format)
+from .hgq_formats import accumulator_format, covering_format, exact_raw, holding_format, peak_raw
 
 
 @dataclass
@@ -149,18 +148,22 @@ class _Emitter:
             raw, frac = exact_raw(w, f"{where} kernel")
             columns.append((part, raw, frac))
         frac = max(self.fmt(p.tensor).frac_bits + f for p, _, f in columns)
-        bound = np.zeros(len(order))
-        for part, raw, f in columns:
-            bound += np.abs(raw).astype(np.float64).sum(axis=1) * 2.0 ** -f \
-                * format_range(self.fmt(part.tensor))
-        bias = None
+        b_raw = b_frac = None
         if step.bias is not None and np.any(step.bias != 0):
             b_raw, b_frac = exact_raw(step.bias[order], f"{where} bias")
             frac = max(frac, b_frac)
-            bound += np.abs(b_raw) * 2.0 ** -b_frac
+        # the largest |output| as an exact integer at the accumulator's binary point
+        bound = [0] * len(order)
+        for part, raw, f in columns:
+            x = self.fmt(part.tensor)
+            scale = peak_raw(x) << (frac - x.frac_bits - f)
+            bound = [b + int(s) * scale for b, s in zip(bound, np.abs(raw).sum(axis=1))]
+        bias = None
+        if b_raw is not None:
+            bound = [b + (abs(int(r)) << (frac - b_frac)) for b, r in zip(bound, b_raw)]
             bias = self.const(f"{step.name}_bias", b_raw,
                               holding_format(b_raw, b_frac, f"{where} bias"))
-        acc = accumulator_format(float(bound.max(initial=0.0)), frac, where)
+        acc = accumulator_format(max(bound, default=0), frac, where)
         total = None
         for k, (part, raw, f) in enumerate(columns):
             last = k == len(columns) - 1
@@ -187,7 +190,10 @@ def emit_graph(name: str, n_inputs: int, steps: list, meta: dict) -> Graph:
                                "(enable_iq=False); edgesmith needs a fixed-point model input")
     first = steps[0]
     formats = [f for f in first.formats if f is not None]
-    if formats and all(f == formats[0] for f in first.formats):
+    if not formats:
+        raise UnsupportedError(f"HGQ2 quantizer {first.name!r} has 0 bits on every input "
+                               "lane: the model's output does not depend on its input")
+    if all(f == formats[0] for f in first.formats):
         port = formats[0]  # one format: the input port is the quantizer itself
     else:
         port = covering_format(formats, f"HGQ2 quantizer {first.name!r}")
