@@ -65,7 +65,7 @@ def _c_cells() -> dict[tuple[str, str], str]:
 
 
 def _hls_cells() -> dict[tuple[str, str], str]:
-    from .hls import layers_mac, layers_misc  # noqa: F401  (they register the builders)
+    from .hls import layers_cast, layers_mac, layers_misc  # noqa: F401  (they register the builders)
     from .hls.layers import LAYER_BUILDERS
 
     cells = {}

@@ -109,6 +109,11 @@ def _from_model(model, meta: dict) -> Graph:
         raise ModelFormatError(f"expected a keras.Model, got {type(model).__name__}")
     # check the live layer classes first: a custom layer may not even serialize
     by_key = _live_layers(keras, model)
+    if any(_quantized_library({"module": type(layer).__module__,
+                               "class_name": type(layer).__name__}, model.name) == "hgq"
+           for layer in by_key.values()):
+        from .keras_hgq import graph_of_model, import_hgq
+        return graph_of_model(import_hgq(), model, meta)
     refuse_unsupported([KerasLayer(layer.name, type(layer).__name__, {}, type(layer).__module__)
                         for layer in by_key.values()])
     kind = "Sequential" if isinstance(model, keras.Sequential) else "Functional"
@@ -148,6 +153,33 @@ def _short_weight_name(name: str) -> str:
     return name.split("/")[-1].split(":")[0]
 
 
+def _quantized_library(config, source: str) -> str | None:
+    """"hgq" when a layer of the config comes from HGQ2; QKeras layers are refused here."""
+    from .keras_hgq import is_hgq_layer, is_qkeras_layer, refuse_qkeras
+
+    stack, found = [config], None
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if "class_name" in item:
+                module, registered = item.get("module"), item.get("registered_name")
+                if is_qkeras_layer(module, registered, str(item["class_name"])):
+                    raise refuse_qkeras(source)
+                if is_hgq_layer(module, registered):
+                    found = "hgq"
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _refuse_quantized_keras2(config, path: Path) -> None:
+    """QKeras (and HGQ2 layers, which only a .keras archive holds) in a legacy file."""
+    if _quantized_library(config, str(path)) == "hgq":
+        raise UnsupportedError(f"{path}: HGQ2 layers in a legacy file; save the HGQ2 model as "
+                               ".keras (model.save('model.keras')) and import that")
+
+
 # -- .keras archives -------------------------------------------------------------
 def _from_keras_archive(path: Path) -> Graph:
     from .keras_archive import archive_weights
@@ -155,6 +187,9 @@ def _from_keras_archive(path: Path) -> Graph:
     try:
         with zipfile.ZipFile(path) as archive:
             config = json.loads(archive.read("config.json"))
+            if _quantized_library(config, str(path)) == "hgq":
+                from .keras_hgq import load_hgq
+                return load_hgq(path)
             spec = parse_model_config(config)
             refuse_unsupported(list(spec.layers.values()))
             # read as data, without TensorFlow, when the layout is the one Keras 3 writes
@@ -237,6 +272,7 @@ def _from_h5_model(path: Path) -> Graph:
         return config, _legacy_weights(group), _text(f.attrs.get("keras_version", ""))
 
     config, table, version = _read_h5(path, read)
+    _refuse_quantized_keras2(config, path)
     return build_graph(parse_model_config(config), _lookup(table),
                        _with_version({"path": str(path)}, version))
 
@@ -256,6 +292,7 @@ def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
         config = json.loads(text)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ModelFormatError(f"{path}: not a readable Keras JSON config ({exc})") from None
+    _refuse_quantized_keras2(config, path)
     spec = parse_model_config(config)
     refuse_unsupported(list(spec.layers.values()))
     weights_path = _existing(weights)
