@@ -34,7 +34,7 @@ def test_the_fast_set_unless_asked_or_the_stack_is_too_small():
 @pytest.mark.parametrize("kernels", ["fast", "reference"])
 def test_generate_c_carries_the_chosen_set(tmp_path, kernels):
     proc = run_cli("generate", "c", HELLO, "-o", tmp_path / "m", "--core", "cortex-m4",
-                   "--kernels", kernels, "--json")
+                   "--kernels", kernels, "--optimize", "size", "--json")
     assert proc.returncode == 0, proc.stderr
     info = json.loads(proc.stdout)
     folder = {"fast": "fast", "reference": "ref"}[kernels]

@@ -71,7 +71,7 @@ def open_target(graph: Graph, where: str, scratch: Path, options: CodeOptions, *
         return HostTarget(code, graph, name=options.name)
     board = mcu_board_of(where)
     code = generate_code(graph, scratch / "model",
-                         options.for_core(board.core, board.stack_bytes)).folder
+                         options.for_board(board)).folder
     if port is not None:
         from ..boards.serial_link import DEFAULT_TIMEOUT
         from ..verify.serial import SerialTarget
