@@ -1,6 +1,6 @@
 /*
  * edgesmith C runtime: the int16 weight layout of the fast kernels' `_w16`
- * entries (es_conv2d_s8_w16, es_fully_connected_s8_w16) and their dot blocks.
+ * entries (es_conv2d_s8_w16, es_fully_connected_s8_w16) and their dot products.
  *
  * The code generator lays the weights out offline (edgesmith.codegen.c_layouts):
  * a row of K weights becomes P = ceil(K / 2) 32-bit words, each an int16 pair
@@ -50,96 +50,11 @@ static inline int32_t es_w16_mac(uint32_t a, uint32_t b, int32_t acc)
 #endif
 }
 
-/*
- * acc[j] += column 0 . row j and acc[4 + j] += column 1 . row j for the 4 rows of a
- * block, over `pairs` pairs; the columns interleaved word by word (pair p of column 0,
- * then of column 1), so one LDRD fetches both pixels' pair.
- */
-static inline void es_w16_block_2x4(const uint32_t *x, const int32_t *w, int32_t pairs,
-                                    int32_t acc[8])
-{
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-    int32_t b0 = acc[4], b1 = acc[5], b2 = acc[6], b3 = acc[7];
-    const uint32_t *ww = (const uint32_t *)w;
-#if ES_FAST_INTRINSICS
-    if (pairs & 1) { /* an odd pair first, so the loop takes two at a time */
-        a0 = es_w16_mac(x[0], ww[0], a0);
-        b0 = es_w16_mac(x[1], ww[0], b0);
-        a1 = es_w16_mac(x[0], ww[1], a1);
-        b1 = es_w16_mac(x[1], ww[1], b1);
-        a2 = es_w16_mac(x[0], ww[2], a2);
-        b2 = es_w16_mac(x[1], ww[2], b2);
-        a3 = es_w16_mac(x[0], ww[3], a3);
-        b3 = es_w16_mac(x[1], ww[3], b3);
-        x += 2;
-        ww += 4;
-    }
-    if (pairs >= 2) {
-        /* 14 registers live; the end is read from the stack once per 32 MACs:
-         * 25 instructions per 32 MACs */
-        const uint32_t *end = x + 2 * (pairs & ~1);
-        uint32_t xa, xb, wa, wb;
-        __asm__ volatile("1:\n\t"
-                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
-                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
-                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
-                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
-                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
-                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
-                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
-                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
-                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
-                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
-                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
-                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
-                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
-                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
-                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
-                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
-                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
-                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
-                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
-                         "ldr %[wa], %[end]\n\t"
-                         "cmp %[x], %[wa]\n\t"
-                         "bne 1b\n\t"
-                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
-                           [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3),
-                           [x] "+r"(x), [w] "+r"(ww), [xa] "=&r"(xa), [xb] "=&r"(xb),
-                           [wa] "=&r"(wa), [wb] "=&r"(wb)
-                         : [end] "m"(end)
-                         : "cc", "memory");
-    }
-#else
-    int32_t p;
-    for (p = 0; p < pairs; ++p, x += 2, ww += 4) {
-        a0 = es_w16_mac(x[0], ww[0], a0);
-        b0 = es_w16_mac(x[1], ww[0], b0);
-        a1 = es_w16_mac(x[0], ww[1], a1);
-        b1 = es_w16_mac(x[1], ww[1], b1);
-        a2 = es_w16_mac(x[0], ww[2], a2);
-        b2 = es_w16_mac(x[1], ww[2], b2);
-        a3 = es_w16_mac(x[0], ww[3], a3);
-        b3 = es_w16_mac(x[1], ww[3], b3);
-    }
-#endif
-    acc[0] = a0;
-    acc[1] = a1;
-    acc[2] = a2;
-    acc[3] = a3;
-    acc[4] = b0;
-    acc[5] = b1;
-    acc[6] = b2;
-    acc[7] = b3;
-}
-
-/* acc[j] += x . row j for the 4 rows of a block, over `pairs` pairs of one column. */
+/* acc[j] = x . row j for the 4 rows of a block, over `pairs` pairs of one column. */
 static inline void es_w16_block_1x4(const uint32_t *x, const int32_t *w, int32_t pairs,
                                     int32_t acc[4])
 {
-    int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     const uint32_t *ww = (const uint32_t *)w;
 #if ES_FAST_INTRINSICS
     if (pairs & 1) {

@@ -14,6 +14,91 @@
 #include "es_nn_fast_conv_stage.h"
 #include "es_nn_fast_w16.h"
 
+/*
+ * acc[j] = column 0 . row j and acc[4 + j] = column 1 . row j for the 4 rows of a
+ * block, over `pairs` pairs; the columns interleaved word by word (pair p of column 0,
+ * then of column 1), so one LDRD fetches both pixels' pair. Out of line: its loop needs
+ * 14 registers, which a caller with values of its own cannot free.
+ */
+static ES_FAST_NOINLINE void es_w16_block_2x4(const uint32_t *x, const int32_t *w, int32_t pairs,
+                                    int32_t acc[8])
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    const uint32_t *ww = (const uint32_t *)w;
+#if ES_FAST_INTRINSICS
+    if (pairs & 1) { /* an odd pair first, so the loop takes two at a time */
+        a0 = es_w16_mac(x[0], ww[0], a0);
+        b0 = es_w16_mac(x[1], ww[0], b0);
+        a1 = es_w16_mac(x[0], ww[1], a1);
+        b1 = es_w16_mac(x[1], ww[1], b1);
+        a2 = es_w16_mac(x[0], ww[2], a2);
+        b2 = es_w16_mac(x[1], ww[2], b2);
+        a3 = es_w16_mac(x[0], ww[3], a3);
+        b3 = es_w16_mac(x[1], ww[3], b3);
+        x += 2;
+        ww += 4;
+    }
+    if (pairs >= 2) {
+        /* 14 registers live; the end is read from the stack once per 32 MACs:
+         * 25 instructions per 32 MACs */
+        const uint32_t *end = x + 2 * (pairs & ~1);
+        uint32_t xa, xb, wa, wb;
+        __asm__ volatile("1:\n\t"
+                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
+                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
+                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
+                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
+                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
+                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
+                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
+                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
+                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
+                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
+                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
+                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
+                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
+                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
+                         "ldr %[wa], %[end]\n\t"
+                         "cmp %[x], %[wa]\n\t"
+                         "bne 1b\n\t"
+                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                           [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3),
+                           [x] "+r"(x), [w] "+r"(ww), [xa] "=&r"(xa), [xb] "=&r"(xb),
+                           [wa] "=&r"(wa), [wb] "=&r"(wb)
+                         : [end] "m"(end)
+                         : "cc", "memory");
+    }
+#else
+    int32_t p;
+    for (p = 0; p < pairs; ++p, x += 2, ww += 4) {
+        a0 = es_w16_mac(x[0], ww[0], a0);
+        b0 = es_w16_mac(x[1], ww[0], b0);
+        a1 = es_w16_mac(x[0], ww[1], a1);
+        b1 = es_w16_mac(x[1], ww[1], b1);
+        a2 = es_w16_mac(x[0], ww[2], a2);
+        b2 = es_w16_mac(x[1], ww[2], b2);
+        a3 = es_w16_mac(x[0], ww[3], a3);
+        b3 = es_w16_mac(x[1], ww[3], b3);
+    }
+#endif
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    acc[4] = b0;
+    acc[5] = b1;
+    acc[6] = b2;
+    acc[7] = b3;
+}
+
 /* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
 static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
 {
@@ -79,6 +164,13 @@ static void fill_pixel(const es_conv_params *p, const es_dims *in, const es_dims
     }
 }
 
+/* v clamped to [lo, hi]: the layer's activation, kept in registers across a block. */
+static inline int32_t clamped(int32_t v, int32_t lo, int32_t hi)
+{
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
 /* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). */
 static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
                        const int32_t *filter, int32_t channels, int32_t pairs,
@@ -86,12 +178,22 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
                        const uint32_t *cols, int8_t *out0, int8_t *out1)
 {
     const int32_t end = first + count, blocked = channels & ~3;
+    const int32_t lo = p->activation.min, hi = p->activation.max;
     int32_t oc, j;
     for (oc = first; oc < end && oc < blocked; oc += 4, stages += 4) {
-        int32_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        int32_t acc[8];
         es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
         for (j = 0; j < 4; ++j) {
-            es_fast_output_channel(p, quant, stages + j, oc + j, acc[j], acc[4 + j], out0, out1);
+            const es_fast_channel_stage *st = stages + j;
+            if (st->s.right != 0) {
+                out1[oc + j] =
+                    (int8_t)clamped(es_fast_short_value(acc[4 + j] + st->bias, &st->s), lo, hi);
+                out0[oc + j] =
+                    (int8_t)clamped(es_fast_short_value(acc[j] + st->bias, &st->s), lo, hi);
+            } else {
+                es_fast_output_general(p, quant, st->bias, oc + j, acc[j], acc[4 + j], out0,
+                                       out1);
+            }
         }
     }
     for (; oc < end; ++oc, ++stages) { /* the channels after the last block of 4 */
@@ -140,7 +242,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
     es_fast_channel_stage stages[ES_FAST_STAGE_CHUNK];
     es_window win;
     es_status status;
-    int32_t pairs, pixels, px, first, count, magnitude;
+    int32_t pairs, pixels, px, first, count, magnitude, c;
+    int pointwise;
     (void)ctx;
     status = es_conv_begin_s8(&win, params, quant, input_dims, input, filter_dims,
                               (const int8_t *)filter, output_dims, output);
@@ -157,6 +260,10 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
         return ES_OK;
     }
     magnitude = params->input_offset < 0 ? -params->input_offset : params->input_offset;
+    c = input_dims->c;
+    pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride.h == 1 &&
+                params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
+                output_dims->h == input_dims->h && output_dims->w == input_dims->w;
     pixels = output_dims->h * output_dims->w;
     for (first = 0; first < filter_dims->n; first += count) {
         count = filter_dims->n - first;
@@ -166,11 +273,20 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
                                first, count, stages);
         for (px = 0; px < pixels; px += 2) {
             const int two = px + 1 < pixels;
-            fill_pixel(params, input_dims, filter_dims, input, px / output_dims->w,
-                       px % output_dims->w, 0, cols);
             /* a last pixel alone fills both halves; its second outputs are overwritten */
-            fill_pixel(params, input_dims, filter_dims, input, (px + two) / output_dims->w,
-                       (px + two) % output_dims->w, 1, cols);
+            if (pointwise) { /* output pixel px reads input pixel px */
+                put_run(cols, 0, 0, input + px * c, c);
+                put_run(cols, 1, 0, input + (px + two) * c, c);
+                if (c & 1) {
+                    put_value(cols, 0, c, 0);
+                    put_value(cols, 1, c, 0);
+                }
+            } else {
+                fill_pixel(params, input_dims, filter_dims, input, px / output_dims->w,
+                           px % output_dims->w, 0, cols);
+                fill_pixel(params, input_dims, filter_dims, input, (px + two) / output_dims->w,
+                           (px + two) % output_dims->w, 1, cols);
+            }
             pixel_pair(params, quant, filter, filter_dims->n, pairs, stages, first, count, cols,
                        output + px * filter_dims->n,
                        output + (two ? px + 1 : px) * filter_dims->n);

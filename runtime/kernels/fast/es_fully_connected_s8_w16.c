@@ -49,7 +49,7 @@ es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *p
         pairs_of_x[k / 2] = es_fast_halves(input[k], 0); /* meets a 0 weight */
     }
     for (oc = 0; oc < blocked; oc += 4) {
-        int32_t acc[4] = {0, 0, 0, 0}, j;
+        int32_t acc[4], j;
         es_w16_block_1x4(pairs_of_x, filter + oc * pairs, pairs, acc);
         for (j = 0; j < 4; ++j) {
             output[oc + j] = es_fast_fc_output(params, quant, &layer, bias, oc + j, acc[j]);
