@@ -12,6 +12,20 @@
 #include "es_nn_fast_fc_stage.h"
 #include "es_nn_fast_w16.h"
 
+/* es_fast_fc_output inlined for a per-tensor stage (every output shares `layer`). */
+static inline int8_t layer_output(const es_fc_params *p, const es_fc_quant_params *q,
+                                  const es_fast_fc_stage *layer, const int32_t *bias, int32_t oc,
+                                  int32_t acc)
+{
+    if (q->per_channel) {
+        return es_fast_fc_output(p, q, layer, bias, oc, acc);
+    }
+    acc += bias[oc];
+    acc = q->stage == ES_OUTPUT_STAGE_EXACT_SCALE ? es_fast_round_exact(acc, &layer->exact)
+                                                  : es_fast_requantize(acc, &layer->requant);
+    return es_clamp_to_s8(es_add_wrap32(acc, p->output_offset), p->activation);
+}
+
 es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *params,
                                     const es_fc_quant_params *quant, const es_fc_dims *dims,
                                     const int8_t *input, const int32_t *filter,
@@ -52,12 +66,12 @@ es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *p
         int32_t acc[4], j;
         es_w16_block_1x4(pairs_of_x, filter + oc * pairs, pairs, acc);
         for (j = 0; j < 4; ++j) {
-            output[oc + j] = es_fast_fc_output(params, quant, &layer, bias, oc + j, acc[j]);
+            output[oc + j] = layer_output(params, quant, &layer, bias, oc + j, acc[j]);
         }
     }
     for (; oc < dims->output_depth; ++oc) {
-        output[oc] = es_fast_fc_output(params, quant, &layer, bias, oc,
-                                       es_w16_dot(pairs_of_x, 1, filter + oc * pairs, pairs));
+        output[oc] = layer_output(params, quant, &layer, bias, oc,
+                                  es_w16_dot(pairs_of_x, 1, filter + oc * pairs, pairs));
     }
     return ES_OK;
 }
