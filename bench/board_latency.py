@@ -187,7 +187,8 @@ def main() -> None:
              "layers of each type, and per MAC):\n\n" + layer_table(graphs))
     body += "\n\n" + size_table(graphs)
     body += ("\n\nFirmware = generated model + kernels + harness + startup, built for each "
-             "board; flash = text + data, RAM = data + bss + stack (the model arena is in bss).")
+             "board with its default weight layouts (the fastest its flash holds); flash = "
+             "text + data, RAM = data + bss + stack (the model arena is in bss).")
     publish("board_latency", "Instructions per inference on emulated boards; firmware size per "
             "board", "python -m bench.board_latency", body)
 
