@@ -134,9 +134,9 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
                           patch=plan, model_path=model, optimize=optimize).for_board(board)
-    layouts = options.layouts(graph)
     with status(f"building {model.name} for {board.name}...", as_json):
         image = build_for_board(graph, board, output, options=options, trace=trace)
+    layouts = options.layouts(graph)  # after the build, which refuses what C cannot run
     described = options.describe(image.model.name, image.model.arena_bytes)
     if as_json:
         emit_json({**image.to_json(), "code": described, "layouts": layouts_json(layouts)})

@@ -63,10 +63,12 @@ class CodeOptions:
     def layouts(self, graph: Graph) -> list:
         """The weight layout each conv/dense layer of ``graph`` gets with these options."""
         from ..passes.lowering import lower
+        from ..trees.graph import is_tree_graph
         from .c_params import C_OP_TYPES
 
-        if self.patch is not None or (self.mixed or mixed_model_of(graph)) is not None:
-            return []  # patch-based code keeps int8 weights
+        if is_tree_graph(graph) or self.patch is not None or \
+                (self.mixed or mixed_model_of(graph)) is not None:
+            return []  # tree code has no weights to lay out; patch-based code keeps int8
         return choose_layouts(lower(graph, C_OP_TYPES), kernel_set_for(requested=self.kernel_set),
                               self.optimize, self.flash_bytes)
 
