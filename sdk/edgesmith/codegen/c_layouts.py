@@ -80,7 +80,7 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
     bias = np.zeros(rows.shape[0], np.int64)
     if len(op.inputs) > 2 and op.inputs[2] is not None:
         data = graph.tensors[op.inputs[2]].data
-        if data is None or data.dtype != np.int32:
+        if data is None or data.dtype != np.int32 or data.size != rows.shape[0]:
             return None
         bias = data.astype(np.int64).reshape(-1)
     offset = int(fields["input_offset"])
