@@ -70,7 +70,7 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
         return None
     entry, max_pairs = _W16[kernel]
     weights = graph.tensors[op.inputs[1]]
-    if weights.data is None or weights.data.dtype != np.int8:
+    if weights.data is None or weights.data.dtype != np.int8 or weights.data.size == 0:
         return None
     rows = weights.data.astype(np.int64).reshape(weights.shape[0], -1)
     if (rows.shape[1] + 1) // 2 > max_pairs:
