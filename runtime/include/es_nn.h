@@ -1155,6 +1155,52 @@ es_status es_tanh_s16(const es_sigmoid16_params *params, int32_t size, const int
 es_status es_softmax_s16(const es_softmax16_params *params, int32_t rows, int32_t depth,
                          const int16_t *input, int16_t *output);
 
+/* ---- Fast kernels on weights laid out offline: int16 pairs, input offset in the bias ---- */
+
+/**
+ * @brief es_conv2d_s8 on int16 weights laid out offline (fast kernel set only).
+ *
+ * The same integers as es_conv2d_s8 on the int8 weights the layout came from.
+ * Layout (es_nn_fast_w16.h, edgesmith.codegen.c_layouts): each filter row of
+ * K = KH * KW * C_in weights as ceil(K / 2) words of int16 pairs (value 2p low,
+ * 2p + 1 high, 0 after an odd K), rows in blocks of 4 interleaved pair by pair,
+ * the last C_out % 4 rows row by row.
+ * @param[in]  ctx          scratch (unused; may be NULL)
+ * @param[in]  params       as es_conv2d_s8
+ * @param[in]  quant        one multiplier and shift per output channel
+ * @param[in]  input_dims   [1, H, W, C_in]
+ * @param[in]  input        int8 NHWC input
+ * @param[in]  filter_dims  [C_out, KH, KW, C_in] of the original weights
+ * @param[in]  filter       the laid-out weights, C_out * ceil(K / 2) words
+ * @param[in]  bias         C_out values of bias + input_offset * sum(row) (not NULL)
+ * @param[in]  output_dims  [1, OH, OW, C_out]
+ * @param[out] output       int8 NHWC output
+ */
+es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
+                           const es_per_channel_quant_params *quant, const es_dims *input_dims,
+                           const int8_t *input, const es_dims *filter_dims, const int32_t *filter,
+                           const int32_t *bias, const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief es_fully_connected_s8 on int16 weights laid out offline (fast kernel set only).
+ *
+ * The same integers as es_fully_connected_s8 on the int8 weights the layout came
+ * from. filter holds each row's filter + filter_offset in the layout of
+ * es_conv2d_s8_w16 (K = accum_depth); params->filter_offset is not read again.
+ * @param[in]  ctx     scratch (unused; may be NULL)
+ * @param[in]  params  as es_fully_connected_s8
+ * @param[in]  quant   as es_fully_connected_s8
+ * @param[in]  dims    accum_depth K >= 1, output_depth O >= 1
+ * @param[in]  input   K int8 values
+ * @param[in]  filter  the laid-out weights, O * ceil(K / 2) words
+ * @param[in]  bias    O values of bias + input_offset * sum(stored row) (not NULL)
+ * @param[out] output  O int8 values
+ */
+es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *params,
+                                    const es_fc_quant_params *quant, const es_fc_dims *dims,
+                                    const int8_t *input, const int32_t *filter,
+                                    const int32_t *bias, int8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

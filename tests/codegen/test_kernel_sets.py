@@ -44,7 +44,7 @@ def test_a_helium_core_gets_the_mve_set_and_its_missing_kernels_fall_back():
 @pytest.mark.parametrize("kernels", ["fast", "reference"])
 def test_generate_c_carries_the_chosen_set(tmp_path, kernels):
     proc = run_cli("generate", "c", HELLO, "-o", tmp_path / "m", "--core", "cortex-m4",
-                   "--kernels", kernels, "--json")
+                   "--kernels", kernels, "--optimize", "size", "--json")
     assert proc.returncode == 0, proc.stderr
     info = json.loads(proc.stdout)
     folder = {"fast": "fast", "reference": "ref"}[kernels]

@@ -21,6 +21,8 @@ from .harness import public_cdef
 
 RUNTIME = data_path("runtime")
 FAST_KERNELS = ("es_conv2d_s8", "es_depthwise_conv2d_s8", "es_fully_connected_s8")
+#: entries of the fast set alone: the kernels on weights laid out offline (int16 pairs)
+FAST_ONLY_KERNELS = ("es_conv2d_s8_w16", "es_fully_connected_s8_w16")
 
 #: name -> extra compiler flags, for each fast build the tests compare with the reference
 FAST_BUILDS = {"portable": (), "dsp-loops": ("-DES_FAST_EMULATE_DSP",)}
@@ -30,7 +32,8 @@ FAST_BUILDS = {"portable": (), "dsp-loops": ("-DES_FAST_EMULATE_DSP",)}
 def library(kind: str):
     """(ffi, lib) of the reference kernels ("reference") or a fast build (FAST_BUILDS)."""
     folder = "ref" if kind == "reference" else "fast"
-    sources = [RUNTIME / "kernels" / folder / f"{k}.c" for k in FAST_KERNELS]
+    kernels = FAST_KERNELS + (() if kind == "reference" else FAST_ONLY_KERNELS)
+    sources = [RUNTIME / "kernels" / folder / f"{k}.c" for k in kernels]
     flags = (*STRICT_C99_FLAGS, *FAST_BUILDS.get(kind, ()))
     return build_host_library(sources, [RUNTIME / "include"], public_cdef(), cflags=flags)
 
@@ -76,6 +79,24 @@ def random_offset(rng, extremes: bool) -> int:
     return int(rng.integers(-127, 129))
 
 
+def fc_quant(ffi, ptr, a: dict, keep: list):
+    """The es_fc_quant_params of a dense call's arguments (``ptr`` keeps arrays alive)."""
+    scales = ffi.new("es_exact_scale[]", [{"mantissa": int(m), "exponent": int(e)}
+                                          for m, e in a["scales"]])
+    keep.append(scales)
+    return ffi.new("es_fc_quant_params *", {
+        "stage": a["stage"], "per_channel": a["per_channel"],
+        "multiplier": ptr("int32_t", a["multiplier"]),
+        "shift": ptr("int32_t", a["shift"].astype(np.int32)), "scale": scales})
+
+
+def conv_quant(ffi, ptr, a: dict):
+    """The es_per_channel_quant_params of a conv call's arguments."""
+    return ffi.new("es_per_channel_quant_params *", {
+        "multiplier": ptr("int32_t", a["multiplier"]),
+        "shift": ptr("int8_t", a["shift"].astype(np.int8))})
+
+
 @dataclass
 class Call:
     """One kernel call: its name, its arguments as Python values, the output's size."""
@@ -97,21 +118,13 @@ class Call:
         a = self.args
         out = np.zeros(max(self.output_size, 1), np.int8)
         if self.kernel == "es_fully_connected_s8":
-            scales = ffi.new("es_exact_scale[]", [{"mantissa": int(m), "exponent": int(e)}
-                                                  for m, e in a["scales"]])
-            keep.append(scales)
-            quant = ffi.new("es_fc_quant_params *", {
-                "stage": a["stage"], "per_channel": a["per_channel"],
-                "multiplier": ptr("int32_t", a["multiplier"]),
-                "shift": ptr("int32_t", a["shift"].astype(np.int32)), "scale": scales})
+            quant = fc_quant(ffi, ptr, a, keep)
             status = lib.es_fully_connected_s8(
                 ffi.NULL, ffi.new("es_fc_params *", a["params"]), quant,
                 ffi.new("es_fc_dims *", a["dims"]), ptr("int8_t", a["input"]),
                 ptr("int8_t", a["filter"]), ptr("int32_t", a["bias"]), ptr("int8_t", out))
             return status, out
-        quant = ffi.new("es_per_channel_quant_params *", {
-            "multiplier": ptr("int32_t", a["multiplier"]),
-            "shift": ptr("int8_t", a["shift"].astype(np.int8))})
+        quant = conv_quant(ffi, ptr, a)
         params_type = "es_conv_params *" if self.kernel == "es_conv2d_s8" else "es_dw_conv_params *"
         common = (ffi.new(params_type, a["params"]), quant, ffi.new("es_dims *", a["input_dims"]))
         bias = ffi.NULL if a["bias"] is None else ptr("int32_t", a["bias"])

@@ -2,7 +2,8 @@
 
 One-op graphs with random odd shapes, strides 1 and 2, padding, depth multipliers and
 extreme values run as firmware under QEMU: the DSP loops on the M4/M33/M55 (SMLAD and
-friends, which the host never executes), the portable loops on the M3.
+friends, which the host never executes), the portable loops on the M3; conv and dense on
+int8 weights (--optimize size) and on int16 weights laid out offline (--optimize speed).
 """
 
 import numpy as np
@@ -32,22 +33,38 @@ def cases(rng):
     yield fc_case(rng, (3, 37), 9)
 
 
-def check_on(board: str, rng) -> int:
+def check_on(board: str, rng, optimize: str) -> int:
+    from edgesmith.codegen.options import CodeOptions
     from edgesmith.verify.qemu import verify_qemu
 
     ops = 0
     for case in cases(rng):
-        report = verify_qemu(case.graph, case.feeds, board=board)
+        options = CodeOptions(optimize=optimize)
+        layouts = {x.layout for x in options.layouts(case.graph)}
+        if case.op.type == "depthwise_conv2d":  # no weight layouts: once is enough
+            assert not layouts
+            if optimize == "speed":
+                continue
+        else:
+            assert layouts == {"int16" if optimize == "speed" else "int8"}
+        report = verify_qemu(case.graph, case.feeds, board=board, options=options)
         assert report.samples == 3 and report.ok, (case.op.type, report.first_mismatch)
         ops += 1
     return ops
 
 
-def test_fast_kernels_on_the_emulated_m4(rng):
-    assert check_on("mps2-an386", rng) == 2 * len(GEOMETRIES) + 1
+def expected_ops(optimize: str) -> int:
+    """Cases run: depthwise (no weight layouts) only with int8 weights."""
+    return len(GEOMETRIES) + 1 + (len(GEOMETRIES) if optimize == "size" else 0)
+
+
+@pytest.mark.parametrize("optimize", ["speed", "size"])
+def test_fast_kernels_on_the_emulated_m4(rng, optimize):
+    assert check_on("mps2-an386", rng, optimize) == expected_ops(optimize)
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("optimize", ["speed", "size"])
 @pytest.mark.parametrize("board", ["mps2-an385", "mps2-an505", "mps3-an547", "mps2-an500"])
-def test_fast_kernels_on_other_emulated_cores(rng, board):
-    assert check_on(board, rng) == 2 * len(GEOMETRIES) + 1
+def test_fast_kernels_on_other_emulated_cores(rng, board, optimize):
+    assert check_on(board, rng, optimize) == expected_ops(optimize)

@@ -14,6 +14,7 @@
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_conv_stage.h"
 #include "es_nn_fast_gemm.h"
 #include "es_nn_plain.h"
 
@@ -79,65 +80,12 @@ static void reorder_column(int16_t *col, int32_t length)
     }
 }
 
-/* Output channel oc of two pixels (out0, out1) by the general output stage; out1 is
- * written first, so a last pixel alone passes out1 = out0. */
-static ES_FAST_NOINLINE void output_general(const es_conv_params *p,
-                                            const es_per_channel_quant_params *quant,
-                                            int32_t b, int32_t oc, int32_t acc0, int32_t acc1,
-                                            int8_t *out0, int8_t *out1)
-{
-    const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
-    out1[oc] = es_fast_output_s8(acc1 + b, &r, p->output_offset, p->activation);
-    out0[oc] = es_fast_output_s8(acc0 + b, &r, p->output_offset, p->activation);
-}
-
-/* Channels whose output stages a call prepares at once (a table on the stack). */
-#define STAGE_CHUNK 48
-
-/* One channel's output stage: the short form, or right 0 for the general one. */
-typedef struct {
-    es_fast_short s;
-    int32_t bias;
-} channel_stage;
-
-/* The stages of channels first .. first + count - 1 (es_fast_short_from decides the form). */
-static void prepare_stages(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                           const int32_t *bias, int32_t depth, int32_t first, int32_t count,
-                           channel_stage *stages)
-{
-    const int32_t limit =
-        es_fast_bias_limit((int64_t)depth * 128 * es_fast_input_bound(p->input_offset));
-    int32_t k;
-    for (k = 0; k < count; ++k) {
-        const int32_t oc = first + k;
-        stages[k].bias = bias != NULL ? bias[oc] : 0;
-        if (!es_fast_short_from(quant->multiplier[oc], quant->shift[oc], stages[k].bias, limit,
-                                p->output_offset, p->activation, &stages[k].s)) {
-            stages[k].s.right = 0;
-        }
-    }
-}
-
-/* Output channel oc (stage st) of two pixels; out1 first, so out1 = out0 for a pixel alone. */
-static inline void output_channel(const es_conv_params *p,
-                                  const es_per_channel_quant_params *quant,
-                                  const channel_stage *st, int32_t oc, int32_t acc0,
-                                  int32_t acc1, int8_t *out0, int8_t *out1)
-{
-    if (st->s.right != 0) {
-        out1[oc] = es_fast_short_output_s8(acc1 + st->bias, &st->s);
-        out0[oc] = es_fast_short_output_s8(acc0 + st->bias, &st->s);
-    } else {
-        output_general(p, quant, st->bias, oc, acc0, acc1, out0, out1);
-    }
-}
-
 /*
  * Channels first .. first + count - 1 of two pixels (out1 = out0 for a last pixel
  * alone) from their columns, with the stages of those channels.
  */
 static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                       const int8_t *filter, const channel_stage *stages, int32_t depth,
+                       const int8_t *filter, const es_fast_channel_stage *stages, int32_t depth,
                        int32_t first, int32_t count, const int16_t *col0, int8_t *out0,
                        int8_t *out1)
 {
@@ -146,13 +94,13 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
     for (oc = first; oc + 1 < end; oc += 2, stages += 2) {
         int32_t acc[4] = {0, 0, 0, 0};
         es_fast_block_2x2(col0, filter + oc * depth, depth, acc);
-        output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
-        output_channel(p, quant, stages + 1, oc + 1, acc[1], acc[3], out0, out1);
+        es_fast_output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
+        es_fast_output_channel(p, quant, stages + 1, oc + 1, acc[1], acc[3], out0, out1);
     }
     if (oc < end) { /* an odd last channel: no row follows */
         int32_t acc[4] = {0, 0, 0, 0};
         es_fast_block_2x1(col0, filter + oc * depth, depth, acc);
-        output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
+        es_fast_output_channel(p, quant, stages, oc, acc[0], acc[2], out0, out1);
     }
 }
 
@@ -162,7 +110,7 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
                        const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
     int16_t cols[ES_FAST_BUFFER];
-    channel_stage stages[STAGE_CHUNK];
+    es_fast_channel_stage stages[ES_FAST_STAGE_CHUNK];
     es_window win;
     es_status status;
     int32_t depth, pixels, px, first, count;
@@ -179,8 +127,11 @@ es_status es_conv2d_s8(const es_context *ctx, const es_conv_params *params,
     }
     pixels = output_dims->h * output_dims->w;
     for (first = 0; first < filter_dims->n; first += count) {
-        count = filter_dims->n - first < STAGE_CHUNK ? filter_dims->n - first : STAGE_CHUNK;
-        prepare_stages(params, quant, bias, depth, first, count, stages);
+        count = filter_dims->n - first;
+        count = count < ES_FAST_STAGE_CHUNK ? count : ES_FAST_STAGE_CHUNK;
+        es_fast_prepare_stages(params, quant, bias,
+                               (int64_t)depth * 128 * es_fast_input_bound(params->input_offset),
+                               first, count, stages);
         for (px = 0; px < pixels; px += 2) {
             const int two = px + 1 < pixels;
             int16_t *col1 = cols + depth;

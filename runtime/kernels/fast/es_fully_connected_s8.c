@@ -11,6 +11,7 @@
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_fc_stage.h"
 
 /* acc[j] = sum_k (row_j[k] + filter_offset) * (x[k] + input_offset), for two rows. */
 static void dot_2(const es_fc_params *p, int32_t depth, const int8_t *x, const int8_t *row0,
@@ -136,40 +137,6 @@ static int32_t dot_plain(const es_fc_params *p, int32_t depth, const int8_t *x, 
     return acc;
 }
 
-/* The output stage of one layer, prepared once per call where it is per tensor. */
-typedef struct {
-    es_fast_exact exact;
-    es_fast_requant requant;
-} fc_stage;
-
-static fc_stage stage_of(const es_fc_quant_params *q, int32_t channel)
-{
-    fc_stage st;
-    if (q->stage == ES_OUTPUT_STAGE_EXACT_SCALE) {
-        st.exact = es_fast_exact_of(q->scale[channel]);
-    } else {
-        st.requant = es_fast_requant_of(q->multiplier[channel], q->shift[channel]);
-    }
-    return st;
-}
-
-static int8_t output_of(const es_fc_params *p, const es_fc_quant_params *q, const fc_stage *layer,
-                        const int32_t *bias, int32_t oc, int32_t acc)
-{
-    fc_stage own;
-    const fc_stage *st = layer;
-    if (q->per_channel) {
-        own = stage_of(q, oc);
-        st = &own;
-    }
-    if (bias != NULL) {
-        acc += bias[oc];
-    }
-    acc = q->stage == ES_OUTPUT_STAGE_EXACT_SCALE ? es_fast_round_exact(acc, &st->exact)
-                                                  : es_fast_requantize(acc, &st->requant);
-    return es_clamp_to_s8(es_add_wrap32(acc, p->output_offset), p->activation);
-}
-
 es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *params,
                                 const es_fc_quant_params *quant, const es_fc_dims *dims,
                                 const int8_t *input, const int8_t *filter, const int32_t *bias,
@@ -178,7 +145,7 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
 #if ES_FAST_DSP
     uint32_t pairs[ES_FAST_BUFFER / 2];
 #endif
-    fc_stage layer;
+    es_fast_fc_stage layer;
     int32_t oc, depth;
     (void)ctx;
     if (!es_fc_args_are_valid(params, dims, input, filter, output) || quant == NULL) {
@@ -189,10 +156,10 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
         return ES_ERR_RANGE;
     }
     depth = dims->accum_depth;
-    layer = stage_of(quant, 0);
+    layer = es_fast_fc_stage_of(quant, 0);
     if (!es_fast_offset_fits(params->input_offset) || !es_fast_offset_fits(params->filter_offset)) {
         for (oc = 0; oc < dims->output_depth; ++oc) {
-            output[oc] = output_of(params, quant, &layer, bias, oc,
+            output[oc] = es_fast_fc_output(params, quant, &layer, bias, oc,
                                    dot_plain(params, depth, input, filter + oc * depth));
         }
         return ES_OK;
@@ -207,7 +174,7 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
         int32_t acc[4], j;
         dot_4(params, depth, input, pairs, filter + oc * depth, acc);
         for (j = 0; j < 4; ++j) {
-            output[oc + j] = output_of(params, quant, &layer, bias, oc + j, acc[j]);
+            output[oc + j] = es_fast_fc_output(params, quant, &layer, bias, oc + j, acc[j]);
         }
     }
 #endif
@@ -216,9 +183,9 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
         const int two = oc + 1 < dims->output_depth;
         int32_t acc[2];
         dot_2(params, depth, input, row0, two ? row0 + depth : row0, acc);
-        output[oc] = output_of(params, quant, &layer, bias, oc, acc[0]);
+        output[oc] = es_fast_fc_output(params, quant, &layer, bias, oc, acc[0]);
         if (two) {
-            output[oc + 1] = output_of(params, quant, &layer, bias, oc + 1, acc[1]);
+            output[oc + 1] = es_fast_fc_output(params, quant, &layer, bias, oc + 1, acc[1]);
         }
     }
     return ES_OK;

@@ -23,7 +23,7 @@ def build_for_board(graph: Graph, board, output: Path, *, options: CodeOptions,
     board = get_board(board) if isinstance(board, str) else board
     check_output_folder(output)
     remove_stale_staging(output)
-    options = options.for_core(board.core, board.stack_bytes)
+    options = options.for_board(board)
     with tempfile.TemporaryDirectory(prefix="edgesmith-build-") as tmp:
         folder = generate_code(graph, Path(tmp) / "model", options).folder
         try:

@@ -80,8 +80,9 @@ class Model:
     def compile(self, target: str = "host", **options) -> "Compiled":
         """The model's generated code built for ``target``: "host", "qemu:BOARD" or an
         emulated board's name, a board with ``port=``, or "hls-csim". ``options`` are the
-        CLI's: name, strategy, inplace, patch, budget_kb, max_extra_macs, kernel_set; port,
-        flash, timeout; for hls-csim io, reuse_factor, board."""
+        CLI's: name, strategy, inplace, patch, budget_kb, max_extra_macs, kernel_set,
+        optimize ("speed" or "size"); port, flash, timeout; for hls-csim io, reuse_factor,
+        board."""
         return Compiled(self, target, **options)
 
     def evaluate(self, x, y=None, reference: "Model | None" = None, target: str | None = None,

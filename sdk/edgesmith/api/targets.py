@@ -22,8 +22,9 @@ NAMED_TARGETS = ("host", "hls-csim")
 def code_options(graph: Graph, *, name: str | None = None, strategy: str = "optimal",
                  inplace: bool = True, patch: str | None = None, budget_kb: float | None = None,
                  max_extra_macs: float | None = None, kernel_set: str | None = None,
-                 model_path=None) -> CodeOptions:
-    """The C code options the CLI flags give (``patch`` "auto" or "SPLIT:GRID")."""
+                 optimize: str | None = None, model_path=None) -> CodeOptions:
+    """The C code options the CLI flags give (``patch`` "auto" or "SPLIT:GRID"; ``optimize``
+    "speed" or "size", as `--optimize`)."""
     from ..memory import STRATEGIES
     from ..memory.patch_search import plan_patches_from_spec
 
@@ -39,7 +40,7 @@ def code_options(graph: Graph, *, name: str | None = None, strategy: str = "opti
             graph, patch, budget_bytes=None if budget_kb is None else int(budget_kb * 1024),
             max_extra_macs_pct=max_extra_macs)
     return CodeOptions(name=name, strategy=strategy, inplace=inplace, patch=plan,
-                       model_path=model_path, kernel_set=kernel_set)
+                       model_path=model_path, kernel_set=kernel_set, optimize=optimize)
 
 
 def mcu_board_of(where: str):
@@ -71,7 +72,7 @@ def open_target(graph: Graph, where: str, scratch: Path, options: CodeOptions, *
         return HostTarget(code, graph, name=options.name)
     board = mcu_board_of(where)
     code = generate_code(graph, scratch / "model",
-                         options.for_core(board.core, board.stack_bytes)).folder
+                         options.for_board(board)).folder
     if port is not None:
         from ..boards.serial_link import DEFAULT_TIMEOUT
         from ..verify.serial import SerialTarget

@@ -86,7 +86,7 @@ def generate_model_folder(graph: Graph, dest: Path, board: Board | None = None) 
     # the CLI's defaults; a mixed-precision patch model (`edgesmith quantize-mixed`) runs
     # both of its branches
     options = CodeOptions()
-    generate_code(graph, dest, options.for_core(board.core, board.stack_bytes) if board
+    generate_code(graph, dest, options.for_board(board) if board
                   else options)
 
 

@@ -21,8 +21,8 @@ from .common import (
     status,
 )
 from .codegen_cmds import (BUDGET_OPTION, MAX_EXTRA_MACS_OPTION, NAME_OPTION, NO_INPLACE_OPTION,
-                           PATCH_OPTION, STRATEGY_OPTION, carried_mixed_model,
-                           requested_patch_plan, strategy_name)
+                           OPTIMIZE_OPTION, PATCH_OPTION, STRATEGY_OPTION, carried_mixed_model,
+                           layouts_json, requested_patch_plan, strategy_name)
 from .model_cmds import MODEL_ARG, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION
 
@@ -111,9 +111,10 @@ def build_cmd(model: Path = MODEL_ARG, board: str = BOARD_OPTION,
               no_inplace: bool = NO_INPLACE_OPTION, patch: str | None = PATCH_OPTION,
               budget_kb: float | None = BUDGET_OPTION,
               max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
+              optimize: str | None = OPTIMIZE_OPTION,
               as_json: bool = JSON_OPTION) -> None:
     """Generate the model's C code and build harness firmware: ELF, BIN, HEX (UF2)."""
-    _build(model, board, output, trace, (name, strategy, no_inplace),
+    _build(model, board, output, trace, (name, strategy, no_inplace, optimize),
            (patch, budget_kb, max_extra_macs), as_json=as_json)
 
 
@@ -122,24 +123,28 @@ def _build(model: Path, board_name: str, output: Path, trace: bool, code: tuple,
            patching: tuple, *, as_json: bool) -> None:
     from ..api.firmware import build_for_board
     from ..boards import get_board
+    from ..codegen.c_layouts import layout_lines
     from ..codegen.options import CodeOptions
 
     board = get_board(board_name)
     check_output_folder(output)
     graph = load_cli_model(model)
-    (name, strategy, no_inplace), (patch, budget_kb, max_extra_macs) = code, patching
+    (name, strategy, no_inplace, optimize), (patch, budget_kb, max_extra_macs) = code, patching
     carried_mixed_model(graph, patch)  # a model with its own patch plan refuses --patch
     plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs) if patch else None
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
-                          patch=plan, model_path=model).for_core(board.core, board.stack_bytes)
+                          patch=plan, model_path=model, optimize=optimize).for_board(board)
     with status(f"building {model.name} for {board.name}...", as_json):
         image = build_for_board(graph, board, output, options=options, trace=trace)
+    layouts = options.layouts(graph)  # after the build, which refuses what C cannot run
     described = options.describe(image.model.name, image.model.arena_bytes)
     if as_json:
-        emit_json({**image.to_json(), "code": described})
+        emit_json({**image.to_json(), "code": described, "layouts": layouts_json(layouts)})
         return
     if plan is not None:
         console.print(plan.summary(), highlight=False)
+    if layouts:
+        console.print("\n".join(layout_lines(layouts)), highlight=False)
     s = image.sizes
     console.print(f"arm-none-eabi-size: text {s.text:,}  data {s.data:,}  bss {s.bss:,}  "
                   f"(stack {s.stack:,}, model arena {image.model.arena_bytes:,})")

@@ -39,6 +39,10 @@ KERNELS_OPTION = typer.Option(None, "--kernels",
                               help="C kernel set: fast (default), mve (Helium, the "
                                    "default on a Cortex-M55) or reference (the readable "
                                    "specification, slower).")
+OPTIMIZE_OPTION = typer.Option(None, "--optimize",
+                               help="Weight layouts of the fast kernels: speed (int16, about "
+                                    "twice the weight flash) or size (int8); default: the "
+                                    "fastest that fits the board's flash (speed without a board).")
 TARGETS = ("host",)
 
 
@@ -62,6 +66,12 @@ def strategy_name(strategy: str) -> str:
     return strategy
 
 
+def layouts_json(layers) -> list[dict]:
+    """Each conv/dense layer's weight layout and flash bytes (codegen.c_layouts)."""
+    return [{"op_index": x.index, "name": x.name, "layout": x.layout, "macs": x.macs,
+             "int8_bytes": x.int8_bytes, "int16_bytes": x.int16_bytes} for x in layers]
+
+
 def _inplace_json(plan) -> list[dict]:
     return [{"op_index": r.op_index, "op_type": r.op_type, "input": r.input,
              "output": r.output} for r in plan.inplace_ops]
@@ -78,11 +88,12 @@ def generate_c_model(model: Path = MODEL_ARG,
                      patch: str | None = PATCH_OPTION, budget_kb: float | None = BUDGET_OPTION,
                      max_extra_macs: float | None = MAX_EXTRA_MACS_OPTION,
                      core: str = CORE_OPTION, kernels: str | None = KERNELS_OPTION,
+                     optimize: str | None = OPTIMIZE_OPTION,
                      as_json: bool = JSON_OPTION) -> None:
     """C99 firmware code: a self-contained folder (model, weights, runtime kernels, CMake)."""
     _generate(model, output, name, strategy, no_inplace, weights, (patch, budget_kb,
                                                                    max_extra_macs),
-              as_json=as_json, core=core, kernels=kernels)
+              as_json=as_json, core=core, kernels=kernels, optimize=optimize)
 
 
 def requested_patch_plan(graph, patch: str, budget_kb: float | None,
@@ -119,8 +130,9 @@ def _check_code_budget(ram_bytes: int, budget_kb: float | None, peak_bytes: int)
 @handle_errors()
 def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inplace: bool,
               weights: Path | None, patching: tuple, *, as_json: bool, core: str = "generic",
-              kernels: str | None = None) -> None:
+              kernels: str | None = None, optimize: str | None = None) -> None:
     from ..codegen import generate_c
+    from ..codegen.c_layouts import check_optimize, layout_lines
     from ..codegen.c_patch import generate_patched_c
     from ..codegen.c_plan import plan_c_arena
     from ..memory.patch import patch_plan_to_json
@@ -141,7 +153,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
         result = generate_c(graph, output, mixed=mixed, **options)
         _check_code_budget(result.model.plan.ram_bytes, budget_kb, patch_plan.peak_bytes)
     elif patch is None:
-        result = generate_c(graph, output, **options)
+        result = generate_c(graph, output, optimize=check_optimize(optimize), **options)
     else:
         patch_plan = requested_patch_plan(graph, patch, budget_kb, max_extra_macs)
         result = generate_patched_c(graph, patch_plan, output, **options)
@@ -152,7 +164,7 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
             "strategy": plan.strategy, "proven_optimal": plan.proven_optimal,
             "inplace_ops": _inplace_json(plan), "weights_bytes": m.weights_bytes,
             "params_bytes": m.params_bytes, "code_bytes": sum(result.model_files.values()),
-            "kernel_set": m.kernel_set,
+            "kernel_set": m.kernel_set, "layouts": layouts_json(m.layouts),
             "runtime_bytes": result.runtime_bytes, "files": result.files}
     if patch is not None:
         info["patch"] = {k: v for k, v in patch_plan_to_json(patch_plan, windows=False).items()
@@ -186,6 +198,8 @@ def _generate(model: Path, output: Path, name: str | None, strategy: str, no_inp
                   f"{state}")
     console.print(f"flash weights {human_bytes(m.weights_bytes)}, parameter arrays "
                   f"{human_bytes(m.params_bytes)}")
+    if m.layouts:
+        console.print("\n".join(layout_lines(m.layouts)), highlight=False)
     files = ", ".join(f"{k} {human_bytes(v)}" for k, v in result.model_files.items()
                       if k.endswith((".c", ".h")))
     console.print(f"code  {files}; runtime {human_bytes(result.runtime_bytes)}")

@@ -147,6 +147,8 @@ class CModel:
     patch: CPatchStage | None = None
     #: the state tensors' places in the state block (empty for a stateless model)
     state: list[CStateFill] = field(default_factory=list)
+    #: the weight layout of each conv/dense layer that could take int16 (.c_layouts.LayerLayout)
+    layouts: list = field(default_factory=list)
 
     @property
     def num_ops(self) -> int:

@@ -22,6 +22,7 @@ from ..passes.lowering import lower
 from .c_context import CModel, CStateFill, markdown_text
 from .c_kernel_sets import DEFAULT_KERNEL_SET, kernel_set_for
 from .c_formats import check_formats, port_is_supported
+from .c_layouts import choose_layouts
 from .c_names import c_comment_text, model_identifier
 from .c_params import C_OP_TYPES
 from .c_patch_plan import c_patch_layout, plan_c_patch_arena
@@ -62,10 +63,12 @@ def c_name_of(graph: Graph, name: str | None) -> str:
 def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "optimal",
                   inplace: bool = True, model_path: str | Path | None = None,
                   patch: PatchPlan | None = None, mixed: MixedPatchModel | None = None,
-                  kernel_set: str = DEFAULT_KERNEL_SET) -> CModel:
+                  kernel_set: str = DEFAULT_KERNEL_SET, optimize: str | None = None,
+                  flash_bytes: int | None = None) -> CModel:
     """The render context of ``graph``'s C code (see the module docstring); with ``patch``,
     ops ``0..patch.split`` run patch by patch (:mod:`.c_patch_steps`); with ``mixed`` (a
-    mixed-precision patch model of ``graph``), patch by patch on two branches."""
+    mixed-precision patch model of ``graph``), patch by patch on two branches. ``optimize``
+    and ``flash_bytes`` choose the weight layouts of layer-based code (:mod:`.c_layouts`)."""
     if mixed is not None:
         if mixed.graph is not graph or (patch is not None and patch != mixed.plan):
             raise EdgesmithError("the mixed-precision patch model belongs to another graph "
@@ -95,6 +98,7 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
         kernel_set=kernel_set_for(requested=kernel_set),
         state=state_fills(graph, plan))
     if patch is None:
+        model.layouts = choose_layouts(graph, model.kernel_set, optimize, flash_bytes)
         ScheduleBuilder(graph, model).build()
     else:
         PatchScheduleBuilder(graph, model, layout, mixed).build()

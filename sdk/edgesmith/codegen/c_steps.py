@@ -22,6 +22,7 @@ from .c_calls import (ArenaPointer, CObject, call_values, pointer_expression, re
                       tensor_params, variant)
 from .c_context import CData, CDecl, CModel, CStep, markdown_text
 from .c_formats import c_constant
+from .c_layouts import LaidOut, w16_call
 from .c_names import CNamespace, c_comment_text, c_string_literal
 from .c_params import (VIEW_OPS, CArray, CStruct, CSymbol, c_array_lines, c_initializer,
                        c_struct_lines)
@@ -116,6 +117,8 @@ class ScheduleBuilder:
 
     def _call(self, index: int, op: Op) -> CStep:
         kernel, values = call_values(op, self.graph)
+        if any(x.index == index and x.layout == "int16" for x in self.model.layouts):
+            kernel, values = w16_call(op, self.graph, kernel, values)
         args = {role: self._parameter(f"op{index}_{role}", value) for role, value in values.items()}
         kernel, written = self.written_args(index, kernel, self.pointer(op.outputs[0]))
         args.update(self.pointer_args(index, kernel, op.inputs, values))
@@ -157,11 +160,21 @@ class ScheduleBuilder:
 
     # -- parameters ---------------------------------------------------------------------
     def _parameter(self, base: str, value) -> str:
+        if isinstance(value, LaidOut):  # weights in another layout: flash like the tensors
+            return self._declare_laid_out(base, value)
         if isinstance(value, CStruct):
             return self._declare_struct(base, value)
         if isinstance(value, CArray):
             return self._declare_array(base, value)
         return c_initializer(value)
+
+    def _declare_laid_out(self, base: str, value: LaidOut) -> str:
+        name = self.names.unique(base, prefix=f"{self.model.name}_")
+        nbytes = _element_bytes(value) * len(value.values)
+        self.model.weights.append(CData(f"const {value.ctype}", name, len(value.values),
+                                        c_array_lines(value.values, 8),
+                                        f"{base}: laid out offline (es_nn_fast_w16.h)", nbytes))
+        return name
 
     def _declare_struct(self, base: str, value: CStruct) -> CObject:
         fields = {k: CSymbol(self._declare_array(f"{base}_{k}", v)) if isinstance(v, CArray)

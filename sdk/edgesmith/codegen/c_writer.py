@@ -75,17 +75,20 @@ def render_file(model: CModel, template: str) -> str:
 def generate_c(graph: Graph, out_dir: str | os.PathLike, *, name: str | None = None,
                strategy: str = "optimal", inplace: bool = True,
                model_path: str | os.PathLike | None = None, patch=None,
-               mixed=None, kernel_set: str = DEFAULT_KERNEL_SET) -> GeneratedC:
+               mixed=None, kernel_set: str = DEFAULT_KERNEL_SET, optimize: str | None = None,
+               flash_bytes: int | None = None) -> GeneratedC:
     """Generate the C model folder of int8 ``graph`` at ``out_dir`` (replacing a previous one).
 
     ``model_path`` names the file the graph came from, for the banners; ``patch``
     (a :class:`~edgesmith.memory.patch.PatchPlan`) runs ops ``0..patch.split``
     patch by patch; ``mixed`` (a :class:`~edgesmith.quant.mixed_patch.MixedPatchModel`
     of ``graph``) does so with value-driven mixed precision (QuantMCU); ``kernel_set``
-    names the C kernels the folder carries (:mod:`.c_kernel_sets`).
+    names the C kernels the folder carries (:mod:`.c_kernel_sets`); ``optimize`` and
+    ``flash_bytes`` the weight layouts (:mod:`.c_layouts`).
     """
     model = build_c_model(graph, name=name, strategy=strategy, inplace=inplace,
-                          model_path=model_path, patch=patch, mixed=mixed, kernel_set=kernel_set)
+                          model_path=model_path, patch=patch, mixed=mixed, kernel_set=kernel_set,
+                          optimize=optimize, flash_bytes=flash_bytes)
     return write_model_folder(model, Path(out_dir))
 
 

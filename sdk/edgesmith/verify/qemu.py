@@ -77,7 +77,7 @@ def verify_qemu(graph: Graph, batch: Mapping[str, np.ndarray] | np.ndarray, *, b
         batch = {graph.inputs[0]: batch}
     target = get_board(board) if board else default_board()
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
+        options = (options or CodeOptions()).for_board(target)
         code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         report = verify_target(graph, QemuTarget(graph, target, code_dir), batch,
                                label=label or graph.name, mixed=mixed)

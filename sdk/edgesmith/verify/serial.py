@@ -67,7 +67,7 @@ def verify_serial(graph: Graph, batch: Mapping[str, np.ndarray], *, board: str, 
 
     target = get_board(board)
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
-        options = (options or CodeOptions()).for_core(target.core, target.stack_bytes)
+        options = (options or CodeOptions()).for_board(target)
         code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         runner = SerialTarget(graph, target, port, flash, timeout or DEFAULT_TIMEOUT, code_dir)
         report = verify_target(graph, runner, batch, label=label or graph.name, mixed=mixed)

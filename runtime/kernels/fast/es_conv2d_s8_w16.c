@@ -1,0 +1,296 @@
+/*
+ * Fast int8 2-D convolution on int16 weights laid out offline (es_nn_fast_w16.h):
+ * the integers of es_conv2d_s8 on the int8 weights they came from.
+ *
+ * The bias holds bias + input_offset * sum(row), so the windows enter the products
+ * raw and a tap in the padding reads -input_offset (its term cancels the folded
+ * offset's). Two output pixels at a time, their windows are widened into one
+ * buffer of int16 pairs, interleaved pixel by pixel; every block of 4 output
+ * channels then runs 2x4 dot products over it, the weights read as stored.
+ * A window longer than the buffer takes a plain loop over the same layout.
+ */
+#include "es_nn.h"
+#include "es_nn_fast.h"
+#include "es_nn_fast_conv_stage.h"
+#include "es_nn_fast_w16.h"
+
+/*
+ * acc[j] = column 0 . row j and acc[4 + j] = column 1 . row j for the 4 rows of a
+ * block, over `pairs` pairs; the columns interleaved word by word (pair p of column 0,
+ * then of column 1), so one LDRD fetches both pixels' pair. Out of line: its loop needs
+ * 14 registers, which a caller with values of its own cannot free.
+ */
+static ES_FAST_NOINLINE void es_w16_block_2x4(const uint32_t *x, const int32_t *w, int32_t pairs,
+                                    int32_t acc[8])
+{
+    int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    const uint32_t *ww = (const uint32_t *)w;
+#if ES_FAST_INTRINSICS
+    if (pairs & 1) { /* an odd pair first, so the loop takes two at a time */
+        a0 = es_w16_mac(x[0], ww[0], a0);
+        b0 = es_w16_mac(x[1], ww[0], b0);
+        a1 = es_w16_mac(x[0], ww[1], a1);
+        b1 = es_w16_mac(x[1], ww[1], b1);
+        a2 = es_w16_mac(x[0], ww[2], a2);
+        b2 = es_w16_mac(x[1], ww[2], b2);
+        a3 = es_w16_mac(x[0], ww[3], a3);
+        b3 = es_w16_mac(x[1], ww[3], b3);
+        x += 2;
+        ww += 4;
+    }
+    if (pairs >= 2) {
+        /* 14 registers live; the end is read from the stack once per 32 MACs:
+         * 25 instructions per 32 MACs */
+        const uint32_t *end = x + 2 * (pairs & ~1);
+        uint32_t xa, xb, wa, wb;
+        __asm__ volatile("1:\n\t"
+                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
+                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
+                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
+                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
+                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
+                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
+                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
+                         "ldrd %[xa], %[xb], [%[x]], #8\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a0], %[xa], %[wa], %[a0]\n\t"
+                         "smlad %[b0], %[xb], %[wa], %[b0]\n\t"
+                         "smlad %[a1], %[xa], %[wb], %[a1]\n\t"
+                         "smlad %[b1], %[xb], %[wb], %[b1]\n\t"
+                         "ldrd %[wa], %[wb], [%[w]], #8\n\t"
+                         "smlad %[a2], %[xa], %[wa], %[a2]\n\t"
+                         "smlad %[b2], %[xb], %[wa], %[b2]\n\t"
+                         "smlad %[a3], %[xa], %[wb], %[a3]\n\t"
+                         "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
+                         "ldr %[wa], %[end]\n\t"
+                         "cmp %[x], %[wa]\n\t"
+                         "bne 1b\n\t"
+                         : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3),
+                           [b0] "+r"(b0), [b1] "+r"(b1), [b2] "+r"(b2), [b3] "+r"(b3),
+                           [x] "+r"(x), [w] "+r"(ww), [xa] "=&r"(xa), [xb] "=&r"(xb),
+                           [wa] "=&r"(wa), [wb] "=&r"(wb)
+                         : [end] "m"(end)
+                         : "cc", "memory");
+    }
+#else
+    int32_t p;
+    for (p = 0; p < pairs; ++p, x += 2, ww += 4) {
+        a0 = es_w16_mac(x[0], ww[0], a0);
+        b0 = es_w16_mac(x[1], ww[0], b0);
+        a1 = es_w16_mac(x[0], ww[1], a1);
+        b1 = es_w16_mac(x[1], ww[1], b1);
+        a2 = es_w16_mac(x[0], ww[2], a2);
+        b2 = es_w16_mac(x[1], ww[2], b2);
+        a3 = es_w16_mac(x[0], ww[3], a3);
+        b3 = es_w16_mac(x[1], ww[3], b3);
+    }
+#endif
+    acc[0] = a0;
+    acc[1] = a1;
+    acc[2] = a2;
+    acc[3] = a3;
+    acc[4] = b0;
+    acc[5] = b1;
+    acc[6] = b2;
+    acc[7] = b3;
+}
+
+/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
+static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
+{
+    uint32_t *word = cols + (k >> 1) * 2 + pixel;
+    *word = (k & 1) ? (*word & 0xFFFFu) | ((uint32_t)v << 16)
+                    : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
+}
+
+/* n input values from src as window values k.. of `pixel`: whole pairs as words. */
+static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int32_t n)
+{
+    if (n > 0 && (k & 1)) {
+        put_value(cols, pixel, k++, *src++);
+        --n;
+    }
+    for (; n >= 4; n -= 4, k += 4, src += 4) {
+        const uint32_t x = es_fast_load32(src);
+        const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
+        cols[(k >> 1) * 2 + pixel] = (even & 0xFFFFu) | (odd << 16);
+        cols[(k >> 1) * 2 + 2 + pixel] = (even >> 16) | (odd & 0xFFFF0000u);
+    }
+    for (; n >= 2; n -= 2, k += 2, src += 2) {
+        cols[(k >> 1) * 2 + pixel] = es_fast_halves(src[0], src[1]);
+    }
+    if (n > 0) {
+        put_value(cols, pixel, k, *src);
+    }
+}
+
+static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int32_t n)
+{
+    for (; n > 0; --n) {
+        put_value(cols, pixel, k++, value);
+    }
+}
+
+/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset. */
+static void fill_pixel(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                       const int8_t *input, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
+{
+    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
+    const int32_t pad = -p->input_offset;
+    int32_t ky, kx, k = 0;
+    for (ky = 0; ky < f->h; ++ky, k += run) {
+        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+        if (iy < 0 || iy >= in->h) {
+            put_padding(cols, pixel, k, pad, run);
+        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
+            put_run(cols, pixel, k, input + (iy * in->w + ix0) * c, run);
+        } else {
+            for (kx = 0; kx < f->w; ++kx) {
+                const int32_t ix = ix0 + kx * p->dilation.w;
+                if (ix < 0 || ix >= in->w) {
+                    put_padding(cols, pixel, k + kx * c, pad, c);
+                } else {
+                    put_run(cols, pixel, k + kx * c, input + (iy * in->w + ix) * c, c);
+                }
+            }
+        }
+    }
+    if (k & 1) {
+        put_value(cols, pixel, k, 0); /* the pair's second half meets a 0 weight */
+    }
+}
+
+/* v clamped to [lo, hi]: the layer's activation, kept in registers across a block. */
+static inline int32_t clamped(int32_t v, int32_t lo, int32_t hi)
+{
+    v = v < lo ? lo : v;
+    return v > hi ? hi : v;
+}
+
+/* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). */
+static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       const int32_t *filter, int32_t channels, int32_t pairs,
+                       const es_fast_channel_stage *stages, int32_t first, int32_t count,
+                       const uint32_t *cols, int8_t *out0, int8_t *out1)
+{
+    const int32_t end = first + count, blocked = channels & ~3;
+    const int32_t lo = p->activation.min, hi = p->activation.max;
+    int32_t oc, j;
+    for (oc = first; oc < end && oc < blocked; oc += 4, stages += 4) {
+        int32_t acc[8];
+        es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
+        for (j = 0; j < 4; ++j) {
+            const es_fast_channel_stage *st = stages + j;
+            if (st->s.right != 0) {
+                out1[oc + j] =
+                    (int8_t)clamped(es_fast_short_value(acc[4 + j] + st->bias, &st->s), lo, hi);
+                out0[oc + j] =
+                    (int8_t)clamped(es_fast_short_value(acc[j] + st->bias, &st->s), lo, hi);
+            } else {
+                es_fast_output_general(p, quant, st->bias, oc + j, acc[j], acc[4 + j], out0,
+                                       out1);
+            }
+        }
+    }
+    for (; oc < end; ++oc, ++stages) { /* the channels after the last block of 4 */
+        const int32_t *row = filter + oc * pairs;
+        es_fast_output_channel(p, quant, stages, oc, es_w16_dot(cols, 2, row, pairs),
+                               es_w16_dot(cols + 1, 2, row, pairs), out0, out1);
+    }
+}
+
+/* Every output by the window loop, for windows the pair buffer cannot hold. */
+static void plain_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                       const es_dims *in, const int8_t *input, const es_dims *f,
+                       const int32_t *filter, const int32_t *bias, const es_dims *out,
+                       int8_t *output)
+{
+    const int32_t pairs = (f->h * f->w * f->c + 1) / 2;
+    int32_t oy, ox, oc, ky, kx, ic;
+    for (oy = 0; oy < out->h; ++oy) {
+        for (ox = 0; ox < out->w; ++ox, output += f->n) {
+            for (oc = 0; oc < f->n; ++oc) {
+                int32_t acc = 0, k = 0;
+                for (ky = 0; ky < f->h; ++ky) {
+                    const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
+                    for (kx = 0; kx < f->w; ++kx) {
+                        const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
+                        const int inside = iy >= 0 && iy < in->h && ix >= 0 && ix < in->w;
+                        for (ic = 0; ic < f->c; ++ic, ++k) {
+                            const int32_t x = inside ? input[(iy * in->w + ix) * in->c + ic]
+                                                     : -p->input_offset;
+                            acc += es_w16_weight(filter, f->n, pairs, oc, k) * x;
+                        }
+                    }
+                }
+                es_fast_output_general(p, quant, bias[oc], oc, acc, 0, output, output);
+            }
+        }
+    }
+}
+
+es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
+                           const es_per_channel_quant_params *quant, const es_dims *input_dims,
+                           const int8_t *input, const es_dims *filter_dims, const int32_t *filter,
+                           const int32_t *bias, const es_dims *output_dims, int8_t *output)
+{
+    uint32_t cols[ES_FAST_BUFFER / 2];
+    es_fast_channel_stage stages[ES_FAST_STAGE_CHUNK];
+    es_window win;
+    es_status status;
+    int32_t pairs, pixels, px, first, count, magnitude, c;
+    int pointwise;
+    (void)ctx;
+    status = es_conv_begin_s8(&win, params, quant, input_dims, input, filter_dims,
+                              (const int8_t *)filter, output_dims, output);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (bias == NULL) {
+        return ES_ERR_ARG; /* the folded offset lives in the bias */
+    }
+    pairs = (filter_dims->h * filter_dims->w * filter_dims->c + 1) / 2;
+    if (2 * pairs > ES_FAST_BUFFER / 2 || !es_fast_offset_fits(params->input_offset)) {
+        plain_conv(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
+                   output);
+        return ES_OK;
+    }
+    magnitude = params->input_offset < 0 ? -params->input_offset : params->input_offset;
+    c = input_dims->c;
+    pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride.h == 1 &&
+                params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
+                output_dims->h == input_dims->h && output_dims->w == input_dims->w;
+    pixels = output_dims->h * output_dims->w;
+    for (first = 0; first < filter_dims->n; first += count) {
+        count = filter_dims->n - first;
+        count = count < ES_FAST_STAGE_CHUNK ? count : ES_FAST_STAGE_CHUNK;
+        es_fast_prepare_stages(params, quant, bias,
+                               (int64_t)pairs * 2 * 128 * (magnitude > 128 ? magnitude : 128),
+                               first, count, stages);
+        for (px = 0; px < pixels; px += 2) {
+            const int two = px + 1 < pixels;
+            /* a last pixel alone fills both halves; its second outputs are overwritten */
+            if (pointwise) { /* output pixel px reads input pixel px */
+                put_run(cols, 0, 0, input + px * c, c);
+                put_run(cols, 1, 0, input + (px + two) * c, c);
+                if (c & 1) {
+                    put_value(cols, 0, c, 0);
+                    put_value(cols, 1, c, 0);
+                }
+            } else {
+                fill_pixel(params, input_dims, filter_dims, input, px / output_dims->w,
+                           px % output_dims->w, 0, cols);
+                fill_pixel(params, input_dims, filter_dims, input, (px + two) / output_dims->w,
+                           (px + two) % output_dims->w, 1, cols);
+            }
+            pixel_pair(params, quant, filter, filter_dims->n, pairs, stages, first, count, cols,
+                       output + px * filter_dims->n,
+                       output + (two ? px + 1 : px) * filter_dims->n);
+        }
+    }
+    return ES_OK;
+}

@@ -1,0 +1,136 @@
+"""The fast kernels on int16 weights laid out offline (es_conv2d_s8_w16, es_fully_connected_s8_w16)
+equal the reference kernels on the int8 weights the layout came from, integer for integer.
+
+The layout and the folded bias come from the code generator's own functions
+(edgesmith.codegen.c_layouts). The random calls are the fast-kernel tests': odd channel
+counts and counts not divisible by the blocks of 4 rows, odd depths (a padded last pair),
+strides, paddings, dilations, extreme multipliers and shifts, biases near the int32 limits
+where the folded bias still fits (the layout's precondition, checked as the generator
+checks it); windows and rows longer than the buffers take the plain loops.
+"""
+
+import numpy as np
+import pytest
+
+from edgesmith.codegen.c_layouts import w16_words
+
+from . import test_fast_kernels as base
+from .fast_harness import FAST_BUILDS, Call, conv_quant, fc_quant, library
+
+
+def laid_out(call: Call) -> tuple[np.ndarray, np.ndarray] | None:
+    """(words, folded bias) of a call's weights, or None where the layout does not apply."""
+    a = call.args
+    rows = a["filter"].astype(np.int64).reshape(a["filter"].shape[0], -1)
+    rows = rows + a["params"].get("filter_offset", 0)
+    offset = a["params"]["input_offset"]
+    bias = np.zeros(rows.shape[0], np.int64) if a["bias"] is None else a["bias"].astype(np.int64)
+    folded = bias + offset * rows.sum(axis=1)
+    bound = np.abs(folded) + np.abs(rows).sum(axis=1) * max(128, abs(offset))
+    if np.any(bound >= 1 << 31):
+        return None
+    return w16_words(rows), folded.astype(np.int32)
+
+
+def run_w16(call: Call, build: str, words: np.ndarray, folded: np.ndarray):
+    ffi, lib = library(build)
+    a = call.args
+    keep = [words, folded]
+
+    def ptr(ctype, arr):
+        arr = np.ascontiguousarray(arr)
+        keep.append(arr)
+        return ffi.from_buffer(f"{ctype}[]", arr)
+
+    out = np.zeros(call.output_size, np.int8)
+    if call.kernel == "es_fully_connected_s8":
+        status = lib.es_fully_connected_s8_w16(
+            ffi.NULL, ffi.new("es_fc_params *", a["params"]), fc_quant(ffi, ptr, a, keep),
+            ffi.new("es_fc_dims *", a["dims"]), ptr("int8_t", a["input"]),
+            ptr("int32_t", words), ptr("int32_t", folded), ptr("int8_t", out))
+        return status, out
+    status = lib.es_conv2d_s8_w16(
+        ffi.NULL, ffi.new("es_conv_params *", a["params"]), conv_quant(ffi, ptr, a),
+        ffi.new("es_dims *", a["input_dims"]), ptr("int8_t", a["input"]),
+        ffi.new("es_dims *", a["filter_dims"]), ptr("int32_t", words), ptr("int32_t", folded),
+        ffi.new("es_dims *", a["output_dims"]), ptr("int8_t", out))
+    return status, out
+
+
+def assert_w16_equals_reference(call: Call, build: str) -> bool:
+    """Compare one call; False where the layout does not apply (nothing compared)."""
+    layout = laid_out(call)
+    if layout is None:
+        return False
+    status, expected = call.run("reference")
+    assert status == 0, (call.kernel, status)
+    got_status, got = run_w16(call, build, *layout)
+    assert got_status == 0
+    np.testing.assert_array_equal(got, expected)
+    return True
+
+
+def conv_call(rng, extremes: bool) -> Call:
+    call = base.window_call(rng, False, extremes)
+    while call.kernel != "es_conv2d_s8":
+        call = base.window_call(rng, False, extremes)
+    return call
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("extremes", [False, True])
+def test_conv_w16_equals_reference(rng, build, extremes):
+    compared, shapes = 0, set()
+    for _ in range(base.CASES):
+        call = conv_call(rng, extremes)
+        if assert_w16_equals_reference(call, build):
+            compared += 1
+            f = call.args["filter_dims"]
+            shapes.add((f["n"] % 4, f["h"] * f["w"] * f["c"] % 2))
+    assert compared >= base.CASES // 2
+    assert len(shapes) == 8  # every remainder of 4 channels, odd and even depths
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_conv_w16_many_channels_and_long_windows(rng, build):
+    # blocks crossing the 48-channel stage chunks; windows beyond the pair buffer (plain loop)
+    for out_c, c, k in ((49, 3, 3), (97, 8, 1), (130, 5, 3), (6, 80, 3), (5, 641, 1)):
+        call = conv_call(rng, False)
+        a = call.args
+        h, w = a["input_dims"]["h"], a["input_dims"]["w"]
+        a["params"].update(stride={"h": 1, "w": 1}, dilation={"h": 1, "w": 1},
+                           padding={"h": k // 2, "w": k // 2})
+        a["input"] = rng.integers(-128, 128, (1, h, w, c)).astype(np.int8)
+        a["input_dims"] = {"n": 1, "h": h, "w": w, "c": c}
+        a["filter"] = rng.integers(-128, 128, (out_c, k, k, c)).astype(np.int8)
+        a["filter_dims"] = {"n": out_c, "h": k, "w": k, "c": c}
+        a["output_dims"] = {"n": 1, "h": h, "w": w, "c": out_c}
+        a["multiplier"], a["shift"] = base.random_quant(rng, out_c, out_c % 2 == 1)
+        a["bias"] = rng.integers(-50000, 50000, out_c).astype(np.int32)
+        call.output_size = h * w * out_c
+        assert assert_w16_equals_reference(call, build)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+@pytest.mark.parametrize("extremes", [False, True])
+def test_dense_w16_equals_reference(rng, build, extremes):
+    compared, stages, rows = 0, set(), set()
+    for _ in range(3 * base.CASES):
+        call = base.dense_call(rng, extremes)
+        if assert_w16_equals_reference(call, build):
+            compared += 1
+            stages.add(call.args["stage"])
+            rows.add(call.args["dims"]["output_depth"] % 4)
+    assert compared >= base.CASES
+    assert stages == {0, 1} and rows == {0, 1, 2, 3}
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_dense_w16_rows_beyond_the_input_buffer(rng, build):
+    for depth in (1279, 1280, 1281, 1999):  # 640 pairs fit the widened input; more: plain loops
+        call = base.dense_call(rng, False)
+        a = call.args
+        a["dims"] = {**a["dims"], "accum_depth": depth}
+        a["input"] = rng.integers(-128, 128, depth).astype(np.int8)
+        a["filter"] = rng.integers(-128, 128, (a["dims"]["output_depth"], depth)).astype(np.int8)
+        assert assert_w16_equals_reference(call, build)
