@@ -20,4 +20,5 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_subbyte(m);
     es_sim::register_convert(m);
     es_sim::register_lstm(m);
+    es_sim::register_fixed_elementwise(m);
 }

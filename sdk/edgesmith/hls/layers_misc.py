@@ -14,7 +14,7 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Op
 from ..sim.fixed_kernels import cast_fixed
-from ..arith.fixed_tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
+from ..arith.fixed_tables import ENTRY_FORMAT, lookup_table, softmax_tables
 from .layers import ConstArray, HlsLayer, LayerContext, activation_constant, builder, describe
 from .types import (
     ApFixed,
@@ -200,7 +200,7 @@ def table_activation(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
                  ("unsigned", "index_shift", table.shift),
                  ("unsigned", "index_offset", table.offset), ("unsigned", "reuse_factor", reuse)]
     comment = (f"{op.type} of {describe(op)}: {len(table.values)} entries over "
-               f"[-{2 ** RANGE_LOG2[op.type]}, {2 ** RANGE_LOG2[op.type]}), raw "
+               f"[{table.span[0]}, {table.span[1]}), raw "
                f"{table.output.describe()} (sdk/edgesmith/sim/fixed_tables.py)")
     return HlsLayer(index, op, op.type, "table_config", typedefs, constants,
                     [ConstArray(f"layer{index}_table", store, table.values, comment)],

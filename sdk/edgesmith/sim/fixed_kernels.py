@@ -6,9 +6,12 @@ Every op computes its result exactly and quantizes it once into the output
 format with that format's rounding and overflow modes (docs/FORMATS_IMPL.md):
 dense and convolutions sum exact products in a 128-bit accumulator, add and
 mul are exact, average pooling rounds the exact mean, and max pooling, the
-relu family, concat and quantize are casts. Fused activations clamp the exact
-value before the cast. Each kernel is one call into ``edgesmith._sim``;
-softmax, sigmoid (``logistic``) and tanh are table lookups (:mod:`.fixed_tables`).
+relu family, concat and quantize are casts; sub, maximum, minimum,
+squared_difference, prelu, leaky_relu (an exact alpha) and abs are exact too.
+Fused activations clamp the exact value before the cast. Each kernel is one
+call into ``edgesmith._sim``; softmax, sigmoid (``logistic``), tanh, elu and
+hard_swish are table lookups (:mod:`.fixed_tables`), the last two the identity
+where the function is.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from .. import _sim
 from ..errors import UnsupportedError
 from ..ir import OP_DEFS, FixedFormat, Graph, Op, Pow2Format, with_defaults
 from ..ir.ops.movement import movement_kernel
+from ..arith.fixed_alpha import leaky_relu_alpha
 from .fixed_tables import TABLE_KERNELS
 from .int_kernels import Kernel
 
@@ -105,13 +109,28 @@ def pool2d(op: Op, graph: Graph, args: list) -> np.ndarray:
               activation=a["activation"])
 
 
-@_kernel("add", "mul")
+@_kernel("add", "sub", "mul", "maximum", "minimum", "squared_difference", "prelu")
 def binary(op: Op, graph: Graph, args: list) -> np.ndarray:
     shape = np.broadcast_shapes(args[0].shape, args[1].shape)
     a, b = (_i32(np.broadcast_to(x, shape)) for x in args[:2])
     return getattr(_sim, f"{op.type}_fx")(a, b, _fixed(op, graph, op.inputs[0]).sim_type(),
               _fixed(op, graph, op.inputs[1]).sim_type(), _out(op, graph),
-              with_defaults(op.type, op.attrs)["activation"])
+              with_defaults(op.type, op.attrs).get("activation", "none"))
+
+
+@_kernel("leaky_relu")
+def leaky_relu(op: Op, graph: Graph, args: list) -> np.ndarray:
+    # prelu with one alpha, held exactly (arith.fixed_alpha)
+    raw, fmt = leaky_relu_alpha(op)
+    x = _i32(args[0])
+    return _sim.prelu_fx(x, np.full_like(x, raw), _fixed(op, graph, op.inputs[0]).sim_type(),
+                         fmt.sim_type(), _out(op, graph))
+
+
+@_kernel("abs")
+def absolute(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.abs_fx(_i32(args[0]), _fixed(op, graph, op.inputs[0]).sim_type(),
+                       _out(op, graph))
 
 
 @_kernel("relu", "relu6", "relu_n1_to_1")

@@ -17,4 +17,5 @@ void register_pow2(pybind11::module_& m);
 void register_subbyte(pybind11::module_& m);
 void register_convert(pybind11::module_& m);
 void register_lstm(pybind11::module_& m);
+void register_fixed_elementwise(pybind11::module_& m);
 }  // namespace es_sim
