@@ -127,7 +127,7 @@ struct elementwise_config {
     static const int activation = act_none;
 };
 
-// add_broadcast, multiply_broadcast: a constant operand of n_const values (const_t,
+// add_broadcast, multiply_broadcast, ...: a constant operand of n_const values (const_t,
 // stored as const_store_t) repeated along the output
 struct broadcast_config : elementwise_config {
     static const unsigned n_const = 1;
@@ -153,6 +153,8 @@ struct table_config {
     static const unsigned index_shift = 0;
     static const unsigned index_offset = 0;
     static const unsigned reuse_factor = 1;
+    // elu, hard_swish: inputs from this raw value on are cast, not looked up (none by default)
+    static const long long identity_from = 0x7fffffffffffffffLL;
 };
 
 struct softmax_config {
