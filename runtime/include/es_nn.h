@@ -1170,6 +1170,18 @@ es_status es_elu_fx(const es_table_identity_fx_params *params, int32_t size,
 es_status es_hard_swish_fx(const es_table_identity_fx_params *params, int32_t size,
                            const int32_t *input, int32_t *output);
 
+/**
+ * @brief Fixed-point constant padding (PAD): es_pad_s8 on raw int32 values; the pad value is
+ *        raw 0 (real 0 in every fixed-point format).
+ * @param[in]  params       values inserted before the data along n, h, w, c; pad_value
+ * @param[in]  input_dims   shape of the input
+ * @param[in]  input        raw values
+ * @param[in]  output_dims  shape of the output (input + before + after)
+ * @param[out] output       raw values (not over the input)
+ */
+es_status es_pad_fx(const es_pad_params *params, const es_dims *input_dims,
+                    const int32_t *input, const es_dims *output_dims, int32_t *output);
+
 #ifdef __cplusplus
 }
 #endif

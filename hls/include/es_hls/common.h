@@ -141,6 +141,11 @@ struct gather_config {
     static const int stride0 = 0, stride1 = 0, stride2 = 0, stride3 = 0, stride4 = 0, stride5 = 0;
 };
 
+// A row gather (es_hls::gather_table): n_rows rows of run elements, offsets stored as offset_t.
+struct gather_table_config {
+    static const unsigned n_in = 1, n_rows = 1, run = 1;
+};
+
 struct concat_config {
     static const unsigned n_outer = 1;
     static const unsigned n_inner_a = 1, n_inner_b = 1;

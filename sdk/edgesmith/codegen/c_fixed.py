@@ -20,7 +20,7 @@ from ..arith.fixed_tables import PRODUCT_FRAC_BITS, SPANS, lookup_table, softmax
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel,
-                       gather_table_kernel, tile)
+                       gather_table_kernel, pad_kernel, tile)
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -212,6 +212,12 @@ def _fx_gather(op: Op, graph: Graph, a: dict) -> KernelParams:
     return (gather_kernel if op.type == "gather" else gather_table_kernel)(op, graph, "fx")
 
 
+def _fx_pad(op: Op, graph: Graph, a: dict) -> KernelParams:
+    if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
+        raise _refuse(op, "a fixed-point pad keeps its input's format")
+    return pad_kernel(op, graph, a, "fx", 0)  # real 0 is raw 0
+
+
 def _table(values) -> CArray:
     return CArray("int32_t", tuple(int(v) for v in values))
 
@@ -246,7 +252,7 @@ _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _
                                         "squared_difference")},
                 "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
                 **{t: _fx_lookup for t in SPANS}, "gather": _fx_gather,
-                "gather_table": _fx_gather, "prelu": _fx_prelu, "leaky_relu": _fx_prelu,
+                "gather_table": _fx_gather, "pad": _fx_pad, "prelu": _fx_prelu, "leaky_relu": _fx_prelu,
                 "abs": _fx_relu, **{t: _fx_relu for t in _RELU_FAMILY}}
 
 

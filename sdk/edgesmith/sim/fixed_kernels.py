@@ -151,6 +151,15 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
     return np.concatenate(parts, axis=a["axis"])
 
 
+@_kernel("pad")
+def pad(op: Op, graph: Graph, args: list) -> np.ndarray:
+    # zero padding moves raw values: real 0 is raw 0 in every fixed-point format
+    if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
+        raise UnsupportedError(f"{op.origin or op.type}: a fixed-point pad keeps its input's "
+                               "format")
+    return np.pad(_i32(args[0]), [tuple(p) for p in op.attrs["pads"]])
+
+
 @_kernel("reshape")
 def reshape(op: Op, graph: Graph, args: list) -> np.ndarray:
     # a view: the same raw values must mean the same numbers
