@@ -1182,6 +1182,46 @@ es_status es_hard_swish_fx(const es_table_identity_fx_params *params, int32_t si
 es_status es_pad_fx(const es_pad_params *params, const es_dims *input_dims,
                     const int32_t *input, const es_dims *output_dims, int32_t *output);
 
+/**
+ * @brief Fixed-point REDUCE_MAX: the largest raw value, cast (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_reduce_max_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point REDUCE_MIN: the smallest raw value, cast (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_reduce_min_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point SUM: the exact sum, cast once (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_sum_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                    const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point MEAN: the exact mean, quantized once (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_mean_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                     const int32_t *input, int32_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -534,6 +534,18 @@ typedef struct {
     es_fx_output identity;
 } es_table_identity_fx_params;
 
+/*
+ * Fixed-point REDUCE_MAX, REDUCE_MIN, SUM and MEAN over the ES_AXIS_* bits in `axes`: the
+ * chosen value or the exact sum cast by `output` (no clamp); MEAN casts the exact quotient
+ * sum / count, num and den scaled by mean_shift = F_in - F_out (den << shift where it is
+ * positive, num << -shift where negative), with output.type.
+ */
+typedef struct {
+    uint32_t axes;
+    int32_t mean_shift; /* [-62, 62] */
+    es_fx_output output;
+} es_reduce_fx_params;
+
 #ifdef __cplusplus
 }
 #endif

@@ -51,8 +51,9 @@ def test_every_defined_kernel_has_a_prototype_and_every_prototype_a_definition()
     kernels = {k for k, p in runtime_prototypes().items() if p.returns == "es_status"}
     # files that define two kernels: the in-place depthwise, maximum/minimum, sub/squared
     # difference, reduce_max/reduce_min, arg_max/arg_min, gather_table s8/fx, pad s8/fx; three:
-    # hard_swish/elu/rsqrt; the model edges, lstm, svdf, the 16x8 kernels
-    assert len(sources) == 67 and len(definitions) == 91
+    # hard_swish/elu/rsqrt; four: the fixed-point reductions; the model edges, lstm, svdf,
+    # the 16x8 kernels
+    assert len(sources) == 68 and len(definitions) == 95
     assert kernels == definitions
 
 
@@ -61,7 +62,7 @@ def test_the_header_names_tensor_parameters_by_role():
     assert inplace.names == ("ctx", "params", "quant", "input_dims", "input", "filter_dims",
                              "filter", "bias", "output_dims", "scratch")
     kernels = [p for p in runtime_prototypes().values() if p.returns == "es_status"]
-    assert len(kernels) == 91
+    assert len(kernels) == 95
     for proto in kernels:  # each <role>_dims has its tensor pointer (or pointer array)
         roles = {*proto.names, "output"}  # also where the kernel writes over its input
         dims = [p.name.removesuffix("_dims") for p in proto.params
@@ -95,7 +96,7 @@ def test_struct_sizes_equal_the_cortex_m_compilers(tmp_path):
     layouts = runtime_layouts()
     checks = [f"typedef char check_{name}[(sizeof({name}) == {layouts.sizeof(name)}) ? 1 : -1];"
               for name in layouts.structs]
-    assert len(checks) == 50  # es_leaky_relu, es_prelu, es_reduce, es_gather_table, es_l2_norm...
+    assert len(checks) == 51  # es_leaky_relu, es_prelu, es_reduce, es_gather_table, es_l2_norm...
     source = tmp_path / "sizes.c"
     source.write_text('#include "es_nn_types.h"\n' + "\n".join(checks) + "\n")
     proc = subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", *STRICT_C99_FLAGS,

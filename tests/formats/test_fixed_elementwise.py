@@ -115,3 +115,20 @@ def test_tables_are_the_identity_from_their_point(op_type, point):
         assert not np.any(got[np.array(values) <= -3])
     else:  # elu tends to -1: the most negative inputs give -1 within an output LSB
         assert abs(real(got[0], out) + 1) <= Fraction(1, 2 ** out.frac_bits)
+
+
+@pytest.mark.parametrize("op_type", ["mean", "sum", "reduce_max", "reduce_min"])
+@pytest.mark.parametrize("rounding,overflow", MODES[::3])
+def test_reductions_equal_the_oracle(op_type, rounding, overflow):
+    rng = np.random.default_rng(7)
+    x_fmt = FixedFormat(8, 3)
+    out = FixedFormat(7, 4, rounding=rounding, overflow=overflow)
+    x = rng.integers(x_fmt.qmin, x_fmt.qmax + 1, (3, 2, 3, 4))
+    x[0] = x_fmt.qmax  # saturating sums; a mean exactly at the top
+    x[1, :, :, 0] = [[1, 0, 0], [0, 0, 0]]  # a mean of 1/6 LSB: every mode rounds it
+    got = run(op_type, {"x": (x, x_fmt)}, {}, out, {"axes": (1, 2), "keepdims": False})
+    pick = {"mean": lambda v: sum(v) / len(v), "sum": sum, "reduce_max": max,
+            "reduce_min": min}[op_type]
+    want = [[quantize(pick([real(r, x_fmt) for r in x[s, :, :, c].ravel()]), out)
+             for c in range(4)] for s in range(3)]
+    assert_array_equal(got, want)

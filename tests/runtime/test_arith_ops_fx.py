@@ -20,6 +20,15 @@ MODES = list(itertools.product(ROUNDING_MODES, OVERFLOW_MODES))
 BINARY = ("sub", "maximum", "minimum", "squared_difference", "prelu")
 
 
+def castable(out: FixedFormat, source: FixedFormat) -> FixedFormat:
+    """``out``, or ``out`` with fractional bits enough that a cast from ``source`` is not one
+    the ap_types headers abort on (an LSB of at least 2^(I+1) of the source)."""
+    if -out.frac_bits <= source.integer_bits:
+        return out
+    return FixedFormat(out.width, out.width + source.integer_bits, rounding=out.rounding,
+                       overflow=out.overflow)
+
+
 @pytest.mark.parametrize("op_type", BINARY)
 @pytest.mark.parametrize("rounding,overflow", MODES)
 def test_binary_every_mode(rng, op_type, rounding, overflow):
@@ -76,10 +85,8 @@ def test_abs(rng, rounding, overflow):
     for signed in (True, False):
         fx = random_type(rng, (2, 31 if signed else 30), (-3, 12))
         fx = FixedFormat(fx.width, fx.integer_bits, signed=signed)
-        out = random_type(rng, (2, 24), (-4, 14), rounding=rounding, overflow=overflow)
-        if -out.frac_bits > fx.integer_bits:  # a cast the ap_types headers abort on
-            out = FixedFormat(out.width, out.width + fx.integer_bits, rounding=rounding,
-                              overflow=overflow)
+        out = castable(random_type(rng, (2, 24), (-4, 14), rounding=rounding,
+                                   overflow=overflow), fx)
         x = raw(rng, fx, (2, 30), extremes=True)
         x[0, 0] = fx.qmin  # |qmin| is one above qmax
         assert_c_equals_simulator(*one_op("abs", [(x, fx, False)], out))
@@ -94,3 +101,19 @@ def test_table_with_identity(rng, op_type, rounding, overflow):
         x = np.arange(fx.qmin, fx.qmax + 1, max(1, (fx.qmax - fx.qmin) // 4000))
         x = np.concatenate([x, [fx.qmax]]).astype(np.int32).reshape(1, -1)
         assert_c_equals_simulator(*one_op(op_type, [(x, fx, False)], out))
+
+
+REDUCE_AXES = [(1, 2), (3,), (1, 2, 3), (2,), (-1, 1)]
+
+
+@pytest.mark.parametrize("op_type", ["mean", "sum", "reduce_max", "reduce_min"])
+@pytest.mark.parametrize("rounding,overflow", MODES[::2])
+def test_reductions(rng, op_type, rounding, overflow):
+    for axes in REDUCE_AXES:
+        fx = random_type(rng, (3, 31), (-3, 12))
+        out = castable(random_type(rng, (3, 24), (fx.integer_bits - 2, fx.integer_bits + 6),
+                                   rounding=rounding, overflow=overflow), fx)
+        x = raw(rng, fx, (2, 3, 5, 4), extremes=True)
+        x[0] = fx.qmin  # a box of extremes: the widest sums, the most negative mean
+        attrs = {"axes": axes, "keepdims": bool(rng.integers(2))}
+        assert_c_equals_simulator(*one_op(op_type, [(x, fx, False)], out, attrs))

@@ -14,11 +14,14 @@ leaky_relu's alpha is the simulator's too (:mod:`edgesmith.arith.fixed_alpha`).
 
 from __future__ import annotations
 
+import numpy as np
+
 from ..errors import UnsupportedError
 from ..arith.fixed_alpha import leaky_relu_alpha
 from ..arith.fixed_tables import PRODUCT_FRAC_BITS, SPANS, lookup_table, softmax_tables
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
+from ..sim.fixed_reduce import reduced_axes
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel,
                        gather_table_kernel, pad_kernel, tile)
 
@@ -218,6 +221,27 @@ def _fx_pad(op: Op, graph: Graph, a: dict) -> KernelParams:
     return pad_kernel(op, graph, a, "fx", 0)  # real 0 is raw 0
 
 
+def _fx_reduce(op: Op, graph: Graph, a: dict) -> KernelParams:
+    """reduce_max, reduce_min, sum and mean: one box walk, the output stage of the simulator's
+    kernels (edgesmith.sim.fixed_reduce)."""
+    x, out = _fixed(op, graph, op.inputs[0]), _fixed(op, graph, op.outputs[0])
+    shape = graph.tensors[op.inputs[0]].shape
+    axes = reduced_axes(op, graph)
+    count = int(np.prod([shape[k] for k in axes], dtype=np.int64))
+    shift = x.frac_bits - out.frac_bits
+    total = _magnitude(x) * count  # a bound on |sum|
+    if (op.type in ("sum", "mean") and total >= 1 << _VALUE_LIMIT_BITS) or \
+            (op.type == "mean" and (abs(shift) > _VALUE_LIMIT_BITS
+                                    or max(total << max(-shift, 0),
+                                           count << max(shift, 0)) >= 1 << _VALUE_LIMIT_BITS)):
+        raise _refuse(op, f"the {op.type} of {count} values of {x.describe()} into "
+                          f"{out.describe()} leaves the int64 kernel: narrow the formats")
+    fields = {"axes": sum(1 << axis4(k, len(shape)) for k in axes),  # ES_AXIS_* bits
+              "mean_shift": shift if op.type == "mean" else 0,
+              "output": fx_output(op, x.frac_bits, "none", out)}
+    return KernelParams(f"es_{op.type}_fx", {"params": CStruct("es_reduce_fx_params", fields)})
+
+
 def _table(values) -> CArray:
     return CArray("int32_t", tuple(int(v) for v in values))
 
@@ -253,7 +277,8 @@ _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _
                 "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
                 **{t: _fx_lookup for t in SPANS}, "gather": _fx_gather,
                 "gather_table": _fx_gather, "pad": _fx_pad, "prelu": _fx_prelu, "leaky_relu": _fx_prelu,
-                "abs": _fx_relu, **{t: _fx_relu for t in _RELU_FAMILY}}
+                "abs": _fx_relu, **{t: _fx_relu for t in _RELU_FAMILY},
+                **{t: _fx_reduce for t in ("mean", "sum", "reduce_max", "reduce_min")}}
 
 
 def fixed_kernel_params(op: Op, graph: Graph, a: dict) -> KernelParams:

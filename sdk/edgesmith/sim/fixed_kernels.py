@@ -11,7 +11,7 @@ squared_difference, prelu, leaky_relu (an exact alpha) and abs are exact too.
 Fused activations clamp the exact value before the cast. Each kernel is one
 call into ``edgesmith._sim``; softmax, sigmoid (``logistic``), tanh, elu and
 hard_swish are table lookups (:mod:`.fixed_tables`), the last two the identity
-where the function is.
+where the function is; the reductions are in :mod:`.fixed_reduce`.
 """
 
 from __future__ import annotations
@@ -23,10 +23,11 @@ from ..errors import UnsupportedError
 from ..ir import OP_DEFS, FixedFormat, Graph, Op, Pow2Format, with_defaults
 from ..ir.ops.movement import movement_kernel
 from ..arith.fixed_alpha import leaky_relu_alpha
+from .fixed_reduce import REDUCE_KERNELS
 from .fixed_tables import TABLE_KERNELS
 from .int_kernels import Kernel
 
-FIXED_KERNELS: dict[str, Kernel] = dict(TABLE_KERNELS)
+FIXED_KERNELS: dict[str, Kernel] = {**TABLE_KERNELS, **REDUCE_KERNELS}
 
 
 def _kernel(*op_types: str):
