@@ -67,7 +67,7 @@ def _c_cells() -> dict[tuple[str, str], str]:
 
 
 def _hls_cells() -> dict[tuple[str, str], str]:
-    from .hls import layers_mac, layers_misc, layers_move  # noqa: F401  (they register builders)
+    from .hls import layers_mac, layers_misc, layers_move, layers_reduce  # noqa: F401
     from .hls.layers import LAYER_BUILDERS
 
     cells = {}

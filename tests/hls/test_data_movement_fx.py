@@ -1,7 +1,8 @@
 """Every data-movement op of a fixed-point graph runs in HLS C-simulation bit for bit as in
 the simulator: strided walks (``es_hls::gather``), row tables (mirror padding, constant-index
 gathers, resizes by a fraction: ``es_hls::gather_table``) and zero padding (``pad``, a row
-table with zero rows). The same graph's C is checked in tests/codegen/test_movement_fx_host.py."""
+table with zero rows); with them, the reductions mean, sum, reduce_max and reduce_min
+(``es_hls::reduce``). The same graph's C is checked in tests/codegen/test_movement_fx_host.py."""
 
 from __future__ import annotations
 
@@ -44,6 +45,14 @@ def movement_graph():
                      name="depth_to_space_2"))
     outs.append(f.op("concat", [img, chans], fx(8, 3, "RND_CONV", "SAT"), {"axis": -1},
                      name="concat"))
+    # reductions: the exact mean rounded once, sums that saturate, the chosen raw value
+    for op, axes, out in (("mean", (1, 2), fx(8, 3, "RND_CONV", "SAT")),
+                          ("mean", (3,), fx(6, 2, "RND_ZERO", "WRAP")),
+                          ("sum", (1, 3), fx(9, 5, "RND", "SAT")),
+                          ("reduce_max", (2,), fx(10, 3)),
+                          ("reduce_min", (1, 2, 3), fx(8, 3, "RND", "SAT"))):
+        outs.append(f.op(op, [img], out, {"axes": axes, "keepdims": op == "sum"},
+                         name=f"{op}_{''.join(map(str, axes))}"))
     return f.finish(outs)
 
 
@@ -63,6 +72,7 @@ def test_every_move_lowers_for_c_and_hls(graph):
     kernels = [layer.kernel for layer in build_layers(graph)]
     assert kernels.count("gather_table") == 7  # 2 pads, 2 mirror pads, 2 fraction resizes, take
     assert kernels.count("gather") == 9 and kernels.count("concatenate") == 1
+    assert kernels.count("reduce") == 5
 
 
 @pytest.mark.usefixtures("toolchain")

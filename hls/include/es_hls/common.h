@@ -146,6 +146,17 @@ struct gather_table_config {
     static const unsigned n_in = 1, n_rows = 1, run = 1;
 };
 
+// reduce_max, reduce_min, sum, mean (es_hls::reduce): the sample as [dim1, dim2, dim3]
+enum reduce_kind { reduce_max = 0, reduce_min = 1, reduce_sum = 2, reduce_mean = 3 };
+struct reduce_config {
+    static const unsigned n_in = 1, n_out = 1, n_reduce = 1;
+    static const unsigned dim1 = 1, dim2 = 1, dim3 = 1;
+    static const unsigned kept1 = 1, kept2 = 1, kept3 = 1, red1 = 1, red2 = 1, red3 = 1;
+    static const int kind = reduce_max;
+    static const int avg_shift = 0;
+    static const int activation = act_none;
+};
+
 struct concat_config {
     static const unsigned n_outer = 1;
     static const unsigned n_inner_a = 1, n_inner_b = 1;

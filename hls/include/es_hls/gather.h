@@ -1,7 +1,8 @@
 // Pure data movement (transpose, slice, tile...): every such op is lowered offline to one
 // strided walk (es_hls::gather_config), or to rows of consecutive elements
-// (es_hls::gather_table) where its index map is no strided walk, padding included. Output element i, in row-major order over
-// dim0..dim5, is input element offset + sum_k i_k * stride_k. Values move unchanged.
+// (es_hls::gather_table) where its index map is no strided walk, padding included. In a
+// walk, output element i, in row-major order over dim0..dim5, is input element
+// offset + sum_k i_k * stride_k. Values move unchanged.
 #ifndef ES_HLS_GATHER_H_
 #define ES_HLS_GATHER_H_
 

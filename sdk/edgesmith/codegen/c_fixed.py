@@ -276,7 +276,8 @@ _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _
                                         "squared_difference")},
                 "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
                 **{t: _fx_lookup for t in SPANS}, "gather": _fx_gather,
-                "gather_table": _fx_gather, "pad": _fx_pad, "prelu": _fx_prelu, "leaky_relu": _fx_prelu,
+                "gather_table": _fx_gather, "pad": _fx_pad, "prelu": _fx_prelu,
+                "leaky_relu": _fx_prelu,
                 "abs": _fx_relu, **{t: _fx_relu for t in _RELU_FAMILY},
                 **{t: _fx_reduce for t in ("mean", "sum", "reduce_max", "reduce_min")}}
 

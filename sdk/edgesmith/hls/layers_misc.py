@@ -101,7 +101,9 @@ def _binary_accum(op: Op, a: FixedFormat, b: FixedFormat, act: str) -> ApFixed:
                     aligned(max_raw(a) * max_raw(b), a.frac_bits + b.frac_bits, frac))
     elif op.type == "squared_difference":
         frac = 2 * fine
-        bound = (aligned(max_raw(a), a.frac_bits, fine) + aligned(max_raw(b), b.frac_bits, fine)) ** 2
+        difference = aligned(max_raw(a), a.frac_bits, fine) + aligned(max_raw(b), b.frac_bits,
+                                                                       fine)
+        bound = difference * difference
     else:  # add, sub, maximum, minimum: at the finer point
         frac = activation_frac(act, fine)
         bound = aligned(max_raw(a), a.frac_bits, frac) + aligned(max_raw(b), b.frac_bits, frac)
@@ -193,6 +195,19 @@ def concat(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     return HlsLayer(index, op, "concatenate", "concat_config", typedefs, constants)
 
 
+def division_types(op: Op, bound: int, count: int, frac: int, out: FixedFormat) -> list:
+    """div_t and mean_t of es_hls::average: a sum of raw magnitude ``bound`` at ``frac``
+    divided by ``count``, the quotient one bit below the output LSB plus a sticky bit."""
+    avg_shift = out.frac_bits + 1 - frac
+    if abs(avg_shift) > 64:
+        raise UnsupportedError(f"{describe(op)}: input and output binary points are more "
+                               "than 64 bits apart")
+    width = max(signed_bits(bound) + max(avg_shift, 0),
+                signed_bits(count) + max(-avg_shift, 0)) + 2
+    return [("div_t", raw_int(width)),
+            ("mean_t", ApFixed(width, width - (out.frac_bits + 2)).cpp())]
+
+
 @builder("avg_pool2d", "max_pool2d")
 def pooling(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     a = ctx.attrs(op)
@@ -211,13 +226,7 @@ def pooling(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     typedefs = [("accum_t", exact_type(frac, bound).cpp())]
     avg_shift = out.frac_bits + 1 - frac  # the quotient one bit below the output LSB
     if average:
-        if abs(avg_shift) > 64:
-            raise UnsupportedError(f"{describe(op)}: input and output binary points are more "
-                                   "than 64 bits apart")
-        width = max(signed_bits(bound) + max(avg_shift, 0),
-                    signed_bits(taps) + max(-avg_shift, 0)) + 2
-        typedefs += [("div_t", raw_int(width)),
-                     ("mean_t", ApFixed(width, width - (out.frac_bits + 2)).cpp())]
+        typedefs += division_types(op, bound, taps, frac, out)
     global_pool = (out_h, out_w) == (1, 1) and (kh, kw) == (in_h, in_w) and not any(pads)
     reuse = ctx.reuse_for(n_chan * taps)
     constants = [("unsigned", name, value) for name, value in (

@@ -112,7 +112,8 @@ class HostModel:
                 getattr(self.lib, f"{self.name}_reset")()
             ins = [np.ascontiguousarray(batch[n][i], dtype=g.tensors[n].dtype) for n in g.inputs]
             args = [self.ffi.from_buffer(_c_array(g, n), x) for n, x in zip(g.inputs, ins)]
-            args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i]) for n in g.outputs]
+            # [i, ...]: a view even of a rank-1 output (one value a sample), never a copy
+            args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i, ...]) for n in g.outputs]
             self._call("run", *args)
             if self.num_patches:
                 taken = getattr(self.lib, f"{self.name}_patch_branches")()
