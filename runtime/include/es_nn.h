@@ -1201,6 +1201,183 @@ es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *p
                                     const int8_t *input, const int32_t *filter,
                                     const int32_t *bias, int8_t *output);
 
+/* ---- Fixed point: sub, maximum, minimum, squared_difference, prelu, leaky_relu, abs,
+ *      elu, hard_swish (es_*_fx) --------------------------------------------------------- */
+
+/**
+ * @brief Fixed-point a - b with broadcasting of size-1 dimensions: both inputs aligned
+ *        to the finer binary point, subtracted exactly, cast once (as es_add_fx).
+ * @param[in]  params       input shifts in [0, 30], output stage (the generator bounds the
+ *                          exact result below 2^62)
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw result (may alias an input of the output's shape)
+ */
+es_status es_sub_fx(const es_add_fx_params *params, const es_dims *input1_dims,
+                    const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                    const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point maximum of a and b with broadcasting of size-1 dimensions: both inputs aligned
+ *        to the finer binary point, the larger taken, cast once (as es_add_fx).
+ * @param[in]  params       input shifts in [0, 30], output stage (the generator bounds the
+ *                          exact result below 2^62)
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw result (may alias an input of the output's shape)
+ */
+es_status es_maximum_fx(const es_add_fx_params *params, const es_dims *input1_dims,
+                        const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                        const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point minimum of a and b with broadcasting of size-1 dimensions: both inputs aligned
+ *        to the finer binary point, the smaller taken, cast once (as es_add_fx).
+ * @param[in]  params       input shifts in [0, 30], output stage (the generator bounds the
+ *                          exact result below 2^62)
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw result (may alias an input of the output's shape)
+ */
+es_status es_minimum_fx(const es_add_fx_params *params, const es_dims *input1_dims,
+                        const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                        const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point (a - b)^2 with broadcasting of size-1 dimensions: both inputs aligned
+ *        to the finer binary point, the exact square (twice that point), cast once.
+ * @param[in]  params       input shifts in [0, 30], output stage (the generator bounds the
+ *                          square below 2^62)
+ * @param[in]  input1_dims  shape of a; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw a
+ * @param[in]  input2_dims  shape of b
+ * @param[in]  input2       raw b
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw result (may alias an input of the output's shape)
+ */
+es_status es_squared_difference_fx(const es_add_fx_params *params, const es_dims *input1_dims,
+                                   const int32_t *input1, const es_dims *input2_dims,
+                                   const int32_t *input2, const es_dims *output_dims,
+                                   int32_t *output);
+
+/**
+ * @brief Fixed-point PRELU with broadcasting of size-1 dimensions: x where x >= 0, else the
+ *        exact x * alpha, cast once (es_prelu_fx_params).
+ * @param[in]  params       shifts to one binary point, output stage
+ * @param[in]  input1_dims  shape of x; each dimension 1 or equal to the output's
+ * @param[in]  input1       raw x
+ * @param[in]  input2_dims  shape of alpha
+ * @param[in]  input2       raw alpha
+ * @param[in]  output_dims  broadcast shape
+ * @param[out] output       raw result (may alias x when it has the output's shape)
+ */
+es_status es_prelu_fx(const es_prelu_fx_params *params, const es_dims *input1_dims,
+                      const int32_t *input1, const es_dims *input2_dims, const int32_t *input2,
+                      const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point LEAKY_RELU: es_prelu_fx with one alpha (es_leaky_relu_fx_params).
+ * @param[in]  params  alpha, shifts, output stage
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_leaky_relu_fx(const es_leaky_relu_fx_params *params, int32_t size,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point ABS: the exact |x| aligned and cast as es_relu_fx casts.
+ * @param[in]  params  input_shift in [0, 30], output stage
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_abs_fx(const es_relu_fx_params *params, int32_t size, const int32_t *input,
+                    int32_t *output);
+
+/**
+ * @brief Fixed-point ELU: the input cast where it is at least 0, a table below
+ *        (es_table_identity_fx_params).
+ * @param[in]  params  table of size >= 1 entries, shift in [0, 62], identity cast
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_elu_fx(const es_table_identity_fx_params *params, int32_t size,
+                    const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point HARD_SWISH: the input cast where it is at least 3, a table below
+ *        (es_table_identity_fx_params).
+ * @param[in]  params  table of size >= 1 entries, shift in [0, 62], identity cast
+ * @param[in]  size    number of values >= 1
+ * @param[in]  input   raw values
+ * @param[out] output  raw values (may alias input)
+ */
+es_status es_hard_swish_fx(const es_table_identity_fx_params *params, int32_t size,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point constant padding (PAD): es_pad_s8 on raw int32 values; the pad value is
+ *        raw 0 (real 0 in every fixed-point format).
+ * @param[in]  params       values inserted before the data along n, h, w, c; pad_value
+ * @param[in]  input_dims   shape of the input
+ * @param[in]  input        raw values
+ * @param[in]  output_dims  shape of the output (input + before + after)
+ * @param[out] output       raw values (not over the input)
+ */
+es_status es_pad_fx(const es_pad_params *params, const es_dims *input_dims,
+                    const int32_t *input, const es_dims *output_dims, int32_t *output);
+
+/**
+ * @brief Fixed-point REDUCE_MAX: the largest raw value, cast (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_reduce_max_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point REDUCE_MIN: the smallest raw value, cast (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_reduce_min_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                           const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point SUM: the exact sum, cast once (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_sum_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                    const int32_t *input, int32_t *output);
+
+/**
+ * @brief Fixed-point MEAN: the exact mean, quantized once (es_reduce_fx_params).
+ * @param[in]  params      axes (ES_AXIS_* bits), output stage
+ * @param[in]  input_dims  [N, H, W, C]
+ * @param[in]  input       raw values
+ * @param[out] output      raw values, the reduced axes of size 1 (row-major)
+ */
+es_status es_mean_fx(const es_reduce_fx_params *params, const es_dims *input_dims,
+                     const int32_t *input, int32_t *output);
+
 #ifdef __cplusplus
 }
 #endif

@@ -199,6 +199,25 @@ static inline int32_t es_fx_recast(int32_t x, int32_t input_shift, const es_fx_o
     return es_fx_finish(es_shl64(x, input_shift), out);
 }
 
+/* es_relu_fx and es_abs_fx (of |x| when `absolute`): every value recast. */
+static inline es_status es_fx_recast_each(const es_relu_fx_params *params, int32_t size,
+                                          const int32_t *input, int32_t *output, int absolute)
+{
+    int32_t i;
+    if (!es_elementwise_args_are_valid(params, size, input, output)) {
+        return ES_ERR_ARG;
+    }
+    if (!es_fx_recast_is_valid(params->input_shift, &params->output)) {
+        return ES_ERR_RANGE;
+    }
+    for (i = 0; i < size; ++i) {
+        const int64_t x = input[i];
+        output[i] = es_fx_finish(es_shl64(absolute && x < 0 ? -x : x, params->input_shift),
+                                 &params->output);
+    }
+    return ES_OK;
+}
+
 /* The checks of a fixed-point pooling (ARG, SHAPE, RANGE) and its window before output pixel (0,
  * 0). */
 static inline es_status es_pool_begin_fx(es_window *w, const es_pool_fx_params *p,
@@ -254,6 +273,120 @@ static inline es_status es_fx_lookup(const es_table_fx_params *params, int32_t s
     for (i = 0; i < size; ++i) {
         output[i] = es_fx_table_at(params->table, params->size,
                                    es_asr64(input[i], params->shift) + params->offset);
+    }
+    return ES_OK;
+}
+
+/* ---- Binary ops with broadcasting (es_add_fx, es_mul_fx, es_prelu_fx ...) --------------- */
+
+/* The argument and shape checks of a binary fixed-point kernel, and its broadcast walk. */
+static inline es_status es_fx_binary_begin(es_broadcast *at, const void *params,
+                                           const es_dims *input1_dims, const int32_t *input1,
+                                           const es_dims *input2_dims, const int32_t *input2,
+                                           const es_dims *output_dims, const int32_t *output)
+{
+    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
+                                  output)) {
+        return ES_ERR_ARG;
+    }
+    return es_broadcast_start(at, input1_dims, input2_dims, output_dims) ? ES_OK : ES_ERR_SHAPE;
+}
+
+
+/* What es_fx_aligned_binary computes from the aligned operands a and b. */
+typedef enum {
+    ES_FX_JOIN_ADD,
+    ES_FX_JOIN_SUB,
+    ES_FX_JOIN_MAXIMUM,
+    ES_FX_JOIN_MINIMUM,
+    ES_FX_JOIN_SQUARED_DIFFERENCE /* (a - b)^2: at twice the binary point */
+} es_fx_join;
+
+static inline int64_t es_fx_join_one(es_fx_join op, int64_t a, int64_t b)
+{
+    switch (op) {
+    case ES_FX_JOIN_SUB:
+        return a - b;
+    case ES_FX_JOIN_MAXIMUM:
+        return a > b ? a : b;
+    case ES_FX_JOIN_MINIMUM:
+        return a < b ? a : b;
+    case ES_FX_JOIN_SQUARED_DIFFERENCE:
+        return (a - b) * (a - b);
+    case ES_FX_JOIN_ADD:
+        break;
+    }
+    return a + b;
+}
+
+/*
+ * es_add_fx, es_sub_fx, es_maximum_fx, es_minimum_fx, es_squared_difference_fx: both
+ * inputs shifted to the finer binary point, joined exactly, clamped and cast once, with
+ * broadcasting of size-1 dimensions. The generator bounds the exact result below 2^62.
+ */
+static inline es_status es_fx_aligned_binary(es_fx_join op, const es_add_fx_params *params,
+                                             const es_dims *input1_dims, const int32_t *input1,
+                                             const es_dims *input2_dims, const int32_t *input2,
+                                             const es_dims *output_dims, int32_t *output)
+{
+    es_broadcast at;
+    int32_t c;
+    const es_status status = es_fx_binary_begin(&at, params, input1_dims, input1, input2_dims,
+                                                input2, output_dims, output);
+    if (status != ES_OK) {
+        return status;
+    }
+    if (!es_fx_input_shift_is_valid(params->input1_shift) ||
+        !es_fx_input_shift_is_valid(params->input2_shift) ||
+        !es_fx_output_is_valid(&params->output)) {
+        return ES_ERR_RANGE;
+    }
+    while (es_broadcast_next_row(&at)) {
+        for (c = 0; c < at.size.c; ++c) {
+            const int64_t joined = es_fx_join_one(
+                op, es_shl64(input1[at.row1 + c * at.strides1[3]], params->input1_shift),
+                es_shl64(input2[at.row2 + c * at.strides2[3]], params->input2_shift));
+            *output++ = es_fx_finish(joined, &params->output);
+        }
+    }
+    return ES_OK;
+}
+
+/* PRELU and LEAKY_RELU: x (aligned) where x >= 0, else the exact x * alpha (aligned), cast. */
+static inline int32_t es_fx_prelu_one(int32_t x, int32_t alpha, int32_t positive_shift,
+                                      int32_t product_shift, const es_fx_output *out)
+{
+    const int64_t v = x >= 0 ? es_shl64(x, positive_shift)
+                             : es_shl64((int64_t)x * alpha, product_shift);
+    return es_fx_finish(v, out);
+}
+
+/* The shifts and output stage of es_prelu_fx_params / es_leaky_relu_fx_params. */
+static inline int es_fx_prelu_is_valid(int32_t positive_shift, int32_t product_shift,
+                                       const es_fx_output *out)
+{
+    return es_fx_input_shift_is_valid(positive_shift) && es_fx_shift_is_valid(product_shift) &&
+           es_fx_output_is_valid(out);
+}
+
+/* es_elu_fx and es_hard_swish_fx: the identity cast from identity_from on, the table below. */
+static inline es_status es_fx_lookup_identity(const es_table_identity_fx_params *params,
+                                              int32_t size, const int32_t *input,
+                                              int32_t *output)
+{
+    int32_t i;
+    if (!es_elementwise_args_are_valid(params, size, input, output) || params->table == NULL) {
+        return ES_ERR_ARG;
+    }
+    if (params->size < 1 || !es_fx_shift_is_valid(params->shift) ||
+        !es_fx_output_is_valid(&params->identity)) {
+        return ES_ERR_RANGE;
+    }
+    for (i = 0; i < size; ++i) {
+        output[i] = input[i] >= params->identity_from
+                        ? es_fx_finish(input[i], &params->identity)
+                        : es_fx_table_at(params->table, params->size,
+                                         es_asr64(input[i], params->shift) + params->offset);
     }
     return ES_OK;
 }

@@ -380,7 +380,7 @@ typedef struct {
 } es_mul_fx_params;
 
 /*
- * Sigmoid and tanh by table (sdk/edgesmith/sim/fixed_tables.py builds it):
+ * Sigmoid and tanh by table (sdk/edgesmith/arith/fixed_tables.py builds it):
  * output = table[clamp((input >> shift) + offset, 0, size - 1)], the shift
  * rounding toward minus infinity. Entries are raw values of the output type.
  */
@@ -535,6 +535,49 @@ typedef struct {
     const int16_t *exp_table;          /* 513: exp on [-10, 0] in Q0.15 */
     const int16_t *reciprocal_table;   /* 513: 1 / (1 + x) on [0, 1] in Q0.15 */
 } es_softmax16_params;
+
+/* ---- Fixed point: prelu, leaky_relu, and tables with an identity part ------------------ */
+
+/* x << positive_shift where x >= 0, else the exact x * alpha << product_shift; then cast. */
+typedef struct {
+    int32_t positive_shift; /* [0, 30] */
+    int32_t product_shift;  /* [0, 62] */
+    es_fx_output output;
+} es_prelu_fx_params;
+
+/* es_prelu_fx_params with one alpha (raw, at the binary point the generator chose). */
+typedef struct {
+    int32_t alpha;
+    int32_t positive_shift; /* [0, 30] */
+    int32_t product_shift;  /* [0, 62] */
+    es_fx_output output;
+} es_leaky_relu_fx_params;
+
+/*
+ * ELU and HARD_SWISH: an input of at least identity_from (raw) is cast into the output
+ * (`identity`: no clamp, drop = F_in - F_out); any other input reads the table as
+ * es_table_fx_params does (table[clamp((input >> shift) + offset, 0, size - 1)]).
+ */
+typedef struct {
+    const int32_t *table;
+    int32_t size;   /* >= 1 */
+    int32_t shift;  /* >= 0 */
+    int32_t offset; /* the entry of input 0 */
+    int64_t identity_from;
+    es_fx_output identity;
+} es_table_identity_fx_params;
+
+/*
+ * Fixed-point REDUCE_MAX, REDUCE_MIN, SUM and MEAN over the ES_AXIS_* bits in `axes`: the
+ * chosen value or the exact sum cast by `output` (no clamp); MEAN casts the exact quotient
+ * sum / count, num and den scaled by mean_shift = F_in - F_out (den << shift where it is
+ * positive, num << -shift where negative), with output.type.
+ */
+typedef struct {
+    uint32_t axes;
+    int32_t mean_shift; /* [-62, 62] */
+    es_fx_output output;
+} es_reduce_fx_params;
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,8 @@
 """What runs where: every op x number format x backend, as one table.
 
-A cell is the kernel that runs it, or empty where the backend refuses the op
-(each backend's refusal names the op and what it does run). The tables in
+A cell is the kernel that runs it (a data-movement op runs as the gather the
+lowering step makes of it), or empty where the backend refuses the op (each
+backend's refusal names the op and what it does run). The tables in
 ``docs/COVERAGE.md``, ``runtime/README.md``, ``hls/README.md`` and
 ``docs/FORMATS_IMPL.md`` are written from this data (``python -m
 edgesmith.coverage --write``, run from the repository) and a test keeps them
@@ -23,6 +24,8 @@ FORMATS = {"f32": "float32", "s8": "int8 affine", "s16": "16x8 (int16 activation
            "s4": "4-/2-bit affine", "fx": "fixed point", "p2": "power-of-two weights"}
 BACKENDS = ("sim", "c", "hls")
 VIEW = "(view)"
+#: a pure data-movement op the lowering step turns into a gather (strided walk or row table)
+LOWERED = "(gather)"
 
 
 def _sim_cells() -> dict[tuple[str, str], str]:
@@ -52,6 +55,8 @@ def _c_cells() -> dict[tuple[str, str], str]:
         if d.view:
             cells.update({(name, tag): VIEW for tag in ("s8", "s16", "s4", "fx", "p2")})
             continue
+        if d.move is not None:  # the C generator lowers it to es_gather_* / es_gather_table_*
+            cells.update({(name, tag): LOWERED for tag in ("s8", "fx")})
         if name in C_OP_TYPES:
             cells[name, "s8"] = c_kernel(name, "s8") or "es_requantize_s8"
         if name in C_INT16_OP_TYPES:
@@ -65,11 +70,14 @@ def _c_cells() -> dict[tuple[str, str], str]:
 
 
 def _hls_cells() -> dict[tuple[str, str], str]:
-    from .hls import layers_cast, layers_mac, layers_misc  # noqa: F401  (they register the builders)
+    from .hls import (layers_cast, layers_mac, layers_misc, layers_move,  # noqa: F401
+                      layers_reduce)  # (they register the builders)
     from .hls.layers import LAYER_BUILDERS
 
     cells = {}
     for name, d in OP_DEFS.items():
+        if d.move is not None and name not in LAYER_BUILDERS:  # lowered to es_hls::gather*
+            cells[name, "fx"] = LOWERED
         if name in LAYER_BUILDERS:
             cells[name, "fx"] = f"es_hls::{name}"
             if d.is_mac:
@@ -95,11 +103,14 @@ def coverage_markdown(backends: tuple[str, ...] = BACKENDS) -> str:
              + " |", "|" + "---|" * (4 + len(columns))]
     for name in sorted(OP_DEFS):
         d = op_def(name)
-        marks = ["yes" if (name, t) in matrix[b] and matrix[b][name, t] != VIEW
-                 else "view" if (name, t) in matrix[b] else "-" for b, t in columns]
+        marks = [_mark(matrix[b].get((name, t))) for b, t in columns]
         lines.append(f"| {name} | {d.pattern} | {', '.join(d.tflite) or '-'} | "
                      f"{', '.join(d.keras) or '-'} | " + " | ".join(marks) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _mark(kernel: str | None) -> str:
+    return {None: "-", VIEW: "view", LOWERED: "gather"}.get(kernel, "yes")
 
 
 def _column_used(matrix, backend: str, tag: str) -> bool:

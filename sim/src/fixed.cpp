@@ -1,5 +1,6 @@
 // Fixed-point (ap_fixed<W, I, Q, O>) in the simulator: the type object, the
-// cast between types, float conversion, add, mul and the relu family.
+// cast between types, float conversion and the relu family (add, mul and the
+// other elementwise kernels are in fixed_elementwise.cpp).
 //
 // Tensors hold raw integers (int32, W <= 32); a FixedType says how to read
 // them. Each op computes its result exactly (sums at the finer binary point,
@@ -131,6 +132,12 @@ OutputStage::OutputStage(const std::optional<ArrayI32>& bias,
     }
 }
 
+void check_cast(const FixedType& source, const FixedType& target) {
+    const std::string refusal =
+        cast_refusal(source.width, source.int_bits, source.is_signed, target);
+    if (!refusal.empty()) throw py::value_error(refusal);
+}
+
 namespace {
 
 using ArrayI64 = Array<int64_t>;
@@ -144,11 +151,6 @@ FixedType make_type(int width, int int_bits, bool is_signed, const std::string& 
     return t;
 }
 
-void check_cast(const FixedType& source, const FixedType& target) {
-    const std::string refusal =
-        cast_refusal(source.width, source.int_bits, source.is_signed, target);
-    if (!refusal.empty()) throw py::value_error(refusal);
-}
 
 ArrayI64 fixed_cast(const ArrayI64& values, const FixedType& source, const FixedType& target) {
     check_cast(source, target);
@@ -179,42 +181,6 @@ ArrayI64 fixed_from_float(const ArrayF64& values, const FixedType& target) {
         dst[i] = cast(mantissa, 53 - exponent, target);
     }
     return out;
-}
-
-enum class Binary { kAdd, kMul };
-
-template <Binary op>
-ArrayI32 fixed_binary(const ArrayI32& a, const ArrayI32& b, const FixedType& ta,
-                      const FixedType& tb, const FixedType& out, const std::string& activation) {
-    if (shape_of(a) != shape_of(b)) {
-        throw py::value_error("operands must be broadcast to one shape before the call");
-    }
-    check_tensor_type(out, "output");
-    check_raw(a.data(), a.size(), ta, "a");
-    check_raw(b.data(), b.size(), tb, "b");
-    const Activation act = parse_activation(activation);
-    const int exact_frac = op == Binary::kAdd ? std::max(ta.frac_bits(), tb.frac_bits())
-                                              : ta.frac_bits() + tb.frac_bits();
-    const int frac = std::max(exact_frac, activation_frac(act));
-    // the exact value has at most 32 (add: + 1) or 64 (mul) bits before alignment
-    const int exact_bits = op == Binary::kAdd ? 33 + frac - std::min(ta.frac_bits(), tb.frac_bits())
-                                              : 64 + frac - exact_frac;
-    if (exact_bits > kSourceBits) {
-        throw py::value_error("the operands' binary points are too far apart for an exact result");
-    }
-    ArrayI32 result(shape_of(a));
-    const int32_t* pa = a.data();
-    const int32_t* pb = b.data();
-    int32_t* dst = result.mutable_data();
-    py::gil_scoped_release release;
-    for (py::ssize_t i = 0; i < a.size(); ++i) {
-        const wide_t exact = op == Binary::kAdd
-                                 ? (wide_t{pa[i]} << (frac - ta.frac_bits())) +
-                                       (wide_t{pb[i]} << (frac - tb.frac_bits()))
-                                 : (wide_t{int64_t{pa[i]} * pb[i]}) << (frac - exact_frac);
-        dst[i] = static_cast<int32_t>(cast(apply_activation(exact, frac, act), frac, out));
-    }
-    return result;
 }
 
 // relu, relu6, relu_n1_to_1 (and "none": a plain cast) from one type to another.
@@ -253,12 +219,6 @@ void register_fixed(py::module_& m) {
           "refuses the casts the ap_types headers abort on.");
     m.def("fixed_from_float", &fx::fixed_from_float, py::arg("values"), py::arg("target"),
           "float64 values quantized exactly into `target` (ap_fixed from double).");
-    m.def("add_fx", &fx::fixed_binary<fx::Binary::kAdd>, py::arg("a"), py::arg("b"),
-          py::arg("a_type"), py::arg("b_type"), py::arg("out"), py::arg("activation") = "none",
-          "Exact a + b (same shapes), quantized once into `out`.");
-    m.def("mul_fx", &fx::fixed_binary<fx::Binary::kMul>, py::arg("a"), py::arg("b"),
-          py::arg("a_type"), py::arg("b_type"), py::arg("out"), py::arg("activation") = "none",
-          "Exact a * b (same shapes), quantized once into `out`.");
     m.def("relu_fx", &fx::fixed_activation, py::arg("x"), py::arg("x_type"),
           py::arg("out"), py::arg("activation"),
           "relu / relu6 / relu_n1_to_1 / none on exact values, then one cast into `out`.");

@@ -22,4 +22,5 @@ PYBIND11_MODULE(_sim, m) {
     es_sim::register_lstm(m);
     es_sim::register_activations16(m);
     es_sim::register_log_softmax(m);
+    es_sim::register_fixed_elementwise(m);
 }

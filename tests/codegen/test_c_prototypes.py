@@ -50,10 +50,11 @@ def test_every_defined_kernel_has_a_prototype_and_every_prototype_a_definition()
         definitions |= set(re.findall(r"^es_status\s+(es_\w+)\s*\(", path.read_text(), re.M))
     kernels = {k for k, p in runtime_prototypes().items() if p.returns == "es_status"}
     # files that define two kernels: the in-place depthwise, maximum/minimum, sub/squared
-    # difference, reduce_max/reduce_min, arg_max/arg_min, gather_table s8/fx; three:
+    # difference, reduce_max/reduce_min, arg_max/arg_min, gather_table s8/fx, pad s8/fx; three:
     # hard_swish/elu/rsqrt/neg/log_softmax and the fixed-point MACs with 32-, 16- and 8-bit
-    # filters; the model edges, lstm, svdf, the 16x8 kernels and the int16 table kernels
-    assert len(sources) == 60 and len(definitions) == 94
+    # filters; four: the fixed-point reductions; the model edges, lstm, svdf, the 16x8
+    # kernels and the int16 table kernels
+    assert len(sources) == 70 and len(definitions) == 108
     # the fast set's entries on weights laid out offline have no reference twin
     fast = set()
     for path in sorted(data_path("runtime", "kernels", "fast").glob("*.c")):
@@ -67,7 +68,7 @@ def test_the_header_names_tensor_parameters_by_role():
     assert inplace.names == ("ctx", "params", "quant", "input_dims", "input", "filter_dims",
                              "filter", "bias", "output_dims", "scratch")
     kernels = [p for p in runtime_prototypes().values() if p.returns == "es_status"]
-    assert len(kernels) == 96  # + es_logistic_s16, es_neg_s8..., es_conv2d_s8_w16...
+    assert len(kernels) == 110  # + es_logistic_s16, es_neg_s8, es_sub_fx, es_conv2d_s8_w16...
     for proto in kernels:  # each <role>_dims has its tensor pointer (or pointer array)
         roles = {*proto.names, "output"}  # also where the kernel writes over its input
         dims = [p.name.removesuffix("_dims") for p in proto.params
@@ -101,7 +102,7 @@ def test_struct_sizes_equal_the_cortex_m_compilers(tmp_path):
     layouts = runtime_layouts()
     checks = [f"typedef char check_{name}[(sizeof({name}) == {layouts.sizeof(name)}) ? 1 : -1];"
               for name in layouts.structs]
-    assert len(checks) == 50  # es_sigmoid16_params, es_softmax16_params, es_log_softmax...
+    assert len(checks) == 54  # es_sigmoid16_params, es_log_softmax, es_prelu_fx_params...
     source = tmp_path / "sizes.c"
     source.write_text('#include "es_nn_types.h"\n' + "\n".join(checks) + "\n")
     proc = subprocess.run(["arm-none-eabi-gcc", "-mcpu=cortex-m4", "-mthumb", *STRICT_C99_FLAGS,

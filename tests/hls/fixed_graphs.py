@@ -124,6 +124,24 @@ def kernel_graph(seed: int = 0) -> Graph:
     outs.append(f.op("tanh", [vec], fx(8, 1, "RND_CONV", "SAT"), name="tanh"))
     outs.append(f.op("softmax", [dense], fx(12, 1, "RND", "SAT"), name="softmax"))
     outs.append(f.op("softmax", [img], fx(16, 2), name="softmax_channels"))
+    # the other binary ops, with and without constant operands, and the one-input functions
+    outs.append(f.op("sub", [vec, relu], fx(8, 4, "RND_CONV", "SAT"),
+                     {"activation": "relu_n1_to_1"}, name="sub_relu_n1"))
+    outs.append(f.op("sub", [img, scale], fx(9, 4, "RND", "WRAP"), name="sub_per_channel"))
+    outs.append(f.op("sub", [shift, vec], fx(7, 3, "RND_ZERO", "SAT_SYM"), name="sub_from_scalar"))
+    outs.append(f.op("maximum", [vec, relu], fx(7, 3, "RND", "SAT"), name="maximum"))
+    outs.append(f.op("minimum", [img, scale], fx(6, 2, "RND_INF", "SAT"), name="minimum_const"))
+    outs.append(f.op("squared_difference", [vec, relu], fx(10, 6, "RND_CONV", "SAT"),
+                     name="squared_difference"))
+    outs.append(f.op("squared_difference", [img, rows], fx(8, 5, "TRN", "WRAP"),
+                     name="squared_difference_rows"))
+    alpha = f.weights("prelu_alpha", (3,), fx(8, 1))
+    outs.append(f.op("prelu", [img, alpha], fx(8, 3, "RND_ZERO", "SAT_SYM"), name="prelu"))
+    outs.append(f.op("leaky_relu", [vec], fx(8, 2, "RND", "SAT"), {"alpha": 0.3},
+                     name="leaky_relu"))
+    outs.append(f.op("abs", [vec], fx(7, 3, "RND_INF", "SAT"), name="abs"))
+    outs.append(f.op("elu", [vec], fx(10, 3, "RND", "SAT"), name="elu"))
+    outs.append(f.op("hard_swish", [vec], fx(9, 4, "RND_CONV", "SAT"), name="hard_swish"))
     # pure data movement, lowered to es_hls::gather: raw values move in the input's format
     outs.append(f.op("transpose", [img], f.formats[img], {"perm": (0, 3, 1, 2)},
                      name="transpose"))

@@ -56,7 +56,11 @@ def test_the_graph_covers_every_kernel(graph):
     assert kernels == {"dense", "conv2d", "conv1d", "depthwise_conv2d", "pooling2d",
                        "global_pooling2d", "add", "multiply", "add_broadcast",
                        "multiply_broadcast", "concatenate", "activation",
-                       "logistic", "tanh", "softmax", "gather"}
+                       "logistic", "tanh", "softmax", "gather", "subtract",
+                       "subtract_broadcast", "reverse_subtract_broadcast", "maximum",
+                       "minimum_broadcast", "squared_difference",
+                       "squared_difference_broadcast", "prelu_broadcast", "abs", "elu",
+                       "hard_swish"}
 
 
 def test_edges_are_reached(graph, batch, expected):
@@ -68,6 +72,14 @@ def test_edges_are_reached(graph, batch, expected):
     assert np.any(expected["tanh"] == fmt("tanh").qmin)
     # SAT_SYM never gives the most negative code
     assert not np.any(expected["relu_n1"] == fmt("relu_n1").qmin)
+    assert np.any(expected["abs"] == fmt("abs").qmax)  # |x| beyond the output saturates
+    assert np.any(expected["sub_from_scalar"] == -fmt("sub_from_scalar").qmax)  # SAT_SYM
+    assert np.any(expected["squared_difference"] == fmt("squared_difference").qmax)
+    vec = batch["vec"]
+    for name, point in (("elu", 0), ("hard_swish", 3)):  # both the table and the identity
+        above = vec * 2.0 ** -fmt("vec").frac_bits >= point
+        assert above.any() and (~above).any(), name
+    assert np.any((vec < 0) & (expected["leaky_relu"] < 0))
     # the 3x3 mean (cells inside the image) lands exactly half an output LSB away often
     x = batch["img"].astype(np.float64) * 2.0 ** -fmt("img").frac_bits
     padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)), constant_values=np.nan)

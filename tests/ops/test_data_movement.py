@@ -96,7 +96,7 @@ def test_a_target_without_the_row_gather_refuses_a_map_that_is_no_walk(case):
     graph = load_model(path)
     if walks:
         assert "gather" in [op.type for op in lower(graph, {"gather"}).ops]
-    else:  # HLS has the strided gather only
+    else:  # a target with the strided gather only (HLS has the row gather too)
         with pytest.raises(UnsupportedError, match=f"{ir_op} of .* no strided walk"):
             lower(graph, {"gather"})
 

@@ -97,12 +97,12 @@ def test_subbyte_narrows_inner_activations_only():
 
 def test_ops_without_fixed_kernels_are_refused_before_calibrating():
     g = dense([[1.0, 2.0]])
-    g.add_tensor(Tensor("padded", (1, 3), "float32"))
-    g.add_op(Op("pad", ["y"], ["padded"], {"pads": ((0, 0), (1, 1))}))
-    g.outputs = ["padded"]
+    g.add_tensor(Tensor("root", (1, 1), "float32"))
+    g.add_op(Op("rsqrt", ["y"], ["root"]))
+    g.outputs = ["root"]
     verify_graph(g)
     for scheme in ("fixed", "pow2"):
-        with pytest.raises(UnsupportedError, match=r"op 1 \(pad\) has no fixed-point kernel"):
+        with pytest.raises(UnsupportedError, match=r"op 1 \(rsqrt\) has no fixed-point kernel"):
             quantize_graph(g, None, scheme=scheme)
 
 

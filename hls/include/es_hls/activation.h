@@ -1,6 +1,6 @@
-// Table-based sigmoid (logistic), tanh and softmax. The tables and every
-// shift come from the generator (sdk/edgesmith/sim/fixed_tables.py, which also
-// documents the method); tables are stored as raw integers.
+// Table-based sigmoid (logistic), tanh, elu, hard_swish and softmax. The tables
+// and every shift come from the generator (sdk/edgesmith/arith/fixed_tables.py,
+// which also documents the method); tables are stored as raw integers.
 #ifndef ES_HLS_ACTIVATION_H_
 #define ES_HLS_ACTIVATION_H_
 
@@ -8,10 +8,12 @@
 
 namespace es_hls {
 
-// Entry (raw >> index_shift) + index_offset of the table, clamped to its ends.
+// Entry (raw >> index_shift) + index_offset of the table, clamped to its ends; from
+// CONFIG_T::identity_from (a raw input; elu, hard_swish) on, the input cast into res_T.
 template <class data_T, class res_T, typename CONFIG_T>
 inline res_T lookup_one(const data_T& x,
                         const typename CONFIG_T::table_store_t table[CONFIG_T::table_size]) {
+    if (raw_bits(x) >= CONFIG_T::identity_from) return res_T(x);
     typename CONFIG_T::index_t index = raw_bits(x) >> CONFIG_T::index_shift;
     index += CONFIG_T::index_offset;
     if (index < 0) index = 0;
@@ -105,28 +107,23 @@ SoftmaxStreamRows:
     }
 }
 
-// The named entry points of the IR ops logistic and tanh.
-template <class data_T, class res_T, typename CONFIG_T>
-void logistic(const data_T x[], res_T y[], const typename CONFIG_T::table_store_t table[]) {
-    table_lookup<data_T, res_T, CONFIG_T>(x, y, table);
-}
+// The named entry points of the IR ops logistic, tanh, elu and hard_swish: one table kernel.
+#define ES_HLS_TABLE_KERNEL(NAME)                                                              \
+    template <class data_T, class res_T, typename CONFIG_T>                                    \
+    void NAME(const data_T x[], res_T y[], const typename CONFIG_T::table_store_t table[]) {   \
+        table_lookup<data_T, res_T, CONFIG_T>(x, y, table);                                    \
+    }                                                                                          \
+    template <class data_T, class res_T, typename CONFIG_T>                                    \
+    void NAME##_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,                          \
+                       const typename CONFIG_T::table_store_t table[]) {                       \
+        table_lookup_stream<data_T, res_T, CONFIG_T>(x, y, table);                             \
+    }
 
-template <class data_T, class res_T, typename CONFIG_T>
-void logistic_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,
-                     const typename CONFIG_T::table_store_t table[]) {
-    table_lookup_stream<data_T, res_T, CONFIG_T>(x, y, table);
-}
-
-template <class data_T, class res_T, typename CONFIG_T>
-void tanh(const data_T x[], res_T y[], const typename CONFIG_T::table_store_t table[]) {
-    table_lookup<data_T, res_T, CONFIG_T>(x, y, table);
-}
-
-template <class data_T, class res_T, typename CONFIG_T>
-void tanh_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,
-                 const typename CONFIG_T::table_store_t table[]) {
-    table_lookup_stream<data_T, res_T, CONFIG_T>(x, y, table);
-}
+ES_HLS_TABLE_KERNEL(logistic)
+ES_HLS_TABLE_KERNEL(tanh)
+ES_HLS_TABLE_KERNEL(elu)
+ES_HLS_TABLE_KERNEL(hard_swish)
+#undef ES_HLS_TABLE_KERNEL
 
 }  // namespace es_hls
 

@@ -127,7 +127,7 @@ struct elementwise_config {
     static const int activation = act_none;
 };
 
-// add_broadcast, multiply_broadcast: a constant operand of n_const values (const_t,
+// add_broadcast, multiply_broadcast, ...: a constant operand of n_const values (const_t,
 // stored as const_store_t) repeated along the output
 struct broadcast_config : elementwise_config {
     static const unsigned n_const = 1;
@@ -139,6 +139,22 @@ struct gather_config {
     static const int offset = 0;
     static const unsigned dim0 = 1, dim1 = 1, dim2 = 1, dim3 = 1, dim4 = 1, dim5 = 1;
     static const int stride0 = 0, stride1 = 0, stride2 = 0, stride3 = 0, stride4 = 0, stride5 = 0;
+};
+
+// A row gather (es_hls::gather_table): n_rows rows of run elements, offsets stored as offset_t.
+struct gather_table_config {
+    static const unsigned n_in = 1, n_rows = 1, run = 1;
+};
+
+// reduce_max, reduce_min, sum, mean (es_hls::reduce): the sample as [dim1, dim2, dim3]
+enum reduce_kind { reduce_max = 0, reduce_min = 1, reduce_sum = 2, reduce_mean = 3 };
+struct reduce_config {
+    static const unsigned n_in = 1, n_out = 1, n_reduce = 1;
+    static const unsigned dim1 = 1, dim2 = 1, dim3 = 1;
+    static const unsigned kept1 = 1, kept2 = 1, kept3 = 1, red1 = 1, red2 = 1, red3 = 1;
+    static const int kind = reduce_max;
+    static const int avg_shift = 0;
+    static const int activation = act_none;
 };
 
 struct concat_config {
@@ -153,6 +169,8 @@ struct table_config {
     static const unsigned index_shift = 0;
     static const unsigned index_offset = 0;
     static const unsigned reuse_factor = 1;
+    // elu, hard_swish: inputs from this raw value on are cast, not looked up (none by default)
+    static const long long identity_from = 0x7fffffffffffffffLL;
 };
 
 struct softmax_config {

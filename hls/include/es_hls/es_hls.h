@@ -8,6 +8,7 @@
 #include "es_hls/gather.h"
 #include "es_hls/merge.h"
 #include "es_hls/pooling.h"
+#include "es_hls/reduce.h"
 #include "es_hls/stream.h"
 #include "es_hls/trace.h"
 

@@ -1,6 +1,8 @@
 // Pure data movement (transpose, slice, tile...): every such op is lowered offline to one
-// strided walk (es_hls::gather_config). Output element i, in row-major order over
-// dim0..dim5, is input element offset + sum_k i_k * stride_k. Values move unchanged.
+// strided walk (es_hls::gather_config), or to rows of consecutive elements
+// (es_hls::gather_table) where its index map is no strided walk, padding included. In a
+// walk, output element i, in row-major order over dim0..dim5, is input element
+// offset + sum_k i_k * stride_k. Values move unchanged.
 #ifndef ES_HLS_GATHER_H_
 #define ES_HLS_GATHER_H_
 
@@ -48,6 +50,44 @@ GatherStreamOut:
     for (unsigned i = 0; i < CONFIG_T::n_out; i++) {
 #pragma HLS PIPELINE II = 1
         y.write(held[gather_index<CONFIG_T>(i)]);
+    }
+}
+
+// A row gather (es_hls::gather_table_config): output row r holds the run elements from
+// input element offsets[r] on, or zeros where offsets[r] is negative (padding). The
+// generator derives the offsets offline for index maps that are no strided walk.
+template <class data_T, class res_T, typename CONFIG_T>
+inline res_T row_element(const data_T x[CONFIG_T::n_in], int offset, unsigned k) {
+    if (offset < 0) return res_T(0);
+    return x[unsigned(offset) + k];
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void gather_table(const data_T x[CONFIG_T::n_in], res_T y[CONFIG_T::n_rows * CONFIG_T::run],
+                  const typename CONFIG_T::offset_t offsets[CONFIG_T::n_rows]) {
+GatherTableRows:
+    for (unsigned r = 0; r < CONFIG_T::n_rows; r++) {
+    GatherTableRun:
+        for (unsigned k = 0; k < CONFIG_T::run; k++) {
+#pragma HLS PIPELINE II = 1
+            y[r * CONFIG_T::run + k] =
+                row_element<data_T, res_T, CONFIG_T>(x, offsets[r].to_int(), k);
+        }
+    }
+}
+
+template <class data_T, class res_T, typename CONFIG_T>
+void gather_table_stream(hls::stream<data_T>& x, hls::stream<res_T>& y,
+                         const typename CONFIG_T::offset_t offsets[CONFIG_T::n_rows]) {
+    data_T held[CONFIG_T::n_in];
+    read_array<CONFIG_T::n_in>(x, held);
+GatherTableStreamRows:
+    for (unsigned r = 0; r < CONFIG_T::n_rows; r++) {
+    GatherTableStreamRun:
+        for (unsigned k = 0; k < CONFIG_T::run; k++) {
+#pragma HLS PIPELINE II = 1
+            y.write(row_element<data_T, res_T, CONFIG_T>(held, offsets[r].to_int(), k));
+        }
     }
 }
 

@@ -16,12 +16,10 @@ es_status es_mul_fx(const es_mul_fx_params *params, const es_dims *input1_dims,
 {
     es_broadcast at;
     int32_t c;
-    if (!es_binary_args_are_valid(params, input1_dims, input1, input2_dims, input2, output_dims,
-                                  output)) {
-        return ES_ERR_ARG;
-    }
-    if (!es_broadcast_start(&at, input1_dims, input2_dims, output_dims)) {
-        return ES_ERR_SHAPE;
+    const es_status status = es_fx_binary_begin(&at, params, input1_dims, input1, input2_dims,
+                                                input2, output_dims, output);
+    if (status != ES_OK) {
+        return status;
     }
     if (!es_fx_shift_is_valid(params->product_shift) || !es_fx_output_is_valid(&params->output)) {
         return ES_ERR_RANGE;

@@ -11,15 +11,5 @@
 es_status es_relu_fx(const es_relu_fx_params *params, int32_t size, const int32_t *input,
                      int32_t *output)
 {
-    int32_t i;
-    if (!es_elementwise_args_are_valid(params, size, input, output)) {
-        return ES_ERR_ARG;
-    }
-    if (!es_fx_recast_is_valid(params->input_shift, &params->output)) {
-        return ES_ERR_RANGE;
-    }
-    for (i = 0; i < size; ++i) {
-        output[i] = es_fx_recast(input[i], params->input_shift, &params->output);
-    }
-    return ES_OK;
+    return es_fx_recast_each(params, size, input, output, 0);
 }

@@ -7,11 +7,15 @@ computed here, once, in Python; the C runtime (``es_softmax_fx``,
 constant arrays from these objects. Everything at run time is integer
 arithmetic on raw values:
 
-sigmoid / tanh
-    The table covers ``[-R, R)`` (R = 8 for sigmoid, 4 for tanh) in
-    ``2^bits`` equal steps; entry ``j`` is ``f`` at the centre of step ``j``
-    cast into the output format (with its rounding and overflow modes).
-    ``j = clamp((raw >> shift) + 2^(bits-1), 0, 2^bits - 1)``.
+sigmoid / tanh / elu / hard_swish
+    The table covers a span ``[lo, lo + 2^r)`` (``SPANS``: [-8, 8) for sigmoid,
+    [-4, 4) for tanh and hard_swish, [-8, 0) for elu) in ``2^bits`` equal
+    steps; entry ``j`` is ``f`` at the centre of step ``j`` cast into the
+    output format (with its rounding and overflow modes).
+    ``j = clamp((raw >> shift) + offset, 0, 2^bits - 1)``, ``offset = -lo / step``.
+    elu and hard_swish are the identity from a point on (0 and 3): there the
+    input is cast into the output exactly (``identity_from``, a raw input
+    value), as a relu casts, and the table serves the curve below it.
 
 softmax (over the last axis, n values)
     ``d_i = max - x_i >= 0`` (exact); ``e_i = exp_table[min(d_i >> exp_shift,
@@ -43,14 +47,18 @@ ENTRY_FORMAT = FixedFormat(18, 1, signed=False, rounding="RND", overflow="SAT")
 #: the exact product exp * (1 / sum): unsigned, twice the entries' bits
 PRODUCT_WIDTH, PRODUCT_INTEGER_BITS = 2 * ENTRY_FORMAT.width, 2 * ENTRY_FORMAT.integer_bits
 PRODUCT_FRAC_BITS = PRODUCT_WIDTH - PRODUCT_INTEGER_BITS
-#: half-width of the input range a sigmoid / tanh table covers (2^r)
-RANGE_LOG2 = {"logistic": 3, "tanh": 2}
-_FUNCTIONS = {"logistic": lambda v: 1.0 / (1.0 + np.exp(-v)), "tanh": np.tanh}
+#: the input range [lo, hi) a table covers (hi - lo a power of two)
+SPANS = {"logistic": (-8, 8), "tanh": (-4, 4), "elu": (-8, 0), "hard_swish": (-4, 4)}
+#: where a function becomes the identity (the input cast exactly, no table)
+IDENTITY_FROM = {"elu": 0, "hard_swish": 3}
+_FUNCTIONS = {"logistic": lambda v: 1.0 / (1.0 + np.exp(-v)), "tanh": np.tanh,
+              "elu": lambda v: np.where(v < 0, np.expm1(np.minimum(v, 0)), v),
+              "hard_swish": lambda v: v * np.clip(v + 3, 0, 6) / 6}
 
 
 @dataclass(frozen=True)
 class LookupTable:
-    """A sigmoid or tanh table: input raw -> output raw."""
+    """A table of sigmoid, tanh, elu or hard_swish: input raw -> output raw."""
 
     function: str
     input: FixedFormat
@@ -58,14 +66,27 @@ class LookupTable:
     bits: int
     shift: int
     values: np.ndarray  # raw values of ``output``
+    offset: int
+    #: the smallest raw input the function passes through unchanged (cast), or None
+    identity_from: int | None = None
 
     @property
-    def offset(self) -> int:
-        return 1 << (self.bits - 1)
+    def span(self) -> tuple[int, int]:
+        return SPANS[self.function]
 
     def lookup(self, raw: np.ndarray) -> np.ndarray:
+        raw = np.asarray(raw)
         index = np.clip((raw.astype(np.int64) >> self.shift) + self.offset, 0, len(self.values) - 1)
-        return self.values[index].astype(np.int32)
+        out = self.values[index].astype(np.int32)
+        if self.identity_from is None:
+            return out
+        above = raw >= self.identity_from
+        if not above.any():  # (a cast refused between the formats is never reached then)
+            return out
+        cast = _sim.fixed_cast(np.ascontiguousarray(raw[above], np.int64), self.input.sim_type(),
+                               self.output.sim_type())
+        out[above] = cast.astype(np.int32)
+        return out
 
 
 @dataclass(frozen=True)
@@ -128,14 +149,27 @@ def _index_bits(op: Op, wanted: int, available: int) -> int:
 
 
 def lookup_table(op: Op, graph: Graph, bits: int = TABLE_BITS) -> LookupTable:
-    """The sigmoid (``logistic``) or tanh table of ``op``."""
+    """The table of ``op`` (sigmoid ``logistic``, tanh, elu, hard_swish)."""
     x, out = _formats(op, graph)
-    r = RANGE_LOG2[op.type]
-    bits = _index_bits(op, bits, x.frac_bits + r + 1)
-    step = 2.0 ** (r + 1 - bits)
-    centres = -(2.0 ** r) + (np.arange(1 << bits) + 0.5) * step
+    lo, hi = SPANS[op.type]
+    r = (hi - lo).bit_length() - 1  # the span is 2^r wide
+    bits = _index_bits(op, bits, x.frac_bits + r)
+    step = 2.0 ** (r - bits)
+    centres = lo + (np.arange(1 << bits) + 0.5) * step
     values = out.quantize(_FUNCTIONS[op.type](centres)).astype(np.int64)
-    return LookupTable(op.type, x, out, bits, x.frac_bits + r + 1 - bits, values)
+    identity = None
+    if op.type in IDENTITY_FROM:
+        # the smallest raw r with r * 2^-F >= the point, kept within [qmin, qmax + 1]
+        point = IDENTITY_FROM[op.type]
+        first = -((-point << x.frac_bits) if x.frac_bits >= 0 else (-point >> -x.frac_bits))
+        identity = min(max(first, x.qmin), x.qmax + 1)
+        try:  # a cast the ap_types headers abort on is refused here, before any run
+            if identity <= x.qmax:
+                _sim.fixed_cast(np.zeros(1, np.int64), x.sim_type(), out.sim_type())
+        except ValueError as exc:
+            raise UnsupportedError(f"{op.origin or op.type}: {exc}") from None
+    return LookupTable(op.type, x, out, bits, x.frac_bits + r - bits, values,
+                       -lo << bits >> r, identity)
 
 
 def softmax_tables(op: Op, graph: Graph, bits: int = TABLE_BITS) -> SoftmaxTables:

@@ -7,8 +7,9 @@ and the accumulator from the interval analysis of
 accumulators cannot overflow: a layer whose bound reaches 2^62 is refused);
 the output stage (clamp at the accumulator's binary point, bits dropped,
 target type) mirrors ``sim/include/es_sim/fixed_layers.h``; the softmax,
-sigmoid and tanh tables are the simulator's own table objects
-(:mod:`edgesmith.sim.fixed_tables`), emitted as constant arrays.
+sigmoid, tanh, elu and hard_swish tables are the simulator's own table objects
+(:mod:`edgesmith.arith.fixed_tables`), emitted as constant arrays, and
+leaky_relu's alpha is the simulator's too (:mod:`edgesmith.arith.fixed_alpha`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import UnsupportedError
-from ..arith.fixed_tables import PRODUCT_FRAC_BITS, lookup_table, softmax_tables
+from ..arith.fixed_alpha import leaky_relu_alpha
+from ..arith.fixed_tables import PRODUCT_FRAC_BITS, SPANS, lookup_table, softmax_tables
 from ..arith.intervals import ACTIVATION_FRAC, accumulator_bound
 from ..ir import FixedFormat, Graph, Op, Pow2Format, op_def, op_types
+from ..sim.fixed_reduce import reduced_axes
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, axis4, gather_kernel,
-                       gather_table_kernel, tile)
+                       gather_table_kernel, pad_kernel, tile)
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
 #: |values| the int64 kernels may hold (the C kernels' contract, es_nn_fx_support.h)
@@ -150,11 +153,45 @@ def _fx_pool(op: Op, graph: Graph, a: dict) -> KernelParams:
 
 
 def _fx_add(op: Op, graph: Graph, a: dict) -> KernelParams:
-    fa, fb = (_fixed(op, graph, n).frac_bits for n in op.inputs[:2])
-    frac = _point(op, max(fa, fb), a["activation"])
-    fields = {"input1_shift": _shift(op, frac - fa), "input2_shift": _shift(op, frac - fb),
-              "output": fx_output(op, frac, a["activation"], _fixed(op, graph, op.outputs[0]))}
-    return KernelParams("es_add_fx", {"params": CStruct("es_add_fx_params", fields)})
+    """add, sub, maximum, minimum (and squared_difference): operands at the finer point."""
+    fa, fb = (_fixed(op, graph, n) for n in op.inputs[:2])
+    activation = a.get("activation", "none")
+    frac = _point(op, max(fa.frac_bits, fb.frac_bits), activation)
+    shifts = (_shift(op, frac - fa.frac_bits), _shift(op, frac - fb.frac_bits))
+    exact = frac
+    if op.type == "squared_difference":
+        exact = 2 * frac  # the square of the aligned difference
+        difference = (_magnitude(fa) << shifts[0]) + (_magnitude(fb) << shifts[1])
+        if difference * difference >= 1 << _VALUE_LIMIT_BITS:
+            raise _refuse(op, f"the square of the difference of {fa.describe()} and "
+                              f"{fb.describe()} reaches 2^{_VALUE_LIMIT_BITS}, beyond the int64 "
+                              "kernel: narrow the operands")
+    fields = {"input1_shift": shifts[0], "input2_shift": shifts[1],
+              "output": fx_output(op, exact, activation, _fixed(op, graph, op.outputs[0]))}
+    return KernelParams(f"es_{op.type}_fx", {"params": CStruct("es_add_fx_params", fields)})
+
+
+def _prelu_fields(op: Op, x: FixedFormat, alpha: FixedFormat, out: FixedFormat) -> dict:
+    """Shifts of x (where x >= 0) and of the exact x * alpha to one binary point, and the cast."""
+    frac = max(x.frac_bits, x.frac_bits + alpha.frac_bits)
+    product_shift = frac - x.frac_bits - alpha.frac_bits
+    if (_magnitude(x) * _magnitude(alpha)) << product_shift >= 1 << _VALUE_LIMIT_BITS:
+        raise _refuse(op, f"the product of {x.describe()} and alpha {alpha.describe()} reaches "
+                          f"2^{_VALUE_LIMIT_BITS}, beyond the int64 kernel: narrow the operands")
+    return {"positive_shift": _shift(op, frac - x.frac_bits), "product_shift": product_shift,
+            "output": fx_output(op, frac, "none", out)}
+
+
+def _fx_prelu(op: Op, graph: Graph, a: dict) -> KernelParams:
+    x, out = _fixed(op, graph, op.inputs[0]), _fixed(op, graph, op.outputs[0])
+    if op.type == "leaky_relu":
+        raw, alpha = leaky_relu_alpha(op)
+        fields = {"alpha": raw, **_prelu_fields(op, x, alpha, out)}
+        return KernelParams("es_leaky_relu_fx", {
+            "params": CStruct("es_leaky_relu_fx_params", fields),
+            "size": graph.tensors[op.outputs[0]].size})
+    fields = _prelu_fields(op, x, _fixed(op, graph, op.inputs[1]), out)
+    return KernelParams("es_prelu_fx", {"params": CStruct("es_prelu_fx_params", fields)})
 
 
 def _fx_mul(op: Op, graph: Graph, a: dict) -> KernelParams:
@@ -171,10 +208,12 @@ def _fx_mul(op: Op, graph: Graph, a: dict) -> KernelParams:
 
 
 def _fx_relu(op: Op, graph: Graph, a: dict) -> KernelParams:
-    cast = _cast(op, _fixed(op, graph, op.inputs[0]), _RELU_FAMILY[op.type],
+    """The relu family and quantize (es_relu_fx), and abs (the same cast of |x|)."""
+    cast = _cast(op, _fixed(op, graph, op.inputs[0]), _RELU_FAMILY.get(op.type, "none"),
                  _fixed(op, graph, op.outputs[0]))
-    return KernelParams("es_relu_fx", {"params": CStruct("es_relu_fx_params", cast),
-                                       "size": graph.tensors[op.outputs[0]].size})
+    kernel = "es_abs_fx" if op.type == "abs" else "es_relu_fx"
+    return KernelParams(kernel, {"params": CStruct("es_relu_fx_params", cast),
+                                 "size": graph.tensors[op.outputs[0]].size})
 
 
 def _fx_concat(op: Op, graph: Graph, a: dict) -> KernelParams:
@@ -192,6 +231,33 @@ def _fx_gather(op: Op, graph: Graph, a: dict) -> KernelParams:
     return (gather_kernel if op.type == "gather" else gather_table_kernel)(op, graph, "fx")
 
 
+def _fx_pad(op: Op, graph: Graph, a: dict) -> KernelParams:
+    if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
+        raise _refuse(op, "a fixed-point pad keeps its input's format")
+    return pad_kernel(op, graph, a, "fx", 0)  # real 0 is raw 0
+
+
+def _fx_reduce(op: Op, graph: Graph, a: dict) -> KernelParams:
+    """reduce_max, reduce_min, sum and mean: one box walk, the output stage of the simulator's
+    kernels (edgesmith.sim.fixed_reduce)."""
+    x, out = _fixed(op, graph, op.inputs[0]), _fixed(op, graph, op.outputs[0])
+    shape = graph.tensors[op.inputs[0]].shape
+    axes = reduced_axes(op, graph)
+    count = int(np.prod([shape[k] for k in axes], dtype=np.int64))
+    shift = x.frac_bits - out.frac_bits
+    total = _magnitude(x) * count  # a bound on |sum|
+    if (op.type in ("sum", "mean") and total >= 1 << _VALUE_LIMIT_BITS) or \
+            (op.type == "mean" and (abs(shift) > _VALUE_LIMIT_BITS
+                                    or max(total << max(-shift, 0),
+                                           count << max(shift, 0)) >= 1 << _VALUE_LIMIT_BITS)):
+        raise _refuse(op, f"the {op.type} of {count} values of {x.describe()} into "
+                          f"{out.describe()} leaves the int64 kernel: narrow the formats")
+    fields = {"axes": sum(1 << axis4(k, len(shape)) for k in axes),  # ES_AXIS_* bits
+              "mean_shift": shift if op.type == "mean" else 0,
+              "output": fx_output(op, x.frac_bits, "none", out)}
+    return KernelParams(f"es_{op.type}_fx", {"params": CStruct("es_reduce_fx_params", fields)})
+
+
 def _table(values) -> CArray:
     return CArray("int32_t", tuple(int(v) for v in values))
 
@@ -200,7 +266,12 @@ def _fx_lookup(op: Op, graph: Graph, a: dict) -> KernelParams:
     t = lookup_table(op, graph)
     fields = {"table": _table(t.values), "size": len(t.values),
               "shift": min(t.shift, _MAX_INDEX_SHIFT), "offset": t.offset}
-    return KernelParams(f"es_{op.type}_fx", {"params": CStruct("es_table_fx_params", fields),
+    ctype = "es_table_fx_params"
+    if t.identity_from is not None:  # elu, hard_swish: the input cast from there on
+        ctype = "es_table_identity_fx_params"
+        fields.update(identity_from=t.identity_from,
+                      identity=fx_output(op, t.input.frac_bits, "none", t.output))
+    return KernelParams(f"es_{op.type}_fx", {"params": CStruct(ctype, fields),
                                              "size": graph.tensors[op.outputs[0]].size})
 
 
@@ -217,10 +288,14 @@ def _fx_softmax(op: Op, graph: Graph, a: dict) -> KernelParams:
 
 
 _FX_BUILDERS = {**{t: _fx_mac for t in op_types(pattern="mac")}, "avg_pool2d": _fx_pool, "max_pool2d": _fx_pool,
-                "add": _fx_add, "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
-                "logistic": _fx_lookup, "tanh": _fx_lookup, "gather": _fx_gather,
-                "gather_table": _fx_gather,
-                **{t: _fx_relu for t in _RELU_FAMILY}}
+                **{t: _fx_add for t in ("add", "sub", "maximum", "minimum",
+                                        "squared_difference")},
+                "mul": _fx_mul, "concat": _fx_concat, "softmax": _fx_softmax,
+                **{t: _fx_lookup for t in SPANS}, "gather": _fx_gather,
+                "gather_table": _fx_gather, "pad": _fx_pad, "prelu": _fx_prelu,
+                "leaky_relu": _fx_prelu,
+                "abs": _fx_relu, **{t: _fx_relu for t in _RELU_FAMILY},
+                **{t: _fx_reduce for t in ("mean", "sum", "reduce_max", "reduce_min")}}
 
 
 def fixed_kernel_params(op: Op, graph: Graph, a: dict) -> KernelParams:

@@ -30,7 +30,7 @@ from ..arith.params import (AddParams, ConvParams, FullyConnectedParams, LutPara
 from ..arith.sigmoid_table import SIGMOID_Q16
 from .c_formats import format_kernel_params
 from .c_values import (CArray, CStruct, CSymbol, KernelParams, as_dims4, axis4, dims,
-                       gather_kernel, gather_table_kernel, tile)
+                       gather_kernel, gather_table_kernel, pad_kernel, tile)
 
 __all__ = ["C_OP_TYPES", "CArray", "CStruct", "CSymbol", "FC_STAGES", "KernelParams", "VIEW_OPS",
            "as_dims4", "axis4", "c_array_lines", "c_initializer", "c_int", "c_struct_lines",
@@ -197,10 +197,7 @@ def _mean(op: Op, graph: Graph, p: MeanParams, a: dict) -> KernelParams:
 
 
 def _pad(op: Op, graph: Graph, p: PadParams, a: dict) -> KernelParams:
-    rank = len(graph.tensors[op.inputs[0]].shape)
-    before = [0] * (4 - rank) + [int(b) for b, _ in a["pads"]]
-    fields = {"before": dict(zip("nhwc", before)), "pad_value": p.pad_value}
-    return KernelParams("es_pad_s8", {"params": CStruct("es_pad_params", fields)})
+    return pad_kernel(op, graph, a, "s8", p.pad_value)
 
 
 def _concat(op: Op, graph: Graph, p, a: dict) -> KernelParams:

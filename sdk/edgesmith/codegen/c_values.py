@@ -72,6 +72,14 @@ def tile(pair) -> dict:
     return {"h": int(pair[0]), "w": int(pair[1])}
 
 
+def pad_kernel(op: Op, graph: Graph, a: dict, tag: str, pad_value: int) -> KernelParams:
+    """The ``es_pad_<tag>`` call of a ``pad`` op (rank <= 4, padded as NHWC)."""
+    rank = len(graph.tensors[op.inputs[0]].shape)
+    before = [0] * (4 - rank) + [int(b) for b, _ in a["pads"]]
+    fields = {"before": dict(zip("nhwc", before)), "pad_value": int(pad_value)}
+    return KernelParams(f"es_pad_{tag}", {"params": CStruct("es_pad_params", fields)})
+
+
 #: the size of es_gather_params' dims and strides (ES_GATHER_MAX_DIMS)
 GATHER_MAX_DIMS = 6
 

@@ -142,8 +142,7 @@ def builder(*op_types: str):
 
 def build_layers(graph: Graph, reuse_factor: int = 1) -> list[HlsLayer]:
     """Every op of a fixed-point graph as an HLS layer, in execution order."""
-    from . import layers_mac, layers_misc  # noqa: F401  (they register the builders)
-    from . import layers_cast  # noqa: F401
+    from . import layers_cast, layers_mac, layers_misc, layers_move, layers_reduce  # noqa: F401
 
     graph = lower(graph, LAYER_BUILDERS)  # op indices and tensor names stay
     ctx = LayerContext(graph, reuse_factor)

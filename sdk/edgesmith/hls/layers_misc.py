@@ -1,5 +1,6 @@
-"""HLS layers of the ops without weights: pooling, add/mul, the relu family,
-concat, reshape, and the table activations (softmax, sigmoid, tanh).
+"""HLS layers of the ops without weights: pooling, the binary ops (add, sub, mul,
+maximum, minimum, squared_difference, prelu, leaky_relu), abs, the relu family,
+concat, reshape, and the table activations (softmax, sigmoid, tanh, elu, hard_swish).
 
 Each computes the exact value in a type sized here (``accum_t``) and casts
 once, as the fixed-point simulator does; the average pool's division and
@@ -14,7 +15,8 @@ import numpy as np
 from ..errors import UnsupportedError
 from ..ir import FixedFormat, Op
 from ..sim.fixed_kernels import cast_fixed
-from ..arith.fixed_tables import ENTRY_FORMAT, RANGE_LOG2, lookup_table, softmax_tables
+from ..arith.fixed_alpha import leaky_relu_alpha
+from ..arith.fixed_tables import ENTRY_FORMAT, SPANS, lookup_table, softmax_tables
 from .layers import ConstArray, HlsLayer, LayerContext, activation_constant, builder, describe
 from .types import (
     ApFixed,
@@ -81,39 +83,84 @@ def gather(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
                     iterations=ctx.size(op.outputs[0]))
 
 
-@builder("add", "mul")
+#: the es_hls kernel of each binary op (its *_broadcast form takes a constant operand)
+BINARY_KERNELS = {"add": "add", "sub": "subtract", "mul": "multiply", "maximum": "maximum",
+                  "minimum": "minimum", "squared_difference": "squared_difference",
+                  "prelu": "prelu"}
+
+
+def _binary_accum(op: Op, a: FixedFormat, b: FixedFormat, act: str) -> ApFixed:
+    """The exact result of ``a op b`` (clamped by ``act``): its binary point and bound."""
+    fine = max(a.frac_bits, b.frac_bits)
+    if op.type == "mul":
+        frac = activation_frac(act, a.frac_bits + b.frac_bits)
+        bound = aligned(max_raw(a) * max_raw(b), a.frac_bits + b.frac_bits, frac)
+    elif op.type in ("prelu", "leaky_relu"):
+        frac = max(a.frac_bits, a.frac_bits + b.frac_bits)
+        bound = max(aligned(max_raw(a), a.frac_bits, frac),
+                    aligned(max_raw(a) * max_raw(b), a.frac_bits + b.frac_bits, frac))
+    elif op.type == "squared_difference":
+        frac = 2 * fine
+        difference = aligned(max_raw(a), a.frac_bits, fine) + aligned(max_raw(b), b.frac_bits,
+                                                                       fine)
+        bound = difference * difference
+    else:  # add, sub, maximum, minimum: at the finer point
+        frac = activation_frac(act, fine)
+        bound = aligned(max_raw(a), a.frac_bits, frac) + aligned(max_raw(b), b.frac_bits, frac)
+    return exact_type(frac, max(bound, activation_bound(act, frac)))
+
+
+@builder(*BINARY_KERNELS)
 def binary(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     a_name, b_name = op.inputs[:2]
     consts = [n for n in (a_name, b_name) if ctx.graph.tensors[n].is_const]
     if len(consts) == 2:
         raise UnsupportedError(f"{describe(op)}: both operands are constants; fold them first")
+    if op.type == "prelu" and consts != [b_name]:
+        raise UnsupportedError(f"{describe(op)}: HLS prelu takes a constant alpha")
     for name in (a_name, b_name):
         if name not in consts and ctx.shape(name) != ctx.shape(op.outputs[0]):
             raise UnsupportedError(f"{describe(op)}: HLS {op.type} broadcasts only a constant "
                                    f"operand: {ctx.shape(name)} vs {ctx.shape(op.outputs[0])}")
     a, b = ctx.fmt(op, a_name), ctx.fmt(op, b_name)
-    act = ctx.attrs(op)["activation"]
-    if op.type == "add":
-        frac = activation_frac(act, max(a.frac_bits, b.frac_bits))
-        bound = aligned(max_raw(a), a.frac_bits, frac) + aligned(max_raw(b), b.frac_bits, frac)
-    else:
-        frac = activation_frac(act, a.frac_bits + b.frac_bits)
-        bound = aligned(max_raw(a) * max_raw(b), a.frac_bits + b.frac_bits, frac)
-    accum = exact_type(frac, max(bound, activation_bound(act, frac)))
-    kernel = "add" if op.type == "add" else "multiply"
+    act = ctx.attrs(op).get("activation", "none")
+    accum = _binary_accum(op, a, b, act)
+    kernel = BINARY_KERNELS[op.type]
     if not consts:
         return _elementwise(ctx, index, op, kernel, accum, act)
-    layer = _elementwise(ctx, index, op, f"{kernel}_broadcast", accum, act,
-                         base="broadcast_config")
+    if op.type == "sub" and consts == [a_name]:
+        kernel = "reverse_subtract"  # c - x: the kernel's operand comes first
     const = ctx.graph.tensors[consts[0]]
     raw = _repeating_constant(np.asarray(const.data, np.int64), ctx.shape(op.outputs[0]))
-    fmt = ApFixed.of(const.fmt)
-    layer.typedefs += [("const_t", fmt.cpp()), ("const_store_t", fmt.store())]
+    return _broadcast(ctx, index, op, f"{kernel}_broadcast", accum, act, raw, const.fmt,
+                      f"constant operand of {describe(op)}, raw {const.fmt.describe()}")
+
+
+@builder("leaky_relu")
+def leaky_relu(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
+    """prelu_broadcast with one alpha, the simulator's exact one (arith.fixed_alpha)."""
+    raw, alpha = leaky_relu_alpha(op)
+    accum = _binary_accum(op, ctx.fmt(op, op.inputs[0]), alpha, "none")
+    return _broadcast(ctx, index, op, "prelu_broadcast", accum, "none",
+                      np.array([raw], np.int64), alpha,
+                      f"alpha of {describe(op)}, raw {alpha.describe()}")
+
+
+def _broadcast(ctx: LayerContext, index: int, op: Op, kernel: str, accum: ApFixed, act: str,
+               raw: np.ndarray, fmt: FixedFormat, comment: str) -> HlsLayer:
+    layer = _elementwise(ctx, index, op, kernel, accum, act, base="broadcast_config")
+    const = ApFixed.of(fmt)
+    layer.typedefs += [("const_t", const.cpp()), ("const_store_t", const.store())]
     layer.constants.append(("unsigned", "n_const", raw.size))
-    layer.arrays.append(ConstArray(f"layer{index}_constant", fmt.store(), raw,
-                                   f"constant operand of {describe(op)}, raw "
-                                   f"{const.fmt.describe()}"))
+    layer.arrays.append(ConstArray(f"layer{index}_constant", const.store(), raw, comment))
     return layer
+
+
+@builder("abs")
+def absolute(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
+    x, out = ctx.fmt(op, op.inputs[0]), ctx.fmt(op, op.outputs[0])
+    _check_cast(op, x, out)
+    return _elementwise(ctx, index, op, "abs", exact_type(x.frac_bits, max_raw(x)), "none")
 
 
 def _repeating_constant(raw: np.ndarray, out_shape: tuple[int, ...]) -> np.ndarray:
@@ -148,6 +195,19 @@ def concat(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     return HlsLayer(index, op, "concatenate", "concat_config", typedefs, constants)
 
 
+def division_types(op: Op, bound: int, count: int, frac: int, out: FixedFormat) -> list:
+    """div_t and mean_t of es_hls::average: a sum of raw magnitude ``bound`` at ``frac``
+    divided by ``count``, the quotient one bit below the output LSB plus a sticky bit."""
+    avg_shift = out.frac_bits + 1 - frac
+    if abs(avg_shift) > 64:
+        raise UnsupportedError(f"{describe(op)}: input and output binary points are more "
+                               "than 64 bits apart")
+    width = max(signed_bits(bound) + max(avg_shift, 0),
+                signed_bits(count) + max(-avg_shift, 0)) + 2
+    return [("div_t", raw_int(width)),
+            ("mean_t", ApFixed(width, width - (out.frac_bits + 2)).cpp())]
+
+
 @builder("avg_pool2d", "max_pool2d")
 def pooling(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     a = ctx.attrs(op)
@@ -166,13 +226,7 @@ def pooling(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
     typedefs = [("accum_t", exact_type(frac, bound).cpp())]
     avg_shift = out.frac_bits + 1 - frac  # the quotient one bit below the output LSB
     if average:
-        if abs(avg_shift) > 64:
-            raise UnsupportedError(f"{describe(op)}: input and output binary points are more "
-                                   "than 64 bits apart")
-        width = max(signed_bits(bound) + max(avg_shift, 0),
-                    signed_bits(taps) + max(-avg_shift, 0)) + 2
-        typedefs += [("div_t", raw_int(width)),
-                     ("mean_t", ApFixed(width, width - (out.frac_bits + 2)).cpp())]
+        typedefs += division_types(op, bound, taps, frac, out)
     global_pool = (out_h, out_w) == (1, 1) and (kh, kw) == (in_h, in_w) and not any(pads)
     reuse = ctx.reuse_for(n_chan * taps)
     constants = [("unsigned", name, value) for name, value in (
@@ -188,8 +242,9 @@ def pooling(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
                     iterations=in_h * in_w if global_pool else out_h * out_w, reuse_factor=reuse)
 
 
-@builder("logistic", "tanh")
+@builder(*SPANS)
 def table_activation(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
+    """logistic and tanh (a table), elu and hard_swish (a table and the identity above)."""
     table = lookup_table(op, ctx.graph)
     n = ctx.size(op.outputs[0])
     store = raw_int(table.output.width, table.output.signed)
@@ -200,8 +255,10 @@ def table_activation(ctx: LayerContext, index: int, op: Op) -> HlsLayer:
                  ("unsigned", "index_shift", table.shift),
                  ("unsigned", "index_offset", table.offset), ("unsigned", "reuse_factor", reuse)]
     comment = (f"{op.type} of {describe(op)}: {len(table.values)} entries over "
-               f"[-{2 ** RANGE_LOG2[op.type]}, {2 ** RANGE_LOG2[op.type]}), raw "
+               f"[{table.span[0]}, {table.span[1]}), raw "
                f"{table.output.describe()} (sdk/edgesmith/sim/fixed_tables.py)")
+    if table.identity_from is not None:
+        constants.append(("long long", "identity_from", table.identity_from))
     return HlsLayer(index, op, op.type, "table_config", typedefs, constants,
                     [ConstArray(f"layer{index}_table", store, table.values, comment)],
                     reuse_factor=reuse)

@@ -6,9 +6,12 @@ Every op computes its result exactly and quantizes it once into the output
 format with that format's rounding and overflow modes (docs/FORMATS_IMPL.md):
 dense and convolutions sum exact products in a 128-bit accumulator, add and
 mul are exact, average pooling rounds the exact mean, and max pooling, the
-relu family, concat and quantize are casts. Fused activations clamp the exact
-value before the cast. Each kernel is one call into ``edgesmith._sim``;
-softmax, sigmoid (``logistic``) and tanh are table lookups (:mod:`.fixed_tables`).
+relu family, concat and quantize are casts; sub, maximum, minimum,
+squared_difference, prelu, leaky_relu (an exact alpha) and abs are exact too.
+Fused activations clamp the exact value before the cast. Each kernel is one
+call into ``edgesmith._sim``; softmax, sigmoid (``logistic``), tanh, elu and
+hard_swish are table lookups (:mod:`.fixed_tables`), the last two the identity
+where the function is; the reductions are in :mod:`.fixed_reduce`.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ from .. import _sim
 from ..errors import UnsupportedError
 from ..ir import OP_DEFS, FixedFormat, Graph, Op, Pow2Format, with_defaults
 from ..ir.ops.movement import movement_kernel
+from ..arith.fixed_alpha import leaky_relu_alpha
+from .fixed_reduce import REDUCE_KERNELS
 from .fixed_tables import TABLE_KERNELS
 from .int_kernels import Kernel
 
-FIXED_KERNELS: dict[str, Kernel] = dict(TABLE_KERNELS)
+FIXED_KERNELS: dict[str, Kernel] = {**TABLE_KERNELS, **REDUCE_KERNELS}
 
 
 def _kernel(*op_types: str):
@@ -105,13 +110,28 @@ def pool2d(op: Op, graph: Graph, args: list) -> np.ndarray:
               activation=a["activation"])
 
 
-@_kernel("add", "mul")
+@_kernel("add", "sub", "mul", "maximum", "minimum", "squared_difference", "prelu")
 def binary(op: Op, graph: Graph, args: list) -> np.ndarray:
     shape = np.broadcast_shapes(args[0].shape, args[1].shape)
     a, b = (_i32(np.broadcast_to(x, shape)) for x in args[:2])
     return getattr(_sim, f"{op.type}_fx")(a, b, _fixed(op, graph, op.inputs[0]).sim_type(),
               _fixed(op, graph, op.inputs[1]).sim_type(), _out(op, graph),
-              with_defaults(op.type, op.attrs)["activation"])
+              with_defaults(op.type, op.attrs).get("activation", "none"))
+
+
+@_kernel("leaky_relu")
+def leaky_relu(op: Op, graph: Graph, args: list) -> np.ndarray:
+    # prelu with one alpha, held exactly (arith.fixed_alpha)
+    raw, fmt = leaky_relu_alpha(op)
+    x = _i32(args[0])
+    return _sim.prelu_fx(x, np.full_like(x, raw), _fixed(op, graph, op.inputs[0]).sim_type(),
+                         fmt.sim_type(), _out(op, graph))
+
+
+@_kernel("abs")
+def absolute(op: Op, graph: Graph, args: list) -> np.ndarray:
+    return _sim.abs_fx(_i32(args[0]), _fixed(op, graph, op.inputs[0]).sim_type(),
+                       _out(op, graph))
 
 
 @_kernel("relu", "relu6", "relu_n1_to_1")
@@ -130,6 +150,15 @@ def concat(op: Op, graph: Graph, args: list) -> np.ndarray:
                           _fixed(op, graph, name).sim_type(), out, a["activation"])
              for x, name in zip(args, op.inputs)]
     return np.concatenate(parts, axis=a["axis"])
+
+
+@_kernel("pad")
+def pad(op: Op, graph: Graph, args: list) -> np.ndarray:
+    # zero padding moves raw values: real 0 is raw 0 in every fixed-point format
+    if _fixed(op, graph, op.inputs[0]) != _fixed(op, graph, op.outputs[0]):
+        raise UnsupportedError(f"{op.origin or op.type}: a fixed-point pad keeps its input's "
+                               "format")
+    return np.pad(_i32(args[0]), [tuple(p) for p in op.attrs["pads"]])
 
 
 @_kernel("reshape")

@@ -19,4 +19,5 @@ void register_convert(pybind11::module_& m);
 void register_lstm(pybind11::module_& m);
 void register_activations16(pybind11::module_& m);
 void register_log_softmax(pybind11::module_& m);
+void register_fixed_elementwise(pybind11::module_& m);
 }  // namespace es_sim

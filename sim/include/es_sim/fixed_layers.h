@@ -29,6 +29,8 @@ Overflow parse_overflow(const std::string& name);
 void check_raw(const int32_t* raw, py::ssize_t n, const FixedType& t, const char* what);
 // Raise ValueError for an output type wider than the int32 storage of tensors.
 void check_tensor_type(const FixedType& t, const char* what);
+// Raise ValueError for a cast the ap_types headers abort on (cast_refusal).
+void check_cast(const FixedType& source, const FixedType& target);
 
 // The exact value acc / scale (acc_frac fractional bits, scale > 0) clamped
 // by `act`, as a numerator over the same scale; acc_frac must be at least
