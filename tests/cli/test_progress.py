@@ -1,5 +1,6 @@
 """Progress bars: quantize reports every calibration sample twice (calibration, then the
-saturation count), shows a bar on a terminal, and none under --json or when piped."""
+saturation count), verify on the host every sample the C code ran; a bar on a terminal,
+none under --json or when piped."""
 
 import io
 import json
@@ -45,3 +46,15 @@ def test_a_bar_on_a_terminal_none_under_json(tmp_path, monkeypatch):
     result = _quantize(tmp_path, "--json")
     assert result.exit_code == 0 and json.loads(result.stdout)["calibration_samples"] == 40
     assert screen.getvalue() == ""
+
+
+def test_verify_on_the_host_counts_every_sample_on_a_terminal(tmp_path, monkeypatch):
+    from tests.helpers.paths import SHARED_MODELS
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "console", Console(file=screen, force_terminal=True, width=100))
+    model = SHARED_MODELS / "tflm" / "hello_world_int8.tflite"
+    result = CliRunner().invoke(app, ["verify", str(model), "--target", "host", "--samples", "7"])
+    assert result.exit_code == 0, result.output
+    assert "hello_world_int8.tflite on the host" in screen.getvalue()
+    assert "7/7" in screen.getvalue()

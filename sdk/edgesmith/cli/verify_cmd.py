@@ -18,7 +18,7 @@ from .codegen_cmds import (
     strategy_name,
 )
 from .common import (JSON_OPTION, SEED_OPTION, console, emit_json, handle_errors,
-                     load_array_file, say, status)
+                     load_array_file, progress, say, status)
 from .model_cmds import MODEL_ARG, WEIGHTS_OPTION, load_cli_model
 from .port_options import FLASH_OPTION, PORT_OPTION, TIMEOUT_OPTION, describe_board_run
 
@@ -80,7 +80,7 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
     from ..boards.host_build import default_compiler
     from ..codegen.options import CodeOptions
 
-    board, port, flash, timeout = serial
+    board, port, _, _ = serial
     where = _check_where(target, board, port)
     options = CodeOptions(name=name, strategy=strategy_name(strategy), inplace=not no_inplace,
                           model_path=model)
@@ -105,20 +105,15 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
     batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
     board_info = None
-    with status(f"building {model.name} for {where} and running it...", as_json):
-        # a mixed-precision model: outputs and the branch of every patch (verify/reference.py)
-        if port is not None:  # firmware on a board at a serial port (verify/serial.py)
-            from ..verify.serial import verify_serial
-            report, board_info = verify_serial(graph, batch, board=board, port=port, flash=flash,
-                                               timeout=timeout, label=str(model), code_dir=code,
-                                               options=options, mixed=mixed)
-        elif target.startswith("qemu:"):  # firmware on an emulated board (boards/ owns this)
-            from ..verify.qemu import verify_qemu
-            report = verify_qemu(graph, batch, board=target[5:], label=str(model),
-                                 code_dir=code, options=options, mixed=mixed)
-        else:
+    if port is None and not target.startswith("qemu:"):  # the host runs sample by sample
+        count = int(next(iter(batch.values())).shape[0])
+        with progress(f"building and running {model.name} on the host", count,
+                      as_json) as advance:
             report = verify_host(graph, batch, code_dir=code, options=options, label=str(model),
-                                 mixed=mixed)
+                                 mixed=mixed, advance=advance)
+    else:
+        report, board_info = _verify_on_board(graph, batch, model, where, target, serial, code,
+                                              options, mixed, as_json)
     payload = {**report.to_json(), "target": where, "compiler": default_compiler(),
                "reference": "edgesmith simulator"}
     if board_info is not None:
@@ -166,3 +161,23 @@ def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: i
 
     return verification_batch(graph, None if inputs is None else load_array_file(inputs),
                               samples, seed)
+
+
+def _verify_on_board(graph, batch, model: Path, where: str, target: str | None, serial: tuple,
+                     code: Path | None, options, mixed, as_json: bool):
+    """The report of firmware on a board at a serial port or on an emulated board, and what
+    the board said of itself (serial only)."""
+    board, port, flash, timeout = serial
+    board_info = None
+    with status(f"building {model.name} for {where} and running it...", as_json):
+        # a mixed-precision model: outputs and the branch of every patch (verify/reference.py)
+        if port is not None:  # firmware on a board at a serial port (verify/serial.py)
+            from ..verify.serial import verify_serial
+            report, board_info = verify_serial(graph, batch, board=board, port=port, flash=flash,
+                                               timeout=timeout, label=str(model), code_dir=code,
+                                               options=options, mixed=mixed)
+        else:  # firmware on an emulated board (boards/ owns this)
+            from ..verify.qemu import verify_qemu
+            report = verify_qemu(graph, batch, board=target[5:], label=str(model),
+                                 code_dir=code, options=options, mixed=mixed)
+    return report, board_info

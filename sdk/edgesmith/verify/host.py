@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -96,10 +96,11 @@ class HostModel:
             raise MismatchError(f"{self.name}_{function} returned {name} (the simulator gives "
                                 "outputs for these inputs)")
 
-    def run(self, batch: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    def run(self, batch: Mapping[str, np.ndarray],
+            advance: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
         """Outputs of the C code for a batch (name -> array, batch on axis 0), sample by
-        sample; a stateful model's samples are one sequence (``sequence_steps``: sequences
-        of that many), reset first."""
+        sample (``advance(1)`` after each: a progress bar); a stateful model's samples are
+        one sequence (``sequence_steps``: sequences of that many), reset first."""
         g = self.graph
         count = batch[g.inputs[0]].shape[0]
         steps = getattr(self, "sequence_steps", None) or count
@@ -117,6 +118,8 @@ class HostModel:
             args += [self.ffi.from_buffer(_c_array(g, n), outputs[n][i:i + 1])
                      for n in g.outputs]
             self._call("run", *args)
+            if advance is not None:
+                advance(1)
             if self.num_patches:
                 taken = getattr(self.lib, f"{self.name}_patch_branches")()
                 branches[i] = np.frombuffer(self.ffi.buffer(taken, self.num_patches), np.uint8)
@@ -146,12 +149,13 @@ class HostTarget:
 
     oracle = False
 
-    def __init__(self, folder: Path, graph: Graph, **build):
-        self.folder, self.graph, self.build = folder, graph, build
+    def __init__(self, folder: Path, graph: Graph, *,
+                 advance: Callable[[int], None] | None = None, **build):
+        self.folder, self.graph, self.build, self.advance = folder, graph, build, advance
         self.host = HostModel(folder, graph, **build)
 
     def run(self, batch):
-        return self.host.run(batch), self.host.branches
+        return self.host.run(batch, self.advance), self.host.branches
 
     def trace(self, sample):
         traced = HostModel(self.folder, self.graph, trace=True, **self.build)
@@ -162,17 +166,18 @@ class HostTarget:
 def verify_host(graph: Graph, inputs: np.ndarray | Mapping[str, np.ndarray], *,
                 code_dir: str | Path | None = None, options: CodeOptions | None = None,
                 label: str | None = None, sanitize: bool = False, compiler: str | None = None,
-                mixed: MixedPatchModel | None = None) -> CheckReport:
+                mixed: MixedPatchModel | None = None,
+                advance: Callable[[int], None] | None = None) -> CheckReport:
     """Generate with ``options`` (or take ``code_dir``), build and run ``graph``'s C code on
     ``inputs`` and compare every output with the simulator; see the module docstring. With
     ``mixed`` (a mixed-precision patch model of ``graph``), its code, and every patch's
-    branch too."""
+    branch too. ``advance(1)`` is called after each sample the C code ran."""
     check_mixed_fits(graph, mixed)
     batch = dict(inputs) if isinstance(inputs, Mapping) else {graph.inputs[0]: inputs}
     with tempfile.TemporaryDirectory(prefix="edgesmith-verify-") as tmp:
         code_dir = generated_code(graph, code_dir, Path(tmp), options, mixed)
         target = HostTarget(code_dir, graph, name=options.name if options else None,
-                            sanitize=sanitize, compiler=compiler)
+                            sanitize=sanitize, compiler=compiler, advance=advance)
         report = verify_target(graph, target, batch, label=label or graph.name, mixed=mixed)
         report.code = code_summary(code_dir, options)
     return report
