@@ -48,7 +48,8 @@ def _sim_cells() -> dict[tuple[str, str], str]:
 
 def _c_cells() -> dict[tuple[str, str], str]:
     from .codegen.c_fixed import _FX_BUILDERS
-    from .codegen.c_params import C_INT16_OP_TYPES, C_OP_TYPES
+    from .arith.params_int16 import C_INT16_OP_TYPES
+    from .codegen.c_params import C_OP_TYPES
 
     cells = {}
     for name, d in OP_DEFS.items():

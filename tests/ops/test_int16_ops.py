@@ -81,7 +81,8 @@ def test_16x8_c_kernels_equal_the_simulator(converted, name):
     """es_fully_connected_s16, es_conv2d_s16, es_depthwise_conv2d_s16, es_add_s16 and
     es_mul_s16 on every such op of the converted models, fed the simulator's own inputs of
     that op."""
-    from edgesmith.codegen.c_params import C_INT16_OP_TYPES, kernel_params
+    from edgesmith.arith.params_int16 import C_INT16_OP_TYPES
+    from edgesmith.codegen.c_params import kernel_params
     from tests.runtime.harness import runtime
 
     graph = load_tflite(converted[name])

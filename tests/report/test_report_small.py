@@ -6,8 +6,8 @@ import pytest
 
 from edgesmith.errors import EdgesmithError
 from edgesmith.ir import AffineFormat
-from edgesmith.report.page import ReportOptions, build_report, render_report, sample_batch
-from edgesmith.report.tensors import saturation, tensors_section
+from edgesmith.html_report.page import ReportOptions, build_report, render_report, sample_batch
+from edgesmith.html_report.tensors import saturation, tensors_section
 from tests.helpers.cli_run import cli
 from tests.helpers.paths import SHARED_MODELS
 from tests.patch.graphs import chain_graph, quantized

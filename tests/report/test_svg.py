@@ -2,7 +2,7 @@
 
 import xml.etree.ElementTree as ET
 
-from edgesmith.report import svg
+from edgesmith.html_report import svg
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 

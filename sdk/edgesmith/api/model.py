@@ -138,7 +138,7 @@ class Model:
         emulated board to count instructions per layer, ``target`` an FPGA board or part,
         ``patch`` "auto" or "SPLIT:N"; ``options`` are the CLI's others (budget_kb,
         max_extra_macs, reuse, io, precision, samples, seed)."""
-        from ..report.page import ReportOptions, build_report, check_report_path, write_report
+        from ..html_report.page import ReportOptions, build_report, check_report_path, write_report
 
         check_report_path(path)
         report = build_report(self.graph, ReportOptions(board=board, target=target, patch=patch,

@@ -13,6 +13,12 @@ from ..errors import UnsupportedError
 from ..ir import AffineFormat, Graph, Op, op_def, with_defaults
 from . import multiplier as mq
 
+#: op types whose 16x8 kernels read their activations through a table (TFLite Micro's)
+LUT16_OP_TYPES = ("logistic", "tanh", "softmax")
+#: op types with a 16x8 C kernel (the quantizer's --act-bits 16 asks too)
+C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul",
+                    *LUT16_OP_TYPES)
+
 
 def is_int16(graph: Graph, name: str | None) -> bool:
     fmt = None if name is None else graph.tensors[name].fmt

@@ -50,7 +50,8 @@ def inspect_model(model: Path = MODEL_ARG, weights: Path | None = WEIGHTS_OPTION
 @handle_errors()
 def _inspect(model: Path, weights: Path | None, trust_pickle: bool = False, *,
              as_json: bool) -> None:
-    from ..report.metrics import graph_totals, op_rows
+    from ..model_totals import graph_totals
+    from ..report.metrics import op_rows
 
     graph = load_cli_model(model, weights, trust_pickle)
     rows = op_rows(graph)

@@ -44,7 +44,7 @@ def report_model(model: Path = MODEL_ARG,
 @handle_errors()
 def _report(model: Path, output: Path, weights: Path | None, choices: tuple, *,
             as_json: bool) -> None:
-    from ..report.page import (ReportOptions, build_report, check_report_path, checked_options,
+    from ..html_report.page import (ReportOptions, build_report, check_report_path, checked_options,
                                write_report)
 
     board, target, patch, budget_kb, max_extra_macs, reuse, io, precision, calib, samples, \

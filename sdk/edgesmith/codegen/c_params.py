@@ -260,7 +260,7 @@ def _svdf(op: Op, graph: Graph, p, a: dict) -> KernelParams:
 
 def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
     """The 16x8 kernel of an op reading an int16 activation, or None for other ops."""
-    from ..arith.params_int16 import is_int16, mac16_params
+    from ..arith.params_int16 import C_INT16_OP_TYPES, LUT16_OP_TYPES, is_int16, mac16_params
 
     if not op.inputs or not is_int16(graph, op.inputs[0]) or op.type not in C_INT16_OP_TYPES:
         return None
@@ -279,7 +279,7 @@ def _int16_kernel(op: Op, graph: Graph) -> KernelParams | None:
         ctype = "es_dw_conv_params" if op.type == "depthwise_conv2d" else "es_conv_params"
         return KernelParams(f"es_{op.type}_s16", {"params": CStruct(ctype, fields),
                                                   "quant": CStruct("es_quant16_params", quant)})
-    if op.type in _LUT16_OP_TYPES:
+    if op.type in LUT16_OP_TYPES:
         return _lut16_kernel(op, graph)
     if op.type == "fully_connected":
         out_features, depth = graph.tensors[op.inputs[1]].shape
@@ -313,10 +313,6 @@ def _lut16_kernel(op: Op, graph: Graph) -> KernelParams:
                                               "size": out.size})
 
 
-_LUT16_OP_TYPES = ("logistic", "tanh", "softmax")
-#: op types with a 16x8 C kernel
-C_INT16_OP_TYPES = ("conv2d", "depthwise_conv2d", "fully_connected", "add", "mul",
-                    *_LUT16_OP_TYPES)
 
 
 def _reduce(op: Op, graph: Graph, p, a: dict) -> KernelParams:

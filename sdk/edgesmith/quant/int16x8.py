@@ -29,7 +29,7 @@ _MIN_SCALE = 1e-9
 def int16x8_ops() -> frozenset[str]:
     """Op types ``--act-bits 16`` quantizes: a 16x8 simulator kernel and a C kernel (or a
     view, which needs none)."""
-    from ..codegen.c_params import C_INT16_OP_TYPES
+    from ..arith.params_int16 import C_INT16_OP_TYPES
     from ..sim.int16_kernels import INT16_KERNELS
 
     return frozenset(INT16_KERNELS) & (frozenset(C_INT16_OP_TYPES) | op_types(view=True))

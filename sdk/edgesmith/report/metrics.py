@@ -74,13 +74,3 @@ def total_macs(graph: Graph) -> int:
 
 def total_bitops(graph: Graph) -> int:
     return sum(op_bitops(graph, op) for op in graph.ops)
-
-
-def graph_totals(graph: Graph) -> dict:
-    """The totals `edgesmith inspect` prints: ops, MACs, weight bytes, the activation-memory
-    lower bound and the bytes of state kept across invocations."""
-    from ..memory.lifetimes import lower_bound
-
-    return {"ops": len(graph.ops), "macs": total_macs(graph), "weight_bytes": weight_bytes(graph),
-            "activation_lower_bound_bytes": lower_bound(graph),
-            "state_bytes": sum(t.nbytes for t in graph.state_tensors())}

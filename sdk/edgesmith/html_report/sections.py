@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from ..ir import Graph
 from . import svg
-from .metrics import graph_totals, op_rows
+from ..model_totals import graph_totals
+from ..report.metrics import op_rows
 
 
 @dataclass
