@@ -23,3 +23,7 @@ fi
 python3 -m pip install -q --upgrade pip
 # Editable install with the test and benchmark extras (oracles and frontends).
 python3 -m pip install -q -e ".[test,bench]"
+# Keras 2 for the converter-built LSTM tests (tests/recurrent/test_keras2_lstm.py): it asks
+# for the `tensorflow` wheel, which tensorflow-cpu (the keras extra) already is
+python3 -c "import tf_keras" 2>/dev/null ||
+  python3 -m pip install -q --no-deps "tf-keras>=2.21,<2.22"
