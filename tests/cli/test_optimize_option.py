@@ -22,7 +22,9 @@ def test_vww_fits_nucleo_f411re_with_optimize_size_and_by_default(tmp_path):
     assert default["flash"]["used"] < F411_FLASH
     wide = [x for x in default["layouts"] if x["layout"] == "int16"]
     extra = sum(x["int16_bytes"] - x["int8_bytes"] for x in wide)
-    assert wide and default["flash"]["used"] - size["flash"]["used"] >= extra
+    # the flash grows by the int16 layouts' extra bytes, give or take the kernels' code (the
+    # int16 build links the _w16 kernels instead of the int8 ones)
+    assert wide and abs(default["flash"]["used"] - size["flash"]["used"] - extra) < 8 * 1024
 
 
 @pytest.mark.slow  # AD's 264 KiB of weights, twice
