@@ -174,8 +174,10 @@ def main() -> None:
     body = latency_table(graphs)
     body += ("\n\nExact instruction counts of one inference (one random input; data-dependent "
              "branches move counts by a few instructions), arm-none-eabi-gcc -O2: with the "
-             "reference kernels, then with the fast kernels each board gets (SMLAD loops on "
-             "the M4, M7, M33 and M55; `edgesmith generate c --kernels reference|fast`). "
+             "reference kernels, then with the kernels each board gets (SMLAD loops on the "
+             "M4, M7 and M33, Helium on the M55; `edgesmith generate c --kernels "
+             "reference|fast|mve`); beside the M4 count the plugin's estimate of its cycles "
+             "(the Cortex-M4 TRM's timings, boards/qemu/es_m4_cycles.h). "
              "Measured outside the project: TFLM + CMSIS-NN (TFLite Micro with CMSIS-NN "
              "4ab83cc3, same compiler, flags, emulator and counting plugin), and the best "
              "MLPerf Tiny Cortex-M4 results in cycles on a NUCLEO-L4R5ZI at 120 MHz "
