@@ -1,4 +1,5 @@
-"""Regression files the fuzzer found: each now runs or gets edgesmith's own error."""
+"""Regression files the fuzzer found: each now runs (and, accepted, runs as C equal to the
+simulator) or gets edgesmith's own error."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 
 from edgesmith.errors import EdgesmithError
 from edgesmith.frontends import h5_bounded
-from tests.fuzz.runner import PARTNER_SUFFIX, SUFFIXES, drive
+from tests.fuzz.runner import PARTNER_SUFFIX, SUFFIXES, drive_verify
 from tests.helpers.paths import HLS4ML_MODELS
 
 CORPUS = Path(__file__).parent / "corpus"
@@ -17,7 +18,7 @@ KINDS = {suffix: kind for kind, suffix in SUFFIXES.items()}
 
 
 def test_corpus_is_there():
-    assert len(FILES) == 6
+    assert len(FILES) == 9
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
@@ -25,7 +26,7 @@ def test_corpus_file_runs_or_is_refused(path, monkeypatch):
     monkeypatch.setattr(h5_bounded, "READ_SECONDS", 5.0)  # one file makes libhdf5 loop
     partner = path.with_name(path.name + PARTNER_SUFFIX)
     paired = HLS4ML_MODELS / partner.read_text().strip() if partner.exists() else None
-    try:
-        drive(KINDS[path.suffix], path, paired)
+    try:  # as the verify run drives it: accepted models are quantized and run as C too
+        drive_verify(KINDS[path.suffix], path, paired)
     except EdgesmithError:
         pass

@@ -180,6 +180,9 @@ def parse_format(data, fail) -> NumberFormat:
     if isinstance(data.get("zero_point"), list) and not all(
             isinstance(z, int) and not isinstance(z, bool) for z in data["zero_point"]):
         raise fail("zero points must be integers")
+    axis = data.get("axis")
+    if axis is not None and (not isinstance(axis, int) or isinstance(axis, bool)):
+        raise fail(f"axis {axis!r} is not an integer or null")
     try:
         fmt = NumberFormat.from_json(data)
     except (ValueError, TypeError, KeyError, OverflowError, AttributeError) as exc:

@@ -55,6 +55,11 @@ def calibrate(graph: Graph, data, *, chunk: int = 256,
             if t is None or t.is_const or arr.size == 0:
                 continue
             r = Range(float(np.min(arr)), float(np.max(arr)))
+            if not (np.isfinite(r.lo) and np.isfinite(r.hi)):  # float32 overflowed (or NaN)
+                raise EdgesmithError(
+                    f"calibration: tensor {name!r} takes non-finite values ({r.lo}, {r.hi}): "
+                    "the float model overflows float32 on the calibration data",
+                    hint="check the model's weights and the calibration inputs' scale")
             ranges[name] = ranges[name].merge(r) if name in ranges else r
         if advance is not None:
             advance(len(next(iter(batch.values()))))
