@@ -29,13 +29,20 @@ MAPPED = ("QDense", "Quantizer")
 PASS_THROUGH = ("InputLayer", "Dropout")
 
 
-def is_hgq_layer(module: str | None, registered_name: str | None) -> bool:
-    return (module or "").startswith("hgq") or (registered_name or "").startswith("hgq>")
+def _text(value) -> str:
+    """A layer config's module or registered name as the file has it: any JSON value, which
+    means something only as a string."""
+    return value if isinstance(value, str) else ""
 
 
-def is_qkeras_layer(module: str | None, registered_name: str | None, class_name: str) -> bool:
-    return (module or "").startswith("qkeras") or (registered_name or "").lower().startswith(
-        "qkeras") or class_name in ("QActivation", "QConv2DBatchnorm", "QDenseBatchnorm")
+def is_hgq_layer(module, registered_name) -> bool:
+    return _text(module).startswith("hgq") or _text(registered_name).startswith("hgq>")
+
+
+def is_qkeras_layer(module, registered_name, class_name: str) -> bool:
+    return _text(module).startswith("qkeras") or \
+        _text(registered_name).lower().startswith("qkeras") or \
+        class_name in ("QActivation", "QConv2DBatchnorm", "QDenseBatchnorm")
 
 
 def refuse_qkeras(source: str) -> UnsupportedError:
