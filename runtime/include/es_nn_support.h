@@ -280,6 +280,19 @@ static inline es_status es_dw_conv_check_s8(const es_dw_conv_params *params,
     return es_shifts_are_valid(quant->shift, output_dims->c) ? ES_OK : ES_ERR_RANGE;
 }
 
+/* The checks of es_depthwise_conv2d_s8 (every kernel set): the buffers, then the rest. */
+static inline es_status es_dw_conv_begin_s8(const es_dw_conv_params *params,
+                                            const es_per_channel_quant_params *quant,
+                                            const es_dims *input_dims, const int8_t *input,
+                                            const es_dims *filter_dims, const int8_t *filter,
+                                            const es_dims *output_dims, const int8_t *output)
+{
+    if (input == NULL || output == NULL) {
+        return ES_ERR_ARG;
+    }
+    return es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+}
+
 /* The checks of the in-place depthwise entry point (reference and fast): one buffer for input
  * and output, a scratch, depth multiplier 1. */
 static inline es_status es_dw_conv_inplace_check_s8(const es_dw_conv_params *params,

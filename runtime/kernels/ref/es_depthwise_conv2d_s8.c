@@ -21,10 +21,8 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
 {
     es_status status;
     (void)ctx;
-    if (input == NULL || output == NULL) {
-        return ES_ERR_ARG;
-    }
-    status = es_dw_conv_check_s8(params, quant, input_dims, filter_dims, filter, output_dims);
+    status = es_dw_conv_begin_s8(params, quant, input_dims, input, filter_dims, filter,
+                                 output_dims, output);
     if (status != ES_OK) {
         return status;
     }
