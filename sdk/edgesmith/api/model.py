@@ -115,9 +115,25 @@ class Model:
                                options=code_options(self.graph, **options))
 
     def verify(self, target: str = "host", x=None, *, samples: int = 100, seed: int = 0,
-               **options):
+               workers: int = 1, address: str | None = None, **options):
         """The compiled code at ``target`` against the simulator, bit for bit, on ``x`` (if
-        given) and ``samples`` seeded random inputs; the report's ``ok`` says if all equal."""
+        given) and ``samples`` seeded random inputs; the report's ``ok`` says if all equal.
+        Many samples (or ``workers`` > 1, or the Ray cluster at ``address``) run in shards,
+        as `edgesmith verify --workers/--address` does (host and emulated boards)."""
+        from ..verify.shards import SHARD_SAMPLES
+
+        if workers != 1 or address is not None or samples > SHARD_SAMPLES:
+            from ..io.arrays import prepare_inputs
+            from ..quant.mixed_patch import mixed_model_of
+            from ..verify.sharded_run import verify_in_shards
+
+            where = target if target in ("host", "hls-csim") or target.startswith("qemu:") \
+                or "port" in options else f"qemu:{target}"  # an emulated board's name
+            return verify_in_shards(self.graph, where, samples, seed,
+                                    user=None if x is None else prepare_inputs(self.graph, x),
+                                    options=code_options(self.graph, **options),
+                                    mixed=mixed_model_of(self.graph), workers=workers,
+                                    address=address)
         with self.compile(target, **options) as compiled:
             return compiled.verify(x, samples=samples, seed=seed)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from ..errors import BadArgumentError, EdgesmithError
+from ..verify.shards import SHARD_SAMPLES
 from . import hls_cmds
 from .codegen_cmds import (
     NAME_OPTION,
@@ -44,13 +45,29 @@ def verify_model(model: Path = MODEL_ARG,
                  name: str | None = NAME_OPTION, strategy: str = STRATEGY_OPTION,
                  no_inplace: bool = NO_INPLACE_OPTION, weights: Path | None = WEIGHTS_OPTION,
                  io: str = hls_cmds.IO_OPTION, precision: str | None = hls_cmds.PRECISION_OPTION,
+                 workers: int = typer.Option(
+                     1, "--workers", help="Run the samples in shards on this many local Ray "
+                                          "workers (host and qemu:BOARD targets)."),
+                 address: str | None = typer.Option(
+                     None, "--address", help="Run the shards on the Ray cluster at "
+                                             "ray://HOST:PORT."),
                  as_json: bool = JSON_OPTION) -> None:
     """Exit 0 only if the generated C code equals the simulator on every sample, bit for bit."""
+    if (workers != 1 or address is not None) and (target == "hls-csim" or port is not None):
+        return _refuse_shards(as_json)
     if target == "hls-csim":  # the HLS backend's C-simulation (cli/hls_cmds.py)
         return hls_cmds.verify_hls_csim(model, samples, inputs, seed, io, precision, code,
                                         weights, as_json=as_json)
     _verify(model, target, samples, inputs, seed, code, name, strategy, no_inplace, weights,
-            (board, port, flash, timeout), as_json=as_json)
+            (board, port, flash, timeout), (workers, address), as_json=as_json)
+
+
+@handle_errors()
+def _refuse_shards(as_json: bool) -> None:
+    raise BadArgumentError("--workers and --address shard the samples of host and qemu:BOARD "
+                           "runs; a board at a serial port and hls-csim run in one process",
+                           hint="leave out --workers/--address, or use --target host or "
+                                "qemu:BOARD")
 
 
 def _check_where(target: str | None, board: str | None, port: str | None) -> str:
@@ -74,7 +91,7 @@ def _check_where(target: str | None, board: str | None, port: str | None) -> str
 @handle_errors()
 def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, seed: int,
             code: Path | None, name: str | None, strategy: str, no_inplace: bool,
-            weights: Path | None, serial: tuple, *, as_json: bool) -> None:
+            weights: Path | None, serial: tuple, ray: tuple, *, as_json: bool) -> None:
     from ..codegen.c_model import check_integer_model
     from ..verify.host import verify_host
     from ..boards.host_build import default_compiler
@@ -102,16 +119,20 @@ def _verify(model: Path, target: str | None, samples: int, inputs: Path | None, 
     check_integer_model(graph)
     if code is not None:
         _check_code_fits(code, graph, model)
-    batch = _verify_batch(graph, model, samples, inputs, seed)
     mixed = carried_mixed_model(graph, None)
     board_info = None
-    if port is None and not target.startswith("qemu:"):  # the host runs sample by sample
+    if port is None and (ray != (1, None) or samples > SHARD_SAMPLES):
+        report = _verify_in_shards(graph, model, target, samples, inputs, seed, code, options,
+                                   mixed, ray, as_json)
+    elif port is None and not target.startswith("qemu:"):
+        batch = _verify_batch(graph, model, samples, inputs, seed)  # the host runs sample by sample
         count = int(next(iter(batch.values())).shape[0])
         with progress(f"building and running {model.name} on the host", count,
                       as_json) as advance:
             report = verify_host(graph, batch, code_dir=code, options=options, label=str(model),
                                  mixed=mixed, advance=advance)
     else:
+        batch = _verify_batch(graph, model, samples, inputs, seed)
         report, board_info = _verify_on_board(graph, batch, model, where, target, serial, code,
                                               options, mixed, as_json)
     payload = {**report.to_json(), "target": where, "compiler": default_compiler(),
@@ -161,6 +182,24 @@ def _verify_batch(graph, model: Path, samples: int, inputs: Path | None, seed: i
 
     return verification_batch(graph, None if inputs is None else load_array_file(inputs),
                               samples, seed)
+
+
+def _verify_in_shards(graph, model: Path, target: str, samples: int, inputs: Path | None,
+                      seed: int, code: Path | None, options, mixed, ray: tuple, as_json: bool):
+    """Many samples, or several workers: shards of samples, each one build-and-run
+    (verify/sharded_run.py), merged into one report."""
+    from ..io.arrays import prepare_inputs
+    from ..verify.sharded_run import verify_in_shards
+
+    workers, address = ray
+    user = None if inputs is None else prepare_inputs(graph, load_array_file(inputs))
+    count = samples + (0 if user is None else int(next(iter(user.values())).shape[0]))
+    where = "on the Ray cluster" if address else (f"on {workers} workers" if workers > 1
+                                                  else "in shards")
+    with progress(f"verifying {model.name} on {target} {where}", count, as_json) as advance:
+        return verify_in_shards(graph, target, samples, seed, user=user, options=options,
+                                label=str(model), mixed=mixed, workers=workers,
+                                address=address, code_dir=code, advance=advance)
 
 
 def _verify_on_board(graph, batch, model: Path, where: str, target: str | None, serial: tuple,
