@@ -226,14 +226,21 @@ def main() -> None:
          f"{'equal' if qemu['outputs_equal'] else 'DIFFER from'} the simulator's and every "
          f"patch's branch {'equals' if qemu['branches_equal'] else 'DIFFERS from'} VDPC's, "
          "bit for bit. Instructions per inference, counted exactly by edgesmith's TCG plugin "
-         "with the portable reference kernels:"),
+         "(kernels as `generate c` picks them by default: the fast set):"),
         markdown_table(mixed_qemu.HEADER, qemu_rows),
-        ("The low-bit branch runs the same int8 reference kernels with its own parameters "
-         "and narrower clamps (values one per byte), so BitOPs fall but instructions do not: "
-         "the mixed firmware adds the VDPC scan of each patch's input window and the "
-         "requantization of low-bit inputs to the patch-based int8 cost. Turning fewer "
-         "BitOPs into fewer cycles needs sub-byte kernels in the low-bit branch (packed "
-         "4-bit MACs, as the `_s4` kernels store them), which this stage does not call yet."),
+        ("The low-bit branch runs the same int8 kernels with its own parameters and "
+         "narrower clamps (values one per byte), so BitOPs fall more than instructions do. "
+         "It cuts its model-input crops through a 256-entry table computed offline (the "
+         "requantization is a function of the int8 code), in the pass that copies the crop: "
+         "requantizing each crop in place with the quantize kernel had made the mixed "
+         "firmware 8% slower than uniform int8 patches. What keeps it slower still, measured "
+         "by giving one stage op the 8-bit branch's parameters at a time: ops 0 and 1 cost "
+         "about 0.2 M instructions more each with the low-bit parameters, whose narrow "
+         "clamps (-8..7, -2..1) take the kernels' general clamp where the int8 range takes "
+         "one SSAT; and patch code keeps its stage weights int8, where layer-based code "
+         "gets the int16 layouts. Turning fewer BitOPs into fewer cycles needs kernels "
+         "that pack low-bit values (two products per 16-bit lane), which this stage does "
+         "not call yet."),
         (f"Model: {graph.name}, stage layers 0..{SPLIT - 1} without bias or batch norm, "
          f"the rest with batch norm, float test accuracy "
          f"{float_acc * 100:.2f}%, trained {EPOCHS} epochs (Adam, cosine decay from "

@@ -75,6 +75,32 @@ def test_host_code_equals_simulator_with_routing(tmp_path, make, split, grid):
     assert verify_host(model.graph, {model.graph.inputs[0]: x}, code_dir=folder, mixed=model).ok
 
 
+def test_low_bit_input_crops_go_through_the_requantize_table(tmp_path):
+    """The low-bit branch cuts its model-input crops through a 256-entry table: every
+    int8 code, the extremes and the zero point included, maps as the simulator's own
+    requantization of the whole input maps it."""
+    from edgesmith.codegen.c_mixed import input_requantize_table
+    from edgesmith.ir import Graph, Op
+    from edgesmith.sim import simulate
+
+    model = mixed_model(chain_graph, 2, 2)
+    low = model.low_bit_graph()
+    table = np.array(input_requantize_table(model, low), dtype=np.int8)
+    name = model.graph.inputs[0]
+    src, dst = model.graph.tensors[name], low.tensors[name]
+    assert src.fmt != dst.fmt and table.shape == (256,)
+    codes = np.arange(-128, 128, dtype=np.int8)
+    x = np.resize(codes, src.shape).astype(np.int8)
+    whole = Graph("requantize", {"in": replace(src, name="in"), name: dst},
+                  [Op("quantize", ["in"], [name], {}, "")], ["in"], [name])
+    assert_array_equal(table[x.astype(np.int32) + 128], simulate(whole, {"in": x})[name])
+    # the extremes saturate to the narrow format's ends
+    assert (dst.fmt.qmin, dst.fmt.qmax) == (int(table.min()), int(table.max()))
+    code = generate_c(model.graph, tmp_path / "m", mixed=model).folder
+    text = "".join(p.read_text() for p in code.glob("*.c"))
+    assert "copy_window_through(" in text and "low_bit_input_table[256]" in text
+
+
 def test_threshold_boundary_routes_exactly():
     model = mixed_model(chain_graph, 2, 2)
     zp, q = model.input_zero_point, model.graph

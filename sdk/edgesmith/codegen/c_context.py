@@ -226,11 +226,13 @@ def markdown_text(text: str) -> str:
 
 @dataclass(frozen=True)
 class CCopy:
-    """``copy_window(to, source, &table[patch])``."""
+    """``copy_window(to, source, &table[patch])``; with ``low_bit_table``, the low-bit
+    branch copies through that 256-entry table instead (``copy_window_through``)."""
 
     to: str
     source: str
     table: str
+    low_bit_table: str | None = None
 
 
 @dataclass(frozen=True)
@@ -243,8 +245,6 @@ class CPatchCall:
     #: the call's C text (:func:`~.c_calls.render_call`)
     call: str
     crops: tuple[CCopy, ...]
-    #: calls the low-bit branch makes on the crops first (the model input requantized)
-    low_bit_prep: tuple[CPatchCall, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -277,3 +277,8 @@ class CPatchStage:
     plan_lines: list[str]
     #: VDPC routing of a mixed-precision model, or None
     routing: CRouting | None = None
+
+    @property
+    def copies_through_tables(self) -> bool:
+        """Does the low-bit branch cut a crop through a table (``copy_window_through``)?"""
+        return any(c.low_bit_table for call in self.calls for c in call.crops)

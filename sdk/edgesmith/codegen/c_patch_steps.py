@@ -33,7 +33,7 @@ from ..quant.mixed_patch import MixedPatchModel
 from ..sim.patch import window_op_graph  # the simulator's windows, reused
 from .c_calls import ArenaPointer, CObject, call_values, render_call
 from .c_context import CCopy, CModel, CPatchCall, CPatchStage, CRouting
-from .c_mixed import input_requantize_graph, low_bit_call_values, routing_windows
+from .c_mixed import input_requantize_table, low_bit_call_values, routing_windows
 from .c_names import c_comment_text, c_string_literal
 from .c_params import CArray, CStruct, CSymbol
 from .c_patch_plan import CPatchLayout, WindowCopy, kernel_inputs
@@ -80,6 +80,7 @@ class PatchScheduleBuilder(ScheduleBuilder):
         for name in _PATCH_NAMES:
             self.names.reserve(name)
         self.variant_used = False
+        self._input_table: str | None = None  # "" once known to be needless
 
     def _branches(self) -> list[tuple[Graph, object]]:
         """(graph, call builder) of each branch: the 8-bit one, then the low-bit one."""
@@ -116,8 +117,7 @@ class PatchScheduleBuilder(ScheduleBuilder):
             num_variants=len(variant_of), tensor_literal=c_string_literal(split.name),
             output=self.pointer(split.name), output_bytes=split.nbytes,
             plan_lines=self._plan_lines(), routing=self._routing())
-        super().build(plan.split + 1, {s.kernel for s in stage}
-                      | {p.kernel for s in stage for p in s.low_bit_prep})
+        super().build(plan.split + 1, {s.kernel for s in stage})
 
     def _stage_call(self, k: int, kernel: str, values: list[dict]) -> CPatchCall:
         """Stage step ``k`` with the argument values of each variant."""
@@ -133,14 +133,14 @@ class PatchScheduleBuilder(ScheduleBuilder):
         for role, eight in branch_args[0].items():  # e.g. the low-bit branch's rescaled bias
             args[role] = _either(branch_args[-1][role], eight)
         args.update(written)
-        crops = tuple(self._copy(f"op{index}_crop", c) for c in layout.crops[k])
+        crops = tuple(self._copy(f"op{index}_crop", c, self._low_bit_table(c))
+                      for c in layout.crops[k])
         op = self.graph.ops[index]
         folded = "" if step.folded_pad is None else f", pad op {step.folded_pad} folded in"
         where = "its tile" if is_split else "its window"
         comment = c_comment_text(f"op {index}: {op.origin or op.type}{folded} -> {where} of "
                                  f"{step.output}", 200)
-        return CPatchCall(index, kernel, comment, render_call(kernel, args), crops,
-                          self._low_bit_prep(layout.crops[k]))
+        return CPatchCall(index, kernel, comment, render_call(kernel, args), crops)
 
     def _stage_pointers(self, k: int, kernel: str, graph: Graph, values: dict) -> dict[str, str]:
         """The input pointers of stage step ``k`` on ``graph`` (one branch's graph)."""
@@ -148,21 +148,16 @@ class PatchScheduleBuilder(ScheduleBuilder):
         inputs = kernel_inputs(graph, graph.ops[step.op_index], self.layout.step_inputs[k])
         return self.pointer_args(step.op_index, kernel, inputs, values)
 
-    def _low_bit_prep(self, crops: tuple[WindowCopy, ...]) -> tuple[CPatchCall, ...]:
-        """Requantizing calls of the low-bit branch on the crops of the model input."""
-        model_input = self.graph.inputs[0]
-        prep = []
-        for copy in crops:
-            one = (None if self.low_graph is None or copy.source != model_input else
-                   input_requantize_graph(self.mixed, self.low_graph, copy.largest_bytes))
-            if one is None:
-                continue
-            kernel, values = low_bit_call_values(one.ops[0], one)
-            args = {role: self._parameter(f"low_bit_input_{role}", v) for role, v in values.items()}
-            target = self.pointer(copy.target)
-            args.update(input=target, output=target)
-            prep.append(CPatchCall(-1, kernel, "", render_call(kernel, args), ()))
-        return tuple(prep)
+    def _low_bit_table(self, copy: WindowCopy) -> str | None:
+        """The table the low-bit branch cuts a crop of the model input through (its input
+        format), declared once; None for other crops and when the formats agree."""
+        if self.low_graph is None or copy.source != self.graph.inputs[0]:
+            return None
+        if self._input_table is None:
+            codes = input_requantize_table(self.mixed, self.low_graph)
+            self._input_table = "" if codes is None else self._declare_array(
+                "low_bit_input_table", CArray("int8_t", codes))
+        return self._input_table or None
 
     def _routing(self) -> CRouting | None:
         if self.mixed is None:
@@ -205,10 +200,10 @@ class PatchScheduleBuilder(ScheduleBuilder):
             return f"&{self._declare_array(base, flat)}[variant * {len(first.values)}]"
         return f"{self._declare_array(base, CArray('int32_t', tuple(values)))}[variant]"
 
-    def _copy(self, base: str, copy: WindowCopy) -> CCopy:
+    def _copy(self, base: str, copy: WindowCopy, low_bit_table: str | None = None) -> CCopy:
         rows = tuple(vars(r) for r in copy.regions)
         table = self._declare_array(base, CArray("window_copy", rows))
-        return CCopy(self.pointer(copy.target), self.pointer(copy.source), table)
+        return CCopy(self.pointer(copy.target), self.pointer(copy.source), table, low_bit_table)
 
     def _plan_lines(self) -> list[str]:
         plan, ram = self.layout.plan, self.model.plan.ram_bytes
