@@ -1,6 +1,6 @@
 """``python -m edgesmith``: the command line, for environments without the script on PATH."""
 
-from edgesmith.cli import app
+from edgesmith.cli import main
 
 if __name__ == "__main__":
-    app(prog_name="edgesmith")  # messages name the command as users type it
+    main(prog_name="edgesmith")  # messages name the command as users type it

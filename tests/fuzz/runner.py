@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import multiprocessing as mp
+import shutil
 import sys
 import tempfile
 import time
@@ -123,8 +124,6 @@ def drive_cli(kind: str, path: Path, partner: Path | None) -> tuple[str, str]:
     """The mutant through the command line, in process: ``inspect`` and ``generate c`` (an
     array: ``simulate``). Exit 0 is "ran", 1 or 2 "refused" when nothing was written;
     exit 3, an escaped exception or output left behind by a failed command is a failure."""
-    from typer.testing import CliRunner
-
     from edgesmith.cli import app
 
     out = path.parent / "cli-out"
@@ -134,6 +133,16 @@ def drive_cli(kind: str, path: Path, partner: Path | None) -> tuple[str, str]:
         model = _model_args(kind, path, partner)
         calls = [["inspect", *model], ["generate", "c", model[0], "-o", str(out / "c"),
                                        "--strategy", "greedy", *model[1:]]]
+    shutil.rmtree(out, ignore_errors=True)  # what an earlier mutant's failure left is not this one's
+    try:
+        return _run_cli_calls(app, calls, out)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def _run_cli_calls(app, calls: list[list[str]], out: Path) -> tuple[str, str]:
+    from typer.testing import CliRunner
+
     runner = CliRunner()
     for args in calls:
         result = runner.invoke(app, args, catch_exceptions=True)
@@ -149,8 +158,6 @@ def drive_cli(kind: str, path: Path, partner: Path | None) -> tuple[str, str]:
             if out.exists() and any(out.rglob("*")):
                 return "exception", f"`{args[0]}` failed and left output behind"
             return "refused", ""
-    import shutil
-    shutil.rmtree(out, ignore_errors=True)
     return "ran", ""
 
 

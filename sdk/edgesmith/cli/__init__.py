@@ -53,7 +53,7 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
     """Put trained neural networks on microcontrollers and FPGAs, bit-exact."""
 
 
-def main() -> None:
+def main(prog_name: str | None = None) -> None:
     import os
 
     # this process is ours: TensorFlow (read for .keras files) says nothing unless asked;
@@ -61,4 +61,16 @@ def main() -> None:
     # (the CLI never computes with TensorFlow, it only reads models with it)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
-    app()
+    _printable_streams()
+    app(prog_name=prog_name)
+
+
+def _printable_streams() -> None:
+    """A file name that is not valid UTF-8 (Linux allows any bytes) reaches Python as lone
+    surrogates; on a strict UTF-8 terminal printing it would fail, so such characters are
+    written as backslash escapes instead."""
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")

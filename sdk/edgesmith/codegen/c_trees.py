@@ -113,7 +113,7 @@ def generate_tree_c(graph: Graph, out_dir: str | os.PathLike, *, name: str | Non
         for pattern, template in TREE_TEMPLATES.items():
             path = pattern.format(name=model.name)
             text = env.get_template(template).render(m=model, L=model.layout, e=model.ens)
-            data = (text if text.endswith("\n") else text + "\n").encode()
+            data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "backslashreplace")
             (folder / path).write_bytes(data)
             sizes[path] = len(data)
         (folder / RUNTIME_TYPES).parent.mkdir(parents=True)

@@ -99,7 +99,7 @@ def write_model_folder(model: CModel, out_dir: Path) -> GeneratedC:
     def write(folder: Path) -> None:
         for pattern, template in FILE_TEMPLATES.items():
             path = pattern.format(name=model.name)
-            data = render_file(model, template).encode()
+            data = render_file(model, template).encode("utf-8", "backslashreplace")
             (folder / path).write_bytes(data)
             sizes[path] = len(data)
         for path in model.runtime_files:

@@ -47,8 +47,12 @@ def load_model(source: Any, weights: str | os.PathLike | None = None, *,
 
 def _load_file(path: Path, weights, trust_pickle: bool = False) -> Graph:
     from ..io.limits import check_graph_bounds
+    from ..io.unicode_text import valid_text
 
     graph = _import_file(path, weights, trust_pickle)
+    graph.name = valid_text(graph.name)  # a name taken from a file name that is not UTF-8
+    if isinstance(graph.meta.get("path"), str):
+        graph.meta["path"] = valid_text(graph.meta["path"])
     check_graph_bounds(graph, str(path))
     for what, names in (("inputs", graph.inputs), ("outputs", graph.outputs)):
         if not names:  # e.g. a Keras config whose layer list is empty

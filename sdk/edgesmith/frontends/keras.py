@@ -18,7 +18,6 @@ Layer conversion is in :mod:`.keras_layers` and :mod:`.keras_conv`.
 
 from __future__ import annotations
 
-import json
 import os
 import zipfile
 import zlib
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import KerasSchemaError, ModelFormatError, UnsupportedError
+from ..io.unicode_text import load_json_text
 from ..ir import Graph
 from .keras_config import KerasLayer, parse_model_config
 from .keras_graph import WeightSource, build_graph, refuse_unsupported
@@ -186,7 +186,7 @@ def _from_keras_archive(path: Path) -> Graph:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            config = json.loads(archive.read("config.json"))
+            config = load_json_text(archive.read("config.json"), f"{path}: config.json")
             if _quantized_library(config, str(path)) == "hgq":
                 from .keras_hgq import load_hgq
                 return load_hgq(path)
@@ -267,7 +267,7 @@ def _from_h5_model(path: Path) -> Graph:
         if "model_config" not in f.attrs:
             raise ModelFormatError(f"{path}: holds weights only (no model config); pass the "
                                    "architecture .json as the model and this file as weights")
-        config = json.loads(_text(f.attrs["model_config"]))
+        config = load_json_text(_text(f.attrs["model_config"]), f"{path}: model_config")
         group = f.get("model_weights", f)
         return config, _legacy_weights(group), _text(f.attrs.get("keras_version", ""))
 
@@ -289,7 +289,7 @@ def _from_json(path: Path, weights: str | os.PathLike | None) -> Graph:
                                "(load_keras(json_path, weights=h5_path))")
     try:
         text = path.read_text()
-        config = json.loads(text)
+        config = load_json_text(text, str(path))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise ModelFormatError(f"{path}: not a readable Keras JSON config ({exc})") from None
     _refuse_quantized_keras2(config, path)

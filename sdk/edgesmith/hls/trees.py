@@ -80,7 +80,7 @@ def generate_tree_hls(graph: Graph, out_dir: str | os.PathLike, *, name: str | N
         for pattern, template in TREE_HLS_TEMPLATES.items():
             path = pattern.format(name=project.name)
             text = env.get_template(template).render(m=project, L=project.layout, e=ens)
-            data = (text if text.endswith("\n") else text + "\n").encode()
+            data = (text if text.endswith("\n") else text + "\n").encode("utf-8", "backslashreplace")
             (folder / path).write_bytes(data)
             sizes[path] = len(data)
 

@@ -101,7 +101,7 @@ def generate_hls(graph: Graph, out_dir: str | os.PathLike, *, part: str | None =
     def write(folder: Path) -> None:
         for pattern, template in FILE_TEMPLATES.items():
             path = pattern.format(name=project.name)
-            data = render(project, template).encode()
+            data = render(project, template).encode("utf-8", "backslashreplace")
             (folder / path).write_bytes(data)
             sizes[path] = len(data)
         shutil.copytree(kernel_headers(), folder / "es_hls")

@@ -187,6 +187,6 @@ def write_report(report: Report, path: str | os.PathLike) -> Path:
     from ..io.outputs import write_file_atomically
 
     path = check_report_path(path)
-    text = render_report(report).encode("utf-8")
+    text = render_report(report).encode("utf-8", "backslashreplace")  # a path not UTF-8
     write_file_atomically(path, lambda fh: fh.write(text))
     return path

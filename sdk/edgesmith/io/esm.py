@@ -29,6 +29,7 @@ from ..errors import EsmSchemaError, InvalidGraphError, ModelFormatError
 from ..ir import Graph, Op, Tensor, verify_graph
 from .esm_schema import (CHECKSUMS, HINT, MANIFEST, EsmArchive, check_manifest, check_meta,
                          sha256)
+from .unicode_text import load_json_text
 from .limits import check_graph_bounds
 from .outputs import write_file_atomically
 
@@ -116,7 +117,8 @@ def load_esm(path: str | os.PathLike) -> Graph:
         with zipfile.ZipFile(path) as zf:
             archive = EsmArchive(path, zf)
             try:
-                manifest = json.loads(archive.read(MANIFEST, "manifest.json"))
+                manifest = load_json_text(archive.read(MANIFEST, "manifest.json"),
+                                           f"{path}: manifest.json", EsmSchemaError)
             except (ValueError, RecursionError) as exc:
                 raise EsmSchemaError(f"{path}: manifest.json is not JSON ({exc})") from None
             _check_header(path, manifest)
