@@ -237,8 +237,9 @@ def main() -> None:
          "by giving one stage op the 8-bit branch's parameters at a time: ops 0 and 1 cost "
          "about 0.2 M instructions more each with the low-bit parameters, whose narrow "
          "clamps (-8..7, -2..1) take the kernels' general clamp where the int8 range takes "
-         "one SSAT; and patch code keeps its stage weights int8, where layer-based code "
-         "gets the int16 layouts. Turning fewer BitOPs into fewer cycles needs kernels "
+         "one SSAT. Patch code takes the int16 weight layouts as layer-based code does "
+         "(stage layers included; both branches share the weights, each has its folded "
+         "bias). Turning fewer BitOPs into fewer cycles needs kernels "
          "that pack low-bit values (two products per 16-bit lane), which this stage does "
          "not call yet."),
         (f"Model: {graph.name}, stage layers 0..{SPLIT - 1} without bias or batch norm, "

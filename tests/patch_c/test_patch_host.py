@@ -126,3 +126,22 @@ def test_a_wrong_window_is_caught_and_named(graphs, tmp_path):
     assert report.first_mismatch["op_index"] == plan.split
     assert report.first_mismatch["tensor"] == plan.split_tensor
     assert verify_host(graph, batch, code_dir=good.folder).ok
+
+
+@pytest.mark.parametrize("optimize, kernel", [("speed", "es_conv2d_s8_w16("),
+                                              ("size", "es_conv2d_s8(")])
+def test_stage_layers_take_the_chosen_weight_layout(graphs, optimize, kernel, tmp_path):
+    """Patch code lays out its weights as layer-based code does: int16 for speed (stage
+    layers included, every window's call on the same laid-out weights), int8 for size;
+    either way equal to the simulator."""
+    from edgesmith.codegen import generate_c
+
+    graph = graphs["vww"]
+    plan = plan_patches(graph, 7, 3)
+    code = generate_c(graph, tmp_path / "m", patch=plan, optimize=optimize).folder
+    text = "".join(p.read_text() for p in code.glob("*.c"))
+    stage = text[text.index("Patch stage:"):text.index("_TRACE_STEP(7")]
+    assert stage.count(kernel) >= 1 and ("_w16(" in stage) == (optimize == "speed")
+    batch = {graph.inputs[0]: _batch(graph, "vww", 7)}
+    report = verify_host(graph, batch, code_dir=code)
+    assert report.ok and report.samples == batch[graph.inputs[0]].shape[0]

@@ -97,8 +97,8 @@ def build_c_model(graph: Graph, *, name: str | None = None, strategy: str = "opt
         out_of_place=out_of_place_op_types(graph) if inplace else [],
         kernel_set=kernel_set_for(requested=kernel_set),
         state=state_fills(graph, plan))
+    model.layouts = choose_layouts(graph, model.kernel_set, optimize, flash_bytes)
     if patch is None:
-        model.layouts = choose_layouts(graph, model.kernel_set, optimize, flash_bytes)
         ScheduleBuilder(graph, model).build()
     else:
         PatchScheduleBuilder(graph, model, layout, mixed).build()

@@ -27,6 +27,8 @@ and ``<name>_patch_branches()`` tells which branch each patch took.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..errors import UnsupportedError
 from ..ir import Graph
 from ..quant.mixed_patch import MixedPatchModel
@@ -36,12 +38,13 @@ from .c_context import CCopy, CModel, CPatchCall, CPatchStage, CRouting
 from .c_mixed import input_requantize_table, low_bit_call_values, routing_windows
 from .c_names import c_comment_text, c_string_literal
 from .c_params import CArray, CStruct, CSymbol
+from .c_layouts import LaidOut, w16_call
 from .c_patch_plan import CPatchLayout, WindowCopy, kernel_inputs
 from .c_steps import ScheduleBuilder
 
 #: names the patch stage adds to the generated .c file (types, functions, locals)
-_PATCH_NAMES = ("window_copy", "copy_window", "patch", "variant", "low_bit", "has_outlier",
-                "patch_branch")
+_PATCH_NAMES = ("window_copy", "copy_window", "copy_window_through", "patch", "variant",
+                "low_bit", "has_outlier", "patch_branch")
 
 
 def _either(low: str, eight: str) -> str:
@@ -91,15 +94,17 @@ class PatchScheduleBuilder(ScheduleBuilder):
         plan = self.layout.plan
         # every stage op on every patch of every branch, as the simulator runs it:
         # (kernel, argument values); row b * patches + p is patch p on branch b
-        calls = [[values(g.ops[0], g)
-                  for g in (window_op_graph(graph, step, window, patch)
-                            for step, window in zip(plan.steps, patch.ops, strict=True))]
-                 for graph, values in self._branches() for patch in plan.patches]
-        odd = sorted({kernel for row in calls for kernel, _ in row if not kernel.endswith("_s8")})
+        windows = [[(g, values(g.ops[0], g))
+                    for g in (window_op_graph(graph, step, window, patch)
+                              for step, window in zip(plan.steps, patch.ops, strict=True))]
+                   for graph, values in self._branches() for patch in plan.patches]
+        odd = sorted({kernel for row in windows for _, (kernel, _) in row
+                      if not kernel.endswith("_s8")})
         if odd:  # other formats' kernels have parameter structs this stage does not table yet
             raise UnsupportedError(f"patch-based C code runs int8 stage ops only; the patch "
                                    f"stage of {self.graph.name!r} calls {', '.join(odd)}",
                                    hint="generate it layer-based (without --patch)")
+        calls = self._laid_out(windows)
         variant_of: dict[tuple, int] = {}
         variants = [variant_of.setdefault(tuple(_key(v) for _, v in c), len(variant_of))
                     for c in calls]
@@ -118,6 +123,26 @@ class PatchScheduleBuilder(ScheduleBuilder):
             output=self.pointer(split.name), output_bytes=split.nbytes,
             plan_lines=self._plan_lines(), routing=self._routing())
         super().build(plan.split + 1, {s.kernel for s in stage})
+
+    def _laid_out(self, windows: list[list[tuple[Graph, tuple[str, dict]]]]) -> list[list]:
+        """The (kernel, values) of every stage step on every window, on int16 weights where
+        the layer's layout says so and every window of both branches can take them (the
+        input offset folded into the bias differs between branches); else int8, and the
+        layout says so too."""
+        wide = {x.index for x in self.model.layouts if x.layout == "int16"}
+        steps = self.layout.plan.steps
+        calls = [[call for _, call in row] for row in windows]
+        for k, step in enumerate(steps):
+            if step.op_index not in wide:
+                continue
+            laid = [w16_call(g.ops[0], g, *row[k][1]) for row in windows for g in (row[k][0],)]
+            if all(c is not None for c in laid):
+                for row, call in zip(calls, laid):
+                    row[k] = call
+            else:
+                self.model.layouts = [replace(x, layout="int8") if x.index == step.op_index
+                                      else x for x in self.model.layouts]
+        return calls
 
     def _stage_call(self, k: int, kernel: str, values: list[dict]) -> CPatchCall:
         """Stage step ``k`` with the argument values of each variant."""
@@ -195,6 +220,13 @@ class PatchScheduleBuilder(ScheduleBuilder):
                         row[field] = declared[key]
                 rows.append(row)
             return CObject(f"{self._declare_array(base, CArray(first.ctype, tuple(rows)))}[variant]")
+        if isinstance(first, LaidOut):  # e.g. each branch's folded bias: each once, by pointer
+            names: dict[tuple, CSymbol] = {}
+            for v in values:
+                names.setdefault(_key(v), CSymbol(self._parameter(base, v)))
+            pointers = tuple(names[_key(v)] for v in values)
+            table = self._declare_array(f"{base}_of", CArray(f"const {first.ctype} *", pointers))
+            return f"{table}[variant]"
         if isinstance(first, CArray):  # e.g. concat's input shapes: one row per variant
             flat = CArray(first.ctype, tuple(x for v in values for x in v.values))
             return f"&{self._declare_array(base, flat)}[variant * {len(first.values)}]"
