@@ -27,7 +27,9 @@ def calibrate(graph: Graph, data, *, chunk: int = 256,
     ``data`` is an array (single-input graphs) or a dict of arrays, batched on
     axis 0. The float reference runs ``chunk`` samples at a time so that
     large calibration sets do not hold every intermediate tensor at once; ``advance(n)``
-    is told each chunk's sample count (a progress bar).
+    is told each chunk's sample count (a progress bar). A stateful graph (LSTM) runs its
+    samples in order through one instance, as the TFLite converter calibrates it
+    (:func:`_calibrate_stream`).
     """
     from ..io.arrays import prepare_inputs
     from ..sim import simulate
