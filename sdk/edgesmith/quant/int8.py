@@ -54,7 +54,7 @@ def activation_format(r: Range, bits: int = 8) -> AffineFormat:
     lo, hi = min(r.lo, 0.0), max(r.hi, 0.0)
     scale = np.float32(np.float32(hi) - np.float32(lo)) / np.float32(qmax - qmin)
     scale = float(max(scale, np.float32(_MIN_SCALE)))
-    from_min = float(np.float32(qmin - float(np.float32(lo)) / scale))
+    from_min = float(np.float32(qmin - lo / scale))  # double, then float as the converter
     zp = int(np.clip(round_away(from_min), qmin, qmax))
     return AffineFormat([scale], [zp], bits=bits)
 
