@@ -52,7 +52,10 @@ def activation_format(r: Range, bits: int = 8) -> AffineFormat:
     scale (hi - lo) / (qmax - qmin) in float32, zero point qmin - lo / scale rounded."""
     qmin, qmax = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
     lo, hi = min(r.lo, 0.0), max(r.hi, 0.0)
-    scale = np.float32(np.float32(hi) - np.float32(lo)) / np.float32(qmax - qmin)
+    with np.errstate(over="ignore"):
+        scale = np.float32(np.float32(hi) - np.float32(lo)) / np.float32(qmax - qmin)
+    if not np.isfinite(scale):  # a range past float32's (the converter's scale would be inf)
+        scale = np.float32((hi - lo) / (qmax - qmin))
     scale = float(max(scale, np.float32(_MIN_SCALE)))
     from_min = float(np.float32(qmin - lo / scale))  # double, then float as the converter
     zp = int(np.clip(round_away(from_min), qmin, qmax))
