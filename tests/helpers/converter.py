@@ -86,20 +86,35 @@ def edge_int16(shape: tuple[int, ...], samples: int = 16, seed: int = 0) -> np.n
 
 def keras2_lstm_tflite(units: int, steps: int, features: int, return_sequences: bool,
                        calibration: np.ndarray | None, path: Path, seed: int = 0) -> Path:
-    """A ``tf_keras`` (Keras 2) LSTM(``units``) over [``steps``, ``features``] and a Dense(3),
-    converted at batch 1 so that the converter fuses the LSTM into one
-    UNIDIRECTIONAL_SEQUENCE_LSTM (Keras 3 layers carry no fusion annotation: they become a
-    WHILE loop): full-int8 with int8 I/O calibrated on ``calibration``, or float when None."""
-    import tensorflow as tf
+    """A ``tf_keras`` (Keras 2) LSTM(``units``) over [``steps``, ``features``] and a Dense(3)
+    (:func:`keras2_lstm`), converted by :func:`convert_keras2_lstm`."""
+    return convert_keras2_lstm(keras2_lstm(units, steps, features, return_sequences, seed),
+                               calibration, path)
+
+
+def keras2_lstm(units: int, steps: int, features: int, return_sequences: bool, seed: int = 0,
+                flatten: bool = False):
+    """A ``tf_keras`` (Keras 2) Sequential LSTM(``units``) over [``steps``, ``features``] and a
+    Dense(3) (after a Flatten with ``flatten``), weights from ``seed``."""
     import tf_keras
 
     tf_keras.utils.set_random_seed(seed)
-    model = tf_keras.Sequential([
+    return tf_keras.Sequential([
         tf_keras.Input((steps, features)),
         tf_keras.layers.LSTM(units, return_sequences=return_sequences),
+        *([tf_keras.layers.Flatten()] if flatten else []),
         tf_keras.layers.Dense(3)])
+
+
+def convert_keras2_lstm(model, calibration: np.ndarray | None, path: Path) -> Path:
+    """A :func:`keras2_lstm` model converted at batch 1 so that the converter fuses the LSTM
+    into one UNIDIRECTIONAL_SEQUENCE_LSTM (Keras 3 layers carry no fusion annotation: they
+    become a WHILE loop): full-int8 with int8 I/O calibrated on ``calibration`` (the samples
+    in order), or float when None."""
+    import tensorflow as tf
+
     run = tf.function(lambda x: model(x))
-    spec = tf.TensorSpec([1, steps, features], tf.float32)
+    spec = tf.TensorSpec([1, *model.input_shape[1:]], tf.float32)
     converter = tf.lite.TFLiteConverter.from_concrete_functions(
         [run.get_concrete_function(spec)], model)
     if calibration is None:

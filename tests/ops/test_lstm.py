@@ -113,7 +113,7 @@ def test_lstm_variants_tflite_micro_refuses_are_refused(tmp_path, variant, kwarg
         load_tflite(path)
 
 
-def test_post_training_quantization_of_an_lstm_is_refused_by_name(tmp_path):
+def test_post_training_quantization_of_a_float_lstm_takes_the_converters_recipe(tmp_path):
     from edgesmith.quant.calibrate import calibrate
     from edgesmith.quant.int8 import quantize_int8
 
@@ -121,6 +121,10 @@ def test_post_training_quantization_of_an_lstm_is_refused_by_name(tmp_path):
     path.write_bytes(lstm_tflite(LstmCase(6, 3, 5), dtype="float32"))
     graph = load_tflite(path)
     calib = np.random.default_rng(0).normal(size=(4, 6, 3)).astype(np.float32)
-    # a stateful float model is refused before calibration, naming the stateful op
-    with pytest.raises(UnsupportedError, match=r"keeps state across invocations \(lstm\)"):
-        quantize_int8(graph, calibrate(graph, calib))
+    q = quantize_int8(graph, calibrate(graph, calib))  # tests/recurrent/test_lstm_ptq.py
+    op = q.ops[0]
+    hidden, cell, out = (q.tensors[n] for n in (op.inputs[13], op.inputs[14], op.outputs[0]))
+    assert hidden.fmt == out.fmt and hidden.dtype == "int8"
+    scale, zero_point = cell.fmt.scalar()
+    assert cell.dtype == "int16" and zero_point == 0 and np.log2(scale) == int(np.log2(scale))
+    assert all(q.tensors[n].dtype == "int8" for n in op.inputs[1:9])

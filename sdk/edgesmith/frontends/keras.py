@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+import re
 import zlib
 from pathlib import Path
 from typing import Any
@@ -251,6 +252,10 @@ def _legacy_weights(group) -> dict[str, dict[str, np.ndarray]]:
     return table
 
 
+#: the cell a Keras 2 recurrent layer keeps its weights in (``lstm/lstm_cell/kernel:0``)
+_KERAS2_RNN_CELL = re.compile(r"(lstm|gru|simple_rnn)_cell(_\d+)?")
+
+
 def _weights_key(layer: str, weight_name: str) -> str:
     """The weights key a stored weight of group ``layer`` belongs to. The stored name is the
     weight's path, with or without the enclosing model's name in front: ``dense/kernel:0``
@@ -259,6 +264,8 @@ def _weights_key(layer: str, weight_name: str) -> str:
     parts = weight_name.split("/")[:-1]
     if layer in parts:
         parts = parts[parts.index(layer) + 1:]
+    if parts and _KERAS2_RNN_CELL.fullmatch(parts[-1]):  # a Keras 2 RNN's own cell: its weights
+        parts = parts[:-1]
     return "/".join([layer, *parts]) if parts else layer
 
 

@@ -5,6 +5,10 @@
 * Weights: int8 symmetric (zero point 0) in [-127, 127], per output channel
   (conv2d and fully_connected axis 0, depthwise axis 3) or per tensor.
 * Bias: int32 with scale input_scale * weight_scale[c].
+* Scales and codes in float32 arithmetic, rounded half away from zero, as the
+  converter's post-training quantizer computes them (its "legacy float scale":
+  ``DownCastScale``, ``PortableSymmetricQuantizeFloats``, ``SymmetricBiasQuantize``),
+  so that a model quantized here has the converter's parameters bit for bit.
 * Ops with a fixed output range (softmax and logistic [0, 1): scale 1/256,
   zero point -128; tanh [-1, 1): 1/128, zero point 0) get the format that
   spans it exactly (the formats the int8 kernels require).
@@ -37,36 +41,67 @@ def range_format(op_type: str, bits: int = 8) -> AffineFormat:
     return AffineFormat([scale], [round(-(1 << (bits - 1)) - lo / scale)], bits=bits)
 
 
+def round_away(v: np.ndarray) -> np.ndarray:
+    """Round half away from zero (C's round), in double."""
+    v = np.asarray(v, np.float64)
+    return np.sign(v) * np.floor(np.abs(v) + 0.5)
+
+
 def activation_format(r: Range, bits: int = 8) -> AffineFormat:
-    """Asymmetric per-tensor format covering ``r`` and 0, with 0 exactly representable."""
+    """Asymmetric per-tensor format covering ``r`` and 0, with 0 exactly representable:
+    scale (hi - lo) / (qmax - qmin) in float32, zero point qmin - lo / scale rounded."""
     qmin, qmax = -(1 << (bits - 1)), (1 << (bits - 1)) - 1
     lo, hi = min(r.lo, 0.0), max(r.hi, 0.0)
-    scale = max((hi - lo) / (qmax - qmin), _MIN_SCALE)
-    scale = float(np.float32(scale))
-    zp = int(np.clip(np.round(qmin - lo / scale), qmin, qmax))
+    with np.errstate(over="ignore"):
+        scale = np.float32(np.float32(hi) - np.float32(lo)) / np.float32(qmax - qmin)
+    if not np.isfinite(scale):  # a range past float32's (the converter's scale would be inf)
+        scale = np.float32((hi - lo) / (qmax - qmin))
+    scale = float(max(scale, np.float32(_MIN_SCALE)))
+    from_min = float(np.float32(qmin - lo / scale))  # double, then float as the converter
+    zp = int(np.clip(round_away(from_min), qmin, qmax))
     return AffineFormat([scale], [zp], bits=bits)
 
 
 def quantize_weights(w: np.ndarray, axis: int | None, bits: int = 8) -> tuple[np.ndarray, AffineFormat]:
-    """Symmetric quantization, per channel along ``axis`` (or per tensor when None)."""
+    """Symmetric quantization, per channel along ``axis`` (or per tensor when None): scale
+    peak / qmax in float32; codes w * (1 / scale) per channel, w * (qmax / peak) per tensor,
+    multiplied in float32 as the converter does."""
     qmax = (1 << (bits - 1)) - 1
+    w32 = w.astype(np.float32)
     if axis is None:
-        peak = np.array([np.max(np.abs(w))], dtype=np.float64)
+        peak = np.array([np.max(np.abs(w32))], dtype=np.float32)
     else:
-        peak = np.max(np.abs(np.moveaxis(w, axis, 0).reshape(w.shape[axis], -1)), axis=1)
-    scale = np.maximum(peak / qmax, _MIN_SCALE).astype(np.float32)
+        peak = np.max(np.abs(np.moveaxis(w32, axis, 0).reshape(w.shape[axis], -1)), axis=1)
+    scale = np.maximum(peak / np.float32(qmax), np.float32(_MIN_SCALE)).astype(np.float32)
+    if axis is None:
+        inverse = np.float32(qmax) / peak if peak[0] > 0 else np.zeros(1, np.float32)
+    else:
+        inverse = (1.0 / scale.astype(np.float64)).astype(np.float32)
     fmt = AffineFormat(scale, np.zeros(scale.size, np.int64), axis=axis if scale.size > 1 else None,
                        bits=bits)
     shape = [1] * w.ndim
     if axis is not None:
         shape[axis] = -1
-    q = np.round(w.astype(np.float64) / scale.astype(np.float64).reshape(shape))
+    q = round_away(w32 * inverse.reshape(shape))
     return np.clip(q, -qmax, qmax).astype(np.int8), fmt
 
 
 def quantize_bias(b: np.ndarray, in_scale: float, w_fmt: AffineFormat) -> tuple[np.ndarray, AffineFormat]:
     scale = (np.float32(in_scale) * w_fmt.scale).astype(np.float32)
     q = np.round(b.astype(np.float64) / scale.astype(np.float64))
+    q = np.clip(q, -(2 ** 31) + 1, 2 ** 31 - 1).astype(np.int32)
+    axis = 0 if scale.size > 1 else None
+    return q, AffineFormat(scale, np.zeros(scale.size, np.int64), axis=axis, bits=32)
+
+
+def converter_bias(b: np.ndarray, in_scale: float,
+                   w_fmt: AffineFormat) -> tuple[np.ndarray, AffineFormat]:
+    """int32 bias at scale input_scale * weight_scale[c], its codes b * (1 / scale) in
+    float32 rounded half away from zero (the converter's; :func:`quantize_bias` divides in
+    double and rounds half to even, as ONNX quantizers do)."""
+    scale = (np.float32(in_scale) * w_fmt.scale).astype(np.float32)
+    inverse = np.where(scale > 0, 1.0 / np.maximum(scale.astype(np.float64), 1e-300), 0.0)
+    q = round_away(b.astype(np.float32) * inverse.astype(np.float32))
     q = np.clip(q, -(2 ** 31) + 1, 2 ** 31 - 1).astype(np.int32)
     axis = 0 if scale.size > 1 else None
     return q, AffineFormat(scale, np.zeros(scale.size, np.int64), axis=axis, bits=32)
@@ -129,6 +164,9 @@ def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool =
             raise UnsupportedError(
                 f"op {i} ({op.type}{', ' + op.origin if op.origin else ''}) cannot be "
                 f"quantized to int8; supported: {', '.join(sorted(supported))}")
+    from .lstm import merge_state_ranges, quantize_lstm
+
+    ranges = merge_state_ranges(graph, ranges)
     fmts = _activation_formats(graph, ranges, act_bits or 8)
     q = graph.copy()
     q.name = graph.name
@@ -136,9 +174,12 @@ def quantize_int8(graph: Graph, ranges: dict[str, Range], *, per_channel: bool =
         t = q.tensors[name]
         t.fmt, t.dtype = fmt, "int8"
     for op in q.ops:
-        _quantize_constants(q, op, per_channel, weight_bits)
+        if op.type == "lstm":  # its own recipe: int16 cell state, per-tensor weights
+            quantize_lstm(q, op, ranges, weight_bits)
+        else:
+            _quantize_constants(q, op, per_channel, weight_bits, bias_fn=converter_bias)
     q.remove_unused_tensors()
-    q.meta = {**graph.meta, "quantized": "int8 post-training"}
+    q.meta = {**q.meta, "quantized": "int8 post-training"}
     return q
 
 

@@ -130,8 +130,7 @@ LSTM = register(OpDef(
     + ("hidden_state", "cell_state"),
     {"time_major": Attr("bool", False), "cell_clip": Attr("float", 0.0)},
     _shape, doc="Unidirectional sequence LSTM (TFLite gate order input, forget, cell, output).",
-    # quant "none": post-training quantization of an LSTM (its int16 cell scale from the
-    # calibrated cell range) is not implemented; int8 LSTMs come from the TFLite converter
-    pattern="opaque", quant="none", float_ref=_float, macs=_macs, stateful=True,
+    # post-training quantization: the TFLite converter's LSTM recipe (quant/lstm.py)
+    pattern="opaque", quant="own", float_ref=_float, macs=_macs, stateful=True,
     tflite=("UNIDIRECTIONAL_SEQUENCE_LSTM",), from_tflite=_from_tflite,
     keras=("LSTM",), from_keras=_from_keras))

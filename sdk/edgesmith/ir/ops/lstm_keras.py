@@ -5,7 +5,9 @@ split per gate (Keras orders them input, forget, cell, output, as TFLite does) a
 transposed to ``[units, ..]``; the hidden and cell states become state tensors that persist
 across invocations, as the converter's variable tensors do (each Keras call starts from
 zero: the same for one call, and for the first call after a reset). ``return_sequences``
-False keeps the last step, as the converter's strided slice does.
+False keeps the last step, as the converter's strided slice does. The cell state is
+clipped to +-10, the cell_clip the converter gives every Keras LSTM it fuses (Keras itself
+does not clip; the two differ only where |cell| passes 10).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import numpy as np
 from ...ir import Tensor
 
 _GATES = ("input", "forget", "cell", "output")
+#: the cell_clip of the TFLite converter's fused Keras LSTM
+CONVERTER_CELL_CLIP = 10.0
 
 
 def _name(value) -> str | None:
@@ -53,7 +57,7 @@ def lstm_from_keras(ctx, inputs: list[str]) -> str:
         name = graph.unique_name(f"{ctx.layer.name}/{state}")
         graph.add_tensor(Tensor(name, (1, units), "float32", variable=True))
         operands.append(name)
-    y = ctx.op("lstm", operands)
+    y = ctx.op("lstm", operands, {"cell_clip": CONVERTER_CELL_CLIP})
     if cfg.get("return_sequences", False):
         return y
     steps = ctx.shape(y)[1]
