@@ -165,8 +165,9 @@ static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_p
 }
 
 /*
- * Channel oc by es_dw3x3_plane where the window is 3x3 with dilation 1 and the
- * accumulator bound (bias, weights, input range) allows the short output stage;
+ * Channel oc by es_dw3x3_plane where the window is 3x3 with dilation 1, the
+ * multiplier is not negative and the accumulator bound (bias, weights, input
+ * range) allows the short output stage;
  * `whole`: only where one band holds the whole channel (then dst may be its input).
  */
 static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
@@ -175,31 +176,41 @@ static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_para
                      row_buffer *rows, int whole, int8_t *dst, int32_t stride)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
-    const int64_t input_bound = es_fast_input_bound(p->input_offset);
-    es_dw3x3_weights t;
+    const int32_t input_bound = (int32_t)es_fast_input_bound(p->input_offset);
+    es_dw3x3_geometry g;
+    es_dw3x3_channel t;
     es_fast_short s;
     int64_t bound;
-    int32_t k, w[9];
+    int32_t k, sum = 0, w[9];
     if (f->h != 3 || f->w != 3 || p->dilation.h != 1 || p->dilation.w != 1 ||
-        !es_fast_offset_fits(p->input_offset)) {
-        return 0;
+        !es_fast_offset_fits(p->input_offset) || r.multiplier < 0) {
+        return 0; /* a negative multiplier (no real layer has one): es_dw3x3_value's sign */
     }
+    g = es_dw3x3_geometry_of(p, in, out, stride);
     t.bias = bias != NULL ? bias[oc] : 0;
-    bound = t.bias < 0 ? -(int64_t)t.bias : t.bias;
     for (k = 0; k < 9; ++k) {
-        w[k] = filter[k * f->c + oc];
-        bound += (w[k] < 0 ? -w[k] : w[k]) * input_bound;
+        /* tap line k / 3, position k % 3: the filter's (row, column) or (column, row) */
+        const int32_t tap = g.columns ? (k % 3) * 3 + k / 3 : k;
+        w[k] = filter[tap * f->c + oc];
+        sum += w[k] < 0 ? -w[k] : w[k];
     }
+    bound = (int64_t)(t.bias < 0 ? -(int64_t)t.bias : t.bias) + (int64_t)sum * input_bound;
     if (!es_fast_short_fits(&r, bound)) {
         return 0;
     }
     for (k = 0; k < 3; ++k) {
-        t.w01[k] = es_fast_halves(w[3 * k], w[3 * k + 1]);
-        t.w12[k] = es_fast_halves(w[3 * k + 1], w[3 * k + 2]);
+        t.w01[k] = es_fast_halves(2 * w[3 * k], 2 * w[3 * k + 1]);
+        t.w12[k] = es_fast_halves(2 * w[3 * k + 1], 2 * w[3 * k + 2]);
     }
+    t.bias *= 2; /* |bias| < 2^29 by the bound */
     s = es_fast_short_of(&r, p->output_offset, p->activation);
-    return es_dw3x3_plane(p, in, input, oc / p->depth_multiplier, out, &t, &s, rows->values,
-                          ES_FAST_BUFFER, &rows->zeroed, whole, dst, stride);
+    t.multiplier = s.multiplier;
+    t.round = s.round;
+    t.right = s.right;
+    t.min = s.min;
+    t.max = s.max;
+    return es_dw3x3_plane(&g, input + oc / p->depth_multiplier, &t, rows->values,
+                          ES_FAST_BUFFER, &rows->zeroed, whole, dst);
 }
 
 /* Output channel oc into dst[k * stride], by the row ring where it fits. */
