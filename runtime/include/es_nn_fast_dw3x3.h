@@ -4,7 +4,8 @@
  * dilation 1, any stride, channels whose output stage takes the short form.
  *
  * One channel at a time: a band of its padded input lines is widened once to
- * int16 (input offset added, padding 0) at a fixed line stride, so the three
+ * int16 at a fixed line stride (the input offset folded into the bias, the
+ * padding -offset), so the three
  * lines of a window are three pointers a stride apart and nothing is checked
  * per tap. A line is an input row, or an input column where the plane is
  * taller than wide (a 25x5 plane runs as 5 lines of 25 outputs, not 25 of 5:
@@ -27,8 +28,9 @@ extern "C" {
 /*
  * One channel as the fused loops read it. Tap line k (across lines) and
  * position j (along them) weigh w[k][j]; w01[k] = 2 * (w[k][0], w[k][1]) and
- * w12[k] = 2 * (w[k][1], w[k][2]) as int16 halves, bias doubled too (the
- * short form's bound keeps 2 * acc inside int32); the rest is es_fast_short.
+ * w12[k] = 2 * (w[k][1], w[k][2]) as int16 halves, bias = 2 * (bias + offset *
+ * sum(w)) (the input offset folded; the short form's bound keeps 2 * acc and
+ * every partial sum inside int32); the rest is es_fast_short.
  */
 typedef struct {
     uint32_t w01[3];
@@ -51,6 +53,7 @@ typedef struct {
     int32_t dst_line, dst_x;
     int32_t offset;            /* the input offset */
     int32_t columns;           /* lines are columns: w[k][j] is the filter's tap (j, k) */
+    int32_t line_stride, band, used; /* es_dw3x3_layout */
 } es_dw3x3_geometry;
 
 /* The geometry of a call: its lines are columns where the output is taller than wide. */
@@ -344,67 +347,86 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
 
 /*
  * Padded lines py0 .. py0 + count - 1 of the channel at `input` widened,
- * line_stride apart, into a buffer whose padding positions are 0 already
- * (es_dw3x3_plane): only the positions of the input are written, the input
- * + offset, or 0 in a padding line. Two values per step: half the loop's
- * bookkeeping.
+ * line_stride apart, into a buffer whose padding positions hold -offset
+ * already (es_dw3x3_plane): only the positions of the input are written, the
+ * input as it is, or -offset in a padding line. Four values per step.
  */
 static ES_FAST_NOINLINE void es_dw3x3_widen(const es_dw3x3_geometry *g, const int8_t *input,
                                             int32_t py0, int32_t count, int32_t line_stride,
                                             int16_t *row)
 {
-    const int32_t left = g->pad_x, offset = g->offset, step = g->src_x;
+    const int32_t left = g->pad_x, step = g->src_x;
     const int32_t width = (left + g->in_len < line_stride ? left + g->in_len : line_stride) - left;
+    const int16_t pad = (int16_t)-g->offset;
     int32_t py, j;
     for (py = py0, row += left; py < py0 + count; ++py, row += line_stride) {
         const int32_t iy = py - g->pad_line;
+        int16_t *dst = row;
         if (iy >= 0 && iy < g->in_lines) {
             const int8_t *src = input + iy * g->src_line;
-            int16_t *dst = row;
-            for (j = 0; j + 2 <= width; j += 2, src += 2 * step, dst += 2) {
-                dst[0] = (int16_t)(src[0] + offset);
-                dst[1] = (int16_t)(src[step] + offset);
+            for (j = 0; j + 4 <= width; j += 4, src += 4 * step, dst += 4) {
+                const int8_t *half = src + 2 * step;
+                dst[0] = src[0];
+                dst[1] = src[step];
+                dst[2] = half[0];
+                dst[3] = half[step];
             }
-            if (j < width) {
-                *dst = (int16_t)(*src + offset);
+            for (; j < width; ++j, src += step) {
+                *dst++ = *src;
             }
         } else {
-            memset(row, 0, (size_t)width * sizeof *row);
+            for (j = 0; j < width; ++j) {
+                dst[j] = pad;
+            }
         }
     }
 }
 
 /*
- * The plane of one output channel (its input channel at `input`, the first
- * element of that channel) into dst, by geometry g, with the lines buffer of
- * `buffer` int16 values (word-aligned). Returns 0 (nothing written) where the
- * shape does not fit the buffer, or with `whole` where one band does not hold
- * the whole channel (with `whole`, dst may be the channel's input: all of it
- * is widened before the first output is written). *zeroed is the line stride
- * for which the buffer's padding positions are 0 (0: none): they are zeroed
- * once for all the channels of a call.
+ * How a call's planes use a buffer of `buffer` int16 values: the line stride
+ * (one read past the last window), the output lines of a band (0 where not
+ * even one fits) and the values a band's lines take.
  */
-static inline int es_dw3x3_plane(const es_dw3x3_geometry *g, const int8_t *input,
-                                 const es_dw3x3_channel *t, int16_t *rows, int32_t buffer,
-                                 int32_t *zeroed, int whole, int8_t *dst)
+static inline void es_dw3x3_layout(es_dw3x3_geometry *g, int32_t buffer)
 {
-    const int32_t sh = g->step_line;
-    const int32_t line_stride = ((g->len - 1) * g->step_x + 3 + 2) & ~1; /* one read past */
-    const int32_t band = buffer / line_stride < 3 ? 0 : (buffer / line_stride - 3) / sh + 1;
-    int32_t oy, count;
-    if (band == 0 || (whole && band < g->lines)) {
-        return 0;
-    }
-    if (*zeroed != line_stride) {
-        memset(rows, 0, (size_t)buffer * sizeof *rows);
-        *zeroed = line_stride;
+    const int32_t line_stride = ((g->len - 1) * g->step_x + 3 + 2) & ~1;
+    const int32_t fit = buffer / line_stride;
+    const int32_t band = fit < 3 ? 0 : (fit - 3) / g->step_line + 1;
+    const int32_t lines = band < g->lines ? band : g->lines;
+    g->line_stride = line_stride;
+    g->band = band;
+    g->used = ((lines - 1) * g->step_line + 3) * line_stride;
+}
+
+/*
+ * The plane of one output channel (its input channel at `input`, the first
+ * element of that channel) into dst, by geometry g (es_dw3x3_layout: band >
+ * 0), with the lines buffer `rows` (word-aligned). Where one band holds the
+ * whole plane, all of it is widened before the first output is written (so
+ * dst may be the channel's input). *filled is the line stride for which the
+ * buffer's padding positions hold -offset (0: none): they are filled once for
+ * all the channels of a call. The input offset is in the bias
+ * (es_dw3x3_channel), so the lines hold the input as it is, and the padding
+ * -offset: x + offset is 0 there, as in the reference.
+ */
+static inline void es_dw3x3_plane(const es_dw3x3_geometry *g, const int8_t *input,
+                                  const es_dw3x3_channel *t, int16_t *rows, int32_t *filled,
+                                  int8_t *dst)
+{
+    const int32_t sh = g->step_line, band = g->band, line_stride = g->line_stride;
+    int32_t oy, count, k;
+    if (*filled != line_stride) {
+        const uint32_t pair = es_fast_pair(-g->offset);
+        for (k = 0; k < g->used; k += 2) {
+            memcpy(rows + k, &pair, sizeof pair);
+        }
+        *filled = line_stride;
     }
     for (oy = 0; oy < g->lines; oy += count) {
         count = g->lines - oy < band ? g->lines - oy : band;
         es_dw3x3_widen(g, input, oy * sh, (count - 1) * sh + 3, line_stride, rows);
         es_dw3x3_band(rows, line_stride, g, t, count, dst + oy * g->dst_line);
     }
-    return 1;
 }
 
 #ifdef __cplusplus
