@@ -68,3 +68,29 @@ def test_fast_kernels_on_the_emulated_m4(rng, optimize):
 @pytest.mark.parametrize("board", ["mps2-an385", "mps2-an505", "mps3-an547", "mps2-an500"])
 def test_fast_kernels_on_other_emulated_cores(rng, board, optimize):
     assert check_on(board, rng, optimize) == expected_ops(optimize)
+
+
+# 3x3 depthwise planes whose lines are columns (taller than wide), odd line lengths (a pair
+# loop and the odd output), stride 2 (single outputs); the first in the default suite
+PLANES = [
+    (11, 5, 6, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    pytest.param((13, 5, 4, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)), marks=pytest.mark.slow),
+    pytest.param((6, 9, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("geometry", PLANES)
+def test_fast_depthwise_planes_on_the_emulated_m4(rng, geometry):
+    # the DSP loop of es_nn_fast_dw3x3.h (the int8 clamp: "relu" at zero point -128, "none")
+    # and its C twin (relu6) in one graph each; scales with right shifts, so every channel
+    # takes the planes
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .harness import fmt
+
+    for act in ("relu", "none", "relu6"):
+        case = conv_case(rng, geometry, 0, depthwise=True, act=act, batch=2,
+                         w_scales=[0.02] * geometry[2], in_fmt=fmt(0.05, -128),
+                         out_fmt=fmt(0.03, -128 if act == "relu" else 3))
+        report = verify_qemu(case.graph, case.feeds, board="mps2-an386")
+        assert report.samples == 2 and report.ok, (geometry, act, report.first_mismatch)
