@@ -109,15 +109,7 @@ static inline void es_dw3x3_load_pair(const int16_t *r, uint32_t *lo, uint32_t *
 #endif
 }
 
-/* The short output stage of a doubled accumulator, clamped to the int8 range or [min, max]. */
-static inline int32_t es_dw3x3_value(int32_t acc2, int32_t multiplier, int32_t round,
-                                     int32_t right)
-{
-    /* x + (x < 0 ? -1 : 0) with the accumulator's sign: the multiplier is positive, so
-     * x < 0 only where acc2 < 0, and where x = 0 the -1 does not change the result */
-    return (es_fast_high_rounded(acc2, multiplier) + round + (acc2 >> 31)) >> right;
-}
-
+/* The int8 range (`full`, SSAT on the M4) or [min, max]. */
 static inline int8_t es_dw3x3_clamp(int32_t v, int full, int32_t min, int32_t max)
 {
 #if ES_FAST_INTRINSICS
@@ -162,15 +154,17 @@ ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride
             ES_DW3X3_PAIR(r, a0, b0);
             ES_DW3X3_PAIR(r + line_stride, a1, b1);
             ES_DW3X3_PAIR(r + 2 * line_stride, a2, b2);
-            o[0] = es_dw3x3_clamp(es_dw3x3_value(acc0, mult, round, right), full, min, max);
-            o[dst_x] = es_dw3x3_clamp(es_dw3x3_value(acc1, mult, round, right), full, min, max);
+            acc0 = es_fast_short_value2(acc0, mult, round, right);
+            acc1 = es_fast_short_value2(acc1, mult, round, right);
+            o[0] = es_dw3x3_clamp(acc0, full, min, max);
+            o[dst_x] = es_dw3x3_clamp(acc1, full, min, max);
         }
         for (x = 2 * pairs; x < n; ++x, r += step_x, o += dst_x) {
             acc0 = bias;
             ES_DW3X3_ONE(r, a0, b0);
             ES_DW3X3_ONE(r + line_stride, a1, b1);
             ES_DW3X3_ONE(r + 2 * line_stride, a2, b2);
-            *o = es_dw3x3_clamp(es_dw3x3_value(acc0, mult, round, right), full, min, max);
+            *o = es_dw3x3_clamp(es_fast_short_value2(acc0, mult, round, right), full, min, max);
         }
     }
 }
@@ -193,9 +187,8 @@ typedef struct {
  * es_dw3x3_band_body with the int8 clamp, for stride 1 along the lines (pairs
  * of outputs, then the odd one) or stride 2 (single outputs), in one pass
  * written out for the M4: per pair 3 LDRD, 12 multiplies and 17 output-stage
- * instructions (SMMLAR adds the rounding constant; since the multiplier is
- * positive, the sign of x is the accumulator's, or x is 0 where the
- * correction does not change the result).
+ * instructions (es_fast_short_value2: SMMLAR adds the rounding constant, the
+ * accumulator's sign stands in for x's).
  */
 static ES_FAST_NOINLINE void es_dw3x3_band_dsp(const int16_t *rows, int32_t line_stride,
                                                const es_dw3x3_geometry *g,

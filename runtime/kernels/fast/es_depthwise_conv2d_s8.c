@@ -196,7 +196,7 @@ static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *
 
 /*
  * Channel oc's weights and output stage for the planes, or 0 where its
- * multiplier is negative (no real layer has one: es_dw3x3_value's sign) or
+ * multiplier is negative (no real layer has one: es_fast_short_value2's sign) or
  * its accumulator bound (bias, weights, input range) rules out the short form.
  */
 static int channel_3x3(const planes_3x3 *c, const es_dw_conv_params *p,
