@@ -167,6 +167,21 @@ static inline int8_t es_fast_short_saturate_s8(int32_t acc, const es_fast_short 
 #endif
 }
 
+/*
+ * es_fast_short_value of an accumulator given doubled (acc2 = 2 * acc, the
+ * weights or tables doubled once per call), from the stage's parts, for a
+ * multiplier that is not negative: then x < 0 only where acc2 < 0, and where
+ * x = 0 the -1 for a negative x does not change the result (2^(right-1) - 1
+ * and 2^(right-1) round alike), so the accumulator's sign stands in for x's.
+ * On the M4 the doubled loops do this with SMMLAR (the round added in the
+ * multiply) and one ADD with ASR #31.
+ */
+static inline int32_t es_fast_short_value2(int32_t acc2, int32_t multiplier, int32_t round,
+                                           int32_t right)
+{
+    return (es_fast_high_rounded(acc2, multiplier) + round + (acc2 >> 31)) >> right;
+}
+
 /* The largest |x + input_offset| of an int8 x. */
 static inline int64_t es_fast_input_bound(int32_t input_offset)
 {

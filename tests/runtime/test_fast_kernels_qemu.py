@@ -68,3 +68,50 @@ def test_fast_kernels_on_the_emulated_m4(rng, optimize):
 @pytest.mark.parametrize("board", ["mps2-an385", "mps2-an505", "mps3-an547", "mps2-an500"])
 def test_fast_kernels_on_other_emulated_cores(rng, board, optimize):
     assert check_on(board, rng, optimize) == expected_ops(optimize)
+
+
+# 3x3 depthwise planes whose lines are columns (taller than wide), odd line lengths (a pair
+# loop and the odd output), stride 2 (single outputs); the first in the default suite
+PLANES = [
+    (11, 5, 6, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)),
+    pytest.param((13, 5, 4, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)), marks=pytest.mark.slow),
+    pytest.param((6, 9, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("geometry", PLANES)
+def test_fast_depthwise_planes_on_the_emulated_m4(rng, geometry):
+    # the DSP loop of es_nn_fast_dw3x3.h (the int8 clamp: "relu" at zero point -128, "none")
+    # and its C twin (relu6) in one graph each; scales with right shifts, so every channel
+    # takes the planes
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .harness import fmt
+
+    # scales in powers of 2 ("none"): one output in 16 is a tie, rounded away from zero
+    for act, w_scale, in_scale, out_scale in (("relu", 0.02, 0.05, 0.03),
+                                              ("none", 2.0 ** -6, 2.0 ** -3, 2.0 ** -4),
+                                              ("relu6", 0.02, 0.05, 0.03)):
+        case = conv_case(rng, geometry, 0, depthwise=True, act=act, batch=2,
+                         w_scales=[w_scale] * geometry[2], in_fmt=fmt(in_scale, -128),
+                         out_fmt=fmt(out_scale, -128 if act == "relu" else 3))
+        report = verify_qemu(case.graph, case.feeds, board="mps2-an386")
+        assert report.samples == 2 and report.ok, (geometry, act, report.first_mismatch)
+
+
+def test_fast_residual_add_on_the_emulated_m4(rng):
+    # inputs of the output's shape, 1,024 elements and more (the flat loop over doubled tables):
+    # its DSP pairs with the int8 clamp and an odd element count, its C loop under relu6
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .harness import fmt
+    from .test_elementwise_s8 import binary_case
+
+    # scales in powers of 2: half the sums are ties, rounded away from zero on both signs
+    ties = [fmt(2.0 ** -4, 0), fmt(2.0 ** -4, 0), fmt(2.0 ** -3, 0)]
+    formats = [fmt(0.05, -3), fmt(0.08, 10), fmt(0.1, -128)]
+    for shape, act, f in (((1, 9, 13, 9), "relu", formats), ((1, 9, 13, 9), "none", ties),
+                          ((1, 8, 8, 16), "relu6", ties)):
+        case = binary_case(rng, "add", (shape, shape), formats=f, act=act, batch=2)
+        report = verify_qemu(case.graph, case.feeds, board="mps2-an386")
+        assert report.samples == 2 and report.ok, (shape, act, report.first_mismatch)

@@ -134,3 +134,42 @@ def test_dense_w16_rows_beyond_the_input_buffer(rng, build):
         a["input"] = rng.integers(-128, 128, depth).astype(np.int8)
         a["filter"] = rng.integers(-128, 128, (a["dims"]["output_depth"], depth)).astype(np.int8)
         assert assert_w16_equals_reference(call, build)
+
+
+def exact_stage_rows(rng, shift: int) -> tuple[list[int], tuple[int, int]]:
+    """Accumulators of 12 rows (three blocks of 4) and one exact scale m * 2^-s for the
+    tensor, s = 32 + shift: the 53-bit mantissa m chosen so that a * m lies within a / 2 of
+    a half (the cases the inline stage hands to the reference), then a + 1, a + 2 and 3a
+    (past them), and accumulators near 2^30 and 2^31 whose results leave int32 at small
+    binary points (at s = 34, 2^14 and a scale putting the result at 2^32 + 5), each with
+    both signs."""
+    s = 32 + shift
+    a = int(rng.integers(1 << 10, 1 << 14))
+    near = int(rng.integers(1 << 52, 1 << 53))
+    odd = (a * near >> (s - 1)) | 1
+    m = ((odd << (s - 1)) + a // 2) // a
+    assert (1 << 52) <= m < (1 << 53) and abs(a * m - (odd << (s - 1))) <= a
+    if shift == 2:  # 2^14 * m / 2^34 = 2^32 + 5: the result's low word alone would be 5
+        a, m = 1 << 14, (1 << 52) + (5 << 20)
+    big = int(rng.integers(1 << 30, (1 << 30) + (1 << 20)))
+    return [a, -a, a + 1, -(a + 1), a + 2, -(a + 2), 3 * a, -3 * a,
+            big, -big, (1 << 31) - 1, -(1 << 31) + 1], (m, -s)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_dense_w16_inline_exact_stage_near_halves_and_beyond_int32(rng, build):
+    # the per-tensor exact stage of the 4-row blocks runs inline for binary points 34..63
+    compared = set()
+    for shift in (2, 10, 20, 28, 31):
+        accs, scale = exact_stage_rows(rng, shift)
+        call = base.dense_call(rng, False)
+        call.args.update(params={**call.args["params"], "filter_offset": 0, "input_offset": 0,
+                                 "output_offset": int(rng.integers(-128, 128)),
+                                 "activation": {"min": -128, "max": 127}},
+                         dims={"accum_depth": 1, "output_depth": 12}, per_channel=0, stage=1,
+                         scales=[scale], bias=np.array(accs, np.int32),
+                         input=np.zeros(1, np.int8), filter=np.zeros((12, 1), np.int8))
+        call.output_size = 12
+        assert assert_w16_equals_reference(call, build)
+        compared.add(-scale[1])
+    assert len(compared) == 5

@@ -21,7 +21,7 @@
 /* The int16 rows of a call, and the row stride of the 3x3 planes their zero padding suits. */
 typedef struct {
     int16_t values[ES_FAST_BUFFER];
-    int32_t zeroed;
+    int32_t filled; /* the padding of the 3x3 planes (es_dw3x3_plane) */
 } row_buffer;
 
 /* One output channel's plane: where its outputs go and what it reads. */
@@ -164,53 +164,89 @@ static void plain_plane(const es_dw_conv_params *p, const es_per_channel_quant_p
     }
 }
 
+/* The 3x3 planes of a call (es_nn_fast_dw3x3.h), set up once for all its channels. */
+typedef struct {
+    es_dw3x3_geometry g;
+    const uint8_t *order; /* the filter's taps in the lines' order */
+    int32_t input_bound;
+    int ok;               /* the call's shape takes the planes */
+} planes_3x3;
+
+static const uint8_t taps_by_rows[9] = {0, 1, 2, 3, 4, 5, 6, 7, 8};
+static const uint8_t taps_by_columns[9] = {0, 3, 6, 1, 4, 7, 2, 5, 8};
+
 /*
- * Channel oc by es_dw3x3_plane where the window is 3x3 with dilation 1 and the
- * accumulator bound (bias, weights, input range) allows the short output stage;
- * `whole`: only where one band holds the whole channel (then dst may be its input).
+ * The planes of a call writing dst[k * stride]: for 3x3 windows with dilation 1;
+ * `whole`: only where one band holds a whole channel (then dst may be its input).
  */
-static int plane_3x3(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
-                     const es_dims *in, const int8_t *input, const es_dims *f,
-                     const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
-                     row_buffer *rows, int whole, int8_t *dst, int32_t stride)
+static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *in,
+                      const es_dims *f, const es_dims *out, int32_t stride, int whole)
+{
+    c->ok = f->h == 3 && f->w == 3 && p->dilation.h == 1 && p->dilation.w == 1 &&
+            es_fast_offset_fits(p->input_offset);
+    if (!c->ok) {
+        return;
+    }
+    c->g = es_dw3x3_geometry_of(p, in, out, stride);
+    es_dw3x3_layout(&c->g, ES_FAST_BUFFER);
+    c->ok = c->g.band > 0 && (!whole || c->g.band >= c->g.lines);
+    c->order = c->g.columns ? taps_by_columns : taps_by_rows;
+    c->input_bound = (int32_t)es_fast_input_bound(p->input_offset);
+}
+
+/*
+ * Channel oc's weights and output stage for the planes, or 0 where its
+ * multiplier is negative (no real layer has one: es_fast_short_value2's sign) or
+ * its accumulator bound (bias, weights, input range) rules out the short form.
+ */
+static int channel_3x3(const planes_3x3 *c, const es_dw_conv_params *p,
+                       const es_per_channel_quant_params *quant, const es_dims *f,
+                       const int8_t *filter, const int32_t *bias, int32_t oc,
+                       es_dw3x3_channel *t)
 {
     const es_fast_requant r = es_fast_requant_of(quant->multiplier[oc], quant->shift[oc]);
-    const int64_t input_bound = es_fast_input_bound(p->input_offset);
-    es_dw3x3_weights t;
+    const int8_t *taps = filter + oc;
+    const int32_t step = f->c;
     es_fast_short s;
-    int64_t bound;
-    int32_t k, w[9];
-    if (f->h != 3 || f->w != 3 || p->dilation.h != 1 || p->dilation.w != 1 ||
-        !es_fast_offset_fits(p->input_offset)) {
-        return 0;
-    }
-    t.bias = bias != NULL ? bias[oc] : 0;
-    bound = t.bias < 0 ? -(int64_t)t.bias : t.bias;
+    int32_t k, sum = 0, total = 0, w[9];
+    t->bias = bias != NULL ? bias[oc] : 0;
     for (k = 0; k < 9; ++k) {
-        w[k] = filter[k * f->c + oc];
-        bound += (w[k] < 0 ? -w[k] : w[k]) * input_bound;
+        w[k] = taps[c->order[k] * step];
+        sum += w[k] < 0 ? -w[k] : w[k];
+        total += w[k];
     }
-    if (!es_fast_short_fits(&r, bound)) {
+    if (r.multiplier < 0 ||
+        !es_fast_short_fits(&r, (t->bias < 0 ? -(int64_t)t->bias : t->bias) +
+                                    (int64_t)sum * c->input_bound)) {
         return 0;
     }
     for (k = 0; k < 3; ++k) {
-        t.w01[k] = es_fast_halves(w[3 * k], w[3 * k + 1]);
-        t.w12[k] = es_fast_halves(w[3 * k + 1], w[3 * k + 2]);
+        t->w01[k] = es_fast_halves(2 * w[3 * k], 2 * w[3 * k + 1]);
+        t->w12[k] = es_fast_halves(2 * w[3 * k + 1], 2 * w[3 * k + 2]);
     }
+    /* |bias| < 2^29 by the bound, |offset * total| < 2^26: the sum fits, doubled too */
+    t->bias = 2 * (t->bias + p->input_offset * total);
     s = es_fast_short_of(&r, p->output_offset, p->activation);
-    return es_dw3x3_plane(p, in, input, oc / p->depth_multiplier, out, &t, &s, rows->values,
-                          ES_FAST_BUFFER, &rows->zeroed, whole, dst, stride);
+    t->multiplier = s.multiplier;
+    t->round = s.round;
+    t->right = s.right;
+    t->min = s.min;
+    t->max = s.max;
+    return 1;
 }
 
-/* Output channel oc into dst[k * stride], by the row ring where it fits. */
-static void channel(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
-                    const es_dims *in, const int8_t *input, const es_dims *f,
-                    const int8_t *filter, const int32_t *bias, const es_dims *out, int32_t oc,
-                    row_buffer *rows, int8_t *dst, int32_t stride)
+/* Output channel oc into dst[k * stride] (the stride `planes` was set up for). */
+static void channel(const planes_3x3 *planes, const es_dw_conv_params *p,
+                    const es_per_channel_quant_params *quant, const es_dims *in,
+                    const int8_t *input, const es_dims *f, const int8_t *filter,
+                    const int32_t *bias, const es_dims *out, int32_t oc, row_buffer *rows,
+                    int8_t *dst, int32_t stride)
 {
     plane_geometry g;
+    es_dw3x3_channel t;
     const int32_t in_c = oc / p->depth_multiplier;
-    if (plane_3x3(p, quant, in, input, f, filter, bias, out, oc, rows, 0, dst, stride)) {
+    if (planes->ok && channel_3x3(planes, p, quant, f, filter, bias, oc, &t)) {
+        es_dw3x3_plane(&planes->g, input + in_c, &t, rows->values, &rows->filled, dst);
         return;
     }
     g.p = p;
@@ -219,7 +255,7 @@ static void channel(const es_dw_conv_params *p, const es_per_channel_quant_param
     g.row_len = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
     g.ring = (f->h - 1) * p->dilation.h + 1;
     g.rows = rows->values;
-    rows->zeroed = 0; /* the ring's rows overwrite the padding columns */
+    rows->filled = 0; /* the ring's rows overwrite the planes' padding */
     if (g.ring > MAX_ROWS || f->h * f->w > MAX_TAPS ||
         (g.ring + 1) * g.row_len > ES_FAST_BUFFER ||
         !es_fast_offset_fits(p->input_offset)) {
@@ -237,6 +273,7 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
                                  const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
     row_buffer rows;
+    planes_3x3 planes;
     es_status status;
     int32_t oc;
     (void)ctx;
@@ -245,10 +282,11 @@ es_status es_depthwise_conv2d_s8(const es_context *ctx, const es_dw_conv_params 
     if (status != ES_OK) {
         return status;
     }
-    rows.zeroed = 0;
+    rows.filled = 0;
+    planes_of(&planes, params, input_dims, filter_dims, output_dims, output_dims->c, 0);
     for (oc = 0; oc < output_dims->c; ++oc) {
-        channel(params, quant, input_dims, input, filter_dims, filter, bias, output_dims, oc,
-                &rows, output + oc, output_dims->c);
+        channel(&planes, params, quant, input_dims, input, filter_dims, filter, bias,
+                output_dims, oc, &rows, output + oc, output_dims->c);
     }
     return ES_OK;
 }
@@ -265,6 +303,8 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
                                          int8_t *scratch)
 {
     row_buffer rows;
+    planes_3x3 direct, planes;
+    es_dw3x3_channel t;
     int32_t c, px, channels, pixels;
     es_status status;
     (void)ctx;
@@ -275,14 +315,16 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     }
     channels = output_dims->c;
     pixels = output_dims->h * output_dims->w;
-    rows.zeroed = 0;
+    rows.filled = 0;
+    planes_of(&direct, params, input_dims, filter_dims, output_dims, channels, 1);
+    planes_of(&planes, params, input_dims, filter_dims, output_dims, 1, 0);
     for (c = 0; c < channels; ++c) {
-        if (plane_3x3(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c,
-                      &rows, 1, data + c, channels)) {
+        if (direct.ok && channel_3x3(&direct, params, quant, filter_dims, filter, bias, c, &t)) {
+            es_dw3x3_plane(&direct.g, data + c, &t, rows.values, &rows.filled, data + c);
             continue;
         }
-        channel(params, quant, input_dims, data, filter_dims, filter, bias, output_dims, c, &rows,
-                scratch, 1);
+        channel(&planes, params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
+                c, &rows, scratch, 1);
         for (px = 0; px < pixels; ++px) {
             data[px * channels + c] = scratch[px];
         }
