@@ -95,6 +95,7 @@ static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t
 /* What follows the requantization of every output: the offset and the activation clamp. */
 typedef struct {
     int32x4_t offset, min, max;
+    int16x8_t min16, max16; /* the clamp on eight narrowed lanes (es_mve_output_8) */
 } es_mve_output_stage;
 
 static inline es_mve_output_stage es_mve_output_stage_of(int32_t output_offset,
@@ -104,6 +105,8 @@ static inline es_mve_output_stage es_mve_output_stage_of(int32_t output_offset,
     s.offset = vdupq_n_s32(output_offset);
     s.min = vdupq_n_s32(act.min);
     s.max = vdupq_n_s32(act.max);
+    s.min16 = vdupq_n_s16((int16_t)act.min);
+    s.max16 = vdupq_n_s16((int16_t)act.max);
     return s;
 }
 
@@ -129,13 +132,19 @@ static inline es_mve_channels es_mve_channels_of(const es_per_channel_quant_para
     return c;
 }
 
+/* Sums of four channels (their terms included) requantized: no offset, no clamp yet. */
+static inline int32x4_t es_mve_requantize(int32x4_t sums, const es_mve_channels *c)
+{
+    int32x4_t x = vqrdmulhq_s32(vshlq_s32(sums, c->left), c->multiplier);
+    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
+    return vrshlq_s32(x, c->right);
+}
+
 /* Sums of four channels plus their terms, requantized, offset and clamped. */
 static inline int32x4_t es_mve_outputs(int32x4_t sums, const es_mve_channels *c,
                                        const es_mve_output_stage *stage)
 {
-    int32x4_t x = vqrdmulhq_s32(vshlq_s32(vaddq_s32(sums, c->terms), c->left), c->multiplier);
-    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
-    x = vaddq_s32(vrshlq_s32(x, c->right), stage->offset);
+    const int32x4_t x = vaddq_s32(es_mve_requantize(vaddq_s32(sums, c->terms), c), stage->offset);
     return vminq_s32(vmaxq_s32(x, stage->min), stage->max);
 }
 
@@ -146,12 +155,20 @@ static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_cha
     vstrbq_p_s32(out, es_mve_outputs(sums, c, stage), c->active);
 }
 
-/* es_mve_outputs of four channels every other byte (one parity of eight), stored as int8. */
-static inline void es_mve_output_parity(int8_t *out, int32x4_t sums, const es_mve_channels *c,
-                                        const es_mve_output_stage *stage)
+/*
+ * Eight channels of one pixel, the even ones in the lanes of `even`, the odd ones in
+ * `odd` (sums with their terms included), stored as eight int8 (the lanes of `active`)
+ * with one store. The output offset is added in 32 bits, wrapping as in the reference;
+ * narrowing with saturation to 16 bits then moves no value across the int8 clamp.
+ */
+static inline void es_mve_output_8(int8_t *out, int32x4_t even, int32x4_t odd,
+                                   const es_mve_channels *ce, const es_mve_channels *co,
+                                   const es_mve_output_stage *stage, mve_pred16_t active)
 {
-    vstrbq_scatter_offset_p_s32(out, vidupq_n_u32(0, 2), es_mve_outputs(sums, c, stage),
-                                c->active);
+    int16x8_t v = vqmovnbq_s32(vuninitializedq_s16(),
+                               vaddq_s32(es_mve_requantize(even, ce), stage->offset));
+    v = vqmovntq_s32(v, vaddq_s32(es_mve_requantize(odd, co), stage->offset));
+    vstrbq_p_s16(out, vminq_s16(vmaxq_s16(v, stage->min16), stage->max16), active);
 }
 
 #endif /* ES_MVE */
