@@ -157,18 +157,19 @@ static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_cha
 
 /*
  * Eight channels of one pixel, the even ones in the lanes of `even`, the odd ones in
- * `odd` (sums with their terms included), stored as eight int8 (the lanes of `active`)
- * with one store. The output offset is added in 32 bits, wrapping as in the reference;
- * narrowing with saturation to 16 bits then moves no value across the int8 clamp.
+ * `odd` (sums with their terms included), as eight int16 lanes in channel order, clamped
+ * to the activation: one narrowing store writes them as int8. The output offset is added
+ * in 32 bits, wrapping as in the reference; narrowing with saturation to 16 bits then
+ * moves no value across the int8 clamp.
  */
-static inline void es_mve_output_8(int8_t *out, int32x4_t even, int32x4_t odd,
-                                   const es_mve_channels *ce, const es_mve_channels *co,
-                                   const es_mve_output_stage *stage, mve_pred16_t active)
+static inline int16x8_t es_mve_outputs_8(int32x4_t even, int32x4_t odd,
+                                         const es_mve_channels *ce, const es_mve_channels *co,
+                                         const es_mve_output_stage *stage)
 {
     int16x8_t v = vqmovnbq_s32(vuninitializedq_s16(),
                                vaddq_s32(es_mve_requantize(even, ce), stage->offset));
     v = vqmovntq_s32(v, vaddq_s32(es_mve_requantize(odd, co), stage->offset));
-    vstrbq_p_s16(out, vminq_s16(vmaxq_s16(v, stage->min16), stage->max16), active);
+    return vminq_s16(vmaxq_s16(v, stage->min16), stage->max16);
 }
 
 #endif /* ES_MVE */

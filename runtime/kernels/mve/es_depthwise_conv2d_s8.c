@@ -32,6 +32,9 @@
 #define ES_MVE_DW_RING 2048
 /* Longest window (taps) of a packed group. */
 #define ES_MVE_DW_TAPS 49
+/* Longest window (rows) and bytes on the stack of a band of input rows. */
+#define ES_MVE_DW_ROWS 7
+#define ES_MVE_DW_BAND 2048
 
 #if ES_MVE
 
@@ -59,7 +62,7 @@ typedef struct {
     int32x4_t even_folded, odd_folded;  /* the bias plus offset * the weight sums (packed) */
     mve_pred16_t active;                /* 16-bit lanes: channels c .. c + left - 1 */
     int32_t c, packed;
-    int8_t pad[8];                      /* a padded tap of a packed group: the zero point */
+    int8_t pad;                         /* packed: the zero point, a padded tap's value */
     int8_t weights[ES_MVE_DW_TAPS * 8]; /* packed: tap t of channel c + j at 8 * t + j */
 } group8;
 
@@ -78,7 +81,14 @@ static void pack_group(const es_dw_conv_params *p, const es_dims *f, const int8_
     }
     g->even_folded = even;
     g->odd_folded = odd;
-    memset(g->pad, (int8_t)(-p->input_offset), sizeof g->pad);
+    g->pad = (int8_t)(-p->input_offset);
+}
+
+/* Whether full groups of the layer are packed: the zero point -input_offset must be an
+ * int8 to stand in for a padded tap. */
+static int packable(const es_dw_conv_params *p, const es_dims *f)
+{
+    return f->h * f->w <= ES_MVE_DW_TAPS && p->input_offset >= -127 && p->input_offset <= 128;
 }
 
 static void group_of(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
@@ -89,9 +99,7 @@ static void group_of(const es_dw_conv_params *p, const es_per_channel_quant_para
     g->odd = parity_channels(quant, bias, c + 1, left - 1);
     g->active = vctp16q((uint32_t)left);
     g->c = c;
-    /* the zero point -input_offset must be an int8 to stand in for a padded tap */
-    g->packed = left == 8 && f->h * f->w <= ES_MVE_DW_TAPS && p->input_offset >= -127 &&
-                p->input_offset <= 128;
+    g->packed = left == 8 && packable(p, f);
     if (g->packed) {
         pack_group(p, f, filter, g);
     }
@@ -120,83 +128,163 @@ static inline void inside_taps(int32_t start, int32_t step, int32_t taps, int32_
         odd = vaddq_s32(odd, vmulltq_int_s16(tx, tw));                                     \
     } while (0)
 
-/* One tap in assembly: input bytes at [x] and weights at [w, #off] (see ES_MVE_DW_TAP). */
-#define ES_MVE_DW_TAP_ASM(x, off)                                                          \
-    "vldrb.s16 q0, [" x "]\n"                                                              \
-    "vldrb.s16 q1, [%[w], #" off "]\n"                                                     \
+/* One tap in assembly: input bytes at [x, #xoff], weights at [%[w], #woff]. */
+#define ES_MVE_DW_TAP_ASM(x, xoff, woff)                                                   \
+    "vldrb.s16 q0, [" x ", #" xoff "]\n"                                                   \
+    "vldrb.s16 q1, [%[w], #" woff "]\n"                                                    \
     "vmullb.s16 q2, q0, q1\n"                                                              \
     "vadd.i32 %q[e], %q[e], q2\n"                                                          \
     "vmullt.s16 q2, q0, q1\n"                                                              \
     "vadd.i32 %q[o], %q[o], q2\n"
 
-/* The nine taps of an interior 3x3 window at x (taps `tap` bytes apart, rows `row`), the
- * packed weights at w: in assembly, as GCC spills the unrolled taps' pointers to the stack. */
-static inline void taps_3x3(const int8_t *x, int32_t tap, int32_t row, const int8_t *w,
-                            int32x4_t *even, int32x4_t *odd)
+/* The nine taps of a 3x3 window (dilation 1) on band rows r0, r1, r2 (pixels eight bytes
+ * apart), the packed weights at w: in assembly, with the offsets as immediates (GCC spills
+ * the unrolled taps' pointers to the stack). */
+typedef int8_t tap_row[24];
+typedef int8_t window_3x3[72];
+
+static inline void taps_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
+                            const int8_t *w, int32x4_t *even, int32x4_t *odd)
 {
-    const int8_t *t;
     int32x4_t e = *even, o = *odd;
-    __asm__("add %[t], %[x], %[tap]\n" ES_MVE_DW_TAP_ASM("%[x]", "0")
-            ES_MVE_DW_TAP_ASM("%[t]", "8")
-            "add %[t], %[t], %[tap]\n" ES_MVE_DW_TAP_ASM("%[t]", "16")
-            "add %[x], %[x], %[row]\n"
-            "add %[t], %[x], %[tap]\n" ES_MVE_DW_TAP_ASM("%[x]", "24")
-            ES_MVE_DW_TAP_ASM("%[t]", "32")
-            "add %[t], %[t], %[tap]\n" ES_MVE_DW_TAP_ASM("%[t]", "40")
-            "add %[x], %[x], %[row]\n"
-            "add %[t], %[x], %[tap]\n" ES_MVE_DW_TAP_ASM("%[x]", "48")
-            ES_MVE_DW_TAP_ASM("%[t]", "56")
-            "add %[t], %[t], %[tap]\n" ES_MVE_DW_TAP_ASM("%[t]", "64")
-            : [e] "+w"(e), [o] "+w"(o), [x] "+r"(x), [t] "=&r"(t)
-            : [w] "r"(w), [tap] "r"(tap), [row] "r"(row)
-            : "q0", "q1", "q2", "memory");
+    __asm__(ES_MVE_DW_TAP_ASM("%[r0]", "0", "0") ES_MVE_DW_TAP_ASM("%[r0]", "8", "8")
+            ES_MVE_DW_TAP_ASM("%[r0]", "16", "16") ES_MVE_DW_TAP_ASM("%[r1]", "0", "24")
+            ES_MVE_DW_TAP_ASM("%[r1]", "8", "32") ES_MVE_DW_TAP_ASM("%[r1]", "16", "40")
+            ES_MVE_DW_TAP_ASM("%[r2]", "0", "48") ES_MVE_DW_TAP_ASM("%[r2]", "8", "56")
+            ES_MVE_DW_TAP_ASM("%[r2]", "16", "64")
+            : [e] "+w"(e), [o] "+w"(o)
+            : [r0] "r"(r0), [r1] "r"(r1), [r2] "r"(r2), [w] "r"(w),
+              /* the bytes it reads, so that GCC keeps values in registers across it */
+              "m"(*(const tap_row *)r0), "m"(*(const tap_row *)r1),
+              "m"(*(const tap_row *)r2), "m"(*(const window_3x3 *)w)
+            : "q0", "q1", "q2");
     *even = e;
     *odd = o;
 }
 
-/* `count` interior pixels of a packed group from px (the window's first tap), px_step
- * apart, into out, out_step apart: no bounds, the 3x3 window unrolled. */
-static void packed_interior(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
-                            const group8 *g, const es_mve_output_stage *stage,
-                            const int8_t *px, int32_t count, int8_t *out, int32_t out_step)
+/*
+ * A band of padded input rows of a packed group, eight bytes per pixel: slot s holds the
+ * input row iy with iy % span == s, its pixel j the column j - padding.w; columns outside
+ * the input, and the extra row after the slots (rows outside the input), hold the zero
+ * point. Every tap of every output pixel is then inside the band.
+ */
+typedef struct {
+    int8_t *rows;
+    int32_t span, width, next; /* slots, pixels per row, next input row to copy */
+} band8;
+
+/* Bytes of a band for the layer: 0 if it takes no band (it would not fit the stack). */
+static int32_t band_bytes(const es_dw_conv_params *p, const es_dims *f, const es_dims *out)
 {
-    const int32_t tap = p->dilation.w * in->c, row = p->dilation.h * in->w * in->c;
-    const int32_t px_step = p->stride.w * in->c;
-    int32_t n, ky, kx;
-    for (n = 0; n < count; ++n, px += px_step, out += out_step) {
-        const int8_t *wp = g->weights;
-        int32x4_t even = g->even_folded, odd = g->odd_folded;
-        if (f->h == 3 && f->w == 3) {
-            taps_3x3(px, tap, row, wp, &even, &odd);
-        } else {
-            for (ky = 0; ky < f->h; ++ky) {
-                for (kx = 0; kx < f->w; ++kx) {
-                    ES_MVE_DW_TAP(px + ky * row + kx * tap);
-                }
-            }
+    const int32_t span = (f->h - 1) * p->dilation.h + 1;
+    const int32_t width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    const int32_t bytes = (span + 1) * width * 8;
+    return f->h <= ES_MVE_DW_ROWS && bytes <= ES_MVE_DW_BAND ? bytes : 0;
+}
+
+static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
+                       const group8 *g, int8_t *rows, band8 *b)
+{
+    b->rows = rows;
+    b->span = (f->h - 1) * p->dilation.h + 1;
+    b->width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    b->next = 0;
+    es_mve_fill(rows, g->pad, band_bytes(p, f, out));
+}
+
+/* The band row of input row iy, its input columns copied when first needed (rows are
+ * needed in increasing order, and a slot is reused only once no window reads its row). */
+static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
+                              const int8_t *input, const group8 *g, band8 *b, int32_t iy)
+{
+    const int32_t first = p->padding.w < b->width ? p->padding.w : b->width;
+    const int32_t end = p->padding.w + in->w < b->width ? p->padding.w + in->w : b->width;
+    if (iy < 0 || iy >= in->h) {
+        return b->rows + b->span * b->width * 8;
+    }
+    for (; b->next <= iy; ++b->next) {
+        const int8_t *src = input + b->next * in->w * in->c + g->c;
+        int8_t *dst = b->rows + ((b->next % b->span) * b->width + first) * 8;
+        int32_t j;
+        for (j = first; j < end; ++j, src += in->c, dst += 8) {
+            vstrbq_s16(dst, vldrbq_s16(src)); /* eight bytes, any alignment */
         }
-        es_mve_output_8(out, even, odd, &g->even, &g->odd, stage, g->active);
+    }
+    return b->rows + (iy % b->span) * b->width * 8;
+}
+
+/* `count` pixels of a packed 3x3 group (dilation 1) from band rows r0, r1, r2. */
+static void band_pixels_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
+                            int32_t step, int32_t count, const group8 *g,
+                            const es_mve_output_stage *stage, int8_t *out, int32_t pitch)
+{
+    const int8_t *const end = r0 + count * step;
+    for (; r0 != end; r0 += step, r1 += step, r2 += step, out += pitch) {
+        int32x4_t even = g->even_folded, odd = g->odd_folded;
+        taps_3x3(r0, r1, r2, g->weights, &even, &odd);
+        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
     }
 }
 
-/* Output pixel (oy, ox) of a packed group at the border: padded taps read g->pad. */
-static void packed_border(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                          const es_dims *f, const group8 *g, const es_mve_output_stage *stage,
-                          int32_t oy, int32_t ox, int8_t *out)
+/* Output row oy of a packed group from its band, pixel ox at out + ox * pitch. */
+static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
+                            const int8_t *input, const es_dims *f, const group8 *g,
+                            const es_mve_output_stage *stage, band8 *b, int32_t oy,
+                            int32_t ow, int8_t *out, int32_t pitch)
 {
-    const int32_t y0 = oy * p->stride.h - p->padding.h, x0 = ox * p->stride.w - p->padding.w;
-    const int8_t *wp = g->weights;
-    int32x4_t even = g->even_folded, odd = g->odd_folded;
-    int32_t ky, kx;
+    const int8_t *rows[ES_MVE_DW_ROWS];
+    const int32_t step = p->stride.w * 8, tap = p->dilation.w * 8;
+    int32_t ky, kx, ox;
     for (ky = 0; ky < f->h; ++ky) {
-        const int32_t iy = y0 + ky * p->dilation.h;
-        for (kx = 0; kx < f->w; ++kx) {
-            const int32_t ix = x0 + kx * p->dilation.w;
-            const int inside = iy >= 0 && iy < in->h && ix >= 0 && ix < in->w;
-            ES_MVE_DW_TAP(inside ? input + (iy * in->w + ix) * in->c + g->c : g->pad);
+        rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
+                                                    ky * p->dilation.h);
+    }
+    if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
+        band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
+        return;
+    }
+    for (ox = 0; ox < ow; ++ox, out += pitch) {
+        const int32_t at = ox * step;
+        const int8_t *wp = g->weights;
+        int32x4_t even = g->even_folded, odd = g->odd_folded;
+        for (ky = 0; ky < f->h; ++ky) {
+            for (kx = 0; kx < f->w; ++kx) {
+                ES_MVE_DW_TAP(rows[ky] + at + kx * tap);
+            }
+        }
+        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
+    }
+}
+
+/* Whether a packed group may write its outputs straight over its input slots: the slots
+ * of each output row lie in input rows its band has already copied. */
+static int band_in_place(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
+                         const es_dims *out)
+{
+    int32_t oy;
+    for (oy = 0; oy < out->h; ++oy) {
+        const int32_t slots_end = ((oy + 1) * out->w - 1) / in->w;
+        const int32_t copied = oy * p->stride.h - p->padding.h + (f->h - 1) * p->dilation.h;
+        if (slots_end > copied && slots_end < in->h) {
+            return 0;
         }
     }
-    es_mve_output_8(out, even, odd, &g->even, &g->odd, stage, g->active);
+    return 1;
+}
+
+/* Every output row of a packed group through its band (in place too, if band_in_place). */
+static __attribute__((noinline)) void band_group(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
+                       const es_dims *f, const group8 *g, const es_mve_output_stage *stage,
+                       const es_dims *out, int8_t *output)
+{
+    int8_t rows[ES_MVE_DW_BAND];
+    band8 b;
+    int32_t oy;
+    band_start(p, f, out, g, rows, &b);
+    for (oy = 0; oy < out->h; ++oy) {
+        band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
+                        output + oy * out->w * out->c + g->c, out->c);
+    }
 }
 
 /* Output pixel (oy, ox) of the group's channels at out (channel c at out[0]), over the
@@ -225,7 +313,7 @@ static void group_pixel(const es_dw_conv_params *p, const es_dims *in, const int
             odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
         }
     }
-    es_mve_output_8(out, even, odd, &g->even, &g->odd, stage, g->active);
+    vstrbq_p_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage), g->active);
 }
 
 /* Output row oy of the group's channels into out, pixel ox at out + ox * pitch. */
@@ -234,33 +322,10 @@ static void group_row(const es_dw_conv_params *p, const es_dims *in, const int8_
                       const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
                       int32_t pitch)
 {
-    int32_t ox, ky0, ky1, lo, hi;
+    int32_t ox, ky0, ky1;
     inside_taps(oy * p->stride.h - p->padding.h, p->dilation.h, f->h, in->h, &ky0, &ky1);
-    if (!g->packed) {
-        for (ox = 0; ox < ow; ++ox) {
-            group_pixel(p, in, input, f, filter, g, stage, ky0, ky1, oy, ox, out + ox * pitch);
-        }
-        return;
-    }
-    /* interior pixels lo .. hi - 1: the whole window inside the input */
-    lo = (p->padding.w + p->stride.w - 1) / p->stride.w;
-    hi = in->w - 1 - (f->w - 1) * p->dilation.w + p->padding.w;
-    hi = hi < 0 ? 0 : hi / p->stride.w + 1;
-    hi = hi < ow ? hi : ow;
-    if (ky0 != 0 || ky1 != f->h || lo >= hi) {
-        lo = hi = ow; /* every pixel of the row at the border */
-    }
-    for (ox = 0; ox < lo; ++ox) {
-        packed_border(p, in, input, f, g, stage, oy, ox, out + ox * pitch);
-    }
-    if (lo < hi) {
-        packed_interior(p, in, f, g, stage,
-                        input + ((oy * p->stride.h - p->padding.h) * in->w + lo * p->stride.w -
-                                 p->padding.w) * in->c + g->c,
-                        hi - lo, out + lo * pitch, pitch);
-    }
-    for (ox = hi; ox < ow; ++ox) {
-        packed_border(p, in, input, f, g, stage, oy, ox, out + ox * pitch);
+    for (ox = 0; ox < ow; ++ox) {
+        group_pixel(p, in, input, f, filter, g, stage, ky0, ky1, oy, ox, out + ox * pitch);
     }
 }
 
@@ -300,24 +365,49 @@ static void flush_row(const int8_t *ring_row, int8_t *data, int32_t channels, in
     }
 }
 
+/* A group in place through a ring of `rows` output rows (the offset added per tap). */
+static __attribute__((noinline)) void ring_group(const es_dw_conv_params *p,
+                                                 const es_dims *in, int8_t *data,
+                                                 const es_dims *f, const int8_t *filter,
+                                                 const group8 *g,
+                                                 const es_mve_output_stage *stage,
+                                                 const es_dims *out, int32_t rows, int32_t left)
+{
+    int8_t ring[ES_MVE_DW_RING];
+    const int32_t oh = out->h, ow = out->w;
+    int32_t oy, next;
+    for (oy = 0, next = 0; oy < oh; ++oy) {
+        group_row(p, in, data, f, filter, g, stage, oy, ow, ring + (oy % rows) * ow * 8, 8);
+        for (; next <= oy && last_reader(p, in, oh, ow, next) <= oy; ++next) {
+            flush_row(ring + (next % rows) * ow * 8, data, out->c, g->c, left, next, ow);
+        }
+    }
+}
+
+/* Whether packed groups run through a band: always for a separate output, in place where
+ * band_in_place allows. */
+static int use_band(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
+                    const es_dims *out, int in_place)
+{
+    return band_bytes(p, f, out) > 0 && (!in_place || band_in_place(p, in, f, out));
+}
+
+/* Packed groups through a band, the others through the ring (which then must fit). */
 static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
                         const es_dims *in, int8_t *data, const es_dims *f, const int8_t *filter,
                         const int32_t *bias, const es_dims *out, int32_t rows)
 {
-    int8_t ring[ES_MVE_DW_RING];
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
-    const int32_t oh = out->h, ow = out->w, channels = out->c;
-    int32_t c, oy, next;
-    for (c = 0; c < channels; c += 8) {
-        const int32_t left = channels - c < 8 ? channels - c : 8;
+    const int band = use_band(p, in, f, out, 1);
+    int32_t c;
+    for (c = 0; c < out->c; c += 8) {
+        const int32_t left = out->c - c < 8 ? out->c - c : 8;
         group8 g;
         group_of(p, quant, f, filter, bias, c, left, &g);
-        for (oy = 0, next = 0; oy < oh; ++oy) {
-            group_row(p, in, data, f, filter, &g, &stage, oy, ow, ring + (oy % rows) * ow * 8,
-                      8);
-            for (; next <= oy && last_reader(p, in, oh, ow, next) <= oy; ++next) {
-                flush_row(ring + (next % rows) * ow * 8, data, channels, c, left, next, ow);
-            }
+        if (band && g.packed) {
+            band_group(p, in, data, f, &g, &stage, out, data);
+        } else {
+            ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
         }
     }
 }
@@ -328,10 +418,15 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
                           int8_t *output)
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int band = use_band(p, in, f, out, 0);
     int32_t oc, oy;
     for (oc = 0; oc < out->c; oc += 8) {
         group8 g;
         group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
+        if (band && g.packed) {
+            band_group(p, in, input, f, &g, &stage, out, output);
+            continue;
+        }
         for (oy = 0; oy < out->h; ++oy) {
             group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
                       output + oy * out->w * out->c + oc, out->c);
@@ -383,7 +478,10 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
 #if ES_MVE
     {
         const int32_t rows = ring_rows(params, input_dims, output_dims->h, output_dims->w);
-        if (rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
+        /* every group packed and through a band, or a ring that fits */
+        const int all_band = output_dims->c % 8 == 0 && packable(params, filter_dims) &&
+                             use_band(params, input_dims, filter_dims, output_dims, 1);
+        if (all_band || rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
             mve_inplace(params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
                         rows);
             return ES_OK;
