@@ -83,7 +83,8 @@ static inline int32_t es_mve_sum_s8(const int8_t *p, int32_t n)
                      : [n] "r"(depth)                                                        \
                      : "q0", "q1", "lr", "memory")
 
-/* Four sums as the lanes of a vector. */
+/* Four sums as the lanes of a vector (lane by lane: the two-lane VMOV is avoided, as its
+ * operand order differs between the assembler's reading and QEMU's). */
 static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t s3)
 {
     int32x4_t v = vdupq_n_s32(s0);
@@ -130,6 +131,25 @@ static inline es_mve_channels es_mve_channels_of(const es_per_channel_quant_para
     c.left = vmaxq_s32(shift, zero);
     c.right = vminq_s32(shift, zero);
     return c;
+}
+
+/* The requantization of one parity (even or odd channels) of eight channels starting at the
+ * pointers' channel: lanes 0, 2, 4, 6 of them, the first `left` real (terms NULL: 0). */
+static inline es_mve_channels es_mve_parity_channels(const int32_t *terms,
+                                                     const int32_t *multiplier,
+                                                     const int8_t *shift, int32_t left)
+{
+    const uint32x4_t words = vidupq_n_u32(0, 8), bytes = vidupq_n_u32(0, 2);
+    const int32x4_t zero = vdupq_n_s32(0);
+    es_mve_channels ch;
+    int32x4_t shifts;
+    ch.active = vctp32q((uint32_t)(left > 0 ? (left + 1) / 2 : 0));
+    ch.terms = terms != NULL ? vldrwq_gather_offset_z_s32(terms, words, ch.active) : zero;
+    ch.multiplier = vldrwq_gather_offset_z_s32(multiplier, words, ch.active);
+    shifts = vldrbq_gather_offset_z_s32(shift, bytes, ch.active);
+    ch.left = vmaxq_s32(shifts, zero);
+    ch.right = vminq_s32(shifts, zero);
+    return ch;
 }
 
 /* Sums of four channels (their terms included) requantized: no offset, no clamp yet. */

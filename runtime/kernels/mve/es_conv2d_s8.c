@@ -21,6 +21,11 @@
 #define ES_MVE_CONV_DEPTH 1024
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
+/* Longest window of the small-window path (two vectors), and channels it packs at once. */
+#define ES_MVE_SMALL_K 32
+#define ES_MVE_SMALL_N 32
+/* Windows of the small-window path a batch gathers (ES_MVE_SMALL_K bytes each). */
+#define ES_MVE_SMALL_COLS 32
 
 #if ES_MVE
 
@@ -129,6 +134,181 @@ static __attribute__((noinline)) void direct_group(const int8_t *input, int32_t 
     }
 }
 
+/*
+ * Small windows (K <= 32: VWW's first 3x3 layer, 1x1 layers with up to 32 input channels):
+ * a pixel's window is one or two vectors held in registers, and eight output channels
+ * take eight (or sixteen) VMLADAV over weights packed per call, their requantization
+ * prepared once per call and one narrowing store per eight outputs (es_mve_outputs_8).
+ * Packed: per eight channels the even ones then the odd ones (the lanes of
+ * es_mve_outputs_8), each row zero-padded to the window's vectors.
+ */
+typedef struct {
+    int8_t weights[ES_MVE_SMALL_N * ES_MVE_SMALL_K];
+    es_mve_channels even[ES_MVE_SMALL_N / 8], odd[ES_MVE_SMALL_N / 8];
+    int32_t row; /* bytes per packed row: 16 or 32 */
+} small_k;
+
+static void pack_small_k(const es_per_channel_quant_params *quant, const int8_t *filter,
+                         const int32_t *terms, int32_t depth, int32_t first, int32_t count,
+                         small_k *s)
+{
+    int32_t j;
+    s->row = depth <= 16 ? 16 : 32;
+    for (j = 0; j < (count + 7) / 8 * 8; ++j) {
+        /* channel j of its group of eight goes to row j / 2 (even) or 4 + j / 2 (odd) */
+        int8_t *row = s->weights + ((j & ~7) + (j & 1) * 4 + (j & 7) / 2) * s->row;
+        es_mve_fill(row, 0, s->row);
+        if (j < count) {
+            es_mve_copy(row, filter + (first + j) * depth, depth);
+        }
+    }
+    for (j = 0; j < count; j += 8) {
+        s->even[j / 8] = es_mve_parity_channels(terms + j, quant->multiplier + first + j,
+                                                quant->shift + first + j, count - j);
+        s->odd[j / 8] = es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
+                                               quant->shift + first + j + 1, count - j - 1);
+    }
+}
+
+/* One packed row (at byte `off` of w) dotted with x into the even register a. */
+#define ES_MVE_ROW_DOT(a, x, off) "vldrb.8 q7, [%[w], #" off "]\n vmladav.s8 %[" a "], %q[" x "], q7\n"
+#define ES_MVE_ROW_DOTA(a, x, off) "vldrb.8 q7, [%[w], #" off "]\n vmladava.s8 %[" a "], %q[" x "], q7\n"
+
+/* Dot products of a one-vector window with four packed rows (16 bytes apart): in assembly
+ * (VMLADAV writes even registers; GCC hoists and spills the weight loads of intrinsics). */
+static inline int32x4_t dot4_16(int8x16_t x, const int8_t *w)
+{
+    int32_t s0, s1, s2, s3;
+    __asm__(ES_MVE_ROW_DOT("s0", "x", "0") ES_MVE_ROW_DOT("s1", "x", "16")
+            ES_MVE_ROW_DOT("s2", "x", "32") ES_MVE_ROW_DOT("s3", "x", "48")
+            : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
+            : [x] "w"(x), [w] "r"(w), "m"(*(const int8_t(*)[64])w)
+            : "q7");
+    return es_mve_lanes(s0, s1, s2, s3);
+}
+
+/* Dot products of a two-vector window with four packed rows (32 bytes apart). */
+static inline int32x4_t dot4_32(int8x16_t x0, int8x16_t x1, const int8_t *w)
+{
+    int32_t s0, s1, s2, s3;
+    __asm__(ES_MVE_ROW_DOT("s0", "x0", "0") ES_MVE_ROW_DOTA("s0", "x1", "16")
+            ES_MVE_ROW_DOT("s1", "x0", "32") ES_MVE_ROW_DOTA("s1", "x1", "48")
+            ES_MVE_ROW_DOT("s2", "x0", "64") ES_MVE_ROW_DOTA("s2", "x1", "80")
+            ES_MVE_ROW_DOT("s3", "x0", "96") ES_MVE_ROW_DOTA("s3", "x1", "112")
+            : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
+            : [x0] "w"(x0), [x1] "w"(x1), [w] "r"(w), "m"(*(const int8_t(*)[128])w)
+            : "q7");
+    return es_mve_lanes(s0, s1, s2, s3);
+}
+
+/* Group g (eight packed channels) of n pixels, their windows `step` bytes apart from
+ * `window` (lanes past the depth: 0), their outputs `pitch` bytes apart from out. */
+static __attribute__((noinline)) void small_k_group(const small_k *s, int32_t g,
+                                                    const int8_t *window, int32_t step,
+                                                    int32_t n, int32_t depth, int32_t left,
+                                                    const es_mve_output_stage *stage,
+                                                    int8_t *out, int32_t pitch)
+{
+    const es_mve_channels *even = &s->even[g], *odd = &s->odd[g];
+    const mve_pred16_t first = vctp8q((uint32_t)depth), active = vctp16q((uint32_t)left);
+    const int8_t *w = s->weights + g * 8 * s->row;
+    const int8_t *const end = window + n * step;
+    if (s->row == 16) {
+        for (; window != end; window += step, out += pitch) {
+            const int8x16_t x = vldrbq_z_s8(window, first);
+            vstrbq_p_s16(out,
+                         es_mve_outputs_8(vaddq_s32(dot4_16(x, w), even->terms),
+                                          vaddq_s32(dot4_16(x, w + 64), odd->terms), even,
+                                          odd, stage),
+                         active);
+        }
+        return;
+    }
+    {
+        const mve_pred16_t second = vctp8q((uint32_t)(depth - 16));
+        for (; window != end; window += step, out += pitch) {
+            const int8x16_t x0 = vldrbq_z_s8(window, first);
+            const int8x16_t x1 = vldrbq_z_s8(window + 16, second);
+            vstrbq_p_s16(out,
+                         es_mve_outputs_8(vaddq_s32(dot4_32(x0, x1, w), even->terms),
+                                          vaddq_s32(dot4_32(x0, x1, w + 128), odd->terms),
+                                          even, odd, stage),
+                         active);
+        }
+    }
+}
+
+/* The windows of n pixels from pixel px (ES_MVE_SMALL_K bytes apart) into cols: a
+ * window inside the input (dilation 1) row by row, each kernel row one predicated load and
+ * a whole-vector store (the bytes past the row are written over by the next one, the last
+ * ones into the buffer's slack); others through fill_column. */
+static void fill_small_columns(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                               const es_dims *out, const int8_t *input, int32_t px, int32_t n,
+                               int8_t pad, int8_t *cols)
+{
+    const int32_t run = f->w * in->c, row_step = p->dilation.h * in->w * in->c;
+    const mve_pred16_t first = vctp8q((uint32_t)run), second = vctp8q((uint32_t)(run - 16));
+    int32_t oy = px / out->w, ox = px % out->w, k, ky;
+    for (k = 0; k < n; ++k, cols += ES_MVE_SMALL_K) {
+        const int32_t iy = oy * p->stride.h - p->padding.h, ix = ox * p->stride.w - p->padding.w;
+        if (p->dilation.w == 1 && iy >= 0 && iy + (f->h - 1) * p->dilation.h < in->h &&
+            ix >= 0 && ix + f->w <= in->w) {
+            const int8_t *src = input + (iy * in->w + ix) * in->c;
+            int8_t *dst = cols;
+            for (ky = 0; ky < f->h; ++ky, src += row_step, dst += run) {
+                vstrbq_s8(dst, vldrbq_z_s8(src, first));
+                if (run > 16) {
+                    vstrbq_s8(dst + 16, vldrbq_z_s8(src + 16, second));
+                }
+            }
+        } else {
+            fill_column(p, in, f, input, oy, ox, pad, cols);
+        }
+        if (++ox == out->w) {
+            ox = 0;
+            ++oy;
+        }
+    }
+}
+
+/* es_conv2d_s8 for windows of at most ES_MVE_SMALL_K values, ES_MVE_SMALL_N channels at a
+ * time; `direct`: 1x1 stride 1 unpadded, the window is the input pixel. */
+static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
+                                                   const es_per_channel_quant_params *quant,
+                                                   const es_dims *in, const int8_t *input,
+                                                   const es_dims *f, const int8_t *filter,
+                                                   const int32_t *bias, const es_dims *out,
+                                                   int8_t *output, int direct)
+{
+    small_k s;
+    int8_t cols[ES_MVE_SMALL_COLS * ES_MVE_SMALL_K + 16]; /* + the last window's slack */
+    int32_t terms[ES_MVE_SMALL_N];
+    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    int32_t first, count, px, g, n;
+    for (first = 0; first < f->n; first += count) {
+        count = f->n - first < ES_MVE_SMALL_N ? f->n - first : ES_MVE_SMALL_N;
+        prepare_terms(p, filter, bias, depth, first, count, terms);
+        pack_small_k(quant, filter, terms, depth, first, count, &s);
+        if (direct) { /* group by group over every pixel */
+            for (g = 0; g * 8 < count; ++g) {
+                small_k_group(&s, g, input, depth, pixels, depth, count - g * 8, &stage,
+                              output + first + g * 8, f->n);
+            }
+            continue;
+        }
+        for (px = 0; px < pixels; px += n) { /* a batch of windows, then group by group */
+            n = pixels - px < ES_MVE_SMALL_COLS ? pixels - px : ES_MVE_SMALL_COLS;
+            fill_small_columns(p, in, f, out, input, px, n, pad, cols);
+            for (g = 0; g * 8 < count; ++g) {
+                small_k_group(&s, g, cols, ES_MVE_SMALL_K, n, depth, count - g * 8, &stage,
+                              output + px * f->n + first + g * 8, f->n);
+            }
+        }
+    }
+}
+
 static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
                      const es_dims *in, const int8_t *input, const es_dims *f,
                      const int8_t *filter, const int32_t *bias, const es_dims *out,
@@ -143,6 +323,10 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
                        in->w == out->w;
     const int8_t pad = (int8_t)(-p->input_offset);
     int32_t first, count, px, k;
+    if (depth <= ES_MVE_SMALL_K) {
+        small_k_conv(p, quant, in, input, f, filter, bias, out, output, direct);
+        return;
+    }
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
         prepare_terms(p, filter, bias, depth, first, count, terms);

@@ -38,24 +38,6 @@
 
 #if ES_MVE
 
-/* The requantization of one parity (even or odd channels) of eight channels c .. c + 7. */
-static es_mve_channels parity_channels(const es_per_channel_quant_params *quant,
-                                       const int32_t *bias, int32_t c, int32_t left)
-{
-    /* lanes: channels c, c + 2, c + 4, c + 6 of this parity */
-    const uint32x4_t words = vidupq_n_u32(0, 8), bytes = vidupq_n_u32(0, 2);
-    const int32x4_t zero = vdupq_n_s32(0);
-    es_mve_channels ch;
-    int32x4_t shift;
-    ch.active = vctp32q((uint32_t)((left + 1) / 2));
-    ch.terms = bias != NULL ? vldrwq_gather_offset_z_s32(bias + c, words, ch.active) : zero;
-    ch.multiplier = vldrwq_gather_offset_z_s32(quant->multiplier + c, words, ch.active);
-    shift = vldrbq_gather_offset_z_s32(quant->shift + c, bytes, ch.active);
-    ch.left = vmaxq_s32(shift, zero);
-    ch.right = vminq_s32(shift, zero);
-    return ch;
-}
-
 /* Eight channels c.. of a group: even and odd parities, and the lanes they load. */
 typedef struct {
     es_mve_channels even, odd;          /* terms: the bias */
@@ -95,8 +77,10 @@ static void group_of(const es_dw_conv_params *p, const es_per_channel_quant_para
                      const es_dims *f, const int8_t *filter, const int32_t *bias, int32_t c,
                      int32_t left, group8 *g)
 {
-    g->even = parity_channels(quant, bias, c, left);
-    g->odd = parity_channels(quant, bias, c + 1, left - 1);
+    g->even = es_mve_parity_channels(bias != NULL ? bias + c : NULL, quant->multiplier + c,
+                                     quant->shift + c, left);
+    g->odd = es_mve_parity_channels(bias != NULL ? bias + c + 1 : NULL,
+                                    quant->multiplier + c + 1, quant->shift + c + 1, left - 1);
     g->active = vctp16q((uint32_t)left);
     g->c = c;
     g->packed = left == 8 && packable(p, f);
