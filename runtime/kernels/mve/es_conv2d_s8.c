@@ -13,6 +13,8 @@
  * windows too long for the column buffer, the reference's window loop runs instead
  * (es_nn_plain.h).
  */
+#include <stddef.h>
+
 #include "es_nn.h"
 #include "es_nn_mve.h"
 #include "es_nn_plain.h"
@@ -143,9 +145,12 @@ static __attribute__((noinline)) void direct_group(const int8_t *input, int32_t 
  * es_mve_outputs_8), each row zero-padded to the window's vectors.
  */
 typedef struct {
-    int8_t weights[ES_MVE_SMALL_N * ES_MVE_SMALL_K];
-    es_mve_channels even[ES_MVE_SMALL_N / 8], odd[ES_MVE_SMALL_N / 8];
+    /* a group's channels first: near their base, in reach of VLDRW's immediate offsets */
+    struct {
+        es_mve_channels even, odd;
+    } group[ES_MVE_SMALL_N / 8];
     int32_t row; /* bytes per packed row: 16 or 32 */
+    int8_t weights[ES_MVE_SMALL_N * ES_MVE_SMALL_K];
 } small_k;
 
 static void pack_small_k(const es_per_channel_quant_params *quant, const int8_t *filter,
@@ -163,43 +168,96 @@ static void pack_small_k(const es_per_channel_quant_params *quant, const int8_t 
         }
     }
     for (j = 0; j < count; j += 8) {
-        s->even[j / 8] = es_mve_parity_channels(terms + j, quant->multiplier + first + j,
+        s->group[j / 8].even = es_mve_parity_channels(terms + j, quant->multiplier + first + j,
                                                 quant->shift + first + j, count - j);
-        s->odd[j / 8] = es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
+        s->group[j / 8].odd = es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
                                                quant->shift + first + j + 1, count - j - 1);
     }
 }
 
-/* One packed row (at byte `off` of w) dotted with x into the even register a. */
-#define ES_MVE_ROW_DOT(a, x, off) "vldrb.8 q7, [%[w], #" off "]\n vmladav.s8 %[" a "], %q[" x "], q7\n"
-#define ES_MVE_ROW_DOTA(a, x, off) "vldrb.8 q7, [%[w], #" off "]\n vmladava.s8 %[" a "], %q[" x "], q7\n"
+/*
+ * One pixel of a small-window group in assembly (GCC spills the intrinsics' version): the
+ * window (one or two vectors, predicated to the depth) dotted with the group's eight packed
+ * rows by VMLADAV into even registers, the four even and the four odd channels moved into
+ * the lanes of q3 and q4, requantized with the group's channels (even at ch, odd at
+ * ch + 72, es_mve_channels) and the output stage (offset at st, clamp at st + 48 and 64),
+ * narrowed into one store of `left` (at most eight) bytes.
+ */
+#define ES_MVE_SMALL_PIXEL_16                                                             \
+    "vctp.8 %[depth]\n vpst\n vldrbt.8 q0, [%[x]]\n"                                        \
+    "vldrb.8 q2, [%[w], #0]\n vmladav.s8 %[s0], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #16]\n vmladav.s8 %[s1], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #32]\n vmladav.s8 %[s2], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #48]\n vmladav.s8 %[s3], q0, q2\n"                \
+    "vdup.32 q3, %[s0]\n vmov.32 q3[1], %[s1]\n vmov.32 q3[2], %[s2]\n vmov.32 q3[3], %[s3]\n" \
+    "vldrb.8 q2, [%[w2], #0]\n vmladav.s8 %[s0], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #16]\n vmladav.s8 %[s1], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #32]\n vmladav.s8 %[s2], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #48]\n vmladav.s8 %[s3], q0, q2\n"                \
+    "vdup.32 q4, %[s0]\n vmov.32 q4[1], %[s1]\n vmov.32 q4[2], %[s2]\n vmov.32 q4[3], %[s3]\n" \
+    "vldrw.32 q0, [%[st]]\n"                                                                 \
+    "vldrw.32 q5, [%[ch], #0]\n vadd.i32 q3, q3, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #32]\n vshl.s32 q3, q3, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #16]\n vqrdmulh.s32 q3, q3, q5\n"                                \
+    "vldrw.32 q5, [%[ch], #48]\n vand q6, q3, q5\n vshr.s32 q6, q6, #31\n"                  \
+    "vqadd.s32 q3, q3, q6\n vrshl.s32 q3, q3, q5\n vadd.i32 q3, q3, q0\n"               \
+    "vldrw.32 q5, [%[ch], #72]\n vadd.i32 q4, q4, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #104]\n vshl.s32 q4, q4, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #88]\n vqrdmulh.s32 q4, q4, q5\n"                                \
+    "vldrw.32 q5, [%[ch], #120]\n vand q6, q4, q5\n vshr.s32 q6, q6, #31\n"                  \
+    "vqadd.s32 q4, q4, q6\n vrshl.s32 q4, q4, q5\n vadd.i32 q4, q4, q0\n"               \
+    "vqmovnb.s32 q7, q3\n vqmovnt.s32 q7, q4\n vldrw.32 q5, [%[st], #48]\n"                 \
+    "vmax.s16 q7, q7, q5\n vldrw.32 q5, [%[st], #64]\n vmin.s16 q7, q7, q5\n"               \
+    "vctp.16 %[left]\n vpst\n vstrbt.16 q7, [%[out]]\n"
+#define ES_MVE_SMALL_PIXEL_32                                                             \
+    "vctp.8 %[depth]\n vpst\n vldrbt.8 q0, [%[x]]\n"                                        \
+    "sub %[s0], %[depth], #16\n vctp.8 %[s0]\n vpst\n vldrbt.8 q1, [%[x], #16]\n"          \
+    "vldrb.8 q2, [%[w], #0]\n vmladav.s8 %[s0], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #16]\n vmladava.s8 %[s0], q1, q2\n"           \
+    "vldrb.8 q2, [%[w], #32]\n vmladav.s8 %[s1], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #48]\n vmladava.s8 %[s1], q1, q2\n"           \
+    "vldrb.8 q2, [%[w], #64]\n vmladav.s8 %[s2], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #80]\n vmladava.s8 %[s2], q1, q2\n"           \
+    "vldrb.8 q2, [%[w], #96]\n vmladav.s8 %[s3], q0, q2\n"                \
+    "vldrb.8 q2, [%[w], #112]\n vmladava.s8 %[s3], q1, q2\n"           \
+    "vdup.32 q3, %[s0]\n vmov.32 q3[1], %[s1]\n vmov.32 q3[2], %[s2]\n vmov.32 q3[3], %[s3]\n" \
+    "vldrb.8 q2, [%[w2], #0]\n vmladav.s8 %[s0], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #16]\n vmladava.s8 %[s0], q1, q2\n"           \
+    "vldrb.8 q2, [%[w2], #32]\n vmladav.s8 %[s1], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #48]\n vmladava.s8 %[s1], q1, q2\n"           \
+    "vldrb.8 q2, [%[w2], #64]\n vmladav.s8 %[s2], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #80]\n vmladava.s8 %[s2], q1, q2\n"           \
+    "vldrb.8 q2, [%[w2], #96]\n vmladav.s8 %[s3], q0, q2\n"                \
+    "vldrb.8 q2, [%[w2], #112]\n vmladava.s8 %[s3], q1, q2\n"           \
+    "vdup.32 q4, %[s0]\n vmov.32 q4[1], %[s1]\n vmov.32 q4[2], %[s2]\n vmov.32 q4[3], %[s3]\n" \
+    "vldrw.32 q0, [%[st]]\n"                                                                 \
+    "vldrw.32 q5, [%[ch], #0]\n vadd.i32 q3, q3, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #32]\n vshl.s32 q3, q3, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #16]\n vqrdmulh.s32 q3, q3, q5\n"                                \
+    "vldrw.32 q5, [%[ch], #48]\n vand q6, q3, q5\n vshr.s32 q6, q6, #31\n"                  \
+    "vqadd.s32 q3, q3, q6\n vrshl.s32 q3, q3, q5\n vadd.i32 q3, q3, q0\n"               \
+    "vldrw.32 q5, [%[ch], #72]\n vadd.i32 q4, q4, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #104]\n vshl.s32 q4, q4, q5\n"                                    \
+    "vldrw.32 q5, [%[ch], #88]\n vqrdmulh.s32 q4, q4, q5\n"                                \
+    "vldrw.32 q5, [%[ch], #120]\n vand q6, q4, q5\n vshr.s32 q6, q6, #31\n"                  \
+    "vqadd.s32 q4, q4, q6\n vrshl.s32 q4, q4, q5\n vadd.i32 q4, q4, q0\n"               \
+    "vqmovnb.s32 q7, q3\n vqmovnt.s32 q7, q4\n vldrw.32 q5, [%[st], #48]\n"                 \
+    "vmax.s16 q7, q7, q5\n vldrw.32 q5, [%[st], #64]\n vmin.s16 q7, q7, q5\n"               \
+    "vctp.16 %[left]\n vpst\n vstrbt.16 q7, [%[out]]\n"
 
-/* Dot products of a one-vector window with four packed rows (16 bytes apart): in assembly
- * (VMLADAV writes even registers; GCC hoists and spills the weight loads of intrinsics). */
-static inline int32x4_t dot4_16(int8x16_t x, const int8_t *w)
-{
-    int32_t s0, s1, s2, s3;
-    __asm__(ES_MVE_ROW_DOT("s0", "x", "0") ES_MVE_ROW_DOT("s1", "x", "16")
-            ES_MVE_ROW_DOT("s2", "x", "32") ES_MVE_ROW_DOT("s3", "x", "48")
-            : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
-            : [x] "w"(x), [w] "r"(w), "m"(*(const int8_t(*)[64])w)
-            : "q7");
-    return es_mve_lanes(s0, s1, s2, s3);
-}
-
-/* Dot products of a two-vector window with four packed rows (32 bytes apart). */
-static inline int32x4_t dot4_32(int8x16_t x0, int8x16_t x1, const int8_t *w)
-{
-    int32_t s0, s1, s2, s3;
-    __asm__(ES_MVE_ROW_DOT("s0", "x0", "0") ES_MVE_ROW_DOTA("s0", "x1", "16")
-            ES_MVE_ROW_DOT("s1", "x0", "32") ES_MVE_ROW_DOTA("s1", "x1", "48")
-            ES_MVE_ROW_DOT("s2", "x0", "64") ES_MVE_ROW_DOTA("s2", "x1", "80")
-            ES_MVE_ROW_DOT("s3", "x0", "96") ES_MVE_ROW_DOTA("s3", "x1", "112")
-            : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
-            : [x0] "w"(x0), [x1] "w"(x1), [w] "r"(w), "m"(*(const int8_t(*)[128])w)
-            : "q7");
-    return es_mve_lanes(s0, s1, s2, s3);
-}
+/* The layouts the assembly reads (C99: a negative array size fails the build). */
+typedef char es_mve_channels_layout[offsetof(es_mve_channels, terms) == 0 &&
+                                            offsetof(es_mve_channels, multiplier) == 16 &&
+                                            offsetof(es_mve_channels, left) == 32 &&
+                                            offsetof(es_mve_channels, right) == 48 &&
+                                            sizeof(es_mve_channels) == 72
+                                        ? 1
+                                        : -1];
+typedef char es_mve_stage_layout[offsetof(es_mve_output_stage, offset) == 0 &&
+                                         offsetof(es_mve_output_stage, min16) == 48 &&
+                                         offsetof(es_mve_output_stage, max16) == 64
+                                     ? 1
+                                     : -1];
 
 /* Group g (eight packed channels) of n pixels, their windows `step` bytes apart from
  * `window` (lanes past the depth: 0), their outputs `pitch` bytes apart from out. */
@@ -209,32 +267,31 @@ static __attribute__((noinline)) void small_k_group(const small_k *s, int32_t g,
                                                     const es_mve_output_stage *stage,
                                                     int8_t *out, int32_t pitch)
 {
-    const es_mve_channels *even = &s->even[g], *odd = &s->odd[g];
-    const mve_pred16_t first = vctp8q((uint32_t)depth), active = vctp16q((uint32_t)left);
-    const int8_t *w = s->weights + g * 8 * s->row;
+    const es_mve_channels *ch = &s->group[g].even;
+    const int8_t *w = s->weights + g * 8 * s->row, *w2 = w + 4 * s->row;
     const int8_t *const end = window + n * step;
+    int32_t s0, s1, s2, s3; /* the sums of four rows (even registers), scratch */
+    if (left > 8) {
+        left = 8;
+    }
     if (s->row == 16) {
         for (; window != end; window += step, out += pitch) {
-            const int8x16_t x = vldrbq_z_s8(window, first);
-            vstrbq_p_s16(out,
-                         es_mve_outputs_8(vaddq_s32(dot4_16(x, w), even->terms),
-                                          vaddq_s32(dot4_16(x, w + 64), odd->terms), even,
-                                          odd, stage),
-                         active);
+            __asm__ volatile(ES_MVE_SMALL_PIXEL_16
+                             : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2),
+                               [s3] "=&Te"(s3)
+                             : [x] "r"(window), [w] "r"(w), [w2] "r"(w2), [ch] "r"(ch),
+                               [st] "r"(stage), [out] "r"(out), [depth] "r"(depth),
+                               [left] "r"(left)
+                             : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "memory");
         }
         return;
     }
-    {
-        const mve_pred16_t second = vctp8q((uint32_t)(depth - 16));
-        for (; window != end; window += step, out += pitch) {
-            const int8x16_t x0 = vldrbq_z_s8(window, first);
-            const int8x16_t x1 = vldrbq_z_s8(window + 16, second);
-            vstrbq_p_s16(out,
-                         es_mve_outputs_8(vaddq_s32(dot4_32(x0, x1, w), even->terms),
-                                          vaddq_s32(dot4_32(x0, x1, w + 128), odd->terms),
-                                          even, odd, stage),
-                         active);
-        }
+    for (; window != end; window += step, out += pitch) {
+        __asm__ volatile(ES_MVE_SMALL_PIXEL_32
+                         : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
+                         : [x] "r"(window), [w] "r"(w), [w2] "r"(w2), [ch] "r"(ch),
+                           [st] "r"(stage), [out] "r"(out), [depth] "r"(depth), [left] "r"(left)
+                         : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "memory");
     }
 }
 
