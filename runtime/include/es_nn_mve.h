@@ -83,6 +83,18 @@ static inline int32_t es_mve_sum_s8(const int8_t *p, int32_t n)
                      : [n] "r"(depth)                                                        \
                      : "q0", "q1", "lr", "memory")
 
+/*
+ * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
+ * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
+ * a large caller's (unused in a kernel that takes only the other helpers).
+ */
+static __attribute__((noinline, unused)) int32x4_t es_mve_dot_1x4(const int8_t *x,
+                                                                  const int8_t *w0,
+                                                                  const int8_t *w1,
+                                                                  const int8_t *w2,
+                                                                  const int8_t *w3,
+                                                                  int32_t depth);
+
 /* Four sums as the lanes of a vector (lane by lane: the two-lane VMOV is avoided, as its
  * operand order differs between the assembler's reading and QEMU's). */
 static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t s3)
@@ -91,6 +103,17 @@ static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t
     v = vsetq_lane_s32(s1, v, 1);
     v = vsetq_lane_s32(s2, v, 2);
     return vsetq_lane_s32(s3, v, 3);
+}
+
+static int32x4_t es_mve_dot_1x4(const int8_t *x, const int8_t *w0, const int8_t *w1,
+                                const int8_t *w2, const int8_t *w3, int32_t depth)
+{
+    register int32_t s0 __asm__("r0") = 0;
+    register int32_t s1 __asm__("r2") = 0;
+    register int32_t s2 __asm__("r4") = 0;
+    register int32_t s3 __asm__("r6") = 0;
+    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
+    return es_mve_lanes(s0, s1, s2, s3);
 }
 
 /* What follows the requantization of every output: the offset and the activation clamp. */

@@ -37,7 +37,7 @@ def test_a_helium_core_gets_the_mve_set_and_its_missing_kernels_fall_back():
     assert kernel_set_for("cortex-m55") == "mve" != kernel_set_for("cortex-m33")
     assert set_chain("mve") == ["mve", "fast", "reference"]
     assert kernel_sources(["es_conv2d_s8", "es_fully_connected_s8", "es_softmax_s8"], "mve") \
-        == ["runtime/kernels/fast/es_fully_connected_s8.c", "runtime/kernels/mve/es_conv2d_s8.c",
+        == ["runtime/kernels/mve/es_conv2d_s8.c", "runtime/kernels/mve/es_fully_connected_s8.c",
             "runtime/kernels/ref/es_softmax_s8.c"]
 
 

@@ -31,23 +31,6 @@
 
 #if ES_MVE
 
-/*
- * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
- * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
- * a large caller's.
- */
-static __attribute__((noinline)) int32x4_t dot_1x4(const int8_t *x, const int8_t *w0,
-                                                   const int8_t *w1, const int8_t *w2,
-                                                   const int8_t *w3, int32_t depth)
-{
-    register int32_t s0 __asm__("r0") = 0;
-    register int32_t s1 __asm__("r2") = 0;
-    register int32_t s2 __asm__("r4") = 0;
-    register int32_t s3 __asm__("r6") = 0;
-    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
-    return es_mve_lanes(s0, s1, s2, s3);
-}
-
 /* The window of output pixel (oy, ox) into col as int8; taps in the padding hold pad. */
 static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
                         const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
@@ -107,7 +90,7 @@ static void pixel_channels(const es_per_channel_quant_params *quant, const int8_
         const es_mve_channels c = es_mve_channels_of(quant, terms + k, first + k, count - k);
         group_rows(filter, depth, first + k, count - k, rows);
         es_mve_output_4(out + first + k,
-                        dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
+                        es_mve_dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
                         stage);
     }
 }
