@@ -96,30 +96,6 @@ static void pixel_channels(const es_per_channel_quant_params *quant, const int8_
 }
 
 /*
- * A 1x1 window at stride 1 without padding: every pixel's column is the input pixel itself.
- * Four channels over all pixels at a time, so that their weights and requantization stay
- * in registers.
- */
-static __attribute__((noinline)) void direct_group(const int8_t *input, int32_t pixels,
-                                                   int32_t depth, const int8_t *const rows[4],
-                                                   const es_mve_channels *c,
-                                                   const es_mve_output_stage *stage,
-                                                   int8_t *out, int32_t out_pitch)
-{
-    /* an end pointer and the rows reloaded per pixel: few values live across the loop */
-    const int8_t *const end = input + pixels * depth;
-    for (; input != end; input += depth, out += out_pitch) {
-        register int32_t s0 __asm__("r0") = 0;
-        register int32_t s1 __asm__("r2") = 0;
-        register int32_t s2 __asm__("r4") = 0;
-        register int32_t s3 __asm__("r6") = 0;
-        const int8_t *x = input, *w0 = rows[0], *w1 = rows[1], *w2 = rows[2], *w3 = rows[3];
-        ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
-        es_mve_output_4(out, es_mve_lanes(s0, s1, s2, s3), c, stage);
-    }
-}
-
-/*
  * Small windows (K <= 32: VWW's first 3x3 layer, 1x1 layers with up to 32 input channels):
  * a pixel's window is one or two vectors held in registers, and eight output channels
  * take eight (or sixteen) VMLADAV over weights packed per call, their requantization
@@ -327,6 +303,36 @@ static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
     }
 }
 
+/*
+ * A 1x1 window at stride 1 without padding (every pixel's column is the input pixel
+ * itself), eight channels over every pixel: the even and the odd channels' dot products
+ * (rows as stored, es_mve_dot_1x4), then the small-window output in assembly (one narrowing
+ * store of `left`, at most eight, bytes). ch: the group's even then odd channels.
+ */
+static __attribute__((noinline)) void direct_group8(const int8_t *input, int32_t pixels,
+                                                    int32_t depth, const int8_t *filter,
+                                                    int32_t left, const es_mve_channels *ch,
+                                                    const es_mve_output_stage *stage,
+                                                    int8_t *out, int32_t pitch)
+{
+    const int8_t *rows[8];
+    const int8_t *const end = input + pixels * depth;
+    int32_t j;
+    for (j = 0; j < 8; ++j) { /* a channel past the last repeats it: computed, never stored */
+        rows[j] = filter + (j < left ? j : left - 1) * depth;
+    }
+    left = left < 8 ? left : 8;
+    for (; input != end; input += depth, out += pitch) {
+        const int32x4_t even = es_mve_dot_1x4(input, rows[0], rows[2], rows[4], rows[6], depth);
+        const int32x4_t odd = es_mve_dot_1x4(input, rows[1], rows[3], rows[5], rows[7], depth);
+        __asm__ volatile("vmov q3, %q[e]\n vmov q4, %q[o]\n" ES_MVE_SMALL_OUTPUT
+                         :
+                         : [e] "w"(even), [o] "w"(odd), [ch] "r"(ch), [st] "r"(stage),
+                           [out] "r"(out), [left] "r"(left)
+                         : "q0", "q3", "q4", "q5", "q6", "q7", "memory");
+    }
+}
+
 static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
                      const es_dims *in, const int8_t *input, const es_dims *f,
                      const int8_t *filter, const int32_t *bias, const es_dims *out,
@@ -349,12 +355,14 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
         prepare_terms(p, filter, bias, depth, first, count, terms);
         if (direct) {
-            for (k = 0; k < count; k += 4) {
-                const int8_t *rows[4];
-                const es_mve_channels c =
-                    es_mve_channels_of(quant, terms + k, first + k, count - k);
-                group_rows(filter, depth, first + k, count - k, rows);
-                direct_group(input, pixels, depth, rows, &c, &stage, output + first + k, f->n);
+            for (k = 0; k < count; k += 8) {
+                es_mve_channels ch[2]; /* even, odd */
+                ch[0] = es_mve_parity_channels(terms + k, quant->multiplier + first + k,
+                                               quant->shift + first + k, count - k);
+                ch[1] = es_mve_parity_channels(terms + k + 1, quant->multiplier + first + k + 1,
+                                               quant->shift + first + k + 1, count - k - 1);
+                direct_group8(input, pixels, depth, filter + (first + k) * depth, count - k, ch,
+                              &stage, output + first + k, f->n);
             }
             continue;
         }
