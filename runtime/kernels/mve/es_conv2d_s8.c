@@ -13,60 +13,22 @@
  * windows too long for the column buffer, the reference's window loop runs instead
  * (es_nn_plain.h).
  */
-#include <stddef.h>
-
 #include "es_nn.h"
 #include "es_nn_mve.h"
+#include "es_nn_mve_asm.h"
+#include "es_nn_mve_conv.h"
 #include "es_nn_plain.h"
 
 /* Longest window (taps x input channels) the int8 column on the stack holds. */
 #define ES_MVE_CONV_DEPTH 1024
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
-/* Longest window of the small-window path (two vectors), and channels it packs at once. */
-#define ES_MVE_SMALL_K 32
+/* Channels the small-window path packs at once. */
 #define ES_MVE_SMALL_N 32
 /* Windows of the small-window path a batch gathers (ES_MVE_SMALL_K bytes each). */
 #define ES_MVE_SMALL_COLS 32
 
 #if ES_MVE
-
-/* The window of output pixel (oy, ox) into col as int8; taps in the padding hold pad. */
-static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                        const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
-{
-    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
-    int32_t ky, kx;
-    for (ky = 0; ky < f->h; ++ky, col += run) {
-        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        if (iy < 0 || iy >= in->h) {
-            es_mve_fill(col, pad, run);
-        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
-            es_mve_copy(col, input + (iy * in->w + ix0) * c, run);
-        } else {
-            for (kx = 0; kx < f->w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation.w;
-                if (ix < 0 || ix >= in->w) {
-                    es_mve_fill(col + kx * c, pad, c);
-                } else {
-                    es_mve_copy(col + kx * c, input + (iy * in->w + ix) * c, c);
-                }
-            }
-        }
-    }
-}
-
-/* Bias plus input_offset times the weight sum, for channels first .. first + count - 1. */
-static void prepare_terms(const es_conv_params *p, const int8_t *filter, const int32_t *bias,
-                          int32_t depth, int32_t first, int32_t count, int32_t *terms)
-{
-    int32_t k;
-    for (k = 0; k < count; ++k) {
-        const int32_t oc = first + k;
-        terms[k] = (bias != NULL ? bias[oc] : 0) +
-                   p->input_offset * es_mve_sum_s8(filter + oc * depth, depth);
-    }
-}
 
 /* Rows of the four weight rows of channels oc.. (a channel past the last repeats the last
  * one: computed, never stored). */
@@ -127,74 +89,13 @@ static void pack_small_k(const es_per_channel_quant_params *quant, const int8_t 
         }
     }
     for (j = 0; j < count; j += 8) {
-        s->group[j / 8].even = es_mve_parity_channels(terms + j, quant->multiplier + first + j,
-                                                quant->shift + first + j, count - j);
-        s->group[j / 8].odd = es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
-                                               quant->shift + first + j + 1, count - j - 1);
+        s->group[j / 8].even = es_mve_parity_channels(
+            terms + j, quant->multiplier + first + j, quant->shift + first + j, count - j);
+        s->group[j / 8].odd =
+            es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
+                                   quant->shift + first + j + 1, count - j - 1);
     }
 }
-
-/*
- * One pixel of a small-window group in assembly (GCC spills the intrinsics' version): the
- * window (one or two vectors, predicated to the depth) dotted with the group's eight packed
- * rows by VMLADAV into even registers, the four even and the four odd channels moved into
- * the lanes of q3 and q4, requantized with the group's channels (even at ch, odd at
- * ch + 72, es_mve_channels) and the output stage (offset at st, clamp at st + 48 and 64),
- * narrowed into one store of `left` (at most eight) bytes.
- */
-/* Row r of four (at byte off of base) dotted with the window into the even register s. */
-#define ES_MVE_DOT16(s, base, off)                                                         \
-    "vldrb.8 q2, [%[" base "], #" off "]\n vmladav.s8 %[" s "], q0, q2\n"
-#define ES_MVE_DOT32(s, base, off, off2)                                                   \
-    ES_MVE_DOT16(s, base, off)                                                             \
-    "vldrb.8 q2, [%[" base "], #" off2 "]\n vmladava.s8 %[" s "], q1, q2\n"
-/* The four sums as the lanes of q. */
-#define ES_MVE_LANES(q)                                                                    \
-    "vdup.32 " q ", %[s0]\n vmov.32 " q "[1], %[s1]\n vmov.32 " q "[2], %[s2]\n"           \
-    "vmov.32 " q "[3], %[s3]\n"
-/* Lanes of q plus their terms, requantized (es_mve_requantize), plus the offset (q0). */
-#define ES_MVE_REQUANT(q, terms, multiplier, left, right)                                  \
-    "vldrw.32 q5, [%[ch], #" terms "]\n vadd.i32 " q ", " q ", q5\n"                       \
-    "vldrw.32 q5, [%[ch], #" left "]\n vshl.s32 " q ", " q ", q5\n"                        \
-    "vldrw.32 q5, [%[ch], #" multiplier "]\n vqrdmulh.s32 " q ", " q ", q5\n"              \
-    "vldrw.32 q5, [%[ch], #" right "]\n vand q6, " q ", q5\n vshr.s32 q6, q6, #31\n"       \
-    "vqadd.s32 " q ", " q ", q6\n vrshl.s32 " q ", " q ", q5\n vadd.i32 " q ", " q ", q0\n"
-/* Both parities requantized, narrowed, clamped and stored (es_mve_outputs_8). */
-#define ES_MVE_SMALL_OUTPUT                                                                \
-    "vldrw.32 q0, [%[st]]\n" ES_MVE_REQUANT("q3", "0", "16", "32", "48")                   \
-        ES_MVE_REQUANT("q4", "72", "88", "104", "120")                                     \
-    "vqmovnb.s32 q7, q3\n vqmovnt.s32 q7, q4\n vldrw.32 q5, [%[st], #48]\n"                \
-    "vmax.s16 q7, q7, q5\n vldrw.32 q5, [%[st], #64]\n vmin.s16 q7, q7, q5\n"              \
-    "vctp.16 %[left]\n vpst\n vstrbt.16 q7, [%[out]]\n"
-#define ES_MVE_SMALL_PIXEL_16                                                              \
-    "vctp.8 %[depth]\n vpst\n vldrbt.8 q0, [%[x]]\n" ES_MVE_DOT16("s0", "w", "0")          \
-        ES_MVE_DOT16("s1", "w", "16") ES_MVE_DOT16("s2", "w", "32")                        \
-            ES_MVE_DOT16("s3", "w", "48") ES_MVE_LANES("q3") ES_MVE_DOT16("s0", "w2", "0") \
-                ES_MVE_DOT16("s1", "w2", "16") ES_MVE_DOT16("s2", "w2", "32")              \
-                    ES_MVE_DOT16("s3", "w2", "48") ES_MVE_LANES("q4") ES_MVE_SMALL_OUTPUT
-#define ES_MVE_SMALL_PIXEL_32                                                              \
-    "vctp.8 %[depth]\n vpst\n vldrbt.8 q0, [%[x]]\n"                                       \
-    "sub %[s0], %[depth], #16\n vctp.8 %[s0]\n vpst\n vldrbt.8 q1, [%[x], #16]\n"          \
-        ES_MVE_DOT32("s0", "w", "0", "16") ES_MVE_DOT32("s1", "w", "32", "48")             \
-            ES_MVE_DOT32("s2", "w", "64", "80") ES_MVE_DOT32("s3", "w", "96", "112")       \
-                ES_MVE_LANES("q3") ES_MVE_DOT32("s0", "w2", "0", "16")                     \
-                    ES_MVE_DOT32("s1", "w2", "32", "48") ES_MVE_DOT32("s2", "w2", "64", "80") \
-                        ES_MVE_DOT32("s3", "w2", "96", "112") ES_MVE_LANES("q4")           \
-                            ES_MVE_SMALL_OUTPUT
-
-/* The layouts the assembly reads (C99: a negative array size fails the build). */
-typedef char es_mve_channels_layout[offsetof(es_mve_channels, terms) == 0 &&
-                                            offsetof(es_mve_channels, multiplier) == 16 &&
-                                            offsetof(es_mve_channels, left) == 32 &&
-                                            offsetof(es_mve_channels, right) == 48 &&
-                                            sizeof(es_mve_channels) == 72
-                                        ? 1
-                                        : -1];
-typedef char es_mve_stage_layout[offsetof(es_mve_output_stage, offset) == 0 &&
-                                         offsetof(es_mve_output_stage, min16) == 48 &&
-                                         offsetof(es_mve_output_stage, max16) == 64
-                                     ? 1
-                                     : -1];
 
 /* Group g (eight packed channels) of n pixels, their windows `step` bytes apart from
  * `window` (lanes past the depth: 0), their outputs `pitch` bytes apart from out. */
@@ -232,39 +133,6 @@ static __attribute__((noinline)) void small_k_group(const small_k *s, int32_t g,
     }
 }
 
-/* The windows of n pixels from pixel px (ES_MVE_SMALL_K bytes apart) into cols: a
- * window inside the input (dilation 1) row by row, each kernel row one predicated load and
- * a whole-vector store (the bytes past the row are written over by the next one, the last
- * ones into the buffer's slack); others through fill_column. */
-static void fill_small_columns(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                               const es_dims *out, const int8_t *input, int32_t px, int32_t n,
-                               int8_t pad, int8_t *cols)
-{
-    const int32_t run = f->w * in->c, row_step = p->dilation.h * in->w * in->c;
-    const mve_pred16_t first = vctp8q((uint32_t)run), second = vctp8q((uint32_t)(run - 16));
-    int32_t oy = px / out->w, ox = px % out->w, k, ky;
-    for (k = 0; k < n; ++k, cols += ES_MVE_SMALL_K) {
-        const int32_t iy = oy * p->stride.h - p->padding.h, ix = ox * p->stride.w - p->padding.w;
-        if (p->dilation.w == 1 && iy >= 0 && iy + (f->h - 1) * p->dilation.h < in->h &&
-            ix >= 0 && ix + f->w <= in->w) {
-            const int8_t *src = input + (iy * in->w + ix) * in->c;
-            int8_t *dst = cols;
-            for (ky = 0; ky < f->h; ++ky, src += row_step, dst += run) {
-                vstrbq_s8(dst, vldrbq_z_s8(src, first));
-                if (run > 16) {
-                    vstrbq_s8(dst + 16, vldrbq_z_s8(src + 16, second));
-                }
-            }
-        } else {
-            fill_column(p, in, f, input, oy, ox, pad, cols);
-        }
-        if (++ox == out->w) {
-            ox = 0;
-            ++oy;
-        }
-    }
-}
-
 /* es_conv2d_s8 for windows of at most ES_MVE_SMALL_K values, ES_MVE_SMALL_N channels at a
  * time; `direct`: 1x1 stride 1 unpadded, the window is the input pixel. */
 static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
@@ -283,7 +151,7 @@ static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
     int32_t first, count, px, g, n;
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_SMALL_N ? f->n - first : ES_MVE_SMALL_N;
-        prepare_terms(p, filter, bias, depth, first, count, terms);
+        es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
         pack_small_k(quant, filter, terms, depth, first, count, &s);
         if (direct) { /* group by group over every pixel */
             for (g = 0; g * 8 < count; ++g) {
@@ -294,7 +162,7 @@ static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
         }
         for (px = 0; px < pixels; px += n) { /* a batch of windows, then group by group */
             n = pixels - px < ES_MVE_SMALL_COLS ? pixels - px : ES_MVE_SMALL_COLS;
-            fill_small_columns(p, in, f, out, input, px, n, pad, cols);
+            es_mve_fill_small_columns(p, in, f, out, input, px, n, pad, cols);
             for (g = 0; g * 8 < count; ++g) {
                 small_k_group(&s, g, cols, ES_MVE_SMALL_K, n, depth, count - g * 8, &stage,
                               output + px * f->n + first + g * 8, f->n);
@@ -353,7 +221,7 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
     }
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
-        prepare_terms(p, filter, bias, depth, first, count, terms);
+        es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
         if (direct) {
             for (k = 0; k < count; k += 8) {
                 es_mve_channels ch[2]; /* even, odd */
@@ -367,7 +235,7 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
             continue;
         }
         for (px = 0; px < pixels; ++px) {
-            fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
+            es_mve_fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
             pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
                            output + px * f->n);
         }

@@ -26,125 +26,15 @@
 
 #include "es_nn.h"
 #include "es_nn_mve.h"
+#include "es_nn_mve_asm.h"
+#include "es_nn_mve_dw.h"
 #include "es_nn_plain.h"
 
-/* Bytes of the in-place ring of output rows on the stack. */
-#define ES_MVE_DW_RING 2048
-/* Longest window (taps) of a packed group. */
-#define ES_MVE_DW_TAPS 49
 /* Longest window (rows) and bytes on the stack of a band of input rows. */
 #define ES_MVE_DW_ROWS 7
 #define ES_MVE_DW_BAND 2048
 
 #if ES_MVE
-
-/* Eight channels c.. of a group: even and odd parities, and the lanes they load. */
-typedef struct {
-    es_mve_channels even, odd;          /* terms: the bias */
-    int32x4_t even_folded, odd_folded;  /* the bias plus offset * the weight sums (packed) */
-    mve_pred16_t active;                /* 16-bit lanes: channels c .. c + left - 1 */
-    int32_t c, packed;
-    int8_t pad;                         /* packed: the zero point, a padded tap's value */
-    int8_t weights[ES_MVE_DW_TAPS * 8]; /* packed: tap t of channel c + j at 8 * t + j */
-} group8;
-
-/* The group's weights tap by tap, and the input offset folded into its terms. */
-static void pack_group(const es_dw_conv_params *p, const es_dims *f, const int8_t *filter,
-                       group8 *g)
-{
-    const int16x8_t offset = vdupq_n_s16((int16_t)p->input_offset);
-    int32x4_t even = g->even.terms, odd = g->odd.terms;
-    int32_t t;
-    for (t = 0; t < f->h * f->w; ++t) {
-        const int16x8_t w = vldrbq_s16(filter + t * f->c + g->c);
-        vstrbq_s16(g->weights + t * 8, w);
-        even = vaddq_s32(even, vmullbq_int_s16(w, offset));
-        odd = vaddq_s32(odd, vmulltq_int_s16(w, offset));
-    }
-    g->even_folded = even;
-    g->odd_folded = odd;
-    g->pad = (int8_t)(-p->input_offset);
-}
-
-/* Whether full groups of the layer are packed: the zero point -input_offset must be an
- * int8 to stand in for a padded tap. */
-static int packable(const es_dw_conv_params *p, const es_dims *f)
-{
-    return f->h * f->w <= ES_MVE_DW_TAPS && p->input_offset >= -127 && p->input_offset <= 128;
-}
-
-static void group_of(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
-                     const es_dims *f, const int8_t *filter, const int32_t *bias, int32_t c,
-                     int32_t left, group8 *g)
-{
-    g->even = es_mve_parity_channels(bias != NULL ? bias + c : NULL, quant->multiplier + c,
-                                     quant->shift + c, left);
-    g->odd = es_mve_parity_channels(bias != NULL ? bias + c + 1 : NULL,
-                                    quant->multiplier + c + 1, quant->shift + c + 1, left - 1);
-    g->active = vctp16q((uint32_t)left);
-    g->c = c;
-    g->packed = left == 8 && packable(p, f);
-    if (g->packed) {
-        pack_group(p, f, filter, g);
-    }
-}
-
-/* Taps k of a window starting at `start` (step `step`, `taps` of them) that fall inside
- * 0 .. size - 1: k0 .. k1 - 1 (a padded tap adds nothing, as in the reference). */
-static inline void inside_taps(int32_t start, int32_t step, int32_t taps, int32_t size,
-                               int32_t *k0, int32_t *k1)
-{
-    const int32_t first = start < 0 ? (-start + step - 1) / step : 0;
-    const int32_t end = size - start <= 0 ? 0 : (size - start + step - 1) / step;
-    *k0 = first < taps ? first : taps;
-    *k1 = end < taps ? end : taps;
-    if (*k1 < *k0) {
-        *k1 = *k0;
-    }
-}
-
-/* One tap of a packed group: eight input bytes at `x` times the next eight weights. */
-#define ES_MVE_DW_TAP(x)                                                                   \
-    do {                                                                                   \
-        const int16x8_t tx = vldrbq_s16(x), tw = vldrbq_s16(wp);                           \
-        wp += 8;                                                                           \
-        even = vaddq_s32(even, vmullbq_int_s16(tx, tw));                                   \
-        odd = vaddq_s32(odd, vmulltq_int_s16(tx, tw));                                     \
-    } while (0)
-
-/* One tap in assembly: input bytes at [x, #xoff], weights at [%[w], #woff]. */
-#define ES_MVE_DW_TAP_ASM(x, xoff, woff)                                                   \
-    "vldrb.s16 q0, [" x ", #" xoff "]\n"                                                   \
-    "vldrb.s16 q1, [%[w], #" woff "]\n"                                                    \
-    "vmullb.s16 q2, q0, q1\n"                                                              \
-    "vadd.i32 %q[e], %q[e], q2\n"                                                          \
-    "vmullt.s16 q2, q0, q1\n"                                                              \
-    "vadd.i32 %q[o], %q[o], q2\n"
-
-/* The nine taps of a 3x3 window (dilation 1) on band rows r0, r1, r2 (pixels eight bytes
- * apart), the packed weights at w: in assembly, with the offsets as immediates (GCC spills
- * the unrolled taps' pointers to the stack). */
-typedef int8_t tap_row[24];
-typedef int8_t window_3x3[72];
-
-static inline void taps_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                            const int8_t *w, int32x4_t *even, int32x4_t *odd)
-{
-    int32x4_t e = *even, o = *odd;
-    __asm__(ES_MVE_DW_TAP_ASM("%[r0]", "0", "0") ES_MVE_DW_TAP_ASM("%[r0]", "8", "8")
-            ES_MVE_DW_TAP_ASM("%[r0]", "16", "16") ES_MVE_DW_TAP_ASM("%[r1]", "0", "24")
-            ES_MVE_DW_TAP_ASM("%[r1]", "8", "32") ES_MVE_DW_TAP_ASM("%[r1]", "16", "40")
-            ES_MVE_DW_TAP_ASM("%[r2]", "0", "48") ES_MVE_DW_TAP_ASM("%[r2]", "8", "56")
-            ES_MVE_DW_TAP_ASM("%[r2]", "16", "64")
-            : [e] "+w"(e), [o] "+w"(o)
-            : [r0] "r"(r0), [r1] "r"(r1), [r2] "r"(r2), [w] "r"(w),
-              /* the bytes it reads, so that GCC keeps values in registers across it */
-              "m"(*(const tap_row *)r0), "m"(*(const tap_row *)r1),
-              "m"(*(const tap_row *)r2), "m"(*(const window_3x3 *)w)
-            : "q0", "q1", "q2");
-    *even = e;
-    *odd = o;
-}
 
 /*
  * A band of padded input rows of a packed group, eight bytes per pixel: slot s holds the
@@ -167,7 +57,7 @@ static int32_t band_bytes(const es_dw_conv_params *p, const es_dims *f, const es
 }
 
 static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
-                       const group8 *g, int8_t *rows, band8 *b)
+                       const es_mve_group8 *g, int8_t *rows, band8 *b)
 {
     b->rows = rows;
     b->span = (f->h - 1) * p->dilation.h + 1;
@@ -179,7 +69,7 @@ static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_di
 /* The band row of input row iy, its input columns copied when first needed (rows are
  * needed in increasing order, and a slot is reused only once no window reads its row). */
 static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
-                              const int8_t *input, const group8 *g, band8 *b, int32_t iy)
+                              const int8_t *input, const es_mve_group8 *g, band8 *b, int32_t iy)
 {
     const int32_t first = p->padding.w < b->width ? p->padding.w : b->width;
     const int32_t end = p->padding.w + in->w < b->width ? p->padding.w + in->w : b->width;
@@ -199,20 +89,20 @@ static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
 
 /* `count` pixels of a packed 3x3 group (dilation 1) from band rows r0, r1, r2. */
 static void band_pixels_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                            int32_t step, int32_t count, const group8 *g,
+                            int32_t step, int32_t count, const es_mve_group8 *g,
                             const es_mve_output_stage *stage, int8_t *out, int32_t pitch)
 {
     const int8_t *const end = r0 + count * step;
     for (; r0 != end; r0 += step, r1 += step, r2 += step, out += pitch) {
         int32x4_t even = g->even_folded, odd = g->odd_folded;
-        taps_3x3(r0, r1, r2, g->weights, &even, &odd);
+        es_mve_taps_3x3(r0, r1, r2, g->weights, &even, &odd);
         vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
     }
 }
 
 /* Output row oy of a packed group from its band, pixel ox at out + ox * pitch. */
 static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
-                            const int8_t *input, const es_dims *f, const group8 *g,
+                            const int8_t *input, const es_dims *f, const es_mve_group8 *g,
                             const es_mve_output_stage *stage, band8 *b, int32_t oy,
                             int32_t ow, int8_t *out, int32_t pitch)
 {
@@ -257,9 +147,11 @@ static int band_in_place(const es_dw_conv_params *p, const es_dims *in, const es
 }
 
 /* Every output row of a packed group through its band (in place too, if band_in_place). */
-static __attribute__((noinline)) void band_group(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                       const es_dims *f, const group8 *g, const es_mve_output_stage *stage,
-                       const es_dims *out, int8_t *output)
+static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
+                                                 const es_dims *in, const int8_t *input,
+                                                 const es_dims *f, const es_mve_group8 *g,
+                                                 const es_mve_output_stage *stage,
+                                                 const es_dims *out, int8_t *output)
 {
     int8_t rows[ES_MVE_DW_BAND];
     band8 b;
@@ -268,103 +160,6 @@ static __attribute__((noinline)) void band_group(const es_dw_conv_params *p, con
     for (oy = 0; oy < out->h; ++oy) {
         band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
                         output + oy * out->w * out->c + g->c, out->c);
-    }
-}
-
-/* Output pixel (oy, ox) of the group's channels at out (channel c at out[0]), over the
- * window rows ky0 .. ky1 - 1 inside the input, the offset added per tap. */
-static void group_pixel(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                        const es_dims *f, const int8_t *filter, const group8 *g,
-                        const es_mve_output_stage *stage, int32_t ky0, int32_t ky1,
-                        int32_t oy, int32_t ox, int8_t *out)
-{
-    const int32_t y0 = oy * p->stride.h - p->padding.h, x0 = ox * p->stride.w - p->padding.w;
-    const int32_t tap_step = p->dilation.w * in->c, row_step = p->dilation.h * in->w * in->c;
-    const int16_t offset = (int16_t)p->input_offset;
-    const int8_t *row, *pw;
-    int32_t kx0, kx1, ky, kx;
-    int32x4_t even = g->even.terms, odd = g->odd.terms;
-    inside_taps(x0, p->dilation.w, f->w, in->w, &kx0, &kx1);
-    row = input + ((y0 + ky0 * p->dilation.h) * in->w + x0 + kx0 * p->dilation.w) * in->c + g->c;
-    for (ky = ky0; ky < ky1; ++ky, row += row_step) {
-        const int8_t *px = row;
-        pw = filter + (ky * f->w + kx0) * f->c + g->c;
-        for (kx = kx0; kx < kx1; ++kx, px += tap_step, pw += f->c) {
-            /* x + offset and w fit int16; their products, int32 lanes by parity */
-            const int16x8_t x = vaddq_n_s16(vldrbq_z_s16(px, g->active), offset);
-            const int16x8_t w = vldrbq_z_s16(pw, g->active);
-            even = vaddq_s32(even, vmullbq_int_s16(x, w));
-            odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
-        }
-    }
-    vstrbq_p_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage), g->active);
-}
-
-/* Output row oy of the group's channels into out, pixel ox at out + ox * pitch. */
-static void group_row(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                      const es_dims *f, const int8_t *filter, const group8 *g,
-                      const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
-                      int32_t pitch)
-{
-    int32_t ox, ky0, ky1;
-    inside_taps(oy * p->stride.h - p->padding.h, p->dilation.h, f->h, in->h, &ky0, &ky1);
-    for (ox = 0; ox < ow; ++ox) {
-        group_pixel(p, in, input, f, filter, g, stage, ky0, ky1, oy, ox, out + ox * pitch);
-    }
-}
-
-/* The last output row that reads an input slot of output row r (in place). */
-static int32_t last_reader(const es_dw_conv_params *p, const es_dims *in, int32_t oh,
-                           int32_t ow, int32_t r)
-{
-    const int32_t b = ((r + 1) * ow - 1) / in->w, last = (b + p->padding.h) / p->stride.h;
-    return last < oh - 1 ? last : oh - 1;
-}
-
-/* Rows a group's in-place ring needs: one more than the longest wait of a row. */
-static int32_t ring_rows(const es_dw_conv_params *p, const es_dims *in, int32_t oh, int32_t ow)
-{
-    int32_t r, longest = 0;
-    for (r = 0; r < oh; ++r) {
-        const int32_t wait = last_reader(p, in, oh, ow, r) - r;
-        longest = wait > longest ? wait : longest;
-    }
-    return longest + 1;
-}
-
-/* Output row r of `left` channels from the ring over its slots. */
-static void flush_row(const int8_t *ring_row, int8_t *data, int32_t channels, int32_t c,
-                      int32_t left, int32_t r, int32_t ow)
-{
-    int8_t *slot = data + r * ow * channels + c;
-    int32_t ox, j;
-    for (ox = 0; ox < ow; ++ox, slot += channels, ring_row += 8) {
-        if (left == 8) {
-            memcpy(slot, ring_row, 8); /* two word moves */
-            continue;
-        }
-        for (j = 0; j < left; ++j) {
-            slot[j] = ring_row[j];
-        }
-    }
-}
-
-/* A group in place through a ring of `rows` output rows (the offset added per tap). */
-static __attribute__((noinline)) void ring_group(const es_dw_conv_params *p,
-                                                 const es_dims *in, int8_t *data,
-                                                 const es_dims *f, const int8_t *filter,
-                                                 const group8 *g,
-                                                 const es_mve_output_stage *stage,
-                                                 const es_dims *out, int32_t rows, int32_t left)
-{
-    int8_t ring[ES_MVE_DW_RING];
-    const int32_t oh = out->h, ow = out->w;
-    int32_t oy, next;
-    for (oy = 0, next = 0; oy < oh; ++oy) {
-        group_row(p, in, data, f, filter, g, stage, oy, ow, ring + (oy % rows) * ow * 8, 8);
-        for (; next <= oy && last_reader(p, in, oh, ow, next) <= oy; ++next) {
-            flush_row(ring + (next % rows) * ow * 8, data, out->c, g->c, left, next, ow);
-        }
     }
 }
 
@@ -386,12 +181,12 @@ static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_p
     int32_t c;
     for (c = 0; c < out->c; c += 8) {
         const int32_t left = out->c - c < 8 ? out->c - c : 8;
-        group8 g;
-        group_of(p, quant, f, filter, bias, c, left, &g);
+        es_mve_group8 g;
+        es_mve_group_of(p, quant, f, filter, bias, c, left, &g);
         if (band && g.packed) {
             band_group(p, in, data, f, &g, &stage, out, data);
         } else {
-            ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
+            es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
         }
     }
 }
@@ -405,14 +200,14 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
     const int band = use_band(p, in, f, out, 0);
     int32_t oc, oy;
     for (oc = 0; oc < out->c; oc += 8) {
-        group8 g;
-        group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
+        es_mve_group8 g;
+        es_mve_group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
         if (band && g.packed) {
             band_group(p, in, input, f, &g, &stage, out, output);
             continue;
         }
         for (oy = 0; oy < out->h; ++oy) {
-            group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
+            es_mve_group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
                       output + oy * out->w * out->c + oc, out->c);
         }
     }
@@ -461,9 +256,9 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     }
 #if ES_MVE
     {
-        const int32_t rows = ring_rows(params, input_dims, output_dims->h, output_dims->w);
+        const int32_t rows = es_mve_ring_rows(params, input_dims, output_dims->h, output_dims->w);
         /* every group packed and through a band, or a ring that fits */
-        const int all_band = output_dims->c % 8 == 0 && packable(params, filter_dims) &&
+        const int all_band = output_dims->c % 8 == 0 && es_mve_dw_packable(params, filter_dims) &&
                              use_band(params, input_dims, filter_dims, output_dims, 1);
         if (all_band || rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
             mve_inplace(params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
