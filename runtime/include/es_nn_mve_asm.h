@@ -30,7 +30,7 @@ typedef int8_t es_mve_tap_row[24];
 typedef int8_t es_mve_window_3x3[72];
 
 static inline void es_mve_taps_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                            const int8_t *w, int32x4_t *even, int32x4_t *odd)
+                                   const int8_t *w, int32x4_t *even, int32x4_t *odd)
 {
     int32x4_t e = *even, o = *odd;
     __asm__(ES_MVE_DW_TAP_ASM("%[r0]", "0", "0") ES_MVE_DW_TAP_ASM("%[r0]", "8", "8")

@@ -18,7 +18,7 @@
 
 /* The window of output pixel (oy, ox) into col as int8; taps in the padding hold pad. */
 static void es_mve_fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                        const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
+                               const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
 {
     const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
     int32_t ky, kx;
@@ -43,7 +43,7 @@ static void es_mve_fill_column(const es_conv_params *p, const es_dims *in, const
 
 /* Bias plus input_offset times the weight sum, for channels first .. first + count - 1. */
 static void es_mve_conv_terms(const es_conv_params *p, const int8_t *filter, const int32_t *bias,
-                          int32_t depth, int32_t first, int32_t count, int32_t *terms)
+                              int32_t depth, int32_t first, int32_t count, int32_t *terms)
 {
     int32_t k;
     for (k = 0; k < count; ++k) {
@@ -58,8 +58,8 @@ static void es_mve_conv_terms(const es_conv_params *p, const int8_t *filter, con
  * a whole-vector store (the bytes past the row are written over by the next one, the last
  * ones into the buffer's slack); others through es_mve_fill_column. */
 static void es_mve_fill_small_columns(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                               const es_dims *out, const int8_t *input, int32_t px, int32_t n,
-                               int8_t pad, int8_t *cols)
+                                      const es_dims *out, const int8_t *input, int32_t px,
+                                      int32_t n, int8_t pad, int8_t *cols)
 {
     /* the shapes in locals: the int8 stores could alias the structs, which GCC would reload */
     const int32_t c = in->c, w = in->w, kh = f->h, run = f->w * c, ow = out->w;

@@ -32,7 +32,7 @@ typedef struct {
 
 /* The group's weights tap by tap, and the input offset folded into its terms. */
 static void es_mve_pack_group(const es_dw_conv_params *p, const es_dims *f, const int8_t *filter,
-                       es_mve_group8 *g)
+                              es_mve_group8 *g)
 {
     const int16x8_t offset = vdupq_n_s16((int16_t)p->input_offset);
     int32x4_t even = g->even.terms, odd = g->odd.terms;
@@ -56,8 +56,8 @@ static int es_mve_dw_packable(const es_dw_conv_params *p, const es_dims *f)
 }
 
 static void es_mve_group_of(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
-                     const es_dims *f, const int8_t *filter, const int32_t *bias, int32_t c,
-                     int32_t left, es_mve_group8 *g)
+                            const es_dims *f, const int8_t *filter, const int32_t *bias, int32_t c,
+                            int32_t left, es_mve_group8 *g)
 {
     g->even = es_mve_parity_channels(bias != NULL ? bias + c : NULL, quant->multiplier + c,
                                      quant->shift + c, left);
@@ -74,7 +74,7 @@ static void es_mve_group_of(const es_dw_conv_params *p, const es_per_channel_qua
 /* Taps k of a window starting at `start` (step `step`, `taps` of them) that fall inside
  * 0 .. size - 1: k0 .. k1 - 1 (a padded tap adds nothing, as in the reference). */
 static inline void es_mve_inside_taps(int32_t start, int32_t step, int32_t taps, int32_t size,
-                               int32_t *k0, int32_t *k1)
+                                      int32_t *k0, int32_t *k1)
 {
     const int32_t first = start < 0 ? (-start + step - 1) / step : 0;
     const int32_t end = size - start <= 0 ? 0 : (size - start + step - 1) / step;
@@ -97,9 +97,9 @@ static inline void es_mve_inside_taps(int32_t start, int32_t step, int32_t taps,
 /* Output pixel (oy, ox) of the group's channels at out (channel c at out[0]), over the
  * window rows ky0 .. ky1 - 1 inside the input, the offset added per tap. */
 static void es_mve_group_pixel(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                        const es_dims *f, const int8_t *filter, const es_mve_group8 *g,
-                        const es_mve_output_stage *stage, int32_t ky0, int32_t ky1,
-                        int32_t oy, int32_t ox, int8_t *out)
+                               const es_dims *f, const int8_t *filter, const es_mve_group8 *g,
+                               const es_mve_output_stage *stage, int32_t ky0, int32_t ky1,
+                               int32_t oy, int32_t ox, int8_t *out)
 {
     const int32_t y0 = oy * p->stride.h - p->padding.h, x0 = ox * p->stride.w - p->padding.w;
     const int32_t tap_step = p->dilation.w * in->c, row_step = p->dilation.h * in->w * in->c;
@@ -125,9 +125,9 @@ static void es_mve_group_pixel(const es_dw_conv_params *p, const es_dims *in, co
 
 /* Output row oy of the group's channels into out, pixel ox at out + ox * pitch. */
 static void es_mve_group_row(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                      const es_dims *f, const int8_t *filter, const es_mve_group8 *g,
-                      const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
-                      int32_t pitch)
+                             const es_dims *f, const int8_t *filter, const es_mve_group8 *g,
+                             const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
+                             int32_t pitch)
 {
     int32_t ox, ky0, ky1;
     es_mve_inside_taps(oy * p->stride.h - p->padding.h, p->dilation.h, f->h, in->h, &ky0, &ky1);
@@ -138,7 +138,7 @@ static void es_mve_group_row(const es_dw_conv_params *p, const es_dims *in, cons
 
 /* The last output row that reads an input slot of output row r (in place). */
 static int32_t es_mve_last_reader(const es_dw_conv_params *p, const es_dims *in, int32_t oh,
-                           int32_t ow, int32_t r)
+                                  int32_t ow, int32_t r)
 {
     const int32_t b = ((r + 1) * ow - 1) / in->w, last = (b + p->padding.h) / p->stride.h;
     return last < oh - 1 ? last : oh - 1;
@@ -158,7 +158,7 @@ static int32_t es_mve_ring_rows(const es_dw_conv_params *p, const es_dims *in, i
 
 /* Output row r of `left` channels from the ring over its slots. */
 static void es_mve_flush_row(const int8_t *ring_row, int8_t *data, int32_t channels, int32_t c,
-                      int32_t left, int32_t r, int32_t ow)
+                             int32_t left, int32_t r, int32_t ow)
 {
     int8_t *slot = data + r * ow * channels + c;
     int32_t ox, j;
@@ -175,11 +175,12 @@ static void es_mve_flush_row(const int8_t *ring_row, int8_t *data, int32_t chann
 
 /* A group in place through a ring of `rows` output rows (the offset added per tap). */
 static __attribute__((noinline)) void es_mve_ring_group(const es_dw_conv_params *p,
-                                                 const es_dims *in, int8_t *data,
-                                                 const es_dims *f, const int8_t *filter,
-                                                 const es_mve_group8 *g,
-                                                 const es_mve_output_stage *stage,
-                                                 const es_dims *out, int32_t rows, int32_t left)
+                                                        const es_dims *in, int8_t *data,
+                                                        const es_dims *f, const int8_t *filter,
+                                                        const es_mve_group8 *g,
+                                                        const es_mve_output_stage *stage,
+                                                        const es_dims *out, int32_t rows,
+                                                        int32_t left)
 {
     int8_t ring[ES_MVE_DW_RING];
     const int32_t oh = out->h, ow = out->w;
