@@ -201,24 +201,21 @@ static __attribute__((noinline)) void direct_group8(const int8_t *input, int32_t
     }
 }
 
-static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
-                     const es_dims *in, const int8_t *input, const es_dims *f,
-                     const int8_t *filter, const int32_t *bias, const es_dims *out,
-                     int8_t *output)
+/* es_conv2d_s8 for longer windows (not inlined: its column stays off the stack of the
+ * small-window path). */
+static __attribute__((noinline)) void wide_conv(const es_conv_params *p,
+                                                const es_per_channel_quant_params *quant,
+                                                const es_dims *in, const int8_t *input,
+                                                const es_dims *f, const int8_t *filter,
+                                                const int32_t *bias, const es_dims *out,
+                                                int8_t *output, int direct)
 {
     int8_t col[ES_MVE_CONV_DEPTH];
     int32_t terms[ES_MVE_CONV_CHUNK];
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
-    const int direct = f->h == 1 && f->w == 1 && p->stride.h == 1 && p->stride.w == 1 &&
-                       p->padding.h == 0 && p->padding.w == 0 && in->h == out->h &&
-                       in->w == out->w;
     const int8_t pad = (int8_t)(-p->input_offset);
     int32_t first, count, px, k;
-    if (depth <= ES_MVE_SMALL_K) {
-        small_k_conv(p, quant, in, input, f, filter, bias, out, output, direct);
-        return;
-    }
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
         es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
@@ -239,6 +236,22 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
             pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
                            output + px * f->n);
         }
+    }
+}
+
+static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                     const es_dims *in, const int8_t *input, const es_dims *f,
+                     const int8_t *filter, const int32_t *bias, const es_dims *out,
+                     int8_t *output)
+{
+    /* 1x1 at stride 1 without padding: the window of a pixel is the input pixel itself */
+    const int direct = f->h == 1 && f->w == 1 && p->stride.h == 1 && p->stride.w == 1 &&
+                       p->padding.h == 0 && p->padding.w == 0 && in->h == out->h &&
+                       in->w == out->w;
+    if (f->h * f->w * f->c <= ES_MVE_SMALL_K) {
+        small_k_conv(p, quant, in, input, f, filter, bias, out, output, direct);
+    } else {
+        wide_conv(p, quant, in, input, f, filter, bias, out, output, direct);
     }
 }
 
