@@ -83,7 +83,20 @@ static inline int32_t es_mve_sum_s8(const int8_t *p, int32_t n)
                      : [n] "r"(depth)                                                        \
                      : "q0", "q1", "lr", "memory")
 
-/* Four sums as the lanes of a vector. */
+/*
+ * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
+ * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
+ * a large caller's (unused in a kernel that takes only the other helpers).
+ */
+static __attribute__((noinline, unused)) int32x4_t es_mve_dot_1x4(const int8_t *x,
+                                                                  const int8_t *w0,
+                                                                  const int8_t *w1,
+                                                                  const int8_t *w2,
+                                                                  const int8_t *w3,
+                                                                  int32_t depth);
+
+/* Four sums as the lanes of a vector (lane by lane: the two-lane VMOV is avoided, as its
+ * operand order differs between the assembler's reading and QEMU's). */
 static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t s3)
 {
     int32x4_t v = vdupq_n_s32(s0);
@@ -92,9 +105,21 @@ static inline int32x4_t es_mve_lanes(int32_t s0, int32_t s1, int32_t s2, int32_t
     return vsetq_lane_s32(s3, v, 3);
 }
 
+static int32x4_t es_mve_dot_1x4(const int8_t *x, const int8_t *w0, const int8_t *w1,
+                                const int8_t *w2, const int8_t *w3, int32_t depth)
+{
+    register int32_t s0 __asm__("r0") = 0;
+    register int32_t s1 __asm__("r2") = 0;
+    register int32_t s2 __asm__("r4") = 0;
+    register int32_t s3 __asm__("r6") = 0;
+    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
+    return es_mve_lanes(s0, s1, s2, s3);
+}
+
 /* What follows the requantization of every output: the offset and the activation clamp. */
 typedef struct {
     int32x4_t offset, min, max;
+    int16x8_t min16, max16; /* the clamp on eight narrowed lanes (es_mve_output_8) */
 } es_mve_output_stage;
 
 static inline es_mve_output_stage es_mve_output_stage_of(int32_t output_offset,
@@ -104,6 +129,8 @@ static inline es_mve_output_stage es_mve_output_stage_of(int32_t output_offset,
     s.offset = vdupq_n_s32(output_offset);
     s.min = vdupq_n_s32(act.min);
     s.max = vdupq_n_s32(act.max);
+    s.min16 = vdupq_n_s16((int16_t)act.min);
+    s.max16 = vdupq_n_s16((int16_t)act.max);
     return s;
 }
 
@@ -129,13 +156,38 @@ static inline es_mve_channels es_mve_channels_of(const es_per_channel_quant_para
     return c;
 }
 
+/* The requantization of one parity (even or odd channels) of eight channels starting at the
+ * pointers' channel: lanes 0, 2, 4, 6 of them, the first `left` real (terms NULL: 0). */
+static inline es_mve_channels es_mve_parity_channels(const int32_t *terms,
+                                                     const int32_t *multiplier,
+                                                     const int8_t *shift, int32_t left)
+{
+    const uint32x4_t words = vidupq_n_u32(0, 8), bytes = vidupq_n_u32(0, 2);
+    const int32x4_t zero = vdupq_n_s32(0);
+    es_mve_channels ch;
+    int32x4_t shifts;
+    ch.active = vctp32q((uint32_t)(left > 0 ? (left + 1) / 2 : 0));
+    ch.terms = terms != NULL ? vldrwq_gather_offset_z_s32(terms, words, ch.active) : zero;
+    ch.multiplier = vldrwq_gather_offset_z_s32(multiplier, words, ch.active);
+    shifts = vldrbq_gather_offset_z_s32(shift, bytes, ch.active);
+    ch.left = vmaxq_s32(shifts, zero);
+    ch.right = vminq_s32(shifts, zero);
+    return ch;
+}
+
+/* Sums of four channels (their terms included) requantized: no offset, no clamp yet. */
+static inline int32x4_t es_mve_requantize(int32x4_t sums, const es_mve_channels *c)
+{
+    int32x4_t x = vqrdmulhq_s32(vshlq_s32(sums, c->left), c->multiplier);
+    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
+    return vrshlq_s32(x, c->right);
+}
+
 /* Sums of four channels plus their terms, requantized, offset and clamped. */
 static inline int32x4_t es_mve_outputs(int32x4_t sums, const es_mve_channels *c,
                                        const es_mve_output_stage *stage)
 {
-    int32x4_t x = vqrdmulhq_s32(vshlq_s32(vaddq_s32(sums, c->terms), c->left), c->multiplier);
-    x = vqaddq_s32(x, vshrq_n_s32(vandq_s32(x, c->right), 31));
-    x = vaddq_s32(vrshlq_s32(x, c->right), stage->offset);
+    const int32x4_t x = vaddq_s32(es_mve_requantize(vaddq_s32(sums, c->terms), c), stage->offset);
     return vminq_s32(vmaxq_s32(x, stage->min), stage->max);
 }
 
@@ -146,12 +198,21 @@ static inline void es_mve_output_4(int8_t *out, int32x4_t sums, const es_mve_cha
     vstrbq_p_s32(out, es_mve_outputs(sums, c, stage), c->active);
 }
 
-/* es_mve_outputs of four channels every other byte (one parity of eight), stored as int8. */
-static inline void es_mve_output_parity(int8_t *out, int32x4_t sums, const es_mve_channels *c,
-                                        const es_mve_output_stage *stage)
+/*
+ * Eight channels of one pixel, the even ones in the lanes of `even`, the odd ones in
+ * `odd` (sums with their terms included), as eight int16 lanes in channel order, clamped
+ * to the activation: one narrowing store writes them as int8. The output offset is added
+ * in 32 bits, wrapping as in the reference; narrowing with saturation to 16 bits then
+ * moves no value across the int8 clamp.
+ */
+static inline int16x8_t es_mve_outputs_8(int32x4_t even, int32x4_t odd,
+                                         const es_mve_channels *ce, const es_mve_channels *co,
+                                         const es_mve_output_stage *stage)
 {
-    vstrbq_scatter_offset_p_s32(out, vidupq_n_u32(0, 2), es_mve_outputs(sums, c, stage),
-                                c->active);
+    int16x8_t v = vqmovnbq_s32(vuninitializedq_s16(),
+                               vaddq_s32(es_mve_requantize(even, ce), stage->offset));
+    v = vqmovntq_s32(v, vaddq_s32(es_mve_requantize(odd, co), stage->offset));
+    return vminq_s16(vmaxq_s16(v, stage->min16), stage->max16);
 }
 
 #endif /* ES_MVE */

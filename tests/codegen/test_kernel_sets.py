@@ -37,7 +37,7 @@ def test_a_helium_core_gets_the_mve_set_and_its_missing_kernels_fall_back():
     assert kernel_set_for("cortex-m55") == "mve" != kernel_set_for("cortex-m33")
     assert set_chain("mve") == ["mve", "fast", "reference"]
     assert kernel_sources(["es_conv2d_s8", "es_fully_connected_s8", "es_softmax_s8"], "mve") \
-        == ["runtime/kernels/fast/es_fully_connected_s8.c", "runtime/kernels/mve/es_conv2d_s8.c",
+        == ["runtime/kernels/mve/es_conv2d_s8.c", "runtime/kernels/mve/es_fully_connected_s8.c",
             "runtime/kernels/ref/es_softmax_s8.c"]
 
 
@@ -86,3 +86,18 @@ def test_code_options_take_a_boards_set_unless_one_was_asked_for():
     assert CodeOptions().for_core("cortex-m4", FAST_MIN_STACK).kernel_set == "fast"
     asked = CodeOptions(kernel_set="fast")
     assert asked.for_core(small.core, small.stack_bytes) is asked
+
+
+def test_the_mve_set_defines_reference_kernels_only():
+    import re
+
+    from edgesmith.kernels.c_prototypes import runtime_prototypes
+    from edgesmith.resources import data_path
+
+    sources = sorted(data_path("runtime", "kernels", "mve").glob("*.c"))
+    defined = {name for path in sources
+               for name in re.findall(r"^es_status\s+(es_\w+)\s*\(", path.read_text(), re.M)}
+    assert len(sources) == 3
+    assert defined == {"es_conv2d_s8", "es_depthwise_conv2d_s8", "es_depthwise_conv2d_s8_inplace",
+                       "es_fully_connected_s8"}
+    assert defined <= set(runtime_prototypes())

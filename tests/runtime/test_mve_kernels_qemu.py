@@ -1,16 +1,23 @@
 """The Helium (MVE) kernels the Cortex-M55 gets (runtime/kernels/mve) equal the simulator.
 
 Depthwise: channel counts not a multiple of 8 (the predicated tail and an odd last
-parity), strides 1 and 2, padding on every side, dilation, depth multiplier 2 (the plain
-loop). The planner's in-place variant (its ring of output rows) runs in every depthwise
-layer of vww_96_int8, which the slow suite verifies on every emulated board.
+parity, offset per tap) beside full groups of eight (the offset folded, a band of padded
+rows: both int8 zero-point extremes stand in for padded taps), strides 1 and 2, padding on
+every side and wider than the window's reach, dilation, 3x3 (assembly) and other windows,
+depth multiplier 2 (the plain loop). The planner's in-place variant (its band, or its ring of output rows) runs in every
+depthwise layer of vww_96_int8, which the slow suite verifies on every emulated board.
 
 One-op graphs run as firmware on the emulated M55 (mps3-an547), which executes the vector
 instructions the host never does: windows longer and shorter than a vector and not a
 multiple of 16, output channels not a multiple of 4 and more than a call prepares at once,
 the 1x1 path that reads the input in place, padding with the input zero point at both
 int8 extremes, left and right shifts of the requantization (tiny and large weight scales),
-every activation, and windows too long for the column (the plain loop).
+every activation, and windows too long for the column (the plain loop). Windows of at most
+32 values (one or two vectors, in place for 1x1 or gathered in batches) with channel counts
+not a multiple of 8 and more than one packing chunk (32).
+
+Dense: depths not a multiple of 16, row counts not a multiple of 4, both output stages'
+extreme shifts, both zero-point extremes.
 """
 
 import numpy as np
@@ -36,6 +43,9 @@ CASES = [
     ((5, 6, 19, 2, 3, (1, 2), (1, 1), (1, 0, 2, 0)), 5, 3, [8.0] * 5),  # left shifts
     ((5, 5, 16, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 4, -7, [1e-6] * 4),  # long right shifts
     ((3, 3, 130, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 3, 0, None),     # 1,170 taps: plain loop
+    ((5, 7, 24, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 45, 127, None),   # K = 24 in place, 2 chunks
+    ((6, 9, 2, 3, 3, (2, 1), (1, 1), (2, 0, 1, 2)), 11, -128, [8.0] * 11),  # K = 18 gathered
+    ((9, 4, 5, 1, 3, (1, 1), (1, 1), (0, 0, 1, 1)), 33, 127, [1e-6] * 33),  # K = 15, 33 channels
 ]
 
 
@@ -64,6 +74,9 @@ DEPTHWISE = [
     ((7, 7, 5, 3, 3, (1, 1), (2, 2), (2, 2, 2, 2)), 1, 5),
     ((6, 5, 24, 5, 5, (1, 2), (1, 1), (2, 2, 2, 2)), 1, -3),
     ((5, 6, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 2, 0),
+    ((7, 9, 24, 3, 3, (2, 1), (1, 1), (1, 2, 2, 1)), 1, 127),   # packed 3x3, stride 2 rows
+    ((6, 5, 16, 3, 2, (1, 1), (2, 1), (3, 3, 2, 2)), 1, -128),  # packed, dilated, wide padding
+    ((5, 5, 8, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, 5),      # an 8-channel band
 ]
 
 
@@ -77,3 +90,26 @@ def test_mve_depthwise_equals_the_simulator(rng, k):
     report = verify_qemu(case.graph, case.feeds, board=BOARD)
     assert report.samples == 3 and report.ok, report.first_mismatch
 
+
+
+# input shape, output rows, input zero point, weight scales (None: random per channel)
+DENSE = [
+    ((33,), 8, -128, [float(2.0 ** e) for e in (-30, -20, -12, -4, 0, 2, 4, 6)]),
+    ((16,), 5, 127, None),
+    ((7, 9), 13, 3, None),
+]
+
+
+@pytest.mark.parametrize("k", range(len(DENSE)))
+def test_mve_dense_equals_the_simulator(rng, tmp_path, k):
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .test_fully_connected_s8 import fc_case
+
+    shape, rows, zero_point, w_scales = DENSE[k]
+    case = fc_case(rng, shape, rows, extremes=True, w_scales=w_scales,
+                   in_fmt=fmt(0.05, zero_point), out_fmt=fmt(0.2, -zero_point // 2))
+    folder = generate_c(case.graph, tmp_path / "model", kernel_set="mve").folder
+    assert (folder / "runtime" / "kernels" / "mve" / "es_fully_connected_s8.c").is_file()
+    report = verify_qemu(case.graph, case.feeds, board=BOARD)
+    assert report.samples == 3 and report.ok, report.first_mismatch

@@ -15,68 +15,20 @@
  */
 #include "es_nn.h"
 #include "es_nn_mve.h"
+#include "es_nn_mve_asm.h"
+#include "es_nn_mve_conv.h"
 #include "es_nn_plain.h"
 
 /* Longest window (taps x input channels) the int8 column on the stack holds. */
 #define ES_MVE_CONV_DEPTH 1024
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
+/* Channels the small-window path packs at once. */
+#define ES_MVE_SMALL_N 32
+/* Windows of the small-window path a batch gathers (ES_MVE_SMALL_K bytes each). */
+#define ES_MVE_SMALL_COLS 32
 
 #if ES_MVE
-
-/*
- * Dot products of an int8 column x with four int8 weight rows w0..w3, depth (> 0) values
- * each, as the four lanes of a vector. Not inlined: its fixed registers would clash with
- * a large caller's.
- */
-static __attribute__((noinline)) int32x4_t dot_1x4(const int8_t *x, const int8_t *w0,
-                                                   const int8_t *w1, const int8_t *w2,
-                                                   const int8_t *w3, int32_t depth)
-{
-    register int32_t s0 __asm__("r0") = 0;
-    register int32_t s1 __asm__("r2") = 0;
-    register int32_t s2 __asm__("r4") = 0;
-    register int32_t s3 __asm__("r6") = 0;
-    ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
-    return es_mve_lanes(s0, s1, s2, s3);
-}
-
-/* The window of output pixel (oy, ox) into col as int8; taps in the padding hold pad. */
-static void fill_column(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                        const int8_t *input, int32_t oy, int32_t ox, int8_t pad, int8_t *col)
-{
-    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
-    int32_t ky, kx;
-    for (ky = 0; ky < f->h; ++ky, col += run) {
-        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        if (iy < 0 || iy >= in->h) {
-            es_mve_fill(col, pad, run);
-        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
-            es_mve_copy(col, input + (iy * in->w + ix0) * c, run);
-        } else {
-            for (kx = 0; kx < f->w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation.w;
-                if (ix < 0 || ix >= in->w) {
-                    es_mve_fill(col + kx * c, pad, c);
-                } else {
-                    es_mve_copy(col + kx * c, input + (iy * in->w + ix) * c, c);
-                }
-            }
-        }
-    }
-}
-
-/* Bias plus input_offset times the weight sum, for channels first .. first + count - 1. */
-static void prepare_terms(const es_conv_params *p, const int8_t *filter, const int32_t *bias,
-                          int32_t depth, int32_t first, int32_t count, int32_t *terms)
-{
-    int32_t k;
-    for (k = 0; k < count; ++k) {
-        const int32_t oc = first + k;
-        terms[k] = (bias != NULL ? bias[oc] : 0) +
-                   p->input_offset * es_mve_sum_s8(filter + oc * depth, depth);
-    }
-}
 
 /* Rows of the four weight rows of channels oc.. (a channel past the last repeats the last
  * one: computed, never stored). */
@@ -100,32 +52,190 @@ static void pixel_channels(const es_per_channel_quant_params *quant, const int8_
         const es_mve_channels c = es_mve_channels_of(quant, terms + k, first + k, count - k);
         group_rows(filter, depth, first + k, count - k, rows);
         es_mve_output_4(out + first + k,
-                        dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
+                        es_mve_dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
                         stage);
     }
 }
 
 /*
- * A 1x1 window at stride 1 without padding: every pixel's column is the input pixel itself.
- * Four channels over all pixels at a time, so that their weights and requantization stay
- * in registers.
+ * Small windows (K <= 32: VWW's first 3x3 layer, 1x1 layers with up to 32 input channels):
+ * a pixel's window is one or two vectors held in registers, and eight output channels
+ * take eight (or sixteen) VMLADAV over weights packed per call, their requantization
+ * prepared once per call and one narrowing store per eight outputs (es_mve_outputs_8).
+ * Packed: per eight channels the even ones then the odd ones (the lanes of
+ * es_mve_outputs_8), each row zero-padded to the window's vectors.
  */
-static __attribute__((noinline)) void direct_group(const int8_t *input, int32_t pixels,
-                                                   int32_t depth, const int8_t *const rows[4],
-                                                   const es_mve_channels *c,
-                                                   const es_mve_output_stage *stage,
-                                                   int8_t *out, int32_t out_pitch)
+typedef struct {
+    /* a group's channels first: near their base, in reach of VLDRW's immediate offsets */
+    struct {
+        es_mve_channels even, odd;
+    } group[ES_MVE_SMALL_N / 8];
+    int32_t row; /* bytes per packed row: 16 or 32 */
+    int8_t weights[ES_MVE_SMALL_N * ES_MVE_SMALL_K];
+} small_k;
+
+static void pack_small_k(const es_per_channel_quant_params *quant, const int8_t *filter,
+                         const int32_t *terms, int32_t depth, int32_t first, int32_t count,
+                         small_k *s)
 {
-    /* an end pointer and the rows reloaded per pixel: few values live across the loop */
+    int32_t j;
+    s->row = depth <= 16 ? 16 : 32;
+    for (j = 0; j < (count + 7) / 8 * 8; ++j) {
+        /* channel j of its group of eight goes to row j / 2 (even) or 4 + j / 2 (odd) */
+        int8_t *row = s->weights + ((j & ~7) + (j & 1) * 4 + (j & 7) / 2) * s->row;
+        es_mve_fill(row, 0, s->row);
+        if (j < count) {
+            es_mve_copy(row, filter + (first + j) * depth, depth);
+        }
+    }
+    for (j = 0; j < count; j += 8) {
+        s->group[j / 8].even = es_mve_parity_channels(
+            terms + j, quant->multiplier + first + j, quant->shift + first + j, count - j);
+        s->group[j / 8].odd =
+            es_mve_parity_channels(terms + j + 1, quant->multiplier + first + j + 1,
+                                   quant->shift + first + j + 1, count - j - 1);
+    }
+}
+
+/* Group g (eight packed channels) of n pixels, their windows `step` bytes apart from
+ * `window` (lanes past the depth: 0), their outputs `pitch` bytes apart from out. */
+static __attribute__((noinline)) void small_k_group(const small_k *s, int32_t g,
+                                                    const int8_t *window, int32_t step,
+                                                    int32_t n, int32_t depth, int32_t left,
+                                                    const es_mve_output_stage *stage,
+                                                    int8_t *out, int32_t pitch)
+{
+    const es_mve_channels *ch = &s->group[g].even;
+    const int8_t *w = s->weights + g * 8 * s->row, *w2 = w + 4 * s->row;
+    const int8_t *const end = window + n * step;
+    int32_t s0, s1, s2, s3; /* the sums of four rows (even registers), scratch */
+    if (left > 8) {
+        left = 8;
+    }
+    if (s->row == 16) {
+        for (; window != end; window += step, out += pitch) {
+            __asm__ volatile(ES_MVE_SMALL_PIXEL_16
+                             : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2),
+                               [s3] "=&Te"(s3)
+                             : [x] "r"(window), [w] "r"(w), [w2] "r"(w2), [ch] "r"(ch),
+                               [st] "r"(stage), [out] "r"(out), [depth] "r"(depth),
+                               [left] "r"(left)
+                             : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "memory");
+        }
+        return;
+    }
+    for (; window != end; window += step, out += pitch) {
+        __asm__ volatile(ES_MVE_SMALL_PIXEL_32
+                         : [s0] "=&Te"(s0), [s1] "=&Te"(s1), [s2] "=&Te"(s2), [s3] "=&Te"(s3)
+                         : [x] "r"(window), [w] "r"(w), [w2] "r"(w2), [ch] "r"(ch),
+                           [st] "r"(stage), [out] "r"(out), [depth] "r"(depth), [left] "r"(left)
+                         : "q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "memory");
+    }
+}
+
+/* es_conv2d_s8 for windows of at most ES_MVE_SMALL_K values, ES_MVE_SMALL_N channels at a
+ * time; `direct`: 1x1 stride 1 unpadded, the window is the input pixel. */
+static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
+                                                   const es_per_channel_quant_params *quant,
+                                                   const es_dims *in, const int8_t *input,
+                                                   const es_dims *f, const int8_t *filter,
+                                                   const int32_t *bias, const es_dims *out,
+                                                   int8_t *output, int direct)
+{
+    small_k s;
+    int8_t cols[ES_MVE_SMALL_COLS * ES_MVE_SMALL_K + 16]; /* + the last window's slack */
+    int32_t terms[ES_MVE_SMALL_N];
+    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    int32_t first, count, px, g, n;
+    for (first = 0; first < f->n; first += count) {
+        count = f->n - first < ES_MVE_SMALL_N ? f->n - first : ES_MVE_SMALL_N;
+        es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
+        pack_small_k(quant, filter, terms, depth, first, count, &s);
+        if (direct) { /* group by group over every pixel */
+            for (g = 0; g * 8 < count; ++g) {
+                small_k_group(&s, g, input, depth, pixels, depth, count - g * 8, &stage,
+                              output + first + g * 8, f->n);
+            }
+            continue;
+        }
+        for (px = 0; px < pixels; px += n) { /* a batch of windows, then group by group */
+            n = pixels - px < ES_MVE_SMALL_COLS ? pixels - px : ES_MVE_SMALL_COLS;
+            es_mve_fill_small_columns(p, in, f, out, input, px, n, pad, cols);
+            for (g = 0; g * 8 < count; ++g) {
+                small_k_group(&s, g, cols, ES_MVE_SMALL_K, n, depth, count - g * 8, &stage,
+                              output + px * f->n + first + g * 8, f->n);
+            }
+        }
+    }
+}
+
+/*
+ * A 1x1 window at stride 1 without padding (every pixel's column is the input pixel
+ * itself), eight channels over every pixel: the even and the odd channels' dot products
+ * (rows as stored, es_mve_dot_1x4), then the small-window output in assembly (one narrowing
+ * store of `left`, at most eight, bytes). ch: the group's even then odd channels.
+ */
+static __attribute__((noinline)) void direct_group8(const int8_t *input, int32_t pixels,
+                                                    int32_t depth, const int8_t *filter,
+                                                    int32_t left, const es_mve_channels *ch,
+                                                    const es_mve_output_stage *stage,
+                                                    int8_t *out, int32_t pitch)
+{
+    const int8_t *rows[8];
     const int8_t *const end = input + pixels * depth;
-    for (; input != end; input += depth, out += out_pitch) {
-        register int32_t s0 __asm__("r0") = 0;
-        register int32_t s1 __asm__("r2") = 0;
-        register int32_t s2 __asm__("r4") = 0;
-        register int32_t s3 __asm__("r6") = 0;
-        const int8_t *x = input, *w0 = rows[0], *w1 = rows[1], *w2 = rows[2], *w3 = rows[3];
-        ES_MVE_DOT_1X4(x, w0, w1, w2, w3, depth, s0, s1, s2, s3);
-        es_mve_output_4(out, es_mve_lanes(s0, s1, s2, s3), c, stage);
+    int32_t j;
+    for (j = 0; j < 8; ++j) { /* a channel past the last repeats it: computed, never stored */
+        rows[j] = filter + (j < left ? j : left - 1) * depth;
+    }
+    left = left < 8 ? left : 8;
+    for (; input != end; input += depth, out += pitch) {
+        const int32x4_t even = es_mve_dot_1x4(input, rows[0], rows[2], rows[4], rows[6], depth);
+        const int32x4_t odd = es_mve_dot_1x4(input, rows[1], rows[3], rows[5], rows[7], depth);
+        __asm__ volatile("vmov q3, %q[e]\n vmov q4, %q[o]\n" ES_MVE_SMALL_OUTPUT
+                         :
+                         : [e] "w"(even), [o] "w"(odd), [ch] "r"(ch), [st] "r"(stage),
+                           [out] "r"(out), [left] "r"(left)
+                         : "q0", "q3", "q4", "q5", "q6", "q7", "memory");
+    }
+}
+
+/* es_conv2d_s8 for longer windows (not inlined: its column stays off the stack of the
+ * small-window path). */
+static __attribute__((noinline)) void wide_conv(const es_conv_params *p,
+                                                const es_per_channel_quant_params *quant,
+                                                const es_dims *in, const int8_t *input,
+                                                const es_dims *f, const int8_t *filter,
+                                                const int32_t *bias, const es_dims *out,
+                                                int8_t *output, int direct)
+{
+    int8_t col[ES_MVE_CONV_DEPTH];
+    int32_t terms[ES_MVE_CONV_CHUNK];
+    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    const int8_t pad = (int8_t)(-p->input_offset);
+    int32_t first, count, px, k;
+    for (first = 0; first < f->n; first += count) {
+        count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
+        es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
+        if (direct) {
+            for (k = 0; k < count; k += 8) {
+                es_mve_channels ch[2]; /* even, odd */
+                ch[0] = es_mve_parity_channels(terms + k, quant->multiplier + first + k,
+                                               quant->shift + first + k, count - k);
+                ch[1] = es_mve_parity_channels(terms + k + 1, quant->multiplier + first + k + 1,
+                                               quant->shift + first + k + 1, count - k - 1);
+                direct_group8(input, pixels, depth, filter + (first + k) * depth, count - k, ch,
+                              &stage, output + first + k, f->n);
+            }
+            continue;
+        }
+        for (px = 0; px < pixels; ++px) {
+            es_mve_fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
+            pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
+                           output + px * f->n);
+        }
     }
 }
 
@@ -134,33 +244,14 @@ static void mve_conv(const es_conv_params *p, const es_per_channel_quant_params 
                      const int8_t *filter, const int32_t *bias, const es_dims *out,
                      int8_t *output)
 {
-    int8_t col[ES_MVE_CONV_DEPTH];
-    int32_t terms[ES_MVE_CONV_CHUNK];
-    const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
-    const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    /* 1x1 at stride 1 without padding: the window of a pixel is the input pixel itself */
     const int direct = f->h == 1 && f->w == 1 && p->stride.h == 1 && p->stride.w == 1 &&
                        p->padding.h == 0 && p->padding.w == 0 && in->h == out->h &&
                        in->w == out->w;
-    const int8_t pad = (int8_t)(-p->input_offset);
-    int32_t first, count, px, k;
-    for (first = 0; first < f->n; first += count) {
-        count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
-        prepare_terms(p, filter, bias, depth, first, count, terms);
-        if (direct) {
-            for (k = 0; k < count; k += 4) {
-                const int8_t *rows[4];
-                const es_mve_channels c =
-                    es_mve_channels_of(quant, terms + k, first + k, count - k);
-                group_rows(filter, depth, first + k, count - k, rows);
-                direct_group(input, pixels, depth, rows, &c, &stage, output + first + k, f->n);
-            }
-            continue;
-        }
-        for (px = 0; px < pixels; ++px) {
-            fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
-            pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
-                           output + px * f->n);
-        }
+    if (f->h * f->w * f->c <= ES_MVE_SMALL_K) {
+        small_k_conv(p, quant, in, input, f, filter, bias, out, output, direct);
+    } else {
+        wide_conv(p, quant, in, input, f, filter, bias, out, output, direct);
     }
 }
 

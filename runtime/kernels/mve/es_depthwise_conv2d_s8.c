@@ -2,11 +2,18 @@
  * int8 depthwise 2-D convolution with Helium (MVE): the integers of
  * runtime/kernels/ref/es_depthwise_conv2d_s8.c.
  *
- * Eight channels at a time (depth multiplier 1): each tap widens eight input bytes (plus
- * the input offset) and eight weight bytes to 16-bit lanes, and VMULLB/VMULLT multiply
- * the even and the odd channels into 32-bit lanes; padding taps are skipped as in the
- * reference; each parity is requantized on its four lanes and stored every other byte
- * (es_nn_mve.h).
+ * Eight channels at a time (depth multiplier 1): each tap widens eight input bytes and
+ * eight weight bytes to 16-bit lanes, and VMULLB/VMULLT multiply the even and the odd
+ * channels into 32-bit lanes; both parities are requantized on their four lanes and
+ * narrowed into one store of eight bytes (es_nn_mve.h).
+ *
+ * Packed groups (eight channels, windows up to ES_MVE_DW_TAPS taps, an input zero point
+ * that is an int8): the group's weights are copied tap by tap into eight-byte rows, and the
+ * input offset is folded into the bias once per group (bias + offset * the sum of the
+ * channel's weights), so a tap is two loads, two multiplies and two adds. Interior pixels
+ * walk their taps without bounds (3x3 unrolled); a border pixel reads a padded tap from a
+ * row holding the input zero point, whose (x + offset) * w is 0 as the reference's skipped
+ * tap. Other groups add the offset per tap and skip padded taps, as the reference.
  *
  * In place, a group of eight channels keeps its output rows in a small ring on the stack
  * and writes each row over its slots once no later output row reads the input held
@@ -19,169 +26,167 @@
 
 #include "es_nn.h"
 #include "es_nn_mve.h"
+#include "es_nn_mve_asm.h"
+#include "es_nn_mve_dw.h"
 #include "es_nn_plain.h"
 
-/* Bytes of the in-place ring of output rows on the stack. */
-#define ES_MVE_DW_RING 2048
+/* Longest window (rows) and bytes on the stack of a band of input rows. */
+#define ES_MVE_DW_ROWS 7
+#define ES_MVE_DW_BAND 2048
 
 #if ES_MVE
 
-/* The requantization of one parity (even or odd channels) of eight channels c .. c + 7. */
-static es_mve_channels parity_channels(const es_per_channel_quant_params *quant,
-                                       const int32_t *bias, int32_t c, int32_t left)
-{
-    /* lanes: channels c, c + 2, c + 4, c + 6 of this parity */
-    const uint32x4_t words = vidupq_n_u32(0, 8), bytes = vidupq_n_u32(0, 2);
-    const int32x4_t zero = vdupq_n_s32(0);
-    es_mve_channels ch;
-    int32x4_t shift;
-    ch.active = vctp32q((uint32_t)((left + 1) / 2));
-    ch.terms = bias != NULL ? vldrwq_gather_offset_z_s32(bias + c, words, ch.active) : zero;
-    ch.multiplier = vldrwq_gather_offset_z_s32(quant->multiplier + c, words, ch.active);
-    shift = vldrbq_gather_offset_z_s32(quant->shift + c, bytes, ch.active);
-    ch.left = vmaxq_s32(shift, zero);
-    ch.right = vminq_s32(shift, zero);
-    return ch;
-}
-
-/* Eight channels c.. of a group: even and odd parities, and the lanes they load. */
+/*
+ * A band of padded input rows of a packed group, eight bytes per pixel: slot s holds the
+ * input row iy with iy % span == s, its pixel j the column j - padding.w; columns outside
+ * the input, and the extra row after the slots (rows outside the input), hold the zero
+ * point. Every tap of every output pixel is then inside the band.
+ */
 typedef struct {
-    es_mve_channels even, odd;
-    mve_pred16_t active; /* 16-bit lanes: channels c .. c + left - 1 */
-    int32_t c, full;     /* full: all eight channels */
-} group8;
+    int8_t *rows;
+    int32_t span, width, next; /* slots, pixels per row, next input row to copy */
+} band8;
 
-static group8 group_of(const es_per_channel_quant_params *quant, const int32_t *bias, int32_t c,
-                       int32_t left)
+/* Bytes of a band for the layer: 0 if it takes no band (it would not fit the stack). */
+static int32_t band_bytes(const es_dw_conv_params *p, const es_dims *f, const es_dims *out)
 {
-    group8 g;
-    g.even = parity_channels(quant, bias, c, left);
-    g.odd = parity_channels(quant, bias, c + 1, left - 1);
-    g.active = vctp16q((uint32_t)left);
-    g.c = c;
-    g.full = left == 8;
-    return g;
+    const int32_t span = (f->h - 1) * p->dilation.h + 1;
+    const int32_t width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    const int32_t bytes = (span + 1) * width * 8;
+    return f->h <= ES_MVE_DW_ROWS && bytes <= ES_MVE_DW_BAND ? bytes : 0;
 }
 
-/* Taps k of a window starting at `start` (step `step`, `taps` of them) that fall inside
- * 0 .. size - 1: k0 .. k1 - 1 (a padded tap adds nothing, as in the reference). */
-static inline void inside_taps(int32_t start, int32_t step, int32_t taps, int32_t size,
-                               int32_t *k0, int32_t *k1)
+static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
+                       const es_mve_group8 *g, int8_t *rows, band8 *b)
 {
-    const int32_t first = start < 0 ? (-start + step - 1) / step : 0;
-    const int32_t end = size - start <= 0 ? 0 : (size - start + step - 1) / step;
-    *k0 = first < taps ? first : taps;
-    *k1 = end < taps ? end : taps;
-    if (*k1 < *k0) {
-        *k1 = *k0;
+    b->rows = rows;
+    b->span = (f->h - 1) * p->dilation.h + 1;
+    b->width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
+    b->next = 0;
+    es_mve_fill(rows, g->pad, band_bytes(p, f, out));
+}
+
+/* The band row of input row iy, its input columns copied when first needed (rows are
+ * needed in increasing order, and a slot is reused only once no window reads its row). */
+static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
+                              const int8_t *input, const es_mve_group8 *g, band8 *b, int32_t iy)
+{
+    const int32_t first = p->padding.w < b->width ? p->padding.w : b->width;
+    const int32_t end = p->padding.w + in->w < b->width ? p->padding.w + in->w : b->width;
+    if (iy < 0 || iy >= in->h) {
+        return b->rows + b->span * b->width * 8;
+    }
+    for (; b->next <= iy; ++b->next) {
+        const int8_t *src = input + b->next * in->w * in->c + g->c;
+        int8_t *dst = b->rows + ((b->next % b->span) * b->width + first) * 8;
+        int32_t j;
+        for (j = first; j < end; ++j, src += in->c, dst += 8) {
+            vstrbq_s16(dst, vldrbq_s16(src)); /* eight bytes, any alignment */
+        }
+    }
+    return b->rows + (iy % b->span) * b->width * 8;
+}
+
+/* `count` pixels of a packed 3x3 group (dilation 1) from band rows r0, r1, r2. */
+static void band_pixels_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
+                            int32_t step, int32_t count, const es_mve_group8 *g,
+                            const es_mve_output_stage *stage, int8_t *out, int32_t pitch)
+{
+    const int8_t *const end = r0 + count * step;
+    for (; r0 != end; r0 += step, r1 += step, r2 += step, out += pitch) {
+        int32x4_t even = g->even_folded, odd = g->odd_folded;
+        es_mve_taps_3x3(r0, r1, r2, g->weights, &even, &odd);
+        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
     }
 }
 
-/* Output pixel (oy, ox) of the group's channels at out (channel c at out[0]), over the
- * window rows ky0 .. ky1 - 1 inside the input. */
-static void group_pixel(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                        const es_dims *f, const int8_t *filter, const group8 *g,
-                        const es_mve_output_stage *stage, int32_t ky0, int32_t ky1,
-                        int32_t oy, int32_t ox, int8_t *out)
+/* Output row oy of a packed group from its band, pixel ox at out + ox * pitch. */
+static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
+                            const int8_t *input, const es_dims *f, const es_mve_group8 *g,
+                            const es_mve_output_stage *stage, band8 *b, int32_t oy,
+                            int32_t ow, int8_t *out, int32_t pitch)
 {
-    const int32_t y0 = oy * p->stride.h - p->padding.h, x0 = ox * p->stride.w - p->padding.w;
-    const int32_t tap_step = p->dilation.w * in->c, row_step = p->dilation.h * in->w * in->c;
-    const int16_t offset = (int16_t)p->input_offset;
-    const int8_t *row, *pw;
-    int32_t kx0, kx1, ky, kx;
-    int32x4_t even = vdupq_n_s32(0), odd = vdupq_n_s32(0);
-    inside_taps(x0, p->dilation.w, f->w, in->w, &kx0, &kx1);
-    row = input + ((y0 + ky0 * p->dilation.h) * in->w + x0 + kx0 * p->dilation.w) * in->c + g->c;
-    for (ky = ky0; ky < ky1; ++ky, row += row_step) {
-        const int8_t *px = row;
-        pw = filter + (ky * f->w + kx0) * f->c + g->c;
-        if (g->full) { /* eight channels: loads need no predicate */
-            for (kx = kx0; kx < kx1; ++kx, px += tap_step, pw += f->c) {
-                const int16x8_t x = vaddq_n_s16(vldrbq_s16(px), offset);
-                const int16x8_t w = vldrbq_s16(pw);
-                even = vaddq_s32(even, vmullbq_int_s16(x, w));
-                odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
+    const int8_t *rows[ES_MVE_DW_ROWS];
+    const int32_t step = p->stride.w * 8, tap = p->dilation.w * 8;
+    int32_t ky, kx, ox;
+    for (ky = 0; ky < f->h; ++ky) {
+        rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
+                                                    ky * p->dilation.h);
+    }
+    if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
+        band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
+        return;
+    }
+    for (ox = 0; ox < ow; ++ox, out += pitch) {
+        const int32_t at = ox * step;
+        const int8_t *wp = g->weights;
+        int32x4_t even = g->even_folded, odd = g->odd_folded;
+        for (ky = 0; ky < f->h; ++ky) {
+            for (kx = 0; kx < f->w; ++kx) {
+                ES_MVE_DW_TAP(rows[ky] + at + kx * tap);
             }
-            continue;
         }
-        for (kx = kx0; kx < kx1; ++kx, px += tap_step, pw += f->c) {
-            /* x + offset and w fit int16; their products, int32 lanes by parity */
-            const int16x8_t x = vaddq_n_s16(vldrbq_z_s16(px, g->active), offset);
-            const int16x8_t w = vldrbq_z_s16(pw, g->active);
-            even = vaddq_s32(even, vmullbq_int_s16(x, w));
-            odd = vaddq_s32(odd, vmulltq_int_s16(x, w));
-        }
-    }
-    es_mve_output_parity(out, even, &g->even, stage);
-    es_mve_output_parity(out + 1, odd, &g->odd, stage);
-}
-
-/* Output row oy of the group's channels into out, pixel ox at out + ox * pitch. */
-static void group_row(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
-                      const es_dims *f, const int8_t *filter, const group8 *g,
-                      const es_mve_output_stage *stage, int32_t oy, int32_t ow, int8_t *out,
-                      int32_t pitch)
-{
-    int32_t ox, ky0, ky1;
-    inside_taps(oy * p->stride.h - p->padding.h, p->dilation.h, f->h, in->h, &ky0, &ky1);
-    for (ox = 0; ox < ow; ++ox) {
-        group_pixel(p, in, input, f, filter, g, stage, ky0, ky1, oy, ox, out + ox * pitch);
+        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
     }
 }
 
-/* The last output row that reads an input slot of output row r (in place). */
-static int32_t last_reader(const es_dw_conv_params *p, const es_dims *in, int32_t oh,
-                           int32_t ow, int32_t r)
+/* Whether a packed group may write its outputs straight over its input slots: the slots
+ * of each output row lie in input rows its band has already copied. */
+static int band_in_place(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
+                         const es_dims *out)
 {
-    const int32_t b = ((r + 1) * ow - 1) / in->w, last = (b + p->padding.h) / p->stride.h;
-    return last < oh - 1 ? last : oh - 1;
-}
-
-/* Rows a group's in-place ring needs: one more than the longest wait of a row. */
-static int32_t ring_rows(const es_dw_conv_params *p, const es_dims *in, int32_t oh, int32_t ow)
-{
-    int32_t r, longest = 0;
-    for (r = 0; r < oh; ++r) {
-        const int32_t wait = last_reader(p, in, oh, ow, r) - r;
-        longest = wait > longest ? wait : longest;
+    int32_t oy;
+    for (oy = 0; oy < out->h; ++oy) {
+        const int32_t slots_end = ((oy + 1) * out->w - 1) / in->w;
+        const int32_t copied = oy * p->stride.h - p->padding.h + (f->h - 1) * p->dilation.h;
+        if (slots_end > copied && slots_end < in->h) {
+            return 0;
+        }
     }
-    return longest + 1;
+    return 1;
 }
 
-/* Output row r of `left` channels from the ring over its slots. */
-static void flush_row(const int8_t *ring_row, int8_t *data, int32_t channels, int32_t c,
-                      int32_t left, int32_t r, int32_t ow)
+/* Every output row of a packed group through its band (in place too, if band_in_place). */
+static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
+                                                 const es_dims *in, const int8_t *input,
+                                                 const es_dims *f, const es_mve_group8 *g,
+                                                 const es_mve_output_stage *stage,
+                                                 const es_dims *out, int8_t *output)
 {
-    int8_t *slot = data + r * ow * channels + c;
-    int32_t ox, j;
-    for (ox = 0; ox < ow; ++ox, slot += channels, ring_row += 8) {
-        if (left == 8) {
-            memcpy(slot, ring_row, 8); /* two word moves */
-            continue;
-        }
-        for (j = 0; j < left; ++j) {
-            slot[j] = ring_row[j];
-        }
+    int8_t rows[ES_MVE_DW_BAND];
+    band8 b;
+    int32_t oy;
+    band_start(p, f, out, g, rows, &b);
+    for (oy = 0; oy < out->h; ++oy) {
+        band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
+                        output + oy * out->w * out->c + g->c, out->c);
     }
 }
 
+/* Whether packed groups run through a band: always for a separate output, in place where
+ * band_in_place allows. */
+static int use_band(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
+                    const es_dims *out, int in_place)
+{
+    return band_bytes(p, f, out) > 0 && (!in_place || band_in_place(p, in, f, out));
+}
+
+/* Packed groups through a band, the others through the ring (which then must fit). */
 static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_params *quant,
                         const es_dims *in, int8_t *data, const es_dims *f, const int8_t *filter,
                         const int32_t *bias, const es_dims *out, int32_t rows)
 {
-    int8_t ring[ES_MVE_DW_RING];
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
-    const int32_t oh = out->h, ow = out->w, channels = out->c;
-    int32_t c, oy, next;
-    for (c = 0; c < channels; c += 8) {
-        const int32_t left = channels - c < 8 ? channels - c : 8;
-        const group8 g = group_of(quant, bias, c, left);
-        for (oy = 0, next = 0; oy < oh; ++oy) {
-            group_row(p, in, data, f, filter, &g, &stage, oy, ow, ring + (oy % rows) * ow * 8,
-                      8);
-            for (; next <= oy && last_reader(p, in, oh, ow, next) <= oy; ++next) {
-                flush_row(ring + (next % rows) * ow * 8, data, channels, c, left, next, ow);
-            }
+    const int band = use_band(p, in, f, out, 1);
+    int32_t c;
+    for (c = 0; c < out->c; c += 8) {
+        const int32_t left = out->c - c < 8 ? out->c - c : 8;
+        es_mve_group8 g;
+        es_mve_group_of(p, quant, f, filter, bias, c, left, &g);
+        if (band && g.packed) {
+            band_group(p, in, data, f, &g, &stage, out, data);
+        } else {
+            es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
         }
     }
 }
@@ -192,11 +197,17 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
                           int8_t *output)
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
+    const int band = use_band(p, in, f, out, 0);
     int32_t oc, oy;
     for (oc = 0; oc < out->c; oc += 8) {
-        const group8 g = group_of(quant, bias, oc, out->c - oc < 8 ? out->c - oc : 8);
+        es_mve_group8 g;
+        es_mve_group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
+        if (band && g.packed) {
+            band_group(p, in, input, f, &g, &stage, out, output);
+            continue;
+        }
         for (oy = 0; oy < out->h; ++oy) {
-            group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
+            es_mve_group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
                       output + oy * out->w * out->c + oc, out->c);
         }
     }
@@ -245,8 +256,11 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     }
 #if ES_MVE
     {
-        const int32_t rows = ring_rows(params, input_dims, output_dims->h, output_dims->w);
-        if (rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
+        const int32_t rows = es_mve_ring_rows(params, input_dims, output_dims->h, output_dims->w);
+        /* every group packed and through a band, or a ring that fits */
+        const int all_band = output_dims->c % 8 == 0 && es_mve_dw_packable(params, filter_dims) &&
+                             use_band(params, input_dims, filter_dims, output_dims, 1);
+        if (all_band || rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
             mve_inplace(params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
                         rows);
             return ES_OK;

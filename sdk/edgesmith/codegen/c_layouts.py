@@ -109,9 +109,9 @@ class LayerLayout:
         return self.int16_bytes - self.int8_bytes
 
 
-#: the op types each kernel set has int16-weight kernels for (the Helium set runs conv2d on
-#: int8 weights with VMLADAVA, and takes the fast set's dense kernel)
-W16_OPS = {"fast": ("conv2d", "fully_connected"), "mve": ("fully_connected",)}
+#: the op types each kernel set has int16-weight kernels for (the Helium set runs conv2d and
+#: dense on int8 weights as stored, with VMLADAVA)
+W16_OPS = {"fast": ("conv2d", "fully_connected"), "mve": ()}
 
 
 def _candidates(graph: Graph, kernel_set: str) -> list[LayerLayout]:
