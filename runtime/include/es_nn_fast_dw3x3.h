@@ -177,13 +177,22 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
                                            const es_dw3x3_channel *t, int32_t out_lines,
                                            int8_t *dst)
 {
-    if (t->min == -128 && t->max == 127) {
+    const int full = t->min == -128 && t->max == 127;
 #if ES_FAST_INTRINSICS
-        if (g->step_x <= 2 && out_lines > 0) {
+    if (g->step_x <= 2 && out_lines > 0) {
+        if (full) {
             es_dw3x3_band_dsp(rows, line_stride, g, t, out_lines, dst);
-            return;
+        } else if (t->min == -8 && t->max == 7) {
+            es_dw3x3_band_dsp_s4(rows, line_stride, g, t, out_lines, dst);
+        } else if (t->min == -2 && t->max == 1) {
+            es_dw3x3_band_dsp_s2(rows, line_stride, g, t, out_lines, dst);
+        } else {
+            es_dw3x3_band_dsp_range(rows, line_stride, g, t, out_lines, dst);
         }
+        return;
+    }
 #endif
+    if (full) {
         es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 1);
     } else {
         es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 0);

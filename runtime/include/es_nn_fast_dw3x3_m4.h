@@ -23,146 +23,63 @@ extern "C" {
  */
 typedef struct {
     int32_t bias, multiplier, round, right, dst_x, line_bytes, rows_step, dst_line;
-    int32_t pairs, singles, lines;
+    int32_t pairs, singles, lines, min, max;
     const int16_t *rows;
     int8_t *dst, *end;
 } es_dw3x3_frame;
 
 /*
- * es_dw3x3_band_body with the int8 clamp, for stride 1 along the lines (pairs
- * of outputs, then the odd one) or stride 2 (single outputs), in one pass
- * written out for the M4: per pair 3 LDRD, 12 multiplies and 17 output-stage
- * instructions (es_fast_short_value2: SMMLAR adds the rounding constant, the
- * accumulator's sign stands in for x's).
+ * es_dw3x3_band_body for stride 1 along the lines (pairs of outputs, then the
+ * odd one) or stride 2 (single outputs), in one pass written out for the M4:
+ * per pair 3 LDRD, 12 multiplies and 17 output-stage instructions
+ * (es_fast_short_value2: SMMLAR adds the rounding constant, the accumulator's
+ * sign stands in for x's). Four loops from one text (es_nn_fast_dw3x3_m4_band.h):
+ * es_dw3x3_band_dsp for the int8 clamp (one SSAT), _s4 and _s2 for the signed
+ * 4- and 2-bit ranges (one SSAT each), es_dw3x3_band_dsp_range for any other
+ * [min, max] (a narrower activation: two compares), which would otherwise take
+ * the C loop.
  */
-static ES_FAST_NOINLINE void es_dw3x3_band_dsp(const int16_t *rows, int32_t line_stride,
-                                               const es_dw3x3_geometry *g,
-                                               const es_dw3x3_channel *t, int32_t out_lines,
-                                               int8_t *dst)
-{
-    es_dw3x3_frame f;
-    const int16_t *p0, *p1, *p2;
-    int8_t *o;
-    int32_t acc0, acc1, lo, hi;
-    f.bias = t->bias;
-    f.multiplier = t->multiplier;
-    f.round = t->round;
-    f.right = t->right;
-    f.dst_x = g->dst_x;
-    f.line_bytes = line_stride * (int32_t)sizeof *rows;
-    f.rows_step = g->step_line * f.line_bytes;
-    f.dst_line = g->dst_line;
-    f.pairs = g->step_x == 1 ? g->len / 2 : 0;
-    f.singles = g->step_x == 1 ? g->len & 1 : g->len;
-    f.lines = out_lines;
-    f.rows = rows;
-    f.dst = dst;
-    f.end = dst;
-    __asm__ volatile(
-        "0:\n\t"
-        "ldr %[p0], %[rows]\n\t"
-        "ldr %[lo], %[line_bytes]\n\t"
-        "add %[p1], %[p0], %[lo]\n\t"
-        "add %[p2], %[p1], %[lo]\n\t"
-        "ldr %[hi], %[rows_step]\n\t"
-        "add %[hi], %[p0], %[hi]\n\t"
-        "str %[hi], %[rows]\n\t"
-        "ldr %[o], %[dst]\n\t"
-        "ldr %[hi], %[dst_line]\n\t"
-        "add %[hi], %[o], %[hi]\n\t"
-        "str %[hi], %[dst]\n\t"
-        "ldr %[acc0], %[pairs]\n\t"
-        "cmp %[acc0], #0\n\t"
-        "beq 2f\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "mul %[acc0], %[acc0], %[lo]\n\t"
-        "add %[acc0], %[o], %[acc0], lsl #1\n\t"
-        "str %[acc0], %[end]\n"
-        "1:\n\t"
-        "ldr %[acc1], %[bias]\n\t"
-        "ldrd %[lo], %[hi], [%[p0]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a0], %[acc1]\n\t"
-        "smlatb %[acc1], %[lo], %[a0], %[acc1]\n\t"
-        "smlabt %[acc0], %[hi], %[b0], %[acc0]\n\t"
-        "smlad %[acc1], %[hi], %[b0], %[acc1]\n\t"
-        "ldrd %[lo], %[hi], [%[p1]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a1], %[acc0]\n\t"
-        "smlatb %[acc1], %[lo], %[a1], %[acc1]\n\t"
-        "smlabt %[acc0], %[hi], %[b1], %[acc0]\n\t"
-        "smlad %[acc1], %[hi], %[b1], %[acc1]\n\t"
-        "ldrd %[lo], %[hi], [%[p2]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a2], %[acc0]\n\t"
-        "smlatb %[acc1], %[lo], %[a2], %[acc1]\n\t"
-        "smlabt %[acc0], %[hi], %[b2], %[acc0]\n\t"
-        "smlad %[acc1], %[hi], %[b2], %[acc1]\n\t"
-        "ldr %[lo], %[multiplier]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc0], asr #31\n\t"
-        "ldr %[acc0], %[right]\n\t"
-        "asr %[hi], %[hi], %[acc0]\n\t"
-        "ssat %[hi], #8, %[hi]\n\t"
-        "strb %[hi], [%[o]]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc1], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc1], asr #31\n\t"
-        "asr %[hi], %[hi], %[acc0]\n\t"
-        "ssat %[hi], #8, %[hi]\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "strb %[hi], [%[o], %[lo]]\n\t"
-        "add %[o], %[o], %[lo], lsl #1\n\t"
-        "ldr %[lo], %[end]\n\t"
-        "cmp %[o], %[lo]\n\t"
-        "bne 1b\n"
-        "2:\n\t"
-        "ldr %[acc0], %[singles]\n\t"
-        "cmp %[acc0], #0\n\t"
-        "beq 4f\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "mla %[acc0], %[acc0], %[lo], %[o]\n\t"
-        "str %[acc0], %[end]\n"
-        "3:\n\t"
-        "ldr %[acc0], %[bias]\n\t"
-        "ldrd %[lo], %[hi], [%[p0]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a0], %[acc0]\n\t"
-        "smlabt %[acc0], %[hi], %[b0], %[acc0]\n\t"
-        "ldrd %[lo], %[hi], [%[p1]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a1], %[acc0]\n\t"
-        "smlabt %[acc0], %[hi], %[b1], %[acc0]\n\t"
-        "ldrd %[lo], %[hi], [%[p2]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a2], %[acc0]\n\t"
-        "smlabt %[acc0], %[hi], %[b2], %[acc0]\n\t"
-        "ldr %[lo], %[multiplier]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc0], asr #31\n\t"
-        "ldr %[lo], %[right]\n\t"
-        "asr %[hi], %[hi], %[lo]\n\t"
-        "ssat %[hi], #8, %[hi]\n\t"
-        "strb %[hi], [%[o]]\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "add %[o], %[o], %[lo]\n\t"
-        "ldr %[lo], %[end]\n\t"
-        "cmp %[o], %[lo]\n\t"
-        "bne 3b\n"
-        "4:\n\t"
-        "ldr %[lo], %[lines]\n\t"
-        "subs %[lo], %[lo], #1\n\t"
-        "str %[lo], %[lines]\n\t"
-        "bne 0b\n\t"
-        : [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [o] "=&r"(o), [acc0] "=&r"(acc0),
-          [acc1] "=&r"(acc1), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        /* the fields the loop writes (rows, dst, end, lines) are inputs too: f is not read
-         * after it, and the memory clobber covers the writes */
-        : [rows] "m"(f.rows), [dst] "m"(f.dst), [end] "m"(f.end), [lines] "m"(f.lines),
-          [a0] "r"(t->w01[0]), [a1] "r"(t->w01[1]), [a2] "r"(t->w01[2]), [b0] "r"(t->w12[0]),
-          [b1] "r"(t->w12[1]), [b2] "r"(t->w12[2]), [bias] "m"(f.bias),
-          [multiplier] "m"(f.multiplier), [round] "m"(f.round), [right] "m"(f.right),
-          [dst_x] "m"(f.dst_x), [line_bytes] "m"(f.line_bytes), [rows_step] "m"(f.rows_step),
-          [dst_line] "m"(f.dst_line), [pairs] "m"(f.pairs), [singles] "m"(f.singles)
-        : "cc", "memory");
-    (void)p0, (void)p1, (void)p2, (void)o, (void)acc0, (void)acc1, (void)lo, (void)hi;
-}
+#define ES_DW3X3_BAND es_dw3x3_band_dsp
+#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #8, %[" v "]\n\t"
+#define ES_DW3X3_RIGHT_AGAIN ""
+#include "es_nn_fast_dw3x3_m4_band.h"
+#undef ES_DW3X3_BAND
+#undef ES_DW3X3_SAT
+#undef ES_DW3X3_RIGHT_AGAIN
+
+/* the clamps of 4- and 2-bit outputs (a QuantMCU low-bit branch): one SSAT too */
+#define ES_DW3X3_BAND es_dw3x3_band_dsp_s4
+#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #4, %[" v "]\n\t"
+#define ES_DW3X3_RIGHT_AGAIN ""
+#include "es_nn_fast_dw3x3_m4_band.h"
+#undef ES_DW3X3_BAND
+#undef ES_DW3X3_SAT
+#undef ES_DW3X3_RIGHT_AGAIN
+
+#define ES_DW3X3_BAND es_dw3x3_band_dsp_s2
+#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #2, %[" v "]\n\t"
+#define ES_DW3X3_RIGHT_AGAIN ""
+#include "es_nn_fast_dw3x3_m4_band.h"
+#undef ES_DW3X3_BAND
+#undef ES_DW3X3_SAT
+#undef ES_DW3X3_RIGHT_AGAIN
+
+#define ES_DW3X3_BAND es_dw3x3_band_dsp_range
+#define ES_DW3X3_SAT(v, tmp)                                                             \
+    "ldr %[" tmp "], %[min]\n\t"                                                        \
+    "cmp %[" v "], %[" tmp "]\n\t"                                                      \
+    "it lt\n\t"                                                                         \
+    "movlt %[" v "], %[" tmp "]\n\t"                                                    \
+    "ldr %[" tmp "], %[max]\n\t"                                                        \
+    "cmp %[" v "], %[" tmp "]\n\t"                                                      \
+    "it gt\n\t"                                                                         \
+    "movgt %[" v "], %[" tmp "]\n\t"
+/* the first output's clamp used the register that held the shift */
+#define ES_DW3X3_RIGHT_AGAIN "ldr %[acc0], %[right]\n\t"
+#include "es_nn_fast_dw3x3_m4_band.h"
+#undef ES_DW3X3_BAND
+#undef ES_DW3X3_SAT
+#undef ES_DW3X3_RIGHT_AGAIN
 #endif
 
 #ifdef __cplusplus

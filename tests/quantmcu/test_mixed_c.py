@@ -31,12 +31,12 @@ CASES = [(chain_graph, 2, 2), (chain_graph, 1, 3), (residual_graph, 4, 2), (bina
 THRESHOLD = 50
 
 
-def mixed_model(make, split, grid) -> MixedPatchModel:
+def mixed_model(make, split, grid, widths: tuple[int, ...] | None = None) -> MixedPatchModel:
     g = make()
     calib = uniform_inputs(g, 24, 0)
     q, plan = int8_and_plan(g, calib, split, grid)
-    model = quantize_mixed_patch(g, calib, plan, MixedSearchConfig(accuracy_weight=0.0),
-                                 int8_graph=q).model
+    config = MixedSearchConfig(accuracy_weight=0.0, **({"widths": widths} if widths else {}))
+    model = quantize_mixed_patch(g, calib, plan, config, int8_graph=q).model
     assert min(model.widths().values()) < 8
     return replace(model, threshold=THRESHOLD)
 
@@ -149,7 +149,9 @@ def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
 
 
 @pytest.mark.slow
-def test_qemu_firmware_equals_simulator_with_routing():
+@pytest.mark.parametrize("widths, low", [(None, 2), ((8, 4), 4)])
+def test_qemu_firmware_equals_simulator_with_routing(widths, low):
+    """The firmware's low-bit branch (the M4 loops with the 2- and 4-bit clamps)."""
     from edgesmith.boards.toolchain import require_tool
     from edgesmith.errors import EdgesmithError
     from edgesmith.verify.qemu import verify_qemu
@@ -159,7 +161,8 @@ def test_qemu_firmware_equals_simulator_with_routing():
         require_tool("arm-none-eabi-gcc")
     except EdgesmithError as exc:
         pytest.skip(str(exc))
-    model = mixed_model(residual_graph, 4, 2)
+    model = mixed_model(residual_graph, 4, 2, widths)
+    assert min(model.widths().values()) == low
     x = routed_inputs(model, 16, seed=3)
     _, routes = simulate_mixed_patched(model, x)
     assert routes.any() and not routes.all()

@@ -81,17 +81,20 @@ PLANES = [
 
 @pytest.mark.parametrize("geometry", PLANES)
 def test_fast_depthwise_planes_on_the_emulated_m4(rng, geometry):
-    # the DSP loop of es_nn_fast_dw3x3.h (the int8 clamp: "relu" at zero point -128, "none")
-    # and its C twin (relu6) in one graph each; scales with right shifts, so every channel
-    # takes the planes
+    # the DSP loops of es_nn_fast_dw3x3.h (the int8 clamp: "relu" at zero point -128, "none";
+    # other clamps) in one graph each; scales with right shifts, so every channel takes the
+    # planes
     from edgesmith.verify.qemu import verify_qemu
 
     from .harness import fmt
 
     # scales in powers of 2 ("none"): one output in 16 is a tie, rounded away from zero
+    # relu6 (clamp 3..127) and relu_n1_to_1 (-30..36, many outputs clamped at both ends)
+    # take the M4 loop's compare clamp (es_dw3x3_band_dsp_range), as a low-bit branch does
     for act, w_scale, in_scale, out_scale in (("relu", 0.02, 0.05, 0.03),
                                               ("none", 2.0 ** -6, 2.0 ** -3, 2.0 ** -4),
-                                              ("relu6", 0.02, 0.05, 0.03)):
+                                              ("relu6", 0.02, 0.05, 0.03),
+                                              ("relu_n1_to_1", 0.02, 0.05, 0.03)):
         case = conv_case(rng, geometry, 0, depthwise=True, act=act, batch=2,
                          w_scales=[w_scale] * geometry[2], in_fmt=fmt(in_scale, -128),
                          out_fmt=fmt(out_scale, -128 if act == "relu" else 3))
