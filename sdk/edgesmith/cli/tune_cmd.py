@@ -62,9 +62,9 @@ def _tune(model: Path, space_file: Path, data: Path, labels: Path, board: str | 
 
     if runner not in RUNNERS:
         raise BadArgumentError(f"--runner {runner!r}: choose {' or '.join(RUNNERS)}")
+    check_address(address)
     if address is not None and runner != "ray":
         raise BadArgumentError("--address names a Ray cluster; it needs --runner ray")
-    check_address(address)
     check_results_path(results)
     if best_dir is not None:
         check_output_folder(best_dir, "--best folder")
