@@ -51,6 +51,8 @@ class ReportOptions:
     samples: int = DEFAULT_SAMPLES
     seed: int = 0
     source: str = ""
+    #: a results table of `edgesmith tune` (.csv or .parquet): its Pareto front and plot
+    tune: str | os.PathLike | None = None
 
 
 @dataclass
@@ -126,6 +128,10 @@ def build_report(graph: Graph, options: ReportOptions | None = None) -> Report:
             "quantized": graph.is_quantized()}
     overview, op_table = ops_sections(graph, data)
     sections = [overview]
+    if o.tune is not None:
+        from .tune_section import tune_section
+
+        sections.append(tune_section(Path(o.tune), data))
     if plan is not None:  # what the page was asked about first
         sections.append(patch_section(graph, plan, data))
     if fpga is not None:
