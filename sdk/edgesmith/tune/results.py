@@ -30,8 +30,9 @@ def check_results_path(path: Path) -> None:
         except ImportError:
             raise BadArgumentError("--results .parquet needs pyarrow",
                                    hint="install pyarrow, or write a .csv") from None
-    if path.exists() and not path.is_file():
-        raise BadArgumentError(f"--results {path} exists and is not a file")
+    from ..io.outputs import check_output_file
+
+    check_output_file(path, "--results")  # a folder, or a folder that cannot be written
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:
