@@ -1,11 +1,14 @@
-"""`edgesmith tune` on the command line: a host-only search, and every bad input refused
-with one message, exit 2, no traceback and nothing written."""
+"""`edgesmith tune` on the command line: a host-only search (in a child process, as a user
+runs it), and every bad input refused with one message, exit 2, no traceback and nothing
+written (in process, CliRunner)."""
 
 import json
 
 import numpy as np
 import pytest
+from typer.testing import CliRunner
 
+from edgesmith.cli import app
 from tests.helpers.cli_run import cli
 
 GOOD = '[parameters]\nscheme = ["int8"]\npatch = ["none", "auto"]\n[constraints]\nmax_ram = 400\n'
@@ -14,6 +17,7 @@ GOOD = '[parameters]\nscheme = ["int8"]\npatch = ["none", "auto"]\n[constraints]
 @pytest.fixture
 def work(cnn_files, tmp_path, monkeypatch):
     monkeypatch.setenv("EDGESMITH_CACHE", str(tmp_path / "cache"))
+    monkeypatch.chdir(tmp_path)
     for name in ("model", "x", "y"):
         target = tmp_path / cnn_files[name].name
         target.write_bytes(cnn_files[name].read_bytes())
@@ -21,9 +25,19 @@ def work(cnn_files, tmp_path, monkeypatch):
     return tmp_path
 
 
+ARGS = ("tune", "model.esm", "-d", "x.npy", "-y", "y.npy", "--runner", "serial")
+
+
 def run(work, *extra, space="space.toml"):
-    return cli(work, "tune", "model.esm", "--space", space, "-d", "x.npy", "-y", "y.npy",
-               "--runner", "serial", *extra)
+    return cli(work, *ARGS, "--space", space, *extra)
+
+
+def refused(*extra, space="bad.toml") -> str:
+    """The one message of a refused command (exit 2, no traceback)."""
+    result = CliRunner().invoke(app, [*ARGS, "--space", space, *extra])
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output and result.output.count("error:") == 1
+    return result.output
 
 
 def test_a_host_search_prints_the_front_and_writes_the_best(work):
@@ -53,17 +67,18 @@ def test_a_host_search_prints_the_front_and_writes_the_best(work):
 def test_a_bad_input_exits_2_with_one_message(work, space, extra, message):
     (work / "bad.toml").write_text(space)
     before = sorted(p.name for p in work.iterdir())
-    proc = run(work, *extra, space="bad.toml")
-    assert proc.returncode == 2, proc.stderr
-    assert message in proc.stderr and "Traceback" not in proc.stderr
-    assert proc.stderr.count("error:") == 1
+    assert message in refused(*extra)
     assert sorted(p.name for p in work.iterdir()) == before
 
 
 def test_a_missing_space_a_quantized_model_and_mismatched_labels(work):
-    proc = run(work, "--board", "host", space="none.toml")
-    assert proc.returncode == 2 and "no such file" in proc.stderr
+    assert "no such file" in refused("--board", "host", space="none.toml")
+    quantized = CliRunner().invoke(app, ["quantize", "model.esm", "--calib", "x.npy",
+                                           "-o", "q.esm"])
+    assert quantized.exit_code == 0, quantized.output
+    result = CliRunner().invoke(app, ["tune", "q.esm", "-d", "x.npy", "-y", "y.npy",
+                                      "--space", "space.toml", "--board", "host"])
+    assert result.exit_code == 2 and "already quantized" in result.output
     np.save(work / "y.npy", np.zeros(3, np.int64))
-    proc = run(work, "--board", "host")
-    assert proc.returncode == 2 and "--labels hold 3 samples" in proc.stderr
+    assert "--labels hold 3 samples" in refused("--board", "host", space="space.toml")
     assert not (work / "tune-results.csv").exists()

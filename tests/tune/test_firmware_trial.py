@@ -5,6 +5,7 @@ from QEMU; --best copies that firmware."""
 import json
 
 import numpy as np
+import pytest
 
 import edgesmith
 from edgesmith.tune import run_trial
@@ -14,6 +15,7 @@ from edgesmith.tune.space import DEFAULTS
 BOARD = "mps2-an386"
 
 
+@pytest.mark.slow  # three firmware builds and two QEMU runs: about 10 s, 20 s on a busy machine
 def test_a_board_trial_equals_build_and_latency(cnn_files, cnn_inputs, own_cache, tmp_path):
     row = run_trial(cnn_inputs, {**DEFAULTS, "board": BOARD})
     assert row["status"] == "ok"
