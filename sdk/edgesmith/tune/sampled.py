@@ -60,6 +60,9 @@ def _suggest(trial, name: str, p):
 def run_sampled_ray(ray, space: SearchSpace, inputs: TrialInputs, trials: int, seed: int,
                     workers: int, done: Done) -> None:
     """Ray Tune with OptunaSearch; a trial whose worker died is restarted (max_failures)."""
+    import os
+
+    os.environ.setdefault("RAY_AIR_NEW_OUTPUT", "0")  # Tune's tables would go to our stdout
     from ray import tune
     from ray.tune.search import ConcurrencyLimiter
     from ray.tune.search.optuna import OptunaSearch
