@@ -93,3 +93,27 @@ def test_a_results_file_must_be_csv_or_parquet(name, tmp_path):
 
     with pytest.raises(BadArgumentError, match=".csv or .parquet"):
         check_results_path(tmp_path / name)
+
+
+def test_a_quantmcu_trial_equals_quantize_mixed(cnn_files, cnn_inputs, own_cache, tmp_path,
+                                                monkeypatch):
+    from typer.testing import CliRunner
+
+    from edgesmith.cli import app
+
+    row = run_trial(cnn_inputs, {**DEFAULTS, "board": "host", "patch": "auto",
+                                 "mixed_lambda": 0.3, "mixed_percentile": 99.0})
+    assert row["status"] == "ok", row["status"]
+    monkeypatch.chdir(tmp_path)
+    np.save("calib.npy", cnn_inputs.calib)
+    made = CliRunner().invoke(app, ["quantize-mixed", str(cnn_files["model"]), "--calib",
+                                    "calib.npy", "--patch", "auto", "--accuracy-weight", "0.3",
+                                    "--outlier-percentile", "99", "-o", "m.esm"])
+    assert made.exit_code == 0, made.output
+    x, y = np.load(cnn_files["x"]), np.load(cnn_files["y"])
+    assert row["accuracy"] == edgesmith.load("m.esm").evaluate(x, y)["outputs"][0]["accuracy"]
+    assert row["ram"] > 0
+    refused = run_trial(cnn_inputs, {**DEFAULTS, "board": "host", "scheme": "fixed",
+                                     "mixed_lambda": 0.3})
+    assert refused["status"] == "failed: QuantMCU mixed precision (mixed_lambda) builds on " \
+                                "the int8 scheme, not fixed"
