@@ -49,9 +49,14 @@ def test_a_host_search_prints_the_front_and_writes_the_best(work):
     assert (work / "tune-results.csv").is_file()
     assert json.loads((work / "best" / "tune.json").read_text())["configuration"]["patch"] == "auto"
     assert list((work / "best" / "model").glob("*.c"))
-    again = run(work, "--board", "host")
+    again = run(work, "--board", "host", "--best", "best")  # replaces its own earlier --best
     assert again.returncode == 0, again.stderr
     assert "Pareto front" in again.stdout and "0 run now" in again.stdout
+    (work / "other").mkdir()
+    (work / "other" / "notes.txt").write_text("mine")
+    assert "holds other files" in refused("--board", "host", "--best", "other",
+                                          space="space.toml")
+    assert (work / "other" / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("space, extra, message", [

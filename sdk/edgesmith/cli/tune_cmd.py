@@ -52,7 +52,6 @@ def _tune(model: Path, space_file: Path, data: Path, labels: Path, board: str | 
           results: Path, calib_samples: int, best_dir: Path | None, seed: int, *,
           as_json: bool) -> None:
     from ..io.arrays import prepare_inputs
-    from ..io.outputs import check_output_folder
     from ..tune.pareto import BEST_RULE
     from ..tune.ray_session import check_address
     from ..tune.results import check_results_path
@@ -67,7 +66,9 @@ def _tune(model: Path, space_file: Path, data: Path, labels: Path, board: str | 
         raise BadArgumentError("--address names a Ray cluster; it needs --runner ray")
     check_results_path(results)
     if best_dir is not None:
-        check_output_folder(best_dir, "--best folder")
+        from ..tune.best import check_best_folder
+
+        check_best_folder(best_dir)
     search_space = load_space(space_file)
     if board is not None:
         search_space = with_board(search_space, board)

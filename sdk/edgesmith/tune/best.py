@@ -16,11 +16,23 @@ from .trial import TrialInputs, measure
 CONFIG_FILE = "tune.json"
 
 
-def write_best(inputs: TrialInputs, row: dict[str, Any], out: Path) -> Path:
-    from ..codegen.c_writer import write_folder_atomically
+def check_best_folder(out: Path) -> None:
+    """Refuse, before a search, a folder that holds something other than an earlier --best."""
+    from ..errors import BadArgumentError
     from ..io.outputs import check_output_folder
 
     check_output_folder(out, "--best folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / CONFIG_FILE).is_file():
+        raise BadArgumentError(f"--best {out} holds other files; refusing to replace them",
+                               hint="choose a new or empty folder")
+
+
+def write_best(inputs: TrialInputs, row: dict[str, Any], out: Path) -> Path:
+    from ..codegen.c_writer import write_folder_atomically
+
+    check_best_folder(out)
+    if (out / CONFIG_FILE).is_file():  # an earlier --best: replaced by this one
+        shutil.rmtree(out)
     config = normalized({name: row[name] for name in DEFAULTS})
     folder = trial_folder(trial_key(inputs.model_digest, inputs.data_digest, config))
     firmware = folder / "firmware"
