@@ -68,10 +68,21 @@ def run_trial(inputs: TrialInputs, config: dict[str, Any]) -> dict[str, Any]:
         try:
             result = {"status": "ok", **measure(inputs, config, trial_folder(key))}
         except EdgesmithError as exc:  # a configuration that cannot be built is a result too
+            if _of_this_machine(exc):
+                raise
             result = {"status": f"failed: {exc.message}", **dict.fromkeys(MEASURES)}
         result["seconds"] = round(time.monotonic() - started, 3)
         store_result(key, result)
     return {"trial": config_id(config), **config, **result}
+
+
+def _of_this_machine(exc: EdgesmithError) -> bool:
+    """A missing tool or an emulator that stopped (a timeout on a busy machine) says nothing
+    about the configuration: never stored as its result, the search stops and resumes."""
+    from ..boards.qemu import EmulatorError
+    from ..boards.toolchain import ToolchainError
+
+    return isinstance(exc, (EmulatorError, ToolchainError))
 
 
 def measure(inputs: TrialInputs, config: dict[str, Any], folder: Path) -> dict[str, Any]:
