@@ -37,7 +37,7 @@ KWS_SPACE = {"parameters": {"scheme": ["int8", "subbyte"], "weight_bits": [4],
 MCU_SPACE = {"parameters": {"scheme": ["int8"], "patch": ["none", "4:4"],
                             "mixed_lambda": [None, 0.3, 0.1], "optimize": ["speed", "size"],
                             "board": [BOARD]},
-             "constraints": {"max_ram": 96 * 1024, "max_accuracy_drop": 0.01}}
+             "constraints": {"max_ram": 32 * 1024, "max_accuracy_drop": 0.01}}
 
 
 def kws_inputs(folder: Path):

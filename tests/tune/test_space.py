@@ -87,3 +87,11 @@ def test_a_file_that_is_missing_or_not_toml(tmp_path):
     (tmp_path / "bad.toml").write_text("[parameters\nscheme = [")
     with pytest.raises(BadArgumentError, match="not valid TOML"):
         load_space(tmp_path / "bad.toml")
+
+
+def test_patch_based_and_quantmcu_configurations_collapse_what_does_not_apply():
+    grid = load_space({"parameters": {"patch": ["none", "auto"], "optimize": ["speed", "size"],
+                                      "mixed_lambda": [None, 0.3]}}).grid()
+    assert [(c["patch"], c["optimize"], c["mixed_lambda"]) for c in grid] == [
+        ("none", "speed", None), ("auto", "speed", 0.3), ("none", "size", None),
+        ("auto", "speed", None)]

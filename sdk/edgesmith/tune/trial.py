@@ -114,7 +114,7 @@ def quantized(graph: Graph, calib: np.ndarray, config: dict[str, Any]) -> Graph:
 
 
 def _quantized_mixed(graph: Graph, calib: np.ndarray, config: dict[str, Any]) -> Graph:
-    """QuantMCU (VDPC + VDQS) on the configuration's patch plan (auto when none)."""
+    """QuantMCU (VDPC + VDQS) on the configuration's patch plan (normalized: never none)."""
     from ..memory.patch_search import plan_patches_from_spec
     from ..quant.calibrate import calibrate
     from ..quant.int8 import quantize_int8
@@ -127,8 +127,7 @@ def _quantized_mixed(graph: Graph, calib: np.ndarray, config: dict[str, Any]) ->
     if len(graph.inputs) != 1:
         raise EdgesmithError("QuantMCU mixed precision takes single-input models")
     int8_graph = quantize_int8(graph, calibrate(graph, calib))
-    plan = plan_patches_from_spec(int8_graph, "auto" if config["patch"] == "none"
-                                  else config["patch"])
+    plan = plan_patches_from_spec(int8_graph, config["patch"])
     search = MixedSearchConfig(accuracy_weight=float(config["mixed_lambda"]),
                                outlier_percentile=float(config["mixed_percentile"]))
     model = quantize_mixed_patch(graph, calib, plan, search, int8_graph=int8_graph).model
