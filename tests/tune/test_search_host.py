@@ -117,3 +117,18 @@ def test_a_quantmcu_trial_equals_quantize_mixed(cnn_files, cnn_inputs, own_cache
                                      "mixed_lambda": 0.3})
     assert refused["status"] == "failed: QuantMCU mixed precision (mixed_lambda) builds on " \
                                 "the int8 scheme, not fixed"
+
+
+def test_a_table_of_other_data_is_not_resumed_and_other_configurations_stay(cnn_inputs,
+                                                                           own_cache, tmp_path):
+    from edgesmith.errors import BadArgumentError
+
+    results = tmp_path / "t.csv"
+    run_search(load_space(SPACE), cnn_inputs, results=results, runner="serial")
+    small = load_space({"parameters": {"scheme": ["int8"], "board": ["host"]}})
+    again = run_search(small, cnn_inputs, results=results, runner="serial")
+    assert again.ran == 0 and len(again.rows) == 1  # the table keeps all six
+    assert len(read_results(results)) == 6
+    other = dataclasses.replace(cnn_inputs, calib=cnn_inputs.calib[:8])
+    with pytest.raises(BadArgumentError, match="another model, other data"):
+        run_search(small, other, results=results, runner="serial")

@@ -67,6 +67,13 @@ def config_id(config: dict[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+def inputs_id(model_digest: str, data_digest: str) -> str:
+    """A short id of what every trial of a search shares: the model, the data and
+    edgesmith's code (a results table holds the trials of one such id)."""
+    text = f"{model_digest}:{data_digest}:{code_fingerprint()}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def trial_key(model_digest: str, data_digest: str, config: dict[str, Any]) -> str:
     """The cache key of one trial: model, data, configuration and edgesmith's code."""
     text = json.dumps({"model": model_digest, "data": data_digest, "config": config,

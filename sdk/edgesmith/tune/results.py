@@ -13,8 +13,9 @@ from ..errors import BadArgumentError
 from .space import DEFAULTS
 from .trial import MEASURES
 
-#: the table's columns, in order
-COLUMNS = ("trial", *DEFAULTS, "status", *MEASURES, "seconds")
+#: the table's columns, in order ("inputs": the id of the model, data and edgesmith code the
+#: trials were measured with, :func:`.cache.inputs_id`)
+COLUMNS = ("trial", "inputs", *DEFAULTS, "status", *MEASURES, "seconds")
 SUFFIXES = (".csv", ".parquet")
 _INTS = {"weight_bits", "act_bits", "instructions", "m4_cycles", "ram", "flash", "arena_bytes"}
 _FLOATS = {"mixed_lambda", "mixed_percentile", "accuracy", "float_accuracy", "accuracy_drop",

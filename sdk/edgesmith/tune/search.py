@@ -43,6 +43,10 @@ def run_search(space: SearchSpace, inputs: TrialInputs, *, results: Path | None 
         raise BadArgumentError("--trials must be 1 or more")
     grid = space.grid() if trials is None else None
     rows = read_results(results) if results is not None else []
+    if any(r["inputs"] != inputs.inputs_id for r in rows):
+        raise BadArgumentError(f"--results {results} holds trials of another model, other data "
+                               "or another edgesmith version; they cannot be resumed",
+                               hint="give a new results file")
     have = {r["trial"] for r in rows}
     ran = 0
 
@@ -64,12 +68,14 @@ def run_search(space: SearchSpace, inputs: TrialInputs, *, results: Path | None 
                   workers, done)
         order = {config_id(c): i for i, c in enumerate(grid)}
         rows.sort(key=lambda r: order.get(r["trial"], len(order)))
+        searched = [r for r in rows if r["trial"] in order]  # the table may hold more
     else:
         _run_sampled(space, inputs, max(0, trials - len(rows)), seed, runner, address, workers,
                      done)
+        searched = rows
     if results is not None and rows:
         write_results(results, rows)
-    return SearchResult(rows, pareto_front(rows), best(rows, space.constraints),
+    return SearchResult(searched, pareto_front(searched), best(searched, space.constraints),
                         space.constraints, ran, time.monotonic() - started)
 
 

@@ -18,7 +18,8 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph
-from .cache import array_digest, config_id, load_result, store_result, trial_folder, trial_key
+from .cache import (array_digest, config_id, inputs_id, load_result, store_result,
+                    trial_folder, trial_key)
 from .space import normalized
 
 #: the measured columns of a result row, in order (None where a trial does not measure one)
@@ -47,6 +48,10 @@ class TrialInputs:
     def data_digest(self) -> str:
         return array_digest(self.data, self.labels, self.calib)
 
+    @functools.cached_property
+    def inputs_id(self) -> str:
+        return inputs_id(self.model_digest, self.data_digest)
+
 
 def read_inputs(model: Path, data, labels, calib_samples: int) -> TrialInputs:
     """The inputs of a search: the model file's bytes, and its first ``calib_samples``
@@ -73,7 +78,7 @@ def run_trial(inputs: TrialInputs, config: dict[str, Any]) -> dict[str, Any]:
             result = {"status": f"failed: {exc.message}", **dict.fromkeys(MEASURES)}
         result["seconds"] = round(time.monotonic() - started, 3)
         store_result(key, result)
-    return {"trial": config_id(config), **config, **result}
+    return {"trial": config_id(config), "inputs": inputs.inputs_id, **config, **result}
 
 
 def _of_this_machine(exc: EdgesmithError) -> bool:
