@@ -84,26 +84,19 @@ def search(space: dict, inputs, workers: int, folder: Path):
     return result, time.perf_counter() - started
 
 
-def config_text(row: dict) -> str:
-    from edgesmith.tune.space import DEFAULTS
-
-    shown = [f"{k}={row[k]}" for k, v in DEFAULTS.items()
-             if k != "board" and (row[k] != v or k == "scheme")]
-    return ", ".join(shown)
-
-
 def section(name: str, space: dict, inputs, folder: Path) -> str:
     from edgesmith.tune.pareto import BEST_RULE
+    from edgesmith.tune.report_data import trial_label
 
     one, t1 = search(space, inputs, 1, folder)
     two, t2 = search(space, inputs, 2, folder)
     same = [{k: v for k, v in r.items() if k != "seconds"} for r in one.rows] == \
         [{k: v for k, v in r.items() if k != "seconds"} for r in two.rows]
     assert same, "one and two workers measured different numbers"
-    rows = [[config_text(r), f"{100 * r['accuracy']:.2f}", f"{100 * r['accuracy_drop']:.2f}",
+    rows = [[trial_label(r), f"{100 * r['accuracy']:.2f}", f"{100 * r['accuracy_drop']:.2f}",
              f"{r['instructions']:,}", f"{r['m4_cycles']:,}", f"{r['ram']:,}", f"{r['flash']:,}"]
             for r in two.front]
-    failed = [f"{config_text(r)}: {r['status']}" for r in two.rows if r["status"] != "ok"]
+    failed = [f"{trial_label(r)}: {r['status']}" for r in two.rows if r["status"] != "ok"]
     c = space["constraints"]
     best = two.best
     lines = [f"### {name}", "",
@@ -114,7 +107,7 @@ def section(name: str, space: dict, inputs, folder: Path) -> str:
                              "M4 cycles (est.)", "RAM B", "flash B"], rows), ""]
     budget = (f"Budget: RAM <= {c['max_ram']:,} B and accuracy drop <= "
               f"{100 * c['max_accuracy_drop']:g} points; rule: {BEST_RULE}. ")
-    lines.append(budget + (f"Chosen: **{config_text(best)}** ({best['instructions']:,} "
+    lines.append(budget + (f"Chosen: **{trial_label(best)}** ({best['instructions']:,} "
                            f"instructions, {best['ram']:,} B RAM, {best['flash']:,} B flash, "
                            f"accuracy {100 * best['accuracy']:.2f}%)." if best else
                            "No trial meets it."))

@@ -5,6 +5,7 @@ import xml.etree.ElementTree as ET
 
 from edgesmith.html_report.page import ReportOptions, build_report, render_report
 from edgesmith.tune.pareto import pareto_front
+from edgesmith.tune.report_data import report_data
 from edgesmith.tune.results import write_results
 from edgesmith.tune.space import DEFAULTS
 
@@ -31,7 +32,7 @@ def rows():
 def test_the_section_plots_every_measured_trial_and_tables_the_front(tmp_path):
     table = tmp_path / "tune.csv"
     write_results(table, rows())
-    report = build_report(small_cnn(), ReportOptions(tune=table))
+    report = build_report(small_cnn(), ReportOptions(tune=report_data(table)))
     (section,) = [s for s in report.sections if s.id == "tune"]
     chart = ET.fromstring(section.charts[0])
     dots = chart.findall(".//s:circle", NS)

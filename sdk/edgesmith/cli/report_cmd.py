@@ -55,14 +55,12 @@ def _report(model: Path, output: Path, weights: Path | None, choices: tuple, *,
     check_report_path(output)
     options = ReportOptions(board=board, target=target, patch=patch, budget_kb=budget_kb,
                             max_extra_macs=max_extra_macs, reuse=reuse, io=io,
-                            precision=precision, samples=samples, seed=seed, source=model.name,
-                            tune=tune)
+                            precision=precision, samples=samples, seed=seed, source=model.name)
     checked_options(options)  # a wrong board or target is said before the model is read
-    if tune is not None and not tune.is_file():
-        from ..errors import BadArgumentError
+    if tune is not None:  # the table is read before the model: a wrong one is said first
+        from ..tune.report_data import report_data
 
-        raise BadArgumentError(f"--tune {tune}: no such results table",
-                               hint="give the file `edgesmith tune --results` wrote")
+        options.tune = report_data(tune)
     graph = load_cli_model(model, weights)
     if calib is not None:
         options.calib = load_array_file(calib, "calib")

@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from ..errors import BadArgumentError
+from ..tune.report_data import trial_label
 from .common import JSON_OPTION, console, emit_json, handle_errors, load_array_file, say
 from .model_cmds import MODEL_ARG, load_cli_model
 
@@ -30,8 +31,8 @@ def tune_model(
                                                            "serial (this process)."),
         address: str | None = typer.Option(None, "--address", help="An existing Ray cluster: "
                                                                    "ray://HOST:PORT."),
-        workers: int | None = typer.Option(None, "--workers", min=1, help="Local Ray workers "
-                                                                          "(default: one per core)."),
+        workers: int | None = typer.Option(None, "--workers", min=1,
+                                           help="Local Ray workers (default: one per core)."),
         results: Path = typer.Option(Path("tune-results.csv"), "--results", help="Results "
                                      "table .csv or .parquet; a rerun resumes from it."),
         calib_samples: int = typer.Option(100, "--calib-samples", min=1, help="Calibration "
@@ -88,7 +89,7 @@ def _tune(model: Path, space_file: Path, data: Path, labels: Path, board: str | 
 
     def shown(row: dict) -> None:
         if not as_json:
-            console.print(f"trial {row['trial']}: {_config_text(row)}: {row['status']}",
+            console.print(f"trial {row['trial']}: {trial_label(row)}: {row['status']}",
                           highlight=False)
 
     result = run_search(search_space, inputs, results=results, runner=runner, trials=trials,
@@ -109,16 +110,9 @@ def _tune(model: Path, space_file: Path, data: Path, labels: Path, board: str | 
         say("no trial fits the constraints", "yellow")
     else:
         console.print(f"best ({BEST_RULE}): trial {result.best['trial']}: "
-                      f"{_config_text(result.best)}", highlight=False)
+                      f"{trial_label(result.best)}", highlight=False)
     if written is not None:
         console.print(f"wrote {written}")
-
-
-def _config_text(row: dict) -> str:
-    from ..tune.space import DEFAULTS
-
-    return ", ".join(f"{k}={row[k]}" for k, v in DEFAULTS.items() if row[k] != v or k in
-                     ("scheme", "board"))
 
 
 def _num(value) -> str:
@@ -136,7 +130,7 @@ def _print(result, results: Path) -> None:
     for c in columns:
         table.add_column(c.replace("_", " "), justify="right")
     for row in result.front:
-        table.add_row(row["trial"], _config_text(row), *(_num(row[c]) for c in columns))
+        table.add_row(row["trial"], trial_label(row), *(_num(row[c]) for c in columns))
     console.print(table)
     failed = sum(r["status"] != "ok" for r in result.rows)
     console.print(f"{len(result.rows)} trials ({result.ran} run now, {failed} failed to "

@@ -51,8 +51,9 @@ class ReportOptions:
     samples: int = DEFAULT_SAMPLES
     seed: int = 0
     source: str = ""
-    #: a results table of `edgesmith tune` (.csv or .parquet): its Pareto front and plot
-    tune: str | os.PathLike | None = None
+    #: a search of `edgesmith tune` (edgesmith.tune.report_data of its results table): its
+    #: Pareto front and plot
+    tune: dict | None = None
 
 
 @dataclass
@@ -131,7 +132,7 @@ def build_report(graph: Graph, options: ReportOptions | None = None) -> Report:
     if o.tune is not None:
         from .tune_section import tune_section
 
-        sections.append(tune_section(Path(o.tune), data))
+        sections.append(tune_section(o.tune, data))
     if plan is not None:  # what the page was asked about first
         sections.append(patch_section(graph, plan, data))
     if fpga is not None:
