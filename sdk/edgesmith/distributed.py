@@ -3,7 +3,8 @@
 ``ray_session(workers)`` starts a local Ray instance of ``workers`` worker processes on
 loopback (no dashboard, no cluster needed); ``ray_session(workers, address)`` joins the
 cluster at ``address`` (``ray://HOST:PORT``, or ``auto``). A session opened here is shut
-down on leaving; one that was already running (a user's own ``ray.init``) is left alone.
+down on leaving; one that was already running (a user's own ``ray.init``, a test's) is used
+as it is. `tune` and `verify --workers/--address` both run here.
 Ray is optional (``pip install edgesmith[tune]``); without it the error says so.
 """
 
@@ -23,8 +24,19 @@ def import_ray():
         import ray
     except ImportError:
         raise UnsupportedError("Ray is not installed; running on several workers needs it",
-                               hint="pip install 'edgesmith[tune]', or run with --workers 1")
+                               hint="pip install 'edgesmith[tune]', or run in one process "
+                                    "(verify: --workers 1; tune: --runner serial)")
     return ray
+
+
+def check_address(address: str | None) -> None:
+    """A clear refusal of an ``--address`` that names no Ray cluster, before any work."""
+    if address is None or address == "auto":
+        return
+    if not (address.startswith("ray://") and address[6:].rpartition(":")[2].isdigit()):
+        raise BadArgumentError(f"--address {address!r} is no Ray cluster address",
+                               hint="write ray://HOST:PORT (the head's client server, port "
+                                    "10001 by default) or auto")
 
 
 @contextlib.contextmanager
@@ -32,10 +44,7 @@ def ray_session(workers: int = 0, address: str | None = None) -> Iterator:
     """Ray, initialized for the block: ``workers`` local processes (0: one per core) or
     the cluster at ``address``. Yields the ``ray`` module."""
     ray = import_ray()
-    if address is not None and not (address == "auto" or address.startswith("ray://")):
-        raise BadArgumentError(f"--address {address!r} is no Ray cluster address",
-                               hint="write ray://HOST:PORT (the head's client port, 10001 by "
-                                    "default) or auto")
+    check_address(address)
     if ray.is_initialized():
         yield ray
         return

@@ -13,6 +13,7 @@ from .hls_cmds import estimate_model, generate_hls_model
 from .mixed_cmds import quantize_mixed_model
 from .model_cmds import inspect_model, quantize_model, simulate_model
 from .report_cmd import report_model
+from .tune_cmd import tune_model
 from .verify_cmd import verify_model
 
 app = typer.Typer(
@@ -39,6 +40,7 @@ app.command("run")(run_cmd)
 app.command("flash")(flash_cmd)
 app.add_typer(bench_app, name="bench")
 app.command("report")(report_model)
+app.command("tune")(tune_model)
 
 
 def _version(value: bool) -> None:

@@ -33,12 +33,15 @@ def report_model(model: Path = MODEL_ARG,
                  samples: int = typer.Option(64, "--samples", min=1, max=100_000,
                                              help="Random inputs for saturation (no --calib)."),
                  seed: int = SEED_OPTION, weights: Path | None = WEIGHTS_OPTION,
+                 tune: Path | None = typer.Option(
+                     None, "--tune", help="Results table of `edgesmith tune`: the Pareto "
+                                          "front and its plot."),
                  as_json: bool = JSON_OPTION) -> None:
     """One HTML page (inline SVG, no script, no network): ops, MACs, memory timeline, patch
     grid, bit widths and saturation, flash per layer, instructions per layer on an emulated
     board, FPGA resources per layer."""
     _report(model, output, weights, (board, target, patch, budget_kb, max_extra_macs, reuse,
-                                     io, precision, calib, samples, seed), as_json=as_json)
+                                     io, precision, calib, samples, seed, tune), as_json=as_json)
 
 
 @handle_errors()
@@ -48,12 +51,16 @@ def _report(model: Path, output: Path, weights: Path | None, choices: tuple, *,
                                write_report)
 
     board, target, patch, budget_kb, max_extra_macs, reuse, io, precision, calib, samples, \
-        seed = choices
+        seed, tune = choices
     check_report_path(output)
     options = ReportOptions(board=board, target=target, patch=patch, budget_kb=budget_kb,
                             max_extra_macs=max_extra_macs, reuse=reuse, io=io,
                             precision=precision, samples=samples, seed=seed, source=model.name)
     checked_options(options)  # a wrong board or target is said before the model is read
+    if tune is not None:  # the table is read before the model: a wrong one is said first
+        from ..tune.report_data import report_data
+
+        options.tune = report_data(tune)
     graph = load_cli_model(model, weights)
     if calib is not None:
         options.calib = load_array_file(calib, "calib")

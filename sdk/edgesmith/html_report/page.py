@@ -51,6 +51,9 @@ class ReportOptions:
     samples: int = DEFAULT_SAMPLES
     seed: int = 0
     source: str = ""
+    #: a search of `edgesmith tune` (edgesmith.tune.report_data of its results table): its
+    #: Pareto front and plot
+    tune: dict | None = None
 
 
 @dataclass
@@ -126,6 +129,10 @@ def build_report(graph: Graph, options: ReportOptions | None = None) -> Report:
             "quantized": graph.is_quantized()}
     overview, op_table = ops_sections(graph, data)
     sections = [overview]
+    if o.tune is not None:
+        from .tune_section import tune_section
+
+        sections.append(tune_section(o.tune, data))
     if plan is not None:  # what the page was asked about first
         sections.append(patch_section(graph, plan, data))
     if fpga is not None:

@@ -151,3 +151,33 @@ def patch_grid(size: tuple[int, int], tiles: list[tuple[tuple[int, int], tuple[i
         body.append(f'<text x="{x + 3:.1f}" y="{y + 12:.1f}" {_FONT}>{k}</text>')
     side = box + 2 * pad
     return _frame(side, side, title, body)
+
+
+def scatter_chart(points: list[tuple[float, float, str, bool]], title: str, *, xlabel: str,
+                  ylabel: str, y_max: float | None = None, width: int = 520,
+                  height: int = 280) -> str:
+    """One dot per (x, y, label, marked) point on linear axes from 0 (y up to ``y_max`` when
+    given); marked points (e.g. a Pareto front) are drawn large in the second colour."""
+    left, top, bottom, right = 56, 10, 40, 16
+    w, h = width - left - right, height - top - bottom
+    x_top = max((p[0] for p in points), default=0) * 1.05 or 1
+    y_top = y_max or max((p[1] for p in points), default=0) * 1.05 or 1
+    body = _axes(left, top, w, h, y_top)
+
+    def at(x: float, y: float) -> tuple[float, float]:
+        return left + w * x / x_top, top + h - h * y / y_top
+
+    for k in range(5):  # x ticks
+        x = left + w * k / 4
+        body.append(f'<text x="{x:.1f}" y="{top + h + 14}" text-anchor="middle" {_FONT}>'
+                    f'{_nice(x_top * k / 4)}</text>')
+    for x, y, label, mark in sorted(points, key=lambda p: p[3]):  # marked dots on top
+        cx, cy = at(x, y)
+        body.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{5 if mark else 3}" '
+                    f'fill="{PALETTE[1] if mark else PALETTE[0]}" fill-opacity="0.8">'
+                    f'<title>{escape(label)}</title></circle>')
+    body.append(f'<text x="{left + w / 2}" y="{height - 6}" text-anchor="middle" {_FONT}>'
+                f'{escape(xlabel)}</text>')
+    body.append(f'<text x="12" y="{top + h / 2}" text-anchor="middle" {_FONT} '
+                f'transform="rotate(-90 12 {top + h / 2})">{escape(ylabel)}</text>')
+    return _frame(width, height, title, body)
