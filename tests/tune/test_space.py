@@ -89,9 +89,11 @@ def test_a_file_that_is_missing_or_not_toml(tmp_path):
         load_space(tmp_path / "bad.toml")
 
 
-def test_patch_based_and_quantmcu_configurations_collapse_what_does_not_apply():
+def test_quantmcu_configurations_collapse_what_does_not_apply():
+    # QuantMCU without a plan runs the plan it takes by default; patch-based code chooses
+    # its weight layouts as layer-based code does, so speed and size stay apart
     grid = load_space({"parameters": {"patch": ["none", "auto"], "optimize": ["speed", "size"],
                                       "mixed_lambda": [None, 0.3]}}).grid()
     assert [(c["patch"], c["optimize"], c["mixed_lambda"]) for c in grid] == [
         ("none", "speed", None), ("auto", "speed", 0.3), ("none", "size", None),
-        ("auto", "speed", None)]
+        ("auto", "size", 0.3), ("auto", "speed", None), ("auto", "size", None)]

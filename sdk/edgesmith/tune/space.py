@@ -106,8 +106,6 @@ def normalized(config: dict[str, Any]) -> dict[str, Any]:
         c["mixed_percentile"] = DEFAULTS["mixed_percentile"]
     elif c["patch"] == "none":  # QuantMCU always runs patches: the plan it takes by default
         c["patch"] = "auto"
-    if c["patch"] != "none":  # patch-based code keeps int8 weights: no layouts to choose
-        c["optimize"] = DEFAULTS["optimize"]
     return c
 
 
