@@ -145,7 +145,8 @@ def _mode_note(mode: str) -> str:
         return ""
     return ("\nThrough the CLI, \"ran\" is `inspect` and `generate c` both exiting 0; a float "
             "model's mutant that loads is \"refused\" by `generate c` (C runs integer models), "
-            "which is why no Keras mutant \"ran\". A refusal that leaves output behind counts as another exception.\n")
+            "which is why no Keras mutant \"ran\". A refusal that leaves output behind counts "
+            "as another exception.\n")
 
 
 def _limit(mode: str) -> float:
