@@ -18,7 +18,7 @@ KINDS = {suffix: kind for kind, suffix in SUFFIXES.items()}
 
 
 def test_corpus_is_there():
-    assert len(FILES) == 11
+    assert len(FILES) == 12
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
