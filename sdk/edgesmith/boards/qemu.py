@@ -62,7 +62,10 @@ def qemu_command(image: FirmwareImage, plugin: str | None = None) -> list[str]:
                "-monitor", "none", "-serial", "none",
                "-semihosting-config", "enable=on,target=native", "-kernel", str(image.elf)]
     if plugin:
-        command += ["-plugin", plugin]
+        # virtual time from the instruction count, not the host's clock: the harness's
+        # SysTick (and its wrap interrupt) then fire at the same instruction in every run,
+        # so a count does not move with the machine's load
+        command += ["-icount", "shift=0", "-plugin", plugin]
     return command
 
 
