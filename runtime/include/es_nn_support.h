@@ -393,6 +393,21 @@ static inline int es_fc_quant_is_valid(const es_fc_quant_params *q, int32_t outp
     return 1;
 }
 
+/* The argument checks of the int8 dense entry point (reference, fast and Helium sets). */
+static inline es_status es_fc_check_s8(const es_fc_params *params, const es_fc_quant_params *quant,
+                                       const es_fc_dims *dims, const int8_t *input,
+                                       const void *filter, const int8_t *output)
+{
+    if (!es_fc_args_are_valid(params, dims, input, filter, output) || quant == NULL) {
+        return ES_ERR_ARG;
+    }
+    if (!es_fc_quant_is_valid(quant, dims->output_depth) ||
+        !es_activation_is_valid(params->activation)) {
+        return ES_ERR_RANGE;
+    }
+    return ES_OK;
+}
+
 /*
  * Output `oc` of an int8 dense layer: bias, output stage, output offset,
  * clamp. The offset wraps like the reference's when an out-of-range product

@@ -147,13 +147,11 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
 #endif
     es_fast_fc_stage layer;
     int32_t oc, depth;
+    es_status status;
     (void)ctx;
-    if (!es_fc_args_are_valid(params, dims, input, filter, output) || quant == NULL) {
-        return ES_ERR_ARG;
-    }
-    if (!es_fc_quant_is_valid(quant, dims->output_depth) ||
-        !es_activation_is_valid(params->activation)) {
-        return ES_ERR_RANGE;
+    status = es_fc_check_s8(params, quant, dims, input, filter, output);
+    if (status != ES_OK) {
+        return status;
     }
     depth = dims->accum_depth;
     layer = es_fast_fc_stage_of(quant, 0);

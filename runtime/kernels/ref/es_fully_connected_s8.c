@@ -28,13 +28,11 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
                                 int8_t *output)
 {
     int32_t oc;
+    es_status status;
     (void)ctx;
-    if (!es_fc_args_are_valid(params, dims, input, filter, output) || quant == NULL) {
-        return ES_ERR_ARG;
-    }
-    if (!es_fc_quant_is_valid(quant, dims->output_depth) ||
-        !es_activation_is_valid(params->activation)) {
-        return ES_ERR_RANGE;
+    status = es_fc_check_s8(params, quant, dims, input, filter, output);
+    if (status != ES_OK) {
+        return status;
     }
 
     for (oc = 0; oc < dims->output_depth; ++oc) {
