@@ -6,16 +6,26 @@ from the same int8 graph. Instructions are counted by edgesmith's TCG plugin
 over one ``<model>_invoke()`` per sample (exact, not sampled); the mixed
 firmware's count depends on which branch each patch takes, so it is given as
 the mean over the samples, beside the share of patches that ran 8-bit.
+
+Run on its own, it prints these rows for the headline model the last full
+``bench.quantmcu`` run saved (``bench/results/quantmcu/headline.esm``), on the
+same test images, in about a minute instead of the full run's eight (which
+trains the model); it publishes nothing.
+
+Run: python -m bench.mixed_qemu [--model PATH]
 """
 
 from __future__ import annotations
 
+import argparse
 import tempfile
 from pathlib import Path
 
 import numpy as np
 
 BOARD = "mps2-an386"
+#: the headline mixed model of the last full bench.quantmcu run (int8 graph + mixed data)
+HEADLINE = Path(__file__).resolve().parent / "results" / "quantmcu" / "headline.esm"
 
 
 def instruction_rows(model, x: np.ndarray) -> tuple[list[list[str]], dict]:
@@ -58,3 +68,27 @@ def instruction_rows(model, x: np.ndarray) -> tuple[list[list[str]], dict]:
 
 HEADER = ["firmware", f".bss on {BOARD} (B)", "instructions / inference (mean)", "max",
           "vs layer-based"]
+
+
+def main(argv: list[str] | None = None) -> None:
+    from bench.common import markdown_table
+    from bench.quantmcu import QEMU_SAMPLES, qemu_instructions
+    from bench.quantmcu_model import mnist_64
+    from edgesmith.quant.mixed_patch import load_mixed_esm
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=HEADLINE,
+                        help="a mixed model (.esm) of bench.quantmcu's CNN")
+    args = parser.parse_args(argv)
+    if not args.model.exists():
+        raise SystemExit(f"{args.model} does not exist: run 'python -m bench.quantmcu' once "
+                         "(it saves its headline model there), or pass --model")
+    model = load_mixed_esm(args.model)
+    _, _, xte, _ = mnist_64()
+    rows, facts = qemu_instructions(model, xte[:QEMU_SAMPLES])
+    print(markdown_table(HEADER, rows))
+    print(facts)
+
+
+if __name__ == "__main__":
+    main()

@@ -32,7 +32,8 @@ Design choices (ours, measured by the reference rows the run prints):
   the calibration images only; the lambda sweep is shown for the trade-off,
   and nothing is selected on the test labels.
 
-Run: python -m bench.quantmcu
+Run: python -m bench.quantmcu (its firmware rows alone, on the headline model it saves:
+python -m bench.mixed_qemu)
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def _run(graph, calib, xte, yte, equalize: bool, target: float) -> Run:
 def main() -> None:
     from edgesmith.frontends import load_model
     from edgesmith.passes import run_pipeline
+    from edgesmith.quant.mixed_patch import save_mixed_esm
     from edgesmith.quant.vdqs import WidthSearch
     from edgesmith.quant.vdqs_ranges import low_bit_values
 
@@ -213,7 +215,9 @@ def main() -> None:
         f"(at 2 bits each map loses {min(omega):.0%} to {max(omega):.0%} of its entropy), so "
         "the BitOPs budget is what sets lambda.")
     m = result.model
-    qemu_rows, qemu = _qemu_instructions(m, xte[:QEMU_SAMPLES])
+    mixed_qemu.HEADLINE.parent.mkdir(parents=True, exist_ok=True)
+    save_mixed_esm(m, mixed_qemu.HEADLINE)  # for `python -m bench.mixed_qemu`
+    qemu_rows, qemu = qemu_instructions(m, xte[:QEMU_SAMPLES])
     body = "\n\n".join([
         verdict,
         analysis,
@@ -264,7 +268,7 @@ def main() -> None:
             "python -m bench.quantmcu", body)
 
 
-def _qemu_instructions(model, images):
+def qemu_instructions(model, images):
     """The three firmwares of ``model`` on QEMU (bench.mixed_qemu); the mixed one must equal
     the simulator, outputs and branches."""
     from edgesmith.io.arrays import prepare_inputs
