@@ -232,20 +232,7 @@ def main() -> None:
          "bit for bit. Instructions per inference, counted exactly by edgesmith's TCG plugin "
          "(kernels as `generate c` picks them by default: the fast set):"),
         markdown_table(mixed_qemu.HEADER, qemu_rows),
-        ("The low-bit branch runs the same int8 kernels with its own parameters and "
-         "narrower clamps (values one per byte), so BitOPs fall more than instructions do. "
-         "It cuts its model-input crops through a 256-entry table computed offline (the "
-         "requantization is a function of the int8 code), in the pass that copies the crop: "
-         "requantizing each crop in place with the quantize kernel had made the mixed "
-         "firmware 8% slower than uniform int8 patches. What keeps it slower still, measured "
-         "by giving one stage op the 8-bit branch's parameters at a time: ops 0 and 1 cost "
-         "about 0.2 M instructions more each with the low-bit parameters, whose narrow "
-         "clamps (-8..7, -2..1) take the kernels' general clamp where the int8 range takes "
-         "one SSAT. Patch code takes the int16 weight layouts as layer-based code does "
-         "(stage layers included; both branches share the weights, each has its folded "
-         "bias). Turning fewer BitOPs into fewer cycles needs kernels "
-         "that pack low-bit values (two products per 16-bit lane), which this stage does "
-         "not call yet."),
+        mixed_qemu.firmware_notes(qemu_rows),
         (f"Model: {graph.name}, stage layers 0..{SPLIT - 1} without bias or batch norm, "
          f"the rest with batch norm, float test accuracy "
          f"{float_acc * 100:.2f}%, trained {EPOCHS} epochs (Adam, cosine decay from "

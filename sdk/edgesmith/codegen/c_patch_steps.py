@@ -183,8 +183,9 @@ class PatchScheduleBuilder(ScheduleBuilder):
             return None
         if self._input_table is None:
             codes = input_requantize_table(self.mixed, self.low_graph)
+            # indexed by the code's byte read unsigned: codes 0 .. 127 first, then -128 .. -1
             self._input_table = "" if codes is None else self._declare_array(
-                "low_bit_input_table", CArray("int8_t", codes))
+                "low_bit_input_table", CArray("int8_t", codes[128:] + codes[:128]))
         return self._input_table or None
 
     def _routing(self) -> CRouting | None:
