@@ -34,9 +34,6 @@ class OutlierTest:
     span: int  # 0..255: how many values above ``low`` are no outliers either
     every: int  # 1 when every value is an outlier (a negative threshold)
 
-    def is_outlier(self, q: int) -> bool:
-        return bool(self.every) or (q - self.low) % 256 > self.span
-
 
 def outlier_test(zero_point: int, threshold: int) -> OutlierTest:
     """The byte test of VDPC's rule: ``q`` outside ``[zero_point - threshold, zero_point +
