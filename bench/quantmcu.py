@@ -32,7 +32,8 @@ Design choices (ours, measured by the reference rows the run prints):
   the calibration images only; the lambda sweep is shown for the trade-off,
   and nothing is selected on the test labels.
 
-Run: python -m bench.quantmcu
+Run: python -m bench.quantmcu (its firmware rows alone, on the headline model it saves:
+python -m bench.mixed_qemu)
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def _run(graph, calib, xte, yte, equalize: bool, target: float) -> Run:
 def main() -> None:
     from edgesmith.frontends import load_model
     from edgesmith.passes import run_pipeline
+    from edgesmith.quant.mixed_patch import save_mixed_esm
     from edgesmith.quant.vdqs import WidthSearch
     from edgesmith.quant.vdqs_ranges import low_bit_values
 
@@ -213,7 +215,9 @@ def main() -> None:
         f"(at 2 bits each map loses {min(omega):.0%} to {max(omega):.0%} of its entropy), so "
         "the BitOPs budget is what sets lambda.")
     m = result.model
-    qemu_rows, qemu = _qemu_instructions(m, xte[:QEMU_SAMPLES])
+    mixed_qemu.HEADLINE.parent.mkdir(parents=True, exist_ok=True)
+    save_mixed_esm(m, mixed_qemu.HEADLINE)  # for `python -m bench.mixed_qemu`
+    qemu_rows, qemu = qemu_instructions(m, xte[:QEMU_SAMPLES])
     body = "\n\n".join([
         verdict,
         analysis,
@@ -228,20 +232,7 @@ def main() -> None:
          "bit for bit. Instructions per inference, counted exactly by edgesmith's TCG plugin "
          "(kernels as `generate c` picks them by default: the fast set):"),
         markdown_table(mixed_qemu.HEADER, qemu_rows),
-        ("The low-bit branch runs the same int8 kernels with its own parameters and "
-         "narrower clamps (values one per byte), so BitOPs fall more than instructions do. "
-         "It cuts its model-input crops through a 256-entry table computed offline (the "
-         "requantization is a function of the int8 code), in the pass that copies the crop: "
-         "requantizing each crop in place with the quantize kernel had made the mixed "
-         "firmware 8% slower than uniform int8 patches. What keeps it slower still, measured "
-         "by giving one stage op the 8-bit branch's parameters at a time: ops 0 and 1 cost "
-         "about 0.2 M instructions more each with the low-bit parameters, whose narrow "
-         "clamps (-8..7, -2..1) take the kernels' general clamp where the int8 range takes "
-         "one SSAT. Patch code takes the int16 weight layouts as layer-based code does "
-         "(stage layers included; both branches share the weights, each has its folded "
-         "bias). Turning fewer BitOPs into fewer cycles needs kernels "
-         "that pack low-bit values (two products per 16-bit lane), which this stage does "
-         "not call yet."),
+        mixed_qemu.firmware_notes(qemu_rows),
         (f"Model: {graph.name}, stage layers 0..{SPLIT - 1} without bias or batch norm, "
          f"the rest with batch norm, float test accuracy "
          f"{float_acc * 100:.2f}%, trained {EPOCHS} epochs (Adam, cosine decay from "
@@ -264,7 +255,7 @@ def main() -> None:
             "python -m bench.quantmcu", body)
 
 
-def _qemu_instructions(model, images):
+def qemu_instructions(model, images):
     """The three firmwares of ``model`` on QEMU (bench.mixed_qemu); the mixed one must equal
     the simulator, outputs and branches."""
     from edgesmith.io.arrays import prepare_inputs

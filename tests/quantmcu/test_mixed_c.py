@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from edgesmith.codegen import generate_c
+from edgesmith.codegen.c_routing import outlier_test
 from edgesmith.quant.mixed_patch import MixedPatchModel, feature_map_windows
 from edgesmith.quant.vdqs import MixedSearchConfig, quantize_mixed_patch
 from edgesmith.sim.patch import simulate_patched
@@ -60,18 +61,25 @@ def routed_inputs(model: MixedPatchModel, n: int, seed: int) -> np.ndarray:
     return x
 
 
-@pytest.mark.parametrize("make,split,grid", CASES)
-def test_host_code_equals_simulator_with_routing(tmp_path, make, split, grid):
-    model = mixed_model(make, split, grid)
-    x = routed_inputs(model, 24, seed=split + grid)
+def host_equals_simulator(model: MixedPatchModel, x: np.ndarray, folder: Path) -> np.ndarray:
+    """Runs the generated code in ``folder`` on the host: its outputs and branches equal
+    the simulator's; returns the routing (samples x patches, True = 8-bit)."""
     expected, routes = simulate_mixed_patched(model, x)
-    assert routes.any() and not routes.all()  # both branches run
-    folder = generate_c(model.graph, tmp_path / "model", mixed=model).folder
     host = HostModel(folder, model.graph)
     got = host.run({model.graph.inputs[0]: x})
     assert_array_equal(host.branches, routes)
     for name in model.graph.outputs:
         assert_array_equal(got[name], expected[name], err_msg=name)
+    return routes
+
+
+@pytest.mark.parametrize("make,split,grid", CASES)
+def test_host_code_equals_simulator_with_routing(tmp_path, make, split, grid):
+    model = mixed_model(make, split, grid)
+    x = routed_inputs(model, 24, seed=split + grid)
+    folder = generate_c(model.graph, tmp_path / "model", mixed=model).folder
+    routes = host_equals_simulator(model, x, folder)
+    assert routes.any() and not routes.all()  # both branches run
     assert verify_host(model.graph, {model.graph.inputs[0]: x}, code_dir=folder, mixed=model).ok
 
 
@@ -138,7 +146,10 @@ def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
     batch = {model.graph.inputs[0]: routed_inputs(model, 12, seed=1)}
     folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
     assert verify_host(model.graph, batch, code_dir=folder, mixed=model).ok
-    rerouted = _tampered(folder, tmp_path, rf"\b{THRESHOLD}\);", f"{THRESHOLD + 1});")
+    # the byte test of threshold + 1: the values at threshold + 1 stay low-bit
+    wider = outlier_test(model.input_zero_point, THRESHOLD + 1)
+    rerouted = _tampered(folder, tmp_path, r"vdpc_test = \{\s*\.low = \d+,\s*\.span = \d+,",
+                         f"vdpc_test = {{ .low = {wider.low}, .span = {wider.span},")
     report = verify_host(model.graph, batch, code_dir=rerouted, mixed=model)
     assert not report.ok and report.first_mismatch["op_type"] == "vdpc routing"
     shutil.rmtree(rerouted)

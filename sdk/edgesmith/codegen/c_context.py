@@ -251,9 +251,16 @@ class CPatchCall:
 class CRouting:
     """What ``patch_stage.c.jinja`` needs to route patches (VDPC)."""
 
-    #: the model input in the arena, the window table, and the integer test
+    #: the model input in the arena; the band table (``window_copy``), the cell column of
+    #: each byte of a band's row, the per-patch ``cell_block`` table, and the
+    #: ``outlier_test`` struct (:mod:`.c_routing`)
     input: str
-    windows: str
+    bands: str
+    num_bands: int
+    byte_cell: str
+    blocks: str
+    test: str
+    #: VDPC's rule as the header states it: |q - zero_point| > threshold
     zero_point: int
     threshold: int
 

@@ -12,10 +12,10 @@ beyond the 8-bit one, the same way the simulator runs it
   widened to 8 bits, and the activation clamp narrowed to the output's range
   (:func:`low_bit_call_values`). Low-bit feature maps are stored one value
   per byte, so the buffers and window copies of both branches are the same;
-* **routing** (VDPC): per patch, the region of the model input its stage ops
-  read, as a ``window_copy`` row (``from_offset``, ``from_pitch``, ``rows``,
-  ``row_bytes``), scanned in C for a value with ``|q - zero_point| >
-  threshold`` (:func:`routing_windows`);
+* **routing** (VDPC): the model input cut into cells along the boundaries of the
+  regions the patches' stage ops read, each cell scanned once in C for a value
+  with ``|q - zero_point| > threshold``, and per patch the block of cells its
+  region covers (:func:`routing_cells`, :mod:`.c_routing`);
 * **input requantization**: when the low-bit branch's model input format is
   narrower, the low-bit branch cuts each crop of the model input through a
   256-entry table (:func:`input_requantize_table`): the requantization is a
@@ -33,7 +33,8 @@ from ..ir import Graph, Op, Tensor, op_def
 from ..quant.mixed_patch import MixedPatchModel, feature_map_windows
 from ..arith.widened import is_subbyte, widened_view
 from .c_calls import call_values
-from .c_patch_plan import CopyRegion
+from .c_routing import RoutingCells
+from .c_routing import routing_cells as _cells
 from .c_values import CStruct
 
 #: ops that pass values through unchanged: a sub-byte output needs no clamp of its own
@@ -59,15 +60,11 @@ def low_bit_call_values(op: Op, graph: Graph) -> tuple[str, dict]:
     return kernel, {**values, "params": CStruct(params.ctype, fields)}
 
 
-def routing_windows(model: MixedPatchModel) -> tuple[CopyRegion, ...]:
-    """Per patch, in plan order: the bytes of the model input VDPC scans."""
+def routing_cells(model: MixedPatchModel) -> RoutingCells:
+    """The cells of the model input VDPC scans, and each patch's block of them."""
     graph = model.graph
     _, _, width, channels = graph.tensors[graph.inputs[0]].shape
-    windows = feature_map_windows(graph, model.plan)[graph.inputs[0]]
-    return tuple(CopyRegion(from_offset=(rows.start * width + cols.start) * channels,
-                            from_pitch=width * channels, to_offset=0, to_pitch=0,
-                            rows=rows.size, row_bytes=cols.size * channels)
-                 for rows, cols in windows)
+    return _cells(feature_map_windows(graph, model.plan)[graph.inputs[0]], width, channels)
 
 
 def input_requantize_table(model: MixedPatchModel, low_graph: Graph) -> tuple[int, ...] | None:

@@ -18,8 +18,9 @@ arguments over the whole stage: ``patch_variant[patch]`` picks the row of
 every table. Only the window copies (crop and tile offsets) have one entry
 per patch. No geometry is computed in C.
 
-With a :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` (QuantMCU), each
-patch first scans its input window (VDPC) and sets ``low_bit``; the stage
+With a :class:`~edgesmith.quant.mixed_patch.MixedPatchModel` (QuantMCU), the
+model input's cells are scanned once (VDPC, :mod:`.c_routing`) and each patch
+sets ``low_bit`` from the cells its input window covers; the stage
 then runs the same kernels with the low-bit branch's arguments
 (:mod:`.c_mixed`), chosen by ``patch_variant[low_bit * patches + patch]``,
 and ``<name>_patch_branches()`` tells which branch each patch took.
@@ -35,7 +36,8 @@ from ..quant.mixed_patch import MixedPatchModel
 from ..sim.patch import window_op_graph  # the simulator's windows, reused
 from .c_calls import ArenaPointer, CObject, call_values, render_call
 from .c_context import CCopy, CModel, CPatchCall, CPatchStage, CRouting
-from .c_mixed import input_requantize_table, low_bit_call_values, routing_windows
+from .c_mixed import input_requantize_table, low_bit_call_values, routing_cells
+from .c_routing import outlier_test
 from .c_names import c_comment_text, c_string_literal
 from .c_params import CArray, CStruct, CSymbol
 from .c_layouts import LaidOut, w16_call
@@ -44,7 +46,8 @@ from .c_steps import ScheduleBuilder
 
 #: names the patch stage adds to the generated .c file (types, functions, locals)
 _PATCH_NAMES = ("window_copy", "copy_window", "copy_window_through", "patch", "variant",
-                "low_bit", "has_outlier", "patch_branch")
+                "low_bit", "patch_branch", "outlier_test", "cell_block", "outside_bytes",
+                "row_outside", "mark_outlier_cells", "block_has_outlier", "band_outliers")
 
 
 def _either(low: str, eight: str) -> str:
@@ -180,8 +183,9 @@ class PatchScheduleBuilder(ScheduleBuilder):
             return None
         if self._input_table is None:
             codes = input_requantize_table(self.mixed, self.low_graph)
+            # indexed by the code's byte read unsigned: codes 0 .. 127 first, then -128 .. -1
             self._input_table = "" if codes is None else self._declare_array(
-                "low_bit_input_table", CArray("int8_t", codes))
+                "low_bit_input_table", CArray("int8_t", codes[128:] + codes[:128]))
         return self._input_table or None
 
     def _routing(self) -> CRouting | None:
@@ -194,10 +198,16 @@ class PatchScheduleBuilder(ScheduleBuilder):
             raise UnsupportedError("the low-bit branch requantizes the model input in the crops "
                                    "its stage ops read, but a stage op reads it uncut",
                                    hint="keep the model input at 8 bits, or use a finer grid")
-        rows = tuple(vars(r) for r in routing_windows(self.mixed))
-        table = self._declare_array("patch_input_window", CArray("window_copy", rows))
-        return CRouting(self.pointer(model_input), table, self.mixed.input_zero_point,
-                        int(self.mixed.threshold))
+        cells = routing_cells(self.mixed)
+        test = outlier_test(self.mixed.input_zero_point, int(self.mixed.threshold))
+        bands = CArray("window_copy", tuple(vars(b) for b in cells.bands))
+        blocks = CArray("cell_block", tuple(vars(b) for b in cells.blocks))
+        return CRouting(
+            self.pointer(model_input), self._declare_array("input_bands", bands),
+            len(cells.bands), self._declare_array("byte_cell", CArray("uint8_t", cells.byte_cell)),
+            self._declare_array("patch_cells", blocks),
+            self._declare_struct("vdpc_test", CStruct("outlier_test", dict(vars(test)))),
+            self.mixed.input_zero_point, int(self.mixed.threshold))
 
     def _variant_parameter(self, base: str, values: list) -> str:
         """The C expression of an argument: one declaration if every variant agrees, else a
