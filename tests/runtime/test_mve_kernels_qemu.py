@@ -14,7 +14,8 @@ the 1x1 path that reads the input in place, padding with the input zero point at
 int8 extremes, left and right shifts of the requantization (tiny and large weight scales),
 every activation, and windows too long for the column (the plain loop). Windows of at most
 32 values (one or two vectors, in place for 1x1 or gathered in batches) with channel counts
-not a multiple of 8 and more than one packing chunk (32).
+not a multiple of 8 and more than one packing chunk (32). Longer windows go two columns at a
+time (es_nn_mve_pw.h): runs of odd length (a lone last column), channel tails.
 
 Dense: depths not a multiple of 16, row counts not a multiple of 4, both output stages'
 extreme shifts, both zero-point extremes.
@@ -46,6 +47,7 @@ CASES = [
     ((5, 7, 24, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 45, 127, None),   # K = 24 in place, 2 chunks
     ((6, 9, 2, 3, 3, (2, 1), (1, 1), (2, 0, 1, 2)), 11, -128, [8.0] * 11),  # K = 18 gathered
     ((9, 4, 5, 1, 3, (1, 1), (1, 1), (0, 0, 1, 1)), 33, 127, [1e-6] * 33),  # K = 15, 33 channels
+    ((3, 5, 40, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 11, -128, [8.0] * 11),  # odd pixel run
 ]
 
 
