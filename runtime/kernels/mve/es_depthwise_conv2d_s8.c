@@ -28,6 +28,7 @@
 #include "es_nn_mve.h"
 #include "es_nn_mve_asm.h"
 #include "es_nn_mve_dw.h"
+#include "es_nn_mve_dw3x3.h"
 #include "es_nn_plain.h"
 
 /* Longest window (rows) and bytes on the stack of a band of input rows. */
@@ -113,6 +114,16 @@ static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
         rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
                                                     ky * p->dilation.h);
     }
+    if (f->h == 3 && f->w == 3 && p->dilation.w == 1 && p->stride.w <= 2) {
+        const es_mve_dw3x3_row row = {rows[0], rows[1], rows[2], out, pitch, ow, g, stage,
+                                      g->weights};
+        if (p->stride.w == 1) {
+            es_mve_dw3x3_row_s1(&row);
+        } else {
+            es_mve_dw3x3_row_s2(&row);
+        }
+        return;
+    }
     if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
         band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
         return;
@@ -153,7 +164,7 @@ static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
                                                  const es_mve_output_stage *stage,
                                                  const es_dims *out, int8_t *output)
 {
-    int8_t rows[ES_MVE_DW_BAND];
+    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
     band8 b;
     int32_t oy;
     band_start(p, f, out, g, rows, &b);
