@@ -39,7 +39,7 @@ static inline void es_mve_taps_3x3(const int8_t *r0, const int8_t *r1, const int
             ES_MVE_DW_TAP_ASM("%[r2]", "0", "48") ES_MVE_DW_TAP_ASM("%[r2]", "8", "56")
             ES_MVE_DW_TAP_ASM("%[r2]", "16", "64")
             : [e] "+w"(e), [o] "+w"(o)
-            : [r0] "r"(r0), [r1] "r"(r1), [r2] "r"(r2), [w] "r"(w),
+            : [r0] "l"(r0), [r1] "l"(r1), [r2] "l"(r2), [w] "l"(w), /* VLDRB.S16: r0-r7 */
               /* the bytes it reads, so that GCC keeps values in registers across it */
               "m"(*(const es_mve_tap_row *)r0), "m"(*(const es_mve_tap_row *)r1),
               "m"(*(const es_mve_tap_row *)r2), "m"(*(const es_mve_window_3x3 *)w)

@@ -49,10 +49,10 @@ typedef char es_mve_gemm_args_layout[offsetof(es_mve_gemm_args, x) == 32 &&
                                          ? 1
                                          : -1];
 
-/* The three loops: rows at [r12, #ra/#rb/#rc], terms at [r10, #ta/...]; sums of column 0
- * in r0, r4, r8 and of column 1 in r2, r6, r10. */
+/* The three loops: rows at [r12, #ra/#rb/#rc], terms at [r10, #ta/...], the depth in r11;
+ * sums of column 0 in r0, r4, r8 and of column 1 in r2, r6, r10. */
 #define ES_MVE_GEMM_START(ra, rb, ta, tb)                                                   \
-    "ldr r1, [r12, #32]\n ldr r3, [r12, #64]\n ldr r11, [r12, #40]\n"                      \
+    "ldr r1, [r12, #32]\n ldr r3, [r12, #64]\n"                                           \
     "ldr r5, [r12, #" ra "]\n ldr r7, [r12, #" rb "]\n ldr r10, [r12, #56]\n"              \
     "ldr r0, [r10, #" ta "]\n ldr r4, [r10, #" tb "]\n mov r2, r0\n mov r6, r4\n"
 #define ES_MVE_GEMM_LOOP3(rc, tc)                                                          \

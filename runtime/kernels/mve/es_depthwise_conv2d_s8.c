@@ -57,14 +57,22 @@ static int32_t band_bytes(const es_dw_conv_params *p, const es_dims *f, const es
     return f->h <= ES_MVE_DW_ROWS && bytes <= ES_MVE_DW_BAND ? bytes : 0;
 }
 
+/* A band over `rows` (filled with the zero point, band_fill), no input row copied yet. */
 static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
-                       const es_mve_group8 *g, int8_t *rows, band8 *b)
+                       int8_t *rows, band8 *b)
 {
     b->rows = rows;
     b->span = (f->h - 1) * p->dilation.h + 1;
     b->width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
     b->next = 0;
-    es_mve_fill(rows, g->pad, band_bytes(p, f, out));
+}
+
+/* The zero point in every byte of a band, once per call: a group copies only input
+ * columns into its slots, so the padding columns and the row after the slots keep it. */
+static void band_fill(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
+                      int8_t *rows)
+{
+    es_mve_fill(rows, (int8_t)(-p->input_offset), band_bytes(p, f, out));
 }
 
 /* The band row of input row iy, its input columns copied when first needed (rows are
@@ -162,12 +170,12 @@ static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
                                                  const es_dims *in, const int8_t *input,
                                                  const es_dims *f, const es_mve_group8 *g,
                                                  const es_mve_output_stage *stage,
-                                                 const es_dims *out, int8_t *output)
+                                                 const es_dims *out, int8_t *output,
+                                                 int8_t *rows)
 {
-    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
     band8 b;
     int32_t oy;
-    band_start(p, f, out, g, rows, &b);
+    band_start(p, f, out, rows, &b);
     for (oy = 0; oy < out->h; ++oy) {
         band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
                         output + oy * out->w * out->c + g->c, out->c);
@@ -189,13 +197,17 @@ static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_p
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 1);
+    int8_t band_rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
     int32_t c;
+    if (band) {
+        band_fill(p, f, out, band_rows);
+    }
     for (c = 0; c < out->c; c += 8) {
         const int32_t left = out->c - c < 8 ? out->c - c : 8;
         es_mve_group8 g;
         es_mve_group_of(p, quant, f, filter, bias, c, left, &g);
         if (band && g.packed) {
-            band_group(p, in, data, f, &g, &stage, out, data);
+            band_group(p, in, data, f, &g, &stage, out, data, band_rows);
         } else {
             es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
         }
@@ -209,12 +221,16 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 0);
+    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
     int32_t oc, oy;
+    if (band) {
+        band_fill(p, f, out, rows);
+    }
     for (oc = 0; oc < out->c; oc += 8) {
         es_mve_group8 g;
         es_mve_group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
         if (band && g.packed) {
-            band_group(p, in, input, f, &g, &stage, out, output);
+            band_group(p, in, input, f, &g, &stage, out, output, rows);
             continue;
         }
         for (oy = 0; oy < out->h; ++oy) {
