@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "es_nn.h"
 #include "es_nn_mve.h"
 #include "es_nn_mve_dw.h"
 
@@ -107,6 +108,84 @@ typedef char es_mve_dw3x3_layout[offsetof(es_mve_dw3x3_row, g) == 24 &&
 
 ES_MVE_DW3X3_ROW_FN(es_mve_dw3x3_row_s1, ES_MVE_DW_ROW_S1, "16")
 ES_MVE_DW3X3_ROW_FN(es_mve_dw3x3_row_s2, ES_MVE_DW_ROW_S2, "32")
+
+/* Gather offsets of two pixels' first eight bytes, `channels` (<= 248) bytes apart. */
+static inline uint8x16_t es_mve_pair_offsets(int32_t channels)
+{
+    const uint8x16_t lane = vidupq_n_u8(0, 1);
+    return vaddq_u8(vandq_u8(lane, vdupq_n_u8(7)),
+                    vmulq_n_u8(vshrq_n_u8(lane, 3), (uint8_t)channels));
+}
+
+/* n pixels' first eight bytes from src (pixels `channels` bytes apart) to dst, packed:
+ * two pixels per gather (es_mve_pair_offsets) in a tail-predicated loop, or one at a time
+ * where the channels are too many for byte offsets. */
+static inline void es_mve_band_copy(int8_t *dst, const int8_t *src, int32_t n, int32_t channels,
+                                    uint8x16_t offsets)
+{
+    if (n <= 0) {
+        return;
+    }
+    if (channels > 248) {
+        for (; n > 0; --n, src += channels, dst += 8) {
+            vstrbq_s16(dst, vldrbq_s16(src));
+        }
+        return;
+    }
+    __asm__ volatile("   dlstp.8 lr, %[bytes]\n"
+                     "1: vldrb.u8 q0, [%[src], %q[off]]\n"
+                     "   vstrb.8 q0, [%[dst]], #16\n"
+                     "   add %[src], %[src], %[step]\n"
+                     "   letp lr, 1b\n"
+                     : [src] "+r"(src), [dst] "+r"(dst)
+                     : [bytes] "r"(n * 8), [off] "w"(offsets), [step] "r"(2 * channels)
+                     : "q0", "lr", "memory");
+}
+
+/*
+ * Every output row of a packed 3x3 group (dilation 1, horizontal stride 1 or 2) from its
+ * band `rows` (filled with the zero point): slot s holds input row iy with iy % 3 == s,
+ * its pixel j the input column j - padding.w, the row after the slots the zero point.
+ * Per output row, the input rows it newly needs are copied (in place, before the row's
+ * outputs overwrite their slots) and the row function runs; the shapes stay in locals.
+ */
+static void es_mve_dw3x3_group(const es_dw_conv_params *p, const es_dims *in,
+                               const int8_t *input, const es_mve_group8 *g,
+                               const es_mve_output_stage *stage, const es_dims *out,
+                               int8_t *output, int8_t *rows)
+{
+    const int32_t c = in->c, h = in->h, sh = p->stride.h, ph = p->padding.h, oh = out->h;
+    const int32_t slot = ((out->w - 1) * p->stride.w + 3) * 8, line = in->w * c;
+    const int32_t first = p->padding.w * 8 < slot ? p->padding.w : slot / 8;
+    const int32_t end = (p->padding.w + in->w) * 8 < slot ? p->padding.w + in->w : slot / 8;
+    const int32_t out_line = out->w * out->c;
+    const uint8x16_t offsets = es_mve_pair_offsets(c);
+    void (*const run)(const es_mve_dw3x3_row *) =
+        p->stride.w == 1 ? es_mve_dw3x3_row_s1 : es_mve_dw3x3_row_s2;
+    const int8_t *src = input + g->c;
+    const int8_t *r[3];
+    es_mve_dw3x3_row row;
+    int32_t oy, k, next = 0;
+    row.out = output + g->c;
+    row.pitch = out->c;
+    row.count = out->w;
+    row.g = g;
+    row.stage = stage;
+    row.weights = g->weights;
+    for (oy = 0; oy < oh; ++oy, row.out += out_line) {
+        const int32_t iy = oy * sh - ph;
+        for (; next <= iy + 2 && next < h; ++next, src += line) {
+            es_mve_band_copy(rows + (next % 3) * slot + first * 8, src, end - first, c, offsets);
+        }
+        for (k = 0; k < 3; ++k) {
+            r[k] = iy + k >= 0 && iy + k < h ? rows + ((iy + k) % 3) * slot : rows + 3 * slot;
+        }
+        row.r0 = r[0];
+        row.r1 = r[1];
+        row.r2 = r[2];
+        run(&row);
+    }
+}
 
 #endif /* ES_MVE */
 

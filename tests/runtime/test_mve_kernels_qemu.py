@@ -5,7 +5,8 @@ parity, offset per tap) beside full groups of eight (the offset folded, a band o
 rows: both int8 zero-point extremes stand in for padded taps), strides 1 and 2, padding on
 every side and wider than the window's reach, dilation, 3x3 (assembly) and other windows,
 depth multiplier 2 (the plain loop); packed 3x3 rows two pixels at a time
-(es_nn_mve_dw3x3.h) at strides 1 and 2, rows of odd length. The planner's in-place variant (its band, or its ring of output rows) runs in every
+(es_nn_mve_dw3x3.h) at strides 1 and 2, rows of odd length, band rows copied two pixels
+per gather (up to 248 channels) or one at a time. The planner's in-place variant (its band, or its ring of output rows) runs in every
 depthwise layer of vww_96_int8, which the slow suite verifies on every emulated board.
 
 One-op graphs run as firmware on the emulated M55 (mps3-an547), which executes the vector
@@ -82,6 +83,7 @@ DEPTHWISE = [
     ((5, 5, 8, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, 5),      # an 8-channel band
     ((7, 9, 16, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)), 1, -128),  # stride 2, odd rows
     ((6, 10, 8, 3, 3, (1, 2), (1, 1), (0, 1, 0, 1)), 1, 127),   # SAME stride 2 across, odd
+    ((4, 3, 264, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, -128), # band copies pixel by pixel
 ]
 
 

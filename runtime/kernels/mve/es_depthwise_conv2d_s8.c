@@ -11,7 +11,8 @@
  * that is an int8): the group's weights are copied tap by tap into eight-byte rows, and the
  * input offset is folded into the bias once per group (bias + offset * the sum of the
  * channel's weights), so a tap is two loads, two multiplies and two adds. Interior pixels
- * walk their taps without bounds (3x3 unrolled); a border pixel reads a padded tap from a
+ * walk their taps without bounds (3x3 at strides 1 and 2: two pixels per step in
+ * es_nn_mve_dw3x3.h; other 3x3 unrolled); a border pixel reads a padded tap from a
  * row holding the input zero point, whose (x + offset) * w is 0 as the reference's skipped
  * tap. Other groups add the offset per tap and skip padded taps, as the reference.
  *
@@ -122,16 +123,6 @@ static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
         rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
                                                     ky * p->dilation.h);
     }
-    if (f->h == 3 && f->w == 3 && p->dilation.w == 1 && p->stride.w <= 2) {
-        const es_mve_dw3x3_row row = {rows[0], rows[1], rows[2], out, pitch, ow, g, stage,
-                                      g->weights};
-        if (p->stride.w == 1) {
-            es_mve_dw3x3_row_s1(&row);
-        } else {
-            es_mve_dw3x3_row_s2(&row);
-        }
-        return;
-    }
     if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
         band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
         return;
@@ -175,6 +166,11 @@ static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
 {
     band8 b;
     int32_t oy;
+    if (f->h == 3 && f->w == 3 && p->dilation.h == 1 && p->dilation.w == 1 &&
+        p->stride.w <= 2) {
+        es_mve_dw3x3_group(p, in, input, g, stage, out, output, rows);
+        return;
+    }
     band_start(p, f, out, rows, &b);
     for (oy = 0; oy < out->h; ++oy) {
         band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
