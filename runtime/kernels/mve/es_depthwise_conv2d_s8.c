@@ -12,7 +12,7 @@
  * input offset is folded into the bias once per group (bias + offset * the sum of the
  * channel's weights), so a tap is two loads, two multiplies and two adds. Interior pixels
  * walk their taps without bounds (3x3 at strides 1 and 2: two pixels per step in
- * es_nn_mve_dw3x3.h; other 3x3 unrolled); a border pixel reads a padded tap from a
+ * es_nn_mve_dw3x3.h); a border pixel reads a padded tap from a
  * row holding the input zero point, whose (x + offset) * w is 0 as the reference's skipped
  * tap. Other groups add the offset per tap and skip padded taps, as the reference.
  *
@@ -27,7 +27,6 @@
 
 #include "es_nn.h"
 #include "es_nn_mve.h"
-#include "es_nn_mve_asm.h"
 #include "es_nn_mve_dw.h"
 #include "es_nn_mve_dw3x3.h"
 #include "es_nn_plain.h"
@@ -97,19 +96,6 @@ static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
     return b->rows + (iy % b->span) * b->width * 8;
 }
 
-/* `count` pixels of a packed 3x3 group (dilation 1) from band rows r0, r1, r2. */
-static void band_pixels_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                            int32_t step, int32_t count, const es_mve_group8 *g,
-                            const es_mve_output_stage *stage, int8_t *out, int32_t pitch)
-{
-    const int8_t *const end = r0 + count * step;
-    for (; r0 != end; r0 += step, r1 += step, r2 += step, out += pitch) {
-        int32x4_t even = g->even_folded, odd = g->odd_folded;
-        es_mve_taps_3x3(r0, r1, r2, g->weights, &even, &odd);
-        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
-    }
-}
-
 /* Output row oy of a packed group from its band, pixel ox at out + ox * pitch. */
 static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
                             const int8_t *input, const es_dims *f, const es_mve_group8 *g,
@@ -122,10 +108,6 @@ static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
     for (ky = 0; ky < f->h; ++ky) {
         rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
                                                     ky * p->dilation.h);
-    }
-    if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
-        band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
-        return;
     }
     for (ox = 0; ox < ow; ++ox, out += pitch) {
         const int32_t at = ox * step;
