@@ -22,8 +22,9 @@
 
 /* Longest window (taps x input channels) of the vector path. */
 #define ES_MVE_CONV_DEPTH 1024
-/* Bytes of the int8 columns a batch of gathered windows takes (two of the longest). */
-#define ES_MVE_CONV_COLS (2 * ES_MVE_CONV_DEPTH)
+/* Bytes of the int8 columns a batch of gathered windows takes: two or more columns of up
+ * to 768 values (a longer window goes alone), the stack no deeper than the small path's. */
+#define ES_MVE_CONV_COLS 1536
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
 /* Channels the small-window path packs at once. */

@@ -139,12 +139,9 @@ static int band_in_place(const es_dw_conv_params *p, const es_dims *in, const es
 }
 
 /* Every output row of a packed group through its band (in place too, if band_in_place). */
-static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
-                                                 const es_dims *in, const int8_t *input,
-                                                 const es_dims *f, const es_mve_group8 *g,
-                                                 const es_mve_output_stage *stage,
-                                                 const es_dims *out, int8_t *output,
-                                                 int8_t *rows)
+static void band_group(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
+                       const es_dims *f, const es_mve_group8 *g, const es_mve_output_stage *stage,
+                       const es_dims *out, int8_t *output, int8_t *rows)
 {
     band8 b;
     int32_t oy;
@@ -160,12 +157,33 @@ static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
     }
 }
 
-/* Whether packed groups run through a band: always for a separate output, in place where
- * band_in_place allows. */
+/* Every full group of eight channels (packed, in the caller's g) through one band, filled
+ * once: its own frame, so that the band and the other groups' ring never share the stack. */
+static __attribute__((noinline)) void band_groups(const es_dw_conv_params *p,
+                                                  const es_per_channel_quant_params *quant,
+                                                  const es_dims *in, const int8_t *input,
+                                                  const es_dims *f, const int8_t *filter,
+                                                  const int32_t *bias,
+                                                  const es_mve_output_stage *stage,
+                                                  const es_dims *out, int8_t *output,
+                                                  es_mve_group8 *g)
+{
+    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
+    int32_t c;
+    band_fill(p, f, out, rows);
+    for (c = 0; c + 8 <= out->c; c += 8) {
+        es_mve_group_of(p, quant, f, filter, bias, c, 8, g);
+        band_group(p, in, input, f, g, stage, out, output, rows);
+    }
+}
+
+/* Packed groups through a band (with a separate output always, in place where
+ * band_in_place allows): whether they do. */
 static int use_band(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
                     const es_dims *out, int in_place)
 {
-    return band_bytes(p, f, out) > 0 && (!in_place || band_in_place(p, in, f, out));
+    return es_mve_dw_packable(p, f) && band_bytes(p, f, out) > 0 &&
+           (!in_place || band_in_place(p, in, f, out));
 }
 
 /* Packed groups through a band, the others through the ring (which then must fit). */
@@ -175,20 +193,15 @@ static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_p
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 1);
-    int8_t band_rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
+    es_mve_group8 g;
     int32_t c;
-    if (band) {
-        band_fill(p, f, out, band_rows);
+    if (band) { /* channels are independent: the groups may go in any order */
+        band_groups(p, quant, in, data, f, filter, bias, &stage, out, data, &g);
     }
-    for (c = 0; c < out->c; c += 8) {
+    for (c = band ? out->c / 8 * 8 : 0; c < out->c; c += 8) {
         const int32_t left = out->c - c < 8 ? out->c - c : 8;
-        es_mve_group8 g;
         es_mve_group_of(p, quant, f, filter, bias, c, left, &g);
-        if (band && g.packed) {
-            band_group(p, in, data, f, &g, &stage, out, data, band_rows);
-        } else {
-            es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
-        }
+        es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
     }
 }
 
@@ -199,21 +212,16 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 0);
-    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
+    es_mve_group8 g;
     int32_t oc, oy;
     if (band) {
-        band_fill(p, f, out, rows);
+        band_groups(p, quant, in, input, f, filter, bias, &stage, out, output, &g);
     }
-    for (oc = 0; oc < out->c; oc += 8) {
-        es_mve_group8 g;
+    for (oc = band ? out->c / 8 * 8 : 0; oc < out->c; oc += 8) {
         es_mve_group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
-        if (band && g.packed) {
-            band_group(p, in, input, f, &g, &stage, out, output, rows);
-            continue;
-        }
         for (oy = 0; oy < out->h; ++oy) {
             es_mve_group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
-                      output + oy * out->w * out->c + oc, out->c);
+                             output + oy * out->w * out->c + oc, out->c);
         }
     }
 }
@@ -263,7 +271,7 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     {
         const int32_t rows = es_mve_ring_rows(params, input_dims, output_dims->h, output_dims->w);
         /* every group packed and through a band, or a ring that fits */
-        const int all_band = output_dims->c % 8 == 0 && es_mve_dw_packable(params, filter_dims) &&
+        const int all_band = output_dims->c % 8 == 0 &&
                              use_band(params, input_dims, filter_dims, output_dims, 1);
         if (all_band || rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
             mve_inplace(params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
