@@ -1,8 +1,8 @@
 /*
  * edgesmith C runtime: Helium (MVE) inner steps of the kernels in runtime/kernels/mve
  * written in assembly, where GCC's register allocation of the intrinsics spills (hoisted
- * loads, pointers on the stack): the 3x3 depthwise taps, and the small-window pixel and
- * eight-channel output stage of the convolution.
+ * loads, pointers on the stack): the small-window pixel and eight-channel output stage
+ * of the convolution.
  */
 #ifndef ES_NN_MVE_ASM_H
 #define ES_NN_MVE_ASM_H
@@ -13,40 +13,6 @@
 #include "es_nn_mve.h"
 
 #if ES_MVE
-
-/* One tap in assembly: input bytes at [x, #xoff], weights at [%[w], #woff]. */
-#define ES_MVE_DW_TAP_ASM(x, xoff, woff)                                                   \
-    "vldrb.s16 q0, [" x ", #" xoff "]\n"                                                   \
-    "vldrb.s16 q1, [%[w], #" woff "]\n"                                                    \
-    "vmullb.s16 q2, q0, q1\n"                                                              \
-    "vadd.i32 %q[e], %q[e], q2\n"                                                          \
-    "vmullt.s16 q2, q0, q1\n"                                                              \
-    "vadd.i32 %q[o], %q[o], q2\n"
-
-/* The nine taps of a 3x3 window (dilation 1) on band rows r0, r1, r2 (pixels eight bytes
- * apart), the packed weights at w: in assembly, with the offsets as immediates (GCC spills
- * the unrolled taps' pointers to the stack). */
-typedef int8_t es_mve_tap_row[24];
-typedef int8_t es_mve_window_3x3[72];
-
-static inline void es_mve_taps_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                                   const int8_t *w, int32x4_t *even, int32x4_t *odd)
-{
-    int32x4_t e = *even, o = *odd;
-    __asm__(ES_MVE_DW_TAP_ASM("%[r0]", "0", "0") ES_MVE_DW_TAP_ASM("%[r0]", "8", "8")
-            ES_MVE_DW_TAP_ASM("%[r0]", "16", "16") ES_MVE_DW_TAP_ASM("%[r1]", "0", "24")
-            ES_MVE_DW_TAP_ASM("%[r1]", "8", "32") ES_MVE_DW_TAP_ASM("%[r1]", "16", "40")
-            ES_MVE_DW_TAP_ASM("%[r2]", "0", "48") ES_MVE_DW_TAP_ASM("%[r2]", "8", "56")
-            ES_MVE_DW_TAP_ASM("%[r2]", "16", "64")
-            : [e] "+w"(e), [o] "+w"(o)
-            : [r0] "r"(r0), [r1] "r"(r1), [r2] "r"(r2), [w] "r"(w),
-              /* the bytes it reads, so that GCC keeps values in registers across it */
-              "m"(*(const es_mve_tap_row *)r0), "m"(*(const es_mve_tap_row *)r1),
-              "m"(*(const es_mve_tap_row *)r2), "m"(*(const es_mve_window_3x3 *)w)
-            : "q0", "q1", "q2");
-    *even = e;
-    *odd = o;
-}
 
 /*
  * One pixel of a small-window group in assembly (GCC spills the intrinsics' version): the

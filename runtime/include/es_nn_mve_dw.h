@@ -26,7 +26,6 @@ typedef struct {
     int32x4_t even_folded, odd_folded;  /* the bias plus offset * the weight sums (packed) */
     mve_pred16_t active;                /* 16-bit lanes: channels c .. c + left - 1 */
     int32_t c, packed;
-    int8_t pad;                         /* packed: the zero point, a padded tap's value */
     int8_t weights[ES_MVE_DW_TAPS * 8]; /* packed: tap t of channel c + j at 8 * t + j */
 } es_mve_group8;
 
@@ -45,7 +44,6 @@ static void es_mve_pack_group(const es_dw_conv_params *p, const es_dims *f, cons
     }
     g->even_folded = even;
     g->odd_folded = odd;
-    g->pad = (int8_t)(-p->input_offset);
 }
 
 /* Whether full groups of the layer are packed: the zero point -input_offset must be an

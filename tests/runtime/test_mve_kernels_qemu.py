@@ -4,7 +4,9 @@ Depthwise: channel counts not a multiple of 8 (the predicated tail and an odd la
 parity, offset per tap) beside full groups of eight (the offset folded, a band of padded
 rows: both int8 zero-point extremes stand in for padded taps), strides 1 and 2, padding on
 every side and wider than the window's reach, dilation, 3x3 (assembly) and other windows,
-depth multiplier 2 (the plain loop). The planner's in-place variant (its band, or its ring of output rows) runs in every
+depth multiplier 2 (the plain loop); packed 3x3 rows two pixels at a time
+(es_nn_mve_dw3x3.h) at strides 1 and 2, rows of odd length, band rows copied two pixels
+per gather (up to 248 channels) or one at a time. The planner's in-place variant (its band, or its ring of output rows) runs in every
 depthwise layer of vww_96_int8, which the slow suite verifies on every emulated board.
 
 One-op graphs run as firmware on the emulated M55 (mps3-an547), which executes the vector
@@ -14,7 +16,8 @@ the 1x1 path that reads the input in place, padding with the input zero point at
 int8 extremes, left and right shifts of the requantization (tiny and large weight scales),
 every activation, and windows too long for the column (the plain loop). Windows of at most
 32 values (one or two vectors, in place for 1x1 or gathered in batches) with channel counts
-not a multiple of 8 and more than one packing chunk (32).
+not a multiple of 8 and more than one packing chunk (32). Longer windows go two columns at a
+time (es_nn_mve_pw.h): runs of odd length (a lone last column), channel tails.
 
 Dense: depths not a multiple of 16, row counts not a multiple of 4, both output stages'
 extreme shifts, both zero-point extremes.
@@ -46,6 +49,8 @@ CASES = [
     ((5, 7, 24, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 45, 127, None),   # K = 24 in place, 2 chunks
     ((6, 9, 2, 3, 3, (2, 1), (1, 1), (2, 0, 1, 2)), 11, -128, [8.0] * 11),  # K = 18 gathered
     ((9, 4, 5, 1, 3, (1, 1), (1, 1), (0, 0, 1, 1)), 33, 127, [1e-6] * 33),  # K = 15, 33 channels
+    ((3, 5, 40, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 11, -128, [8.0] * 11),  # odd pixel run
+    ((3, 4, 100, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 9, 5, None),    # K = 900: one per batch
 ]
 
 
@@ -77,6 +82,10 @@ DEPTHWISE = [
     ((7, 9, 24, 3, 3, (2, 1), (1, 1), (1, 2, 2, 1)), 1, 127),   # packed 3x3, stride 2 rows
     ((6, 5, 16, 3, 2, (1, 1), (2, 1), (3, 3, 2, 2)), 1, -128),  # packed, dilated, wide padding
     ((5, 5, 8, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, 5),      # an 8-channel band
+    ((7, 9, 16, 3, 3, (2, 2), (1, 1), (1, 1, 1, 1)), 1, -128),  # stride 2, odd rows
+    ((6, 10, 8, 3, 3, (1, 2), (1, 1), (0, 1, 0, 1)), 1, 127),   # SAME stride 2 across, odd
+    ((4, 3, 264, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 1, -128), # band copies pixel by pixel
+    ((7, 10, 8, 3, 3, (1, 3), (1, 1), (1, 1, 1, 1)), 1, 5),     # packed 3x3, stride 3: taps
 ]
 
 

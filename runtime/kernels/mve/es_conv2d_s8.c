@@ -17,10 +17,14 @@
 #include "es_nn_mve.h"
 #include "es_nn_mve_asm.h"
 #include "es_nn_mve_conv.h"
+#include "es_nn_mve_pw.h"
 #include "es_nn_plain.h"
 
-/* Longest window (taps x input channels) the int8 column on the stack holds. */
+/* Longest window (taps x input channels) of the vector path. */
 #define ES_MVE_CONV_DEPTH 1024
+/* Bytes of the int8 columns a batch of gathered windows takes: two or more columns of up
+ * to 768 values (a longer window goes alone), the stack no deeper than the small path's. */
+#define ES_MVE_CONV_COLS 1536
 /* Output channels whose bias terms a call prepares at once. */
 #define ES_MVE_CONV_CHUNK 64
 /* Channels the small-window path packs at once. */
@@ -29,33 +33,6 @@
 #define ES_MVE_SMALL_COLS 32
 
 #if ES_MVE
-
-/* Rows of the four weight rows of channels oc.. (a channel past the last repeats the last
- * one: computed, never stored). */
-static void group_rows(const int8_t *filter, int32_t depth, int32_t oc, int32_t left,
-                       const int8_t *rows[4])
-{
-    int32_t j;
-    for (j = 0; j < 4; ++j) {
-        rows[j] = filter + (oc + (j < left ? j : left - 1)) * depth;
-    }
-}
-
-/* Channels first .. first + count - 1 of one pixel from its column, four at a time. */
-static void pixel_channels(const es_per_channel_quant_params *quant, const int8_t *filter,
-                           const int32_t *terms, int32_t depth, int32_t first, int32_t count,
-                           const int8_t *col, const es_mve_output_stage *stage, int8_t *out)
-{
-    int32_t k;
-    for (k = 0; k < count; k += 4) {
-        const int8_t *rows[4];
-        const es_mve_channels c = es_mve_channels_of(quant, terms + k, first + k, count - k);
-        group_rows(filter, depth, first + k, count - k, rows);
-        es_mve_output_4(out + first + k,
-                        es_mve_dot_1x4(col, rows[0], rows[1], rows[2], rows[3], depth), &c,
-                        stage);
-    }
-}
 
 /*
  * Small windows (K <= 32: VWW's first 3x3 layer, 1x1 layers with up to 32 input channels):
@@ -171,38 +148,44 @@ static __attribute__((noinline)) void small_k_conv(const es_conv_params *p,
     }
 }
 
-/*
- * A 1x1 window at stride 1 without padding (every pixel's column is the input pixel
- * itself), eight channels over every pixel: the even and the odd channels' dot products
- * (rows as stored, es_mve_dot_1x4), then the small-window output in assembly (one narrowing
- * store of `left`, at most eight, bytes). ch: the group's even then odd channels.
- */
-static __attribute__((noinline)) void direct_group8(const int8_t *input, int32_t pixels,
-                                                    int32_t depth, const int8_t *filter,
-                                                    int32_t left, const es_mve_channels *ch,
-                                                    const es_mve_output_stage *stage,
-                                                    int8_t *out, int32_t pitch)
+/* The requantization of the eight channels first + g * 8 .. of a chunk (even, odd). */
+static void group_channels(const es_per_channel_quant_params *quant, const int32_t *terms,
+                           int32_t first, int32_t g, int32_t count, es_mve_channels ch[2])
 {
-    const int8_t *rows[8];
-    const int8_t *const end = input + pixels * depth;
-    int32_t j;
-    for (j = 0; j < 8; ++j) { /* a channel past the last repeats it: computed, never stored */
-        rows[j] = filter + (j < left ? j : left - 1) * depth;
-    }
-    left = left < 8 ? left : 8;
-    for (; input != end; input += depth, out += pitch) {
-        const int32x4_t even = es_mve_dot_1x4(input, rows[0], rows[2], rows[4], rows[6], depth);
-        const int32x4_t odd = es_mve_dot_1x4(input, rows[1], rows[3], rows[5], rows[7], depth);
-        __asm__ volatile("vmov q3, %q[e]\n vmov q4, %q[o]\n" ES_MVE_SMALL_OUTPUT
-                         :
-                         : [e] "w"(even), [o] "w"(odd), [ch] "r"(ch), [st] "r"(stage),
-                           [out] "r"(out), [left] "r"(left)
-                         : "q0", "q3", "q4", "q5", "q6", "q7", "memory");
-    }
+    const int32_t k = g * 8, c = first + k;
+    ch[0] = es_mve_parity_channels(terms + k, quant->multiplier + c, quant->shift + c, count - k);
+    ch[1] = es_mve_parity_channels(terms + k + 1, quant->multiplier + c + 1, quant->shift + c + 1,
+                                   count - k - 1);
 }
 
-/* es_conv2d_s8 for longer windows (not inlined: its column stays off the stack of the
- * small-window path). */
+/* Group g of a chunk (eight channels from first + g * 8, `count` in the chunk) over n
+ * columns `depth` bytes apart from x, outputs `pitch` bytes apart from out. */
+static void gemm_group(const int8_t *filter, int32_t depth, int32_t first, int32_t g,
+                       int32_t count, const es_mve_channels ch[2],
+                       const es_mve_output_stage *stage, const int8_t *x, int32_t n,
+                       int8_t *out, int32_t pitch)
+{
+    es_mve_gemm_args a;
+    const int32_t left = count - g * 8 < 8 ? count - g * 8 : 8;
+    int32_t j;
+    for (j = 0; j < 8; ++j) { /* a channel past the last repeats it: computed, never stored */
+        a.rows[j] = filter + (first + g * 8 + (j < left ? j : left - 1)) * depth;
+    }
+    a.x = x;
+    a.out = out + first + g * 8;
+    a.depth = depth;
+    a.pitch = pitch;
+    a.columns = n;
+    a.left = left;
+    a.ch = ch;
+    a.stage = stage;
+    es_mve_gemm_8(&a);
+}
+
+/* es_conv2d_s8 for longer windows, eight channels over two columns at a time
+ * (es_mve_gemm_8): a 1x1 window at stride 1 without padding reads every pixel where it
+ * is, other windows are gathered as int8 columns in batches. Not inlined: its buffers
+ * stay off the stack of the small-window path. */
 static __attribute__((noinline)) void wide_conv(const es_conv_params *p,
                                                 const es_per_channel_quant_params *quant,
                                                 const es_dims *in, const int8_t *input,
@@ -210,31 +193,37 @@ static __attribute__((noinline)) void wide_conv(const es_conv_params *p,
                                                 const int32_t *bias, const es_dims *out,
                                                 int8_t *output, int direct)
 {
-    int8_t col[ES_MVE_CONV_DEPTH];
+    int8_t cols[ES_MVE_CONV_COLS];
     int32_t terms[ES_MVE_CONV_CHUNK];
+    es_mve_channels ch[ES_MVE_CONV_CHUNK / 8][2]; /* per group: even, odd */
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int32_t depth = f->h * f->w * f->c, pixels = out->h * out->w;
+    const int32_t batch = ES_MVE_CONV_COLS / depth;
     const int8_t pad = (int8_t)(-p->input_offset);
-    int32_t first, count, px, k;
+    int32_t first, count, px, g, n, k;
     for (first = 0; first < f->n; first += count) {
         count = f->n - first < ES_MVE_CONV_CHUNK ? f->n - first : ES_MVE_CONV_CHUNK;
         es_mve_conv_terms(p, filter, bias, depth, first, count, terms);
+        for (g = 0; g * 8 < count; ++g) {
+            group_channels(quant, terms, first, g, count, ch[g]);
+        }
         if (direct) {
-            for (k = 0; k < count; k += 8) {
-                es_mve_channels ch[2]; /* even, odd */
-                ch[0] = es_mve_parity_channels(terms + k, quant->multiplier + first + k,
-                                               quant->shift + first + k, count - k);
-                ch[1] = es_mve_parity_channels(terms + k + 1, quant->multiplier + first + k + 1,
-                                               quant->shift + first + k + 1, count - k - 1);
-                direct_group8(input, pixels, depth, filter + (first + k) * depth, count - k, ch,
-                              &stage, output + first + k, f->n);
+            for (g = 0; g * 8 < count; ++g) {
+                gemm_group(filter, depth, first, g, count, ch[g], &stage, input, pixels, output,
+                           f->n);
             }
             continue;
         }
-        for (px = 0; px < pixels; ++px) {
-            es_mve_fill_column(p, in, f, input, px / out->w, px % out->w, pad, col);
-            pixel_channels(quant, filter, terms, depth, first, count, col, &stage,
-                           output + px * f->n);
+        for (px = 0; px < pixels; px += n) {
+            n = pixels - px < batch ? pixels - px : batch;
+            for (k = 0; k < n; ++k) {
+                es_mve_fill_column(p, in, f, input, (px + k) / out->w, (px + k) % out->w, pad,
+                                   cols + k * depth);
+            }
+            for (g = 0; g * 8 < count; ++g) {
+                gemm_group(filter, depth, first, g, count, ch[g], &stage, cols, n,
+                           output + px * f->n, f->n);
+            }
         }
     }
 }

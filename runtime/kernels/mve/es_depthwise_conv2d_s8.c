@@ -11,7 +11,8 @@
  * that is an int8): the group's weights are copied tap by tap into eight-byte rows, and the
  * input offset is folded into the bias once per group (bias + offset * the sum of the
  * channel's weights), so a tap is two loads, two multiplies and two adds. Interior pixels
- * walk their taps without bounds (3x3 unrolled); a border pixel reads a padded tap from a
+ * walk their taps without bounds (3x3 at strides 1 and 2: two pixels per step in
+ * es_nn_mve_dw3x3.h); a border pixel reads a padded tap from a
  * row holding the input zero point, whose (x + offset) * w is 0 as the reference's skipped
  * tap. Other groups add the offset per tap and skip padded taps, as the reference.
  *
@@ -26,8 +27,8 @@
 
 #include "es_nn.h"
 #include "es_nn_mve.h"
-#include "es_nn_mve_asm.h"
 #include "es_nn_mve_dw.h"
+#include "es_nn_mve_dw3x3.h"
 #include "es_nn_plain.h"
 
 /* Longest window (rows) and bytes on the stack of a band of input rows. */
@@ -56,14 +57,22 @@ static int32_t band_bytes(const es_dw_conv_params *p, const es_dims *f, const es
     return f->h <= ES_MVE_DW_ROWS && bytes <= ES_MVE_DW_BAND ? bytes : 0;
 }
 
+/* A band over `rows` (filled with the zero point, band_fill), no input row copied yet. */
 static void band_start(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
-                       const es_mve_group8 *g, int8_t *rows, band8 *b)
+                       int8_t *rows, band8 *b)
 {
     b->rows = rows;
     b->span = (f->h - 1) * p->dilation.h + 1;
     b->width = (out->w - 1) * p->stride.w + (f->w - 1) * p->dilation.w + 1;
     b->next = 0;
-    es_mve_fill(rows, g->pad, band_bytes(p, f, out));
+}
+
+/* The zero point in every byte of a band, once per call: a group copies only input
+ * columns into its slots, so the padding columns and the row after the slots keep it. */
+static void band_fill(const es_dw_conv_params *p, const es_dims *f, const es_dims *out,
+                      int8_t *rows)
+{
+    es_mve_fill(rows, (int8_t)(-p->input_offset), band_bytes(p, f, out));
 }
 
 /* The band row of input row iy, its input columns copied when first needed (rows are
@@ -87,19 +96,6 @@ static const int8_t *band_row(const es_dw_conv_params *p, const es_dims *in,
     return b->rows + (iy % b->span) * b->width * 8;
 }
 
-/* `count` pixels of a packed 3x3 group (dilation 1) from band rows r0, r1, r2. */
-static void band_pixels_3x3(const int8_t *r0, const int8_t *r1, const int8_t *r2,
-                            int32_t step, int32_t count, const es_mve_group8 *g,
-                            const es_mve_output_stage *stage, int8_t *out, int32_t pitch)
-{
-    const int8_t *const end = r0 + count * step;
-    for (; r0 != end; r0 += step, r1 += step, r2 += step, out += pitch) {
-        int32x4_t even = g->even_folded, odd = g->odd_folded;
-        es_mve_taps_3x3(r0, r1, r2, g->weights, &even, &odd);
-        vstrbq_s16(out, es_mve_outputs_8(even, odd, &g->even, &g->odd, stage));
-    }
-}
-
 /* Output row oy of a packed group from its band, pixel ox at out + ox * pitch. */
 static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
                             const int8_t *input, const es_dims *f, const es_mve_group8 *g,
@@ -112,10 +108,6 @@ static void band_output_row(const es_dw_conv_params *p, const es_dims *in,
     for (ky = 0; ky < f->h; ++ky) {
         rows[ky] = band_row(p, in, input, g, b, oy * p->stride.h - p->padding.h +
                                                     ky * p->dilation.h);
-    }
-    if (f->h == 3 && f->w == 3 && p->dilation.w == 1) {
-        band_pixels_3x3(rows[0], rows[1], rows[2], step, ow, g, stage, out, pitch);
-        return;
     }
     for (ox = 0; ox < ow; ++ox, out += pitch) {
         const int32_t at = ox * step;
@@ -147,28 +139,51 @@ static int band_in_place(const es_dw_conv_params *p, const es_dims *in, const es
 }
 
 /* Every output row of a packed group through its band (in place too, if band_in_place). */
-static __attribute__((noinline)) void band_group(const es_dw_conv_params *p,
-                                                 const es_dims *in, const int8_t *input,
-                                                 const es_dims *f, const es_mve_group8 *g,
-                                                 const es_mve_output_stage *stage,
-                                                 const es_dims *out, int8_t *output)
+static void band_group(const es_dw_conv_params *p, const es_dims *in, const int8_t *input,
+                       const es_dims *f, const es_mve_group8 *g, const es_mve_output_stage *stage,
+                       const es_dims *out, int8_t *output, int8_t *rows)
 {
-    int8_t rows[ES_MVE_DW_BAND];
     band8 b;
     int32_t oy;
-    band_start(p, f, out, g, rows, &b);
+    if (f->h == 3 && f->w == 3 && p->dilation.h == 1 && p->dilation.w == 1 &&
+        p->stride.w <= 2) {
+        es_mve_dw3x3_group(p, in, input, g, stage, out, output, rows);
+        return;
+    }
+    band_start(p, f, out, rows, &b);
     for (oy = 0; oy < out->h; ++oy) {
         band_output_row(p, in, input, f, g, stage, &b, oy, out->w,
                         output + oy * out->w * out->c + g->c, out->c);
     }
 }
 
-/* Whether packed groups run through a band: always for a separate output, in place where
- * band_in_place allows. */
+/* Every full group of eight channels (packed, in the caller's g) through one band, filled
+ * once: its own frame, so that the band and the other groups' ring never share the stack. */
+static __attribute__((noinline)) void band_groups(const es_dw_conv_params *p,
+                                                  const es_per_channel_quant_params *quant,
+                                                  const es_dims *in, const int8_t *input,
+                                                  const es_dims *f, const int8_t *filter,
+                                                  const int32_t *bias,
+                                                  const es_mve_output_stage *stage,
+                                                  const es_dims *out, int8_t *output,
+                                                  es_mve_group8 *g)
+{
+    int8_t rows[ES_MVE_DW_BAND + ES_MVE_DW3X3_SLACK]; /* + what a last pair reads past */
+    int32_t c;
+    band_fill(p, f, out, rows);
+    for (c = 0; c + 8 <= out->c; c += 8) {
+        es_mve_group_of(p, quant, f, filter, bias, c, 8, g);
+        band_group(p, in, input, f, g, stage, out, output, rows);
+    }
+}
+
+/* Packed groups through a band (with a separate output always, in place where
+ * band_in_place allows): whether they do. */
 static int use_band(const es_dw_conv_params *p, const es_dims *in, const es_dims *f,
                     const es_dims *out, int in_place)
 {
-    return band_bytes(p, f, out) > 0 && (!in_place || band_in_place(p, in, f, out));
+    return es_mve_dw_packable(p, f) && band_bytes(p, f, out) > 0 &&
+           (!in_place || band_in_place(p, in, f, out));
 }
 
 /* Packed groups through a band, the others through the ring (which then must fit). */
@@ -178,16 +193,15 @@ static void mve_inplace(const es_dw_conv_params *p, const es_per_channel_quant_p
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 1);
+    es_mve_group8 g;
     int32_t c;
-    for (c = 0; c < out->c; c += 8) {
+    if (band) { /* channels are independent: the groups may go in any order */
+        band_groups(p, quant, in, data, f, filter, bias, &stage, out, data, &g);
+    }
+    for (c = band ? out->c / 8 * 8 : 0; c < out->c; c += 8) {
         const int32_t left = out->c - c < 8 ? out->c - c : 8;
-        es_mve_group8 g;
         es_mve_group_of(p, quant, f, filter, bias, c, left, &g);
-        if (band && g.packed) {
-            band_group(p, in, data, f, &g, &stage, out, data);
-        } else {
-            es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
-        }
+        es_mve_ring_group(p, in, data, f, filter, &g, &stage, out, rows, left);
     }
 }
 
@@ -198,17 +212,16 @@ static void mve_depthwise(const es_dw_conv_params *p, const es_per_channel_quant
 {
     const es_mve_output_stage stage = es_mve_output_stage_of(p->output_offset, p->activation);
     const int band = use_band(p, in, f, out, 0);
+    es_mve_group8 g;
     int32_t oc, oy;
-    for (oc = 0; oc < out->c; oc += 8) {
-        es_mve_group8 g;
+    if (band) {
+        band_groups(p, quant, in, input, f, filter, bias, &stage, out, output, &g);
+    }
+    for (oc = band ? out->c / 8 * 8 : 0; oc < out->c; oc += 8) {
         es_mve_group_of(p, quant, f, filter, bias, oc, out->c - oc < 8 ? out->c - oc : 8, &g);
-        if (band && g.packed) {
-            band_group(p, in, input, f, &g, &stage, out, output);
-            continue;
-        }
         for (oy = 0; oy < out->h; ++oy) {
             es_mve_group_row(p, in, input, f, filter, &g, &stage, oy, out->w,
-                      output + oy * out->w * out->c + oc, out->c);
+                             output + oy * out->w * out->c + oc, out->c);
         }
     }
 }
@@ -258,7 +271,7 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     {
         const int32_t rows = es_mve_ring_rows(params, input_dims, output_dims->h, output_dims->w);
         /* every group packed and through a band, or a ring that fits */
-        const int all_band = output_dims->c % 8 == 0 && es_mve_dw_packable(params, filter_dims) &&
+        const int all_band = output_dims->c % 8 == 0 &&
                              use_band(params, input_dims, filter_dims, output_dims, 1);
         if (all_band || rows * output_dims->w * 8 <= ES_MVE_DW_RING) {
             mve_inplace(params, quant, input_dims, data, filter_dims, filter, bias, output_dims,
