@@ -11,6 +11,7 @@
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_conv_blocks.h"
 #include "es_nn_fast_conv_stage.h"
 #include "es_nn_fast_w16.h"
 
@@ -107,54 +108,107 @@ static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
                     : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
 }
 
-/* n input values from src as window values k.. of `pixel`: whole pairs as words. */
+/* n input values from src as window values k.. of `pixel`: whole pairs as words, 4 values
+ * per load (the pairs rebuilt from SXTB16's even and odd bytes, PKHBT/PKHTB). */
 static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int32_t n)
 {
+    uint32_t *d;
     if (n > 0 && (k & 1)) {
         put_value(cols, pixel, k++, *src++);
         --n;
     }
-    for (; n >= 4; n -= 4, k += 4, src += 4) {
+    d = cols + k + pixel; /* word (k / 2) * 2 + pixel of an even k */
+    for (; n >= 4; n -= 4, src += 4, d += 4) {
         const uint32_t x = es_fast_load32(src);
         const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
-        cols[(k >> 1) * 2 + pixel] = (even & 0xFFFFu) | (odd << 16);
-        cols[(k >> 1) * 2 + 2 + pixel] = (even >> 16) | (odd & 0xFFFF0000u);
+        d[0] = (even & 0xFFFFu) | (odd << 16);
+        d[2] = (even >> 16) | (odd & 0xFFFF0000u);
     }
-    for (; n >= 2; n -= 2, k += 2, src += 2) {
-        cols[(k >> 1) * 2 + pixel] = es_fast_halves(src[0], src[1]);
+    if (n >= 2) {
+        d[0] = es_fast_halves(src[0], src[1]);
+        d += 2;
+        src += 2;
+        n -= 2;
     }
     if (n > 0) {
-        put_value(cols, pixel, k, *src);
+        *d = (*d & 0xFFFF0000u) | ((uint32_t)src[0] & 0xFFFFu);
     }
 }
 
+/* n copies of `value` as window values k.. of `pixel`, whole pairs as words. */
 static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int32_t n)
 {
-    for (; n > 0; --n) {
+    const uint32_t pair = es_fast_pair(value);
+    uint32_t *d;
+    if (n > 0 && (k & 1)) {
         put_value(cols, pixel, k++, value);
+        --n;
+    }
+    for (d = cols + k + pixel; n >= 2; n -= 2, d += 2) {
+        *d = pair;
+    }
+    if (n > 0) {
+        *d = (*d & 0xFFFF0000u) | (pair & 0xFFFFu);
     }
 }
 
-/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset. */
-static void fill_pixel(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                       const int8_t *input, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
+/* What fill_pixel reads, copied once per call: the buffer's stores cannot alias it. */
+typedef struct {
+    const int8_t *input;
+    int32_t in_h, in_w, c, f_h, f_w, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
+    int32_t run, line, pad, depth;
+} es_conv_fill;
+
+static es_conv_fill fill_of(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                            const int8_t *input)
 {
-    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
-    const int32_t pad = -p->input_offset;
+    es_conv_fill g;
+    g.input = input;
+    g.in_h = in->h;
+    g.in_w = in->w;
+    g.c = in->c;
+    g.f_h = f->h;
+    g.f_w = f->w;
+    g.stride_h = p->stride.h;
+    g.stride_w = p->stride.w;
+    g.pad_h = p->padding.h;
+    g.pad_w = p->padding.w;
+    g.dil_h = p->dilation.h;
+    g.dil_w = p->dilation.w;
+    g.run = f->w * in->c;
+    g.line = in->w * in->c;
+    g.pad = -p->input_offset;
+    g.depth = f->h * f->w * in->c;
+    return g;
+}
+
+/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset:
+ * a window inside the input along its width takes one run per kernel row. */
+static void fill_pixel(const es_conv_fill *g, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
+{
+    const int32_t iy0 = oy * g->stride_h - g->pad_h, ix0 = ox * g->stride_w - g->pad_w;
+    const int32_t run = g->run, c = g->c;
     int32_t ky, kx, k = 0;
-    for (ky = 0; ky < f->h; ++ky, k += run) {
-        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        if (iy < 0 || iy >= in->h) {
-            put_padding(cols, pixel, k, pad, run);
-        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
-            put_run(cols, pixel, k, input + (iy * in->w + ix0) * c, run);
-        } else {
-            for (kx = 0; kx < f->w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation.w;
-                if (ix < 0 || ix >= in->w) {
-                    put_padding(cols, pixel, k + kx * c, pad, c);
+    if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->f_w <= g->in_w) {
+        const int8_t *src = g->input + (iy0 * g->in_w + ix0) * c;
+        for (ky = 0; ky < g->f_h; ++ky, k += run) {
+            const int32_t iy = iy0 + ky * g->dil_h;
+            if (iy < 0 || iy >= g->in_h) {
+                put_padding(cols, pixel, k, g->pad, run);
+            } else {
+                put_run(cols, pixel, k, src + ky * g->dil_h * g->line, run);
+            }
+        }
+    } else {
+        for (ky = 0; ky < g->f_h; ++ky) {
+            const int32_t iy = iy0 + ky * g->dil_h;
+            const int row = iy >= 0 && iy < g->in_h;
+            for (kx = 0; kx < g->f_w; ++kx, k += c) {
+                const int32_t ix = ix0 + kx * g->dil_w;
+                if (row && ix >= 0 && ix < g->in_w) {
+                    put_run(cols, pixel, k, g->input + (iy * g->in_w + ix) * c, c);
                 } else {
-                    put_run(cols, pixel, k + kx * c, input + (iy * in->w + ix) * c, c);
+                    put_padding(cols, pixel, k, g->pad, c);
                 }
             }
         }
@@ -164,42 +218,63 @@ static void fill_pixel(const es_conv_params *p, const es_dims *in, const es_dims
     }
 }
 
-/* v clamped to [lo, hi]: the layer's activation, kept in registers across a block. */
-static inline int32_t clamped(int32_t v, int32_t lo, int32_t hi)
+/* The stages of one chunk of output channels: the blocks of 4 that run es_conv_blocks, and
+ * the channels after the last block (fewer than 4). */
+typedef struct {
+    es_conv_block_stage blocks[ES_FAST_CONV_CHUNK / 4];
+    unsigned char fused[ES_FAST_CONV_CHUNK / 4];
+    es_fast_channel_stage tail[3];
+} es_conv_chunk;
+
+static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                          const int32_t *bias, int64_t dot_bound, int32_t channels,
+                          int32_t first, int32_t count, es_conv_chunk *ch)
 {
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
+    const int32_t blocked = channels & ~3, limit = es_fast_bias_limit(dot_bound);
+    int32_t oc;
+    for (oc = first; oc < first + count && oc < blocked; oc += 4) {
+        const int32_t b = (oc - first) / 4;
+        ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, limit, oc,
+                                                            &ch->blocks[b]);
+    }
+    if (oc < first + count) {
+        es_fast_prepare_stages(p, quant, bias, dot_bound, oc, first + count - oc, ch->tail);
+    }
 }
 
-/* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). */
+/* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). The
+ * rows are doubled: the accumulators of the plain paths are halved before their stage. */
 static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
                        const int32_t *filter, int32_t channels, int32_t pairs,
-                       const es_fast_channel_stage *stages, int32_t first, int32_t count,
-                       const uint32_t *cols, int8_t *out0, int8_t *out1)
+                       const es_conv_chunk *ch, const int32_t *bias, int32_t first,
+                       int32_t count, const uint32_t *cols, int8_t *out0, int8_t *out1)
 {
     const int32_t end = first + count, blocked = channels & ~3;
-    const int32_t lo = p->activation.min, hi = p->activation.max;
-    int32_t oc, j;
-    for (oc = first; oc < end && oc < blocked; oc += 4, stages += 4) {
-        int32_t acc[8];
-        es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
-        for (j = 0; j < 4; ++j) {
-            const es_fast_channel_stage *st = stages + j;
-            if (st->s.right != 0) {
-                out1[oc + j] =
-                    (int8_t)clamped(es_fast_short_value(acc[4 + j] + st->bias, &st->s), lo, hi);
-                out0[oc + j] =
-                    (int8_t)clamped(es_fast_short_value(acc[j] + st->bias, &st->s), lo, hi);
-            } else {
-                es_fast_output_general(p, quant, st->bias, oc + j, acc[j], acc[4 + j], out0,
-                                       out1);
+    int32_t oc = first, j;
+    while (oc < end && oc < blocked) {
+        const int32_t b = (oc - first) / 4;
+        if (ch->fused[b]) { /* a run of blocks in one call */
+            int32_t n = 1;
+            while (oc + 4 * n < end && oc + 4 * n < blocked && ch->fused[b + n]) {
+                ++n;
             }
+            es_conv_blocks(cols, pairs, filter + oc * pairs, &ch->blocks[b], n, out0 + oc,
+                           (int32_t)(out1 - out0));
+            oc += 4 * n;
+        } else {
+            int32_t acc[8];
+            es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
+            for (j = 0; j < 4; ++j) {
+                es_fast_output_general(p, quant, bias[oc + j], oc + j, acc[j] >> 1,
+                                       acc[4 + j] >> 1, out0, out1);
+            }
+            oc += 4;
         }
     }
-    for (; oc < end; ++oc, ++stages) { /* the channels after the last block of 4 */
+    for (j = 0; oc < end; ++oc, ++j) { /* the channels after the last block of 4 */
         const int32_t *row = filter + oc * pairs;
-        es_fast_output_channel(p, quant, stages, oc, es_w16_dot(cols, 2, row, pairs),
-                               es_w16_dot(cols + 1, 2, row, pairs), out0, out1);
+        es_fast_output_channel(p, quant, &ch->tail[j], oc, es_w16_dot(cols, 2, row, pairs) >> 1,
+                               es_w16_dot(cols + 1, 2, row, pairs) >> 1, out0, out1);
     }
 }
 
@@ -223,11 +298,11 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                         for (ic = 0; ic < f->c; ++ic, ++k) {
                             const int32_t x = inside ? input[(iy * in->w + ix) * in->c + ic]
                                                      : -p->input_offset;
-                            acc += es_w16_weight(filter, f->n, pairs, oc, k) * x;
+                            acc += es_w16_weight(filter, f->n, pairs, oc, k) * x; /* 2 w */
                         }
                     }
                 }
-                es_fast_output_general(p, quant, bias[oc], oc, acc, 0, output, output);
+                es_fast_output_general(p, quant, bias[oc], oc, acc >> 1, 0, output, output);
             }
         }
     }
@@ -239,7 +314,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
                            const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
     uint32_t cols[ES_FAST_BUFFER / 2];
-    es_fast_channel_stage stages[ES_FAST_STAGE_CHUNK];
+    es_conv_chunk chunk;
+    es_conv_fill fill;
     es_window win;
     es_status status;
     int32_t pairs, pixels, px, first, count, magnitude, c;
@@ -264,13 +340,14 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
     pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride.h == 1 &&
                 params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
                 output_dims->h == input_dims->h && output_dims->w == input_dims->w;
+    fill = fill_of(params, input_dims, filter_dims, input);
     pixels = output_dims->h * output_dims->w;
     for (first = 0; first < filter_dims->n; first += count) {
         count = filter_dims->n - first;
-        count = count < ES_FAST_STAGE_CHUNK ? count : ES_FAST_STAGE_CHUNK;
-        es_fast_prepare_stages(params, quant, bias,
-                               (int64_t)pairs * 2 * 128 * (magnitude > 128 ? magnitude : 128),
-                               first, count, stages);
+        count = count < ES_FAST_CONV_CHUNK ? count : ES_FAST_CONV_CHUNK;
+        prepare_chunk(params, quant, bias,
+                      (int64_t)pairs * 2 * 128 * (magnitude > 128 ? magnitude : 128),
+                      filter_dims->n, first, count, &chunk);
         for (px = 0; px < pixels; px += 2) {
             const int two = px + 1 < pixels;
             /* a last pixel alone fills both halves; its second outputs are overwritten */
@@ -282,13 +359,12 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
                     put_value(cols, 1, c, 0);
                 }
             } else {
-                fill_pixel(params, input_dims, filter_dims, input, px / output_dims->w,
-                           px % output_dims->w, 0, cols);
-                fill_pixel(params, input_dims, filter_dims, input, (px + two) / output_dims->w,
-                           (px + two) % output_dims->w, 1, cols);
+                fill_pixel(&fill, px / output_dims->w, px % output_dims->w, 0, cols);
+                fill_pixel(&fill, (px + two) / output_dims->w, (px + two) % output_dims->w, 1,
+                           cols);
             }
-            pixel_pair(params, quant, filter, filter_dims->n, pairs, stages, first, count, cols,
-                       output + px * filter_dims->n,
+            pixel_pair(params, quant, filter, filter_dims->n, pairs, &chunk, bias, first, count,
+                       cols, output + px * filter_dims->n,
                        output + (two ? px + 1 : px) * filter_dims->n);
         }
     }
