@@ -12,6 +12,7 @@
 #include "es_nn.h"
 #include "es_nn_fast.h"
 #include "es_nn_fast_conv_blocks.h"
+#include "es_nn_fast_conv_fill.h"
 #include "es_nn_fast_conv_stage.h"
 #include "es_nn_fast_w16.h"
 
@@ -98,124 +99,6 @@ static ES_FAST_NOINLINE void es_w16_block_2x4(const uint32_t *x, const int32_t *
     acc[5] = b1;
     acc[6] = b2;
     acc[7] = b3;
-}
-
-/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
-static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
-{
-    uint32_t *word = cols + (k >> 1) * 2 + pixel;
-    *word = (k & 1) ? (*word & 0xFFFFu) | ((uint32_t)v << 16)
-                    : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
-}
-
-/* n input values from src as window values k.. of `pixel`: whole pairs as words, 4 values
- * per load (the pairs rebuilt from SXTB16's even and odd bytes, PKHBT/PKHTB). */
-static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int32_t n)
-{
-    uint32_t *d;
-    if (n > 0 && (k & 1)) {
-        put_value(cols, pixel, k++, *src++);
-        --n;
-    }
-    d = cols + k + pixel; /* word (k / 2) * 2 + pixel of an even k */
-    for (; n >= 4; n -= 4, src += 4, d += 4) {
-        const uint32_t x = es_fast_load32(src);
-        const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
-        d[0] = (even & 0xFFFFu) | (odd << 16);
-        d[2] = (even >> 16) | (odd & 0xFFFF0000u);
-    }
-    if (n >= 2) {
-        d[0] = es_fast_halves(src[0], src[1]);
-        d += 2;
-        src += 2;
-        n -= 2;
-    }
-    if (n > 0) {
-        *d = (*d & 0xFFFF0000u) | ((uint32_t)src[0] & 0xFFFFu);
-    }
-}
-
-/* n copies of `value` as window values k.. of `pixel`, whole pairs as words. */
-static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int32_t n)
-{
-    const uint32_t pair = es_fast_pair(value);
-    uint32_t *d;
-    if (n > 0 && (k & 1)) {
-        put_value(cols, pixel, k++, value);
-        --n;
-    }
-    for (d = cols + k + pixel; n >= 2; n -= 2, d += 2) {
-        *d = pair;
-    }
-    if (n > 0) {
-        *d = (*d & 0xFFFF0000u) | (pair & 0xFFFFu);
-    }
-}
-
-/* What fill_pixel reads, copied once per call: the buffer's stores cannot alias it. */
-typedef struct {
-    const int8_t *input;
-    int32_t in_h, in_w, c, f_h, f_w, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
-    int32_t run, line, pad, depth;
-} es_conv_fill;
-
-static es_conv_fill fill_of(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                            const int8_t *input)
-{
-    es_conv_fill g;
-    g.input = input;
-    g.in_h = in->h;
-    g.in_w = in->w;
-    g.c = in->c;
-    g.f_h = f->h;
-    g.f_w = f->w;
-    g.stride_h = p->stride.h;
-    g.stride_w = p->stride.w;
-    g.pad_h = p->padding.h;
-    g.pad_w = p->padding.w;
-    g.dil_h = p->dilation.h;
-    g.dil_w = p->dilation.w;
-    g.run = f->w * in->c;
-    g.line = in->w * in->c;
-    g.pad = -p->input_offset;
-    g.depth = f->h * f->w * in->c;
-    return g;
-}
-
-/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset:
- * a window inside the input along its width takes one run per kernel row. */
-static void fill_pixel(const es_conv_fill *g, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
-{
-    const int32_t iy0 = oy * g->stride_h - g->pad_h, ix0 = ox * g->stride_w - g->pad_w;
-    const int32_t run = g->run, c = g->c;
-    int32_t ky, kx, k = 0;
-    if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->f_w <= g->in_w) {
-        const int8_t *src = g->input + (iy0 * g->in_w + ix0) * c;
-        for (ky = 0; ky < g->f_h; ++ky, k += run) {
-            const int32_t iy = iy0 + ky * g->dil_h;
-            if (iy < 0 || iy >= g->in_h) {
-                put_padding(cols, pixel, k, g->pad, run);
-            } else {
-                put_run(cols, pixel, k, src + ky * g->dil_h * g->line, run);
-            }
-        }
-    } else {
-        for (ky = 0; ky < g->f_h; ++ky) {
-            const int32_t iy = iy0 + ky * g->dil_h;
-            const int row = iy >= 0 && iy < g->in_h;
-            for (kx = 0; kx < g->f_w; ++kx, k += c) {
-                const int32_t ix = ix0 + kx * g->dil_w;
-                if (row && ix >= 0 && ix < g->in_w) {
-                    put_run(cols, pixel, k, g->input + (iy * g->in_w + ix) * c, c);
-                } else {
-                    put_padding(cols, pixel, k, g->pad, c);
-                }
-            }
-        }
-    }
-    if (k & 1) {
-        put_value(cols, pixel, k, 0); /* the pair's second half meets a 0 weight */
-    }
 }
 
 /* The stages of one chunk of output channels: the blocks of 4 that run es_conv_blocks, and

@@ -1,0 +1,177 @@
+/*
+ * edgesmith C runtime: the window fill of es_conv2d_s8_w16 (runtime/kernels/fast):
+ * two output pixels' windows as one buffer of int16 pairs, interleaved pixel by
+ * pixel (word 2p + pixel holds the pixel's values 2p and 2p + 1), raw input values,
+ * a tap in the padding -input_offset (the folded bias cancels its term).
+ */
+#ifndef ES_NN_FAST_CONV_FILL_H
+#define ES_NN_FAST_CONV_FILL_H
+
+#include "es_nn_fast.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if ES_FAST_INTRINSICS
+/* (lo(even), lo(odd)) and (hi(even), hi(odd)): one PKHBT, one PKHTB. */
+static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(even), "r"(odd));
+    return r;
+}
+
+static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(odd), "r"(even));
+    return r;
+}
+#else
+static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
+{
+    return (even & 0xFFFFu) | (odd << 16);
+}
+
+static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
+{
+    return (even >> 16) | (odd & 0xFFFF0000u);
+}
+#endif
+
+/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
+static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
+{
+    uint32_t *word = cols + (k >> 1) * 2 + pixel;
+    *word = (k & 1) ? (*word & 0xFFFFu) | ((uint32_t)v << 16)
+                    : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
+}
+
+/* n input values from src as window values k.. of `pixel`: whole pairs as words, 4 values
+ * per load (the pairs rebuilt from SXTB16's even and odd bytes by PKHBT/PKHTB). */
+static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int32_t n)
+{
+    uint32_t *d;
+    if (n > 0 && (k & 1)) {
+        put_value(cols, pixel, k++, *src++);
+        --n;
+    }
+    d = cols + k + pixel; /* word (k / 2) * 2 + pixel of an even k */
+    for (; n >= 8; n -= 8, src += 8, d += 8) {
+        const uint32_t x0 = es_fast_load32(src), x1 = es_fast_load32(src + 4);
+        const uint32_t e0 = es_fast_bytes02(x0), o0 = es_fast_bytes13(x0);
+        const uint32_t e1 = es_fast_bytes02(x1), o1 = es_fast_bytes13(x1);
+        d[0] = es_fast_pack_lo(e0, o0);
+        d[2] = es_fast_pack_hi(e0, o0);
+        d[4] = es_fast_pack_lo(e1, o1);
+        d[6] = es_fast_pack_hi(e1, o1);
+    }
+    if (n >= 4) {
+        const uint32_t x = es_fast_load32(src);
+        const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
+        d[0] = es_fast_pack_lo(even, odd);
+        d[2] = es_fast_pack_hi(even, odd);
+        d += 4;
+        src += 4;
+        n -= 4;
+    }
+    if (n >= 2) {
+        d[0] = es_fast_halves(src[0], src[1]);
+        d += 2;
+        src += 2;
+        n -= 2;
+    }
+    if (n > 0) {
+        *d = (*d & 0xFFFF0000u) | ((uint32_t)src[0] & 0xFFFFu);
+    }
+}
+
+/* n copies of `value` as window values k.. of `pixel`, whole pairs as words. */
+static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int32_t n)
+{
+    const uint32_t pair = es_fast_pair(value);
+    uint32_t *d;
+    if (n > 0 && (k & 1)) {
+        put_value(cols, pixel, k++, value);
+        --n;
+    }
+    for (d = cols + k + pixel; n >= 2; n -= 2, d += 2) {
+        *d = pair;
+    }
+    if (n > 0) {
+        *d = (*d & 0xFFFF0000u) | (pair & 0xFFFFu);
+    }
+}
+
+/* What fill_pixel reads, copied once per call: the buffer's stores cannot alias it. */
+typedef struct {
+    const int8_t *input;
+    int32_t in_h, in_w, c, f_h, f_w, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
+    int32_t run, line, pad, depth;
+} es_conv_fill;
+
+static es_conv_fill fill_of(const es_conv_params *p, const es_dims *in, const es_dims *f,
+                            const int8_t *input)
+{
+    es_conv_fill g;
+    g.input = input;
+    g.in_h = in->h;
+    g.in_w = in->w;
+    g.c = in->c;
+    g.f_h = f->h;
+    g.f_w = f->w;
+    g.stride_h = p->stride.h;
+    g.stride_w = p->stride.w;
+    g.pad_h = p->padding.h;
+    g.pad_w = p->padding.w;
+    g.dil_h = p->dilation.h;
+    g.dil_w = p->dilation.w;
+    g.run = f->w * in->c;
+    g.line = in->w * in->c;
+    g.pad = -p->input_offset;
+    g.depth = f->h * f->w * in->c;
+    return g;
+}
+
+/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset:
+ * a window inside the input along its width takes one run per kernel row. */
+static void fill_pixel(const es_conv_fill *g, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
+{
+    const int32_t iy0 = oy * g->stride_h - g->pad_h, ix0 = ox * g->stride_w - g->pad_w;
+    const int32_t run = g->run, c = g->c;
+    int32_t ky, kx, k = 0;
+    if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->f_w <= g->in_w) {
+        const int8_t *src = g->input + (iy0 * g->in_w + ix0) * c;
+        for (ky = 0; ky < g->f_h; ++ky, k += run) {
+            const int32_t iy = iy0 + ky * g->dil_h;
+            if (iy < 0 || iy >= g->in_h) {
+                put_padding(cols, pixel, k, g->pad, run);
+            } else {
+                put_run(cols, pixel, k, src + ky * g->dil_h * g->line, run);
+            }
+        }
+    } else {
+        for (ky = 0; ky < g->f_h; ++ky) {
+            const int32_t iy = iy0 + ky * g->dil_h;
+            const int row = iy >= 0 && iy < g->in_h;
+            for (kx = 0; kx < g->f_w; ++kx, k += c) {
+                const int32_t ix = ix0 + kx * g->dil_w;
+                if (row && ix >= 0 && ix < g->in_w) {
+                    put_run(cols, pixel, k, g->input + (iy * g->in_w + ix) * c, c);
+                } else {
+                    put_padding(cols, pixel, k, g->pad, c);
+                }
+            }
+        }
+    }
+    if (k & 1) {
+        put_value(cols, pixel, k, 0); /* the pair's second half meets a 0 weight */
+    }
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ES_NN_FAST_CONV_FILL_H */
