@@ -33,15 +33,65 @@ typedef struct {
 } es_conv_block_stage;
 
 /*
- * The stage of block channels oc .. oc + 3 (bias: the folded biases, undoubled);
- * 0 where one of them needs another stage: a right shift outside 1..21, a
- * negative multiplier (es_fast_short_value2's precondition), an accumulator bound
- * of 2^29 or more (bias_limit: es_fast_bias_limit of the dot products' bound) or
- * a clamp other than the int8 range.
+ * One channel's constants (multiplier, round, right) for es_fast_short_value2 with the
+ * int8 clamp, from the bound of |acc| (the dot products' bound plus |bias|); 0 where the
+ * channel needs the general stage. The short form holds for any right shift 1..31 as long
+ * as x + round cannot leave int32 (|x| <= |acc| for a multiplier below 2^31), checked here
+ * on the real numbers. Where every requantized value is 0 (a zero multiplier, or |acc|
+ * below 2^(right-1)) the output is the offset, and where both ends of acc's range
+ * requantize and clamp to one value (the dead channels of a trained model) it is that
+ * value: multiplier 0, right 1 and round 2 * value + 1, which the sign's -1 does not change.
  */
+static inline int es_conv_channel_stage(int32_t multiplier, int32_t shift, int32_t bias,
+                                        int64_t dot_bound, int32_t output_offset, int32_t *out)
+{
+    const int64_t bound = dot_bound + (bias < 0 ? -(int64_t)bias : bias);
+    const int32_t right = -shift;
+    int64_t round;
+    if (multiplier < 0 || right < 0 || right > 31 || output_offset < -(1 << 28) ||
+        output_offset >= (1 << 28)) {
+        return 0;
+    }
+    if (bound >= ((int64_t)1 << 29) || right == 0) {
+        /* the output may still be one value: the requantization rises with acc, so the
+         * ends of acc's range decide (a dead channel's bias of -2^30 clamps every output) */
+        int32_t lo, hi;
+        if (bound >= ((int64_t)1 << 31)) {
+            return 0;
+        }
+        lo = es_multiply_by_quantized_multiplier(bias - (int32_t)dot_bound, multiplier, shift);
+        hi = es_multiply_by_quantized_multiplier(bias + (int32_t)dot_bound, multiplier, shift);
+        lo = es_clamp_to_s8(lo + output_offset, (es_activation){-128, 127});
+        hi = es_clamp_to_s8(hi + output_offset, (es_activation){-128, 127});
+        if (lo != hi) {
+            return 0;
+        }
+        out[0] = 0;
+        out[1] = 2 * lo + 1;
+        out[2] = 1;
+        return 1;
+    }
+    if (multiplier == 0 || bound < ((int64_t)1 << (right - 1))) {
+        out[0] = 0;
+        out[1] = 2 * output_offset + 1;
+        out[2] = 1;
+        return 1;
+    }
+    round = ((int64_t)1 << (right - 1)) + (int64_t)output_offset * ((int64_t)1 << right);
+    if ((round < 0 ? -round : round) + bound + 1 >= ((int64_t)1 << 31)) {
+        return 0;
+    }
+    out[0] = multiplier;
+    out[1] = (int32_t)round;
+    out[2] = right;
+    return 1;
+}
+
+/* The stage of block channels oc .. oc + 3 (bias: the folded biases, undoubled); 0 where
+ * one of them needs another stage or the clamp is not the int8 range. */
 static inline int es_conv_block_prepare(const es_conv_params *p,
                                         const es_per_channel_quant_params *quant,
-                                        const int32_t *bias, int32_t bias_limit, int32_t oc,
+                                        const int32_t *bias, int64_t dot_bound, int32_t oc,
                                         es_conv_block_stage *b)
 {
     int32_t j;
@@ -49,16 +99,11 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
         return 0;
     }
     for (j = 0; j < 4; ++j) {
-        es_fast_short s;
-        if (quant->multiplier[oc + j] < 0 ||
-            !es_fast_short_from(quant->multiplier[oc + j], quant->shift[oc + j], bias[oc + j],
-                                bias_limit, p->output_offset, p->activation, &s)) {
+        if (!es_conv_channel_stage(quant->multiplier[oc + j], quant->shift[oc + j],
+                                   bias[oc + j], dot_bound, p->output_offset, b->stage[j])) {
             return 0;
         }
-        b->bias2[j] = 2 * bias[oc + j]; /* |bias| < 2^29: the short form's bound */
-        b->stage[j][0] = s.multiplier;
-        b->stage[j][1] = s.round;
-        b->stage[j][2] = s.right;
+        b->bias2[j] = 2 * bias[oc + j]; /* |bias| < 2^29 */
     }
     return 1;
 }

@@ -113,11 +113,11 @@ static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_pa
                           const int32_t *bias, int64_t dot_bound, int32_t channels,
                           int32_t first, int32_t count, es_conv_chunk *ch)
 {
-    const int32_t blocked = channels & ~3, limit = es_fast_bias_limit(dot_bound);
+    const int32_t blocked = channels & ~3;
     int32_t oc;
     for (oc = first; oc < first + count && oc < blocked; oc += 4) {
         const int32_t b = (oc - first) / 4;
-        ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, limit, oc,
+        ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, dot_bound, oc,
                                                             &ch->blocks[b]);
     }
     if (oc < first + count) {
