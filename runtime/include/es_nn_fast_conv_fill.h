@@ -40,12 +40,12 @@ static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
 }
 #endif
 
-/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
-static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
+/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer: one halfword store
+ * (little-endian words: value 2p in the low half). */
+static inline void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
 {
-    uint32_t *word = cols + (k >> 1) * 2 + pixel;
-    *word = (k & 1) ? (*word & 0xFFFFu) | ((uint32_t)v << 16)
-                    : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
+    const int16_t h = (int16_t)v;
+    memcpy((char *)(cols + (k >> 1) * 2 + pixel) + 2 * (k & 1), &h, sizeof h);
 }
 
 /* n input values from src as window values k.. of `pixel`: whole pairs as words, 4 values
@@ -82,8 +82,8 @@ static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int
         src += 2;
         n -= 2;
     }
-    if (n > 0) {
-        *d = (*d & 0xFFFF0000u) | ((uint32_t)src[0] & 0xFFFFu);
+    if (n > 0) { /* a last value alone: the pair's other half is a kernel row's 0 weight */
+        *d = (uint32_t)src[0] & 0xFFFFu;
     }
 }
 
@@ -100,7 +100,7 @@ static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int
         *d = pair;
     }
     if (n > 0) {
-        *d = (*d & 0xFFFF0000u) | (pair & 0xFFFFu);
+        *d = pair & 0xFFFFu;
     }
 }
 
@@ -108,7 +108,7 @@ static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int
 typedef struct {
     const int8_t *input;
     int32_t in_h, in_w, c, f_h, f_w, stride_h, stride_w, pad_h, pad_w, dil_h, dil_w;
-    int32_t run, line, pad, depth;
+    int32_t run, line, pad, row_len;
 } es_conv_fill;
 
 static es_conv_fill fill_of(const es_conv_params *p, const es_dims *in, const es_dims *f,
@@ -130,20 +130,52 @@ static es_conv_fill fill_of(const es_conv_params *p, const es_dims *in, const es
     g.run = f->w * in->c;
     g.line = in->w * in->c;
     g.pad = -p->input_offset;
-    g.depth = f->h * f->w * in->c;
+    g.row_len = g.run + (g.run & 1); /* each kernel row starts on a pair */
     return g;
 }
 
-/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset:
- * a window inside the input along its width takes one run per kernel row. */
+/* `rows` runs of n values, `step` bytes apart from src on, as consecutive kernel rows of a
+ * pixel's window from word d on (every run starts on a pair; an odd one ends with a 0):
+ * the window inside the input, in one loop without bounds or calls. */
+static void fill_rows(uint32_t *d, const int8_t *src, int32_t rows, int32_t n, int32_t step)
+{
+    const int32_t groups = n >> 2, rest = n & 3;
+    for (; rows > 0; --rows, src += step) {
+        const int8_t *s = src;
+        int32_t g;
+        for (g = groups; g > 0; --g, s += 4, d += 4) {
+            const uint32_t x = es_fast_load32(s);
+            const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
+            d[0] = es_fast_pack_lo(even, odd);
+            d[2] = es_fast_pack_hi(even, odd);
+        }
+        if (rest >= 2) {
+            d[0] = es_fast_halves(s[0], s[1]);
+            d += 2;
+            s += 2;
+        }
+        if (rest & 1) {
+            d[0] = (uint32_t)s[0] & 0xFFFFu;
+            d += 2;
+        }
+    }
+}
+
+/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset,
+ * kernel row ky from value ky * row_len on (es_nn_fast_w16.h): one run per kernel row where
+ * the window lies inside the input along its width, else a run per tap. */
 static void fill_pixel(const es_conv_fill *g, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
 {
     const int32_t iy0 = oy * g->stride_h - g->pad_h, ix0 = ox * g->stride_w - g->pad_w;
-    const int32_t run = g->run, c = g->c;
+    const int32_t run = g->run, c = g->c, row_len = g->row_len;
     int32_t ky, kx, k = 0;
     if (g->dil_w == 1 && ix0 >= 0 && ix0 + g->f_w <= g->in_w) {
         const int8_t *src = g->input + (iy0 * g->in_w + ix0) * c;
-        for (ky = 0; ky < g->f_h; ++ky, k += run) {
+        if (iy0 >= 0 && iy0 + (g->f_h - 1) * g->dil_h < g->in_h) {
+            fill_rows(cols + pixel, src, g->f_h, run, g->dil_h * g->line);
+            return;
+        }
+        for (ky = 0; ky < g->f_h; ++ky, k += row_len) {
             const int32_t iy = iy0 + ky * g->dil_h;
             if (iy < 0 || iy >= g->in_h) {
                 put_padding(cols, pixel, k, g->pad, run);
@@ -151,22 +183,19 @@ static void fill_pixel(const es_conv_fill *g, int32_t oy, int32_t ox, int pixel,
                 put_run(cols, pixel, k, src + ky * g->dil_h * g->line, run);
             }
         }
-    } else {
-        for (ky = 0; ky < g->f_h; ++ky) {
-            const int32_t iy = iy0 + ky * g->dil_h;
-            const int row = iy >= 0 && iy < g->in_h;
-            for (kx = 0; kx < g->f_w; ++kx, k += c) {
-                const int32_t ix = ix0 + kx * g->dil_w;
-                if (row && ix >= 0 && ix < g->in_w) {
-                    put_run(cols, pixel, k, g->input + (iy * g->in_w + ix) * c, c);
-                } else {
-                    put_padding(cols, pixel, k, g->pad, c);
-                }
+        return;
+    }
+    for (ky = 0; ky < g->f_h; ++ky, k = ky * row_len) {
+        const int32_t iy = iy0 + ky * g->dil_h;
+        const int row = iy >= 0 && iy < g->in_h;
+        for (kx = 0; kx < g->f_w; ++kx, k += c) {
+            const int32_t ix = ix0 + kx * g->dil_w;
+            if (row && ix >= 0 && ix < g->in_w) {
+                put_run(cols, pixel, k, g->input + (iy * g->in_w + ix) * c, c);
+            } else {
+                put_padding(cols, pixel, k, g->pad, c);
             }
         }
-    }
-    if (k & 1) {
-        put_value(cols, pixel, k, 0); /* the pair's second half meets a 0 weight */
     }
 }
 

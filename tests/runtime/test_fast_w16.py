@@ -20,12 +20,14 @@ from .fast_harness import FAST_BUILDS, Call, conv_quant, fc_quant, library
 
 def laid_out(call: Call) -> tuple[np.ndarray, np.ndarray] | None:
     """(words, folded bias) of a call's weights, or None where the layout does not apply
-    (the generator's own function: conv rows doubled, dense rows as they are)."""
+    (the generator's own function: conv rows doubled, each kernel row starting on a pair;
+    dense rows as they are)."""
     a = call.args
     rows = a["filter"].astype(np.int64).reshape(a["filter"].shape[0], -1)
     rows = rows + a["params"].get("filter_offset", 0)
-    return w16_layout(rows, a["bias"], a["params"]["input_offset"],
-                      2 if call.kernel == "es_conv2d_s8" else 1)
+    conv = call.kernel == "es_conv2d_s8"
+    return w16_layout(rows, a["bias"], a["params"]["input_offset"], 2 if conv else 1,
+                      a["filter_dims"]["h"] if conv else 1)
 
 
 def run_w16(call: Call, build: str, words: np.ndarray, folded: np.ndarray):

@@ -167,13 +167,14 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                        const int32_t *filter, const int32_t *bias, const es_dims *out,
                        int8_t *output)
 {
-    const int32_t pairs = (f->h * f->w * f->c + 1) / 2;
+    const int32_t row_len = f->w * f->c + (f->w * f->c & 1), pairs = f->h * row_len / 2;
     int32_t oy, ox, oc, ky, kx, ic;
     for (oy = 0; oy < out->h; ++oy) {
         for (ox = 0; ox < out->w; ++ox, output += f->n) {
             for (oc = 0; oc < f->n; ++oc) {
-                int32_t acc = 0, k = 0;
+                int32_t acc = 0, k;
                 for (ky = 0; ky < f->h; ++ky) {
+                    k = ky * row_len;
                     const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
                     for (kx = 0; kx < f->w; ++kx) {
                         const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
@@ -212,7 +213,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
     if (bias == NULL) {
         return ES_ERR_ARG; /* the folded offset lives in the bias */
     }
-    pairs = (filter_dims->h * filter_dims->w * filter_dims->c + 1) / 2;
+    /* every kernel row starts on a pair (a 0 weight after an odd row) */
+    pairs = filter_dims->h * ((filter_dims->w * filter_dims->c + 1) / 2);
     if (2 * pairs > ES_FAST_BUFFER / 2 || !es_fast_offset_fits(params->input_offset)) {
         plain_conv(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                    output);
@@ -237,10 +239,6 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
             if (pointwise) { /* output pixel px reads input pixel px */
                 put_run(cols, 0, 0, input + px * c, c);
                 put_run(cols, 1, 0, input + (px + two) * c, c);
-                if (c & 1) {
-                    put_value(cols, 0, c, 0);
-                    put_value(cols, 1, c, 0);
-                }
             } else {
                 fill_pixel(&fill, px / output_dims->w, px % output_dims->w, 0, cols);
                 fill_pixel(&fill, (px + two) / output_dims->w, (px + two) % output_dims->w, 1,
