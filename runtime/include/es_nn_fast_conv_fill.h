@@ -40,6 +40,15 @@ static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
 }
 #endif
 
+/* Four input values as two pair words: (v0, v1) at *lo, (v2, v3) at *hi. */
+static inline void widen4(const int8_t *src, uint32_t *lo, uint32_t *hi)
+{
+    const uint32_t x = es_fast_load32(src);
+    const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
+    *lo = es_fast_pack_lo(even, odd);
+    *hi = es_fast_pack_hi(even, odd);
+}
+
 /* Window value k of `pixel` (0 or 1) into the interleaved pair buffer: one halfword store
  * (little-endian words: value 2p in the low half). */
 static inline void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
@@ -59,19 +68,11 @@ static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int
     }
     d = cols + k + pixel; /* word (k / 2) * 2 + pixel of an even k */
     for (; n >= 8; n -= 8, src += 8, d += 8) {
-        const uint32_t x0 = es_fast_load32(src), x1 = es_fast_load32(src + 4);
-        const uint32_t e0 = es_fast_bytes02(x0), o0 = es_fast_bytes13(x0);
-        const uint32_t e1 = es_fast_bytes02(x1), o1 = es_fast_bytes13(x1);
-        d[0] = es_fast_pack_lo(e0, o0);
-        d[2] = es_fast_pack_hi(e0, o0);
-        d[4] = es_fast_pack_lo(e1, o1);
-        d[6] = es_fast_pack_hi(e1, o1);
+        widen4(src, d, d + 2);
+        widen4(src + 4, d + 4, d + 6);
     }
     if (n >= 4) {
-        const uint32_t x = es_fast_load32(src);
-        const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
-        d[0] = es_fast_pack_lo(even, odd);
-        d[2] = es_fast_pack_hi(even, odd);
+        widen4(src, d, d + 2);
         d += 4;
         src += 4;
         n -= 4;
@@ -144,10 +145,7 @@ static void fill_rows(uint32_t *d, const int8_t *src, int32_t rows, int32_t n, i
         const int8_t *s = src;
         int32_t g;
         for (g = groups; g > 0; --g, s += 4, d += 4) {
-            const uint32_t x = es_fast_load32(s);
-            const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
-            d[0] = es_fast_pack_lo(even, odd);
-            d[2] = es_fast_pack_hi(even, odd);
+            widen4(s, d, d + 2);
         }
         if (rest >= 2) {
             d[0] = es_fast_halves(s[0], s[1]);
@@ -159,6 +157,47 @@ static void fill_rows(uint32_t *d, const int8_t *src, int32_t rows, int32_t n, i
             d += 2;
         }
     }
+}
+
+/* fill_rows for two pixels at once, the second's runs `apart` bytes after the first's:
+ * one pass writes both pixels' words of a pair side by side. */
+static void fill_rows2(uint32_t *d, const int8_t *src, int32_t apart, int32_t rows, int32_t n,
+                       int32_t step)
+{
+    const int32_t groups = n >> 2, rest = n & 3;
+    for (; rows > 0; --rows, src += step) {
+        const int8_t *s = src;
+        int32_t g;
+        for (g = groups; g > 0; --g, s += 4, d += 4) {
+            widen4(s, d, d + 2);
+            widen4(s + apart, d + 1, d + 3);
+        }
+        if (rest >= 2) {
+            d[0] = es_fast_halves(s[0], s[1]);
+            d[1] = es_fast_halves(s[apart], s[apart + 1]);
+            d += 2;
+            s += 2;
+        }
+        if (rest & 1) {
+            d[0] = (uint32_t)s[0] & 0xFFFFu;
+            d[1] = (uint32_t)s[apart] & 0xFFFFu;
+            d += 2;
+        }
+    }
+}
+
+/* Both windows of output pixels (oy, ox) and (oy, ox + 1) by fill_rows2 where both lie inside
+ * the input (dilation 1 along the width); 0 where they do not (nothing written). */
+static int fill_pair(const es_conv_fill *g, int32_t oy, int32_t ox, uint32_t *cols)
+{
+    const int32_t iy0 = oy * g->stride_h - g->pad_h, ix0 = ox * g->stride_w - g->pad_w;
+    if (g->dil_w != 1 || iy0 < 0 || iy0 + (g->f_h - 1) * g->dil_h >= g->in_h || ix0 < 0 ||
+        ix0 + g->stride_w + g->f_w > g->in_w) {
+        return 0;
+    }
+    fill_rows2(cols, g->input + (iy0 * g->in_w + ix0) * g->c, g->stride_w * g->c, g->f_h,
+               g->run, g->dil_h * g->line);
+    return 1;
 }
 
 /* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset,

@@ -240,9 +240,12 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
                 put_run(cols, 0, 0, input + px * c, c);
                 put_run(cols, 1, 0, input + (px + two) * c, c);
             } else {
-                fill_pixel(&fill, px / output_dims->w, px % output_dims->w, 0, cols);
-                fill_pixel(&fill, (px + two) / output_dims->w, (px + two) % output_dims->w, 1,
-                           cols);
+                const int32_t oy = px / output_dims->w, ox = px % output_dims->w;
+                if (!two || ox + 1 >= output_dims->w || !fill_pair(&fill, oy, ox, cols)) {
+                    fill_pixel(&fill, oy, ox, 0, cols);
+                    fill_pixel(&fill, (px + two) / output_dims->w, (px + two) % output_dims->w,
+                               1, cols);
+                }
             }
             pixel_pair(params, quant, filter, filter_dims->n, pairs, &chunk, bias, first, count,
                        cols, output + px * filter_dims->n,
