@@ -236,9 +236,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
         for (px = 0; px < pixels; px += 2) {
             const int two = px + 1 < pixels;
             /* a last pixel alone fills both halves; its second outputs are overwritten */
-            if (pointwise) { /* output pixel px reads input pixel px */
-                put_run(cols, 0, 0, input + px * c, c);
-                put_run(cols, 1, 0, input + (px + two) * c, c);
+            if (pointwise) { /* output pixel px reads input pixel px: both in one pass */
+                fill_rows2(cols, input + px * c, two ? c : 0, 1, c, 0);
             } else {
                 const int32_t oy = px / output_dims->w, ox = px % output_dims->w;
                 if (!two || ox + 1 >= output_dims->w || !fill_pair(&fill, oy, ox, cols)) {
