@@ -103,7 +103,9 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
                                    bias[oc + j], dot_bound, p->output_offset, b->stage[j])) {
             return 0;
         }
-        b->bias2[j] = 2 * bias[oc + j]; /* |bias| < 2^29 */
+        /* |bias| < 2^29 where the stage reads the accumulator; a constant channel (multiplier
+         * 0) ignores it, and its bias may be as large as a dead channel's -2^30 */
+        b->bias2[j] = b->stage[j][0] == 0 ? 0 : 2 * bias[oc + j];
     }
     return 1;
 }
