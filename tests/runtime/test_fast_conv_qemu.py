@@ -16,16 +16,18 @@ from tests.boards.helpers import needs_cross, needs_qemu
 from .harness import fmt
 from .test_conv_s8 import conv_case
 
-pytestmark = [needs_cross, needs_qemu]
+# QEMU runs (about 5 s a graph): in the slow suite; the default suite runs the M4 conv blocks
+# through tests/runtime/test_fast_kernels_qemu.py
+pytestmark = [needs_cross, needs_qemu, pytest.mark.slow]
 
 # (H, W, C, KH, KW, stride, dilation, pads (top, bottom, left, right)), output channels;
 # depths 27 (14 pairs: % 4 = 2), 9 (5 pairs: 1), 12 (6: 2), 6 (3: 3), 16 (8: 0)
 GEOMETRIES = [
     ((7, 9, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1)), 70),
     ((9, 7, 1, 3, 3, (2, 2), (1, 1), (0, 1, 0, 1)), 13),
-    pytest.param((6, 5, 12, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 24, marks=pytest.mark.slow),
-    pytest.param((7, 7, 2, 3, 1, (1, 2), (2, 1), (2, 1, 0, 1)), 9, marks=pytest.mark.slow),
-    pytest.param((5, 6, 16, 1, 1, (2, 1), (1, 1), (0, 0, 0, 0)), 36, marks=pytest.mark.slow),
+    ((6, 5, 12, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 24),
+    ((7, 7, 2, 3, 1, (1, 2), (2, 1), (2, 1, 0, 1)), 9),
+    ((5, 6, 16, 1, 1, (2, 1), (1, 1), (0, 0, 0, 0)), 36),
 ]
 
 
