@@ -5,8 +5,11 @@
  * The bias holds bias + input_offset * sum(row), so the windows enter the products
  * raw and a tap in the padding reads -input_offset (its term cancels the folded
  * offset's). Two output pixels at a time, their windows are widened into one
- * buffer of int16 pairs, interleaved pixel by pixel; every block of 4 output
- * channels then runs 2x4 dot products over it, the weights read as stored.
+ * buffer of int16 pairs, interleaved pixel by pixel (es_nn_fast_conv_fill.h); every
+ * block of 4 output channels then runs 2x4 dot products over it, the weights read as
+ * stored (doubled), and the blocks whose channels take the short stage with the int8
+ * clamp run with it in one pass (es_nn_fast_conv_blocks.h); the others, and the
+ * channels after the last block, halve their accumulators for the general stages.
  * A window longer than the buffer takes a plain loop over the same layout.
  */
 #include "es_nn.h"
