@@ -148,18 +148,18 @@ typedef struct {
     "asr %[wb], %[wb], %[wa]\n\t"                                                          \
     "ssat %[wb], #8, %[wb]\n\t"
 
-/* Channel j (accumulators A, B, stage at byte off): x points at pixel 0's outputs, a0 at
- * pixel 1's. */
-#define ES_CONV_CHANNEL(A, B, j, off)                                                      \
+/* A channel (accumulators A, B, stage at byte off): x points at pixel 0's output and moves
+ * on by one, pixel 1's is at x + a0 (a0 = next - 1) after that. */
+#define ES_CONV_CHANNEL(A, B, off)                                                         \
     ES_CONV_CONSTS(off)                                                                    \
-    ES_CONV_VALUE(A) "strb %[wb], [%[x], #" j "]\n\t"                                     \
-    ES_CONV_VALUE(B) "strb %[wb], [%[a0], #" j "]\n\t"
+    ES_CONV_VALUE(A) "strb %[wb], [%[x]], #1\n\t"                                         \
+    ES_CONV_VALUE(B) "strb %[wb], [%[x], %[a0]]\n\t"
 
 /*
  * Blocks st .. st_end - 1 of two pixels' columns (cols, `pairs` pairs interleaved as in
  * es_conv2d_s8_w16), weights from w on; outputs at out0 and out0 + next. Per block of 8
- * outputs: the loop's 11 instructions per pair (plus 3 per 4 pairs), about 30 of set-up
- * and 6 per output.
+ * outputs: the loop's 11 instructions per pair (plus 3 per 4 pairs), 23 of set-up, 2 per
+ * channel and 5 per output.
  */
 static ES_FAST_NOINLINE void es_conv_blocks(const uint32_t *cols, int32_t pairs,
                                             const int32_t *w, const es_conv_block_stage *st,
@@ -169,20 +169,20 @@ static ES_FAST_NOINLINE void es_conv_blocks(const uint32_t *cols, int32_t pairs,
     int32_t a0, a1, a2, a3, b0, b1, b2, b3;
     uint32_t xa, xb, wa, wb;
     const uint32_t *x;
-    const int32_t *ww;
+    const int32_t *ww = (const int32_t *)st; /* w holds the stage pointer between blocks */
     f.cols = cols;
     f.end = cols + 2 * pairs;
     f.w = w;
     f.st = st;
     f.st_end = st + blocks;
     f.out0 = out0;
-    f.next = next;
+    f.next = next - 1; /* pixel 1's output from pixel 0's next one */
     f.rem = pairs & 3;
     __asm__ volatile(
         "0:\n\t"
-        "ldr %[x], %[st]\n\t"
-        "ldrd %[a0], %[a1], [%[x]]\n\t"
-        "ldrd %[a2], %[a3], [%[x], #8]\n\t"
+        "ldrd %[a0], %[a1], [%[w]]\n\t"
+        "ldrd %[a2], %[a3], [%[w], #8]\n\t"
+        "str %[w], %[st]\n\t"
         "mov %[b0], %[a0]\n\t"
         "mov %[b1], %[a1]\n\t"
         "mov %[b2], %[a2]\n\t"
@@ -207,25 +207,21 @@ static ES_FAST_NOINLINE void es_conv_blocks(const uint32_t *cols, int32_t pairs,
         "str %[w], %[wp]\n\t"
         "ldr %[w], %[st]\n\t"
         "ldr %[x], %[out0]\n\t"
-        /* channel 0: a0 holds pixel 1's output pointer once its own output is out */
+        /* channel 0: a0 holds pixel 1's output offset once its own output is out */
         ES_CONV_CONSTS("16")
-        ES_CONV_VALUE("a0") "strb %[wb], [%[x]]\n\t"
-        ES_CONV_VALUE("b0")
+        ES_CONV_VALUE("a0") "strb %[wb], [%[x]], #1\n\t"
         "ldr %[a0], %[next]\n\t"
-        "add %[a0], %[x], %[a0]\n\t"
-        "strb %[wb], [%[a0]]\n\t"
-        ES_CONV_CHANNEL("a1", "b1", "1", "28")
-        ES_CONV_CHANNEL("a2", "b2", "2", "40")
-        ES_CONV_CHANNEL("a3", "b3", "3", "52")
-        "add %[x], %[x], #4\n\t"
+        ES_CONV_VALUE("b0") "strb %[wb], [%[x], %[a0]]\n\t"
+        ES_CONV_CHANNEL("a1", "b1", "28")
+        ES_CONV_CHANNEL("a2", "b2", "40")
+        ES_CONV_CHANNEL("a3", "b3", "52")
         "str %[x], %[out0]\n\t"
         "add %[w], %[w], #64\n\t"
-        "str %[w], %[st]\n\t"
         "ldr %[wa], %[st_end]\n\t"
         "cmp %[w], %[wa]\n\t"
         "bne 0b\n\t"
         : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0),
-          [b1] "=&r"(b1), [b2] "=&r"(b2), [b3] "=&r"(b3), [x] "=&r"(x), [w] "=&r"(ww),
+          [b1] "=&r"(b1), [b2] "=&r"(b2), [b3] "=&r"(b3), [x] "=&r"(x), [w] "+r"(ww),
           [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb)
         /* the fields the loop writes (w, st, out0) are inputs too: f is not read after it,
          * and the memory clobber covers the writes */
