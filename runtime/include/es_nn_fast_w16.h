@@ -9,6 +9,9 @@
  * each pair p, the words of rows 4b, 4b+1, 4b+2, 4b+3; the last O % 4 rows
  * follow row by row. Row r starts at word r * P either way. The input offset
  * is folded into the bias offline, so activations enter the products raw.
+ * es_conv2d_s8_w16's rows are stored doubled (its accumulators are 2 * acc:
+ * es_nn_fast_conv_blocks.h), and each kernel row of an odd length W * C is
+ * followed by a 0, so every kernel row starts on a pair: P = H * ceil(W * C / 2).
  */
 #ifndef ES_NN_FAST_W16_H
 #define ES_NN_FAST_W16_H

@@ -81,7 +81,8 @@ def test_instruction_counts_are_exact_and_repeatable():
     assert [x.instructions for x in first.layers] == [x.instructions for x in second.layers]
     assert len(first.layers) == len(graph.ops)
     conv = [x for x in first.layers if x.type == "conv2d"]
-    assert all(x.instructions > x.macs for x in conv), "at least one instruction per MAC"
+    # SMLAD's two MACs per instruction are the floor (the fast 1x1 layers take 0.96 per MAC)
+    assert all(x.instructions > x.macs / 2 for x in conv), "at most two MACs per instruction"
     # the per-op counts leave out only the trace hook's own body: they add up to the total
     # within a few instructions per op
     assert abs(first.traced_instructions - first.instructions) < 40 * len(graph.ops)

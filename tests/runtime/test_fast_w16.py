@@ -12,24 +12,22 @@ checks it); windows and rows longer than the buffers take the plain loops.
 import numpy as np
 import pytest
 
-from edgesmith.codegen.c_layouts import w16_words
+from edgesmith.codegen.c_layouts import w16_layout
 
 from . import test_fast_kernels as base
 from .fast_harness import FAST_BUILDS, Call, conv_quant, fc_quant, library
 
 
 def laid_out(call: Call) -> tuple[np.ndarray, np.ndarray] | None:
-    """(words, folded bias) of a call's weights, or None where the layout does not apply."""
+    """(words, folded bias) of a call's weights, or None where the layout does not apply
+    (the generator's own function: conv rows doubled, each kernel row starting on a pair;
+    dense rows as they are)."""
     a = call.args
     rows = a["filter"].astype(np.int64).reshape(a["filter"].shape[0], -1)
     rows = rows + a["params"].get("filter_offset", 0)
-    offset = a["params"]["input_offset"]
-    bias = np.zeros(rows.shape[0], np.int64) if a["bias"] is None else a["bias"].astype(np.int64)
-    folded = bias + offset * rows.sum(axis=1)
-    bound = np.abs(folded) + np.abs(rows).sum(axis=1) * max(128, abs(offset))
-    if np.any(bound >= 1 << 31):
-        return None
-    return w16_words(rows), folded.astype(np.int32)
+    conv = call.kernel == "es_conv2d_s8"
+    return w16_layout(rows, a["bias"], a["params"]["input_offset"], 2 if conv else 1,
+                      a["filter_dims"]["h"] if conv else 1)
 
 
 def run_w16(call: Call, build: str, words: np.ndarray, folded: np.ndarray):
@@ -109,6 +107,45 @@ def test_conv_w16_many_channels_and_long_windows(rng, build):
         a["bias"] = rng.integers(-50000, 50000, out_c).astype(np.int32)
         call.output_size = h * w * out_c
         assert assert_w16_equals_reference(call, build)
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_conv_w16_block_stage_right_shifts_beyond_21(rng, build):
+    # the blocks' short stage for right shifts 13..31 (round checked on the real numbers) and
+    # its constant form (a zero multiplier, or |acc| below 2^(right-1): the output offset;
+    # biases of +-2^30, right shift 0 included, whose outputs all clamp to one value),
+    # with the int8 clamp the blocks take; biases up to 2^27 so that large shifts still
+    # leave outputs other than the offset
+    varied = 0
+    for case in range(12):
+        call = conv_call(rng, case % 2 == 1)
+        a = call.args
+        out_c = int(rng.integers(4, 13))
+        h, w, c = a["input_dims"]["h"], a["input_dims"]["w"], a["input_dims"]["c"]
+        f = a["filter_dims"]
+        a["filter"] = rng.integers(-128, 128, (out_c, f["h"], f["w"], c)).astype(np.int8)
+        a["filter_dims"] = {**f, "n": out_c}
+        a["output_dims"] = {**a["output_dims"], "c": out_c}
+        call.output_size = a["output_dims"]["h"] * a["output_dims"]["w"] * out_c
+        a["multiplier"] = rng.integers(1 << 30, (1 << 31) - 1, out_c).astype(np.int32)
+        a["multiplier"][rng.random(out_c) < 0.1] = 0
+        a["shift"] = rng.integers(-31, -12, out_c)
+        a["bias"] = rng.integers(-(1 << 27), 1 << 27, out_c).astype(np.int32)
+        a["params"].update(activation={"min": -128, "max": 127},
+                           output_offset=int(rng.choice([-128, 127, int(rng.integers(-128, 128))])))
+        dead = rng.random(out_c) < 0.3  # a trained model's dead channels: every output clamped
+        a["bias"][dead] = rng.choice([-(1 << 30), 1 << 30], int(dead.sum()))
+        a["shift"][dead & (rng.random(out_c) < 0.3)] = 0
+        # |acc| above 2^29 whose outputs are not one value: (k + 1/2) * 2^22 with k + offset
+        # inside the int8 range, so the pixels' outputs fall on both sides (the general stage)
+        edge = ~dead & (rng.random(out_c) < 0.3)
+        k = 128 if a["params"]["output_offset"] < 0 else -128
+        a["multiplier"][edge], a["shift"][edge] = (1 << 31) - 1, -22
+        a["bias"][edge] = (2 * k + 1) * (1 << 21) + rng.integers(-50000, 50000, int(edge.sum()))
+        assert assert_w16_equals_reference(call, build)
+        got = run_w16(call, build, *laid_out(call))[1]
+        varied += len(np.unique(got)) > 2
+    assert varied >= 6
 
 
 @pytest.mark.parametrize("build", sorted(FAST_BUILDS))

@@ -5,12 +5,17 @@
  * The bias holds bias + input_offset * sum(row), so the windows enter the products
  * raw and a tap in the padding reads -input_offset (its term cancels the folded
  * offset's). Two output pixels at a time, their windows are widened into one
- * buffer of int16 pairs, interleaved pixel by pixel; every block of 4 output
- * channels then runs 2x4 dot products over it, the weights read as stored.
+ * buffer of int16 pairs, interleaved pixel by pixel (es_nn_fast_conv_fill.h); every
+ * block of 4 output channels then runs 2x4 dot products over it, the weights read as
+ * stored (doubled), and the blocks whose channels take the short stage with the int8
+ * clamp run with it in one pass (es_nn_fast_conv_blocks.h); the others, and the
+ * channels after the last block, halve their accumulators for the general stages.
  * A window longer than the buffer takes a plain loop over the same layout.
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
+#include "es_nn_fast_conv_blocks.h"
+#include "es_nn_fast_conv_fill.h"
 #include "es_nn_fast_conv_stage.h"
 #include "es_nn_fast_w16.h"
 
@@ -99,107 +104,63 @@ static ES_FAST_NOINLINE void es_w16_block_2x4(const uint32_t *x, const int32_t *
     acc[7] = b3;
 }
 
-/* Window value k of `pixel` (0 or 1) into the interleaved pair buffer. */
-static void put_value(uint32_t *cols, int pixel, int32_t k, int32_t v)
-{
-    uint32_t *word = cols + (k >> 1) * 2 + pixel;
-    *word = (k & 1) ? (*word & 0xFFFFu) | ((uint32_t)v << 16)
-                    : (*word & 0xFFFF0000u) | ((uint32_t)v & 0xFFFFu);
-}
+/* The stages of one chunk of output channels: the blocks of 4 that run es_conv_blocks, and
+ * the channels after the last block (fewer than 4). */
+typedef struct {
+    es_conv_block_stage blocks[ES_FAST_CONV_CHUNK / 4];
+    unsigned char fused[ES_FAST_CONV_CHUNK / 4];
+    es_fast_channel_stage tail[3];
+} es_conv_chunk;
 
-/* n input values from src as window values k.. of `pixel`: whole pairs as words. */
-static void put_run(uint32_t *cols, int pixel, int32_t k, const int8_t *src, int32_t n)
+static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_params *quant,
+                          const int32_t *bias, int64_t dot_bound, int32_t channels,
+                          int32_t first, int32_t count, es_conv_chunk *ch)
 {
-    if (n > 0 && (k & 1)) {
-        put_value(cols, pixel, k++, *src++);
-        --n;
+    const int32_t blocked = channels & ~3;
+    int32_t oc;
+    for (oc = first; oc < first + count && oc < blocked; oc += 4) {
+        const int32_t b = (oc - first) / 4;
+        ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, dot_bound, oc,
+                                                            &ch->blocks[b]);
     }
-    for (; n >= 4; n -= 4, k += 4, src += 4) {
-        const uint32_t x = es_fast_load32(src);
-        const uint32_t even = es_fast_bytes02(x), odd = es_fast_bytes13(x);
-        cols[(k >> 1) * 2 + pixel] = (even & 0xFFFFu) | (odd << 16);
-        cols[(k >> 1) * 2 + 2 + pixel] = (even >> 16) | (odd & 0xFFFF0000u);
-    }
-    for (; n >= 2; n -= 2, k += 2, src += 2) {
-        cols[(k >> 1) * 2 + pixel] = es_fast_halves(src[0], src[1]);
-    }
-    if (n > 0) {
-        put_value(cols, pixel, k, *src);
+    if (oc < first + count) {
+        es_fast_prepare_stages(p, quant, bias, dot_bound, oc, first + count - oc, ch->tail);
     }
 }
 
-static void put_padding(uint32_t *cols, int pixel, int32_t k, int32_t value, int32_t n)
-{
-    for (; n > 0; --n) {
-        put_value(cols, pixel, k++, value);
-    }
-}
-
-/* The window of output pixel (oy, ox) as `pixel`'s values, raw, padding -input_offset. */
-static void fill_pixel(const es_conv_params *p, const es_dims *in, const es_dims *f,
-                       const int8_t *input, int32_t oy, int32_t ox, int pixel, uint32_t *cols)
-{
-    const int32_t c = in->c, run = f->w * c, ix0 = ox * p->stride.w - p->padding.w;
-    const int32_t pad = -p->input_offset;
-    int32_t ky, kx, k = 0;
-    for (ky = 0; ky < f->h; ++ky, k += run) {
-        const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
-        if (iy < 0 || iy >= in->h) {
-            put_padding(cols, pixel, k, pad, run);
-        } else if (p->dilation.w == 1 && ix0 >= 0 && ix0 + f->w <= in->w) {
-            put_run(cols, pixel, k, input + (iy * in->w + ix0) * c, run);
-        } else {
-            for (kx = 0; kx < f->w; ++kx) {
-                const int32_t ix = ix0 + kx * p->dilation.w;
-                if (ix < 0 || ix >= in->w) {
-                    put_padding(cols, pixel, k + kx * c, pad, c);
-                } else {
-                    put_run(cols, pixel, k + kx * c, input + (iy * in->w + ix) * c, c);
-                }
-            }
-        }
-    }
-    if (k & 1) {
-        put_value(cols, pixel, k, 0); /* the pair's second half meets a 0 weight */
-    }
-}
-
-/* v clamped to [lo, hi]: the layer's activation, kept in registers across a block. */
-static inline int32_t clamped(int32_t v, int32_t lo, int32_t hi)
-{
-    v = v < lo ? lo : v;
-    return v > hi ? hi : v;
-}
-
-/* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). */
+/* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). The
+ * rows are doubled: the accumulators of the plain paths are halved before their stage. */
 static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_params *quant,
                        const int32_t *filter, int32_t channels, int32_t pairs,
-                       const es_fast_channel_stage *stages, int32_t first, int32_t count,
-                       const uint32_t *cols, int8_t *out0, int8_t *out1)
+                       const es_conv_chunk *ch, const int32_t *bias, int32_t first,
+                       int32_t count, const uint32_t *cols, int8_t *out0, int8_t *out1)
 {
     const int32_t end = first + count, blocked = channels & ~3;
-    const int32_t lo = p->activation.min, hi = p->activation.max;
-    int32_t oc, j;
-    for (oc = first; oc < end && oc < blocked; oc += 4, stages += 4) {
-        int32_t acc[8];
-        es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
-        for (j = 0; j < 4; ++j) {
-            const es_fast_channel_stage *st = stages + j;
-            if (st->s.right != 0) {
-                out1[oc + j] =
-                    (int8_t)clamped(es_fast_short_value(acc[4 + j] + st->bias, &st->s), lo, hi);
-                out0[oc + j] =
-                    (int8_t)clamped(es_fast_short_value(acc[j] + st->bias, &st->s), lo, hi);
-            } else {
-                es_fast_output_general(p, quant, st->bias, oc + j, acc[j], acc[4 + j], out0,
-                                       out1);
+    int32_t oc = first, j;
+    while (oc < end && oc < blocked) {
+        const int32_t b = (oc - first) / 4;
+        if (ch->fused[b]) { /* a run of blocks in one call */
+            int32_t n = 1;
+            while (oc + 4 * n < end && oc + 4 * n < blocked && ch->fused[b + n]) {
+                ++n;
             }
+            es_conv_blocks(cols, pairs, filter + oc * pairs, &ch->blocks[b], n, out0 + oc,
+                           (int32_t)(out1 - out0));
+            oc += 4 * n;
+        } else {
+            int32_t acc[8];
+            es_w16_block_2x4(cols, filter + oc * pairs, pairs, acc);
+            for (j = 0; j < 4; ++j) {
+                es_fast_output_general(p, quant, bias[oc + j], oc + j, acc[j] >> 1,
+                                       acc[4 + j] >> 1, out0, out1);
+            }
+            oc += 4;
         }
     }
-    for (; oc < end; ++oc, ++stages) { /* the channels after the last block of 4 */
+    for (j = 0; oc < end; ++oc, ++j) { /* the channels after the last block of 4 */
         const int32_t *row = filter + oc * pairs;
-        es_fast_output_channel(p, quant, stages, oc, es_w16_dot(cols, 2, row, pairs),
-                               es_w16_dot(cols + 1, 2, row, pairs), out0, out1);
+        es_fast_output_channel(p, quant, &ch->tail[j], oc, es_w16_dot(cols, 2, row, pairs) >> 1,
+                               es_w16_dot(cols + 1, 2, row, pairs) >> 1, out0, out1);
     }
 }
 
@@ -209,13 +170,14 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                        const int32_t *filter, const int32_t *bias, const es_dims *out,
                        int8_t *output)
 {
-    const int32_t pairs = (f->h * f->w * f->c + 1) / 2;
+    const int32_t row_len = f->w * f->c + (f->w * f->c & 1), pairs = f->h * row_len / 2;
     int32_t oy, ox, oc, ky, kx, ic;
     for (oy = 0; oy < out->h; ++oy) {
         for (ox = 0; ox < out->w; ++ox, output += f->n) {
             for (oc = 0; oc < f->n; ++oc) {
-                int32_t acc = 0, k = 0;
+                int32_t acc = 0, k;
                 for (ky = 0; ky < f->h; ++ky) {
+                    k = ky * row_len;
                     const int32_t iy = oy * p->stride.h - p->padding.h + ky * p->dilation.h;
                     for (kx = 0; kx < f->w; ++kx) {
                         const int32_t ix = ox * p->stride.w - p->padding.w + kx * p->dilation.w;
@@ -223,11 +185,11 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                         for (ic = 0; ic < f->c; ++ic, ++k) {
                             const int32_t x = inside ? input[(iy * in->w + ix) * in->c + ic]
                                                      : -p->input_offset;
-                            acc += es_w16_weight(filter, f->n, pairs, oc, k) * x;
+                            acc += es_w16_weight(filter, f->n, pairs, oc, k) * x; /* 2 w */
                         }
                     }
                 }
-                es_fast_output_general(p, quant, bias[oc], oc, acc, 0, output, output);
+                es_fast_output_general(p, quant, bias[oc], oc, acc >> 1, 0, output, output);
             }
         }
     }
@@ -239,7 +201,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
                            const int32_t *bias, const es_dims *output_dims, int8_t *output)
 {
     uint32_t cols[ES_FAST_BUFFER / 2];
-    es_fast_channel_stage stages[ES_FAST_STAGE_CHUNK];
+    es_conv_chunk chunk;
+    es_conv_fill fill;
     es_window win;
     es_status status;
     int32_t pairs, pixels, px, first, count, magnitude, c;
@@ -253,7 +216,8 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
     if (bias == NULL) {
         return ES_ERR_ARG; /* the folded offset lives in the bias */
     }
-    pairs = (filter_dims->h * filter_dims->w * filter_dims->c + 1) / 2;
+    /* every kernel row starts on a pair (a 0 weight after an odd row) */
+    pairs = filter_dims->h * ((filter_dims->w * filter_dims->c + 1) / 2);
     if (2 * pairs > ES_FAST_BUFFER / 2 || !es_fast_offset_fits(params->input_offset)) {
         plain_conv(params, quant, input_dims, input, filter_dims, filter, bias, output_dims,
                    output);
@@ -264,31 +228,29 @@ es_status es_conv2d_s8_w16(const es_context *ctx, const es_conv_params *params,
     pointwise = filter_dims->h == 1 && filter_dims->w == 1 && params->stride.h == 1 &&
                 params->stride.w == 1 && params->padding.h == 0 && params->padding.w == 0 &&
                 output_dims->h == input_dims->h && output_dims->w == input_dims->w;
+    fill = fill_of(params, input_dims, filter_dims, input);
     pixels = output_dims->h * output_dims->w;
     for (first = 0; first < filter_dims->n; first += count) {
         count = filter_dims->n - first;
-        count = count < ES_FAST_STAGE_CHUNK ? count : ES_FAST_STAGE_CHUNK;
-        es_fast_prepare_stages(params, quant, bias,
-                               (int64_t)pairs * 2 * 128 * (magnitude > 128 ? magnitude : 128),
-                               first, count, stages);
+        count = count < ES_FAST_CONV_CHUNK ? count : ES_FAST_CONV_CHUNK;
+        prepare_chunk(params, quant, bias,
+                      (int64_t)pairs * 2 * 128 * (magnitude > 128 ? magnitude : 128),
+                      filter_dims->n, first, count, &chunk);
         for (px = 0; px < pixels; px += 2) {
             const int two = px + 1 < pixels;
             /* a last pixel alone fills both halves; its second outputs are overwritten */
-            if (pointwise) { /* output pixel px reads input pixel px */
-                put_run(cols, 0, 0, input + px * c, c);
-                put_run(cols, 1, 0, input + (px + two) * c, c);
-                if (c & 1) {
-                    put_value(cols, 0, c, 0);
-                    put_value(cols, 1, c, 0);
-                }
+            if (pointwise) { /* output pixel px reads input pixel px: both in one pass */
+                fill_rows2(cols, input + px * c, two ? c : 0, 1, c, 0);
             } else {
-                fill_pixel(params, input_dims, filter_dims, input, px / output_dims->w,
-                           px % output_dims->w, 0, cols);
-                fill_pixel(params, input_dims, filter_dims, input, (px + two) / output_dims->w,
-                           (px + two) % output_dims->w, 1, cols);
+                const int32_t oy = px / output_dims->w, ox = px % output_dims->w;
+                if (!two || ox + 1 >= output_dims->w || !fill_pair(&fill, oy, ox, cols)) {
+                    fill_pixel(&fill, oy, ox, 0, cols);
+                    fill_pixel(&fill, (px + two) / output_dims->w, (px + two) % output_dims->w,
+                               1, cols);
+                }
             }
-            pixel_pair(params, quant, filter, filter_dims->n, pairs, stages, first, count, cols,
-                       output + px * filter_dims->n,
+            pixel_pair(params, quant, filter, filter_dims->n, pairs, &chunk, bias, first, count,
+                       cols, output + px * filter_dims->n,
                        output + (two ? px + 1 : px) * filter_dims->n);
         }
     }

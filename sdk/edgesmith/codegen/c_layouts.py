@@ -73,24 +73,50 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
     if weights.data is None or weights.data.dtype != np.int8 or weights.data.size == 0:
         return None
     rows = weights.data.astype(np.int64).reshape(weights.shape[0], -1)
-    if (rows.shape[1] + 1) // 2 > max_pairs:
+    # a conv kernel's rows (its height) each start on a pair (es_nn_fast_conv_fill.h)
+    kernel_rows = int(weights.shape[1]) if entry == "es_conv2d_s8_w16" else 1
+    if kernel_rows * ((rows.shape[1] // kernel_rows + 1) // 2) > max_pairs:
         return None
     fields = values["params"].fields
     rows = rows + int(fields.get("filter_offset", 0))
-    bias = np.zeros(rows.shape[0], np.int64)
+    bias = None
     if len(op.inputs) > 2 and op.inputs[2] is not None:
         data = graph.tensors[op.inputs[2]].data
         if data is None or data.dtype != np.int32 or data.size != rows.shape[0]:
             return None
-        bias = data.astype(np.int64).reshape(-1)
-    offset = int(fields["input_offset"])
-    folded = bias + offset * rows.sum(axis=1)
-    # every partial sum of the kernel stays inside int32, so its integers are the reference's
-    bound = np.abs(folded) + np.abs(rows).sum(axis=1) * max(128, abs(offset))
-    if np.any(bound >= 1 << 31):
+        bias = data
+    laid = w16_layout(rows, bias, int(fields["input_offset"]), _W16_SCALE[entry], kernel_rows)
+    if laid is None:
         return None
-    return entry, {**values, "filter": LaidOut("int32_t", tuple(int(v) for v in w16_words(rows))),
+    words, folded = laid
+    return entry, {**values, "filter": LaidOut("int32_t", tuple(int(v) for v in words)),
                    "bias": LaidOut("int32_t", tuple(int(v) for v in folded))}
+
+
+#: the factor the rows of each int16 entry are stored with: conv2d's are doubled, so its
+#: accumulators are the 2 * acc its output stage's SMMLAR takes (es_nn_fast_conv_blocks.h)
+_W16_SCALE = {"es_conv2d_s8_w16": 2, "es_fully_connected_s8_w16": 1}
+
+
+def w16_layout(rows: np.ndarray, bias: np.ndarray | None, input_offset: int,
+               scale: int = 1, kernel_rows: int = 1) -> tuple[np.ndarray, np.ndarray] | None:
+    """(words, folded bias) of weight ``rows`` [O, K] (filter offset added) stored times
+    ``scale``, each row's ``kernel_rows`` equal parts (a conv kernel's rows) padded with a 0
+    to an even length, so every part starts on a pair; or None where a partial sum of the
+    kernel could leave int32 (then its integers would not be the reference's)."""
+    rows = np.asarray(rows, np.int64)
+    bias = np.zeros(rows.shape[0], np.int64) if bias is None else np.asarray(bias, np.int64)
+    folded = bias.reshape(-1) + input_offset * rows.sum(axis=1)
+    dot = np.abs(rows).sum(axis=1) * max(128, abs(input_offset))
+    if np.any(np.abs(folded) + dot >= 1 << 31) or np.any(scale * dot >= 1 << 31) \
+            or np.any(np.abs(scale * rows) >= 1 << 15):
+        return None
+    part = rows.shape[1] // kernel_rows
+    if kernel_rows > 1 and part % 2:
+        parts = rows.reshape(rows.shape[0], kernel_rows, part)
+        rows = np.concatenate([parts, np.zeros((rows.shape[0], kernel_rows, 1), np.int64)],
+                              axis=2).reshape(rows.shape[0], -1)
+    return w16_words(scale * rows), folded.astype(np.int32)
 
 
 @dataclass(frozen=True)
