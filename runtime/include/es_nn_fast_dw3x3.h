@@ -27,17 +27,18 @@ extern "C" {
 #endif
 
 /*
- * One channel as the fused loops read it. Tap line k (across lines) and
- * position j (along them) weigh w[k][j]; w01[k] = 2 * (w[k][0], w[k][1]) and
- * w12[k] = 2 * (w[k][1], w[k][2]) as int16 halves, bias = 2 * (bias + offset *
- * sum(w)) (the input offset folded; the short form's bound keeps 2 * acc and
- * every partial sum inside int32); the rest is es_fast_short.
+ * One channel as the fused loops read it, and one row of the offline table of
+ * es_depthwise_conv2d_s8_w16 (edgesmith.codegen.c_layouts_dw writes the same
+ * ten words). Tap line k (across lines) and position j (along them) weigh
+ * w[k][j]; w[2k] = 2 * (w[k][0], w[k][1]) and w[2k + 1] = 2 * (w[k][1], w[k][2])
+ * as int16 halves (one LDRD loads a tap line's two pairs), bias = 2 * (bias +
+ * offset * sum(w)) (the input offset folded; the short form's bound keeps
+ * 2 * acc and every partial sum inside int32); multiplier, round and right are
+ * es_fast_short's. The clamp is the call's (es_activation), not the channel's.
  */
 typedef struct {
-    uint32_t w01[3];
-    uint32_t w12[3];
-    int32_t bias;
-    int32_t multiplier, round, right, min, max;
+    uint32_t w[6];
+    int32_t bias, multiplier, round, right;
 } es_dw3x3_channel;
 
 /*
@@ -99,6 +100,21 @@ static inline es_dw3x3_geometry es_dw3x3_geometry_of(const es_dw_conv_params *p,
     (acc0 = es_fast_mac_lo_hi(es_fast_load32((r) + 2), w12, \
                               es_fast_dual_mac(es_fast_load32(r), w01, acc0)))
 
+/*
+ * One tap line into the stride-2 outputs at r (acc0) and r + 2 (acc1), r
+ * word-aligned: acc0 += (r[0], r[1]) . (w0, w1) + r[2] * w2 and acc1 +=
+ * (r[2], r[3]) . (w0, w1) + r[4] * w2: the middle pair serves both outputs, so a
+ * pair of outputs takes one LDRD, one LDR and 4 multiply instructions per tap line.
+ */
+#define ES_DW3X3_PAIR2(r, w01, w12)                                                 \
+    do {                                                                            \
+        uint32_t lo_, hi_;                                                          \
+        es_dw3x3_load_pair(r, &lo_, &hi_);                                          \
+        acc0 = es_fast_mac_lo_hi(hi_, w12, es_fast_dual_mac(lo_, w01, acc0));       \
+        acc1 = es_fast_mac_lo_hi(es_fast_load32((r) + 4), w12,                      \
+                                 es_fast_dual_mac(hi_, w01, acc1));                 \
+    } while (0)
+
 /* Two words from a word-aligned address: one LDRD on the M4. */
 static inline void es_dw3x3_load_pair(const int16_t *r, uint32_t *lo, uint32_t *hi)
 {
@@ -137,24 +153,31 @@ static inline int8_t es_dw3x3_clamp(int32_t v, int full, int32_t min, int32_t ma
 #endif
 
 ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride,
-                                      const es_dw3x3_geometry *g, const es_dw3x3_channel *t,
-                                      int32_t out_lines, int8_t *dst, int full)
+                                        const es_dw3x3_geometry *g, const es_dw3x3_channel *t,
+                                        int32_t out_lines, int8_t *dst, int full, int32_t min,
+                                        int32_t max)
 {
-    const uint32_t a0 = t->w01[0], a1 = t->w01[1], a2 = t->w01[2];
-    const uint32_t b0 = t->w12[0], b1 = t->w12[1], b2 = t->w12[2];
+    const uint32_t a0 = t->w[0], a1 = t->w[2], a2 = t->w[4];
+    const uint32_t b0 = t->w[1], b1 = t->w[3], b2 = t->w[5];
     const int32_t bias = t->bias, mult = t->multiplier, round = t->round, right = t->right;
-    const int32_t min = t->min, max = t->max, n = g->len, step_x = g->step_x;
-    const int32_t dst_x = g->dst_x, pairs = step_x == 1 ? n / 2 : 0;
+    const int32_t n = g->len, step_x = g->step_x;
+    const int32_t dst_x = g->dst_x, pairs = step_x <= 2 ? n / 2 : 0;
     const int32_t rows_step = g->step_line * line_stride;
     int32_t y, x, acc0, acc1;
     for (y = 0; y < out_lines; ++y, rows += rows_step, dst += g->dst_line) {
         const int16_t *r = rows;
         int8_t *o = dst;
-        for (x = 0; x < pairs; ++x, r += 2, o += 2 * dst_x) {
+        for (x = 0; x < pairs; ++x, r += 2 * step_x, o += 2 * dst_x) {
             acc0 = acc1 = bias;
-            ES_DW3X3_PAIR(r, a0, b0);
-            ES_DW3X3_PAIR(r + line_stride, a1, b1);
-            ES_DW3X3_PAIR(r + 2 * line_stride, a2, b2);
+            if (step_x == 1) {
+                ES_DW3X3_PAIR(r, a0, b0);
+                ES_DW3X3_PAIR(r + line_stride, a1, b1);
+                ES_DW3X3_PAIR(r + 2 * line_stride, a2, b2);
+            } else {
+                ES_DW3X3_PAIR2(r, a0, b0);
+                ES_DW3X3_PAIR2(r + line_stride, a1, b1);
+                ES_DW3X3_PAIR2(r + 2 * line_stride, a2, b2);
+            }
             acc0 = es_fast_short_value2(acc0, mult, round, right);
             acc1 = es_fast_short_value2(acc1, mult, round, right);
             o[0] = es_dw3x3_clamp(acc0, full, min, max);
@@ -172,30 +195,50 @@ ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride
 
 #include "es_nn_fast_dw3x3_m4.h" /* es_dw3x3_band_dsp */
 
+/*
+ * `channels` consecutive channels (table rows t[0..], planes plane_stride values
+ * apart from `rows`, outputs one byte apart from dst), out_lines lines of each;
+ * [min, max]: the call's clamp.
+ */
 static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_stride,
                                            const es_dw3x3_geometry *g,
-                                           const es_dw3x3_channel *t, int32_t out_lines,
-                                           int8_t *dst)
+                                           const es_dw3x3_channel *t, int32_t channels,
+                                           int32_t plane_stride, int32_t out_lines, int8_t *dst,
+                                           int32_t min, int32_t max)
 {
-    const int full = t->min == -128 && t->max == 127;
+    const int full = min == -128 && max == 127;
+    int32_t c;
 #if ES_FAST_INTRINSICS
-    if (g->step_x <= 2 && out_lines > 0) {
+    if (g->step_x <= 2 && out_lines > 0 && channels > 0) {
+        es_dw3x3_group_args a;
+        a.rows = rows;
+        a.line_stride = line_stride;
+        a.g = g;
+        a.table = t;
+        a.channels = channels;
+        a.plane_stride = plane_stride;
+        a.out_lines = out_lines;
+        a.dst = dst;
+        a.min = min;
+        a.max = max;
         if (full) {
-            es_dw3x3_band_dsp(rows, line_stride, g, t, out_lines, dst);
-        } else if (t->min == -8 && t->max == 7) {
-            es_dw3x3_band_dsp_s4(rows, line_stride, g, t, out_lines, dst);
-        } else if (t->min == -2 && t->max == 1) {
-            es_dw3x3_band_dsp_s2(rows, line_stride, g, t, out_lines, dst);
+            es_dw3x3_band_dsp(&a);
+        } else if (min == -8 && max == 7) {
+            es_dw3x3_band_dsp_s4(&a);
+        } else if (min == -2 && max == 1) {
+            es_dw3x3_band_dsp_s2(&a);
         } else {
-            es_dw3x3_band_dsp_range(rows, line_stride, g, t, out_lines, dst);
+            es_dw3x3_band_dsp_range(&a);
         }
         return;
     }
 #endif
-    if (full) {
-        es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 1);
-    } else {
-        es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 0);
+    for (c = 0; c < channels; ++c, rows += plane_stride, ++dst) {
+        if (full) {
+            es_dw3x3_band_body(rows, line_stride, g, t + c, out_lines, dst, 1, -128, 127);
+        } else {
+            es_dw3x3_band_body(rows, line_stride, g, t + c, out_lines, dst, 0, min, max);
+        }
     }
 }
 
@@ -253,6 +296,24 @@ static inline void es_dw3x3_layout(es_dw3x3_geometry *g, int32_t buffer)
 }
 
 /*
+ * The first `used` values of `rows` set to -offset (the padding's value), unless
+ * *filled already says they hold it for this line stride (then the positions of
+ * the input are all a later widening writes).
+ */
+static inline void es_dw3x3_fill(int16_t *rows, int32_t used, int32_t offset,
+                                 int32_t line_stride, int32_t *filled)
+{
+    int32_t k;
+    if (*filled != line_stride) {
+        const uint32_t pair = es_fast_pair(-offset);
+        for (k = 0; k < used; k += 2) {
+            memcpy(rows + k, &pair, sizeof pair);
+        }
+        *filled = line_stride;
+    }
+}
+
+/*
  * The plane of one output channel (its input channel at `input`, the first
  * element of that channel) into dst, by geometry g (es_dw3x3_layout: band >
  * 0), with the lines buffer `rows` (word-aligned). Where one band holds the
@@ -264,22 +325,17 @@ static inline void es_dw3x3_layout(es_dw3x3_geometry *g, int32_t buffer)
  * -offset: x + offset is 0 there, as in the reference.
  */
 static inline void es_dw3x3_plane(const es_dw3x3_geometry *g, const int8_t *input,
-                                  const es_dw3x3_channel *t, int16_t *rows, int32_t *filled,
-                                  int8_t *dst)
+                                  const es_dw3x3_channel *t, es_activation act, int16_t *rows,
+                                  int32_t *filled, int8_t *dst)
 {
     const int32_t sh = g->step_line, band = g->band, line_stride = g->line_stride;
-    int32_t oy, count, k;
-    if (*filled != line_stride) {
-        const uint32_t pair = es_fast_pair(-g->offset);
-        for (k = 0; k < g->used; k += 2) {
-            memcpy(rows + k, &pair, sizeof pair);
-        }
-        *filled = line_stride;
-    }
+    int32_t oy, count;
+    es_dw3x3_fill(rows, g->used, g->offset, line_stride, filled);
     for (oy = 0; oy < g->lines; oy += count) {
         count = g->lines - oy < band ? g->lines - oy : band;
         es_dw3x3_widen(g, input, oy * sh, (count - 1) * sh + 3, line_stride, rows);
-        es_dw3x3_band(rows, line_stride, g, t, count, dst + oy * g->dst_line);
+        es_dw3x3_band(rows, line_stride, g, t, 1, 0, count, dst + oy * g->dst_line, act.min,
+                      act.max);
     }
 }
 

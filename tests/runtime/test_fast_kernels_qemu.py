@@ -3,7 +3,8 @@
 One-op graphs with random odd shapes, strides 1 and 2, padding, depth multipliers and
 extreme values run as firmware under QEMU: the DSP loops on the M4/M33/M55 (SMLAD and
 friends, which the host never executes), the portable loops on the M3; conv and dense on
-int8 weights (--optimize size) and on int16 weights laid out offline (--optimize speed).
+int8 weights (--optimize size) and on int16 weights laid out offline (--optimize speed);
+3x3 depthwise on its int8 weights and on the per-channel table (es_depthwise_conv2d_s8_w16).
 """
 
 import numpy as np
@@ -25,11 +26,21 @@ GEOMETRIES = [
 ]
 
 
+#: depthwise geometries that take the per-channel table (3x3, dilation 1)
+TABLE_GEOMETRIES = sum(g[3:5] == (3, 3) and g[6] == (1, 1) for g in GEOMETRIES)
+
+
 def cases(rng):
+    from .harness import fmt
+
     for k, geometry in enumerate(GEOMETRIES):
         yield conv_case(rng, geometry, 7 + k, extremes=k % 2 == 1, batch=3)
+        # scales of real layers (a right shift), so every channel takes the short stage
+        channels = geometry[2] * (1 + k % 2)
         yield conv_case(rng, geometry, 0, depthwise=True, multiplier=1 + k % 2,
-                        extremes=k % 2 == 0, batch=3)
+                        extremes=k % 2 == 0, batch=3, w_scales=[0.02] * channels,
+                        in_fmt=fmt(0.05, int(rng.integers(-128, 128))),
+                        out_fmt=fmt(0.03, int(rng.integers(-128, 128))))
     yield fc_case(rng, (3, 37), 9)
 
 
@@ -41,8 +52,7 @@ def check_on(board: str, rng, optimize: str) -> int:
     for case in cases(rng):
         options = CodeOptions(optimize=optimize)
         layouts = {x.layout for x in options.layouts(case.graph)}
-        if case.op.type == "depthwise_conv2d":  # no weight layouts: once is enough
-            assert not layouts
+        if case.op.type == "depthwise_conv2d" and not layouts:  # int8 only: once is enough
             if optimize == "speed":
                 continue
         else:
@@ -54,8 +64,8 @@ def check_on(board: str, rng, optimize: str) -> int:
 
 
 def expected_ops(optimize: str) -> int:
-    """Cases run: depthwise (no weight layouts) only with int8 weights."""
-    return len(GEOMETRIES) + 1 + (len(GEOMETRIES) if optimize == "size" else 0)
+    """Cases run: depthwise without a table only with int8 weights."""
+    return len(GEOMETRIES) + 1 + (len(GEOMETRIES) if optimize == "size" else TABLE_GEOMETRIES)
 
 
 @pytest.mark.parametrize("optimize", ["speed", "size"])
