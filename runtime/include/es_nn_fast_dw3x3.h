@@ -316,27 +316,63 @@ static inline void es_dw3x3_fill(int16_t *rows, int32_t used, int32_t offset,
 /*
  * The plane of one output channel (its input channel at `input`, the first
  * element of that channel) into dst, by geometry g (es_dw3x3_layout: band >
- * 0), with the lines buffer `rows` (word-aligned). Where one band holds the
- * whole plane, all of it is widened before the first output is written (so
- * dst may be the channel's input). *filled is the line stride for which the
- * buffer's padding positions hold -offset (0: none): they are filled once for
- * all the channels of a call. The input offset is in the bias
- * (es_dw3x3_channel), so the lines hold the input as it is, and the padding
- * -offset: x + offset is 0 there, as in the reference.
+ * 0), with the lines buffer `rows` (word-aligned). A band's lines are widened
+ * before its first output is written, and the next band keeps the lines the
+ * two share (moved to the top of the buffer) and widens only the lines it adds,
+ * so each input line is read once, before any output the bands before it
+ * wrote (dst may be the channel's input where es_dw3x3_in_place says so).
+ * *filled is the line stride for which the buffer's padding positions hold
+ * -offset (0: none): they are filled once for all the channels of a call. The
+ * input offset is in the bias (es_dw3x3_channel), so the lines hold the input
+ * as it is, and the padding -offset: x + offset is 0 there, as in the
+ * reference.
  */
 static inline void es_dw3x3_plane(const es_dw3x3_geometry *g, const int8_t *input,
                                   const es_dw3x3_channel *t, es_activation act, int16_t *rows,
                                   int32_t *filled, int8_t *dst)
 {
     const int32_t sh = g->step_line, band = g->band, line_stride = g->line_stride;
-    int32_t oy, count;
+    const int32_t keep = sh < 3 ? 3 - sh : 0; /* lines consecutive bands share */
+    int32_t oy, count, held = 0;
     es_dw3x3_fill(rows, g->used, g->offset, line_stride, filled);
     for (oy = 0; oy < g->lines; oy += count) {
+        const int32_t kept = oy == 0 ? 0 : keep;
         count = g->lines - oy < band ? g->lines - oy : band;
-        es_dw3x3_widen(g, input, oy * sh, (count - 1) * sh + 3, line_stride, rows);
+        if (kept > 0) {
+            memmove(rows, rows + (held - kept) * line_stride,
+                    (size_t)(kept * line_stride) * sizeof *rows);
+        }
+        held = (count - 1) * sh + 3;
+        es_dw3x3_widen(g, input, oy * sh + kept, held - kept, line_stride,
+                       rows + kept * line_stride);
         es_dw3x3_band(rows, line_stride, g, t, 1, 0, count, dst + oy * g->dst_line, act.min,
                       act.max);
     }
+}
+
+/*
+ * Whether es_dw3x3_plane may write a channel's outputs over its input (the
+ * in-place contract: output pixel p of channel c into the slot of input pixel
+ * p, channel c): one band holds the whole plane, or the lines are rows and at
+ * every band's end the outputs written so far lie before the first input row
+ * a later band widens.
+ */
+static inline int es_dw3x3_in_place(const es_dw3x3_geometry *g)
+{
+    const int32_t sh = g->step_line, keep = sh < 3 ? 3 - sh : 0;
+    int32_t end;
+    if (g->band >= g->lines) {
+        return 1;
+    }
+    if (g->columns) {
+        return 0;
+    }
+    for (end = g->band; end < g->lines; end += g->band) {
+        if ((int64_t)end * g->len > (int64_t)(end * sh + keep - g->pad_line) * g->in_len) {
+            return 0;
+        }
+    }
+    return 1;
 }
 
 #ifdef __cplusplus

@@ -115,9 +115,12 @@ def test_random_3x3_layers_on_the_table_equal_reference(rng, build, extremes):
 
 # (h, w, channels, stride): the groups (6x6, 3x3, 12x12 by rows; 25x5 by columns), a group of
 # 40 planes with 5 more, channel counts with a remainder after the groups of four, planes of
-# one band (24x24) and of several (48x48, 70x9), and the loops' odd output of a line
+# one band (24x24, 70x9 by columns) and of several (48x48, 47x48, 30x200: the bands keep the
+# lines they share, and in place write straight over rows no later band reads; 40x30 by
+# columns: in place through the scratch), and the loops' odd output of a line
 SHAPES = [(6, 6, 19, 1), (6, 6, 8, 2), (3, 3, 45, 1), (3, 3, 6, 1), (12, 12, 13, 1),
           (12, 12, 17, 2), (25, 5, 10, 1), (25, 5, 7, 2), (24, 24, 3, 1), (48, 48, 2, 2),
+          (48, 48, 2, 1), (47, 48, 2, 1), (30, 200, 3, 1), (30, 201, 2, 2), (40, 30, 3, 1),
           (70, 9, 3, 1), (5, 7, 5, 1), (7, 7, 4, 2), (1, 3, 5, 1), (3, 1, 6, 2)]
 
 

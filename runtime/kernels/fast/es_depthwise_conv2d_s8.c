@@ -177,7 +177,7 @@ static const uint8_t taps_by_columns[9] = {0, 3, 6, 1, 4, 7, 2, 5, 8};
 
 /*
  * The planes of a call writing dst[k * stride]: for 3x3 windows with dilation 1;
- * `whole`: only where one band holds a whole channel (then dst may be its input).
+ * `whole`: only where dst may be the channel's input (es_dw3x3_in_place).
  */
 static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *in,
                       const es_dims *f, const es_dims *out, int32_t stride, int whole)
@@ -189,7 +189,7 @@ static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *
     }
     c->g = es_dw3x3_geometry_of(p, in, out, stride);
     es_dw3x3_layout(&c->g, ES_FAST_BUFFER);
-    c->ok = c->g.band > 0 && (!whole || c->g.band >= c->g.lines);
+    c->ok = c->g.band > 0 && (!whole || es_dw3x3_in_place(&c->g));
     c->order = c->g.columns ? taps_by_columns : taps_by_rows;
     c->input_bound = (int32_t)es_fast_input_bound(p->input_offset);
 }

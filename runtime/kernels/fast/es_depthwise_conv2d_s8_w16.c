@@ -75,8 +75,9 @@ es_status es_depthwise_conv2d_s8_w16(const es_context *ctx, const es_dw_conv_par
 }
 
 /*
- * As es_depthwise_conv2d_s8_inplace: groups and planes that one pass of the buffer
- * holds whole go straight to their slots; larger planes through the scratch.
+ * As es_depthwise_conv2d_s8_inplace: groups, and planes whose bands never overwrite
+ * an input row a later band reads (es_dw3x3_in_place), go straight to their slots;
+ * other planes through the scratch.
  */
 es_status es_depthwise_conv2d_s8_w16_inplace(const es_context *ctx,
                                              const es_dw_conv_params *params,
@@ -105,7 +106,7 @@ es_status es_depthwise_conv2d_s8_w16_inplace(const es_context *ctx,
         return ES_OK;
     }
     lines.filled = 0;
-    if (direct.band >= direct.lines) {
+    if (es_dw3x3_in_place(&direct)) {
         for (c = 0; c < channels; ++c) {
             es_dw3x3_plane(&direct, data + c, rows_of + c, params->activation, lines.values,
                            &lines.filled, data + c);
