@@ -31,29 +31,32 @@ typedef struct {
 /*
  * What the band loop keeps in memory: its 14 registers hold the three line
  * pointers, the output pointer, the six weight pairs and four temporaries. The
- * output loops read the first fields as memory operands (one LDR each); the
- * channel and line bookkeeping reads the rest through `self` at the byte
- * offsets the loop's text names (ES_DW3X3_AT_*, checked below), since an asm
- * statement takes at most 30 operands.
+ * output and line loops read the first fields as memory operands (one LDR
+ * each); the once-per-channel setup reads the rest through `self` at the byte
+ * offsets the loop's text names (checked below), since an asm statement takes
+ * at most 30 operands.
  */
 typedef struct {
     int32_t bias, multiplier, round, right; /* the current channel's (copied from its row) */
     int32_t dst_x, min, max;
     int8_t *end;
     const void *self;
-    const int16_t *rows, *plane; /* the current line; the next channel's plane */
+    int32_t pair_span, single_span; /* bytes of output a line's pairs and odd output take */
+    int32_t row_gap, dst_gap;       /* from where a line's pointers end to the next line */
+    int32_t lines;                  /* left in the current channel */
+    const int16_t *plane;           /* the next channel's plane (offset 56) */
     int32_t plane_bytes;
-    int8_t *dst, *chan_dst;      /* the current line's outputs; the next channel's */
-    const es_dw3x3_channel *table;
-    int32_t channels, lines, out_lines, line_bytes, rows_step, dst_line;
-    int32_t pair_span, single_span, step2; /* bytes of output the pairs and the odd one take */
+    int8_t *chan_dst;               /* the next channel's first output */
+    const es_dw3x3_channel *table;  /* the next channel's row (offset 68) */
+    int32_t channels, out_lines, line_bytes, step2; /* (step2 at offset 84) */
 } es_dw3x3_frame;
 
-#define ES_DW3X3_OFFSETS_ARE(at_rows, at_table, at_step2)                               \
-    (offsetof(es_dw3x3_frame, rows) == (at_rows) &&                                     \
+#define ES_DW3X3_OFFSETS_ARE(at_plane, at_table, at_step2)                              \
+    (offsetof(es_dw3x3_frame, plane) == (at_plane) &&                                   \
      offsetof(es_dw3x3_frame, table) == (at_table) &&                                   \
      offsetof(es_dw3x3_frame, step2) == (at_step2) && sizeof(void *) == 4)
-typedef char es_dw3x3_frame_layout[ES_DW3X3_OFFSETS_ARE(36, 56, 92) ? 1 : -1];
+/* the text's offsets hold on the 32-bit targets it is built for */
+typedef char es_dw3x3_frame_layout[ES_DW3X3_OFFSETS_ARE(56, 68, 84) ? 1 : -1];
 
 /*
  * es_dw3x3_band_body for stride 1 or 2 along the lines, over `channels`

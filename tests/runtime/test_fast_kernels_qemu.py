@@ -128,3 +128,33 @@ def test_fast_residual_add_on_the_emulated_m4(rng):
         case = binary_case(rng, "add", (shape, shape), formats=f, act=act, batch=2)
         report = verify_qemu(case.graph, case.feeds, board="mps2-an386")
         assert report.samples == 2 and report.ok, (shape, act, report.first_mismatch)
+
+
+# 3x3 depthwise layers on the per-channel table (es_depthwise_conv2d_s8_w16): small planes
+# several channels per pass (groups of four widened together, a remainder, a group of 40
+# planes and more, lines by columns), stride-2 pairs, planes in several bands written in
+# place over rows no later band reads; the first two in the default suite
+TABLE_PLANES = [
+    (6, 6, 21, (1, 1), (1, 1, 1, 1), "relu"),
+    (47, 48, 3, (1, 1), (1, 1, 1, 1), "relu6"),
+    pytest.param(3, 3, 43, (1, 1), (1, 1, 1, 1), "none", marks=pytest.mark.slow),
+    pytest.param(12, 12, 9, (2, 2), (0, 1, 0, 1), "relu6", marks=pytest.mark.slow),
+    pytest.param(48, 48, 4, (2, 2), (0, 1, 0, 1), "relu", marks=pytest.mark.slow),
+    pytest.param(25, 5, 7, (1, 1), (1, 1, 1, 1), "relu_n1_to_1", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("h, w, c, stride, pads, act", TABLE_PLANES)
+def test_fast_depthwise_table_on_the_emulated_m4(rng, h, w, c, stride, pads, act):
+    from edgesmith.codegen.options import CodeOptions
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .harness import fmt
+
+    case = conv_case(rng, (h, w, c, 3, 3, stride, (1, 1), pads), 0, depthwise=True, act=act,
+                     batch=2, w_scales=[0.02] * c, in_fmt=fmt(0.05, int(rng.integers(-128, 0))),
+                     out_fmt=fmt(0.03, -128 if act == "relu" else 3))
+    options = CodeOptions(optimize="speed")
+    assert [x.layout for x in options.layouts(case.graph)] == ["int16"]
+    report = verify_qemu(case.graph, case.feeds, board="mps2-an386", options=options)
+    assert report.samples == 2 and report.ok, ((h, w, c, stride), act, report.first_mismatch)
