@@ -52,7 +52,8 @@ es_status es_depthwise_conv2d_s8_w16(const es_context *ctx, const es_dw_conv_par
     const es_dw3x3_channel *rows_of = (const es_dw3x3_channel *)(const void *)filter;
     line_buffer lines;
     es_dw3x3_geometry g;
-    int32_t oc, k, mult;
+    es_dw3x3_grouping groups;
+    int32_t oc, mult;
     const es_status status = begin(params, input_dims, input, filter_dims, filter, output_dims,
                                    output, output_dims != NULL ? output_dims->c : 0, &g);
     (void)ctx;
@@ -60,10 +61,9 @@ es_status es_depthwise_conv2d_s8_w16(const es_context *ctx, const es_dw_conv_par
         return status;
     }
     mult = params->depth_multiplier;
-    k = mult == 1 ? es_dw3x3_group_size(&g, ES_FAST_BUFFER, output_dims->c) : 0;
-    if (k > 0) {
-        es_dw3x3_groups(&g, k, input, rows_of, output_dims->c, params->activation, lines.values,
-                        output);
+    if (mult == 1 && es_dw3x3_grouping_of(&g, output_dims->c, 0, &groups)) {
+        es_dw3x3_groups(&groups, input, rows_of, output_dims->c, params->activation,
+                        lines.values, output);
         return ES_OK;
     }
     lines.filled = 0;
@@ -88,7 +88,8 @@ es_status es_depthwise_conv2d_s8_w16_inplace(const es_context *ctx,
     const es_dw3x3_channel *rows_of = (const es_dw3x3_channel *)(const void *)filter;
     line_buffer lines;
     es_dw3x3_geometry direct, g;
-    int32_t c, k, px, channels, pixels;
+    es_dw3x3_grouping groups;
+    int32_t c, px, channels, pixels;
     es_status status = begin(params, input_dims, data, filter_dims, filter, output_dims, scratch,
                              output_dims != NULL ? output_dims->c : 0, &direct);
     (void)ctx;
@@ -99,9 +100,8 @@ es_status es_depthwise_conv2d_s8_w16_inplace(const es_context *ctx,
         return ES_ERR_RANGE;
     }
     channels = output_dims->c;
-    k = es_dw3x3_group_size(&direct, ES_FAST_BUFFER, channels);
-    if (k > 0) {
-        es_dw3x3_groups(&direct, k, data, rows_of, channels, params->activation, lines.values,
+    if (es_dw3x3_grouping_of(&direct, channels, 1, &groups)) {
+        es_dw3x3_groups(&groups, data, rows_of, channels, params->activation, lines.values,
                         data);
         return ES_OK;
     }
