@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
+from .c_layouts_dw import DW_KERNEL, dw_table_of
 from .c_values import CArray
 
 OPTIMIZE = ("speed", "size")
@@ -68,8 +69,11 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
     kernel, a row longer than the fast path holds, or a folded bias that could leave int32.
     A 3x3 depthwise layer's weights and output stage go to one table (:mod:`.c_layouts_dw`)."""
     if kernel == "es_depthwise_conv2d_s8" and len(op.inputs) >= 2:
-        from .c_layouts_dw import dw_table_call
-        return dw_table_call(op, graph, values)
+        table = dw_table_of(op, graph, values)
+        if table is None:
+            return None
+        kept = {k: v for k, v in values.items() if k != "quant"}  # the table holds the stage
+        return DW_KERNEL, {**kept, "filter": LaidOut("int32_t", tuple(map(int, table.flat)))}
     if kernel not in _W16 or len(op.inputs) < 2:
         return None
     entry, max_pairs = _W16[kernel]

@@ -75,12 +75,11 @@ def dw3x3_table(weights: np.ndarray, bias: np.ndarray | None, multiplier: np.nda
     return np.stack([*pairs, *(s.astype(np.int32) for s in stage)], axis=1)
 
 
-def dw_table_call(op: Op, graph: Graph, values: dict):
-    """The call of ``es_depthwise_conv2d_s8_w16`` that replaces ``op``'s int8 call with
-    ``values`` (:func:`~.c_calls.call_values`) and its table, or None (see the module
-    docstring)."""
-    from .c_layouts import LaidOut
-
+def dw_table_of(op: Op, graph: Graph, values: dict) -> np.ndarray | None:
+    """The table of ``op`` (a depthwise layer) from its int8 call's ``values``
+    (:func:`~.c_calls.call_values`), or None where it keeps its int8 weights (see the
+    module docstring). :func:`.c_layouts.w16_call` turns it into the call of
+    :data:`DW_KERNEL`."""
     weights = graph.tensors[op.inputs[1]]
     if weights.data is None or weights.data.dtype != np.int8 or tuple(weights.shape[1:3]) != (3, 3):
         return None
@@ -92,15 +91,10 @@ def dw_table_call(op: Op, graph: Graph, values: dict):
         return None
     bias = None
     if len(op.inputs) > 2 and op.inputs[2] is not None:
-        data = graph.tensors[op.inputs[2]].data
-        if data is None or data.dtype != np.int32:
+        bias = graph.tensors[op.inputs[2]].data
+        if bias is None or bias.dtype != np.int32:
             return None
-        bias = data
     quant = values["quant"].fields
-    table = dw3x3_table(weights.data, bias, np.array(quant["multiplier"].values),
-                        np.array(quant["shift"].values), int(fields["input_offset"]),
-                        int(fields["output_offset"]), lines_are_columns(out["h"], out["w"]))
-    if table is None:
-        return None
-    kept = {k: v for k, v in values.items() if k not in ("quant",)}
-    return DW_KERNEL, {**kept, "filter": LaidOut("int32_t", tuple(int(v) for v in table.reshape(-1)))}
+    return dw3x3_table(weights.data, bias, np.array(quant["multiplier"].values),
+                       np.array(quant["shift"].values), int(fields["input_offset"]),
+                       int(fields["output_offset"]), lines_are_columns(out["h"], out["w"]))
