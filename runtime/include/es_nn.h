@@ -1201,6 +1201,51 @@ es_status es_fully_connected_s8_w16(const es_context *ctx, const es_fc_params *p
                                     const int8_t *input, const int32_t *filter,
                                     const int32_t *bias, int8_t *output);
 
+/**
+ * @brief es_depthwise_conv2d_s8 on a 3x3 window laid out offline per channel (fast kernel set
+ *        only): the same integers as es_depthwise_conv2d_s8 on the weights, bias and
+ *        requantization the table came from.
+ *
+ * filter: a table (es_nn_fast_dw3x3.h es_dw3x3_channel, edgesmith.codegen.c_layouts_dw),
+ * per output channel ten words: the doubled weights as int16 tap pairs (per tap line (w0, w1) then
+ * (w1, w2), lines in the plane's order: rows, or columns where OH > OW), 2 * (bias +
+ * input_offset * sum(w)), the multiplier, 2^(right-1) + output_offset * 2^right and the
+ * right shift (1..23) of the short output stage, which the generator chose from the
+ * channel's real accumulator bound. Shapes: 3x3 window, dilation 1, lines short enough for three
+ * of them to fit the kernel's buffer (ES_ERR_SHAPE otherwise); |input_offset| <= 32640
+ * (ES_ERR_RANGE otherwise).
+ * @param[in]  ctx          scratch (unused; may be NULL)
+ * @param[in]  params       as es_depthwise_conv2d_s8 (the activation is the clamp)
+ * @param[in]  input_dims   [1, H, W, C]
+ * @param[in]  input        int8 NHWC input
+ * @param[in]  filter_dims  [1, 3, 3, C * depth_multiplier] of the original weights
+ * @param[in]  filter       the table: 10 words per output channel
+ * @param[in]  output_dims  [1, OH, OW, C * depth_multiplier]
+ * @param[out] output       int8 NHWC output
+ */
+es_status es_depthwise_conv2d_s8_w16(const es_context *ctx, const es_dw_conv_params *params,
+                                     const es_dims *input_dims, const int8_t *input,
+                                     const es_dims *filter_dims, const int32_t *filter,
+                                     const es_dims *output_dims, int8_t *output);
+
+/**
+ * @brief es_depthwise_conv2d_s8_w16 writing its output over its input (depth_multiplier 1),
+ *        as es_depthwise_conv2d_s8_inplace does.
+ * @param[in]     ctx          scratch (unused; may be NULL)
+ * @param[in]     params       as es_depthwise_conv2d_s8_w16, depth_multiplier 1
+ * @param[in]     input_dims   [1, H, W, C]
+ * @param[in,out] input        the NHWC input on entry, the NHWC output on return
+ * @param[in]     filter_dims  [1, 3, 3, C]
+ * @param[in]     filter       the table, as es_depthwise_conv2d_s8_w16
+ * @param[in]     output_dims  [1, OH, OW, C]
+ * @param[out]    scratch      OH * OW bytes, not overlapping `input`
+ */
+es_status es_depthwise_conv2d_s8_w16_inplace(const es_context *ctx,
+                                             const es_dw_conv_params *params,
+                                             const es_dims *input_dims, int8_t *input,
+                                             const es_dims *filter_dims, const int32_t *filter,
+                                             const es_dims *output_dims, int8_t *scratch);
+
 /* ---- Fixed point: sub, maximum, minimum, squared_difference, prelu, leaky_relu, abs,
  *      elu, hard_swish (es_*_fx) --------------------------------------------------------- */
 

@@ -1,21 +1,23 @@
 /*
- * edgesmith C runtime: the 3x3 depthwise plane of the fast kernels
- * (runtime/kernels/fast/es_depthwise_conv2d_s8.c), for windows of 3x3 with
- * dilation 1, any stride, channels whose output stage takes the short form.
+ * edgesmith C runtime: the 3x3 depthwise planes of the fast kernels
+ * (runtime/kernels/fast/es_depthwise_conv2d_s8.c and _w16.c), for windows of
+ * 3x3 with dilation 1, any stride, channels whose output stage takes the
+ * short form.
  *
- * One channel at a time: a band of its padded input lines is widened once to
- * int16 at a fixed line stride (the input offset folded into the bias, the
- * padding -offset), so the three
- * lines of a window are three pointers a stride apart and nothing is checked
- * per tap. A line is an input row, or an input column where the plane is
- * taller than wide (a 25x5 plane runs as 5 lines of 25 outputs, not 25 of 5:
- * the per-line work is paid 5 times). One pass then computes each output:
- * taps (two outputs per step for stride 1: per tap line one LDRD and 4
- * multiply instructions for 6 MACs, see ES_DW3X3_PAIR) and the output stage,
- * the accumulators never leaving registers (written out for the M4 in
- * es_nn_fast_dw3x3_m4.h, a C loop elsewhere). The weights and bias are doubled
- * once per channel, so the accumulator is already the 2 * acc the short
- * output stage's SMMULR takes.
+ * A band of a channel's padded input lines is widened once to int16 at a
+ * fixed line stride (the input offset folded into the bias, the padding
+ * -offset), so the three lines of a window are three pointers a stride apart
+ * and nothing is checked per tap. A line is an input row, or an input column
+ * where the plane is taller than wide (a 25x5 plane runs as 5 lines of 25
+ * outputs, not 25 of 5: the per-line work is paid 5 times). One pass then
+ * computes each output: taps (two outputs per step: per tap line one LDRD and
+ * 4 multiply instructions for 6 MACs at stride 1, see ES_DW3X3_PAIR, and
+ * ES_DW3X3_PAIR2 at stride 2) and the output stage, the accumulators never
+ * leaving registers (written out for the M4 in es_nn_fast_dw3x3_m4.h, a C
+ * loop elsewhere), channel after channel of a group. The weights and bias are
+ * doubled in the channel's row (es_dw3x3_channel: offline for _w16, once per
+ * channel for the int8 entry), so the accumulator is already the 2 * acc the
+ * short output stage's SMMULR takes.
  */
 #ifndef ES_NN_FAST_DW3X3_H
 #define ES_NN_FAST_DW3X3_H
@@ -27,17 +29,18 @@ extern "C" {
 #endif
 
 /*
- * One channel as the fused loops read it. Tap line k (across lines) and
- * position j (along them) weigh w[k][j]; w01[k] = 2 * (w[k][0], w[k][1]) and
- * w12[k] = 2 * (w[k][1], w[k][2]) as int16 halves, bias = 2 * (bias + offset *
- * sum(w)) (the input offset folded; the short form's bound keeps 2 * acc and
- * every partial sum inside int32); the rest is es_fast_short.
+ * One channel as the fused loops read it, and one row of the offline table of
+ * es_depthwise_conv2d_s8_w16 (edgesmith.codegen.c_layouts_dw writes the same
+ * ten words). Tap line k (across lines) and position j (along them) weigh
+ * w[k][j]; w[2k] = 2 * (w[k][0], w[k][1]) and w[2k + 1] = 2 * (w[k][1], w[k][2])
+ * as int16 halves (one LDRD loads a tap line's two pairs), bias = 2 * (bias +
+ * offset * sum(w)) (the input offset folded; the short form's bound keeps
+ * 2 * acc and every partial sum inside int32); multiplier, round and right are
+ * es_fast_short's. The clamp is the call's (es_activation), not the channel's.
  */
 typedef struct {
-    uint32_t w01[3];
-    uint32_t w12[3];
-    int32_t bias;
-    int32_t multiplier, round, right, min, max;
+    uint32_t w[6];
+    int32_t bias, multiplier, round, right;
 } es_dw3x3_channel;
 
 /*
@@ -99,6 +102,21 @@ static inline es_dw3x3_geometry es_dw3x3_geometry_of(const es_dw_conv_params *p,
     (acc0 = es_fast_mac_lo_hi(es_fast_load32((r) + 2), w12, \
                               es_fast_dual_mac(es_fast_load32(r), w01, acc0)))
 
+/*
+ * One tap line into the stride-2 outputs at r (acc0) and r + 2 (acc1), r
+ * word-aligned: acc0 += (r[0], r[1]) . (w0, w1) + r[2] * w2 and acc1 +=
+ * (r[2], r[3]) . (w0, w1) + r[4] * w2: the middle pair serves both outputs, so a
+ * pair of outputs takes one LDRD, one LDR and 4 multiply instructions per tap line.
+ */
+#define ES_DW3X3_PAIR2(r, w01, w12)                                                 \
+    do {                                                                            \
+        uint32_t lo_, hi_;                                                          \
+        es_dw3x3_load_pair(r, &lo_, &hi_);                                          \
+        acc0 = es_fast_mac_lo_hi(hi_, w12, es_fast_dual_mac(lo_, w01, acc0));       \
+        acc1 = es_fast_mac_lo_hi(es_fast_load32((r) + 4), w12,                      \
+                                 es_fast_dual_mac(hi_, w01, acc1));                 \
+    } while (0)
+
 /* Two words from a word-aligned address: one LDRD on the M4. */
 static inline void es_dw3x3_load_pair(const int16_t *r, uint32_t *lo, uint32_t *hi)
 {
@@ -137,24 +155,31 @@ static inline int8_t es_dw3x3_clamp(int32_t v, int full, int32_t min, int32_t ma
 #endif
 
 ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride,
-                                      const es_dw3x3_geometry *g, const es_dw3x3_channel *t,
-                                      int32_t out_lines, int8_t *dst, int full)
+                                        const es_dw3x3_geometry *g, const es_dw3x3_channel *t,
+                                        int32_t out_lines, int8_t *dst, int full, int32_t min,
+                                        int32_t max)
 {
-    const uint32_t a0 = t->w01[0], a1 = t->w01[1], a2 = t->w01[2];
-    const uint32_t b0 = t->w12[0], b1 = t->w12[1], b2 = t->w12[2];
+    const uint32_t a0 = t->w[0], a1 = t->w[2], a2 = t->w[4];
+    const uint32_t b0 = t->w[1], b1 = t->w[3], b2 = t->w[5];
     const int32_t bias = t->bias, mult = t->multiplier, round = t->round, right = t->right;
-    const int32_t min = t->min, max = t->max, n = g->len, step_x = g->step_x;
-    const int32_t dst_x = g->dst_x, pairs = step_x == 1 ? n / 2 : 0;
+    const int32_t n = g->len, step_x = g->step_x;
+    const int32_t dst_x = g->dst_x, pairs = step_x <= 2 ? n / 2 : 0;
     const int32_t rows_step = g->step_line * line_stride;
     int32_t y, x, acc0, acc1;
     for (y = 0; y < out_lines; ++y, rows += rows_step, dst += g->dst_line) {
         const int16_t *r = rows;
         int8_t *o = dst;
-        for (x = 0; x < pairs; ++x, r += 2, o += 2 * dst_x) {
+        for (x = 0; x < pairs; ++x, r += 2 * step_x, o += 2 * dst_x) {
             acc0 = acc1 = bias;
-            ES_DW3X3_PAIR(r, a0, b0);
-            ES_DW3X3_PAIR(r + line_stride, a1, b1);
-            ES_DW3X3_PAIR(r + 2 * line_stride, a2, b2);
+            if (step_x == 1) {
+                ES_DW3X3_PAIR(r, a0, b0);
+                ES_DW3X3_PAIR(r + line_stride, a1, b1);
+                ES_DW3X3_PAIR(r + 2 * line_stride, a2, b2);
+            } else {
+                ES_DW3X3_PAIR2(r, a0, b0);
+                ES_DW3X3_PAIR2(r + line_stride, a1, b1);
+                ES_DW3X3_PAIR2(r + 2 * line_stride, a2, b2);
+            }
             acc0 = es_fast_short_value2(acc0, mult, round, right);
             acc1 = es_fast_short_value2(acc1, mult, round, right);
             o[0] = es_dw3x3_clamp(acc0, full, min, max);
@@ -172,119 +197,57 @@ ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride
 
 #include "es_nn_fast_dw3x3_m4.h" /* es_dw3x3_band_dsp */
 
+/*
+ * `channels` consecutive channels (table rows t[0..], planes plane_stride values
+ * apart from `rows`, outputs one byte apart from dst), out_lines lines of each;
+ * [min, max]: the call's clamp.
+ */
 static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_stride,
                                            const es_dw3x3_geometry *g,
-                                           const es_dw3x3_channel *t, int32_t out_lines,
-                                           int8_t *dst)
+                                           const es_dw3x3_channel *t, int32_t channels,
+                                           int32_t plane_stride, int32_t out_lines, int8_t *dst,
+                                           int32_t min, int32_t max)
 {
-    const int full = t->min == -128 && t->max == 127;
+    const int full = min == -128 && max == 127;
+    int32_t c;
 #if ES_FAST_INTRINSICS
-    if (g->step_x <= 2 && out_lines > 0) {
+    if (g->step_x <= 2 && out_lines > 0 && channels > 0) {
+        es_dw3x3_group_args a;
+        a.rows = rows;
+        a.line_stride = line_stride;
+        a.g = g;
+        a.table = t;
+        a.channels = channels;
+        a.plane_stride = plane_stride;
+        a.out_lines = out_lines;
+        a.dst = dst;
+        a.min = min;
+        a.max = max;
         if (full) {
-            es_dw3x3_band_dsp(rows, line_stride, g, t, out_lines, dst);
-        } else if (t->min == -8 && t->max == 7) {
-            es_dw3x3_band_dsp_s4(rows, line_stride, g, t, out_lines, dst);
-        } else if (t->min == -2 && t->max == 1) {
-            es_dw3x3_band_dsp_s2(rows, line_stride, g, t, out_lines, dst);
+            es_dw3x3_band_dsp(&a);
+        } else if (min == -8 && max == 7) {
+            es_dw3x3_band_dsp_s4(&a);
+        } else if (min == -2 && max == 1) {
+            es_dw3x3_band_dsp_s2(&a);
         } else {
-            es_dw3x3_band_dsp_range(rows, line_stride, g, t, out_lines, dst);
+            es_dw3x3_band_dsp_range(&a);
         }
         return;
     }
 #endif
-    if (full) {
-        es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 1);
-    } else {
-        es_dw3x3_band_body(rows, line_stride, g, t, out_lines, dst, 0);
-    }
-}
-
-/*
- * Padded lines py0 .. py0 + count - 1 of the channel at `input` widened,
- * line_stride apart, into a buffer whose padding positions hold -offset
- * already (es_dw3x3_plane): only the positions of the input are written, the
- * input as it is, or -offset in a padding line. Four values per step.
- */
-static ES_FAST_NOINLINE void es_dw3x3_widen(const es_dw3x3_geometry *g, const int8_t *input,
-                                            int32_t py0, int32_t count, int32_t line_stride,
-                                            int16_t *row)
-{
-    const int32_t left = g->pad_x, step = g->src_x;
-    const int32_t width = (left + g->in_len < line_stride ? left + g->in_len : line_stride) - left;
-    const int16_t pad = (int16_t)-g->offset;
-    int32_t py, j;
-    for (py = py0, row += left; py < py0 + count; ++py, row += line_stride) {
-        const int32_t iy = py - g->pad_line;
-        int16_t *dst = row;
-        if (iy >= 0 && iy < g->in_lines) {
-            const int8_t *src = input + iy * g->src_line;
-            for (j = 0; j + 4 <= width; j += 4, src += 4 * step, dst += 4) {
-                const int8_t *half = src + 2 * step;
-                dst[0] = src[0];
-                dst[1] = src[step];
-                dst[2] = half[0];
-                dst[3] = half[step];
-            }
-            for (; j < width; ++j, src += step) {
-                *dst++ = *src;
-            }
+    for (c = 0; c < channels; ++c, rows += plane_stride, ++dst) {
+        if (full) {
+            es_dw3x3_band_body(rows, line_stride, g, t + c, out_lines, dst, 1, -128, 127);
         } else {
-            for (j = 0; j < width; ++j) {
-                dst[j] = pad;
-            }
+            es_dw3x3_band_body(rows, line_stride, g, t + c, out_lines, dst, 0, min, max);
         }
-    }
-}
-
-/*
- * How a call's planes use a buffer of `buffer` int16 values: the line stride
- * (one read past the last window), the output lines of a band (0 where not
- * even one fits) and the values a band's lines take.
- */
-static inline void es_dw3x3_layout(es_dw3x3_geometry *g, int32_t buffer)
-{
-    const int32_t line_stride = ((g->len - 1) * g->step_x + 3 + 2) & ~1;
-    const int32_t fit = buffer / line_stride;
-    const int32_t band = fit < 3 ? 0 : (fit - 3) / g->step_line + 1;
-    const int32_t lines = band < g->lines ? band : g->lines;
-    g->line_stride = line_stride;
-    g->band = band;
-    g->used = ((lines - 1) * g->step_line + 3) * line_stride;
-}
-
-/*
- * The plane of one output channel (its input channel at `input`, the first
- * element of that channel) into dst, by geometry g (es_dw3x3_layout: band >
- * 0), with the lines buffer `rows` (word-aligned). Where one band holds the
- * whole plane, all of it is widened before the first output is written (so
- * dst may be the channel's input). *filled is the line stride for which the
- * buffer's padding positions hold -offset (0: none): they are filled once for
- * all the channels of a call. The input offset is in the bias
- * (es_dw3x3_channel), so the lines hold the input as it is, and the padding
- * -offset: x + offset is 0 there, as in the reference.
- */
-static inline void es_dw3x3_plane(const es_dw3x3_geometry *g, const int8_t *input,
-                                  const es_dw3x3_channel *t, int16_t *rows, int32_t *filled,
-                                  int8_t *dst)
-{
-    const int32_t sh = g->step_line, band = g->band, line_stride = g->line_stride;
-    int32_t oy, count, k;
-    if (*filled != line_stride) {
-        const uint32_t pair = es_fast_pair(-g->offset);
-        for (k = 0; k < g->used; k += 2) {
-            memcpy(rows + k, &pair, sizeof pair);
-        }
-        *filled = line_stride;
-    }
-    for (oy = 0; oy < g->lines; oy += count) {
-        count = g->lines - oy < band ? g->lines - oy : band;
-        es_dw3x3_widen(g, input, oy * sh, (count - 1) * sh + 3, line_stride, rows);
-        es_dw3x3_band(rows, line_stride, g, t, count, dst + oy * g->dst_line);
     }
 }
 
 #ifdef __cplusplus
 }
 #endif
+
+#include "es_nn_fast_dw3x3_plane.h" /* a channel's plane band by band */
 
 #endif /* ES_NN_FAST_DW3X3_H */

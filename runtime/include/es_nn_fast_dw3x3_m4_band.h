@@ -3,53 +3,150 @@
  * included once per clamp with ES_DW3X3_BAND (the function's name),
  * ES_DW3X3_SAT(v, tmp) (the clamp of register v, tmp free to use) and
  * ES_DW3X3_RIGHT_AGAIN (what restores the shift's register after the first
- * clamp of a pair) defined. No include guard: it is meant to be read twice.
+ * clamp of a pair) defined. No include guard: it is meant to be read more than
+ * once. Labels: 6 a channel, 0 and 7 a line of stride 1 and 2 (each with its
+ * own copy of the line's tail, so a line does not test the stride), 1 and 5
+ * their pairs, 2 and 3 the odd output, 4 the line's end, 8 the channel's end.
  */
-static ES_FAST_NOINLINE void ES_DW3X3_BAND(const int16_t *rows, int32_t line_stride,
-                                               const es_dw3x3_geometry *g,
-                                               const es_dw3x3_channel *t, int32_t out_lines,
-                                               int8_t *dst)
+#ifndef ES_DW3X3_PAIR_STAGE
+/* The output stage of a pair (acc0, acc1) and the step to the next pair, back to `loop`. */
+#define ES_DW3X3_PAIR_STAGE(loop)                                                        \
+    "ldr %[lo], %[multiplier]\n\t"                                                      \
+    "ldr %[hi], %[round]\n\t"                                                           \
+    "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
+    "add %[hi], %[hi], %[acc0], asr #31\n\t"                                            \
+    "ldr %[acc0], %[right]\n\t"                                                         \
+    "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
+    ES_DW3X3_SAT("hi", "acc0")                                                          \
+    ES_DW3X3_RIGHT_AGAIN                                                                \
+    "strb %[hi], [%[o]]\n\t"                                                            \
+    "ldr %[hi], %[round]\n\t"                                                           \
+    "smmlar %[hi], %[acc1], %[lo], %[hi]\n\t"                                           \
+    "add %[hi], %[hi], %[acc1], asr #31\n\t"                                            \
+    "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
+    ES_DW3X3_SAT("hi", "lo")                                                            \
+    "ldr %[lo], %[dst_x]\n\t"                                                           \
+    "strb %[hi], [%[o], %[lo]]\n\t"                                                     \
+    "add %[o], %[o], %[lo], lsl #1\n\t"                                                 \
+    "ldr %[lo], %[end]\n\t"                                                             \
+    "cmp %[o], %[lo]\n\t"                                                               \
+    "bne " loop "\n"
+#endif
+
+#ifndef ES_DW3X3_LINE_TAIL
+/* A line's odd output, then the step to the next line (pointers by the gaps) and back to
+ * `line` while the channel has lines left. */
+#define ES_DW3X3_LINE_TAIL(line)                                                         \
+    "2:\n\t"                                                                             \
+    "ldr %[acc0], %[single_span]\n\t"                                                   \
+    "cmp %[acc0], #0\n\t"                                                                \
+    "beq 4f\n\t"                                                                         \
+    "add %[acc0], %[o], %[acc0]\n\t"                                                     \
+    "str %[acc0], %[end]\n"                                                              \
+    "3:\n\t"                                                                             \
+    "ldr %[acc0], %[bias]\n\t"                                                          \
+    "ldrd %[lo], %[hi], [%[p0]], #4\n\t"                                                 \
+    "smlad %[acc0], %[lo], %[a0], %[acc0]\n\t"                                           \
+    "smlabt %[acc0], %[hi], %[b0], %[acc0]\n\t"                                          \
+    "ldrd %[lo], %[hi], [%[p1]], #4\n\t"                                                 \
+    "smlad %[acc0], %[lo], %[a1], %[acc0]\n\t"                                           \
+    "smlabt %[acc0], %[hi], %[b1], %[acc0]\n\t"                                          \
+    "ldrd %[lo], %[hi], [%[p2]], #4\n\t"                                                 \
+    "smlad %[acc0], %[lo], %[a2], %[acc0]\n\t"                                           \
+    "smlabt %[acc0], %[hi], %[b2], %[acc0]\n\t"                                          \
+    "ldr %[lo], %[multiplier]\n\t"                                                      \
+    "ldr %[hi], %[round]\n\t"                                                           \
+    "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
+    "add %[hi], %[hi], %[acc0], asr #31\n\t"                                            \
+    "ldr %[lo], %[right]\n\t"                                                           \
+    "asr %[hi], %[hi], %[lo]\n\t"                                                       \
+    ES_DW3X3_SAT("hi", "lo")                                                            \
+    "strb %[hi], [%[o]]\n\t"                                                            \
+    "ldr %[lo], %[dst_x]\n\t"                                                           \
+    "add %[o], %[o], %[lo]\n\t"                                                         \
+    "ldr %[lo], %[end]\n\t"                                                             \
+    "cmp %[o], %[lo]\n\t"                                                               \
+    "bne 3b\n"                                                                           \
+    "4:\n\t"                                                                             \
+    "ldr %[lo], %[row_gap]\n\t"                                                         \
+    "add %[p0], %[p0], %[lo]\n\t"                                                       \
+    "add %[p1], %[p1], %[lo]\n\t"                                                       \
+    "add %[p2], %[p2], %[lo]\n\t"                                                       \
+    "ldr %[lo], %[dst_gap]\n\t"                                                         \
+    "add %[o], %[o], %[lo]\n\t"                                                         \
+    "ldr %[lo], %[lines]\n\t"                                                           \
+    "subs %[lo], %[lo], #1\n\t"                                                         \
+    "str %[lo], %[lines]\n\t"                                                           \
+    "bne " line "\n\t"
+
+/* A line's start: where its pairs end, or straight to its odd output. */
+#define ES_DW3X3_LINE_HEAD                                                               \
+    "ldr %[acc0], %[pair_span]\n\t"                                                     \
+    "cmp %[acc0], #0\n\t"                                                                \
+    "beq 2f\n\t"                                                                         \
+    "add %[acc0], %[o], %[acc0]\n\t"                                                     \
+    "str %[acc0], %[end]\n"
+#endif
+
+static ES_FAST_NOINLINE void ES_DW3X3_BAND(const es_dw3x3_group_args *a)
 {
     es_dw3x3_frame f;
     const int16_t *p0, *p1, *p2;
     int8_t *o;
     int32_t acc0, acc1, lo, hi;
-    f.bias = t->bias;
-    f.multiplier = t->multiplier;
-    f.round = t->round;
-    f.right = t->right;
-    f.dst_x = g->dst_x;
-    f.line_bytes = line_stride * (int32_t)sizeof *rows;
-    f.rows_step = g->step_line * f.line_bytes;
-    f.dst_line = g->dst_line;
-    f.pairs = g->step_x == 1 ? g->len / 2 : 0;
-    f.singles = g->step_x == 1 ? g->len & 1 : g->len;
-    f.lines = out_lines;
-    f.min = t->min;
-    f.max = t->max;
-    f.rows = rows;
-    f.dst = dst;
-    f.end = dst;
+    uint32_t a0, a1, a2, b0, b1, b2;
+    const es_dw3x3_geometry *g = a->g;
+    const int32_t pairs = g->len / 2, single = g->len & 1, dst_x = g->dst_x;
+    const int32_t line_bytes = a->line_stride * (int32_t)sizeof *a->rows;
+    f.dst_x = dst_x;
+    f.min = a->min;
+    f.max = a->max;
+    f.end = a->dst;
+    f.self = &f;
+    f.pair_span = 2 * pairs * dst_x;
+    f.single_span = single * dst_x;
+    /* the pairs move the line pointers 4 bytes (stride 1) or 8 (stride 2), the odd output 4 */
+    f.row_gap = g->step_line * line_bytes - (g->step_x == 2 ? 8 : 4) * pairs - 4 * single;
+    f.dst_gap = g->dst_line - g->len * dst_x;
+    f.lines = a->out_lines;
+    f.plane = a->rows;
+    f.plane_bytes = a->plane_stride * (int32_t)sizeof *a->rows;
+    f.chan_dst = a->dst;
+    f.table = a->table;
+    f.channels = a->channels;
+    f.out_lines = a->out_lines;
+    f.line_bytes = line_bytes;
+    f.step2 = g->step_x == 2;
     __asm__ volatile(
-        "0:\n\t"
-        "ldr %[p0], %[rows]\n\t"
-        "ldr %[lo], %[line_bytes]\n\t"
-        "add %[p1], %[p0], %[lo]\n\t"
-        "add %[p2], %[p1], %[lo]\n\t"
-        "ldr %[hi], %[rows_step]\n\t"
+        "6:\n\t"
+        "ldr %[acc1], %[self]\n\t"
+        "ldr %[lo], [%[acc1], #68]\n\t"
+        "ldrd %[a0], %[b0], [%[lo]]\n\t"
+        "ldrd %[a1], %[b1], [%[lo], #8]\n\t"
+        "ldrd %[a2], %[b2], [%[lo], #16]\n\t"
+        "ldrd %[acc0], %[hi], [%[lo], #24]\n\t"
+        "strd %[acc0], %[hi], [%[acc1]]\n\t"
+        "ldrd %[acc0], %[hi], [%[lo], #32]\n\t"
+        "strd %[acc0], %[hi], [%[acc1], #8]\n\t"
+        "add %[lo], %[lo], #40\n\t"
+        "str %[lo], [%[acc1], #68]\n\t"
+        "ldr %[p0], [%[acc1], #56]\n\t"
+        "ldr %[hi], [%[acc1], #60]\n\t"
         "add %[hi], %[p0], %[hi]\n\t"
-        "str %[hi], %[rows]\n\t"
-        "ldr %[o], %[dst]\n\t"
-        "ldr %[hi], %[dst_line]\n\t"
-        "add %[hi], %[o], %[hi]\n\t"
-        "str %[hi], %[dst]\n\t"
-        "ldr %[acc0], %[pairs]\n\t"
-        "cmp %[acc0], #0\n\t"
-        "beq 2f\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "mul %[acc0], %[acc0], %[lo]\n\t"
-        "add %[acc0], %[o], %[acc0], lsl #1\n\t"
-        "str %[acc0], %[end]\n"
+        "str %[hi], [%[acc1], #56]\n\t"
+        "ldr %[hi], [%[acc1], #80]\n\t"
+        "add %[p1], %[p0], %[hi]\n\t"
+        "add %[p2], %[p1], %[hi]\n\t"
+        "ldr %[o], [%[acc1], #64]\n\t"
+        "add %[hi], %[o], #1\n\t"
+        "str %[hi], [%[acc1], #64]\n\t"
+        "ldr %[hi], [%[acc1], #76]\n\t"
+        "str %[hi], %[lines]\n\t"
+        "ldr %[hi], [%[acc1], #84]\n\t"
+        "cmp %[hi], #0\n\t"
+        "bne 7f\n"
+        "0:\n\t"
+        ES_DW3X3_LINE_HEAD
         "1:\n\t"
         "ldr %[acc1], %[bias]\n\t"
         "ldrd %[lo], %[hi], [%[p0]], #4\n\t"
@@ -67,73 +164,50 @@ static ES_FAST_NOINLINE void ES_DW3X3_BAND(const int16_t *rows, int32_t line_str
         "smlatb %[acc1], %[lo], %[a2], %[acc1]\n\t"
         "smlabt %[acc0], %[hi], %[b2], %[acc0]\n\t"
         "smlad %[acc1], %[hi], %[b2], %[acc1]\n\t"
-        "ldr %[lo], %[multiplier]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc0], asr #31\n\t"
-        "ldr %[acc0], %[right]\n\t"
-        "asr %[hi], %[hi], %[acc0]\n\t"
-        ES_DW3X3_SAT("hi", "acc0")
-        ES_DW3X3_RIGHT_AGAIN
-        "strb %[hi], [%[o]]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc1], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc1], asr #31\n\t"
-        "asr %[hi], %[hi], %[acc0]\n\t"
-        ES_DW3X3_SAT("hi", "lo")
-        "ldr %[lo], %[dst_x]\n\t"
-        "strb %[hi], [%[o], %[lo]]\n\t"
-        "add %[o], %[o], %[lo], lsl #1\n\t"
-        "ldr %[lo], %[end]\n\t"
-        "cmp %[o], %[lo]\n\t"
-        "bne 1b\n"
-        "2:\n\t"
-        "ldr %[acc0], %[singles]\n\t"
-        "cmp %[acc0], #0\n\t"
-        "beq 4f\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "mla %[acc0], %[acc0], %[lo], %[o]\n\t"
-        "str %[acc0], %[end]\n"
-        "3:\n\t"
-        "ldr %[acc0], %[bias]\n\t"
-        "ldrd %[lo], %[hi], [%[p0]], #4\n\t"
-        "smlad %[acc0], %[lo], %[a0], %[acc0]\n\t"
+        ES_DW3X3_PAIR_STAGE("1b")
+        ES_DW3X3_LINE_TAIL("0b")
+        "b 8f\n"
+        "7:\n\t"
+        ES_DW3X3_LINE_HEAD
+        "5:\n\t"
+        "ldr %[acc1], %[bias]\n\t"
+        "ldrd %[lo], %[hi], [%[p0]], #8\n\t"
+        "smlad %[acc0], %[lo], %[a0], %[acc1]\n\t"
         "smlabt %[acc0], %[hi], %[b0], %[acc0]\n\t"
-        "ldrd %[lo], %[hi], [%[p1]], #4\n\t"
+        "smlad %[acc1], %[hi], %[a0], %[acc1]\n\t"
+        "ldr %[lo], [%[p0]]\n\t"
+        "smlabt %[acc1], %[lo], %[b0], %[acc1]\n\t"
+        "ldrd %[lo], %[hi], [%[p1]], #8\n\t"
         "smlad %[acc0], %[lo], %[a1], %[acc0]\n\t"
         "smlabt %[acc0], %[hi], %[b1], %[acc0]\n\t"
-        "ldrd %[lo], %[hi], [%[p2]], #4\n\t"
+        "smlad %[acc1], %[hi], %[a1], %[acc1]\n\t"
+        "ldr %[lo], [%[p1]]\n\t"
+        "smlabt %[acc1], %[lo], %[b1], %[acc1]\n\t"
+        "ldrd %[lo], %[hi], [%[p2]], #8\n\t"
         "smlad %[acc0], %[lo], %[a2], %[acc0]\n\t"
         "smlabt %[acc0], %[hi], %[b2], %[acc0]\n\t"
-        "ldr %[lo], %[multiplier]\n\t"
-        "ldr %[hi], %[round]\n\t"
-        "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"
-        "add %[hi], %[hi], %[acc0], asr #31\n\t"
-        "ldr %[lo], %[right]\n\t"
-        "asr %[hi], %[hi], %[lo]\n\t"
-        ES_DW3X3_SAT("hi", "lo")
-        "strb %[hi], [%[o]]\n\t"
-        "ldr %[lo], %[dst_x]\n\t"
-        "add %[o], %[o], %[lo]\n\t"
-        "ldr %[lo], %[end]\n\t"
-        "cmp %[o], %[lo]\n\t"
-        "bne 3b\n"
-        "4:\n\t"
-        "ldr %[lo], %[lines]\n\t"
+        "smlad %[acc1], %[hi], %[a2], %[acc1]\n\t"
+        "ldr %[lo], [%[p2]]\n\t"
+        "smlabt %[acc1], %[lo], %[b2], %[acc1]\n\t"
+        ES_DW3X3_PAIR_STAGE("5b")
+        ES_DW3X3_LINE_TAIL("7b")
+        "8:\n\t"
+        "ldr %[acc1], %[self]\n\t"
+        "ldr %[lo], [%[acc1], #72]\n\t"
         "subs %[lo], %[lo], #1\n\t"
-        "str %[lo], %[lines]\n\t"
-        "bne 0b\n\t"
+        "str %[lo], [%[acc1], #72]\n\t"
+        "bne 6b\n\t"
         : [p0] "=&r"(p0), [p1] "=&r"(p1), [p2] "=&r"(p2), [o] "=&r"(o), [acc0] "=&r"(acc0),
-          [acc1] "=&r"(acc1), [lo] "=&r"(lo), [hi] "=&r"(hi)
-        /* the fields the loop writes (rows, dst, end, lines) are inputs too: f is not read
-         * after it, and the memory clobber covers the writes */
-        : [rows] "m"(f.rows), [dst] "m"(f.dst), [end] "m"(f.end), [lines] "m"(f.lines),
-          [a0] "r"(t->w01[0]), [a1] "r"(t->w01[1]), [a2] "r"(t->w01[2]), [b0] "r"(t->w12[0]),
-          [b1] "r"(t->w12[1]), [b2] "r"(t->w12[2]), [bias] "m"(f.bias),
-          [multiplier] "m"(f.multiplier), [round] "m"(f.round), [right] "m"(f.right),
-          [dst_x] "m"(f.dst_x), [line_bytes] "m"(f.line_bytes), [rows_step] "m"(f.rows_step),
-          [dst_line] "m"(f.dst_line), [pairs] "m"(f.pairs), [singles] "m"(f.singles),
-          [min] "m"(f.min), [max] "m"(f.max)
+          [acc1] "=&r"(acc1), [lo] "=&r"(lo), [hi] "=&r"(hi), [a0] "=&r"(a0), [a1] "=&r"(a1),
+          [a2] "=&r"(a2), [b0] "=&r"(b0), [b1] "=&r"(b1), [b2] "=&r"(b2)
+        /* the loop writes f through these and through self: f is not read after it, and
+         * the memory clobber covers the writes */
+        : [self] "m"(f.self), [bias] "m"(f.bias), [multiplier] "m"(f.multiplier),
+          [round] "m"(f.round), [right] "m"(f.right), [dst_x] "m"(f.dst_x), [min] "m"(f.min),
+          [max] "m"(f.max), [end] "m"(f.end), [pair_span] "m"(f.pair_span),
+          [single_span] "m"(f.single_span), [row_gap] "m"(f.row_gap),
+          [dst_gap] "m"(f.dst_gap), [lines] "m"(f.lines)
         : "cc", "memory");
     (void)p0, (void)p1, (void)p2, (void)o, (void)acc0, (void)acc1, (void)lo, (void)hi;
+    (void)a0, (void)a1, (void)a2, (void)b0, (void)b1, (void)b2;
 }

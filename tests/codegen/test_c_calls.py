@@ -111,23 +111,28 @@ def test_an_op_with_more_inputs_than_its_kernel_takes_is_an_error():
 
 
 @pytest.mark.parametrize("inplace", [True, False])
-def test_the_in_place_variant_is_chosen_in_python_with_its_own_prototype(inplace):
+@pytest.mark.parametrize("optimize, kernel", [("size", "es_depthwise_conv2d_s8"),
+                                              ("speed", "es_depthwise_conv2d_s8_w16")])
+def test_the_in_place_variant_is_chosen_in_python_with_its_own_prototype(inplace, optimize,
+                                                                         kernel):
+    # on int8 weights, or on the fast set's per-channel table (codegen.c_layouts_dw)
     graph, _ = elementwise_chain()
-    model = build_c_model(graph, inplace=inplace)
+    model = build_c_model(graph, inplace=inplace, optimize=optimize)
     depthwise = [s for s in model.steps if s.op_type == "depthwise_conv2d"]
-    expected = "es_depthwise_conv2d_s8_inplace" if inplace else "es_depthwise_conv2d_s8"
+    expected = f"{kernel}_inplace" if inplace else kernel
     assert [s.kernel for s in depthwise] == [expected] * 2
+    data = prototype(expected).names.index("input")  # the buffer it reads (and writes)
     for step in depthwise:
         record = next((r for r in model.plan.inplace_ops if r.op_index == step.index), None)
         args = one_line(step.call).removeprefix(f"{expected}(").removesuffix(")").split(", ")
         assert len(args) == len(prototype(expected).params) and args[0] == "NULL"
         if inplace:  # input is the output's buffer, then the scratch buffer
-            assert args[4] == step.output == f"&arena[{model.plan.offsets[record.input]}]"
+            assert args[data] == step.output == f"&arena[{model.plan.offsets[record.input]}]"
             assert args[-1] == f"&arena[{model.plan.offsets[record.scratch]}]"
         else:
             assert record is None and args[-1] == step.output
     folder = KERNEL_SETS[model.kernel_set]
-    assert f"runtime/kernels/{folder}/es_depthwise_conv2d_s8.c" in model.kernel_sources
+    assert f"runtime/kernels/{folder}/{kernel}.c" in model.kernel_sources
 
 
 def test_a_variant_the_header_lacks_is_an_error():

@@ -59,7 +59,9 @@ def test_every_defined_kernel_has_a_prototype_and_every_prototype_a_definition()
     fast = set()
     for path in sorted(data_path("runtime", "kernels", "fast").glob("*.c")):
         fast |= set(re.findall(r"^es_status\s+(es_\w+)\s*\(", path.read_text(), re.M))
-    assert fast - definitions == {"es_conv2d_s8_w16", "es_fully_connected_s8_w16"}
+    assert fast - definitions == {"es_conv2d_s8_w16", "es_fully_connected_s8_w16",
+                                  "es_depthwise_conv2d_s8_w16",
+                                  "es_depthwise_conv2d_s8_w16_inplace"}
     assert kernels == definitions | fast
 
 
@@ -68,7 +70,7 @@ def test_the_header_names_tensor_parameters_by_role():
     assert inplace.names == ("ctx", "params", "quant", "input_dims", "input", "filter_dims",
                              "filter", "bias", "output_dims", "scratch")
     kernels = [p for p in runtime_prototypes().values() if p.returns == "es_status"]
-    assert len(kernels) == 110  # + es_logistic_s16, es_neg_s8, es_sub_fx, es_conv2d_s8_w16...
+    assert len(kernels) == 112  # + es_logistic_s16, es_neg_s8, es_depthwise_conv2d_s8_w16...
     for proto in kernels:  # each <role>_dims has its tensor pointer (or pointer array)
         roles = {*proto.names, "output"}  # also where the kernel writes over its input
         dims = [p.name.removesuffix("_dims") for p in proto.params

@@ -22,7 +22,7 @@ from .harness import public_cdef
 RUNTIME = data_path("runtime")
 FAST_KERNELS = ("es_conv2d_s8", "es_depthwise_conv2d_s8", "es_fully_connected_s8")
 #: entries of the fast set alone: the kernels on weights laid out offline (int16 pairs)
-FAST_ONLY_KERNELS = ("es_conv2d_s8_w16", "es_fully_connected_s8_w16")
+FAST_ONLY_KERNELS = ("es_conv2d_s8_w16", "es_fully_connected_s8_w16", "es_depthwise_conv2d_s8_w16")
 
 #: name -> extra compiler flags, for each fast build the tests compare with the reference
 FAST_BUILDS = {"portable": (), "dsp-loops": ("-DES_FAST_EMULATE_DSP",)}
@@ -131,12 +131,16 @@ class Call:
         tail = (ffi.new("es_dims *", a["filter_dims"]), ptr("int8_t", a["filter"]), bias,
                 ffi.new("es_dims *", a["output_dims"]))
         if self.kernel.endswith("_inplace"):
-            data = a["input"].copy()
-            scratch = np.zeros(self.output_size, np.int8)
-            status = lib.es_depthwise_conv2d_s8_inplace(
-                ffi.NULL, *common, ffi.from_buffer("int8_t[]", data), *tail,
-                ffi.from_buffer("int8_t[]", scratch))
-            return status, data
+            return self.run_in_place(lib.es_depthwise_conv2d_s8_inplace, ffi, common, tail)
         status = getattr(lib, self.kernel)(ffi.NULL, *common, ptr("int8_t", a["input"]), *tail,
                                            ptr("int8_t", out))
         return status, out
+
+    def run_in_place(self, entry, ffi, common: tuple, tail: tuple) -> tuple[int, np.ndarray]:
+        """(status, data) of an in-place depthwise ``entry``: the arguments before its data
+        pointer, the data (a copy of the input), those after it, then a scratch."""
+        data = self.args["input"].copy()
+        scratch = np.zeros(self.output_size, np.int8)
+        status = entry(ffi.NULL, *common, ffi.from_buffer("int8_t[]", data), *tail,
+                       ffi.from_buffer("int8_t[]", scratch))
+        return status, data

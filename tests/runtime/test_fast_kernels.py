@@ -139,6 +139,17 @@ def test_dense_exact_scale_where_the_double_rounding_decides(rng, build):
         assert_same_as_reference(call, build)
 
 
+def at_the_bound(rng, x: np.ndarray, weights: np.ndarray, offset: int, target: np.ndarray):
+    """(x, weights, bias) of a 3x3 depthwise call whose accumulators all reach |target|:
+    every |x + offset| at its largest, each channel's weights of one sign, the bias
+    making up the rest."""
+    x = np.full_like(x, -128 if abs(-128 + offset) >= abs(127 + offset) else 127)
+    weights = (rng.integers(1, 128, weights.shape) * rng.choice([-1, 1])).astype(np.int8)
+    taps = np.abs(weights.astype(np.int64)).reshape(9, -1).sum(0) * abs(int(x.flat[0]) + offset)
+    bias = (np.sign(weights[0, 0, 0]) * np.sign(int(x.flat[0]) + offset) * (target - taps))
+    return x, weights, bias.astype(np.int32)
+
+
 def depthwise_3x3_call(rng, h: int, w: int, stride: int, boundary: bool) -> Call:
     """A 3x3 depthwise call of the band planes (es_nn_fast_dw3x3.h): planes wider than one
     band of rows or of accumulators, both strides, and with ``boundary`` the limits of the
@@ -161,13 +172,8 @@ def depthwise_3x3_call(rng, h: int, w: int, stride: int, boundary: bool) -> Call
         # reach the bound the kernel computes, placed around 2^29 (the short form's limit)
         # and 2^30 (where the doubled accumulator no longer fits)
         shift = rng.choice([-1, -21, -22], out_c)
-        x[:] = -128 if abs(-128 + offset) >= abs(127 + offset) else 127
-        weights = (rng.integers(1, 128, weights.shape) * rng.choice([-1, 1])).astype(np.int8)
-        taps = np.abs(weights.astype(np.int64)).reshape(9, out_c).sum(0) * abs(int(x[0, 0, 0, 0])
-                                                                              + offset)
         target = rng.choice([1 << 29, 1 << 30], out_c) + rng.integers(-2, 2, out_c)
-        bias = (np.sign(weights[0, 0, 0]) * np.sign(int(x[0, 0, 0, 0]) + offset)
-                * (target - taps)).astype(np.int32)
+        x, weights, bias = at_the_bound(rng, x, weights, offset, target)
     params = {"input_offset": offset,
               "output_offset": int(rng.choice([-128, 127, int(rng.integers(-128, 128))])),
               "stride": {"h": stride, "w": stride}, "dilation": {"h": 1, "w": 1},

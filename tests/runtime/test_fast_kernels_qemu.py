@@ -3,7 +3,8 @@
 One-op graphs with random odd shapes, strides 1 and 2, padding, depth multipliers and
 extreme values run as firmware under QEMU: the DSP loops on the M4/M33/M55 (SMLAD and
 friends, which the host never executes), the portable loops on the M3; conv and dense on
-int8 weights (--optimize size) and on int16 weights laid out offline (--optimize speed).
+int8 weights (--optimize size) and on int16 weights laid out offline (--optimize speed);
+3x3 depthwise on its int8 weights and on the per-channel table (es_depthwise_conv2d_s8_w16).
 """
 
 import numpy as np
@@ -25,11 +26,21 @@ GEOMETRIES = [
 ]
 
 
+#: depthwise geometries that take the per-channel table (3x3, dilation 1)
+TABLE_GEOMETRIES = sum(g[3:5] == (3, 3) and g[6] == (1, 1) for g in GEOMETRIES)
+
+
 def cases(rng):
+    from .harness import fmt
+
     for k, geometry in enumerate(GEOMETRIES):
         yield conv_case(rng, geometry, 7 + k, extremes=k % 2 == 1, batch=3)
+        # scales of real layers (a right shift), so every channel takes the short stage
+        channels = geometry[2] * (1 + k % 2)
         yield conv_case(rng, geometry, 0, depthwise=True, multiplier=1 + k % 2,
-                        extremes=k % 2 == 0, batch=3)
+                        extremes=k % 2 == 0, batch=3, w_scales=[0.02] * channels,
+                        in_fmt=fmt(0.05, int(rng.integers(-128, 128))),
+                        out_fmt=fmt(0.03, int(rng.integers(-128, 128))))
     yield fc_case(rng, (3, 37), 9)
 
 
@@ -41,8 +52,7 @@ def check_on(board: str, rng, optimize: str) -> int:
     for case in cases(rng):
         options = CodeOptions(optimize=optimize)
         layouts = {x.layout for x in options.layouts(case.graph)}
-        if case.op.type == "depthwise_conv2d":  # no weight layouts: once is enough
-            assert not layouts
+        if case.op.type == "depthwise_conv2d" and not layouts:  # int8 only: once is enough
             if optimize == "speed":
                 continue
         else:
@@ -54,8 +64,8 @@ def check_on(board: str, rng, optimize: str) -> int:
 
 
 def expected_ops(optimize: str) -> int:
-    """Cases run: depthwise (no weight layouts) only with int8 weights."""
-    return len(GEOMETRIES) + 1 + (len(GEOMETRIES) if optimize == "size" else 0)
+    """Cases run: depthwise without a table only with int8 weights."""
+    return len(GEOMETRIES) + 1 + (len(GEOMETRIES) if optimize == "size" else TABLE_GEOMETRIES)
 
 
 @pytest.mark.parametrize("optimize", ["speed", "size"])
@@ -118,3 +128,33 @@ def test_fast_residual_add_on_the_emulated_m4(rng):
         case = binary_case(rng, "add", (shape, shape), formats=f, act=act, batch=2)
         report = verify_qemu(case.graph, case.feeds, board="mps2-an386")
         assert report.samples == 2 and report.ok, (shape, act, report.first_mismatch)
+
+
+# 3x3 depthwise layers on the per-channel table (es_depthwise_conv2d_s8_w16): small planes
+# several channels per pass (groups of four widened together, a remainder, a group of 40
+# planes and more, lines by columns), stride-2 pairs, planes in several bands written in
+# place over rows no later band reads; the first two in the default suite
+TABLE_PLANES = [
+    (6, 6, 21, (1, 1), (1, 1, 1, 1), "relu"),
+    (47, 48, 3, (1, 1), (1, 1, 1, 1), "relu6"),
+    pytest.param(3, 3, 43, (1, 1), (1, 1, 1, 1), "none", marks=pytest.mark.slow),
+    pytest.param(12, 12, 9, (2, 2), (0, 1, 0, 1), "relu6", marks=pytest.mark.slow),
+    pytest.param(48, 48, 4, (2, 2), (0, 1, 0, 1), "relu", marks=pytest.mark.slow),
+    pytest.param(25, 5, 7, (1, 1), (1, 1, 1, 1), "relu_n1_to_1", marks=pytest.mark.slow),
+]
+
+
+@pytest.mark.parametrize("h, w, c, stride, pads, act", TABLE_PLANES)
+def test_fast_depthwise_table_on_the_emulated_m4(rng, h, w, c, stride, pads, act):
+    from edgesmith.codegen.options import CodeOptions
+    from edgesmith.verify.qemu import verify_qemu
+
+    from .harness import fmt
+
+    case = conv_case(rng, (h, w, c, 3, 3, stride, (1, 1), pads), 0, depthwise=True, act=act,
+                     batch=2, w_scales=[0.02] * c, in_fmt=fmt(0.05, int(rng.integers(-128, 0))),
+                     out_fmt=fmt(0.03, -128 if act == "relu" else 3))
+    options = CodeOptions(optimize="speed")
+    assert [x.layout for x in options.layouts(case.graph)] == ["int16"]
+    report = verify_qemu(case.graph, case.feeds, board="mps2-an386", options=options)
+    assert report.samples == 2 and report.ok, ((h, w, c, stride), act, report.first_mismatch)

@@ -177,7 +177,7 @@ static const uint8_t taps_by_columns[9] = {0, 3, 6, 1, 4, 7, 2, 5, 8};
 
 /*
  * The planes of a call writing dst[k * stride]: for 3x3 windows with dilation 1;
- * `whole`: only where one band holds a whole channel (then dst may be its input).
+ * `whole`: only where dst may be the channel's input (es_dw3x3_in_place).
  */
 static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *in,
                       const es_dims *f, const es_dims *out, int32_t stride, int whole)
@@ -189,7 +189,7 @@ static void planes_of(planes_3x3 *c, const es_dw_conv_params *p, const es_dims *
     }
     c->g = es_dw3x3_geometry_of(p, in, out, stride);
     es_dw3x3_layout(&c->g, ES_FAST_BUFFER);
-    c->ok = c->g.band > 0 && (!whole || c->g.band >= c->g.lines);
+    c->ok = c->g.band > 0 && (!whole || es_dw3x3_in_place(&c->g));
     c->order = c->g.columns ? taps_by_columns : taps_by_rows;
     c->input_bound = (int32_t)es_fast_input_bound(p->input_offset);
 }
@@ -221,8 +221,8 @@ static int channel_3x3(const planes_3x3 *c, const es_dw_conv_params *p,
         return 0;
     }
     for (k = 0; k < 3; ++k) {
-        t->w01[k] = es_fast_halves(2 * w[3 * k], 2 * w[3 * k + 1]);
-        t->w12[k] = es_fast_halves(2 * w[3 * k + 1], 2 * w[3 * k + 2]);
+        t->w[2 * k] = es_fast_halves(2 * w[3 * k], 2 * w[3 * k + 1]);
+        t->w[2 * k + 1] = es_fast_halves(2 * w[3 * k + 1], 2 * w[3 * k + 2]);
     }
     /* |bias| < 2^29 by the bound, |offset * total| < 2^26: the sum fits, doubled too */
     t->bias = 2 * (t->bias + p->input_offset * total);
@@ -230,8 +230,6 @@ static int channel_3x3(const planes_3x3 *c, const es_dw_conv_params *p,
     t->multiplier = s.multiplier;
     t->round = s.round;
     t->right = s.right;
-    t->min = s.min;
-    t->max = s.max;
     return 1;
 }
 
@@ -246,7 +244,8 @@ static void channel(const planes_3x3 *planes, const es_dw_conv_params *p,
     es_dw3x3_channel t;
     const int32_t in_c = oc / p->depth_multiplier;
     if (planes->ok && channel_3x3(planes, p, quant, f, filter, bias, oc, &t)) {
-        es_dw3x3_plane(&planes->g, input + in_c, &t, rows->values, &rows->filled, dst);
+        es_dw3x3_plane(&planes->g, input + in_c, &t, p->activation, rows->values, &rows->filled,
+                       dst);
         return;
     }
     g.p = p;
@@ -320,7 +319,8 @@ es_status es_depthwise_conv2d_s8_inplace(const es_context *ctx, const es_dw_conv
     planes_of(&planes, params, input_dims, filter_dims, output_dims, 1, 0);
     for (c = 0; c < channels; ++c) {
         if (direct.ok && channel_3x3(&direct, params, quant, filter_dims, filter, bias, c, &t)) {
-            es_dw3x3_plane(&direct.g, data + c, &t, rows.values, &rows.filled, data + c);
+            es_dw3x3_plane(&direct.g, data + c, &t, params->activation, rows.values, &rows.filled,
+                           data + c);
             continue;
         }
         channel(&planes, params, quant, input_dims, data, filter_dims, filter, bias, output_dims,

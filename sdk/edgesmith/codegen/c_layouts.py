@@ -24,6 +24,7 @@ import numpy as np
 
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
+from .c_layouts_dw import DW_KERNEL, dw_table_of
 from .c_values import CArray
 
 OPTIMIZE = ("speed", "size")
@@ -65,7 +66,14 @@ def w16_words(rows: np.ndarray) -> np.ndarray:
 def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict] | None:
     """The call on int16 weights that replaces ``kernel``'s call with ``values`` (its int8
     call, :func:`~.c_calls.call_values`), or None where the layout does not apply: another
-    kernel, a row longer than the fast path holds, or a folded bias that could leave int32."""
+    kernel, a row longer than the fast path holds, or a folded bias that could leave int32.
+    A 3x3 depthwise layer's weights and output stage go to one table (:mod:`.c_layouts_dw`)."""
+    if kernel == "es_depthwise_conv2d_s8" and len(op.inputs) >= 2:
+        table = dw_table_of(op, graph, values)
+        if table is None:
+            return None
+        kept = {k: v for k, v in values.items() if k != "quant"}  # the table holds the stage
+        return DW_KERNEL, {**kept, "filter": LaidOut("int32_t", tuple(map(int, table.flat)))}
     if kernel not in _W16 or len(op.inputs) < 2:
         return None
     entry, max_pairs = _W16[kernel]
@@ -137,7 +145,7 @@ class LayerLayout:
 
 #: the op types each kernel set has int16-weight kernels for (the Helium set runs conv2d and
 #: dense on int8 weights as stored, with VMLADAVA)
-W16_OPS = {"fast": ("conv2d", "fully_connected"), "mve": ()}
+W16_OPS = {"fast": ("conv2d", "fully_connected", "depthwise_conv2d"), "mve": ()}
 
 
 def _candidates(graph: Graph, kernel_set: str) -> list[LayerLayout]:
@@ -157,7 +165,7 @@ def _candidates(graph: Graph, kernel_set: str) -> list[LayerLayout]:
             continue
         weights = graph.tensors[op.inputs[1]].nbytes
         bias = graph.tensors[op.inputs[2]].nbytes if len(op.inputs) > 2 and op.inputs[2] else 0
-        laid = 4 * (len(call[1]["filter"].values) + len(call[1]["bias"].values))
+        laid = sum(4 * len(v.values) for v in call[1].values() if isinstance(v, LaidOut))
         found.append(LayerLayout(index, op.origin or f"op {index} ({op.type})",
                                  op_macs(graph, op), weights + bias, laid, "int8"))
     return found
