@@ -1,7 +1,7 @@
 /*
  * edgesmith C runtime: the 2x4 blocks of es_conv2d_s8_w16 with their output
  * stage, for runs of blocks of 4 output channels whose 4 channels all take the
- * short stage with the int8 clamp (the common case: es_conv_block_prepare).
+ * short stage (the common case: es_conv_block_prepare), clamped by SSAT.
  *
  * The conv rows are laid out doubled (edgesmith.codegen.c_layouts), and the
  * accumulators start at the doubled folded bias, so a block's dot products end
@@ -88,16 +88,16 @@ static inline int es_conv_channel_stage(int32_t multiplier, int32_t shift, int32
 }
 
 /* The stage of block channels oc .. oc + 3 (bias: the folded biases, undoubled); 0 where
- * one of them needs another stage or the clamp is not the int8 range. */
+ * one of them needs another stage. The blocks clamp to a signed range of 8, 4 or 2 bits
+ * (es_conv_block_bits); a layer with another clamp narrows their int8 outputs after them
+ * (es_conv_clamp_outputs): clamping an int8-clamped value to a range inside int8 is
+ * clamping the value itself. */
 static inline int es_conv_block_prepare(const es_conv_params *p,
                                         const es_per_channel_quant_params *quant,
                                         const int32_t *bias, int64_t dot_bound, int32_t oc,
                                         es_conv_block_stage *b)
 {
     int32_t j;
-    if (p->activation.min != -128 || p->activation.max != 127) {
-        return 0;
-    }
     for (j = 0; j < 4; ++j) {
         if (!es_conv_channel_stage(quant->multiplier[oc + j], quant->shift[oc + j],
                                    bias[oc + j], dot_bound, p->output_offset, b->stage[j])) {
@@ -108,6 +108,41 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
         b->bias2[j] = b->stage[j][0] == 0 ? 0 : 2 * bias[oc + j];
     }
     return 1;
+}
+
+/* The width n of the clamp when it is the signed range -2^(n-1) .. 2^(n-1) - 1 the blocks'
+ * SSAT takes (8: int8; 4 and 2: a low-bit branch's outputs), else 0. */
+static inline int es_conv_block_bits(es_activation a)
+{
+    return a.min == -128 && a.max == 127 ? 8
+           : a.min == -8 && a.max == 7   ? 4
+           : a.min == -2 && a.max == 1   ? 2
+                                         : 0;
+}
+
+/* n int8 outputs clamped to [lo, hi]: four a word on a DSP core (SSUB8 sets the byte
+ * lanes' GE flags, SEL picks), the rest one by one. */
+static inline void es_conv_clamp_outputs(int8_t *out, int32_t n, es_activation a)
+{
+    int32_t k = 0;
+#if ES_FAST_INTRINSICS
+    const uint32_t lo = 0x01010101u * (uint8_t)a.min, hi = 0x01010101u * (uint8_t)a.max;
+    for (; k + 4 <= n; k += 4) {
+        uint32_t v = es_fast_load32(out + k), t;
+        /* SEL takes v's byte where the SSUB8 before it left GE set: max(v, lo), min(v, hi) */
+        __asm__("ssub8 %[t], %[v], %[lo]\n\t"
+                "sel %[v], %[v], %[lo]\n\t"
+                "ssub8 %[t], %[hi], %[v]\n\t"
+                "sel %[v], %[v], %[hi]"
+                : [v] "+r"(v), [t] "=&r"(t)
+                : [lo] "r"(lo), [hi] "r"(hi)
+                : "cc");
+        memcpy(out + k, &v, 4);
+    }
+#endif
+    for (; k < n; ++k) {
+        out[k] = (int8_t)(out[k] < a.min ? a.min : out[k] > a.max ? a.max : out[k]);
+    }
 }
 
 #if ES_FAST_INTRINSICS
@@ -141,12 +176,13 @@ typedef struct {
     "ldrd %[xa], %[xb], [%[w], #" off "]\n\t"                                              \
     "ldr %[wa], [%[w], #" off "+8]\n\t"
 
-/* The output of accumulator A (2 * acc) into wb: es_fast_short_value2, then the int8 clamp. */
+/* The output of accumulator A (2 * acc) into wb: es_fast_short_value2, then the clamp to
+ * ES_CONV_SSAT bits (a string: "8", "4" or "2", set for each function below). */
 #define ES_CONV_VALUE(A)                                                                   \
     "smmlar %[wb], %[" A "], %[xa], %[xb]\n\t"                                             \
     "add %[wb], %[wb], %[" A "], asr #31\n\t"                                              \
     "asr %[wb], %[wb], %[wa]\n\t"                                                          \
-    "ssat %[wb], #8, %[wb]\n\t"
+    "ssat %[wb], #" ES_CONV_SSAT ", %[wb]\n\t"
 
 /* A channel (accumulators A, B, stage at byte off): x points at pixel 0's output and moves
  * on by one, pixel 1's is at x + a0 (a0 = next - 1) after that. */
@@ -161,76 +197,102 @@ typedef struct {
  * outputs: the loop's 11 instructions per pair (plus 3 per 4 pairs), 23 of set-up, 2 per
  * channel and 5 per output.
  */
-static ES_FAST_NOINLINE void es_conv_blocks(const uint32_t *cols, int32_t pairs,
-                                            const int32_t *w, const es_conv_block_stage *st,
-                                            int32_t blocks, int8_t *out0, int32_t next)
-{
-    es_conv_blocks_frame f;
-    int32_t a0, a1, a2, a3, b0, b1, b2, b3;
-    uint32_t xa, xb, wa, wb;
-    const uint32_t *x;
-    const int32_t *ww = (const int32_t *)st; /* w holds the stage pointer between blocks */
-    f.cols = cols;
-    f.end = cols + 2 * pairs;
-    f.w = w;
-    f.st = st;
-    f.st_end = st + blocks;
-    f.out0 = out0;
-    f.next = next - 1; /* pixel 1's output from pixel 0's next one */
-    f.rem = pairs & 3;
-    __asm__ volatile(
-        "0:\n\t"
-        "ldrd %[a0], %[a1], [%[w]]\n\t"
-        "ldrd %[a2], %[a3], [%[w], #8]\n\t"
-        "str %[w], %[st]\n\t"
-        "mov %[b0], %[a0]\n\t"
-        "mov %[b1], %[a1]\n\t"
-        "mov %[b2], %[a2]\n\t"
-        "mov %[b3], %[a3]\n\t"
-        "ldr %[w], %[wp]\n\t"
-        "ldr %[x], %[cols]\n\t"
-        "ldr %[xa], %[rem]\n\t"
-        "tbb [pc, %[xa]]\n"
-        "5:\n\t"
-        ".byte (10f - 5b) / 2\n\t"
-        ".byte (13f - 5b) / 2\n\t"
-        ".byte (12f - 5b) / 2\n\t"
-        ".byte (11f - 5b) / 2\n\t"
-        ".p2align 1\n"
-        "10:\n\t" ES_CONV_PAIR
-        "11:\n\t" ES_CONV_PAIR
-        "12:\n\t" ES_CONV_PAIR
-        "13:\n\t" ES_CONV_PAIR
-        "ldr %[wa], %[end]\n\t"
-        "cmp %[x], %[wa]\n\t"
-        "bne 10b\n\t"
-        "str %[w], %[wp]\n\t"
-        "ldr %[w], %[st]\n\t"
-        "ldr %[x], %[out0]\n\t"
-        /* channel 0: a0 holds pixel 1's output offset once its own output is out */
-        ES_CONV_CONSTS("16")
-        ES_CONV_VALUE("a0") "strb %[wb], [%[x]], #1\n\t"
-        "ldr %[a0], %[next]\n\t"
-        ES_CONV_VALUE("b0") "strb %[wb], [%[x], %[a0]]\n\t"
-        ES_CONV_CHANNEL("a1", "b1", "28")
-        ES_CONV_CHANNEL("a2", "b2", "40")
-        ES_CONV_CHANNEL("a3", "b3", "52")
-        "str %[x], %[out0]\n\t"
-        "add %[w], %[w], #64\n\t"
-        "ldr %[wa], %[st_end]\n\t"
-        "cmp %[w], %[wa]\n\t"
-        "bne 0b\n\t"
-        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0),
-          [b1] "=&r"(b1), [b2] "=&r"(b2), [b3] "=&r"(b3), [x] "=&r"(x), [w] "+r"(ww),
-          [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb)
-        /* the fields the loop writes (w, st, out0) are inputs too: f is not read after it,
-         * and the memory clobber covers the writes */
-        : [cols] "m"(f.cols), [end] "m"(f.end), [wp] "m"(f.w), [st] "m"(f.st),
-          [st_end] "m"(f.st_end), [out0] "m"(f.out0), [next] "m"(f.next), [rem] "m"(f.rem)
-        : "cc", "memory");
-    (void)a0, (void)a1, (void)a2, (void)a3, (void)b0, (void)b1, (void)b2, (void)b3;
-    (void)x, (void)ww, (void)xa, (void)xb, (void)wa, (void)wb;
+#define ES_CONV_BLOCKS_FUNCTION(NAME)                                                         \
+static ES_FAST_NOINLINE void NAME(const uint32_t *cols, int32_t pairs,                        \
+                                            const int32_t *w, const es_conv_block_stage *st,  \
+                                            int32_t blocks, int8_t *out0, int32_t next)       \
+{                                                                                             \
+    es_conv_blocks_frame f;                                                                   \
+    int32_t a0, a1, a2, a3, b0, b1, b2, b3;                                                   \
+    uint32_t xa, xb, wa, wb;                                                                  \
+    const uint32_t *x;                                                                        \
+    const int32_t *ww = (const int32_t *)st; /* w holds the stage pointer between blocks */   \
+    f.cols = cols;                                                                            \
+    f.end = cols + 2 * pairs;                                                                 \
+    f.w = w;                                                                                  \
+    f.st = st;                                                                                \
+    f.st_end = st + blocks;                                                                   \
+    f.out0 = out0;                                                                            \
+    f.next = next - 1; /* pixel 1's output from pixel 0's next one */                         \
+    f.rem = pairs & 3;                                                                        \
+    __asm__ volatile(                                                                         \
+        "0:\n\t"                                                                              \
+        "ldrd %[a0], %[a1], [%[w]]\n\t"                                                       \
+        "ldrd %[a2], %[a3], [%[w], #8]\n\t"                                                   \
+        "str %[w], %[st]\n\t"                                                                 \
+        "mov %[b0], %[a0]\n\t"                                                                \
+        "mov %[b1], %[a1]\n\t"                                                                \
+        "mov %[b2], %[a2]\n\t"                                                                \
+        "mov %[b3], %[a3]\n\t"                                                                \
+        "ldr %[w], %[wp]\n\t"                                                                 \
+        "ldr %[x], %[cols]\n\t"                                                               \
+        "ldr %[xa], %[rem]\n\t"                                                               \
+        "tbb [pc, %[xa]]\n"                                                                   \
+        "5:\n\t"                                                                              \
+        ".byte (10f - 5b) / 2\n\t"                                                            \
+        ".byte (13f - 5b) / 2\n\t"                                                            \
+        ".byte (12f - 5b) / 2\n\t"                                                            \
+        ".byte (11f - 5b) / 2\n\t"                                                            \
+        ".p2align 1\n"                                                                        \
+        "10:\n\t" ES_CONV_PAIR                                                                \
+        "11:\n\t" ES_CONV_PAIR                                                                \
+        "12:\n\t" ES_CONV_PAIR                                                                \
+        "13:\n\t" ES_CONV_PAIR                                                                \
+        "ldr %[wa], %[end]\n\t"                                                               \
+        "cmp %[x], %[wa]\n\t"                                                                 \
+        "bne 10b\n\t"                                                                         \
+        "str %[w], %[wp]\n\t"                                                                 \
+        "ldr %[w], %[st]\n\t"                                                                 \
+        "ldr %[x], %[out0]\n\t"                                                               \
+        /* channel 0: a0 holds pixel 1's output offset once its own output is out */          \
+        ES_CONV_CONSTS("16")                                                                  \
+        ES_CONV_VALUE("a0") "strb %[wb], [%[x]], #1\n\t"                                      \
+        "ldr %[a0], %[next]\n\t"                                                              \
+        ES_CONV_VALUE("b0") "strb %[wb], [%[x], %[a0]]\n\t"                                   \
+        ES_CONV_CHANNEL("a1", "b1", "28")                                                     \
+        ES_CONV_CHANNEL("a2", "b2", "40")                                                     \
+        ES_CONV_CHANNEL("a3", "b3", "52")                                                     \
+        "str %[x], %[out0]\n\t"                                                               \
+        "add %[w], %[w], #64\n\t"                                                             \
+        "ldr %[wa], %[st_end]\n\t"                                                            \
+        "cmp %[w], %[wa]\n\t"                                                                 \
+        "bne 0b\n\t"                                                                          \
+        : [a0] "=&r"(a0), [a1] "=&r"(a1), [a2] "=&r"(a2), [a3] "=&r"(a3), [b0] "=&r"(b0),     \
+          [b1] "=&r"(b1), [b2] "=&r"(b2), [b3] "=&r"(b3), [x] "=&r"(x), [w] "+r"(ww),         \
+          [xa] "=&r"(xa), [xb] "=&r"(xb), [wa] "=&r"(wa), [wb] "=&r"(wb)                      \
+        /* the fields the loop writes (w, st, out0) are inputs too: f is not read after it,   \
+         * and the memory clobber covers the writes */                                        \
+        : [cols] "m"(f.cols), [end] "m"(f.end), [wp] "m"(f.w), [st] "m"(f.st),                \
+          [st_end] "m"(f.st_end), [out0] "m"(f.out0), [next] "m"(f.next), [rem] "m"(f.rem)    \
+        : "cc", "memory");                                                                    \
+    (void)a0, (void)a1, (void)a2, (void)a3, (void)b0, (void)b1, (void)b2, (void)b3;           \
+    (void)x, (void)ww, (void)xa, (void)xb, (void)wa, (void)wb;                                \
 }
+
+/* One function per SSAT width; es_conv_blocks_of picks it from the layer's clamp. */
+#define ES_CONV_SSAT "8"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "4"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "2"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2)
+#undef ES_CONV_SSAT
+#undef ES_CONV_BLOCKS_FUNCTION
+
+typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
+                                  const es_conv_block_stage *, int32_t, int8_t *, int32_t);
+
+/* The blocks' function for a clamp of `bits` (es_conv_block_bits; 0: the int8 one, whose
+ * outputs the caller narrows). */
+static inline es_conv_blocks_fn es_conv_blocks_of(int bits)
+{
+    return bits == 4 ? es_conv_blocks_s4 : bits == 2 ? es_conv_blocks_s2 : es_conv_blocks_s8;
+}
+
+/* Whether the blocks' outputs already lie in the clamp of `bits`. */
+#define ES_CONV_BLOCKS_CLAMP(bits) ((bits) != 0)
 #undef ES_CONV_PAIR
 #undef ES_CONV_CONSTS
 #undef ES_CONV_VALUE
@@ -264,6 +326,17 @@ static void es_conv_blocks(const uint32_t *cols, int32_t pairs, const int32_t *w
         }
     }
 }
+
+typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
+                                  const es_conv_block_stage *, int32_t, int8_t *, int32_t);
+
+/* The C twin clamps to int8 alone: every other clamp narrows its outputs after it. */
+static inline es_conv_blocks_fn es_conv_blocks_of(int bits)
+{
+    (void)bits;
+    return es_conv_blocks;
+}
+#define ES_CONV_BLOCKS_CLAMP(bits) ((bits) == 8)
 #endif
 
 #ifdef __cplusplus

@@ -46,16 +46,19 @@ def test_conv_w16_blocks_on_the_emulated_m4(rng, geometry, out_c):
     from edgesmith.verify.qemu import verify_qemu
 
     checked = 0
-    # "relu" at zero point -128 and "none" clamp to the int8 range (the assembly stage),
-    # relu6 to a narrower one (the C stage); extreme inputs and weights on the first
-    for act, zero_point, extremes in (("relu", -128, True), ("none", 5, False),
-                                      ("relu6", -20, False)):
+    # "relu" at zero point -128 and "none" clamp to the int8 range (SSAT #8); relu6 at
+    # zero point -8, scale 0.4 clamps to -8..7 (SSAT #4), at -2, scale 2 to -2..1 (SSAT #2),
+    # at -20, scale 0.04 to -20..127 (SSAT #8, the block's outputs narrowed after it);
+    # extreme inputs and weights on the first
+    clamps = (("relu", -128, 0.04, True), ("none", 5, 0.04, False), ("relu6", -8, 0.4, False),
+              ("relu6", -2, 2.0, False), ("relu6", -20, 0.04, False))
+    for act, zero_point, out_scale, extremes in clamps:
         case = conv_case(rng, geometry, out_c, act=act, extremes=extremes, batch=2,
                          w_scales=scales(rng, out_c), in_fmt=fmt(0.05, int(rng.integers(-128, 128))),
-                         out_fmt=fmt(0.04, zero_point))
+                         out_fmt=fmt(out_scale, zero_point))
         options = CodeOptions(optimize="speed")
         assert {x.layout for x in options.layouts(case.graph)} == {"int16"}
         report = verify_qemu(case.graph, case.feeds, board="mps2-an386", options=options)
         assert report.samples == 2 and report.ok, (geometry, act, report.first_mismatch)
         checked += 1
-    assert checked == 3
+    assert checked == len(clamps)

@@ -7,8 +7,9 @@
  * offset's). Two output pixels at a time, their windows are widened into one
  * buffer of int16 pairs, interleaved pixel by pixel (es_nn_fast_conv_fill.h); every
  * block of 4 output channels then runs 2x4 dot products over it, the weights read as
- * stored (doubled), and the blocks whose channels take the short stage with the int8
- * clamp run with it in one pass (es_nn_fast_conv_blocks.h); the others, and the
+ * stored (doubled), and the blocks whose channels take the short stage run with it in
+ * one pass (es_nn_fast_conv_blocks.h: SSAT to 8, 4 or 2 bits, any other clamp applied
+ * to the block's outputs after it); the others, and the
  * channels after the last block, halve their accumulators for the general stages.
  * A window longer than the buffer takes a plain loop over the same layout.
  */
@@ -110,6 +111,8 @@ typedef struct {
     es_conv_block_stage blocks[ES_FAST_CONV_CHUNK / 4];
     unsigned char fused[ES_FAST_CONV_CHUNK / 4];
     es_fast_channel_stage tail[3];
+    es_conv_blocks_fn blocks_fn; /* the blocks' function for the layer's clamp */
+    int narrow;                  /* whether their outputs are clamped again after them */
 } es_conv_chunk;
 
 static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_params *quant,
@@ -117,7 +120,10 @@ static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_pa
                           int32_t first, int32_t count, es_conv_chunk *ch)
 {
     const int32_t blocked = channels & ~3;
+    const int bits = es_conv_block_bits(p->activation);
     int32_t oc;
+    ch->blocks_fn = es_conv_blocks_of(bits);
+    ch->narrow = !ES_CONV_BLOCKS_CLAMP(bits);
     for (oc = first; oc < first + count && oc < blocked; oc += 4) {
         const int32_t b = (oc - first) / 4;
         ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, dot_bound, oc,
@@ -144,8 +150,12 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
             while (oc + 4 * n < end && oc + 4 * n < blocked && ch->fused[b + n]) {
                 ++n;
             }
-            es_conv_blocks(cols, pairs, filter + oc * pairs, &ch->blocks[b], n, out0 + oc,
-                           (int32_t)(out1 - out0));
+            ch->blocks_fn(cols, pairs, filter + oc * pairs, &ch->blocks[b], n, out0 + oc,
+                          (int32_t)(out1 - out0));
+            if (ch->narrow) {
+                es_conv_clamp_outputs(out0 + oc, 4 * n, p->activation);
+                es_conv_clamp_outputs(out1 + oc, 4 * n, p->activation);
+            }
             oc += 4 * n;
         } else {
             int32_t acc[8];
