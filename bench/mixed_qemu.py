@@ -76,9 +76,10 @@ def firmware_notes(rows: list[list[str]]) -> str:
     return (
         f"The issue's floor for this firmware (no slower than uniform int8 patches): "
         f"{verdict}. The low-bit branch runs the same int8 kernels as the 8-bit branch with "
-        "its own parameters and narrower clamps (values one per byte; the depthwise kernels "
-        "clamp the 4- and 2-bit ranges with one SSAT, as they do int8), so BitOPs fall and "
-        "instructions do not. What the mixed firmware pays for, measured once on this model "
+        "its own parameters and narrower clamps (values one per byte; the depthwise and conv "
+        "kernels clamp the 4- and 2-bit ranges with one SSAT, as they do int8), so BitOPs fall "
+        "and instructions do not. What the mixed firmware pays for, measured once on this model "
+        "with the kernels before the assembly conv blocks "
         "(the routing forced to one branch by thresholds 255 and -1, and the low-bit input "
         "kept at 8 bits): its low-bit crops of the model input go through a 256-entry table "
         "(the 4-bit input's requantization is a function of the int8 code; a word in, four "
