@@ -31,10 +31,12 @@ static void dot_2(const es_fc_params *p, int32_t depth, const int8_t *x, const i
         a1 = es_fast_dual_mac(x13, es_fast_add_bytes13(w_off, w1), a1);
     }
 #endif
+    /* both sums fit int16 (es_fast_offset_fits), so int16 products: a compiler for a
+     * host with SIMD turns them into 16-bit multiply-adds */
     for (; k < depth; ++k) {
-        const int32_t xv = x[k] + p->input_offset;
-        a0 += (row0[k] + p->filter_offset) * xv;
-        a1 += (row1[k] + p->filter_offset) * xv;
+        const int16_t xv = (int16_t)(x[k] + p->input_offset);
+        a0 += (int16_t)(row0[k] + p->filter_offset) * xv;
+        a1 += (int16_t)(row1[k] + p->filter_offset) * xv;
     }
     acc[0] = a0;
     acc[1] = a1;

@@ -70,7 +70,8 @@ class HostModel:
     """A generated model folder built into a shared library here and loaded with cffi."""
 
     def __init__(self, folder: str | Path, graph: Graph, *, name: str | None = None,
-                 trace: bool = False, sanitize: bool = False, compiler: str | None = None):
+                 trace: bool = False, sanitize: bool = False, compiler: str | None = None,
+                 cflags: tuple[str, ...] = ()):
         self.folder, self.graph = Path(folder), graph
         self.name = name or generated_name(self.folder)
         includes = [self.folder, self.folder / _INCLUDE_DIR]
@@ -79,7 +80,7 @@ class HostModel:
         cdef = header_cdef(self.folder / f"{self.name}.h", includes, defines, compiler)
         try:
             self.ffi, self.lib = build_host_library(
-                sources, includes, cdef, cflags=(*STRICT_C99_FLAGS, *defines),
+                sources, includes, cdef, cflags=(*STRICT_C99_FLAGS, *defines, *cflags),
                 sanitize=sanitize, compiler=compiler)
         except HostBuildError as exc:
             raise EdgesmithError(f"the C code in {self.folder} does not build here: {exc}",
