@@ -1,5 +1,5 @@
-"""`build --optimize size|speed` and the default weight layouts: which layout each conv/dense
-layer gets, the flash it costs, and that VWW still fits the 512 KiB nucleo-f411re."""
+"""`build --optimize size|speed` and the default weight layouts: which layout each conv/dense/
+depthwise layer gets, the flash it costs, and that VWW still fits the 512 KiB nucleo-f411re."""
 
 import pytest
 
@@ -17,7 +17,8 @@ def test_vww_fits_nucleo_f411re_with_optimize_size_and_by_default(tmp_path):
     size = run_json("build", VWW, "--board", "nucleo-f411re", "-o", tmp_path / "size",
                     "--optimize", "size")
     assert size["flash"]["size"] == F411_FLASH and size["flash"]["used"] < F411_FLASH
-    assert len(size["layouts"]) == 15 and {x["layout"] for x in size["layouts"]} == {"int8"}
+    # 15 conv/dense layers and 13 depthwise layers (their per-channel tables)
+    assert len(size["layouts"]) == 28 and {x["layout"] for x in size["layouts"]} == {"int8"}
     default = run_json("build", VWW, "--board", "nucleo-f411re", "-o", tmp_path / "default")
     assert default["flash"]["used"] < F411_FLASH
     wide = [x for x in default["layouts"] if x["layout"] == "int16"]
@@ -31,7 +32,7 @@ def test_vww_fits_nucleo_f411re_with_optimize_size_and_by_default(tmp_path):
 def test_the_default_fills_the_flash_densest_layers_first(tmp_path):
     proc = run_cli("build", AD, "--board", "nucleo-f411re", "-o", tmp_path / "fw")
     assert proc.returncode == 0, proc.stderr + proc.stdout
-    assert "weight layouts: 9 of 10 conv/dense layers int16" in proc.stdout
+    assert "weight layouts: 9 of 10 conv/dense/depthwise layers int16" in proc.stdout
     assert proc.stdout.count(": int16, ") == 9 and proc.stdout.count(": int8, ") == 1
     speed = run_cli("build", AD, "--board", "nucleo-f411re", "-o", tmp_path / "speed",
                     "--optimize", "speed")
@@ -42,7 +43,7 @@ def test_build_prints_each_layers_layout_and_refuses_an_unknown_one(tmp_path):
     proc = run_cli("build", HELLO, "--board", "nucleo-f411re", "-o", tmp_path / "fw",
                    "--optimize", "speed")
     assert proc.returncode == 0, proc.stderr + proc.stdout
-    assert "weight layouts: 3 of 3 conv/dense layers int16" in proc.stdout
+    assert "weight layouts: 3 of 3 conv/dense/depthwise layers int16" in proc.stdout
     assert proc.stdout.count(": int16, ") == 3
     proc = run_cli("build", HELLO, "--board", "nucleo-f411re", "-o", tmp_path / "bad",
                    "--optimize", "tiny")

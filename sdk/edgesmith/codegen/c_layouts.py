@@ -202,7 +202,7 @@ def layout_lines(layers: list[LayerLayout]) -> list[str]:
         return ["weight layouts: int8 (no layer takes int16 weights with this kernel set)"]
     wide = [x for x in layers if x.layout == "int16"]
     total = sum(x.int16_bytes if x.layout == "int16" else x.int8_bytes for x in layers)
-    lines = [f"weight layouts: {len(wide)} of {len(layers)} conv/dense layers int16 "
+    lines = [f"weight layouts: {len(wide)} of {len(layers)} conv/dense/depthwise layers int16 "
              f"(+{sum(x.extra_bytes for x in wide):,} B over int8), {total:,} B of weights+bias"]
     lines += [f"  {x.name}: {x.layout}, {x.int16_bytes if x.layout == 'int16' else x.int8_bytes:,}"
               f" B (int8 {x.int8_bytes:,} B, int16 {x.int16_bytes:,} B, {x.macs:,} MACs)"
