@@ -177,6 +177,24 @@ es_status es_fully_connected_s8(const es_context *ctx, const es_fc_params *param
             output[oc + j] = es_fast_fc_output(params, quant, &layer, bias, oc + j, acc[j]);
         }
     }
+#else
+    /* four rows share each widened input value: int16 products, as in dot_2 */
+    for (; params->filter_offset == 0 && oc + 4 <= dims->output_depth; oc += 4) {
+        const int8_t *r0 = filter + oc * depth, *r1 = r0 + depth, *r2 = r1 + depth,
+                     *r3 = r2 + depth;
+        int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, k;
+        for (k = 0; k < depth; ++k) {
+            const int16_t xv = (int16_t)(input[k] + params->input_offset);
+            a0 += (int16_t)r0[k] * xv;
+            a1 += (int16_t)r1[k] * xv;
+            a2 += (int16_t)r2[k] * xv;
+            a3 += (int16_t)r3[k] * xv;
+        }
+        output[oc] = es_fast_fc_output(params, quant, &layer, bias, oc, a0);
+        output[oc + 1] = es_fast_fc_output(params, quant, &layer, bias, oc + 1, a1);
+        output[oc + 2] = es_fast_fc_output(params, quant, &layer, bias, oc + 2, a2);
+        output[oc + 3] = es_fast_fc_output(params, quant, &layer, bias, oc + 3, a3);
+    }
 #endif
     for (; oc < dims->output_depth; oc += 2) {
         const int8_t *row0 = filter + oc * depth;
