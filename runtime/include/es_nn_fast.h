@@ -176,6 +176,33 @@ static inline uint32_t es_fast_pair(int32_t v)
 
 #include "es_nn_fast_output.h"
 
+#if ES_FAST_INTRINSICS
+/* (lo(even), lo(odd)) and (hi(even), hi(odd)): one PKHBT, one PKHTB. */
+static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
+{
+    uint32_t r;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(even), "r"(odd));
+    return r;
+}
+
+static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
+{
+    uint32_t r;
+    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(odd), "r"(even));
+    return r;
+}
+#else
+static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
+{
+    return (even & 0xFFFFu) | (odd << 16);
+}
+
+static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
+{
+    return (even >> 16) | (odd & 0xFFFF0000u);
+}
+#endif
+
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)
 {

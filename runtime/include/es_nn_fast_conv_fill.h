@@ -13,33 +13,6 @@
 extern "C" {
 #endif
 
-#if ES_FAST_INTRINSICS
-/* (lo(even), lo(odd)) and (hi(even), hi(odd)): one PKHBT, one PKHTB. */
-static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(even), "r"(odd));
-    return r;
-}
-
-static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %1, %2, asr #16" : "=r"(r) : "r"(odd), "r"(even));
-    return r;
-}
-#else
-static inline uint32_t es_fast_pack_lo(uint32_t even, uint32_t odd)
-{
-    return (even & 0xFFFFu) | (odd << 16);
-}
-
-static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
-{
-    return (even >> 16) | (odd & 0xFFFF0000u);
-}
-#endif
-
 /* Four input values as two pair words: (v0, v1) at *lo, (v2, v3) at *hi. */
 static inline void widen4(const int8_t *src, uint32_t *lo, uint32_t *hi)
 {

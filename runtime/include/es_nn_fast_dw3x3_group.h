@@ -22,33 +22,6 @@
 extern "C" {
 #endif
 
-#if ES_FAST_INTRINSICS
-/* (low half of a, low half of b) and (high half of a, high half of b): one PKH each. */
-static inline uint32_t es_dw3x3_low_halves(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-}
-
-static inline uint32_t es_dw3x3_high_halves(uint32_t a, uint32_t b)
-{
-    uint32_t r;
-    __asm__("pkhtb %0, %2, %1, asr #16" : "=r"(r) : "r"(a), "r"(b));
-    return r;
-}
-#else
-static inline uint32_t es_dw3x3_low_halves(uint32_t a, uint32_t b)
-{
-    return (a & 0xFFFFu) | (b << 16);
-}
-
-static inline uint32_t es_dw3x3_high_halves(uint32_t a, uint32_t b)
-{
-    return (a >> 16) | (b & 0xFFFF0000u);
-}
-#endif
-
 /* The values of a whole padded plane of g (band >= lines). */
 static inline int32_t es_dw3x3_plane_values(const es_dw3x3_geometry *g)
 {
@@ -107,13 +80,13 @@ static ES_FAST_NOINLINE void es_dw3x3_widen4(const es_dw3x3_geometry *g, const i
                 const uint32_t w0 = es_fast_load32(src), w1 = es_fast_load32(src + step);
                 const uint32_t e0 = es_fast_bytes02(w0), e1 = es_fast_bytes02(w1);
                 const uint32_t o0 = es_fast_bytes13(w0), o1 = es_fast_bytes13(w1);
-                uint32_t v = es_dw3x3_low_halves(e0, e1);
+                uint32_t v = es_fast_pack_lo(e0, e1);
                 memcpy(d, &v, sizeof v);
-                v = es_dw3x3_low_halves(o0, o1);
+                v = es_fast_pack_lo(o0, o1);
                 memcpy(d + plane, &v, sizeof v);
-                v = es_dw3x3_high_halves(e0, e1);
+                v = es_fast_pack_hi(e0, e1);
                 memcpy(d + 2 * plane, &v, sizeof v);
-                v = es_dw3x3_high_halves(o0, o1);
+                v = es_fast_pack_hi(o0, o1);
                 memcpy(d + 3 * plane, &v, sizeof v);
             }
             if (j < width) {
