@@ -203,6 +203,16 @@ static inline uint32_t es_fast_pack_hi(uint32_t even, uint32_t odd)
 }
 #endif
 
+/* The width n of a clamp [min, max] that is the signed range -2^(n-1) .. 2^(n-1) - 1 one
+ * SSAT makes (8: int8; 4 and 2: the low-bit outputs of a QuantMCU branch), else 0. */
+static inline int es_fast_ssat_bits(int32_t min, int32_t max)
+{
+    return min == -128 && max == 127 ? 8
+           : min == -8 && max == 7   ? 4
+           : min == -2 && max == 1   ? 2
+                                     : 0;
+}
+
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)
 {

@@ -89,7 +89,7 @@ static inline int es_conv_channel_stage(int32_t multiplier, int32_t shift, int32
 
 /* The stage of block channels oc .. oc + 3 (bias: the folded biases, undoubled); 0 where
  * one of them needs another stage. The blocks clamp to a signed range of 8, 4 or 2 bits
- * (es_conv_block_bits); a layer with another clamp narrows their int8 outputs after them
+ * (es_fast_ssat_bits); a layer with another clamp narrows their int8 outputs after them
  * (es_conv_clamp_outputs): clamping an int8-clamped value to a range inside int8 is
  * clamping the value itself. */
 static inline int es_conv_block_prepare(const es_conv_params *p,
@@ -108,16 +108,6 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
         b->bias2[j] = b->stage[j][0] == 0 ? 0 : 2 * bias[oc + j];
     }
     return 1;
-}
-
-/* The width n of the clamp when it is the signed range -2^(n-1) .. 2^(n-1) - 1 the blocks'
- * SSAT takes (8: int8; 4 and 2: a low-bit branch's outputs), else 0. */
-static inline int es_conv_block_bits(es_activation a)
-{
-    return a.min == -128 && a.max == 127 ? 8
-           : a.min == -8 && a.max == 7   ? 4
-           : a.min == -2 && a.max == 1   ? 2
-                                         : 0;
 }
 
 /* n int8 outputs clamped to [lo, hi]: four a word on a DSP core (SSUB8 sets the byte
@@ -284,7 +274,7 @@ ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2)
 typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
                                   const es_conv_block_stage *, int32_t, int8_t *, int32_t);
 
-/* The blocks' function for a clamp of `bits` (es_conv_block_bits; 0: the int8 one, whose
+/* The blocks' function for a clamp of `bits` (es_fast_ssat_bits; 0: the int8 one, whose
  * outputs the caller narrows). */
 static inline es_conv_blocks_fn es_conv_blocks_of(int bits)
 {

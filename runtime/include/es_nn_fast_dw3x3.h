@@ -208,7 +208,7 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
                                            int32_t plane_stride, int32_t out_lines, int8_t *dst,
                                            int32_t min, int32_t max)
 {
-    const int full = min == -128 && max == 127;
+    const int bits = es_fast_ssat_bits(min, max), full = bits == 8;
     int32_t c;
 #if ES_FAST_INTRINSICS
     if (g->step_x <= 2 && out_lines > 0 && channels > 0) {
@@ -225,9 +225,9 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
         a.max = max;
         if (full) {
             es_dw3x3_band_dsp(&a);
-        } else if (min == -8 && max == 7) {
+        } else if (bits == 4) {
             es_dw3x3_band_dsp_s4(&a);
-        } else if (min == -2 && max == 1) {
+        } else if (bits == 2) {
             es_dw3x3_band_dsp_s2(&a);
         } else {
             es_dw3x3_band_dsp_range(&a);

@@ -120,7 +120,7 @@ static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_pa
                           int32_t first, int32_t count, es_conv_chunk *ch)
 {
     const int32_t blocked = channels & ~3;
-    const int bits = es_conv_block_bits(p->activation);
+    const int bits = es_fast_ssat_bits(p->activation.min, p->activation.max);
     int32_t oc;
     ch->blocks_fn = es_conv_blocks_of(bits);
     ch->narrow = !ES_CONV_BLOCKS_CLAMP(bits);
