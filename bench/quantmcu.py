@@ -224,15 +224,7 @@ def main() -> None:
         markdown_table(header, rows + [head.row] + refs),
         "BitOPs budget: lambda chosen by `--target-reduction` on the calibration set:",
         markdown_table(header, budget_rows),
-        (f"Firmware on QEMU {mixed_qemu.BOARD} (Cortex-M4), the headline model, the first "
-         f"{qemu['samples']} test images ({100 * qemu['share_8bit']:.1f}% of their patches "
-         f"8-bit): the mixed firmware's outputs "
-         f"{'equal' if qemu['outputs_equal'] else 'DIFFER from'} the simulator's and every "
-         f"patch's branch {'equals' if qemu['branches_equal'] else 'DIFFERS from'} VDPC's, "
-         "bit for bit. Instructions per inference, counted exactly by edgesmith's TCG plugin "
-         "(kernels as `generate c` picks them by default: the fast set):"),
-        markdown_table(mixed_qemu.HEADER, qemu_rows),
-        mixed_qemu.firmware_notes(qemu_rows),
+        mixed_qemu.firmware_part(qemu_rows, qemu),
         (f"Model: {graph.name}, stage layers 0..{SPLIT - 1} without bias or batch norm, "
          f"the rest with batch norm, float test accuracy "
          f"{float_acc * 100:.2f}%, trained {EPOCHS} epochs (Adam, cosine decay from "

@@ -213,6 +213,19 @@ static inline int es_fast_ssat_bits(int32_t min, int32_t max)
                                      : 0;
 }
 
+/*
+ * Whether a clamp makes the sign's -1 of es_fast_short_value2 moot: with a minimum at or
+ * above the output offset. The -1 only lowers values of negative accumulators, and there
+ * the value without it is at most the offset already (the multiply of a negative
+ * accumulator is below 1 after the rounding constant, so it adds at most 0 to
+ * 2^(right-1) + offset * 2^right), which the clamp lifts to its minimum either way. The
+ * common case: every ReLU-like activation, and the low-bit outputs of a QuantMCU branch.
+ */
+static inline int es_fast_sign_is_moot(int32_t act_min, int32_t output_offset)
+{
+    return act_min >= output_offset;
+}
+
 /* |input_offset| small enough for input + offset to fit an int16 half. */
 static inline int es_fast_offset_fits(int32_t input_offset)
 {

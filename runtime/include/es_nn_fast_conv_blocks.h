@@ -10,7 +10,10 @@
  * STRB. On the M4 one function runs every block of a pixel pair in assembly:
  * the 2x4 loop four pairs at a time (entered by TBB for the pairs % 4 left),
  * then the 8 outputs straight from the accumulators, with no round trip
- * through memory. Elsewhere a C twin computes the same integers.
+ * through memory. Elsewhere a C twin computes the same integers. Variants per
+ * layer: _floor drops the sign's ADD where the clamp makes it moot
+ * (es_fast_sign_is_moot), _1m runs the one-multiply stage (SMMLAR, SSAT) of
+ * layers whose rows are stored times S (es_conv_one_multiply).
  */
 #ifndef ES_NN_FAST_CONV_BLOCKS_H
 #define ES_NN_FAST_CONV_BLOCKS_H
@@ -110,6 +113,31 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
     return 1;
 }
 
+/*
+ * The one-multiply output stage (edgesmith.codegen.c_one_multiply) of an accumulator the
+ * rows stored times S made S * acc + delta: SMMLAR's value, the clamp after it. Found and
+ * checked offline against the reference on the channel's whole accumulator range.
+ */
+static inline int32_t es_conv_one_multiply(int32_t acc, int32_t multiplier, int32_t constant)
+{
+    return (int32_t)(((int64_t)acc * multiplier + ((int64_t)constant << 32) +
+                      ((int64_t)1 << 31)) >> 32);
+}
+
+/* One block's stage from a one-multiply table (three words a channel: start, multiplier,
+ * constant), right 0 marking the stage. */
+static inline void es_conv_block_one_multiply(const int32_t *table, int32_t oc,
+                                              es_conv_block_stage *b)
+{
+    int32_t j;
+    for (j = 0; j < 4; ++j) {
+        b->bias2[j] = table[3 * (oc + j)];
+        b->stage[j][0] = table[3 * (oc + j) + 1];
+        b->stage[j][1] = table[3 * (oc + j) + 2];
+        b->stage[j][2] = 0;
+    }
+}
+
 /* n int8 outputs clamped to [lo, hi]: four a word on a DSP core (SSUB8 sets the byte
  * lanes' GE flags, SEL picks), the rest one by one. */
 static inline void es_conv_clamp_outputs(int8_t *out, int32_t n, es_activation a)
@@ -161,17 +189,20 @@ typedef struct {
     "smlad %[a3], %[xa], %[wb], %[a3]\n\t"                                                 \
     "smlad %[b3], %[xb], %[wb], %[b3]\n\t"
 
-/* A channel's stage constants (multiplier, round, right) from the block's stage at w. */
+/* A channel's stage constants (multiplier, round, right) from the block's stage at w; the
+ * one-multiply stage has no right shift (ES_CONV_RIGHT and ES_CONV_SHIFT empty). */
 #define ES_CONV_CONSTS(off)                                                                \
     "ldrd %[xa], %[xb], [%[w], #" off "]\n\t"                                              \
-    "ldr %[wa], [%[w], #" off "+8]\n\t"
+    ES_CONV_RIGHT(off)
 
 /* The output of accumulator A (2 * acc) into wb: es_fast_short_value2, then the clamp to
- * ES_CONV_SSAT bits (a string: "8", "4" or "2", set for each function below). */
+ * ES_CONV_SSAT bits (a string: "8", "4" or "2", set for each function below). ES_CONV_SIGN
+ * adds the accumulator's sign, or nothing where the clamp makes it moot (see
+ * es_conv_blocks_of). */
 #define ES_CONV_VALUE(A)                                                                   \
     "smmlar %[wb], %[" A "], %[xa], %[xb]\n\t"                                             \
-    "add %[wb], %[wb], %[" A "], asr #31\n\t"                                              \
-    "asr %[wb], %[wb], %[wa]\n\t"                                                          \
+    ES_CONV_SIGN(A)                                                                        \
+    ES_CONV_SHIFT                                                                          \
     "ssat %[wb], #" ES_CONV_SSAT ", %[wb]\n\t"
 
 /* A channel (accumulators A, B, stage at byte off): x points at pixel 0's output and moves
@@ -259,7 +290,11 @@ static ES_FAST_NOINLINE void NAME(const uint32_t *cols, int32_t pairs,          
     (void)x, (void)ww, (void)xa, (void)xb, (void)wa, (void)wb;                                \
 }
 
-/* One function per SSAT width; es_conv_blocks_of picks it from the layer's clamp. */
+/* One function per SSAT width, with the sign and without (_floor), and with the one-multiply
+ * stage (_1m: SMMLAR, SSAT); es_conv_blocks_of picks one from the layer's stage and clamp. */
+#define ES_CONV_RIGHT(off) "ldr %[wa], [%[w], #" off "+8]\n\t"
+#define ES_CONV_SHIFT "asr %[wb], %[wb], %[wa]\n\t"
+#define ES_CONV_SIGN(A) "add %[wb], %[wb], %[" A "], asr #31\n\t"
 #define ES_CONV_SSAT "8"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8)
 #undef ES_CONV_SSAT
@@ -269,15 +304,54 @@ ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4)
 #define ES_CONV_SSAT "2"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2)
 #undef ES_CONV_SSAT
+#undef ES_CONV_SIGN
+#define ES_CONV_SIGN(A) ""
+#define ES_CONV_SSAT "8"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8_floor)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "4"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4_floor)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "2"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2_floor)
+#undef ES_CONV_SSAT
+#undef ES_CONV_RIGHT
+#undef ES_CONV_SHIFT
+#define ES_CONV_RIGHT(off) ""
+#define ES_CONV_SHIFT ""
+#define ES_CONV_SSAT "8"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8_1m)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "4"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4_1m)
+#undef ES_CONV_SSAT
+#define ES_CONV_SSAT "2"
+ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2_1m)
+#undef ES_CONV_SSAT
+#undef ES_CONV_RIGHT
+#undef ES_CONV_SHIFT
+#undef ES_CONV_SIGN
 #undef ES_CONV_BLOCKS_FUNCTION
 
 typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
                                   const es_conv_block_stage *, int32_t, int8_t *, int32_t);
 
-/* The blocks' function for a clamp of `bits` (es_fast_ssat_bits; 0: the int8 one, whose
- * outputs the caller narrows). */
-static inline es_conv_blocks_fn es_conv_blocks_of(int bits)
+/*
+ * The blocks' function for a clamp of `bits` (es_fast_ssat_bits; 0: the int8 one, whose
+ * outputs the caller narrows). `floored` (es_fast_sign_is_moot): the clamp's minimum is at
+ * or above the output offset, so the function without the sign's ADD gives the same outputs;
+ * -1: the stages are one-multiply ones (es_conv_one_multiply).
+ */
+static inline es_conv_blocks_fn es_conv_blocks_of(int bits, int floored)
 {
+    if (floored < 0) { /* the one-multiply stage */
+        return bits == 4 ? es_conv_blocks_s4_1m
+                         : bits == 2 ? es_conv_blocks_s2_1m : es_conv_blocks_s8_1m;
+    }
+    if (floored) {
+        return bits == 4 ? es_conv_blocks_s4_floor
+                         : bits == 2 ? es_conv_blocks_s2_floor : es_conv_blocks_s8_floor;
+    }
     return bits == 4 ? es_conv_blocks_s4 : bits == 2 ? es_conv_blocks_s2 : es_conv_blocks_s8;
 }
 
@@ -309,8 +383,11 @@ static void es_conv_blocks(const uint32_t *cols, int32_t pairs, const int32_t *w
         w += 4 * pairs;
         for (j = 0; j < 4; ++j) {
             const int32_t *s = st->stage[j];
-            const int32_t v0 = es_fast_short_value2(acc[j], s[0], s[1], s[2]);
-            const int32_t v1 = es_fast_short_value2(acc[4 + j], s[0], s[1], s[2]);
+            /* a short stage shifts right by 1..31; a one-multiply one has no shift */
+            const int32_t v0 = s[2] == 0 ? es_conv_one_multiply(acc[j], s[0], s[1])
+                                         : es_fast_short_value2(acc[j], s[0], s[1], s[2]);
+            const int32_t v1 = s[2] == 0 ? es_conv_one_multiply(acc[4 + j], s[0], s[1])
+                                         : es_fast_short_value2(acc[4 + j], s[0], s[1], s[2]);
             out0[j] = (int8_t)(v0 < -128 ? -128 : v0 > 127 ? 127 : v0);
             out0[next + j] = (int8_t)(v1 < -128 ? -128 : v1 > 127 ? 127 : v1);
         }
@@ -320,10 +397,11 @@ static void es_conv_blocks(const uint32_t *cols, int32_t pairs, const int32_t *w
 typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
                                   const es_conv_block_stage *, int32_t, int8_t *, int32_t);
 
-/* The C twin clamps to int8 alone: every other clamp narrows its outputs after it. */
-static inline es_conv_blocks_fn es_conv_blocks_of(int bits)
+/* The C twin clamps to int8 alone, with the sign always: every other clamp narrows its
+ * outputs after it. */
+static inline es_conv_blocks_fn es_conv_blocks_of(int bits, int floored)
 {
-    (void)bits;
+    (void)bits, (void)floored;
     return es_conv_blocks;
 }
 #define ES_CONV_BLOCKS_CLAMP(bits) ((bits) == 8)

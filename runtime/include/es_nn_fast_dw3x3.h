@@ -56,6 +56,7 @@ typedef struct {
     int32_t src_line, src_x;
     int32_t dst_line, dst_x;
     int32_t offset;            /* the input offset */
+    int32_t floored;           /* the clamp makes the stage's sign moot (es_fast_sign_is_moot) */
     int32_t columns;           /* lines are columns: w[k][j] is the filter's tap (j, k) */
     int32_t line_stride, band, used; /* es_dw3x3_layout */
 } es_dw3x3_geometry;
@@ -80,6 +81,7 @@ static inline es_dw3x3_geometry es_dw3x3_geometry_of(const es_dw_conv_params *p,
     g.dst_line = (columns ? 1 : out->w) * stride;
     g.dst_x = (columns ? out->w : 1) * stride;
     g.offset = p->input_offset;
+    g.floored = es_fast_sign_is_moot(p->activation.min, p->output_offset);
     g.columns = columns;
     return g;
 }
@@ -223,14 +225,16 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
         a.dst = dst;
         a.min = min;
         a.max = max;
-        if (full) {
-            es_dw3x3_band_dsp(&a);
-        } else if (bits == 4) {
-            es_dw3x3_band_dsp_s4(&a);
-        } else if (bits == 2) {
-            es_dw3x3_band_dsp_s2(&a);
+        if (g->floored) {
+            (full        ? es_dw3x3_band_dsp_floor
+             : bits == 4 ? es_dw3x3_band_dsp_s4_floor
+             : bits == 2 ? es_dw3x3_band_dsp_s2_floor
+                         : es_dw3x3_band_dsp_range_floor)(&a);
         } else {
-            es_dw3x3_band_dsp_range(&a);
+            (full        ? es_dw3x3_band_dsp
+             : bits == 4 ? es_dw3x3_band_dsp_s4
+             : bits == 2 ? es_dw3x3_band_dsp_s2
+                         : es_dw3x3_band_dsp_range)(&a);
         }
         return;
     }

@@ -68,49 +68,21 @@ typedef char es_dw3x3_frame_layout[ES_DW3X3_OFFSETS_ARE(56, 68, 84) ? 1 : -1];
  * Four loops from one text (es_nn_fast_dw3x3_m4_band.h): es_dw3x3_band_dsp for
  * the int8 clamp (one SSAT), _s4 and _s2 for the signed 4- and 2-bit ranges
  * (one SSAT each), es_dw3x3_band_dsp_range for any other [min, max] (a narrower
- * activation: two compares), which would otherwise take the C loop.
+ * activation: two compares), which would otherwise take the C loop; each also as _floor,
+ * without the stage's sign (es_nn_fast_dw3x3_m4_clamps.h).
  */
-#define ES_DW3X3_BAND es_dw3x3_band_dsp
-#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #8, %[" v "]\n\t"
-#define ES_DW3X3_RIGHT_AGAIN ""
-#include "es_nn_fast_dw3x3_m4_band.h"
-#undef ES_DW3X3_BAND
-#undef ES_DW3X3_SAT
-#undef ES_DW3X3_RIGHT_AGAIN
-
-/* the clamps of 4- and 2-bit outputs (a QuantMCU low-bit branch): one SSAT too */
-#define ES_DW3X3_BAND es_dw3x3_band_dsp_s4
-#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #4, %[" v "]\n\t"
-#define ES_DW3X3_RIGHT_AGAIN ""
-#include "es_nn_fast_dw3x3_m4_band.h"
-#undef ES_DW3X3_BAND
-#undef ES_DW3X3_SAT
-#undef ES_DW3X3_RIGHT_AGAIN
-
-#define ES_DW3X3_BAND es_dw3x3_band_dsp_s2
-#define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #2, %[" v "]\n\t"
-#define ES_DW3X3_RIGHT_AGAIN ""
-#include "es_nn_fast_dw3x3_m4_band.h"
-#undef ES_DW3X3_BAND
-#undef ES_DW3X3_SAT
-#undef ES_DW3X3_RIGHT_AGAIN
-
-#define ES_DW3X3_BAND es_dw3x3_band_dsp_range
-#define ES_DW3X3_SAT(v, tmp)                                                             \
-    "ldr %[" tmp "], %[min]\n\t"                                                        \
-    "cmp %[" v "], %[" tmp "]\n\t"                                                      \
-    "it lt\n\t"                                                                         \
-    "movlt %[" v "], %[" tmp "]\n\t"                                                    \
-    "ldr %[" tmp "], %[max]\n\t"                                                        \
-    "cmp %[" v "], %[" tmp "]\n\t"                                                      \
-    "it gt\n\t"                                                                         \
-    "movgt %[" v "], %[" tmp "]\n\t"
-/* the first output's clamp used the register that held the shift */
-#define ES_DW3X3_RIGHT_AGAIN "ldr %[acc0], %[right]\n\t"
-#include "es_nn_fast_dw3x3_m4_band.h"
-#undef ES_DW3X3_BAND
-#undef ES_DW3X3_SAT
-#undef ES_DW3X3_RIGHT_AGAIN
+/* with the sign's ADD (es_fast_short_value2), then without it where the clamp makes it
+ * moot (es_fast_sign_is_moot): the _floor functions, one ADD less per output */
+#define ES_DW3X3_SIGN(acc) "add %[hi], %[hi], %[" acc "], asr #31\n\t"
+#define ES_DW3X3_NAMED(name) name
+#include "es_nn_fast_dw3x3_m4_clamps.h"
+#undef ES_DW3X3_SIGN
+#undef ES_DW3X3_NAMED
+#define ES_DW3X3_SIGN(acc) ""
+#define ES_DW3X3_NAMED(name) name##_floor
+#include "es_nn_fast_dw3x3_m4_clamps.h"
+#undef ES_DW3X3_SIGN
+#undef ES_DW3X3_NAMED
 #endif
 
 #ifdef __cplusplus

@@ -1,7 +1,8 @@
 /*
  * edgesmith C runtime: the text of one band loop of es_nn_fast_dw3x3_m4.h,
  * included once per clamp with ES_DW3X3_BAND (the function's name),
- * ES_DW3X3_SAT(v, tmp) (the clamp of register v, tmp free to use) and
+ * ES_DW3X3_SAT(v, tmp) (the clamp of register v, tmp free to use),
+ * ES_DW3X3_SIGN(acc) (the ADD of the accumulator's sign, or nothing) and
  * ES_DW3X3_RIGHT_AGAIN (what restores the shift's register after the first
  * clamp of a pair) defined. No include guard: it is meant to be read more than
  * once. Labels: 6 a channel, 0 and 7 a line of stride 1 and 2 (each with its
@@ -14,7 +15,7 @@
     "ldr %[lo], %[multiplier]\n\t"                                                      \
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
-    "add %[hi], %[hi], %[acc0], asr #31\n\t"                                            \
+    ES_DW3X3_SIGN("acc0")                                                               \
     "ldr %[acc0], %[right]\n\t"                                                         \
     "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
     ES_DW3X3_SAT("hi", "acc0")                                                          \
@@ -22,7 +23,7 @@
     "strb %[hi], [%[o]]\n\t"                                                            \
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc1], %[lo], %[hi]\n\t"                                           \
-    "add %[hi], %[hi], %[acc1], asr #31\n\t"                                            \
+    ES_DW3X3_SIGN("acc1")                                                               \
     "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
     ES_DW3X3_SAT("hi", "lo")                                                            \
     "ldr %[lo], %[dst_x]\n\t"                                                           \
@@ -57,7 +58,7 @@
     "ldr %[lo], %[multiplier]\n\t"                                                      \
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
-    "add %[hi], %[hi], %[acc0], asr #31\n\t"                                            \
+    ES_DW3X3_SIGN("acc0")                                                               \
     "ldr %[lo], %[right]\n\t"                                                           \
     "asr %[hi], %[hi], %[lo]\n\t"                                                       \
     ES_DW3X3_SAT("hi", "lo")                                                            \

@@ -84,6 +84,9 @@ typedef struct {
     es_tile dilation;
     es_tile padding; /* top, left */
     es_activation activation;
+    /* es_conv2d_s8_w16 only: 0, or S where the rows are stored times S and the bias holds
+     * three words a channel for the one-multiply output stage (edgesmith.codegen.c_one_multiply) */
+    int32_t one_multiply_scale;
 } es_conv_params;
 
 typedef struct {

@@ -159,6 +159,47 @@ def test_verify_catches_a_wrong_route_and_a_wrong_clamp(tmp_path):
     assert not report.ok and report.first_mismatch["op_index"] == model.plan.split
 
 
+def one_multiply_scales(folder: Path) -> list[int]:
+    source = next(p for p in folder.glob("*.c") if not p.name.endswith("_weights.c"))
+    return [int(v) for v in re.findall(r"\.one_multiply_scale = (\d+)", source.read_text())]
+
+
+def test_low_bit_convs_take_the_one_multiply_stage(tmp_path):
+    """The low-bit branch's narrow accumulators: its conv calls run the one-multiply output
+    stage (edgesmith.codegen.c_one_multiply), the 8-bit branch's the usual one; the host
+    code still equals the simulator, outputs and routes."""
+    from edgesmith.codegen.c_one_multiply import SCALES
+
+    model = mixed_model(chain_graph, 2, 2)
+    folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
+    scales = one_multiply_scales(folder)
+    assert scales and set(scales) <= set(SCALES)
+    routes = host_equals_simulator(model, routed_inputs(model, 12, seed=4), folder)
+    assert routes.any() and not routes.all()
+
+
+def test_qemu_low_bit_branch_on_the_one_multiply_stage(tmp_path):
+    """The M4's assembly blocks of the one-multiply stage (es_conv_blocks_s*_1m), both
+    branches taken, bit for bit with the simulator."""
+    from edgesmith.boards.toolchain import require_tool
+    from edgesmith.errors import EdgesmithError
+    from edgesmith.verify.qemu import verify_qemu
+
+    try:
+        require_tool("qemu-system-arm")
+        require_tool("arm-none-eabi-gcc")
+    except EdgesmithError as exc:
+        pytest.skip(str(exc))
+    model = mixed_model(chain_graph, 2, 2)
+    assert one_multiply_scales(generate_c(model.graph, tmp_path / "m", mixed=model).folder)
+    x = routed_inputs(model, 12, seed=6)
+    _, routes = simulate_mixed_patched(model, x)
+    assert routes.any() and not routes.all()
+    report = verify_qemu(model.graph, {model.graph.inputs[0]: x}, board="mps2-an386",
+                         mixed=model)
+    assert report.ok and report.samples == 12, report.first_mismatch
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("widths, low", [(None, 2), ((8, 4), 4)])
 def test_qemu_firmware_equals_simulator_with_routing(widths, low):

@@ -12,6 +12,12 @@
  * to the block's outputs after it); the others, and the
  * channels after the last block, halve their accumulators for the general stages.
  * A window longer than the buffer takes a plain loop over the same layout.
+ *
+ * With params->one_multiply_scale = S (layers with narrow accumulators, such as a
+ * QuantMCU low-bit branch's: edgesmith.codegen.c_one_multiply) the rows are stored
+ * times S and the bias holds three words a channel, the accumulator's start, the
+ * multiplier and the constant of the one-multiply stage (SMMLAR, SSAT): every block
+ * runs it, and quant is not read.
  */
 #include "es_nn.h"
 #include "es_nn_fast.h"
@@ -109,7 +115,9 @@ static ES_FAST_NOINLINE void es_w16_block_2x4(const uint32_t *x, const int32_t *
  * the channels after the last block (fewer than 4). */
 typedef struct {
     es_conv_block_stage blocks[ES_FAST_CONV_CHUNK / 4];
-    unsigned char fused[ES_FAST_CONV_CHUNK / 4];
+    /* per block, how many blocks from it on take the short stage (0: it does not): a pixel
+     * pair runs them in one call without testing each block again */
+    unsigned char run[ES_FAST_CONV_CHUNK / 4];
     es_fast_channel_stage tail[3];
     es_conv_blocks_fn blocks_fn; /* the blocks' function for the layer's clamp */
     int narrow;                  /* whether their outputs are clamped again after them */
@@ -121,17 +129,37 @@ static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_pa
 {
     const int32_t blocked = channels & ~3;
     const int bits = es_fast_ssat_bits(p->activation.min, p->activation.max);
-    int32_t oc;
-    ch->blocks_fn = es_conv_blocks_of(bits);
+    const int one_multiply = p->one_multiply_scale != 0;
+    int32_t oc, b;
+    ch->blocks_fn = es_conv_blocks_of(bits, one_multiply ? -1
+                                                         : es_fast_sign_is_moot(p->activation.min,
+                                                                                p->output_offset));
     ch->narrow = !ES_CONV_BLOCKS_CLAMP(bits);
     for (oc = first; oc < first + count && oc < blocked; oc += 4) {
-        const int32_t b = (oc - first) / 4;
-        ch->fused[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, dot_bound, oc,
-                                                            &ch->blocks[b]);
+        b = (oc - first) / 4;
+        if (one_multiply) { /* every block takes it: the table has each channel's */
+            es_conv_block_one_multiply(bias, oc, &ch->blocks[b]);
+            ch->run[b] = 1;
+        } else {
+            ch->run[b] = (unsigned char)es_conv_block_prepare(p, quant, bias, dot_bound, oc,
+                                                              &ch->blocks[b]);
+        }
     }
-    if (oc < first + count) {
+    for (b = (oc - first) / 4 - 2; b >= 0; --b) { /* a fused block's run goes on into the next */
+        ch->run[b] = (unsigned char)(ch->run[b] ? ch->run[b] + ch->run[b + 1] : 0);
+    }
+    if (oc < first + count && !one_multiply) {
         es_fast_prepare_stages(p, quant, bias, dot_bound, oc, first + count - oc, ch->tail);
     }
+}
+
+/* Output channel oc of dot (the rows' scale included) on a one-multiply table, clamped. */
+static int8_t one_multiply_output(const es_conv_params *p, const int32_t *table, int32_t oc,
+                                  int32_t dot)
+{
+    const int32_t v = es_conv_one_multiply(dot + table[3 * oc], table[3 * oc + 1],
+                                           table[3 * oc + 2]);
+    return es_clamp_to_s8(v, p->activation);
 }
 
 /* Channels first .. first + count - 1 of two pixels (out1 = out0 for a pixel alone). The
@@ -145,11 +173,8 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
     int32_t oc = first, j;
     while (oc < end && oc < blocked) {
         const int32_t b = (oc - first) / 4;
-        if (ch->fused[b]) { /* a run of blocks in one call */
-            int32_t n = 1;
-            while (oc + 4 * n < end && oc + 4 * n < blocked && ch->fused[b + n]) {
-                ++n;
-            }
+        if (ch->run[b] != 0) { /* a run of blocks in one call */
+            const int32_t n = ch->run[b];
             ch->blocks_fn(cols, pairs, filter + oc * pairs, &ch->blocks[b], n, out0 + oc,
                           (int32_t)(out1 - out0));
             if (ch->narrow) {
@@ -169,6 +194,11 @@ static void pixel_pair(const es_conv_params *p, const es_per_channel_quant_param
     }
     for (j = 0; oc < end; ++oc, ++j) { /* the channels after the last block of 4 */
         const int32_t *row = filter + oc * pairs;
+        if (p->one_multiply_scale != 0) {
+            out0[oc] = one_multiply_output(p, bias, oc, es_w16_dot(cols, 2, row, pairs));
+            out1[oc] = one_multiply_output(p, bias, oc, es_w16_dot(cols + 1, 2, row, pairs));
+            continue;
+        }
         es_fast_output_channel(p, quant, &ch->tail[j], oc, es_w16_dot(cols, 2, row, pairs) >> 1,
                                es_w16_dot(cols + 1, 2, row, pairs) >> 1, out0, out1);
     }
@@ -199,7 +229,11 @@ static void plain_conv(const es_conv_params *p, const es_per_channel_quant_param
                         }
                     }
                 }
-                es_fast_output_general(p, quant, bias[oc], oc, acc >> 1, 0, output, output);
+                if (p->one_multiply_scale != 0) {
+                    output[oc] = one_multiply_output(p, bias, oc, acc);
+                } else {
+                    es_fast_output_general(p, quant, bias[oc], oc, acc >> 1, 0, output, output);
+                }
             }
         }
     }

@@ -7,7 +7,9 @@ row as int16 pairs in 32-bit words, rows in blocks of 4 interleaved pair by
 pair (the layout ``runtime/include/es_nn_fast_w16.h`` documents), the input
 offset (and a dense layer's filter offset) folded offline into the bias. The
 int16 layout costs about twice the weight bytes; the kernels on it compute the
-same integers.
+same integers. A conv layer with narrow accumulators (4- and 2-bit inputs) whose
+every channel has a one-multiply output stage (:mod:`.c_one_multiply`) gets its
+rows stored times that stage's scale and the stage's words as its bias.
 
 ``--optimize speed`` lays out every layer that can take int16, ``size`` none;
 the default (``None``) is the fastest layout that fits the board's flash: the
@@ -25,7 +27,8 @@ import numpy as np
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
 from .c_layouts_dw import DW_KERNEL, dw_table_of
-from .c_values import CArray
+from .c_one_multiply import OneMultiplyStage, one_multiply_stage
+from .c_values import CArray, CStruct
 
 OPTIMIZE = ("speed", "size")
 #: flash kept for kernels, harness, startup and parameter structs when sizing layouts to a board
@@ -97,8 +100,37 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
     if laid is None:
         return None
     words, folded = laid
+    stage = _one_multiply(op, graph, values, rows, folded) if entry == "es_conv2d_s8_w16" \
+        else None
+    fmt = graph.tensors[op.inputs[0]].fmt
+    scaled = None if stage is None else w16_layout(
+        rows, bias, int(fields["input_offset"]), stage.scale, kernel_rows,
+        max(abs(int(fmt.qmin)), abs(int(fmt.qmax))))
+    if scaled is not None:  # rows times the stage's scale, its three words a channel as the bias
+        words = scaled[0]
+        params = CStruct(values["params"].ctype, {**fields, "one_multiply_scale": stage.scale})
+        return entry, {**values, "params": params,
+                       "filter": LaidOut("int32_t", tuple(int(v) for v in words)),
+                       "bias": LaidOut("int32_t", stage.words())}
     return entry, {**values, "filter": LaidOut("int32_t", tuple(int(v) for v in words)),
                    "bias": LaidOut("int32_t", tuple(int(v) for v in folded))}
+
+
+def _one_multiply(op: Op, graph: Graph, values: dict, rows: np.ndarray,
+                  folded: np.ndarray) -> OneMultiplyStage | None:
+    """The one-multiply output stage of a conv layer on int16 weights where its narrow
+    accumulators allow one (:mod:`.c_one_multiply`), else None."""
+    fmt = graph.tensors[op.inputs[0]].fmt
+    quant = values.get("quant")
+    if not isinstance(quant, CStruct) or not hasattr(fmt, "qmin"):
+        return None
+    fields = values["params"].fields
+    act = (int(fields["activation"]["min"]), int(fields["activation"]["max"]))
+    bits = {(-128, 127): 8, (-8, 7): 4, (-2, 1): 2}.get(act, 8)  # es_fast_ssat_bits
+    multipliers = [int(v) for v in quant.fields["multiplier"].values]
+    shifts = [int(v) for v in quant.fields["shift"].values]
+    return one_multiply_stage(rows, folded, multipliers, shifts, int(fields["output_offset"]),
+                              act, bits, (int(fmt.qmin), int(fmt.qmax)))
 
 
 #: the factor the rows of each int16 entry are stored with: conv2d's are doubled, so its
@@ -107,15 +139,17 @@ _W16_SCALE = {"es_conv2d_s8_w16": 2, "es_fully_connected_s8_w16": 1}
 
 
 def w16_layout(rows: np.ndarray, bias: np.ndarray | None, input_offset: int,
-               scale: int = 1, kernel_rows: int = 1) -> tuple[np.ndarray, np.ndarray] | None:
+               scale: int = 1, kernel_rows: int = 1,
+               input_bound: int = 128) -> tuple[np.ndarray, np.ndarray] | None:
     """(words, folded bias) of weight ``rows`` [O, K] (filter offset added) stored times
     ``scale``, each row's ``kernel_rows`` equal parts (a conv kernel's rows) padded with a 0
     to an even length, so every part starts on a pair; or None where a partial sum of the
-    kernel could leave int32 (then its integers would not be the reference's)."""
+    kernel (inputs of magnitude up to ``input_bound``, an int8's by default) could leave
+    int32 (then its integers would not be the reference's)."""
     rows = np.asarray(rows, np.int64)
     bias = np.zeros(rows.shape[0], np.int64) if bias is None else np.asarray(bias, np.int64)
     folded = bias.reshape(-1) + input_offset * rows.sum(axis=1)
-    dot = np.abs(rows).sum(axis=1) * max(128, abs(input_offset))
+    dot = np.abs(rows).sum(axis=1) * max(input_bound, abs(input_offset))
     if np.any(np.abs(folded) + dot >= 1 << 31) or np.any(scale * dot >= 1 << 31) \
             or np.any(np.abs(scale * rows) >= 1 << 15):
         return None
