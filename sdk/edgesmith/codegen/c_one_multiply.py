@@ -23,6 +23,7 @@ the usual stage; a layer takes this one only when all its channels do.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,9 +112,22 @@ def one_multiply_stage(rows: np.ndarray, folded_bias: np.ndarray, multipliers, s
                        input_range: tuple[int, int]) -> OneMultiplyStage | None:
     """The stage of a conv layer (weight ``rows`` [O, K], ``folded_bias`` with the input
     offset folded in, raw inputs in ``input_range``, outputs clamped to ``act``, which SSAT
-    to ``bits`` covers), or None where some channel has none."""
+    to ``bits`` covers), or None where some channel has none. Patch code asks once per
+    window of every patch: the same layer's answer is kept."""
     rows = np.asarray(rows, np.int64)
     bias = np.asarray(folded_bias, np.int64).reshape(-1)
+    return _stage_of(rows.tobytes(), rows.shape, bias.tobytes(),
+                     tuple(int(v) for v in multipliers), tuple(int(v) for v in shifts),
+                     int(output_offset), (int(act[0]), int(act[1])), int(bits),
+                     (int(input_range[0]), int(input_range[1])))
+
+
+@functools.lru_cache(maxsize=256)
+def _stage_of(rows_bytes: bytes, shape: tuple[int, int], bias_bytes: bytes, multipliers: tuple,
+              shifts: tuple, output_offset: int, act: tuple[int, int], bits: int,
+              input_range: tuple[int, int]) -> OneMultiplyStage | None:
+    rows = np.frombuffer(rows_bytes, np.int64).reshape(shape)
+    bias = np.frombuffer(bias_bytes, np.int64)
     q_lo, q_hi = input_range
     low = bias + np.minimum(rows * q_lo, rows * q_hi).sum(axis=1)
     high = bias + np.maximum(rows * q_lo, rows * q_hi).sum(axis=1)
