@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "es_nn_config.h"
 #include "es_nn_support.h"
 
 /*

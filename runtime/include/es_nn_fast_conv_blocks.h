@@ -298,17 +298,20 @@ static ES_FAST_NOINLINE void NAME(const uint32_t *cols, int32_t pairs,          
 #define ES_CONV_SSAT "8"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8)
 #undef ES_CONV_SSAT
+#if ES_FAST_LOW_BIT_LOOPS
 #define ES_CONV_SSAT "4"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4)
 #undef ES_CONV_SSAT
 #define ES_CONV_SSAT "2"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2)
 #undef ES_CONV_SSAT
+#endif
 #undef ES_CONV_SIGN
 #define ES_CONV_SIGN(A) ""
 #define ES_CONV_SSAT "8"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s8_floor)
 #undef ES_CONV_SSAT
+#if ES_FAST_LOW_BIT_LOOPS
 #define ES_CONV_SSAT "4"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4_floor)
 #undef ES_CONV_SSAT
@@ -328,6 +331,7 @@ ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s4_1m)
 #define ES_CONV_SSAT "2"
 ES_CONV_BLOCKS_FUNCTION(es_conv_blocks_s2_1m)
 #undef ES_CONV_SSAT
+#endif
 #undef ES_CONV_RIGHT
 #undef ES_CONV_SHIFT
 #undef ES_CONV_SIGN
@@ -344,6 +348,7 @@ typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
  */
 static inline es_conv_blocks_fn es_conv_blocks_of(int bits, int floored)
 {
+#if ES_FAST_LOW_BIT_LOOPS
     if (floored < 0) { /* the one-multiply stage */
         return bits == 4 ? es_conv_blocks_s4_1m
                          : bits == 2 ? es_conv_blocks_s2_1m : es_conv_blocks_s8_1m;
@@ -353,10 +358,19 @@ static inline es_conv_blocks_fn es_conv_blocks_of(int bits, int floored)
                          : bits == 2 ? es_conv_blocks_s2_floor : es_conv_blocks_s8_floor;
     }
     return bits == 4 ? es_conv_blocks_s4 : bits == 2 ? es_conv_blocks_s2 : es_conv_blocks_s8;
+#else
+    /* a one-multiply stage on the loop without the sign: its right shift of 0 is no shift */
+    (void)bits;
+    return floored ? es_conv_blocks_s8_floor : es_conv_blocks_s8;
+#endif
 }
 
 /* Whether the blocks' outputs already lie in the clamp of `bits`. */
+#if ES_FAST_LOW_BIT_LOOPS
 #define ES_CONV_BLOCKS_CLAMP(bits) ((bits) != 0)
+#else
+#define ES_CONV_BLOCKS_CLAMP(bits) ((bits) == 8)
+#endif
 #undef ES_CONV_PAIR
 #undef ES_CONV_CONSTS
 #undef ES_CONV_VALUE

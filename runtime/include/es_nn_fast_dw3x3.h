@@ -225,16 +225,18 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
         a.dst = dst;
         a.min = min;
         a.max = max;
+#if ES_FAST_LOW_BIT_LOOPS
+        if (bits == 4 || bits == 2) {
+            (g->floored ? (bits == 4 ? es_dw3x3_band_dsp_s4_floor : es_dw3x3_band_dsp_s2_floor)
+                        : (bits == 4 ? es_dw3x3_band_dsp_s4 : es_dw3x3_band_dsp_s2))(&a);
+            return;
+        }
+#endif
+        /* without the low-bit loops a 4- or 2-bit clamp takes the range loop */
         if (g->floored) {
-            (full        ? es_dw3x3_band_dsp_floor
-             : bits == 4 ? es_dw3x3_band_dsp_s4_floor
-             : bits == 2 ? es_dw3x3_band_dsp_s2_floor
-                         : es_dw3x3_band_dsp_range_floor)(&a);
+            (full ? es_dw3x3_band_dsp_floor : es_dw3x3_band_dsp_range_floor)(&a);
         } else {
-            (full        ? es_dw3x3_band_dsp
-             : bits == 4 ? es_dw3x3_band_dsp_s4
-             : bits == 2 ? es_dw3x3_band_dsp_s2
-                         : es_dw3x3_band_dsp_range)(&a);
+            (full ? es_dw3x3_band_dsp : es_dw3x3_band_dsp_range)(&a);
         }
         return;
     }

@@ -12,6 +12,7 @@
 #undef ES_DW3X3_SAT
 #undef ES_DW3X3_RIGHT_AGAIN
 
+#if ES_FAST_LOW_BIT_LOOPS
 /* the clamps of 4- and 2-bit outputs (a QuantMCU low-bit branch): one SSAT too */
 #define ES_DW3X3_BAND ES_DW3X3_NAMED(es_dw3x3_band_dsp_s4)
 #define ES_DW3X3_SAT(v, tmp) "ssat %[" v "], #4, %[" v "]\n\t"
@@ -28,6 +29,8 @@
 #undef ES_DW3X3_BAND
 #undef ES_DW3X3_SAT
 #undef ES_DW3X3_RIGHT_AGAIN
+
+#endif
 
 #define ES_DW3X3_BAND ES_DW3X3_NAMED(es_dw3x3_band_dsp_range)
 #define ES_DW3X3_SAT(v, tmp)                                                             \

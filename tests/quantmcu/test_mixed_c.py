@@ -200,6 +200,45 @@ def test_qemu_low_bit_branch_on_the_one_multiply_stage(tmp_path):
     assert report.ok and report.samples == 12, report.first_mismatch
 
 
+def low_bit_loops(folder: Path) -> int:
+    config = (folder / "runtime" / "include" / "es_nn_config.h").read_text()
+    return int(re.search(r"#define ES_FAST_LOW_BIT_LOOPS (\d)", config).group(1))
+
+
+def test_only_a_low_bit_branch_carries_the_low_bit_loops(tmp_path):
+    model = mixed_model(chain_graph, 2, 2)
+    assert low_bit_loops(generate_c(model.graph, tmp_path / "m", mixed=model).folder) == 1
+    plain = generate_c(model.graph, tmp_path / "p", patch=model.plan).folder
+    assert low_bit_loops(plain) == 0
+    assert low_bit_loops(generate_c(model.graph, tmp_path / "l").folder) == 0
+
+
+def test_qemu_low_bit_branch_without_its_loops(tmp_path):
+    """ES_FAST_LOW_BIT_LOOPS 0 leaves the 4- and 2-bit loops and the one-multiply blocks out:
+    the low-bit branch then runs the int8 loops and narrows after them, and the one-multiply
+    stage runs on the loop without the sign (right shift 0), with the same integers."""
+    from edgesmith.boards.toolchain import require_tool
+    from edgesmith.errors import EdgesmithError
+    from edgesmith.verify.qemu import verify_qemu
+
+    try:
+        require_tool("qemu-system-arm")
+        require_tool("arm-none-eabi-gcc")
+    except EdgesmithError as exc:
+        pytest.skip(str(exc))
+    model = mixed_model(chain_graph, 2, 2)
+    folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
+    assert one_multiply_scales(folder)
+    config = folder / "runtime" / "include" / "es_nn_config.h"
+    config.write_text(config.read_text().replace("#define ES_FAST_LOW_BIT_LOOPS 1",
+                                                 "#define ES_FAST_LOW_BIT_LOOPS 0"))
+    assert low_bit_loops(folder) == 0
+    x = routed_inputs(model, 12, seed=7)
+    report = verify_qemu(model.graph, {model.graph.inputs[0]: x}, board="mps2-an386",
+                         code_dir=folder, mixed=model)
+    assert report.ok and report.samples == 12, report.first_mismatch
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("widths, low", [(None, 2), ((8, 4), 4)])
 def test_qemu_firmware_equals_simulator_with_routing(widths, low):

@@ -149,6 +149,9 @@ class CModel:
     state: list[CStateFill] = field(default_factory=list)
     #: the weight layout of each conv/dense layer that could take int16 (.c_layouts.LayerLayout)
     layouts: list = field(default_factory=list)
+    #: whether the fast kernels keep their loops for a QuantMCU low-bit branch
+    #: (ES_FAST_LOW_BIT_LOOPS in the folder's runtime/include/es_nn_config.h)
+    low_bit_loops: bool = False
 
     @property
     def num_ops(self) -> int:

@@ -83,6 +83,7 @@ class PatchScheduleBuilder(ScheduleBuilder):
                           graph.outputs, graph.meta)
         super().__init__(graph, model)
         self.layout, self.mixed = layout, mixed
+        model.low_bit_loops = mixed is not None and min(mixed.widths().values(), default=8) < 8
         for name in _PATCH_NAMES:
             self.names.reserve(name)
         self.variant_used = False

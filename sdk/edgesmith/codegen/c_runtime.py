@@ -76,3 +76,18 @@ def header_files() -> list[str]:
 def runtime_file(folder_path: str) -> Path:
     """The runtime file a path inside a generated folder is copied from."""
     return runtime_root() / Path(folder_path).relative_to("runtime")
+
+
+#: the runtime's build options (runtime/include/es_nn_config.h): each folder writes its own
+CONFIG_HEADER = f"{INCLUDE_DIR}/es_nn_config.h"
+_LOW_BIT_LOOPS = "#define ES_FAST_LOW_BIT_LOOPS 1"
+
+
+def config_header(low_bit_loops: bool) -> str:
+    """A folder's copy of the runtime's build options: the repository's text (every option
+    on) with each option as its model needs it. The Cortex-M loops for 4- and 2-bit clamps
+    and the one-multiply stage go only where a QuantMCU low-bit branch runs them."""
+    text = runtime_file(CONFIG_HEADER).read_text()
+    if _LOW_BIT_LOOPS not in text:
+        raise RuntimeError(f"{CONFIG_HEADER} no longer defines ES_FAST_LOW_BIT_LOOPS as 1")
+    return text.replace(_LOW_BIT_LOOPS, f"#define ES_FAST_LOW_BIT_LOOPS {int(low_bit_loops)}")
