@@ -24,6 +24,7 @@ from edgesmith.verify.host import HostModel
 from edgesmith.verify.host import verify_host
 from numpy.testing import assert_array_equal
 
+from tests.boards.helpers import needs_cross, needs_qemu
 from tests.patch.graphs import chain_graph, residual_graph
 
 from .graphs import binary_graph, int8_and_plan, uniform_inputs
@@ -178,18 +179,13 @@ def test_low_bit_convs_take_the_one_multiply_stage(tmp_path):
     assert routes.any() and not routes.all()
 
 
+@needs_cross
+@needs_qemu
 def test_qemu_low_bit_branch_on_the_one_multiply_stage(tmp_path):
     """The M4's assembly blocks of the one-multiply stage (es_conv_blocks_s*_1m), both
     branches taken, bit for bit with the simulator."""
-    from edgesmith.boards.toolchain import require_tool
-    from edgesmith.errors import EdgesmithError
     from edgesmith.verify.qemu import verify_qemu
 
-    try:
-        require_tool("qemu-system-arm")
-        require_tool("arm-none-eabi-gcc")
-    except EdgesmithError as exc:
-        pytest.skip(str(exc))
     model = mixed_model(chain_graph, 2, 2)
     assert one_multiply_scales(generate_c(model.graph, tmp_path / "m", mixed=model).folder)
     x = routed_inputs(model, 12, seed=6)
@@ -213,19 +209,14 @@ def test_only_a_low_bit_branch_carries_the_low_bit_loops(tmp_path):
     assert low_bit_loops(generate_c(model.graph, tmp_path / "l").folder) == 0
 
 
+@needs_cross
+@needs_qemu
 def test_qemu_low_bit_branch_without_its_loops(tmp_path):
     """ES_FAST_LOW_BIT_LOOPS 0 leaves the 4- and 2-bit loops and the one-multiply blocks out:
     the low-bit branch then runs the int8 loops and narrows after them, and the one-multiply
     stage runs on the loop without the sign (right shift 0), with the same integers."""
-    from edgesmith.boards.toolchain import require_tool
-    from edgesmith.errors import EdgesmithError
     from edgesmith.verify.qemu import verify_qemu
 
-    try:
-        require_tool("qemu-system-arm")
-        require_tool("arm-none-eabi-gcc")
-    except EdgesmithError as exc:
-        pytest.skip(str(exc))
     model = mixed_model(chain_graph, 2, 2)
     folder = generate_c(model.graph, tmp_path / "m", mixed=model).folder
     assert one_multiply_scales(folder)
@@ -240,18 +231,13 @@ def test_qemu_low_bit_branch_without_its_loops(tmp_path):
 
 
 @pytest.mark.slow
+@needs_cross
+@needs_qemu
 @pytest.mark.parametrize("widths, low", [(None, 2), ((8, 4), 4)])
 def test_qemu_firmware_equals_simulator_with_routing(widths, low):
     """The firmware's low-bit branch (the M4 loops with the 2- and 4-bit clamps)."""
-    from edgesmith.boards.toolchain import require_tool
-    from edgesmith.errors import EdgesmithError
     from edgesmith.verify.qemu import verify_qemu
 
-    try:
-        require_tool("qemu-system-arm")
-        require_tool("arm-none-eabi-gcc")
-    except EdgesmithError as exc:
-        pytest.skip(str(exc))
     model = mixed_model(residual_graph, 4, 2, widths)
     assert min(model.widths().values()) == low
     x = routed_inputs(model, 16, seed=3)
