@@ -13,7 +13,7 @@
  * through memory. Elsewhere a C twin computes the same integers. Variants per
  * layer: _floor drops the sign's ADD where the clamp makes it moot
  * (es_fast_sign_is_moot), _1m runs the one-multiply stage (SMMLAR, SSAT) of
- * layers whose rows are stored times S (es_conv_one_multiply).
+ * layers whose rows are stored times S (es_fast_one_multiply).
  */
 #ifndef ES_NN_FAST_CONV_BLOCKS_H
 #define ES_NN_FAST_CONV_BLOCKS_H
@@ -111,17 +111,6 @@ static inline int es_conv_block_prepare(const es_conv_params *p,
         b->bias2[j] = b->stage[j][0] == 0 ? 0 : 2 * bias[oc + j];
     }
     return 1;
-}
-
-/*
- * The one-multiply output stage (edgesmith.codegen.c_one_multiply) of an accumulator the
- * rows stored times S made S * acc + delta: SMMLAR's value, the clamp after it. Found and
- * checked offline against the reference on the channel's whole accumulator range.
- */
-static inline int32_t es_conv_one_multiply(int32_t acc, int32_t multiplier, int32_t constant)
-{
-    return (int32_t)(((int64_t)acc * multiplier + ((int64_t)constant << 32) +
-                      ((int64_t)1 << 31)) >> 32);
 }
 
 /* One block's stage from a one-multiply table (three words a channel: start, multiplier,
@@ -344,7 +333,7 @@ typedef void (*es_conv_blocks_fn)(const uint32_t *, int32_t, const int32_t *,
  * The blocks' function for a clamp of `bits` (es_fast_ssat_bits; 0: the int8 one, whose
  * outputs the caller narrows). `floored` (es_fast_sign_is_moot): the clamp's minimum is at
  * or above the output offset, so the function without the sign's ADD gives the same outputs;
- * -1: the stages are one-multiply ones (es_conv_one_multiply).
+ * -1: the stages are one-multiply ones (es_fast_one_multiply).
  */
 static inline es_conv_blocks_fn es_conv_blocks_of(int bits, int floored)
 {
@@ -397,11 +386,8 @@ static void es_conv_blocks(const uint32_t *cols, int32_t pairs, const int32_t *w
         w += 4 * pairs;
         for (j = 0; j < 4; ++j) {
             const int32_t *s = st->stage[j];
-            /* a short stage shifts right by 1..31; a one-multiply one has no shift */
-            const int32_t v0 = s[2] == 0 ? es_conv_one_multiply(acc[j], s[0], s[1])
-                                         : es_fast_short_value2(acc[j], s[0], s[1], s[2]);
-            const int32_t v1 = s[2] == 0 ? es_conv_one_multiply(acc[4 + j], s[0], s[1])
-                                         : es_fast_short_value2(acc[4 + j], s[0], s[1], s[2]);
+            const int32_t v0 = es_fast_table_stage(acc[j], s[0], s[1], s[2]);
+            const int32_t v1 = es_fast_table_stage(acc[4 + j], s[0], s[1], s[2]);
             out0[j] = (int8_t)(v0 < -128 ? -128 : v0 > 127 ? 127 : v0);
             out0[next + j] = (int8_t)(v1 < -128 ? -128 : v1 > 127 ? 127 : v1);
         }

@@ -36,7 +36,10 @@ extern "C" {
  * as int16 halves (one LDRD loads a tap line's two pairs), bias = 2 * (bias +
  * offset * sum(w)) (the input offset folded; the short form's bound keeps
  * 2 * acc and every partial sum inside int32); multiplier, round and right are
- * es_fast_short's. The clamp is the call's (es_activation), not the channel's.
+ * es_fast_short's. A table whose right shifts are all 0 holds the one-multiply
+ * stage instead (es_fast_one_multiply: taps times S, bias its start, multiplier
+ * and round its multiplier and constant). The clamp is the call's
+ * (es_activation), not the channel's.
  */
 typedef struct {
     uint32_t w[6];
@@ -57,6 +60,7 @@ typedef struct {
     int32_t dst_line, dst_x;
     int32_t offset;            /* the input offset */
     int32_t floored;           /* the clamp makes the stage's sign moot (es_fast_sign_is_moot) */
+    int32_t one_multiply;      /* the table's stages are one-multiply ones (right 0) */
     int32_t columns;           /* lines are columns: w[k][j] is the filter's tap (j, k) */
     int32_t line_stride, band, used; /* es_dw3x3_layout */
 } es_dw3x3_geometry;
@@ -82,6 +86,7 @@ static inline es_dw3x3_geometry es_dw3x3_geometry_of(const es_dw_conv_params *p,
     g.dst_x = (columns ? out->w : 1) * stride;
     g.offset = p->input_offset;
     g.floored = es_fast_sign_is_moot(p->activation.min, p->output_offset);
+    g.one_multiply = 0; /* a table's entry sets it from the table */
     g.columns = columns;
     return g;
 }
@@ -182,8 +187,8 @@ ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride
                 ES_DW3X3_PAIR2(r + line_stride, a1, b1);
                 ES_DW3X3_PAIR2(r + 2 * line_stride, a2, b2);
             }
-            acc0 = es_fast_short_value2(acc0, mult, round, right);
-            acc1 = es_fast_short_value2(acc1, mult, round, right);
+            acc0 = es_fast_table_stage(acc0, mult, round, right);
+            acc1 = es_fast_table_stage(acc1, mult, round, right);
             o[0] = es_dw3x3_clamp(acc0, full, min, max);
             o[dst_x] = es_dw3x3_clamp(acc1, full, min, max);
         }
@@ -192,7 +197,7 @@ ES_DW3X3_INLINE void es_dw3x3_band_body(const int16_t *rows, int32_t line_stride
             ES_DW3X3_ONE(r, a0, b0);
             ES_DW3X3_ONE(r + line_stride, a1, b1);
             ES_DW3X3_ONE(r + 2 * line_stride, a2, b2);
-            *o = es_dw3x3_clamp(es_fast_short_value2(acc0, mult, round, right), full, min, max);
+            *o = es_dw3x3_clamp(es_fast_table_stage(acc0, mult, round, right), full, min, max);
         }
     }
 }
@@ -226,14 +231,22 @@ static ES_FAST_NOINLINE void es_dw3x3_band(const int16_t *rows, int32_t line_str
         a.min = min;
         a.max = max;
 #if ES_FAST_LOW_BIT_LOOPS
+        if (g->one_multiply) {
+            (full        ? es_dw3x3_band_dsp_1m
+             : bits == 4 ? es_dw3x3_band_dsp_s4_1m
+             : bits == 2 ? es_dw3x3_band_dsp_s2_1m
+                         : es_dw3x3_band_dsp_range_1m)(&a);
+            return;
+        }
         if (bits == 4 || bits == 2) {
             (g->floored ? (bits == 4 ? es_dw3x3_band_dsp_s4_floor : es_dw3x3_band_dsp_s2_floor)
                         : (bits == 4 ? es_dw3x3_band_dsp_s4 : es_dw3x3_band_dsp_s2))(&a);
             return;
         }
 #endif
-        /* without the low-bit loops a 4- or 2-bit clamp takes the range loop */
-        if (g->floored) {
+        /* without the low-bit loops a 4- or 2-bit clamp takes the range loop, and a
+         * one-multiply table the loops without the sign (its right shift of 0 is none) */
+        if (g->floored || g->one_multiply) {
             (full ? es_dw3x3_band_dsp_floor : es_dw3x3_band_dsp_range_floor)(&a);
         } else {
             (full ? es_dw3x3_band_dsp : es_dw3x3_band_dsp_range)(&a);

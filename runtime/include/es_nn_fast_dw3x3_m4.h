@@ -72,7 +72,10 @@ typedef char es_dw3x3_frame_layout[ES_DW3X3_OFFSETS_ARE(56, 68, 84) ? 1 : -1];
  * without the stage's sign (es_nn_fast_dw3x3_m4_clamps.h).
  */
 /* with the sign's ADD (es_fast_short_value2), then without it where the clamp makes it
- * moot (es_fast_sign_is_moot): the _floor functions, one ADD less per output */
+ * moot (es_fast_sign_is_moot): the _floor functions, one ADD less per output; then the
+ * one-multiply stage of a QuantMCU low-bit branch's tables (_1m: no shift either) */
+#define ES_DW3X3_RIGHT(reg) "ldr %[" reg "], %[right]\n\t"
+#define ES_DW3X3_SHIFT(reg) "asr %[hi], %[hi], %[" reg "]\n\t"
 #define ES_DW3X3_SIGN(acc) "add %[hi], %[hi], %[" acc "], asr #31\n\t"
 #define ES_DW3X3_NAMED(name) name
 #include "es_nn_fast_dw3x3_m4_clamps.h"
@@ -81,8 +84,19 @@ typedef char es_dw3x3_frame_layout[ES_DW3X3_OFFSETS_ARE(56, 68, 84) ? 1 : -1];
 #define ES_DW3X3_SIGN(acc) ""
 #define ES_DW3X3_NAMED(name) name##_floor
 #include "es_nn_fast_dw3x3_m4_clamps.h"
-#undef ES_DW3X3_SIGN
 #undef ES_DW3X3_NAMED
+#undef ES_DW3X3_RIGHT
+#undef ES_DW3X3_SHIFT
+#if ES_FAST_LOW_BIT_LOOPS
+#define ES_DW3X3_RIGHT(reg) ""
+#define ES_DW3X3_SHIFT(reg) ""
+#define ES_DW3X3_NAMED(name) name##_1m
+#include "es_nn_fast_dw3x3_m4_clamps.h"
+#undef ES_DW3X3_NAMED
+#undef ES_DW3X3_RIGHT
+#undef ES_DW3X3_SHIFT
+#endif
+#undef ES_DW3X3_SIGN
 #endif
 
 #ifdef __cplusplus

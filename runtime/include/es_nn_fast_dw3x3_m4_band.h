@@ -2,7 +2,9 @@
  * edgesmith C runtime: the text of one band loop of es_nn_fast_dw3x3_m4.h,
  * included once per clamp with ES_DW3X3_BAND (the function's name),
  * ES_DW3X3_SAT(v, tmp) (the clamp of register v, tmp free to use),
- * ES_DW3X3_SIGN(acc) (the ADD of the accumulator's sign, or nothing) and
+ * ES_DW3X3_SIGN(acc) (the ADD of the accumulator's sign, or nothing),
+ * ES_DW3X3_RIGHT(reg) and ES_DW3X3_SHIFT(reg) (the load of the right shift into
+ * reg and the shift by it; nothing for the one-multiply stage) and
  * ES_DW3X3_RIGHT_AGAIN (what restores the shift's register after the first
  * clamp of a pair) defined. No include guard: it is meant to be read more than
  * once. Labels: 6 a channel, 0 and 7 a line of stride 1 and 2 (each with its
@@ -16,15 +18,15 @@
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
     ES_DW3X3_SIGN("acc0")                                                               \
-    "ldr %[acc0], %[right]\n\t"                                                         \
-    "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
+    ES_DW3X3_RIGHT("acc0")                                                              \
+    ES_DW3X3_SHIFT("acc0")                                                              \
     ES_DW3X3_SAT("hi", "acc0")                                                          \
     ES_DW3X3_RIGHT_AGAIN                                                                \
     "strb %[hi], [%[o]]\n\t"                                                            \
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc1], %[lo], %[hi]\n\t"                                           \
     ES_DW3X3_SIGN("acc1")                                                               \
-    "asr %[hi], %[hi], %[acc0]\n\t"                                                     \
+    ES_DW3X3_SHIFT("acc0")                                                              \
     ES_DW3X3_SAT("hi", "lo")                                                            \
     "ldr %[lo], %[dst_x]\n\t"                                                           \
     "strb %[hi], [%[o], %[lo]]\n\t"                                                     \
@@ -59,8 +61,8 @@
     "ldr %[hi], %[round]\n\t"                                                           \
     "smmlar %[hi], %[acc0], %[lo], %[hi]\n\t"                                           \
     ES_DW3X3_SIGN("acc0")                                                               \
-    "ldr %[lo], %[right]\n\t"                                                           \
-    "asr %[hi], %[hi], %[lo]\n\t"                                                       \
+    ES_DW3X3_RIGHT("lo")                                                                \
+    ES_DW3X3_SHIFT("lo")                                                                \
     ES_DW3X3_SAT("hi", "lo")                                                            \
     "strb %[hi], [%[o]]\n\t"                                                            \
     "ldr %[lo], %[dst_x]\n\t"                                                           \

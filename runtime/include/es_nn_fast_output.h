@@ -182,6 +182,26 @@ static inline int32_t es_fast_short_value2(int32_t acc2, int32_t multiplier, int
     return (es_fast_high_rounded(acc2, multiplier) + round + (acc2 >> 31)) >> right;
 }
 
+/*
+ * The one-multiply output stage (edgesmith.codegen.c_one_multiply) of an accumulator
+ * whose rows were stored times S (S * acc + delta): SMMLAR's value, no shift, no sign;
+ * found and checked offline against the reference on the channel's whole accumulator
+ * range. The clamp comes after it.
+ */
+static inline int32_t es_fast_one_multiply(int32_t acc, int32_t multiplier, int32_t constant)
+{
+    return (int32_t)(((int64_t)acc * multiplier + ((int64_t)constant << 32) +
+                      ((int64_t)1 << 31)) >> 32);
+}
+
+/* A table's output stage: the short one (right 1..31), or the one-multiply one (right 0). */
+static inline int32_t es_fast_table_stage(int32_t acc2, int32_t multiplier, int32_t round,
+                                          int32_t right)
+{
+    return right == 0 ? es_fast_one_multiply(acc2, multiplier, round)
+                      : es_fast_short_value2(acc2, multiplier, round, right);
+}
+
 /* The largest |x + input_offset| of an int8 x. */
 static inline int64_t es_fast_input_bound(int32_t input_offset)
 {

@@ -1,6 +1,7 @@
-"""The one-multiply output stage of conv layers with narrow accumulators
+"""The one-multiply output stage of conv and depthwise layers with narrow accumulators
 (edgesmith.codegen.c_one_multiply) equals the reference requantization, and
-es_conv2d_s8_w16 on it equals the reference kernel, integer for integer.
+es_conv2d_s8_w16 and es_depthwise_conv2d_s8_w16 (and its in-place twin) on it equal the
+reference kernels, integer for integer.
 
 The search's own check is not the oracle here: the stage is evaluated with Python
 integers as SMMLAR and SSAT compute it, against the vectorized requantization, which
@@ -8,7 +9,8 @@ is itself compared with gemmlowp's scalar one (ties, left shifts, offsets, clamp
 The kernel cases are the fast-kernel tests' random conv calls with 4- and 2-bit inputs
 (odd channel counts: the channels after the last block of 4; a window past the pair
 buffer: the plain loop), outputs clamped to 4, 2 and 8 bits, offsets at the clamp's
-minimum and inside it.
+minimum and inside it; the depthwise cases the table tests' planes (groups of channels,
+lines by columns, bands, stride 2, in place, depth multipliers).
 """
 
 import numpy as np
@@ -17,9 +19,11 @@ from numpy.testing import assert_array_equal
 
 from edgesmith.arith.gemmlowp import multiply_by_quantized_multiplier
 from edgesmith.codegen.c_layouts import w16_layout
+from edgesmith.codegen.c_layouts_dw import lines_are_columns, one_multiply_table
 from edgesmith.codegen.c_one_multiply import one_multiply_stage, requantized
 
 from .fast_harness import FAST_BUILDS
+from .test_fast_dw_table import SHAPES, run_table, small_plane_call
 from .test_fast_w16 import assert_runs_as_reference, conv_call, run_w16
 
 # (raw input range, clamp): the layers of a QuantMCU low-bit branch
@@ -69,6 +73,15 @@ def test_stage_equals_the_requantization_on_every_accumulator(rng, inputs, act):
                 bias[ch])), m, c, bits))) for a in acc]
             assert_array_equal(got, requantized(acc, int(mult[ch]), int(shift[ch]), offset, *act))
     assert found >= 3
+
+
+def test_a_clamp_of_one_value(rng):
+    # every output is the clamp's one value (a ReLU6 whose range rounds to one code): any
+    # stage serves, and the search must give one rather than fail on the missing steps
+    rows = rng.integers(-128, 128, (3, 9))
+    stage = one_multiply_stage(rows, np.zeros(3), [1 << 30] * 3, [-9] * 3, -8, (5, 5), 8,
+                               (-8, 7))
+    assert stage is not None and len(stage.words()) == 9
 
 
 def test_wide_accumulators_keep_the_usual_stage(rng):
@@ -143,3 +156,42 @@ def test_conv_w16_one_multiply_past_the_pair_buffer(rng, build):
     a["bias"] = np.zeros(5, np.int32)
     call.output_size = h * w * 5
     assert one_multiply_run(call, build, inputs, act)
+
+
+def narrowed(rng, call, inputs, act):
+    """``call`` with its inputs, clamp and requantization narrowed as a low-bit layer's."""
+    a = call.args
+    n = a["output_dims"]["c"]
+    zero_point = int(rng.integers(inputs[0], inputs[1] + 1))
+    a["input"] = rng.integers(inputs[0], inputs[1] + 1, a["input"].shape).astype(np.int8)
+    a["params"].update(input_offset=-zero_point, activation={"min": act[0], "max": act[1]},
+                       output_offset=act[0] if rng.random() < 0.7
+                       else int(rng.integers(act[0], act[1] + 1)))
+    a["multiplier"] = rng.integers(1 << 30, (1 << 31) - 1, n).astype(np.int32)
+    a["shift"] = rng.integers(-10, -4, n)
+    a["bias"] = rng.integers(-3000, 3000, n).astype(np.int32)
+    return call
+
+
+@pytest.mark.parametrize("build", sorted(FAST_BUILDS))
+def test_depthwise_table_on_the_one_multiply_stage_equals_reference(rng, build):
+    compared, kinds = 0, set()
+    for case, (h, w, c, stride) in enumerate(SHAPES):
+        for mult, inplace in ((1, False), (1, True), (2, False)):
+            inputs, act = NARROW[(case + mult + inplace) % len(NARROW)]
+            call = narrowed(rng, small_plane_call(rng, h, w, c, stride, mult, inplace), inputs,
+                            act)
+            a, p, out = call.args, call.args["params"], call.args["output_dims"]
+            table = one_multiply_table(a["filter"], a["bias"], a["multiplier"], a["shift"],
+                                       p["input_offset"], p["output_offset"], act, inputs,
+                                       lines_are_columns(out["h"], out["w"]))
+            if table is None:
+                continue
+            assert np.all(table[:, 9] == 0)  # right 0: the stage's mark
+            assert_runs_as_reference(call, lambda: run_table(call, build, table))
+            compared += 1
+            kinds.add((call.kernel, stride, mult))
+    assert compared >= 2 * len(SHAPES)
+    assert {k for k, _, _ in kinds} == {"es_depthwise_conv2d_s8",
+                                        "es_depthwise_conv2d_s8_inplace"}
+    assert {s for _, s, _ in kinds} == {1, 2} and max(m for _, _, m in kinds) > 1

@@ -157,7 +157,7 @@ static void prepare_chunk(const es_conv_params *p, const es_per_channel_quant_pa
 static int8_t one_multiply_output(const es_conv_params *p, const int32_t *table, int32_t oc,
                                   int32_t dot)
 {
-    const int32_t v = es_conv_one_multiply(dot + table[3 * oc], table[3 * oc + 1],
+    const int32_t v = es_fast_one_multiply(dot + table[3 * oc], table[3 * oc + 1],
                                            table[3 * oc + 2]);
     return es_clamp_to_s8(v, p->activation);
 }

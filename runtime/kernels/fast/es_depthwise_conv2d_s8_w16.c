@@ -40,6 +40,8 @@ static es_status begin(const es_dw_conv_params *p, const es_dims *in, const void
         return ES_ERR_SHAPE;
     }
     *g = es_dw3x3_geometry_of(p, in, out, stride);
+    /* a table whose stages are one-multiply ones marks each with right 0 */
+    g->one_multiply = ((const es_dw3x3_channel *)(const void *)table)[0].right == 0;
     es_dw3x3_layout(g, ES_FAST_BUFFER);
     return g->band > 0 ? ES_OK : ES_ERR_SHAPE;
 }

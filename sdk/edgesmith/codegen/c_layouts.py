@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
 from .c_layouts_dw import DW_KERNEL, dw_table_of
-from .c_one_multiply import OneMultiplyStage, one_multiply_stage
+from .c_one_multiply import OneMultiplyStage, one_multiply_stage, ssat_bits
 from .c_values import CArray, CStruct
 
 OPTIMIZE = ("speed", "size")
@@ -126,11 +126,10 @@ def _one_multiply(op: Op, graph: Graph, values: dict, rows: np.ndarray,
         return None
     fields = values["params"].fields
     act = (int(fields["activation"]["min"]), int(fields["activation"]["max"]))
-    bits = {(-128, 127): 8, (-8, 7): 4, (-2, 1): 2}.get(act, 8)  # es_fast_ssat_bits
     multipliers = [int(v) for v in quant.fields["multiplier"].values]
     shifts = [int(v) for v in quant.fields["shift"].values]
     return one_multiply_stage(rows, folded, multipliers, shifts, int(fields["output_offset"]),
-                              act, bits, (int(fmt.qmin), int(fmt.qmax)))
+                              act, ssat_bits(act), (int(fmt.qmin), int(fmt.qmax)))
 
 
 #: the factor the rows of each int16 entry are stored with: conv2d's are doubled, so its

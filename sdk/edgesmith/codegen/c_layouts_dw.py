@@ -13,7 +13,11 @@ a table written here, ten words a channel (``es_dw3x3_channel`` in
 
 A layer takes the table only where the kernel takes its shape (3x3, dilation 1,
 a line short enough for the kernel's buffer, an input offset inside int16) and
-every channel takes the short stage; otherwise it stays on its int8 weights.
+every channel takes the short stage; otherwise it stays on its int8 weights. A
+layer with narrow accumulators whose every channel has a one-multiply stage
+(:mod:`.c_one_multiply`: 4- and 2-bit inputs or outputs, as on a QuantMCU low-bit
+branch) gets that stage instead: the tap pairs times its scale, its start,
+multiplier and constant in the last words, and a right shift of 0 marking it.
 The stage's right shift may reach 23 here (the run-time check of the int8
 kernel stops at 21): with |acc| < 2^29 the rounded high word x stays within
 2^29, the output offset rides as offset * 2^right (at most 2^30 for offsets in
@@ -26,6 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Graph, Op
+from .c_one_multiply import one_multiply_stage, ssat_bits
 
 #: the kernel on the table, and the int16 values of its line buffer (es_nn_fast.h ES_FAST_BUFFER)
 DW_KERNEL = "es_depthwise_conv2d_s8_w16"
@@ -95,6 +100,36 @@ def dw_table_of(op: Op, graph: Graph, values: dict) -> np.ndarray | None:
         if bias is None or bias.dtype != np.int32:
             return None
     quant = values["quant"].fields
-    return dw3x3_table(weights.data, bias, np.array(quant["multiplier"].values),
-                       np.array(quant["shift"].values), int(fields["input_offset"]),
-                       int(fields["output_offset"]), lines_are_columns(out["h"], out["w"]))
+    multiplier, shift = np.array(quant["multiplier"].values), np.array(quant["shift"].values)
+    columns = lines_are_columns(out["h"], out["w"])
+    fmt = graph.tensors[op.inputs[0]].fmt
+    if hasattr(fmt, "qmin"):  # narrow accumulators (a QuantMCU low-bit branch's 4-bit inputs)
+        act = (int(fields["activation"]["min"]), int(fields["activation"]["max"]))
+        table = one_multiply_table(weights.data, bias, multiplier, shift,
+                                   int(fields["input_offset"]), int(fields["output_offset"]),
+                                   act, (int(fmt.qmin), int(fmt.qmax)), columns)
+        if table is not None:
+            return table
+    return dw3x3_table(weights.data, bias, multiplier, shift, int(fields["input_offset"]),
+                       int(fields["output_offset"]), columns)
+
+
+def one_multiply_table(weights: np.ndarray, bias: np.ndarray | None, multiplier: np.ndarray,
+                       shift: np.ndarray, input_offset: int, output_offset: int,
+                       act: tuple[int, int], input_range: tuple[int, int],
+                       columns: bool) -> np.ndarray | None:
+    """The table [C, 10] of a 3x3 depthwise layer on the one-multiply output stage
+    (:mod:`.c_one_multiply`), or None where a channel has none: the tap pairs times the
+    stage's scale S, then per channel S * (bias + offset * sum(w)) + delta, the multiplier,
+    the constant and a right shift of 0, which marks the stage for the kernel."""
+    w = np.asarray(weights, np.int64).reshape(9, -1)
+    b = np.zeros(w.shape[1], np.int64) if bias is None else np.asarray(bias, np.int64).reshape(-1)
+    folded = b + input_offset * w.sum(axis=0)
+    stage = one_multiply_stage(w.T, folded, multiplier, shift, output_offset, act,
+                               ssat_bits(act), input_range)
+    if stage is None:
+        return None
+    lines = stage.scale * w[_BY_COLUMNS if columns else _BY_ROWS]
+    pairs = [_halves(lines[3 * k + j], lines[3 * k + j + 1]) for k in range(3) for j in (0, 1)]
+    words = [stage.start, stage.multiplier, stage.constant, np.zeros_like(stage.start)]
+    return np.stack([*pairs, *(v.astype(np.int32) for v in words)], axis=1)

@@ -29,12 +29,20 @@ from dataclasses import dataclass
 import numpy as np
 
 #: the widest accumulator range (per channel, hi - lo) searched: wider ranges are
-#: int8-input layers, whose steps a 32-bit slope rarely matches (and checking costs more)
+#: int8-input layers, whose 255 steps a 32-bit slope rarely matches all of (and checking
+#: costs more); a clamp of at most 16 levels (4-bit outputs) is searched up to 2^19
 MAX_RANGE = 1 << 17
+MAX_RANGE_FEW_LEVELS = 1 << 19
 #: row scales tried, largest first (S * weight must stay an int16: S <= 256)
 SCALES = (256, 128, 64, 32, 16, 8, 4, 2)
 #: slopes tried on each side of the exact one
 SLOPE_SPAN = 16
+
+
+def ssat_bits(act: tuple[int, int]) -> int:
+    """The SSAT width the fast kernels clamp ``act`` with (es_fast_ssat_bits): 4 or 2 for
+    those signed ranges, else 8 (a narrower clamp is applied after it)."""
+    return {(-8, 7): 4, (-2, 1): 2}.get((int(act[0]), int(act[1])), 8)
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,8 @@ def _fit(reference: np.ndarray, lo: int, multiplier: int, shift: int, scale: int
     """(m, c, delta) whose stage equals ``reference`` (outputs of acc = lo, lo + 1, ...),
     or None. The steps' positions bound delta for each candidate slope m."""
     levels = np.arange(act[0] + 1, act[1] + 1)
+    if levels.size == 0:  # a clamp of one value: any stage, the clamp decides
+        return 1, act[0], 0
     steps = lo + np.searchsorted(reference, levels)  # first acc at or above each level
     hi = lo + len(reference) - 1
     exact = multiplier * 2.0 ** (shift - 31) * 2.0 ** 32 / scale  # m's real value
@@ -92,15 +102,14 @@ def _fit(reference: np.ndarray, lo: int, multiplier: int, shift: int, scale: int
                 continue
             # the level before the first step: c so that delta near 0 lands there
             c = int(act[0] - ((scale * int(steps[0]) * m + (1 << 31)) >> 32)) + 1
-            low_d, high_d = -(1 << 40), 1 << 40
-            for level, at in zip(levels.tolist(), steps.tolist()):
-                w = (level - c) << 32
-                if at <= hi:  # at `at` the stage reaches the level
-                    need = w - (1 << 31) - scale * at * m
-                    low_d = max(low_d, -((-need) // m))
-                if at > lo:  # one below it, not yet
-                    limit = w - (1 << 31) - scale * (at - 1) * m
-                    high_d = min(high_d, -((-limit) // m) - 1)
+            # every term below 2^58: steps < 2^20, scale <= 2^8, m < 2^31, levels < 2^9
+            w = (levels - c) << 32
+            reached = steps <= hi  # at a step the stage reaches its level ...
+            need = w[reached] - (1 << 31) - scale * steps[reached] * m
+            low_d = int(-((-need) // m).min()) if need.size else -(1 << 40)
+            below = steps > lo  # ... and one before it, not yet
+            limit = w[below] - (1 << 31) - scale * (steps[below] - 1) * m
+            high_d = int((-((-limit) // m) - 1).min()) if limit.size else 1 << 40
             if low_d > high_d:
                 continue
             return m, c, min(max(0, low_d), high_d)  # the feasible delta nearest 0
@@ -131,7 +140,8 @@ def _stage_of(rows_bytes: bytes, shape: tuple[int, int], bias_bytes: bytes, mult
     q_lo, q_hi = input_range
     low = bias + np.minimum(rows * q_lo, rows * q_hi).sum(axis=1)
     high = bias + np.maximum(rows * q_lo, rows * q_hi).sum(axis=1)
-    if np.any(high - low > MAX_RANGE) or bits not in (2, 4, 8):
+    widest = MAX_RANGE_FEW_LEVELS if act[1] - act[0] < 16 else MAX_RANGE
+    if np.any(high - low > widest) or bits not in (2, 4, 8):
         return None
     edge = 1 << (bits - 1)
     if act[0] < -edge or act[1] >= edge:
