@@ -91,11 +91,10 @@ def test_wide_accumulators_keep_the_usual_stage(rng):
     assert stage is None
 
 
-def narrow_call(rng, inputs, act):
-    """A random conv call of the fast-kernel tests with its inputs and clamp narrowed."""
-    call = conv_call(rng, False)
+def narrowed(rng, call, inputs, act):
+    """``call`` with its inputs, clamp and requantization narrowed as a low-bit layer's."""
     a = call.args
-    n = a["filter_dims"]["n"]
+    n = a["output_dims"]["c"]
     zero_point = int(rng.integers(inputs[0], inputs[1] + 1))
     a["input"] = rng.integers(inputs[0], inputs[1] + 1, a["input"].shape).astype(np.int8)
     a["params"].update(input_offset=-zero_point, activation={"min": act[0], "max": act[1]},
@@ -105,6 +104,11 @@ def narrow_call(rng, inputs, act):
     a["shift"] = rng.integers(-10, -4, n)
     a["bias"] = rng.integers(-3000, 3000, n).astype(np.int32)
     return call
+
+
+def narrow_call(rng, inputs, act):
+    """A random conv call of the fast-kernel tests with its inputs and clamp narrowed."""
+    return narrowed(rng, conv_call(rng, False), inputs, act)
 
 
 def one_multiply_run(call, build, inputs, act) -> bool:
@@ -156,21 +160,6 @@ def test_conv_w16_one_multiply_past_the_pair_buffer(rng, build):
     a["bias"] = np.zeros(5, np.int32)
     call.output_size = h * w * 5
     assert one_multiply_run(call, build, inputs, act)
-
-
-def narrowed(rng, call, inputs, act):
-    """``call`` with its inputs, clamp and requantization narrowed as a low-bit layer's."""
-    a = call.args
-    n = a["output_dims"]["c"]
-    zero_point = int(rng.integers(inputs[0], inputs[1] + 1))
-    a["input"] = rng.integers(inputs[0], inputs[1] + 1, a["input"].shape).astype(np.int8)
-    a["params"].update(input_offset=-zero_point, activation={"min": act[0], "max": act[1]},
-                       output_offset=act[0] if rng.random() < 0.7
-                       else int(rng.integers(act[0], act[1] + 1)))
-    a["multiplier"] = rng.integers(1 << 30, (1 << 31) - 1, n).astype(np.int32)
-    a["shift"] = rng.integers(-10, -4, n)
-    a["bias"] = rng.integers(-3000, 3000, n).astype(np.int32)
-    return call
 
 
 @pytest.mark.parametrize("build", sorted(FAST_BUILDS))
