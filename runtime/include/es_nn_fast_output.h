@@ -190,8 +190,8 @@ static inline int32_t es_fast_short_value2(int32_t acc2, int32_t multiplier, int
  */
 static inline int32_t es_fast_one_multiply(int32_t acc, int32_t multiplier, int32_t constant)
 {
-    return (int32_t)(((int64_t)acc * multiplier + ((int64_t)constant << 32) +
-                      ((int64_t)1 << 31)) >> 32);
+    /* SMMLAR adds the constant to the high word: the rounded high word, plus it */
+    return es_fast_high_rounded(acc, multiplier) + constant;
 }
 
 /* A table's output stage: the short one (right 1..31), or the one-multiply one (right 0). */
