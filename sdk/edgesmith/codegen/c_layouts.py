@@ -27,7 +27,7 @@ import numpy as np
 from ..errors import EdgesmithError
 from ..ir import Graph, Op
 from .c_layouts_dw import DW_KERNEL, dw_table_of
-from .c_one_multiply import OneMultiplyStage, one_multiply_stage, ssat_bits
+from .c_one_multiply import OneMultiplyStage, call_range, one_multiply_stage, ssat_bits
 from .c_values import CArray, CStruct
 
 OPTIMIZE = ("speed", "size")
@@ -100,12 +100,11 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
     if laid is None:
         return None
     words, folded = laid
-    stage = _one_multiply(op, graph, values, rows, folded) if entry == "es_conv2d_s8_w16" \
-        else None
-    fmt = graph.tensors[op.inputs[0]].fmt
+    ranges = call_range(op, graph, fields) if entry == "es_conv2d_s8_w16" else None
+    stage = None if ranges is None else _one_multiply(values, rows, folded, *ranges)
     scaled = None if stage is None else w16_layout(
         rows, bias, int(fields["input_offset"]), stage.scale, kernel_rows,
-        max(abs(int(fmt.qmin)), abs(int(fmt.qmax))))
+        max(-ranges[1][0], ranges[1][1]))
     if scaled is not None:  # rows times the stage's scale, its three words a channel as the bias
         words = scaled[0]
         params = CStruct(values["params"].ctype, {**fields, "one_multiply_scale": stage.scale})
@@ -116,20 +115,19 @@ def w16_call(op: Op, graph: Graph, kernel: str, values: dict) -> tuple[str, dict
                    "bias": LaidOut("int32_t", tuple(int(v) for v in folded))}
 
 
-def _one_multiply(op: Op, graph: Graph, values: dict, rows: np.ndarray,
-                  folded: np.ndarray) -> OneMultiplyStage | None:
-    """The one-multiply output stage of a conv layer on int16 weights where its narrow
-    accumulators allow one (:mod:`.c_one_multiply`), else None."""
-    fmt = graph.tensors[op.inputs[0]].fmt
+def _one_multiply(values: dict, rows: np.ndarray, folded: np.ndarray, act: tuple[int, int],
+                  inputs: tuple[int, int]) -> OneMultiplyStage | None:
+    """The one-multiply output stage of a conv layer on int16 weights (clamp ``act``, raw
+    inputs in ``inputs``) where its narrow accumulators allow one (:mod:`.c_one_multiply`),
+    else None."""
     quant = values.get("quant")
-    if not isinstance(quant, CStruct) or not hasattr(fmt, "qmin"):
+    if not isinstance(quant, CStruct):
         return None
-    fields = values["params"].fields
-    act = (int(fields["activation"]["min"]), int(fields["activation"]["max"]))
     multipliers = [int(v) for v in quant.fields["multiplier"].values]
     shifts = [int(v) for v in quant.fields["shift"].values]
-    return one_multiply_stage(rows, folded, multipliers, shifts, int(fields["output_offset"]),
-                              act, ssat_bits(act), (int(fmt.qmin), int(fmt.qmax)))
+    return one_multiply_stage(rows, folded, multipliers, shifts,
+                              int(values["params"].fields["output_offset"]), act,
+                              ssat_bits(act), inputs)
 
 
 #: the factor the rows of each int16 entry are stored with: conv2d's are doubled, so its

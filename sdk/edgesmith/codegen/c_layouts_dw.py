@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..ir import Graph, Op
-from .c_one_multiply import one_multiply_stage, ssat_bits
+from .c_one_multiply import call_range, one_multiply_stage, ssat_bits
 
 #: the kernel on the table, and the int16 values of its line buffer (es_nn_fast.h ES_FAST_BUFFER)
 DW_KERNEL = "es_depthwise_conv2d_s8_w16"
@@ -74,10 +74,16 @@ def dw3x3_table(weights: np.ndarray, bias: np.ndarray | None, multiplier: np.nda
     bound = np.abs(b) + np.abs(w).sum(axis=0) * x_bound
     if not -128 <= output_offset <= 127 or not np.all((mult >= 0) & (right >= 1) & (right <= MAX_RIGHT) & (bound < 1 << 29)):
         return None
-    pairs = [_halves(2 * w[3 * k + j], 2 * w[3 * k + j + 1]) for k in range(3) for j in (0, 1)]
     stage = [2 * (b + input_offset * w.sum(axis=0)), mult,
              (1 << (right - 1)) + output_offset * (1 << right), right]
-    return np.stack([*pairs, *(s.astype(np.int32) for s in stage)], axis=1)
+    return _table(2 * w, stage)
+
+
+def _table(lines: np.ndarray, stage: list[np.ndarray]) -> np.ndarray:
+    """The table [C, 10] of the scaled taps ``lines`` [9, C] (in the lines' order) and the
+    four stage words of each channel: the tap lines' two int16 pairs each, then the stage."""
+    pairs = [_halves(lines[3 * k + j], lines[3 * k + j + 1]) for k in range(3) for j in (0, 1)]
+    return np.stack([*pairs, *(np.asarray(s).astype(np.int32) for s in stage)], axis=1)
 
 
 def dw_table_of(op: Op, graph: Graph, values: dict) -> np.ndarray | None:
@@ -102,12 +108,11 @@ def dw_table_of(op: Op, graph: Graph, values: dict) -> np.ndarray | None:
     quant = values["quant"].fields
     multiplier, shift = np.array(quant["multiplier"].values), np.array(quant["shift"].values)
     columns = lines_are_columns(out["h"], out["w"])
-    fmt = graph.tensors[op.inputs[0]].fmt
-    if hasattr(fmt, "qmin"):  # narrow accumulators (a QuantMCU low-bit branch's 4-bit inputs)
-        act = (int(fields["activation"]["min"]), int(fields["activation"]["max"]))
+    ranges = call_range(op, graph, fields)
+    if ranges is not None:  # narrow accumulators take the one-multiply stage where they can
         table = one_multiply_table(weights.data, bias, multiplier, shift,
                                    int(fields["input_offset"]), int(fields["output_offset"]),
-                                   act, (int(fmt.qmin), int(fmt.qmax)), columns)
+                                   *ranges, columns)
         if table is not None:
             return table
     return dw3x3_table(weights.data, bias, multiplier, shift, int(fields["input_offset"]),
@@ -129,7 +134,5 @@ def one_multiply_table(weights: np.ndarray, bias: np.ndarray | None, multiplier:
                                ssat_bits(act), input_range)
     if stage is None:
         return None
-    lines = stage.scale * w[_BY_COLUMNS if columns else _BY_ROWS]
-    pairs = [_halves(lines[3 * k + j], lines[3 * k + j + 1]) for k in range(3) for j in (0, 1)]
-    words = [stage.start, stage.multiplier, stage.constant, np.zeros_like(stage.start)]
-    return np.stack([*pairs, *(v.astype(np.int32) for v in words)], axis=1)
+    return _table(stage.scale * w[_BY_COLUMNS if columns else _BY_ROWS],
+                  [stage.start, stage.multiplier, stage.constant, np.zeros_like(stage.start)])

@@ -39,6 +39,16 @@ SCALES = (256, 128, 64, 32, 16, 8, 4, 2)
 SLOPE_SPAN = 16
 
 
+def call_range(op, graph, fields: dict) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """(clamp, raw input range) of a conv or depthwise call with parameter ``fields``, or
+    None where the input has no integer range (the search needs both)."""
+    fmt = graph.tensors[op.inputs[0]].fmt
+    if not hasattr(fmt, "qmin"):
+        return None
+    act = fields["activation"]
+    return (int(act["min"]), int(act["max"])), (int(fmt.qmin), int(fmt.qmax))
+
+
 def ssat_bits(act: tuple[int, int]) -> int:
     """The SSAT width the fast kernels clamp ``act`` with (es_fast_ssat_bits): 4 or 2 for
     those signed ranges, else 8 (a narrower clamp is applied after it)."""
